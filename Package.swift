@@ -1,0 +1,34 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "Wellhead",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "FIXCodec", targets: ["FIXCodec"]),
+        .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
+        .executable(name: "wellhead", targets: ["wellhead"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
+        // Knows nothing of dictionaries, sessions, sockets or storage.
+        .target(name: "FIXCodec"),
+        // QuickFIX-format XML data dictionaries and the validation they drive.
+        .target(name: "FIXDictionary", dependencies: ["FIXCodec"]),
+        .executableTarget(
+            name: "wellhead",
+            dependencies: [
+                "FIXCodec",
+                "FIXDictionary",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary"], path: "Tests/TestSupport"),
+        .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
+        .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,70 @@
+/// Tag numbers the codec itself must know: the standard header and trailer, and the
+/// length-prefixed data fields whose values may contain SOH.
+public enum FIXTag {
+    public static let beginString = 8
+    public static let bodyLength = 9
+    public static let checkSum = 10
+    public static let msgSeqNum = 34
+    public static let msgType = 35
+    public static let possDupFlag = 43
+    public static let senderCompID = 49
+    public static let sendingTime = 52
+    public static let targetCompID = 56
+    public static let signature = 89
+    public static let signatureLength = 93
+    public static let possResend = 97
+    public static let origSendingTime = 122
+}
+
+/// The set of tags whose value is length-prefixed (FIX type `data`): the parser takes
+/// such a value's length from the field before it instead of scanning for SOH.
+public struct FIXDataFields: Sendable, Hashable {
+    private var low: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                      UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    private var high: Set<Int>
+
+    public init<Tags: Sequence<Int>>(_ tags: Tags) {
+        low = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        high = []
+        for tag in tags { insert(tag) }
+    }
+
+    /// The data fields of the FIX 4.x and FIXT 1.1 standard header, trailer and body
+    /// (Signature, SecureData, RawData, XmlData and the Encoded* text fields).
+    public static let standard = FIXDataFields([89, 91, 96, 213, 349, 351, 353, 355, 357, 359, 361, 363, 365, 446, 619, 622])
+
+    public mutating func insert(_ tag: Int) {
+        guard tag >= 0 else { return }
+        if tag < 1024 {
+            withUnsafeMutableBytes(of: &low) { raw in
+                raw.storeBytes(of: raw.load(fromByteOffset: (tag >> 6) * 8, as: UInt64.self) | (1 << UInt64(tag & 63)),
+                               toByteOffset: (tag >> 6) * 8, as: UInt64.self)
+            }
+        } else {
+            high.insert(tag)
+        }
+    }
+
+    @inline(__always)
+    public func contains(_ tag: Int) -> Bool {
+        if tag < 1024 {
+            guard tag >= 0 else { return false }
+            return withUnsafeBytes(of: low) { raw in
+                raw.load(fromByteOffset: (tag >> 6) * 8, as: UInt64.self) & (1 << UInt64(tag & 63)) != 0
+            }
+        }
+        return !high.isEmpty && high.contains(tag)
+    }
+
+    public static func == (lhs: FIXDataFields, rhs: FIXDataFields) -> Bool {
+        withUnsafeBytes(of: lhs.low) { l in withUnsafeBytes(of: rhs.low) { r in l.elementsEqual(r) } } && lhs.high == rhs.high
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: low) { hasher.combine(bytes: $0) }
+        hasher.combine(high)
+    }
+}
+
+/// The field delimiter, SOH (0x01).
+public let fixSOH: UInt8 = 0x01

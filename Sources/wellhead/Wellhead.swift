@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Wellhead: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wellhead",
+        abstract: "A FIX 4.4 trading gateway with an inline risk sidecar for oil futures desks.",
+        subcommands: [DictionaryCommand.self]
+    )
+}

@@ -1,4 +1,4 @@
-/// Where one field sits in a message's bytes. Sixteen bytes, no references: a message's
+/// Where one field sits in a message's bytes. Twelve bytes, no references: a message's
 /// fields are one array of these over one byte buffer, never a string per field.
 public struct FIXFieldSlot: Sendable, Hashable {
     /// The tag number, or 0 when the tag text was not a positive number

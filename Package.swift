@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary"], path: "Tests/TestSupport"),
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

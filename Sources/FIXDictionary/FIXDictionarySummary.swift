@@ -36,7 +36,7 @@ public struct FIXDictionarySummary: Sendable, Hashable, CustomStringConvertible 
     public var description: String {
         """
         version:        \(version)
-        fields:         \(fields) (\(userDefinedFields) user-defined)
+        fields:         \(fields) (\(userDefinedFields) with tag ≥ 5000)
         messages:       \(messages) (\(adminMessages) admin, \(applicationMessages) application)
         components:     \(components)
         groups:         \(groups)

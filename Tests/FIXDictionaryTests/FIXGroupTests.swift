@@ -36,3 +36,21 @@ import Testing
         #expect(parties.isEmpty)
     }
 }
+
+@Suite struct DictionaryOrderTests {
+    @Test func reordersBodyAndGroupMembersToTheDictionary() throws {
+        let scrambled = try FIXMessage(parsing: FIXText.message(
+            "35=D|52=20261124-10:00:00.000|49=OMS1|56=WELLHEAD|34=2|11=ord-1|"
+                + "453=2|448=DESK1|452=1|447=D|448=T7|447=D|452=11|"
+                + "40=2|55=CLZ6|54=1|60=20261124-10:00:00.000|38=5|44=71.25|"))
+        let strict = FIXValidator(dictionary: TestDictionaries.fix44)
+        #expect(throws: FIXRejection.self) { try strict.validate(scrambled) }
+        let ordered = try FIXMessage(parsing: TestDictionaries.fix44.encodeInDictionaryOrder(scrambled))
+        try strict.validate(ordered)
+        #expect(FIXFramer().frame(ordered.bytes) == .message(length: ordered.bytes.count))
+        #expect(ordered.values(of: 448).map(\.string) == ["DESK1", "T7"])
+        #expect(ordered.values(of: 452).map(\.string) == ["1", "11"])
+        // Header fields stay in the header, and the same fields come out.
+        #expect(Set((0..<ordered.count).map { ordered.tag(at: $0) }) == Set((0..<scrambled.count).map { scrambled.tag(at: $0) }))
+    }
+}

@@ -1,12 +1,20 @@
 import FIXCodec
 
-/// One `<field>` of a dictionary.
-public struct FIXFieldDefinition: Sendable {
+/// One `<field>` of a dictionary. A class, so the validator's per-field lookup hands out a
+/// reference rather than copying names and enumeration tables.
+public final class FIXFieldDefinition: Sendable {
     public let tag: Int
     public let name: String
     public let type: FIXFieldType
     /// The allowed values, or `nil` when any well-formed value of the type is allowed.
     public let enumeration: FIXEnumeration?
+
+    init(tag: Int, name: String, type: FIXFieldType, enumeration: FIXEnumeration?) {
+        self.tag = tag
+        self.name = name
+        self.type = type
+        self.enumeration = enumeration
+    }
 }
 
 /// One entry of a message, component or group definition as the XML states it.

@@ -54,7 +54,9 @@ public struct FIXFieldList: Sendable, Hashable {
         bytes.append(fixSOH)
     }
 
-    public mutating func append(_ tag: Int, _ value: FIXDecimal) {
+    public mutating func append(_ tag: Int, _ value: FIXDecimal) { appendText(tag, value) }
+
+    private mutating func appendText(_ tag: Int, _ value: some FIXTextWritable) {
         writeTag(tag)
         value.write(into: &bytes)
         bytes.append(fixSOH)
@@ -74,29 +76,13 @@ public struct FIXFieldList: Sendable, Hashable {
         bytes.append(fixSOH)
     }
 
-    public mutating func append(_ tag: Int, _ value: FIXTimestamp) {
-        writeTag(tag)
-        value.write(into: &bytes)
-        bytes.append(fixSOH)
-    }
+    public mutating func append(_ tag: Int, _ value: FIXTimestamp) { appendText(tag, value) }
 
-    public mutating func append(_ tag: Int, _ value: FIXDate) {
-        writeTag(tag)
-        value.write(into: &bytes)
-        bytes.append(fixSOH)
-    }
+    public mutating func append(_ tag: Int, _ value: FIXDate) { appendText(tag, value) }
 
-    public mutating func append(_ tag: Int, _ value: FIXTimeOfDay) {
-        writeTag(tag)
-        value.write(into: &bytes)
-        bytes.append(fixSOH)
-    }
+    public mutating func append(_ tag: Int, _ value: FIXTimeOfDay) { appendText(tag, value) }
 
-    public mutating func append(_ tag: Int, _ value: FIXMonthYear) {
-        writeTag(tag)
-        value.write(into: &bytes)
-        bytes.append(fixSOH)
-    }
+    public mutating func append(_ tag: Int, _ value: FIXMonthYear) { appendText(tag, value) }
 
     /// A length-prefixed data field: writes `lengthTag=<count>` and then `tag=<bytes>`,
     /// whose bytes may contain SOH.
@@ -178,3 +164,14 @@ public struct FIXMessageBuilder: Sendable {
         output.append(fixSOH)
     }
 }
+
+/// A value type that writes its own FIX text (decimals and the time types).
+protocol FIXTextWritable {
+    func write(into buffer: inout [UInt8])
+}
+
+extension FIXDecimal: FIXTextWritable {}
+extension FIXTimestamp: FIXTextWritable {}
+extension FIXDate: FIXTextWritable {}
+extension FIXTimeOfDay: FIXTextWritable {}
+extension FIXMonthYear: FIXTextWritable {}

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "FIXCodec", targets: ["FIXCodec"]),
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
+        .library(name: "FIXSession", targets: ["FIXSession"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -18,6 +19,8 @@ let package = Package(
         .target(name: "FIXCodec"),
         // QuickFIX-format XML data dictionaries and the validation they drive.
         .target(name: "FIXDictionary", dependencies: ["FIXCodec"]),
+        // The FIX session protocol as a state machine: no sockets, no clock, no storage.
+        .target(name: "FIXSession", dependencies: ["FIXCodec", "FIXDictionary"]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
@@ -29,6 +32,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary"], path: "Tests/TestSupport"),
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
+        .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

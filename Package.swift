@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "FIXCodec", targets: ["FIXCodec"]),
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
+        .library(name: "FIXJournal", targets: ["FIXJournal"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -21,6 +22,9 @@ let package = Package(
         .target(name: "FIXDictionary", dependencies: ["FIXCodec"]),
         // The FIX session protocol as a state machine: no sockets, no clock, no storage.
         .target(name: "FIXSession", dependencies: ["FIXCodec", "FIXDictionary"]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The SQLite journal: every message in and out, sequence numbers, group commit.
+        .target(name: "FIXJournal", dependencies: ["CSQLite"]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
@@ -33,6 +37,7 @@ let package = Package(
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
         .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),
+        .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

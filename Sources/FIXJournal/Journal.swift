@@ -1,0 +1,397 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Which way a journaled message went.
+public enum JournalDirection: Int, Sendable, Hashable {
+    case inbound = 0
+    case outbound = 1
+}
+
+/// What kind of journal record a message is.
+public enum JournalKind: Int, Sendable, Hashable {
+    /// Received, or sent with a new sequence number.
+    case message = 0
+    /// Given a sequence number while not logged on; the counterparty fetches it by resend.
+    case queued = 1
+    /// A resend or gap fill of a number already journaled.
+    case resend = 2
+    /// Inbound bytes that could not be framed or parsed, kept for the audit trail.
+    case garbled = 3
+}
+
+/// One message in or out of one session.
+public struct JournalRecord: Sendable {
+    public var session: JournalSession
+    public var direction: JournalDirection
+    public var sequenceNumber: Int
+    public var msgType: String
+    public var kind: JournalKind
+    /// Nanoseconds since the Unix epoch, by the engine's clock.
+    public var time: Int64
+    public var bytes: [UInt8]
+
+    public init(session: JournalSession, direction: JournalDirection, sequenceNumber: Int, msgType: String,
+                kind: JournalKind = .message, time: Int64, bytes: [UInt8]) {
+        self.session = session
+        self.direction = direction
+        self.sequenceNumber = sequenceNumber
+        self.msgType = msgType
+        self.kind = kind
+        self.time = time
+        self.bytes = bytes
+    }
+}
+
+/// A session's row in the journal.
+public struct JournalSession: Sendable, Hashable {
+    public let id: Int64
+    public let name: String
+}
+
+/// What the journal knows of a session when Wellhead starts.
+public struct JournalSessionState: Sendable, Hashable {
+    public var nextSenderSeqNum: Int
+    public var nextTargetSeqNum: Int
+    /// Nanoseconds since the epoch when the current sequence numbering began.
+    public var periodStart: Int64
+}
+
+/// One item of a write, applied in order inside one transaction.
+public enum JournalEntry: Sendable {
+    case message(JournalRecord)
+    /// The session's sequence numbers after the messages before it.
+    case sequenceNumbers(JournalSession, nextSender: Int, nextTarget: Int)
+    /// Sequence numbers start again at 1: later messages belong to a new numbering, and a
+    /// resend never mixes the two. `periodStart` in nanoseconds since the epoch.
+    case reset(JournalSession, periodStart: Int64)
+}
+
+/// The SQLite journal: every message in and out of every session of one profile, and each
+/// session's sequence numbers, written before the engine acts on them.
+///
+/// Writes go to one writer thread that commits whatever has queued up in one transaction
+/// (group commit), so durability costs one WAL append per batch, not per message; each
+/// write's completion runs once its transaction is committed. Reads (resend, recovery,
+/// audit) use a second connection, which WAL lets run beside the writer.
+public final class Journal: Sendable {
+    public enum Synchronous: String, Sendable {
+        /// Survives a process crash (SIGKILL); a power loss may cost the last commits.
+        case normal = "NORMAL"
+        /// Syncs the WAL on every commit: survives power loss too, at several times the cost.
+        case full = "FULL"
+    }
+
+    public let path: String
+    private let reader: Mutex<SQLiteConnection?>
+    private let queue = Mutex(WriteQueue())
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    /// `application_id` of a Wellhead journal ('WELL').
+    static let applicationID: Int64 = 0x5745_4C4C
+    static let schemaVersion: Int64 = 1
+
+    fileprivate struct Pending {
+        var entries: [JournalEntry]
+        var completion: @Sendable (JournalError?) -> Void
+    }
+
+    private struct WriteQueue {
+        var pending: [Pending] = []
+        var closing = false
+    }
+
+    /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
+    /// journal is an error, never overwritten.
+    public init(path: String, synchronous: Synchronous = .normal) throws(JournalError) {
+        self.path = path
+        let writer = try SQLiteConnection(path: path)
+        try Self.prepareSchema(writer, synchronous: synchronous)
+        let readConnection = try SQLiteConnection(path: path)
+        try readConnection.execute("PRAGMA query_only = ON")
+        reader = Mutex(readConnection)
+        let writerBox = WriterHandOff(writer)
+        let thread = WriterThread(journal: self, connection: writerBox)
+        thread.start()
+    }
+
+    /// Checks the file is ours (or empty) and creates the schema.
+    private static func prepareSchema(_ db: SQLiteConnection, synchronous: Synchronous) throws(JournalError) {
+        let application: Int64
+        do {
+            application = try db.integer("PRAGMA application_id") ?? 0
+        } catch {
+            throw JournalError(.notADatabase, path: db.path, "not a SQLite database: \(error.message)")
+        }
+        let tables = try db.integer("SELECT count(*) FROM sqlite_master") ?? 0
+        if application != applicationID && (application != 0 || tables > 0) {
+            throw JournalError(.foreignDatabase, path: db.path,
+                               "is a SQLite database but not a Wellhead journal (application_id \(application)); refusing to use it")
+        }
+        let version = try db.integer("PRAGMA user_version") ?? 0
+        if version > schemaVersion {
+            throw JournalError(.unsupportedVersion, path: db.path,
+                               "journal schema version \(version) is newer than this build's \(schemaVersion)")
+        }
+        try db.execute("PRAGMA journal_mode = WAL")
+        try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
+        guard version < schemaVersion else { return }
+        try db.execute("""
+            BEGIN;
+            CREATE TABLE IF NOT EXISTS sessions (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                next_sender INTEGER NOT NULL DEFAULT 1,
+                next_target INTEGER NOT NULL DEFAULT 1,
+                generation INTEGER NOT NULL DEFAULT 0,
+                period_start INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS messages (
+                id INTEGER PRIMARY KEY,
+                session INTEGER NOT NULL REFERENCES sessions(id),
+                generation INTEGER NOT NULL,
+                direction INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                msg_type TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                time INTEGER NOT NULL,
+                bytes BLOB NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS messages_by_seq ON messages(session, generation, direction, seq);
+            PRAGMA application_id = \(applicationID);
+            PRAGMA user_version = \(schemaVersion);
+            COMMIT;
+            """)
+    }
+
+    // MARK: Sessions
+
+    /// The session's row, created on first use with both sequence numbers at 1.
+    public func session(named name: String, now: Int64) throws(JournalError) -> (JournalSession, JournalSessionState) {
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            if let found = try Self.loadSession(db, name: name) { return found }
+            // Sessions are created through a short-lived writable connection; it serialises
+            // with the writer thread on SQLite's own lock.
+            let creator = try SQLiteConnection(path: path)
+            let insert = try creator.statement("INSERT OR IGNORE INTO sessions(name, period_start) VALUES (?, ?)")
+            insert.bind(1, name)
+            insert.bind(2, now)
+            try insert.step()
+            creator.close()
+            guard let created = try Self.loadSession(db, name: name) else {
+                throw JournalError(.sqlite, path: path, "session \(name) could not be created")
+            }
+            return created
+        }
+    }
+
+    private static func loadSession(_ db: SQLiteConnection, name: String) throws(JournalError) -> (JournalSession, JournalSessionState)? {
+        let query = try db.statement("SELECT id, next_sender, next_target, generation, period_start FROM sessions WHERE name = ?")
+        query.bind(1, name)
+        defer { query.finish() }
+        guard try query.step() else { return nil }
+        let id = query.int64(0)
+        var state = JournalSessionState(nextSenderSeqNum: query.int(1), nextTargetSeqNum: query.int(2), periodStart: query.int64(4))
+        let generation = query.int64(3)
+        // Never reuse a sequence number already journaled as sent, whatever the row says.
+        let highest = try db.statement("SELECT max(seq) FROM messages WHERE session = ? AND generation = ? AND direction = 1 AND kind != 2")
+        highest.bind(1, id)
+        highest.bind(2, generation)
+        defer { highest.finish() }
+        if try highest.step() { state.nextSenderSeqNum = max(state.nextSenderSeqNum, highest.int(0) + 1) }
+        return (JournalSession(id: id, name: name), state)
+    }
+
+    // MARK: Writing
+
+    /// Queues `entries` for the next group commit; `completion` runs on the writer thread
+    /// once they are durable (with `nil`) or failed.
+    public func write(_ entries: [JournalEntry], completion: @escaping @Sendable (JournalError?) -> Void) {
+        let accepted = queue.withLock { queue in
+            guard !queue.closing else { return false }
+            queue.pending.append(Pending(entries: entries, completion: completion))
+            return true
+        }
+        if accepted {
+            wakeup.signal()
+        } else {
+            completion(JournalError(.closed, path: path, "closed"))
+        }
+    }
+
+    /// Writes `entries` and returns once they are durable.
+    public func write(_ entries: [JournalEntry]) async throws(JournalError) {
+        let failure: JournalError? = await withCheckedContinuation { continuation in
+            write(entries) { error in continuation.resume(returning: error) }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Commits what is queued, stops the writer and closes both connections.
+    public func close() {
+        let first = queue.withLock { queue in
+            defer { queue.closing = true }
+            return !queue.closing
+        }
+        guard first else { return }
+        wakeup.signal()
+        stopped.wait()
+        reader.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
+    }
+
+    fileprivate func takePending() -> (batch: [Pending], closing: Bool) {
+        wakeup.wait()
+        return queue.withLock { queue in
+            defer { queue.pending.removeAll(keepingCapacity: true) }
+            return (queue.pending, queue.closing)
+        }
+    }
+
+    fileprivate func writerStopped() { stopped.signal() }
+
+    // MARK: Reading
+
+    /// This session's outbound messages numbered `from...through` in the current numbering,
+    /// as first sent (resends excluded), for serving a ResendRequest.
+    public func sentMessages(session: JournalSession, from: Int, through: Int) throws(JournalError) -> [(sequenceNumber: Int, bytes: [UInt8])] {
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            let query = try db.statement("""
+                SELECT seq, bytes FROM messages
+                WHERE session = ?1 AND direction = 1 AND kind != 2 AND seq BETWEEN ?2 AND ?3
+                  AND generation = (SELECT generation FROM sessions WHERE id = ?1)
+                ORDER BY seq
+                """)
+            query.bind(1, session.id)
+            query.bind(2, from)
+            query.bind(3, through)
+            defer { query.finish() }
+            var result: [(Int, [UInt8])] = []
+            while try query.step() { result.append((query.int(0), query.blob(1))) }
+            return result
+        }
+    }
+
+    /// Every journaled message of a session (or of all sessions), oldest first: the audit trail.
+    public func messages(session: JournalSession? = nil) throws(JournalError) -> [JournalRecord] {
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            let query = try db.statement("""
+                SELECT m.session, s.name, m.direction, m.seq, m.msg_type, m.kind, m.time, m.bytes
+                FROM messages m JOIN sessions s ON s.id = m.session
+                WHERE ?1 IS NULL OR m.session = ?1 ORDER BY m.id
+                """)
+            if let session { query.bind(1, session.id) }
+            defer { query.finish() }
+            var result: [JournalRecord] = []
+            while try query.step() {
+                result.append(JournalRecord(
+                    session: JournalSession(id: query.int64(0), name: query.text(1)),
+                    direction: JournalDirection(rawValue: query.int(2)) ?? .inbound, sequenceNumber: query.int(3),
+                    msgType: query.text(4), kind: JournalKind(rawValue: query.int(5)) ?? .message,
+                    time: query.int64(6), bytes: query.blob(7)))
+            }
+            return result
+        }
+    }
+}
+
+/// Moves the writer connection, made and checked on the opening thread, to the writer
+/// thread that alone uses it from then on.
+private final class WriterHandOff: @unchecked Sendable {
+    let connection: SQLiteConnection
+    init(_ connection: SQLiteConnection) { self.connection = connection }
+}
+
+/// The journal's single writer: waits for queued writes, commits them together, then
+/// completes them.
+private struct WriterThread: Sendable {
+    let journal: Journal
+    let connection: WriterHandOff
+
+    func start() {
+        let thread = Thread { run() }
+        thread.name = "wellhead-journal"
+        thread.start()
+    }
+
+    private func run() {
+        let db = connection.connection
+        var generations: [Int64: Int64] = [:]
+        while true {
+            let (batch, closing) = journal.takePending()
+            if !batch.isEmpty {
+                let failure = commit(batch, db, &generations)
+                for pending in batch { pending.completion(failure) }
+            }
+            if closing {
+                db.close()
+                journal.writerStopped()
+                return
+            }
+        }
+    }
+
+    private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) -> JournalError? {
+        do throws(JournalError) {
+            try db.execute("BEGIN IMMEDIATE")
+            for pending in batch {
+                for entry in pending.entries { try apply(entry, db, &generations) }
+            }
+            try db.execute("COMMIT")
+            return nil
+        } catch {
+            try? db.execute("ROLLBACK")
+            generations.removeAll()
+            return error
+        }
+    }
+
+    private func generation(of session: JournalSession, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) -> Int64 {
+        if let known = generations[session.id] { return known }
+        let query = try db.statement("SELECT generation FROM sessions WHERE id = ?")
+        query.bind(1, session.id)
+        defer { query.finish() }
+        let value = try query.step() ? query.int64(0) : 0
+        generations[session.id] = value
+        return value
+    }
+
+    private func apply(_ entry: JournalEntry, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) {
+        switch entry {
+        case .message(let record):
+            let insert = try db.statement(
+                "INSERT INTO messages(session, generation, direction, seq, msg_type, kind, time, bytes) VALUES (?,?,?,?,?,?,?,?)")
+            insert.bind(1, record.session.id)
+            insert.bind(2, try generation(of: record.session, db, &generations))
+            insert.bind(3, record.direction.rawValue)
+            insert.bind(4, record.sequenceNumber)
+            insert.bind(5, record.msgType)
+            insert.bind(6, record.kind.rawValue)
+            insert.bind(7, record.time)
+            insert.bind(8, record.bytes)
+            try insert.step()
+        case .sequenceNumbers(let session, let nextSender, let nextTarget):
+            let update = try db.statement("UPDATE sessions SET next_sender = ?, next_target = ? WHERE id = ?")
+            update.bind(1, nextSender)
+            update.bind(2, nextTarget)
+            update.bind(3, session.id)
+            try update.step()
+        case .reset(let session, let periodStart):
+            let next = try generation(of: session, db, &generations) + 1
+            let update = try db.statement(
+                "UPDATE sessions SET generation = ?, next_sender = 1, next_target = 1, period_start = ? WHERE id = ?")
+            update.bind(1, next)
+            update.bind(2, periodStart)
+            update.bind(3, session.id)
+            try update.step()
+            generations[session.id] = next
+        }
+    }
+}

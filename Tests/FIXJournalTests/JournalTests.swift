@@ -1,0 +1,132 @@
+import Foundation
+@testable import FIXJournal
+import Testing
+import TestSupport
+
+@Suite struct JournalTests {
+    private func record(_ session: JournalSession, _ direction: JournalDirection, _ seq: Int, _ msgType: String = "D",
+                        kind: JournalKind = .message) -> JournalEntry {
+        .message(JournalRecord(session: session, direction: direction, sequenceNumber: seq, msgType: msgType, kind: kind,
+                               time: Int64(seq) * 1_000, bytes: Array("8=FIX.4.4\u{01}34=\(seq)\u{01}".utf8)))
+    }
+
+    @Test func messagesAndSequenceNumbersSurviveReopening() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        do {
+            let journal = try Journal(path: path)
+            let (session, state) = try journal.session(named: "FIX.4.4:WELLHEAD->OMS1", now: 7)
+            #expect(state == JournalSessionState(nextSenderSeqNum: 1, nextTargetSeqNum: 1, periodStart: 7))
+            try await journal.write([record(session, .inbound, 1, "A"), record(session, .outbound, 1, "A"),
+                                     .sequenceNumbers(session, nextSender: 2, nextTarget: 2)])
+            try await journal.write([record(session, .inbound, 2), record(session, .outbound, 2, "8"),
+                                     .sequenceNumbers(session, nextSender: 3, nextTarget: 3)])
+            journal.close()
+        }
+        let reopened = try Journal(path: path)
+        defer { reopened.close() }
+        let (session, state) = try reopened.session(named: "FIX.4.4:WELLHEAD->OMS1", now: 99)
+        #expect(state.nextSenderSeqNum == 3)
+        #expect(state.nextTargetSeqNum == 3)
+        let all = try reopened.messages(session: session)
+        #expect(all.map(\.sequenceNumber) == [1, 1, 2, 2])
+        #expect(all.map(\.direction) == [.inbound, .outbound, .inbound, .outbound])
+        #expect(String(decoding: all[3].bytes, as: UTF8.self) == "8=FIX.4.4\u{01}34=2\u{01}")
+        let sent = try reopened.sentMessages(session: session, from: 1, through: 10)
+        #expect(sent.map(\.sequenceNumber) == [1, 2])
+    }
+
+    @Test func senderNumberNeverGoesBelowWhatWasJournaledAsSent() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        // Messages written, but the state row not yet updated (a crash in between).
+        try await journal.write([record(session, .outbound, 1), record(session, .outbound, 2), record(session, .outbound, 3)])
+        let (_, state) = try journal.session(named: "S", now: 0)
+        #expect(state.nextSenderSeqNum == 4)
+    }
+
+    @Test func resetStartsANewNumberingThatResendsNeverMix() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        try await journal.write([record(session, .outbound, 1, "8"), record(session, .outbound, 2, "8"),
+                                 .reset(session, periodStart: 500), record(session, .outbound, 1, "A")])
+        let sent = try journal.sentMessages(session: session, from: 1, through: 5)
+        #expect(sent.count == 1)
+        let (_, state) = try journal.session(named: "S", now: 0)
+        #expect(state.periodStart == 500)
+        #expect(state.nextSenderSeqNum == 2)
+        #expect(try journal.messages().count == 3, "the audit trail keeps both numberings")
+    }
+
+    @Test func resendsAreAuditedButNotServedAgain() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        try await journal.write([record(session, .outbound, 1, "8"), record(session, .outbound, 1, "8", kind: .resend)])
+        #expect(try journal.sentMessages(session: session, from: 1, through: 1).count == 1)
+        #expect(try journal.messages().map(\.kind) == [.message, .resend])
+    }
+
+    @Test func concurrentWritesAreGroupCommittedAndAllComplete() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for seq in 1...500 {
+                group.addTask { try await journal.write([self.record(session, .inbound, seq)]) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(Set(try journal.messages().map(\.sequenceNumber)) == Set(1...500))
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefusedAndKept() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("orders.sqlite")
+        let junk = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try junk.write(to: URL(fileURLWithPath: path))
+        #expect(throws: JournalError(.notADatabase, path: path, "")) { try Journal(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == junk, "never silently replaced")
+    }
+
+    @Test func anotherApplicationsDatabaseIsRefused() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("other.sqlite")
+        let other = try SQLiteConnection(path: path)
+        try other.execute("CREATE TABLE trades(id INTEGER PRIMARY KEY, px REAL); INSERT INTO trades(px) VALUES (71.2);")
+        other.close()
+        do {
+            _ = try Journal(path: path)
+            Issue.record("a foreign database was accepted")
+        } catch {
+            #expect(error.code == .foreignDatabase)
+            #expect(error.description.contains("not a Wellhead journal"))
+        }
+        let check = try SQLiteConnection(path: path)
+        #expect(try check.integer("SELECT count(*) FROM trades") == 1)
+    }
+
+    @Test func writesAfterCloseFailClearly() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        let (session, _) = try journal.session(named: "S", now: 0)
+        journal.close()
+        await #expect(throws: JournalError(.closed, path: "", "")) {
+            try await journal.write([self.record(session, .inbound, 1)])
+        }
+    }
+}

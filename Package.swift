@@ -9,10 +9,14 @@ let package = Package(
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
+        .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
@@ -25,6 +29,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite journal: every message in and out, sequence numbers, group commit.
         .target(name: "FIXJournal", dependencies: ["CSQLite"]),
+        // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
+        // discipline, and the applications sessions hand messages to.
+        .target(name: "FIXTransport", dependencies: [
+            "FIXCodec", "FIXDictionary", "FIXSession", "FIXJournal",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
@@ -38,6 +51,7 @@ let package = Package(
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
         .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
+        .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -70,6 +70,9 @@ public struct SessionStateMachine: Sendable {
 
     public var isLoggedOn: Bool { state == .loggedOn }
 
+    /// The parser this session reads with (its dictionary's data fields).
+    public var messageParser: FIXParser { parser }
+
     /// How many received messages wait behind a gap.
     public var queuedCount: Int { queue.count }
 
@@ -121,6 +124,12 @@ public struct SessionStateMachine: Sendable {
         } catch {
             return garbled("\(error)")
         }
+        return received(message, now: now)
+    }
+
+    /// One framed message already parsed by the driver (which reads its header to route it).
+    public mutating func received(_ message: FIXMessage, now: FIXTimestamp) -> [SessionAction] {
+        guard state != .disconnected else { return [] }
         lastReceivedAt = now.nanosecondsSinceEpoch
         testRequestsSent = 0
         var actions: [SessionAction] = []

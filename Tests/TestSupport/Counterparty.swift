@@ -38,6 +38,11 @@ public enum TestClock {
     /// 2026-11-24 14:00:00.000 UTC.
     public static let start = FIXTimestamp(nanosecondsSinceEpoch: 1_795_528_800_000_000_000)
 
+    /// The real time now, for tests against a running engine.
+    public static func wall() -> FIXTimestamp {
+        FIXTimestamp(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000) * 1_000)
+    }
+
     public static func after(seconds: Double, from base: FIXTimestamp = start) -> FIXTimestamp {
         FIXTimestamp(nanosecondsSinceEpoch: base.nanosecondsSinceEpoch + Int64(seconds * 1_000_000_000))
     }

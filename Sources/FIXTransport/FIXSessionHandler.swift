@@ -1,0 +1,370 @@
+import FIXCodec
+import FIXJournal
+import FIXSession
+import Logging
+import NIOCore
+
+/// Carries one connection's FIX session: feeds framed input to the ``SessionStateMachine``
+/// and carries out what it asks, with the journal's write-ahead rule — an inbound batch is
+/// durable before it is processed, an outbound batch is durable before it is written.
+///
+/// Everything a read brings in is journaled in one write and everything its processing
+/// sends goes out in one write: with the journal's group commit, durability costs one
+/// commit per read, not per message.
+final class FIXSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = FIXInboundFrame
+    typealias OutboundOut = ByteBuffer
+
+    /// How a connection finds its session.
+    enum Binding {
+        /// An acceptor's connection: the first message's CompIDs pick the session.
+        case acceptor(SessionRegistry)
+        /// An initiator's connection, for one session.
+        case initiator(SessionEndpoint)
+    }
+
+    private let binding: Binding
+    private var logger: Logger
+    private var endpoint: SessionEndpoint?
+    private var machine: SessionStateMachine?
+    private var context: ChannelHandlerContext?
+    private var inbound: [(message: FIXMessage?, record: JournalRecord)] = []
+    private var unboundGarbled: [FIXInboundFrame] = []
+    private var entries: [JournalEntry] = []
+    private var writes: [[UInt8]] = []
+    private var replays: [(begin: Int, end: Int)] = []
+    private var closeReason: String?
+    private var closing = false
+    private var timer: RepeatedTask?
+    private var inboundInFlight = 0
+    private var readingPaused = false
+
+    private let openedAt = WallClock.now().nanosecondsSinceEpoch
+    /// How long an acceptor waits for the first message before it knows the session.
+    static let unboundTimeout: Int64 = 10_000_000_000
+
+    /// Inbound journal writes in flight beyond which reading stops until they complete.
+    static let inFlightLimit = 64
+
+    init(binding: Binding, logger: Logger) {
+        self.binding = binding
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if case .initiator(let endpoint) = binding {
+            guard bind(endpoint, context: context) else { return }
+            perform(machine!.connected(now: WallClock.now()))
+            commit()
+        }
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        timer = loop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { _ in
+            bound.value.tick()
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        if let endpoint, var machine {
+            let wasLoggedOn = machine.isLoggedOn || machine.state == .awaitingLogout
+            perform(machine.disconnected(now: WallClock.now()), machine: &machine)
+            self.machine = machine
+            if wasLoggedOn { endpoint.application.onLogout(endpoint.id) }
+            entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
+                                            nextTarget: machine.nextTargetSeqNum))
+            endpoint.journal.write(entries) { _ in }
+            entries.removeAll()
+            endpoint.release(context.channel)
+            logger.info("disconnected")
+        }
+        closing = true
+        context.fireChannelInactive()
+    }
+
+    /// Attaches the connection to its session, or closes it if the session is taken.
+    private func bind(_ endpoint: SessionEndpoint, context: ChannelHandlerContext) -> Bool {
+        guard endpoint.claim(context.channel) else {
+            logger.warning("session \(endpoint.id) is already connected; dropping the second connection")
+            close(context)
+            return false
+        }
+        let now = WallClock.now()
+        let state: JournalSessionState
+        do {
+            state = try endpoint.journalState(now: now)
+        } catch {
+            logger.error("cannot read the journal: \(error)")
+            endpoint.release(context.channel)
+            close(context)
+            return false
+        }
+        self.endpoint = endpoint
+        logger[metadataKey: "session"] = "\(endpoint.id)"
+        machine = SessionStateMachine(configuration: endpoint.configuration, nextSenderSeqNum: state.nextSenderSeqNum,
+                                      nextTargetSeqNum: state.nextTargetSeqNum)
+        return true
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let frame = unwrapInboundIn(data)
+        let now = WallClock.now()
+        if endpoint == nil {
+            guard case .message(let bytes) = frame, case .acceptor(let registry) = binding else {
+                // Garbled bytes before the Logon are ignored, as FIX says.
+                return
+            }
+            guard let message = try? FIXParser().parse(bytes), let endpoint = registry.endpoint(for: message) else {
+                logger.warning("connection from an unknown session; closing without a reply")
+                close(context)
+                return
+            }
+            guard bind(endpoint, context: context) else { return }
+            perform(machine!.connected(now: now))
+        }
+        guard let endpoint, let machine else { return }
+        switch frame {
+        case .message(let bytes):
+            let message = try? machine.messageParser.parse(bytes)
+            let record = JournalRecord(session: endpoint.journalSession, direction: .inbound,
+                                       sequenceNumber: message?.msgSeqNum ?? 0, msgType: message?.msgType ?? "",
+                                       kind: message == nil ? .garbled : .message,
+                                       time: now.nanosecondsSinceEpoch, bytes: bytes)
+            inbound.append((message, record))
+        case .garbled(let reason, let bytes):
+            logger.notice("ignoring garbled input: \(reason)")
+            inbound.append((nil, JournalRecord(session: endpoint.journalSession, direction: .inbound, sequenceNumber: 0,
+                                               msgType: "", kind: .garbled, time: now.nanosecondsSinceEpoch, bytes: bytes)))
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard let endpoint, !inbound.isEmpty else { return }
+        let batch = inbound
+        inbound.removeAll(keepingCapacity: true)
+        inboundInFlight += 1
+        if inboundInFlight >= Self.inFlightLimit { pauseReading(context) }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let messages = batch.map(\.message)
+        endpoint.journal.write(batch.map { .message($0.record) }) { error in
+            loop.execute { bound.value.inboundDurable(messages, error: error) }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    private func inboundDurable(_ messages: [FIXMessage?], error: JournalError?) {
+        inboundInFlight -= 1
+        if let error {
+            logger.error("journal write failed, closing without acting on the input: \(error)")
+            closeNow()
+            return
+        }
+        guard var machine, !closing else { return }
+        for message in messages {
+            guard let message else { continue }
+            perform(machine.received(message, now: WallClock.now()), machine: &machine)
+        }
+        self.machine = machine
+        commit()
+        if readingPaused && inboundInFlight < Self.inFlightLimit / 2, let context { resumeReading(context) }
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [SessionAction]) {
+        guard var machine else { return }
+        perform(actions, machine: &machine)
+        self.machine = machine
+    }
+
+    private func perform(_ actions: [SessionAction], machine: inout SessionStateMachine) {
+        guard let endpoint else { return }
+        for action in actions {
+            switch action {
+            case .send(let outbound):
+                entries.append(.message(JournalRecord(
+                    session: endpoint.journalSession, direction: .outbound, sequenceNumber: outbound.sequenceNumber,
+                    msgType: outbound.msgType, kind: outbound.kind == .queued ? .queued : (outbound.kind == .resend ? .resend : .message),
+                    time: WallClock.now().nanosecondsSinceEpoch, bytes: outbound.bytes)))
+                if outbound.kind != .queued { writes.append(outbound.bytes) }
+            case .deliver(let message):
+                var replies = FIXReplies()
+                endpoint.application.received(message, from: endpoint.id, replies: &replies)
+                for reply in replies.replies {
+                    let now = WallClock.now()
+                    switch reply {
+                    case .message(let msgType, let body, let header):
+                        perform(machine.send(msgType: msgType, body: body, header: header, now: now), machine: &machine)
+                    case .businessReject(let original, let reason, let text, let refIDTag):
+                        perform(machine.businessReject(original, reason: reason, text: text, refIDTag: refIDTag, now: now),
+                                machine: &machine)
+                    }
+                }
+            case .replay(let begin, let end):
+                replays.append((begin, end))
+            case .disconnect(let reason):
+                closeReason = reason
+                closing = true
+            case .sequenceNumbersReset:
+                entries.append(.reset(endpoint.journalSession, periodStart: WallClock.now().nanosecondsSinceEpoch))
+            case .event(let event):
+                log(event, endpoint: endpoint)
+            }
+        }
+    }
+
+    private func log(_ event: SessionEvent, endpoint: SessionEndpoint) {
+        switch event {
+        case .loggedOn(let interval, let reset):
+            logger.info("logged on", metadata: ["heartBtInt": "\(interval)", "reset": "\(reset)"])
+            endpoint.application.onLogon(endpoint.id)
+        case .loggedOut(let reason):
+            logger.info("logged out: \(reason)")
+        case .rejected(let seq, let reason):
+            logger.notice("rejected message \(seq): \(reason)")
+        case .gapDetected(let expected, let received):
+            logger.notice("sequence gap: expected \(expected), received \(received); resend requested")
+        case .garbled(let reason):
+            logger.notice("garbled message ignored: \(reason)")
+        case .warning(let text):
+            logger.warning("\(text)")
+        default:
+            logger.debug("\(event)")
+        }
+    }
+
+    /// Journals what the session produced, then writes it once durable; serves resends
+    /// once everything before them is in the journal.
+    private func commit() {
+        guard let endpoint, let machine, let context else { return }
+        guard !entries.isEmpty || !replays.isEmpty || closeReason != nil else { return }
+        entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
+                                        nextTarget: machine.nextTargetSeqNum))
+        let batch = entries, bytes = writes, resends = replays, reason = closeReason
+        entries.removeAll(keepingCapacity: true)
+        writes.removeAll(keepingCapacity: true)
+        replays.removeAll()
+        closeReason = nil
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let journal = endpoint.journal
+        let session = endpoint.journalSession
+        journal.write(batch) { error in
+            // Resends are read here, on the journal's thread, never on the event loop.
+            var stored: [[StoredMessage]] = []
+            if error == nil {
+                for range in resends {
+                    let rows = (try? journal.sentMessages(session: session, from: range.begin, through: range.end)) ?? []
+                    stored.append(rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) })
+                }
+            }
+            let served = zip(resends, stored).map { ($0.0, $0.1) }
+            loop.execute { bound.value.outboundDurable(bytes, resends: served, close: reason, error: error) }
+        }
+    }
+
+    private func outboundDurable(_ bytes: [[UInt8]], resends: [((begin: Int, end: Int), [StoredMessage])], close reason: String?,
+                                 error: JournalError?) {
+        guard let context else { return }
+        if let error {
+            logger.error("journal write failed; nothing sent: \(error)")
+            closeNow()
+            return
+        }
+        for message in bytes {
+            context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: message)), promise: nil)
+        }
+        context.flush()
+        if !resends.isEmpty, var machine {
+            for (range, stored) in resends {
+                perform(machine.replay(stored, begin: range.begin, end: range.end, now: WallClock.now()), machine: &machine)
+            }
+            self.machine = machine
+            commit()
+        }
+        if let reason {
+            logger.info("closing: \(reason)")
+            closeNow()
+        }
+    }
+
+    // MARK: Timers and commands
+
+    private func tick() {
+        if endpoint == nil, !closing, let context, WallClock.now().nanosecondsSinceEpoch - openedAt > Self.unboundTimeout {
+            logger.notice("no Logon within \(Self.unboundTimeout / 1_000_000_000)s of connecting; closing")
+            close(context)
+            return
+        }
+        guard var machine, !closing else { return }
+        perform(machine.tick(now: WallClock.now()), machine: &machine)
+        self.machine = machine
+        commit()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let command = event as? FIXSessionCommand else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard var machine, !closing else { return }
+        switch command {
+        case .logout(let reason):
+            perform(machine.logout(reason: reason, now: WallClock.now()), machine: &machine)
+        case .send(let msgType, let body, let header):
+            perform(machine.send(msgType: msgType, body: body, header: header, now: WallClock.now()), machine: &machine)
+        }
+        self.machine = machine
+        commit()
+    }
+
+    // MARK: Back-pressure
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // A slow reader on the other side: stop reading (and so producing replies) until
+        // our writes drain, so memory does not grow without bound.
+        if context.channel.isWritable {
+            if inboundInFlight < Self.inFlightLimit { resumeReading(context) }
+        } else {
+            pauseReading(context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private func pauseReading(_ context: ChannelHandlerContext) {
+        guard !readingPaused else { return }
+        readingPaused = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+    }
+
+    private func resumeReading(_ context: ChannelHandlerContext) {
+        guard readingPaused else { return }
+        readingPaused = false
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.notice("connection error: \(error)")
+        close(context)
+    }
+
+    private func closeNow() {
+        closing = true
+        if let context { close(context) }
+    }
+
+    private func close(_ context: ChannelHandlerContext) {
+        closing = true
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,100 @@
+import FIXCodec
+import FIXJournal
+import FIXSession
+import NIOCore
+import Synchronization
+
+/// One configured session: its settings, its rows in the journal, its application, and the
+/// connection currently carrying it (at most one).
+public final class SessionEndpoint: Sendable {
+    public let configuration: SessionConfiguration
+    public let application: any FIXApplication
+    let journal: Journal
+    let journalSession: JournalSession
+    private let connection = Mutex<Channel?>(nil)
+
+    public init(configuration: SessionConfiguration, application: any FIXApplication, journal: Journal,
+                now: FIXTimestamp = WallClock.now()) throws(JournalError) {
+        self.configuration = configuration
+        self.application = application
+        self.journal = journal
+        (journalSession, _) = try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch)
+    }
+
+    public var id: SessionID { configuration.id }
+
+    /// The journal's sequence numbers and period for this session, as of now.
+    func journalState(now: FIXTimestamp) throws(JournalError) -> JournalSessionState {
+        try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch).1
+    }
+
+    /// Binds a connection to this session; `false` if another already carries it.
+    func claim(_ channel: Channel) -> Bool {
+        connection.withLock { current in
+            guard current == nil else { return false }
+            current = channel
+            return true
+        }
+    }
+
+    func release(_ channel: Channel) {
+        connection.withLock { current in
+            if current === channel { current = nil }
+        }
+    }
+
+    /// Whether a connection currently carries this session.
+    public var isConnected: Bool { connection.withLock { $0 != nil } }
+
+    /// Starts the Logout handshake on the live connection, if any; the future completes
+    /// when the connection has closed.
+    public func logout(reason: String?) -> EventLoopFuture<Void>? {
+        guard let channel = connection.withLock({ $0 }) else { return nil }
+        channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.logout(reason: reason))
+        return channel.closeFuture
+    }
+
+    /// Sends an application message from outside the session's event loop (a venue's
+    /// execution report, a console action). Journaled and queued for resend while the
+    /// session is not connected.
+    public func send(msgType: String, body: FIXFieldList, header: FIXFieldList = FIXFieldList()) {
+        if let channel = connection.withLock({ $0 }) {
+            channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.send(msgType: msgType, body: body, header: header))
+        }
+    }
+}
+
+/// Requests delivered to a session's handler on its event loop.
+enum FIXSessionCommand: Sendable {
+    case logout(reason: String?)
+    case send(msgType: String, body: FIXFieldList, header: FIXFieldList)
+}
+
+/// An acceptor's sessions, found by the CompIDs of an incoming Logon.
+public struct SessionRegistry: Sendable {
+    private var endpoints: [Key: SessionEndpoint] = [:]
+
+    struct Key: Hashable {
+        var beginString: String
+        var ourCompID: String
+        var theirCompID: String
+    }
+
+    public init(_ endpoints: [SessionEndpoint] = []) {
+        for endpoint in endpoints { add(endpoint) }
+    }
+
+    public mutating func add(_ endpoint: SessionEndpoint) {
+        let id = endpoint.id
+        endpoints[Key(beginString: id.beginString, ourCompID: id.senderCompID, theirCompID: id.targetCompID)] = endpoint
+    }
+
+    /// The session a message from the counterparty belongs to: its TargetCompID is ours.
+    func endpoint(for message: FIXMessage) -> SessionEndpoint? {
+        guard let begin = message.beginString, let theirs = message[FIXTag.senderCompID]?.string,
+              let ours = message[FIXTag.targetCompID]?.string else { return nil }
+        return endpoints[Key(beginString: begin, ourCompID: ours, theirCompID: theirs)]
+    }
+
+    public var all: [SessionEndpoint] { Array(endpoints.values) }
+}

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
+        .library(name: "FIXSettings", targets: ["FIXSettings"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -38,12 +39,21 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // QuickFIX-format settings files, read into typed, checked session profiles.
+        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport"]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
                 "FIXCodec",
                 "FIXDictionary",
+                "FIXJournal",
+                "FIXSession",
+                "FIXSettings",
+                "FIXTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary"], path: "Tests/TestSupport"),
@@ -52,6 +62,7 @@ let package = Package(
         .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
+        .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -29,7 +29,8 @@ public final class FIXEngine: Sendable {
     /// with port 0).
     @discardableResult
     public func listen(host: String = "0.0.0.0", port: Int, registry: SessionRegistry, tls: NIOSSLContext? = nil,
-                       reuseAddress: Bool = true, noDelay: Bool = true) async throws -> Int {
+                       reuseAddress: Bool = true, noDelay: Bool = true, validateChecksum: Bool = true) async throws -> Int {
+        let framer = FIXFramer(validateChecksum: validateChecksum)
         let logger = self.logger
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
@@ -40,7 +41,7 @@ public final class FIXEngine: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
-                    try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(), maximumBufferSize: Self.maximumInputBuffer))
+                    try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(framer: framer), maximumBufferSize: Self.maximumInputBuffer))
                     var connectionLogger = logger
                     connectionLogger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
                     try pipeline.addHandler(FIXSessionHandler(binding: .acceptor(registry), logger: connectionLogger))
@@ -57,7 +58,9 @@ public final class FIXEngine: Sendable {
     /// Keeps `endpoint` connected to the first reachable address, in turn, waiting
     /// `reconnectInterval` seconds between attempts, until the engine shuts down.
     public func connect(_ endpoint: SessionEndpoint, addresses: [(host: String, port: Int)], reconnectInterval: Int = 30,
-                        tls: NIOSSLContext? = nil, serverHostname: String? = nil, noDelay: Bool = true) {
+                        tls: NIOSSLContext? = nil, serverHostname: String? = nil, noDelay: Bool = true,
+                        validateChecksum: Bool = true) {
+        let framer = FIXFramer(validateChecksum: validateChecksum)
         endpoints.withLock { $0.append(endpoint) }
         let group = self.group
         let logger = {
@@ -86,7 +89,7 @@ public final class FIXEngine: Sendable {
                                 if let tls {
                                     try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
                                 }
-                                try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(), maximumBufferSize: Self.maximumInputBuffer))
+                                try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(framer: framer), maximumBufferSize: Self.maximumInputBuffer))
                                 try pipeline.addHandler(FIXSessionHandler(binding: .initiator(endpoint), logger: logger))
                             }
                         }

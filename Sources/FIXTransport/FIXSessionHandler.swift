@@ -259,16 +259,17 @@ final class FIXSessionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let journal = endpoint.journal
         let session = endpoint.journalSession
+        let persist = endpoint.persistMessages
         journal.write(batch) { error in
             // Resends are read here, on the journal's thread, never on the event loop.
             var stored: [[StoredMessage]] = []
             if error == nil {
-                for range in resends {
+                for range in resends where persist {
                     let rows = (try? journal.sentMessages(session: session, from: range.begin, through: range.end)) ?? []
                     stored.append(rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) })
                 }
             }
-            let served = zip(resends, stored).map { ($0.0, $0.1) }
+            let served = resends.enumerated().map { ($0.element, $0.offset < stored.count ? stored[$0.offset] : []) }
             loop.execute { bound.value.outboundDurable(bytes, resends: served, close: reason, error: error) }
         }
     }

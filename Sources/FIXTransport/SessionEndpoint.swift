@@ -11,11 +11,14 @@ public final class SessionEndpoint: Sendable {
     public let application: any FIXApplication
     let journal: Journal
     let journalSession: JournalSession
+    /// QuickFIX's PersistMessages: when false, a ResendRequest is answered with gap fills only.
+    public let persistMessages: Bool
     private let connection = Mutex<Channel?>(nil)
 
     public init(configuration: SessionConfiguration, application: any FIXApplication, journal: Journal,
-                now: FIXTimestamp = WallClock.now()) throws(JournalError) {
+                persistMessages: Bool = true, now: FIXTimestamp = WallClock.now()) throws(JournalError) {
         self.configuration = configuration
+        self.persistMessages = persistMessages
         self.application = application
         self.journal = journal
         (journalSession, _) = try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch)

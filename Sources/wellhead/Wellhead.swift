@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Wellhead: ParsableCommand {
+struct Wellhead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wellhead",
         abstract: "A FIX 4.4 trading gateway with an inline risk sidecar for oil futures desks.",
-        subcommands: [DictionaryCommand.self]
+        subcommands: [DictionaryCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,142 @@
+import FIXSession
+@testable import FIXSettings
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct SettingsTests {
+    private let dictionary = TestDictionaries.path("dictionaries/FIX44.xml")
+
+    private func profile(_ text: String) throws(SettingsError) -> EngineProfile {
+        try EngineProfile(file: SettingsFile(text: text, path: "/tmp/test.cfg"))
+    }
+
+    private var base: String {
+        """
+        # comment
+        [DEFAULT]
+        ConnectionType=acceptor
+        BeginString=FIX.4.4
+        SenderCompID=WELLHEAD
+        SocketAcceptPort=9880
+        DataDictionary=\(dictionary)
+        JournalPath=/tmp/j.sqlite
+
+        """
+    }
+
+    @Test func sessionsInheritDefaultsAndOverrideThem() throws {
+        let loaded = try profile(base + """
+            [SESSION]
+            TargetCompID=OMS1
+            [SESSION]
+            TargetCompID=OMS2
+            HeartBtInt=10
+            ResetOnLogon=Y
+            StartTime=08:00:00
+            EndTime=17:00:00
+            StartDay=Sun
+            EndDay=Friday
+            TimeZone=America/Chicago
+            """)
+        #expect(loaded.sessions.count == 2)
+        #expect(loaded.journalPath == "/tmp/j.sqlite")
+        let first = loaded.sessions[0], second = loaded.sessions[1]
+        #expect(first.configuration.id == SessionID(beginString: "FIX.4.4", senderCompID: "WELLHEAD", targetCompID: "OMS1"))
+        #expect(first.acceptPort == 9880)
+        #expect(first.configuration.resetOnLogon == false)
+        #expect(first.configuration.dictionary != nil)
+        #expect(second.configuration.resetOnLogon == true)
+        #expect(second.configuration.heartBtInt == 10)
+        let schedule = try #require(second.configuration.schedule)
+        #expect(schedule.startTime == 8 * 3600 && schedule.startDay == 1 && schedule.endDay == 6)
+        #expect(schedule.timeZone.identifier == "America/Chicago")
+    }
+
+    @Test func initiatorReadsFailoverAddressesAndTLS() throws {
+        let certs = TemporaryDirectory("certs")
+        defer { certs.remove() }
+        for name in ["client.pem", "client.key", "ca.pem"] { FileManager.default.createFile(atPath: certs.path(name), contents: Data("x".utf8)) }
+        let loaded = try profile("""
+            [DEFAULT]
+            ConnectionType=initiator
+            BeginString=FIX.4.4
+            DataDictionary=\(dictionary)
+            JournalPath=j.sqlite
+            [SESSION]
+            SenderCompID=OMS1
+            TargetCompID=VENUE
+            HeartBtInt=15
+            SocketConnectHost=10.0.0.1
+            SocketConnectPort=9001
+            SocketConnectHost1=10.0.0.2
+            SocketConnectPort1=9002
+            ReconnectInterval=3
+            SocketUseSSL=Y
+            ClientCertificateFile=\(certs.path("client.pem"))
+            ClientCertificateKeyFile=\(certs.path("client.key"))
+            CertificationAuthoritiesFile=\(certs.path("ca.pem"))
+            SSLProtocol=-all +TLSv1.3
+            """)
+        let session = loaded.sessions[0]
+        #expect(session.connectAddresses == [ConnectAddress(host: "10.0.0.1", port: 9001), ConnectAddress(host: "10.0.0.2", port: 9002)])
+        #expect(session.reconnectInterval == 3)
+        #expect(session.configuration.heartBtInt == 15)
+        #expect(session.tls?.verifyPeer == true)
+        #expect(session.tls?.minimumVersion == .tls13)
+        #expect(loaded.journalPath == "/tmp/j.sqlite", "relative to the settings file's folder")
+    }
+
+    /// Each bad setting is an error that names the key (and the file and line).
+    @Test(arguments: [
+        ("ConnectionType=server", "ConnectionType", "neither acceptor nor initiator"),
+        ("HeartBtInt=soon", "HeartBtInt", "not a whole number"),
+        ("ResetOnLogon=maybe", "ResetOnLogon", "not Y or N"),
+        ("FileStorePath=store", "FileStorePath", "JournalPath"),
+        ("SocketAcceptPrt=9000", "SocketAcceptPrt", "not a setting Wellhead knows"),
+        ("DataDictionary=/nonexistent/FIX44.xml", "DataDictionary", "/nonexistent/FIX44.xml"),
+        ("StartTime=25:00:00\nEndTime=17:00:00", "StartTime", "not a time"),
+        ("StartTime=08:00:00", "EndTime", "missing"),
+        ("TimeZone=Mars/Olympus\nStartTime=08:00:00\nEndTime=09:00:00", "TimeZone", "not a time zone"),
+        ("Application=gateway9", "Application", "not an application"),
+        ("SocketUseSSL=Y", "ServerCertificateFile", "missing"),
+        ("BeginString=FIX.9.9", "BeginString", "not supported"),
+    ])
+    func badSettingNamesItsKey(line: String, key: String, message: String) {
+        do {
+            _ = try profile(base + "[SESSION]\nTargetCompID=OMS1\n" + line + "\n")
+            Issue.record("accepted \(line)")
+        } catch {
+            #expect(error.key == key, "\(error)")
+            #expect(error.description.contains(message), "\(error)")
+            #expect(error.description.hasPrefix("/tmp/test.cfg:"), "\(error)")
+            #expect(error.line != nil)
+        }
+    }
+
+    @Test func missingRequiredKeysAreNamed() {
+        #expect(throws: SettingsError.self) { try profile("[SESSION]\nConnectionType=acceptor\n") }
+        do {
+            _ = try profile("[DEFAULT]\nConnectionType=acceptor\nBeginString=FIX.4.4\nSenderCompID=W\nDataDictionary=\(dictionary)\nJournalPath=/tmp/j\n[SESSION]\nTargetCompID=A\n")
+            Issue.record("no port accepted")
+        } catch {
+            #expect(error.key == "SocketAcceptPort")
+            #expect(error.section?.contains("FIX.4.4:W->A") == true)
+        }
+    }
+
+    @Test func malformedFilesAreErrorsWithLines() {
+        for (text, fragment) in [("[DEFAULT\nX=1", "closing"), ("[OTHER]\n", "unknown section"), ("Key=1\n", "outside"),
+                                 ("[SESSION]\njunk\n", "Key=Value"), ("[SESSION]\nA=1\nA=2\n", "set twice"), ("", "no [SESSION]")] {
+            #expect(throws: SettingsError.self, "\(fragment)") { try profile(text) }
+            do { _ = try profile(text) } catch { #expect(error.description.contains(fragment), "\(error)") }
+        }
+    }
+
+    @Test func shippedProfilesLoad() throws {
+        for name in ["echo-acceptor.cfg", "initiator.cfg"] {
+            let loaded = try EngineProfile.load(path: TestDictionaries.path("sessions/\(name)"))
+            #expect(!loaded.sessions.isEmpty)
+        }
+    }
+}

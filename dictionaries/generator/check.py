@@ -6,6 +6,7 @@
     python3 check.py --oracle X --fields-only fields-1.txt --range 1-480
     python3 check.py --oracle X --components          # header, trailer and components only
     python3 check.py --oracle X --messages            # messages only
+    python3 check.py --oracle X --blocks-only messages-2.txt   # just the blocks one file defines
 
 The oracle is read only to report where the tables disagree with it; nothing is taken
 from it. Exit status 1 when anything is reported.
@@ -107,7 +108,7 @@ def compare_members(where: str, mine: list[tables.Member], theirs: list[tables.M
     return report
 
 
-def compare_blocks(mine: list[tables.Block], theirs: dict, kinds: set[str]) -> list[str]:
+def compare_blocks(mine: list[tables.Block], theirs: dict, kinds: set[str], only_mine: bool = False) -> list[str]:
     report = []
     by_key = {(block.kind, block.name): block for block in mine}
     for key, block in theirs.items():
@@ -116,6 +117,8 @@ def compare_blocks(mine: list[tables.Block], theirs: dict, kinds: set[str]) -> l
         ours = by_key.get(key)
         label = key[0] if key[0] in ("header", "trailer") else f"{key[0]} {key[1]}"
         if ours is None:
+            if only_mine:
+                continue
             report.append(f"{label}: missing" + (f" (MsgType {block.msgtype})" if block.msgtype else ""))
             continue
         if block.kind == "message" and (ours.msgtype, ours.category) != (block.msgtype, block.category):
@@ -134,11 +137,18 @@ def main() -> int:
     parser.add_argument("--range", default="0-999999", help="tag range LOW-HIGH for the field comparison")
     parser.add_argument("--components", action="store_true", help="compare header, trailer and components")
     parser.add_argument("--messages", action="store_true", help="compare messages")
+    parser.add_argument("--blocks-only", nargs="+", metavar="FILE",
+                        help="check only the blocks these files define (others are not reported missing)")
     arguments = parser.parse_args()
     low, high = (int(part) for part in arguments.range.split("-"))
     report: list[str] = []
     try:
-        if arguments.fields_only:
+        if arguments.blocks_only:
+            field_paths, _ = tables.table_paths()
+            fields = tables.read_fields(field_paths)
+            blocks = [block for p in arguments.blocks_only
+                      for block in tables.read_blocks(p if os.path.exists(p) else os.path.join(tables.HERE, p))]
+        elif arguments.fields_only:
             fields = tables.read_fields([os.path.join(tables.HERE, p) if not os.path.isabs(p) and not os.path.exists(p) else p
                                          for p in arguments.fields_only])
             blocks = []
@@ -149,7 +159,7 @@ def main() -> int:
     except tables.TableError as error:
         print(f"error: {error}")
         return 1
-    complete = len(tables.table_paths()[0]) >= 2 and not arguments.fields_only
+    complete = len(tables.table_paths()[0]) >= 3 and not arguments.fields_only and not arguments.blocks_only
     report.extend(tables.consistency_errors(fields, blocks, check_fields=complete))
     if arguments.oracle:
         their_fields, their_blocks = read_oracle(arguments.oracle)
@@ -158,11 +168,13 @@ def main() -> int:
             chosen |= {"header", "trailer", "component"}
         if arguments.messages:
             chosen |= {"message"}
+        if arguments.blocks_only:
+            chosen = {"header", "trailer", "component", "message"}
         if not chosen and not arguments.fields_only:
             chosen = {"header", "trailer", "component", "message"}
-        if arguments.fields_only or not (arguments.components or arguments.messages):
+        if arguments.fields_only or not (arguments.components or arguments.messages or arguments.blocks_only):
             report.extend(compare_fields(fields, their_fields, low, high))
-        report.extend(compare_blocks(blocks, their_blocks, chosen))
+        report.extend(compare_blocks(blocks, their_blocks, chosen, only_mine=bool(arguments.blocks_only)))
     for line in report:
         print(line)
     counts = {kind: sum(1 for block in blocks if block.kind == kind) for kind in ("message", "component")}

@@ -143,8 +143,10 @@ def read_blocks(path: str) -> list[Block]:
 
 def table_paths() -> tuple[list[str], list[str]]:
     fields = sorted(glob.glob(os.path.join(HERE, "fields-*.txt")))
-    blocks = [os.path.join(HERE, name) for name in ("components.txt", "messages.txt")]
-    return fields, [path for path in blocks if os.path.exists(path)]
+    # Header, trailer and components first, then messages; each may be split over files.
+    blocks = sorted(glob.glob(os.path.join(HERE, "components*.txt")))
+    blocks += sorted(glob.glob(os.path.join(HERE, "messages*.txt")))
+    return fields, blocks
 
 
 def consistency_errors(fields: list[Field], blocks: list[Block], check_fields: bool = True) -> list[str]:
@@ -181,7 +183,7 @@ def consistency_errors(fields: list[Field], blocks: list[Block], check_fields: b
                 errors.append(f"{where}: {member.name} listed twice")
             seen.add(member.name)
             if member.kind == "component":
-                if member.name not in components:
+                if check_fields and member.name not in components:
                     errors.append(f"{where}: unknown component @{member.name}")
                 continue
             definition = by_name.get(member.name)

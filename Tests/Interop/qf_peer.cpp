@@ -1,0 +1,166 @@
+// QuickFIX (C++) as Wellhead's independent counterparty in interop tests.
+//
+//   qf_peer initiator <settings> <count> <pace-us> [gap-at]
+//       logs on, sends <count> NewOrderSingles (one every <pace-us> microseconds), optionally
+//       skips three sequence numbers after message <gap-at> to force a resend, waits for every
+//       order to come back from Wellhead's echo application, logs out.
+//   qf_peer acceptor <settings> <count>
+//       waits for Wellhead's initiator to log on, sends it <count> NewOrderSingles, waits for
+//       the echoes, then logs out.
+//
+// Prints "echoed <distinct> of <count>; logons <n>; first-logon-seq <s>; last-logon-seq <s>"
+// and exits 0 when every order came back.
+#include <quickfix/Application.h>
+#include <quickfix/FileLog.h>
+#include <quickfix/FileStore.h>
+#include <quickfix/Session.h>
+#include <quickfix/SessionSettings.h>
+#include <quickfix/SocketAcceptor.h>
+#include <quickfix/SocketInitiator.h>
+#include <quickfix/fix44/NewOrderSingle.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+class Peer : public FIX::Application {
+public:
+  std::mutex lock;
+  std::set<std::string> echoed;
+  std::atomic<int> logons{0};
+  std::atomic<int> received{0};
+  std::atomic<bool> loggedOn{false};
+  std::atomic<bool> loggedOut{false};
+  int firstLogonSeq = 0, lastLogonSeq = 0;
+  FIX::SessionID session;
+
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID& id) override {
+    session = id;
+    logons++;
+    loggedOn = true;
+  }
+  void onLogout(const FIX::SessionID&) override {
+    loggedOn = false;
+    loggedOut = true;
+  }
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+  void fromAdmin(const FIX::Message& message, const FIX::SessionID&)
+      throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    if (type.getValue() == "A") {
+      FIX::MsgSeqNum seq;
+      message.getHeader().getField(seq);
+      std::lock_guard<std::mutex> guard(lock);
+      if (firstLogonSeq == 0) firstLogonSeq = seq.getValue();
+      lastLogonSeq = seq.getValue();
+    }
+  }
+  void fromApp(const FIX::Message& message, const FIX::SessionID&)
+      throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override {
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    received++;
+    if (type.getValue() != "D") return;
+    FIX::ClOrdID id;
+    message.getField(id);
+    std::lock_guard<std::mutex> guard(lock);
+    echoed.insert(id.getValue());
+  }
+  size_t distinct() {
+    std::lock_guard<std::mutex> guard(lock);
+    return echoed.size();
+  }
+};
+
+static FIX44::NewOrderSingle order(int i) {
+  FIX44::NewOrderSingle message(FIX::ClOrdID("Q" + std::to_string(i)), FIX::Side(FIX::Side_BUY),
+                                FIX::TransactTime(), FIX::OrdType(FIX::OrdType_LIMIT));
+  message.set(FIX::Symbol("CLZ6"));
+  message.set(FIX::OrderQty(1 + i % 10));
+  message.set(FIX::Price(71.25 + (i % 100) / 100.0));
+  message.set(FIX::Account("DESK1"));
+  return message;
+}
+
+static bool waitFor(const std::function<bool()>& done, int seconds) {
+  for (int i = 0; i < seconds * 100; i++) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+static void sendAll(Peer& peer, int count, int paceMicros, int gapAt) {
+  for (int i = 1; i <= count; i++) {
+    auto message = order(i);
+    FIX::Session::sendToTarget(message, peer.session);
+    if (gapAt > 0 && i == gapAt) {
+      FIX::Session* session = FIX::Session::lookupSession(peer.session);
+      session->setNextSenderMsgSeqNum(session->getExpectedSenderNum() + 3);
+    }
+    if (paceMicros > 0) std::this_thread::sleep_for(std::chrono::microseconds(paceMicros));
+  }
+}
+
+static int report(Peer& peer, int count) {
+  std::lock_guard<std::mutex> guard(peer.lock);
+  std::printf("echoed %zu of %d; logons %d; first-logon-seq %d; last-logon-seq %d; received %d\n", peer.echoed.size(), count,
+              peer.logons.load(), peer.firstLogonSeq, peer.lastLogonSeq, peer.received.load());
+  std::fflush(stdout);
+  return peer.echoed.size() == (size_t)count ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: qf_peer initiator|acceptor <settings> <count> [pace-us] [gap-at]\n");
+    return 2;
+  }
+  std::string mode = argv[1];
+  int count = std::atoi(argv[3]);
+  int pace = argc > 4 ? std::atoi(argv[4]) : 0;
+  int gapAt = argc > 5 ? std::atoi(argv[5]) : 0;
+  try {
+    FIX::SessionSettings settings(argv[2]);
+    Peer peer;
+    FIX::FileStoreFactory store(settings);
+    FIX::FileLogFactory log(settings);
+    if (mode == "initiator") {
+      FIX::SocketInitiator initiator(peer, store, settings, log);
+      initiator.start();
+      if (!waitFor([&] { return peer.loggedOn.load(); }, 30)) {
+        std::printf("no logon\n");
+        initiator.stop(true);
+        return 1;
+      }
+      sendAll(peer, count, pace, gapAt);
+      waitFor([&] { return peer.distinct() == (size_t)count; }, 90);
+      initiator.stop();  // logs out and waits for the reply
+      return report(peer, count);
+    } else {
+      FIX::SocketAcceptor acceptor(peer, store, settings, log);
+      acceptor.start();
+      if (!waitFor([&] { return peer.loggedOn.load(); }, 60)) {
+        std::printf("no logon\n");
+        acceptor.stop(true);
+        return 1;
+      }
+      sendAll(peer, count, pace, gapAt);
+      waitFor([&] { return peer.distinct() == (size_t)count; }, 90);
+      FIX::Session::lookupSession(peer.session)->logout("interop run complete");
+      waitFor([&] { return peer.loggedOut.load(); }, 30);
+      acceptor.stop();
+      return report(peer, count);
+    }
+  } catch (std::exception& error) {
+    std::fprintf(stderr, "qf_peer: %s\n", error.what());
+    return 2;
+  }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// QuickFIX's C++ engine (Debian's libquickfix-dev) as an independent counterparty: builds
+/// `Tests/Interop/qf_peer.cpp` once and runs it with a QuickFIX settings file.
+public enum QuickFIXPeer {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The compiled peer, rebuilt when its source is newer.
+    public static func executable() throws -> String {
+        let source = TestDictionaries.path("Tests/Interop/qf_peer.cpp")
+        let output = TestDictionaries.path(".build/interop/qf_peer")
+        let manager = FileManager.default
+        let sourceDate = (try? manager.attributesOfItem(atPath: source)[.modificationDate] as? Date) ?? .distantFuture
+        if let built = try? manager.attributesOfItem(atPath: output)[.modificationDate] as? Date, built > sourceDate {
+            return output
+        }
+        guard manager.fileExists(atPath: "/usr/include/quickfix/Session.h") else {
+            throw Failure(description: "QuickFIX is not installed: apt-get install -y libquickfix-dev (.ci/run does this)")
+        }
+        try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let result = try Shell.run("g++ -std=c++14 -O1 -w '\(source)' -lquickfix -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
+        guard result.status == 0 else { throw Failure(description: "building qf_peer failed:\n\(result.output)") }
+        return output
+    }
+
+    /// A QuickFIX settings file for one FIX 4.4 session, using Wellhead's dictionary.
+    public static func settings(in directory: TemporaryDirectory, connectionType: String, sender: String, target: String,
+                                port: Int, heartBtInt: Int = 30) throws -> String {
+        let socket = connectionType == "initiator"
+            ? "SocketConnectHost=127.0.0.1\nSocketConnectPort=\(port)\nHeartBtInt=\(heartBtInt)"
+            : "SocketAcceptPort=\(port)\nSocketReuseAddress=Y"
+        let text = """
+            [DEFAULT]
+            ConnectionType=\(connectionType)
+            ReconnectInterval=1
+            FileStorePath=\(directory.path("qf-store"))
+            FileLogPath=\(directory.path("qf-log"))
+            StartTime=00:00:00
+            EndTime=00:00:00
+            UseDataDictionary=Y
+            DataDictionary=\(TestDictionaries.path("dictionaries/FIX44.xml"))
+            ValidateUserDefinedFields=N
+            [SESSION]
+            BeginString=FIX.4.4
+            SenderCompID=\(sender)
+            TargetCompID=\(target)
+            \(socket)
+
+            """
+        let path = directory.path("quickfix-\(connectionType).cfg")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+/// Runs shell commands and child processes for tests.
+public enum Shell {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+    }
+
+    /// Runs `command` with /bin/sh, standard output and error together.
+    public static func run(_ command: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " 2>&1"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A child process running in the background, its output collected into a file.
+public final class BackgroundProcess: @unchecked Sendable {
+    // @unchecked: `process` is only touched from the test that owns this object.
+    public let process: Process
+    public let logPath: String
+
+    public init(_ executable: String, _ arguments: [String], log: String) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = FileHandle(forWritingAtPath: log)!
+        process.standardOutput = handle
+        process.standardError = handle
+        logPath = log
+        try process.run()
+    }
+
+    public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits up to `timeout` seconds; the exit status, or `nil` if still running.
+    public func wait(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Waits until the output contains `text`.
+    public func waitForOutput(_ text: String, timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output.contains(text) { return true }
+            if !process.isRunning { return output.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A free TCP port on loopback, found by binding port 0.
+public func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

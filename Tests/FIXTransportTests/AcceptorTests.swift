@@ -191,7 +191,7 @@ import TestSupport
         let client = try logOn(running.port)
         _ = client.receive()
         let stopping = Task { await running.stop() }
-        let logout = try #require(client.receive())
+        let logout = try #require(await offCooperativePool { client.receive() })
         #expect(logout.msgType == "5")
         try client.send(Counterparty().message("5", seq: 2, at: TestClock.wall()))
         await stopping.value

@@ -7,6 +7,8 @@
 //   qf_peer acceptor <settings> <count>
 //       waits for Wellhead's initiator to log on, sends it <count> NewOrderSingles, waits for
 //       the echoes, then logs out.
+//   qf_peer tls-initiator | tls-acceptor ...
+//       the same over TLS, with QuickFIX's SSL socket classes and its SSL settings keys.
 //
 // Prints "echoed <distinct> of <count>; logons <n>; first-logon-seq <s>; last-logon-seq <s>"
 // and exits 0 when every order came back.
@@ -17,12 +19,15 @@
 #include <quickfix/SessionSettings.h>
 #include <quickfix/SocketAcceptor.h>
 #include <quickfix/SocketInitiator.h>
+#include <quickfix/SSLSocketAcceptor.h>
+#include <quickfix/SSLSocketInitiator.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -120,7 +125,7 @@ static int report(Peer& peer, int count) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: qf_peer initiator|acceptor <settings> <count> [pace-us] [gap-at]\n");
+    std::fprintf(stderr, "usage: qf_peer [tls-]initiator|[tls-]acceptor <settings> <count> [pace-us] [gap-at]\n");
     return 2;
   }
   std::string mode = argv[1];
@@ -132,8 +137,11 @@ int main(int argc, char** argv) {
     Peer peer;
     FIX::FileStoreFactory store(settings);
     FIX::FileLogFactory log(settings);
-    if (mode == "initiator") {
-      FIX::SocketInitiator initiator(peer, store, settings, log);
+    if (mode == "initiator" || mode == "tls-initiator") {
+      std::unique_ptr<FIX::Initiator> owned;
+      if (mode == "tls-initiator") owned.reset(new FIX::SSLSocketInitiator(peer, store, settings, log));
+      else owned.reset(new FIX::SocketInitiator(peer, store, settings, log));
+      FIX::Initiator& initiator = *owned;
       initiator.start();
       if (!waitFor([&] { return peer.loggedOn.load(); }, 30)) {
         std::printf("no logon\n");
@@ -145,7 +153,10 @@ int main(int argc, char** argv) {
       initiator.stop();  // logs out and waits for the reply
       return report(peer, count);
     } else {
-      FIX::SocketAcceptor acceptor(peer, store, settings, log);
+      std::unique_ptr<FIX::Acceptor> owned;
+      if (mode == "tls-acceptor") owned.reset(new FIX::SSLSocketAcceptor(peer, store, settings, log));
+      else owned.reset(new FIX::SocketAcceptor(peer, store, settings, log));
+      FIX::Acceptor& acceptor = *owned;
       acceptor.start();
       if (!waitFor([&] { return peer.loggedOn.load(); }, 60)) {
         std::printf("no logon\n");

@@ -5,6 +5,7 @@ import Foundation
 public enum QuickFIXPeer {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// The compiled peer, rebuilt when its source is newer.
@@ -20,14 +21,15 @@ public enum QuickFIXPeer {
             throw Failure(description: "QuickFIX is not installed: apt-get install -y libquickfix-dev (.ci/run does this)")
         }
         try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let result = try Shell.run("g++ -std=c++14 -O1 -w '\(source)' -lquickfix -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
+        let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
         guard result.status == 0 else { throw Failure(description: "building qf_peer failed:\n\(result.output)") }
         return output
     }
 
-    /// A QuickFIX settings file for one FIX 4.4 session, using Wellhead's dictionary.
+    /// A QuickFIX settings file for one FIX 4.4 session, using Wellhead's dictionary; `extra`
+    /// goes into `[DEFAULT]`, where QuickFIX's SSL sockets look for their keys.
     public static func settings(in directory: TemporaryDirectory, connectionType: String, sender: String, target: String,
-                                port: Int, heartBtInt: Int = 30) throws -> String {
+                                port: Int, heartBtInt: Int = 30, extra: String = "") throws -> String {
         let socket = connectionType == "initiator"
             ? "SocketConnectHost=127.0.0.1\nSocketConnectPort=\(port)\nHeartBtInt=\(heartBtInt)"
             : "SocketAcceptPort=\(port)\nSocketReuseAddress=Y"
@@ -42,6 +44,7 @@ public enum QuickFIXPeer {
             UseDataDictionary=Y
             DataDictionary=\(TestDictionaries.path("dictionaries/FIX44.xml"))
             ValidateUserDefinedFields=N
+            \(extra)
             [SESSION]
             BeginString=FIX.4.4
             SenderCompID=\(sender)

@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// A plain blocking TCP client that writes raw FIX bytes and reads framed messages back:
-/// the counterparty in tests that drive a real acceptor over a real socket.
-public final class RawFIXClient {
+/// the counterparty in tests that drive a real acceptor over a real socket. One test uses a
+/// client at a time, so it is handed to `offCooperativePool` without locking.
+public final class RawFIXClient: @unchecked Sendable {
     private let socket: Int32
     private var buffer: [UInt8] = []
     private let framer = FIXFramer()
@@ -92,5 +93,14 @@ public final class RawFIXClient {
             buffer.append(contentsOf: chunk[0..<count])
         }
         return false
+    }
+}
+
+/// Runs a blocking call on a thread of its own and awaits its result, so a test that waits on
+/// a socket while async work it started (an engine shutting down) must make progress does
+/// not hold one of the few cooperative threads (two on a 2-core machine) that work needs.
+public func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
     }
 }

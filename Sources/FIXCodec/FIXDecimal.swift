@@ -26,6 +26,10 @@ public struct FIXDecimal: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Parses FIX `float` text: optional leading `-`, digits, an optional `.` and digits.
     /// A leading `+`, exponent notation, spaces, an empty value or more than 18 significant
     /// digits are not FIX and return `nil`.
+    // Pre-specialized for the byte types the parser and builders use: callers in other
+    // modules otherwise run the unspecialized generic, several times slower.
+    @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
+    @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) {
         var index = bytes.startIndex
         guard index != bytes.endIndex else { return nil }

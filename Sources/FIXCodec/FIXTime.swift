@@ -18,6 +18,10 @@ public struct FIXDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
+    // Pre-specialized for the byte types the parser and builders use: callers in other
+    // modules otherwise run the unspecialized generic, several times slower.
+    @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
+    @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) where Bytes.Index == Int {
         guard bytes.count == 8,
               let year = FIXDigits.number(bytes, at: bytes.startIndex, count: 4),
@@ -94,6 +98,10 @@ public struct FIXTimeOfDay: Sendable, Hashable, Comparable, CustomStringConverti
         self.precision = precision
     }
 
+    // Pre-specialized for the byte types the parser and builders use: callers in other
+    // modules otherwise run the unspecialized generic, several times slower.
+    @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
+    @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) where Bytes.Index == Int {
         let start = bytes.startIndex
         guard bytes.count >= 8,
@@ -159,6 +167,10 @@ public struct FIXTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         )
     }
 
+    // Pre-specialized for the byte types the parser and builders use: callers in other
+    // modules otherwise run the unspecialized generic, several times slower.
+    @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
+    @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) where Bytes.Index == Int {
         let start = bytes.startIndex
         guard bytes.count >= 17, bytes[start + 8] == UInt8(ascii: "-"),
@@ -219,6 +231,10 @@ public struct FIXMonthYear: Sendable, Hashable, CustomStringConvertible {
         self.week = week
     }
 
+    // Pre-specialized for the byte types the parser and builders use: callers in other
+    // modules otherwise run the unspecialized generic, several times slower.
+    @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
+    @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) where Bytes.Index == Int {
         let start = bytes.startIndex
         guard bytes.count == 6 || bytes.count == 8,

@@ -178,10 +178,24 @@ import TestSupport
         let running = try await Running.start()
         defer { running.directory.remove() }
         let client = try RawFIXClient(port: running.port)
-        try client.send(Counterparty().logon(heartBtInt: 1, at: TestClock.wall()))
+        let oms = Counterparty()
+        try client.send(oms.logon(heartBtInt: 1, at: TestClock.wall()))
         #expect(client.receive()?.msgType == "A")
-        let idle = try #require(client.receive(timeout: 3))
-        #expect(idle.msgType == "0")
+        // Silent for a HeartBtInt, Wellhead sends a Heartbeat; a tick that finds the silence
+        // past 1.2 × HeartBtInt first sends a TestRequest, which a counterparty answers.
+        var seq = 2
+        var heartbeats = 0
+        while heartbeats < 2, let idle = client.receive(timeout: 3) {
+            if idle.msgType == "1" {
+                try client.send(oms.message("0", seq: seq, at: TestClock.wall(), "112=\(idle[112]?.string ?? "")|"))
+                seq += 1
+            } else {
+                #expect(idle.msgType == "0")
+                heartbeats += 1
+            }
+        }
+        #expect(heartbeats == 2)
+        #expect(!client.isClosed(within: 0.1))
         await running.stop()
     }
 

@@ -1,0 +1,53 @@
+// swift-tools-version: 6.3
+// Wellhead's benchmarks: a package of their own, so the main build and CI never compile the
+// benchmark stack. Run with `swift package benchmark` from this folder, or ./run-all.sh for the
+// comparison with QuickFIX C++.
+import PackageDescription
+
+let package = Package(
+    name: "WellheadBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        // The repository root. Named, so the product references below do not depend on the
+        // name of the folder the repository is cloned into.
+        .package(name: "Wellhead", path: ".."),
+        // jemalloc is not installed here: the MallocInterposer trait counts allocations
+        // without it. Naming the traits also drops the default RuntimeInterposer trait,
+        // whose package is not available on these machines.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The dictionary, the message files and the framing stream, loaded and checked once.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "FIXDictionary", package: "Wellhead"),
+            ],
+            path: "Fixtures"
+        ),
+        // The benchmarks `swift package benchmark` runs (an executable in a folder of Benchmarks/).
+        .executableTarget(
+            name: "FIXCodecBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "FIXDictionary", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "FIXCodecBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The same operations in a plain loop, for valgrind and perf (not run as a benchmark).
+        .executableTarget(
+            name: "FIXCodecProfile",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "FIXDictionary", package: "Wellhead"),
+            ],
+            path: "Profile/FIXCodecProfile"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -511,8 +511,9 @@ public struct SessionStateMachine: Sendable {
         for position in 0..<message.count {
             let tag = message.tag(at: position)
             switch tag {
+            // What `encode` writes itself: written here too, they would appear twice.
             case FIXTag.beginString, FIXTag.bodyLength, FIXTag.msgType, FIXTag.checkSum, FIXTag.msgSeqNum,
-                 FIXTag.sendingTime, FIXTag.possDupFlag, FIXTag.origSendingTime:
+                 FIXTag.senderCompID, FIXTag.targetCompID, FIXTag.sendingTime, FIXTag.possDupFlag, FIXTag.origSendingTime:
                 continue
             default: break
             }

@@ -1,3 +1,4 @@
+import FIXDictionary
 import FIXCodec
 @testable import FIXSession
 import Testing
@@ -162,6 +163,13 @@ import TestSupport
         #expect(first[122]?.timestamp == TestClock.start)
         #expect(first[52]?.timestamp == harness.now)
         #expect(first[37]?.string == "O1")
+        // Each resent message is valid FIX: every header tag once, in place.
+        let validator = FIXValidator(dictionary: TestDictionaries.fix44)
+        for message in harness.sentMessages {
+            #expect(throws: Never.self) { try validator.validate(message) }
+            let tags = (0..<message.count).map { message.tag(at: $0) }
+            #expect(Set(tags).count == tags.count, "repeated tag in \(tags)")
+        }
         let gapFill = harness.sent(1)
         #expect(gapFill[123]?.bool == true)
         #expect(gapFill[36]?.int == 5, "the heartbeat and test request collapse into one gap fill")

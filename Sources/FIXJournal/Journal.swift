@@ -88,6 +88,7 @@ public final class Journal: Sendable {
     private let queue = Mutex(WriteQueue())
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
+    private let checkpointer: Checkpointer
 
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
@@ -112,6 +113,12 @@ public final class Journal: Sendable {
         let readConnection = try SQLiteConnection(path: path)
         try readConnection.execute("PRAGMA query_only = ON")
         reader = Mutex(readConnection)
+        // The writer never checkpoints: a checkpoint syncs the database file, and on the
+        // writer thread that sync (up to tens of milliseconds) would hold up every commit
+        // behind it. A thread of its own copies the WAL back while commits go on.
+        try writer.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = Checkpointer(connection: WriterHandOff(try SQLiteConnection(path: path)))
+        checkpointer.start()
         let writerBox = WriterHandOff(writer)
         let thread = WriterThread(journal: self, connection: writerBox)
         thread.start()
@@ -239,6 +246,7 @@ public final class Journal: Sendable {
         guard first else { return }
         wakeup.signal()
         stopped.wait()
+        checkpointer.stop()
         reader.withLock { connection in
             connection?.close()
             connection = nil
@@ -254,6 +262,8 @@ public final class Journal: Sendable {
     }
 
     fileprivate func writerStopped() { stopped.signal() }
+
+    fileprivate func committed() { checkpointer.committed() }
 
     // MARK: Reading
 
@@ -329,6 +339,7 @@ private struct WriterThread: Sendable {
             if !batch.isEmpty {
                 let failure = commit(batch, db, &generations)
                 for pending in batch { pending.completion(failure) }
+                journal.committed()
             }
             if closing {
                 db.close()
@@ -392,6 +403,55 @@ private struct WriterThread: Sendable {
             update.bind(3, session.id)
             try update.step()
             generations[session.id] = next
+        }
+    }
+}
+
+/// Copies the WAL back into the database on a thread and connection of its own (a PASSIVE
+/// checkpoint, which never blocks the writer), after every ``interval`` commits.
+private final class Checkpointer: Sendable {
+    /// Commits between checkpoints: with SQLite's default page size a few megabytes of WAL
+    /// at most, as with its own auto-checkpoint.
+    static let interval = 512
+    private let connection: WriterHandOff
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let state = Mutex((commits: 0, stopping: false))
+
+    init(connection: WriterHandOff) { self.connection = connection }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "wellhead-journal-checkpoint"
+        thread.start()
+    }
+
+    func committed() {
+        let due = state.withLock { state in
+            state.commits += 1
+            if state.commits < Self.interval { return false }
+            state.commits = 0
+            return true
+        }
+        if due { wakeup.signal() }
+    }
+
+    func stop() {
+        state.withLock { $0.stopping = true }
+        wakeup.signal()
+        stopped.wait()
+    }
+
+    private func run() {
+        let db = connection.connection
+        while true {
+            wakeup.wait()
+            if state.withLock({ $0.stopping }) {
+                db.close()
+                stopped.signal()
+                return
+            }
+            try? db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
     }
 }

@@ -11,6 +11,11 @@ let package = Package(
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "FIXSettings", targets: ["FIXSettings"]),
+        .library(name: "Instruments", targets: ["Instruments"]),
+        .library(name: "MatchingEngine", targets: ["MatchingEngine"]),
+        .library(name: "RiskSidecar", targets: ["RiskSidecar"]),
+        .library(name: "Positions", targets: ["Positions"]),
+        .library(name: "SimulatedVenue", targets: ["SimulatedVenue"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -18,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
@@ -41,6 +47,30 @@ let package = Package(
         ]),
         // QuickFIX-format settings files, read into typed, checked session profiles.
         .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport"]),
+        // Reference data for oil futures: contracts, months, symbols, last trade dates, spreads
+        // and cracks, read from a YAML file.
+        .target(name: "Instruments", dependencies: ["FIXCodec", .product(name: "Yams", package: "Yams")]),
+        // Price-time priority limit order books in integer ticks: no FIX, no I/O.
+        .target(name: "MatchingEngine"),
+        // Pre-trade risk checks and the limits they enforce: knows nothing of sockets or sessions.
+        .target(name: "RiskSidecar", dependencies: [
+            "FIXCodec", "Instruments",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Positions and P&L (realised at average cost, unrealised against marks) from fills.
+        .target(name: "Positions", dependencies: ["FIXCodec", "Instruments"]),
+        // The in-process simulated venue: matching engine books for the listed instruments,
+        // with seeded market makers quoting around a price process.
+        .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine"]),
+        // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
+        // inline, routing to venues, positions and P&L from fills.
+        .target(name: "Gateway", dependencies: [
+            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions", "SimulatedVenue",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
@@ -50,6 +80,10 @@ let package = Package(
                 "FIXSession",
                 "FIXSettings",
                 "FIXTransport",
+                "Gateway",
+                "Instruments",
+                "RiskSidecar",
+                "SimulatedVenue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -63,7 +97,13 @@ let package = Package(
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "Instruments", "TestSupport"]),
+        .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
+        .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
+        .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
+        .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
+        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,6 +38,39 @@ let package = Package(
             path: "FIXCodecBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The simulated venue's price-time matching engine: order operations per second.
+        .executableTarget(
+            name: "MatchingEngineBenchmarks",
+            dependencies: [
+                .product(name: "MatchingEngine", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "MatchingEngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The risk sidecar's check pass on its own.
+        .executableTarget(
+            name: "RiskSidecarBenchmarks",
+            dependencies: [
+                .product(name: "RiskSidecar", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "RiskSidecarBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Echo through one FIX session over loopback, journal on: Wellhead and QuickFIX C++ in
+        // the same run, beside the bare loopback round trip.
+        .executableTarget(
+            name: "EchoBenchmarks",
+            dependencies: [
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "EchoBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // The same operations in a plain loop, for valgrind and perf (not run as a benchmark).
         .executableTarget(
             name: "FIXCodecProfile",

@@ -66,6 +66,10 @@ public enum JournalEntry: Sendable {
     /// Sequence numbers start again at 1: later messages belong to a new numbering, and a
     /// resend never mixes the two. `periodStart` in nanoseconds since the epoch.
     case reset(JournalSession, periodStart: Int64)
+    /// Something an application decided, for the audit trail: a risk decision with its
+    /// inputs, an order's state after a change. `kind` names it (`risk.decision`), `json`
+    /// holds it; `time` in nanoseconds since the epoch.
+    case event(kind: String, time: Int64, json: String)
 }
 
 /// The SQLite journal: every message in and out of every session of one profile, and each
@@ -92,7 +96,8 @@ public final class Journal: Sendable {
 
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
-    static let schemaVersion: Int64 = 1
+    /// 1: sessions and messages; 2: application events.
+    static let schemaVersion: Int64 = 2
 
     fileprivate struct Pending {
         var entries: [JournalEntry]
@@ -167,6 +172,13 @@ public final class Journal: Sendable {
                 bytes BLOB NOT NULL
             );
             CREATE INDEX IF NOT EXISTS messages_by_seq ON messages(session, generation, direction, seq);
+            CREATE TABLE IF NOT EXISTS events (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                time INTEGER NOT NULL,
+                json TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, id);
             PRAGMA application_id = \(applicationID);
             PRAGMA user_version = \(schemaVersion);
             COMMIT;
@@ -288,6 +300,19 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Application events of `kind` (all kinds when `nil`), oldest first.
+    public func events(kind: String? = nil) throws(JournalError) -> [(kind: String, time: Int64, json: String)] {
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            let query = try db.statement("SELECT kind, time, json FROM events WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")
+            if let kind { query.bind(1, kind) }
+            defer { query.finish() }
+            var result: [(String, Int64, String)] = []
+            while try query.step() { result.append((query.text(0), query.int64(1), query.text(2))) }
+            return result
+        }
+    }
+
     /// Every journaled message of a session (or of all sessions), oldest first: the audit trail.
     public func messages(session: JournalSession? = nil) throws(JournalError) -> [JournalRecord] {
         try reader.withLock { connection throws(JournalError) in
@@ -403,6 +428,12 @@ private struct WriterThread: Sendable {
             update.bind(3, session.id)
             try update.step()
             generations[session.id] = next
+        case .event(let kind, let time, let json):
+            let insert = try db.statement("INSERT INTO events(kind, time, json) VALUES (?,?,?)")
+            insert.bind(1, kind)
+            insert.bind(2, time)
+            insert.bind(3, json)
+            try insert.step()
         }
     }
 }

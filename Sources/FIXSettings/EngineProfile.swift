@@ -33,6 +33,21 @@ public struct SessionProfile: Sendable {
     /// PersistMessages: when N, a ResendRequest is answered with gap fills only.
     public var persistMessages: Bool
     public var dictionaryPath: String?
+    /// `Application=gateway` only: the order gateway's files and the OMS session's default
+    /// account (Wellhead's keys RiskLimits, Instruments, DefaultAccount, SimulationSeed).
+    public var gateway: GatewayProfile?
+}
+
+/// What `Application=gateway` needs beyond a FIX session.
+public struct GatewayProfile: Sendable, Hashable {
+    /// The risk limits YAML file (`RiskLimits`), reloaded on SIGHUP.
+    public var riskLimitsPath: String
+    /// The instrument reference YAML file (`Instruments`).
+    public var instrumentsPath: String
+    /// The account for orders that carry none (`DefaultAccount`).
+    public var defaultAccount: String?
+    /// The simulated venue's random seed (`SimulationSeed`): the same seed, the same market.
+    public var simulationSeed: UInt64
 }
 
 /// A whole settings file: one journal, any number of sessions.
@@ -55,7 +70,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application",
+        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed",
     ]
 
     /// QuickFIX keys Wellhead deliberately does not take, with what to use instead.
@@ -70,7 +85,7 @@ public struct EngineProfile: Sendable {
     ]
 
     /// Applications the `Application` key may name.
-    public static let applications: Set<String> = ["echo"]
+    public static let applications: Set<String> = ["echo", "gateway"]
 
     public static func load(path: String) throws(SettingsError) -> EngineProfile {
         try EngineProfile(file: SettingsFile.load(path: path))
@@ -272,6 +287,16 @@ struct SessionReader {
             throw error("Application", "'\(application)' is not an application Wellhead has (\(EngineProfile.applications.sorted().joined(separator: ", ")))")
         }
 
+        var gateway: GatewayProfile?
+        if application == "gateway" {
+            for key in ["RiskLimits", "Instruments"] where string(key) == nil {
+                throw error(key, "missing (required with Application=gateway)")
+            }
+            let seed = try int("SimulationSeed", default: 2026, range: 0...Int.max)!
+            gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits")!, instrumentsPath: try existingFile("Instruments")!,
+                                     defaultAccount: string("DefaultAccount"), simulationSeed: UInt64(seed))
+        }
+
         var acceptPort: Int?
         var addresses: [ConnectAddress] = []
         switch role {
@@ -287,7 +312,7 @@ struct SessionReader {
             reconnectInterval: try int("ReconnectInterval", default: 30, range: 1...86_400)!,
             reuseAddress: try bool("SocketReuseAddress", default: true), noDelay: try bool("SocketNodelay", default: true),
             tls: try tls(role: role), validateLengthAndChecksum: try bool("ValidateLengthAndChecksum", default: true),
-            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath)
+            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath, gateway: gateway)
     }
 
     private func connectAddresses() throws(SettingsError) -> [ConnectAddress] {

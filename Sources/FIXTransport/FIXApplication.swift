@@ -9,13 +9,15 @@ import FIXSession
 /// are numbered, journaled and sent by the session like everything else.
 public protocol FIXApplication: Sendable {
     func onLogon(_ session: SessionID)
-    func onLogout(_ session: SessionID)
+    /// The session ended: `loggedOut` is true after a Logout handshake (either side's), false
+    /// when the connection dropped while logged on (what cancel-on-disconnect acts on).
+    func onLogout(_ session: SessionID, loggedOut: Bool)
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies)
 }
 
 extension FIXApplication {
     public func onLogon(_ session: SessionID) {}
-    public func onLogout(_ session: SessionID) {}
+    public func onLogout(_ session: SessionID, loggedOut: Bool) {}
 }
 
 /// Messages an application sends in answer to one it received.

@@ -76,7 +76,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
             let wasLoggedOn = machine.isLoggedOn || machine.state == .awaitingLogout
             perform(machine.disconnected(now: WallClock.now()), machine: &machine)
             self.machine = machine
-            if wasLoggedOn { endpoint.application.onLogout(endpoint.id) }
+            if wasLoggedOn { endpoint.application.onLogout(endpoint.id, loggedOut: false) }
             entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
                                             nextTarget: machine.nextTargetSeqNum))
             endpoint.journal.write(entries) { _ in }
@@ -230,6 +230,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
             endpoint.application.onLogon(endpoint.id)
         case .loggedOut(let reason):
             logger.info("logged out: \(reason)")
+            endpoint.application.onLogout(endpoint.id, loggedOut: true)
         case .rejected(let seq, let reason):
             logger.notice("rejected message \(seq): \(reason)")
         case .gapDetected(let expected, let received):

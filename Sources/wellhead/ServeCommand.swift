@@ -63,12 +63,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws {
+        let gateway = try GatewayAssembly.make(profile, journal: journal)
         var acceptors: [ConnectAddress: (registry: SessionRegistry, first: SessionProfile, checksum: Bool)] = [:]
         for session in profile.sessions {
             let endpoint: SessionEndpoint
             do {
-                endpoint = try SessionEndpoint(configuration: session.configuration, application: Self.application(session.application),
+                let application: any FIXApplication = session.application == "gateway" ? gateway! : EchoApplication()
+                endpoint = try SessionEndpoint(configuration: session.configuration, application: application,
                                                journal: journal, persistMessages: session.persistMessages)
+                if session.application == "gateway" { gateway?.attach(endpoint) }
             } catch {
                 throw SettingsError(file: profile.file, key: "JournalPath", message: "\(error)")
             }
@@ -106,12 +109,6 @@ struct ServeCommand: AsyncParsableCommand {
                 throw SettingsError(file: profile.file, section: section, key: "SocketAcceptPort",
                                     message: "cannot listen on \(address.host):\(address.port): \(error)")
             }
-        }
-    }
-
-    static func application(_ name: String) -> any FIXApplication {
-        switch name {
-        default: EchoApplication()
         }
     }
 

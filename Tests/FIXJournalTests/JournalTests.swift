@@ -37,6 +37,23 @@ import TestSupport
         #expect(sent.map(\.sequenceNumber) == [1, 2])
     }
 
+    @Test func applicationEventsAreKeptInOrderAndByKind() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        do {
+            let journal = try Journal(path: path)
+            try await journal.write([.event(kind: "risk.decision", time: 1, json: #"{"accepted":false}"#),
+                                     .event(kind: "order", time: 2, json: #"{"order":"WH1"}"#),
+                                     .event(kind: "risk.decision", time: 3, json: #"{"accepted":true}"#)])
+            journal.close()
+        }
+        let reopened = try Journal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.events().map(\.time) == [1, 2, 3])
+        #expect(try reopened.events(kind: "risk.decision").map(\.json) == [#"{"accepted":false}"#, #"{"accepted":true}"#])
+    }
+
     @Test func senderNumberNeverGoesBelowWhatWasJournaledAsSent() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -134,9 +134,30 @@ import TestSupport
     }
 
     @Test func shippedProfilesLoad() throws {
-        for name in ["echo-acceptor.cfg", "initiator.cfg"] {
+        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg"] {
             let loaded = try EngineProfile.load(path: TestDictionaries.path("sessions/\(name)"))
             #expect(!loaded.sessions.isEmpty)
+        }
+    }
+
+    @Test func demoProfileIsTheGatewayWithItsFiles() throws {
+        let demo = try EngineProfile.load(path: TestDictionaries.path("sessions/demo.cfg"))
+        #expect(demo.sessions.map(\.configuration.id.targetCompID) == ["OMS1", "OMS2"])
+        #expect(demo.sessions.allSatisfy { $0.application == "gateway" && $0.acceptPort == 9878 })
+        let gateway = try #require(demo.sessions.first?.gateway)
+        #expect(gateway.riskLimitsPath.hasSuffix("sessions/risk-limits.yaml"))
+        #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
+        #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
+    }
+
+    @Test func gatewayNeedsItsRiskLimitsAndInstruments() {
+        let text = base + "Application=gateway\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=OMS1\n"
+        #expect { try profile(text) } throws: { error in
+            "\(error)".contains("RiskLimits: missing (required with Application=gateway)")
+        }
+        let unreadable = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=/nonexistent/limits.yaml\n[SESSION]\nTargetCompID=OMS1\n"
+        #expect { try profile(unreadable) } throws: { error in
+            "\(error)".contains("RiskLimits: cannot read /nonexistent/limits.yaml")
         }
     }
 }

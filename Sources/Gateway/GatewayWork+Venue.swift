@@ -1,0 +1,120 @@
+import FIXCodec
+import Instruments
+import Positions
+import RiskSidecar
+import SimulatedVenue
+
+extension GatewayWork {
+    /// Follows the venue's events through each order's state machine, telling the OMS, the
+    /// risk sidecar and the position book.
+    mutating func apply(venue events: [VenueEvent]) {
+        for event in events {
+            guard let orderID = state.orderIDByVenueID[event.orderID], var order = state.orders[orderID] else { continue }
+            let key = RiskOrderKey(orderID)
+            switch event {
+            case .accepted:
+                guard order.status == .pendingNew else { continue }
+                risk.orderAccepted(key: key)
+                send(order.accepted(), to: order.session)
+            case .rejected(_, let reason):
+                send(order.rejected(.brokerOption, text: "venue rejected the order: \(reason)"), to: order.session)
+                risk.orderDone(key: key, now: now)
+            case .fill(let fill):
+                if order.status == .pendingNew {
+                    risk.orderAccepted(key: key)
+                    send(order.accepted(), to: order.session)
+                }
+                let report = order.filled(fill.quantity, at: fill.price)
+                send(report, to: order.session)
+                risk.orderFilled(key: key, quantity: fill.quantity, price: fill.price, now: now)
+                applyToPositions(order, report: report, fill: fill)
+                if fill.leavesQuantity == 0 { risk.orderDone(key: key, now: now) }
+            case .canceled(let venueID, _, let reason):
+                if order.status == .pendingNew {
+                    risk.orderAccepted(key: key)
+                    send(order.accepted(), to: order.session)
+                }
+                let why = state.cancelReasons.removeValue(forKey: venueID)
+                if reason == .expired {
+                    send(order.expired(text: "GTD order reached its ExpireTime"), to: order.session)
+                } else {
+                    send(order.canceled(text: why ?? (reason == .requested ? nil : reason.description)), to: order.session)
+                }
+                risk.orderDone(key: key, now: now)
+            case .replaced:
+                guard let report = order.replaced() else { continue }
+                send(report, to: order.session)
+                risk.orderReplaced(key: key, now: now)
+            case .stopTriggered:
+                continue
+            }
+            state.orders[orderID] = order
+            record("order", OrderAudit(order))
+        }
+    }
+
+    private mutating func applyToPositions(_ order: GatewayOrder, report: ExecutionReport, fill: VenueFill) {
+        guard let instrument = state.catalog.instrument(symbol: order.terms.symbol) else { return }
+        let entry = Fill(account: order.terms.account, symbol: order.terms.symbol, root: instrument.root,
+                         multiplier: instrument.multiplier, side: order.terms.side, quantity: fill.quantity, price: fill.price,
+                         execID: report.execID, time: FIXTimestamp(nanosecondsSinceEpoch: now))
+        do {
+            try state.positions.apply(entry)
+        } catch {
+            state.audit.append(GatewayAuditEvent(kind: "positions.error", time: now, json: "{\"error\":\"\(error)\"}"))
+        }
+    }
+
+    /// Pushes the venue's prices to the risk sidecar (collars, protection) and the position
+    /// book (marks), and each account's P&L to the sidecar's daily loss control.
+    mutating func updateMarks(symbols: [String]? = nil) {
+        let listed = symbols ?? state.catalog.instruments.map(\.symbol)
+        for symbol in listed {
+            guard let instrument = state.catalog.instrument(symbol: symbol) else { continue }
+            let top = state.venue.topOfBook(symbol: symbol)
+            let prices = ReferencePrices(last: state.venue.lastTradePrice(symbol: symbol) ?? state.venue.fairPrice(symbol: symbol),
+                                         bid: top?.bidPrice, ask: top?.askPrice)
+            risk.updateReferencePrices(prices, symbol: symbol, root: instrument.root, now: now)
+            if let mark = state.venue.mark(symbol: symbol), state.positions.currentMark(symbol: symbol) != nil
+                || !state.positions.positions(symbol: symbol).isEmpty {
+                try? state.positions.mark(symbol: symbol, price: mark)
+            }
+        }
+        for account in state.positions.accounts {
+            let totals = state.positions.totals(account: account)
+            risk.updatePnL(account: account, realised: totals.realised, unrealised: totals.unrealised, now: now)
+        }
+    }
+}
+
+/// An order's state after a change, for the journal (and for rebuilding after a restart).
+struct OrderAudit: Encodable {
+    var order: GatewayOrder
+    init(_ order: GatewayOrder) { self.order = order }
+}
+
+extension OrderType {
+    /// The venue's form of these terms' type.
+    func venueType(price: FIXDecimal?, stopPrice: FIXDecimal?) -> VenueOrderType {
+        switch self {
+        case .market: .market
+        case .limit: .limit(price ?? .zero)
+        case .stop: .stop(stopPrice ?? .zero)
+        case .stopLimit: .stopLimit(stop: stopPrice ?? .zero, limit: price ?? .zero)
+        }
+    }
+}
+
+extension OrderTerms {
+    var venueType: VenueOrderType { type.venueType(price: price, stopPrice: stopPrice) }
+
+    var venueTimeInForce: VenueTimeInForce {
+        switch timeInForce {
+        case .day: .day
+        case .goodTillCancel: .goodTillCancel
+        case .immediateOrCancel: .immediateOrCancel
+        case .fillOrKill: .fillOrKill
+        case .goodTillDate: .goodTillDate(expireAt: expireTime ?? 0)
+        }
+    }
+}

@@ -1,0 +1,300 @@
+import FIXCodec
+import Foundation
+import Instruments
+import Positions
+import RiskSidecar
+import SimulatedVenue
+
+/// One call's worth of gateway work under the lock: the state it changes and the messages
+/// it produces.
+struct GatewayWork {
+    var state: GatewayState
+    let risk: RiskSidecar
+    let now: Int64
+    var outbound: [GatewayOutbound] = []
+
+    init(state: GatewayState, risk: RiskSidecar, now: Int64) {
+        self.state = state
+        self.risk = risk
+        self.now = now
+    }
+
+    private var transactTime: FIXTimestamp { FIXTimestamp(nanosecondsSinceEpoch: now) }
+
+    // MARK: Sending
+
+    mutating func send(_ report: ExecutionReport, to session: String) {
+        outbound.append(GatewayOutbound(session: session, msgType: "8", body: report.fields(transactTime: transactTime)))
+    }
+
+    mutating func record(_ kind: String, _ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(value) else { return }
+        state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: String(decoding: data, as: UTF8.self)))
+    }
+
+    /// An ExecutionReport rejecting a request that never became an order.
+    mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrderRejectReason, text: String) {
+        let clOrdID = message[11]?.string ?? ""
+        let terms = terms ?? OrderTerms(account: message[1]?.string ?? "", symbol: message[55]?.string ?? "",
+                                        side: message[54]?.string == "2" ? .sell : .buy, type: .limit,
+                                        timeInForce: .day, quantity: 0)
+        var order = GatewayOrder(orderID: "NONE", session: session, clOrdID: clOrdID, terms: terms)
+        var report = order.rejected(reason, text: text)
+        report.execID = "R-\(session)-\(clOrdID)-\(now)"
+        send(report, to: session)
+        record("order.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
+    }
+
+    /// An OrderCancelReject (35=9).
+    mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: GatewayOrder?,
+                               replace: Bool, reason: CancelRejectReason, text: String) {
+        var body = FIXFieldList(reservingCapacity: 160)
+        body.append(37, order?.orderID ?? "NONE")
+        body.append(11, clOrdID)
+        body.append(41, origClOrdID)
+        body.append(39, char: (order?.status ?? .rejected).rawValue.fixByte)
+        body.append(434, replace ? 2 : 1)
+        body.append(102, reason.rawValue)
+        body.append(58, text)
+        outbound.append(GatewayOutbound(session: session, msgType: "9", body: body))
+        record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
+    }
+
+    // MARK: NewOrderSingle
+
+    mutating func newOrder(_ message: FIXMessage, session: String) {
+        let clOrdID = message[11]?.string ?? ""
+        let terms: OrderTerms
+        switch OrderRequestParser.terms(of: message, defaultAccount: state.settings.defaultAccounts[session]) {
+        case .failure(let problem):
+            rejectNew(message, session: session, terms: nil, reason: problem.reason, text: problem.text)
+            return
+        case .success(let parsed):
+            terms = parsed
+        }
+        if state.clOrdIDs[session]?[clOrdID] != nil {
+            rejectNew(message, session: session, terms: terms, reason: .duplicateOrder,
+                      text: "duplicate ClOrdID \(clOrdID): already used by this session today")
+            return
+        }
+        if let destination = message[100]?.string ?? message[207]?.string, !state.settings.venueNames.contains(destination) {
+            rejectNew(message, session: session, terms: terms, reason: .brokerOption,
+                      text: "unknown venue \(destination): this gateway routes to \(state.settings.venueNames.sorted().joined(separator: ", "))")
+            return
+        }
+        guard let instrument = state.catalog.instrument(symbol: terms.symbol) else {
+            rejectNew(message, session: session, terms: terms, reason: .unknownSymbol,
+                      text: "unknown instrument \(terms.symbol): not listed on \(state.catalog.tradingDate)")
+            return
+        }
+        for (name, price) in [("Price", terms.price), ("StopPx", terms.stopPrice)] {
+            if let price, instrument.ticks(for: price) == nil {
+                rejectNew(message, session: session, terms: terms, reason: .brokerOption,
+                          text: "\(name) \(price) is not on \(terms.symbol)'s tick grid of \(instrument.tickSize)")
+                return
+            }
+        }
+        let number = state.nextOrderNumber
+        state.nextOrderNumber += 1
+        let orderID = String(format: "WH%08llu", number)
+        let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
+                                            symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
+                                            type: terms.type.riskType, price: terms.price, stopPrice: terms.stopPrice,
+                                            timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+        record("risk.decision", decision.auditRecord)
+        state.clOrdIDs[session, default: [:]][clOrdID] = orderID
+        if let rejection = decision.rejection {
+            var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+            send(order.rejected(OrderRejectReason(rawValue: rejection.ordRejReason.rawValue) ?? .other, text: rejection.text), to: session)
+            state.orders[orderID] = order
+            return
+        }
+        for key in decision.cancelResting { cancelForRisk(orderID: key.value, reason: "self-trade prevention") }
+        var venueTerms = terms
+        if let capped = decision.adjustedLimitPrice {
+            // Market-order protection: a market order goes as a limit at the cap, a stop as a stop-limit.
+            venueTerms.price = capped
+            venueTerms.type = terms.type == .stop ? .stopLimit : .limit
+        }
+        var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+        send(order.pendingNew(), to: session)
+        state.orders[orderID] = order
+        state.orderIDByVenueID[number] = orderID
+        state.venueIDByOrderID[orderID] = number
+        let owner = state.owner(of: terms.account)
+        let events = state.venue.submit(VenueOrder(id: number, owner: owner, symbol: terms.symbol, side: terms.side,
+                                                   type: venueTerms.venueType, quantity: terms.quantity,
+                                                   timeInForce: venueTerms.venueTimeInForce), now: now)
+        apply(venue: events)
+        updateMarks(symbols: [terms.symbol])
+    }
+
+    // MARK: Cancel and replace
+
+    /// The order a cancel or replace names by OrigClOrdID, or the reject to send.
+    private mutating func target(of message: FIXMessage, session: String, replace: Bool) -> GatewayOrder? {
+        let clOrdID = message[11]?.string ?? ""
+        let origClOrdID = message[41]?.string ?? ""
+        guard !clOrdID.isEmpty, !origClOrdID.isEmpty else {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: nil, replace: replace,
+                         reason: .other, text: "ClOrdID (11) and OrigClOrdID (41) are required")
+            return nil
+        }
+        guard let orderID = state.clOrdIDs[session]?[origClOrdID], let order = state.orders[orderID] else {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: nil, replace: replace,
+                         reason: .unknownOrder, text: "unknown order: no order with ClOrdID \(origClOrdID) from this session")
+            return nil
+        }
+        if state.clOrdIDs[session]?[clOrdID] != nil {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: order, replace: replace,
+                         reason: .duplicateClOrdID, text: "duplicate ClOrdID \(clOrdID): already used by this session today")
+            return nil
+        }
+        if order.status.isTerminal {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: order, replace: replace,
+                         reason: .tooLateToCancel, text: "too late: order \(order.orderID) is \(order.status.text)")
+            return nil
+        }
+        if order.pending != nil || order.status == .pendingNew {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: order, replace: replace,
+                         reason: .alreadyPending, text: "order \(order.orderID) already has a change pending at the venue")
+            return nil
+        }
+        return order
+    }
+
+    mutating func cancel(_ message: FIXMessage, session: String) {
+        guard var order = target(of: message, session: session, replace: false) else { return }
+        let clOrdID = message[11]?.string ?? ""
+        let decision = risk.check(RiskCancel(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session), now: now)
+        record("risk.decision", decision.auditRecord)
+        if let rejection = decision.rejection {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: false,
+                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+            return
+        }
+        state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
+        send(order.requested(PendingChange(kind: .cancel, clOrdID: clOrdID)), to: session)
+        state.orders[order.orderID] = order
+        guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
+        apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
+    }
+
+    mutating func replace(_ message: FIXMessage, session: String) {
+        guard var order = target(of: message, session: session, replace: true) else { return }
+        let clOrdID = message[11]?.string ?? ""
+        let newTerms: OrderTerms
+        switch OrderRequestParser.terms(of: message, defaultAccount: order.terms.account) {
+        case .failure(let problem):
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
+                         reason: .other, text: problem.text)
+            return
+        case .success(let parsed):
+            newTerms = parsed
+        }
+        guard newTerms.symbol == order.terms.symbol, newTerms.side == order.terms.side, newTerms.account == order.terms.account else {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true, reason: .other,
+                         text: "a replace cannot change Symbol, Side or Account: cancel and send a new order")
+            return
+        }
+        if let price = newTerms.price, state.catalog.instrument(symbol: newTerms.symbol)?.ticks(for: price) == nil {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
+                         reason: .other, text: "Price \(price) is not on \(newTerms.symbol)'s tick grid")
+            return
+        }
+        let decision = risk.check(RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session,
+                                              quantity: newTerms.quantity, type: newTerms.type.riskType, price: newTerms.price,
+                                              stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce.riskTimeInForce), now: now)
+        record("risk.decision", decision.auditRecord)
+        if let rejection = decision.rejection {
+            cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
+                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+            return
+        }
+        state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
+        send(order.requested(PendingChange(kind: .replace(newTerms), clOrdID: clOrdID)), to: session)
+        state.orders[order.orderID] = order
+        guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
+        apply(venue: state.venue.replace(id: venueID, symbol: order.terms.symbol, quantity: newTerms.quantity,
+                                         price: newTerms.price, stopPrice: newTerms.stopPrice, now: now))
+    }
+
+    /// Cancels an order the OMS did not ask to cancel (kill switch, cancel on disconnect,
+    /// self-trade prevention); the OMS is told by an unsolicited Canceled report.
+    mutating func cancelForRisk(orderID: String, reason: String) {
+        guard let order = state.orders[orderID], !order.status.isTerminal, let venueID = state.venueIDByOrderID[orderID] else { return }
+        state.cancelReasons[venueID] = reason
+        apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
+    }
+
+    // MARK: Status and mass cancel
+
+    mutating func status(_ message: FIXMessage, session: String) {
+        let clOrdID = message[11]?.string ?? ""
+        let orderID = message[37]?.string ?? state.clOrdIDs[session]?[clOrdID]
+        guard let orderID, var order = state.orders[orderID], order.session == session else {
+            var unknown = GatewayOrder(orderID: "NONE", session: session, clOrdID: clOrdID,
+                                       terms: OrderTerms(account: "", symbol: message[55]?.string ?? "", side: message[54]?.string == "2" ? .sell : .buy,
+                                                         type: .limit, timeInForce: .day, quantity: 0))
+            var report = unknown.rejected(.unknownOrder, text: "unknown order \(clOrdID)")
+            report.execType = .orderStatus
+            report.execID = "S-\(session)-\(clOrdID)-\(now)"
+            send(report, to: session)
+            return
+        }
+        send(order.statusReport(), to: session)
+        state.orders[orderID] = order
+    }
+
+    mutating func massCancel(_ message: FIXMessage, session: String) {
+        let clOrdID = message[11]?.string ?? ""
+        let requestType = message[530]?.int ?? 0
+        let symbol = message[55]?.string
+        var body = FIXFieldList(reservingCapacity: 128)
+        body.append(11, clOrdID)
+        body.append(37, "MC-\(session)-\(clOrdID)")
+        body.append(530, requestType)
+        guard requestType == 1 || requestType == 7 else {
+            body.append(531, 0)
+            body.append(532, 1)
+            body.append(58, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
+            outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+            return
+        }
+        let doomed = state.orders.values.filter { order in
+            order.session == session && !order.status.isTerminal && (requestType == 7 || order.terms.symbol == symbol)
+        }.sorted { $0.orderID < $1.orderID }
+        body.append(531, requestType)
+        body.append(533, doomed.count)
+        if let symbol, requestType == 1 { body.append(55, symbol) }
+        outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+        for order in doomed { cancelForRisk(orderID: order.orderID, reason: "mass cancel \(clOrdID)") }
+    }
+}
+
+/// What went into a reject, for the journal.
+struct RejectAudit: Encodable {
+    var session: String
+    var clOrdID: String
+    var reason: Int
+    var text: String
+}
+
+extension OrderStatus {
+    var text: String {
+        switch self {
+        case .new: "new"
+        case .partiallyFilled: "partially filled"
+        case .filled: "filled"
+        case .doneForDay: "done for the day"
+        case .canceled: "canceled"
+        case .pendingCancel: "pending cancel"
+        case .rejected: "rejected"
+        case .pendingNew: "pending new"
+        case .expired: "expired"
+        case .pendingReplace: "pending replace"
+        }
+    }
+}

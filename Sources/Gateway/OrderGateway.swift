@@ -1,0 +1,170 @@
+import FIXCodec
+import Instruments
+import Logging
+import Positions
+import RiskSidecar
+import SimulatedVenue
+import Synchronization
+
+/// A FIX message the gateway wants sent to an OMS session.
+public struct GatewayOutbound: Sendable {
+    /// The OMS session, as ``OrderGateway`` names sessions (their TargetCompID).
+    public var session: String
+    public var msgType: String
+    public var body: FIXFieldList
+}
+
+/// Something the gateway decided, for the journal: risk decisions with their inputs, and
+/// orders' state after each change, as JSON.
+public struct GatewayAuditEvent: Sendable {
+    public var kind: String
+    public var time: Int64
+    public var json: String
+}
+
+/// How the gateway is set up: where orders may go and which accounts each session may use.
+public struct GatewaySettings: Sendable {
+    /// Names an order may give in ExDestination (100) or SecurityExchange (207) to reach the
+    /// simulated venue: its own name and the exchange its contracts list on.
+    public var venueNames: Set<String>
+    /// The account used when an order carries none, per OMS session.
+    public var defaultAccounts: [String: String]
+
+    public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:]) {
+        self.venueNames = venueNames
+        self.defaultAccounts = defaultAccounts
+    }
+}
+
+/// The order gateway: OMS requests in, through the risk sidecar, to the venue, and execution
+/// reports back, with positions and P&L kept from the fills.
+///
+/// All state sits behind one lock and every entry point runs to completion under it, so the
+/// order of events is the order of calls; calls are short (a risk check and a match), so the
+/// lock is never held for long.
+public final class OrderGateway: Sendable {
+    let state: Mutex<GatewayState>
+    public let risk: RiskSidecar
+    let logger: Logger
+
+    /// - Parameter now: the start time; the venue's prices at that time become the risk
+    ///   sidecar's first reference prices, so the first order has a collar to meet.
+    public init(catalog: InstrumentCatalog, venue: SimulatedVenue, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
+                now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
+        var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings), risk: risk, now: now)
+        work.updateMarks()
+        state = Mutex(work.state)
+        self.risk = risk
+        self.logger = logger
+    }
+
+    /// Handles one application message from an OMS session. `nil` when the gateway does not
+    /// handle that MsgType (the caller answers with a BusinessMessageReject).
+    public func handle(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound]? {
+        let risk = self.risk
+        return state.withLock { state in
+            var work = GatewayWork(state: state, risk: risk, now: now)
+            defer { state = work.state }
+            switch message.msgType {
+            case "D": work.newOrder(message, session: session)
+            case "F": work.cancel(message, session: session)
+            case "G": work.replace(message, session: session)
+            case "H": work.status(message, session: session)
+            case "q": work.massCancel(message, session: session)
+            default: return nil
+            }
+            return work.outbound
+        }
+    }
+
+    /// Moves the venue's clock: prices step, market makers requote, resting orders may fill,
+    /// GTD orders expire; marks feed P&L and the risk sidecar.
+    public func advance(now: Int64) -> [GatewayOutbound] {
+        let risk = self.risk
+        return state.withLock { state in
+            var work = GatewayWork(state: state, risk: risk, now: now)
+            defer { state = work.state }
+            work.apply(venue: work.state.venue.advance(to: now))
+            work.updateMarks()
+            return work.outbound
+        }
+    }
+
+    /// An OMS session went away. Without a Logout its working day orders are cancelled (GTC
+    /// and GTD kept), as the risk controls' cancel-on-disconnect requires.
+    public func sessionDisconnected(_ session: String, loggedOut: Bool, now: Int64) -> [GatewayOutbound] {
+        let risk = self.risk
+        return state.withLock { state in
+            var work = GatewayWork(state: state, risk: risk, now: now)
+            defer { state = work.state }
+            let doomed = risk.sessionDisconnected(session, loggedOut: loggedOut, now: now)
+            for working in doomed { work.cancelForRisk(orderID: working.key.value, reason: "cancel on disconnect") }
+            return work.outbound
+        }
+    }
+
+    /// Engages a kill switch and cancels every working order it covers.
+    public func engageKillSwitch(_ level: KillSwitchLevel, by person: String, reason: String, now: Int64) -> [GatewayOutbound] {
+        let risk = self.risk
+        return state.withLock { state in
+            var work = GatewayWork(state: state, risk: risk, now: now)
+            defer { state = work.state }
+            for working in risk.engageKillSwitch(level, by: person, reason: reason, now: now) {
+                work.cancelForRisk(orderID: working.key.value, reason: "kill switch: \(reason)")
+            }
+            return work.outbound
+        }
+    }
+
+    /// Takes what the gateway decided since the last call, for the journal.
+    public func drainAudit() -> [GatewayAuditEvent] {
+        state.withLock { state in
+            defer { state.audit.removeAll(keepingCapacity: true) }
+            return state.audit
+        }
+    }
+
+    // MARK: Queries
+
+    public func order(_ orderID: String) -> GatewayOrder? { state.withLock { $0.orders[orderID] } }
+    public func orders(session: String? = nil) -> [GatewayOrder] {
+        state.withLock { state in
+            state.orders.values.filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
+        }
+    }
+    public var positions: PositionBook { state.withLock { $0.positions } }
+    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0.venue.mark(symbol: symbol) } }
+}
+
+/// Everything behind the gateway's lock.
+struct GatewayState: Sendable {
+    let catalog: InstrumentCatalog
+    var venue: SimulatedVenue
+    let settings: GatewaySettings
+    var orders: [String: GatewayOrder] = [:]
+    /// Per session, every ClOrdID used today, to the order it names.
+    var clOrdIDs: [String: [String: String]] = [:]
+    var orderIDByVenueID: [UInt64: String] = [:]
+    var venueIDByOrderID: [String: UInt64] = [:]
+    var ownerByAccount: [String: UInt64] = [:]
+    var nextOrderNumber: UInt64 = 1
+    /// Why the gateway itself cancelled an order, by venue id, for the report's Text.
+    var cancelReasons: [UInt64: String] = [:]
+    var positions = PositionBook()
+    var audit: [GatewayAuditEvent] = []
+
+    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings) {
+        self.catalog = catalog
+        self.venue = venue
+        self.settings = settings
+    }
+
+    /// A small number per account for the venue's self-trade prevention (0 is the venue's
+    /// market makers).
+    mutating func owner(of account: String) -> UInt64 {
+        if let known = ownerByAccount[account] { return known }
+        let owner = UInt64(ownerByAccount.count + 1_000)
+        ownerByAccount[account] = owner
+        return owner
+    }
+}

@@ -1,0 +1,244 @@
+import FIXCodec
+import Foundation
+
+/// One scope's limits converted once, at load, into what the check path compares against:
+/// integers and raw fixed-point values, so a check never parses or allocates.
+final class ScopeLimits: Sendable {
+    let scope: RiskScope
+    let set: LimitSet
+    let maxOrderSize: Int64?
+    let maxOrderValue: Int128?
+    let collarTicks: Int64?
+    let collarPercent: Int128?
+    let collarReferences: [ReferencePriceKind]
+    let protectionPoints: Int128?
+    let protectionTicks: Int64?
+    let maxPositionPerMonth: Int64?
+    let maxPositionPerRoot: Int64?
+    let maxGrossNotional: Int128?
+    let dailyLoss: Int128?
+    let allowReducingOnLoss: Bool
+    let orderRate: RateLimit?
+    let messageRate: RateLimit?
+    let duplicateWindow: Int64?
+    let restricted: Bool
+    let hours: CompiledHours?
+    /// Position, notional or loss limits: the checks that need the account's exposure.
+    let hasExposureLimits: Bool
+    /// Where each stateful limit turns warning and critical, precomputed so that watching
+    /// utilisation costs two comparisons.
+    let positionPerMonthLevels: Thresholds?
+    let positionPerRootLevels: Thresholds?
+    let grossNotionalLevels: Thresholds?
+    let dailyLossLevels: Thresholds?
+    let orderRateLevels: Thresholds?
+    let messageRateLevels: Thresholds?
+
+    init(scope: RiskScope, set: LimitSet, warningPercent: Int = 75, criticalPercent: Int = 90) {
+        self.scope = scope
+        self.set = set
+        maxOrderSize = set.maxOrderSize
+        maxOrderValue = set.maxOrderValue.map(Fixed.raw)
+        switch set.priceCollar?.width {
+        case .ticks(let ticks):
+            collarTicks = ticks
+            collarPercent = nil
+        case .percent(let percent):
+            collarTicks = nil
+            collarPercent = Fixed.raw(percent)
+        case nil:
+            collarTicks = nil
+            collarPercent = nil
+        }
+        collarReferences = set.priceCollar?.references ?? []
+        switch set.marketProtection {
+        case .points(let points):
+            protectionPoints = Fixed.raw(points)
+            protectionTicks = nil
+        case .ticks(let ticks):
+            protectionPoints = nil
+            protectionTicks = ticks
+        case nil:
+            protectionPoints = nil
+            protectionTicks = nil
+        }
+        maxPositionPerMonth = set.maxPositionPerMonth
+        maxPositionPerRoot = set.maxPositionPerRoot
+        maxGrossNotional = set.maxGrossNotional.map(Fixed.raw)
+        dailyLoss = set.dailyLoss.map { Fixed.raw($0.limit) }
+        allowReducingOnLoss = set.dailyLoss?.allowReducing ?? false
+        orderRate = set.orderRate
+        messageRate = set.messageRate
+        duplicateWindow = set.duplicateWindowNanos
+        restricted = set.restricted
+        hours = set.tradingHours.map(CompiledHours.init)
+        hasExposureLimits = maxPositionPerMonth != nil || maxPositionPerRoot != nil || maxGrossNotional != nil
+            || dailyLoss != nil
+        func levels(_ limit: Int128?) -> Thresholds? {
+            limit.map { Thresholds(limit: $0, warningPercent: warningPercent, criticalPercent: criticalPercent) }
+        }
+        positionPerMonthLevels = levels(maxPositionPerMonth.map { Int128($0) })
+        positionPerRootLevels = levels(maxPositionPerRoot.map { Int128($0) })
+        grossNotionalLevels = levels(maxGrossNotional)
+        dailyLossLevels = levels(dailyLoss)
+        orderRateLevels = levels(orderRate.map { Int128($0.limit) })
+        messageRateLevels = levels(messageRate.map { Int128($0.limit) })
+    }
+
+    var hasCollar: Bool { collarTicks != nil || collarPercent != nil }
+    var hasProtection: Bool { protectionPoints != nil || protectionTicks != nil }
+}
+
+/// The smallest use at which a limit is at its warning and at its critical level:
+/// used × 100 ≥ percent × limit, that is used ≥ ⌈percent × limit / 100⌉ (and at least 1, so
+/// that a limit of zero is critical as soon as anything is used).
+struct Thresholds: Sendable {
+    let warning: Int128
+    let critical: Int128
+
+    init(limit: Int128, warningPercent: Int, criticalPercent: Int) {
+        func threshold(_ percent: Int) -> Int128 {
+            let product = Fixed.multiply(limit, Int128(percent))
+            return Swift.max(1, product / 100 + (product % 100 == 0 ? 0 : 1))
+        }
+        warning = threshold(warningPercent)
+        critical = threshold(criticalPercent)
+    }
+
+    @inline(__always)
+    func level(_ used: Int128) -> UtilisationLevel {
+        used >= critical ? .critical : used >= warning ? .warning : .normal
+    }
+}
+
+/// Trading hours with the time zone's UTC offsets precomputed (2000–2100), so that the check
+/// path finds the local time with a binary search instead of a calendar.
+final class CompiledHours: Sendable {
+    let hours: TradingHours
+    /// Offsets[i] (seconds east of UTC) applies from transitions[i] (Unix seconds) on.
+    let transitions: [Int64]
+    let offsets: [Int64]
+    let openDays: UInt8
+
+    init(_ hours: TradingHours) {
+        self.hours = hours
+        // Validated at load; a zone built in code that does not exist is read as UTC.
+        let zone = TimeZone(identifier: hours.timeZone) ?? TimeZone(secondsFromGMT: 0) ?? TimeZone.current
+        var transitions: [Int64] = [Int64.min]
+        var date = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+        var offsets: [Int64] = [Int64(zone.secondsFromGMT(for: date))]
+        let end = Date(timeIntervalSince1970: 4_102_444_800)  // 2100-01-01
+        while let next = zone.nextDaylightSavingTimeTransition(after: date), next < end {
+            transitions.append(Int64(next.timeIntervalSince1970))
+            offsets.append(Int64(zone.secondsFromGMT(for: next)))
+            date = next
+        }
+        self.transitions = transitions
+        self.offsets = offsets
+        openDays = hours.days.reduce(0) { $0 | UInt8(1) << UInt8($1.rawValue) }
+    }
+
+    /// Local time at `nanos`: days since 1970-01-01 (local) and minutes after local midnight.
+    func local(_ nanos: Int64) -> (day: Int64, minute: Int) {
+        let seconds = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
+        var low = 0
+        var high = transitions.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if transitions[middle] <= seconds { low = middle } else { high = middle - 1 }
+        }
+        let local = seconds + offsets[low]
+        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return (day, Int((local - day * 86_400) / 60))
+    }
+
+    func isOpen(_ nanos: Int64) -> Bool {
+        let (day, minute) = local(nanos)
+        let weekday = Int(((day + 4) % 7 + 7) % 7)  // 1970-01-01 was a Thursday
+        let today = openDays & (UInt8(1) << UInt8(weekday)) != 0
+        let yesterday = openDays & (UInt8(1) << UInt8((weekday + 6) % 7)) != 0
+        if hours.open < hours.close {
+            return today && minute >= hours.open && minute < hours.close
+        }
+        return (today && minute >= hours.open) || (yesterday && minute < hours.close)
+    }
+
+    /// `Sat 10:15 America/New_York`, for reject texts.
+    func describe(_ nanos: Int64) -> String {
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let (day, minute) = local(nanos)
+        let weekday = Int(((day + 4) % 7 + 7) % 7)
+        return "\(names[weekday]) \(Self.clock(minute)) \(hours.timeZone)"
+    }
+
+    /// `18:00–17:00 America/New_York`.
+    var window: String { "\(Self.clock(hours.open))–\(Self.clock(hours.close)) \(hours.timeZone)" }
+
+    static func clock(_ minute: Int) -> String {
+        let hours = minute / 60
+        let minutes = minute % 60
+        return (hours < 10 ? "0" : "") + "\(hours):" + (minutes < 10 ? "0" : "") + "\(minutes)"
+    }
+}
+
+/// The last timestamps of one throttle, in a ring sized to its largest threshold: "is the k-th
+/// most recent message inside the window" is one array read.
+struct RateWindow {
+    private(set) var times: [Int64]
+    private var next = 0
+    private(set) var stored = 0
+
+    init(capacity: Int) {
+        times = Array(repeating: 0, count: max(1, capacity))
+    }
+
+    var capacity: Int { times.count }
+
+    /// Times never run backwards in the ring, so counts stay a binary search.
+    mutating func record(_ time: Int64) {
+        let latest = stored == 0 ? Int64.min : times[(next + times.count - 1) % times.count]
+        times[next] = max(time, latest)
+        next = next + 1 == times.count ? 0 : next + 1
+        if stored < times.count { stored += 1 }
+    }
+
+    /// The k-th most recent time (k = 1 is the latest), if that many are stored.
+    @inline(__always)
+    func recent(_ k: Int) -> Int64? {
+        guard k >= 1, k <= stored else { return nil }
+        var index = next - k
+        if index < 0 { index += times.count }
+        return times[index]
+    }
+
+    /// Whether at least `k` messages fall after `cutoff` (k > capacity is never known to hold).
+    @inline(__always)
+    func atLeast(_ k: Int, after cutoff: Int64) -> Bool {
+        guard let time = recent(k) else { return false }
+        return time > cutoff
+    }
+
+    /// Messages after `cutoff`, up to the ring's capacity.
+    func count(after cutoff: Int64) -> Int {
+        var low = 0
+        var high = stored
+        // Find the largest k with recent(k) > cutoff; recent is non-increasing in k.
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if let time = recent(middle), time > cutoff { low = middle } else { high = middle - 1 }
+        }
+        return low
+    }
+
+    /// A ring of another size keeping the most recent times.
+    func resized(to capacity: Int) -> RateWindow {
+        var ring = RateWindow(capacity: capacity)
+        let keep = min(stored, ring.capacity)
+        var k = keep
+        while k >= 1 {
+            if let time = recent(k) { ring.record(time) }
+            k -= 1
+        }
+        return ring
+    }
+}

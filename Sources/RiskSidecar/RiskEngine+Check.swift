@@ -1,0 +1,717 @@
+import FIXCodec
+import Instruments
+
+/// A new order or a replace, reduced to what the controls measure.
+struct Intent {
+    var context: Context
+    var side: Side
+    var type: RiskOrderType
+    /// The OrderQty the size and value checks see.
+    var quantity: Int64
+    var price: FIXDecimal?
+    var stopPrice: FIXDecimal?
+    /// Contracts it would have working.
+    var leaves: Int64
+    /// For a replace: what the order already counts for; only the increase is checked.
+    var countedQuantity: Int64 = 0
+    var countedNotional: Int128 = 0
+    var replacing: RiskOrderKey?
+    /// Set by the checks: the price working at the venue, and what the order's leaves are worth.
+    var workingPrice: FIXDecimal?
+    var exposurePrice: Int128 = 0
+    var notional: Int128 = 0
+}
+
+/// The limits at the five scopes an order falls under (0 firm, 1 account, 2 session, 3 root,
+/// 4 symbol), fetched once per check.
+struct ScopeSet {
+    let firm: ScopeLimits?
+    let account: ScopeLimits?
+    let session: ScopeLimits?
+    let root: ScopeLimits?
+    let symbol: ScopeLimits?
+
+    @inline(__always)
+    subscript(slot: Int) -> ScopeLimits? {
+        switch slot {
+        case 0: firm
+        case 1: account
+        case 2: session
+        case 3: root
+        default: symbol
+        }
+    }
+}
+
+/// A duplicate-window entry written during a check, undone if a later control rejects the order.
+struct SignatureWrite {
+    let signature: OrderSignature
+    let previous: Int64?
+}
+
+extension RiskEngine {
+    func scopeSet(_ context: Context) -> ScopeSet {
+        ScopeSet(firm: owners[0].limits,
+                 account: context.account >= 0 ? owners[context.account].limits : nil,
+                 session: context.session >= 0 ? owners[context.session].limits : nil,
+                 root: context.root >= 0 ? roots[context.root].limits : nil,
+                 symbol: context.symbol >= 0 ? symbols[context.symbol].limits : nil)
+    }
+
+    // MARK: New orders
+
+    /// Runs every control on a new order. Accepted, the order counts as working under `order.key`
+    /// at once (with its capped price if it was a market or stop order).
+    public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
+        let input: RiskDecision.Input = .newOrder(order)
+        var notes = DecisionNotes()
+        let account = accountOwner(order.account)
+        let session = sessionOwner(order.session)
+        var context = Context(account: account, session: session, symbol: -1, root: -1)
+        if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        guard let root = rootIndex[order.root] else {
+            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
+                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownSymbol,
+                text: "invalid order: unknown instrument \(order.symbol) (no contract for root \(order.root))"))
+        }
+        context.root = root
+        context.symbol = internSymbol(order.symbol, root: root)
+        if let rejection = validate(quantity: order.quantity, type: order.type, price: order.price, stopPrice: order.stopPrice) {
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        if !owners[session].clOrdIDs.insert(order.clOrdID).inserted {
+            return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(order.clOrdID, session: session), notes: notes)
+        }
+        let scopes = scopeSet(context)
+        var intent = Intent(context: context, side: order.side, type: order.type, quantity: order.quantity,
+                            price: order.price, stopPrice: order.stopPrice, leaves: order.quantity)
+        let signature = duplicateHorizon == nil ? nil : OrderSignature(
+            account: account, symbol: context.symbol, side: order.side, type: order.type, quantity: order.quantity,
+            price: order.price.map(Fixed.raw) ?? 0, stopPrice: order.stopPrice.map(Fixed.raw) ?? 0)
+        var written: SignatureWrite?
+        if let rejection = evaluate(&intent, scopes, &notes, signature: signature, written: &written, now: now) {
+            undo(written)
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        var working = WorkingOrder(
+            key: order.key, clOrdID: order.clOrdID, account: account, session: session, symbol: context.symbol,
+            root: root, side: order.side, type: order.type, price: intent.workingPrice,
+            exposurePrice: intent.exposurePrice, stopPrice: order.stopPrice, timeInForce: order.timeInForce,
+            orderQuantity: order.quantity)
+        recount(&working)
+        // One hash on the way in; a key already working (a gateway bug) is put back and refused.
+        if let existing = orders.updateValue(working, forKey: order.key) {
+            orders[order.key] = existing
+            removeCounted(&working)
+            undo(written)
+            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
+                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .other,
+                text: "invalid order: order key \(order.key) is already working"))
+        }
+        if working.rests {
+            owners[account].resting[context.symbol].append(
+                RestingOrder(key: order.key, side: order.side, price: intent.exposurePrice))
+        }
+        if let signature { signatureLog.append((signature, now)) }
+        evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
+                         into: &notes.warnings)
+        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+    }
+
+    // MARK: Replaces
+
+    /// Runs the controls on a cancel/replace: per-order limits on the new values, exposure limits
+    /// on the increase over what the order already counts for. Accepted, the order counts for the
+    /// larger of its old and new exposure until `orderReplaced` or `replaceRejected`.
+    public mutating func check(_ replace: RiskReplace, now: Int64) -> RiskDecision {
+        let original = orders[replace.key]
+        // No `original.map(workingInfo)`: a method reference would copy the whole engine.
+        var info: RiskWorkingOrder?
+        if let original { info = workingInfo(original) }
+        let input: RiskDecision.Input = .replace(replace, original: info)
+        var notes = DecisionNotes()
+        let session = sessionOwner(replace.session)
+        var context = Context(account: original?.account ?? -1, session: session, symbol: -1, root: -1)
+        if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        guard let original else {
+            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
+                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownOrder,
+                cxlRejReason: .unknownOrder, text: "invalid order: no working order \(replace.key) to replace"))
+        }
+        context.symbol = original.symbol
+        context.root = original.root
+        if original.pending != nil {
+            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
+                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .other,
+                cxlRejReason: .pendingCancelOrReplace,
+                text: "invalid order: order \(replace.key) already has a replace pending"))
+        }
+        if let rejection = validate(quantity: replace.quantity, type: replace.type, price: replace.price,
+                                    stopPrice: replace.stopPrice) {
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        if !owners[session].clOrdIDs.insert(replace.clOrdID).inserted {
+            return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(replace.clOrdID, session: session), notes: notes)
+        }
+        let scopes = scopeSet(context)
+        var intent = Intent(context: context, side: original.side, type: replace.type, quantity: replace.quantity,
+                            price: replace.price, stopPrice: replace.stopPrice,
+                            leaves: max(0, replace.quantity - original.filledQuantity),
+                            countedQuantity: original.countedQuantity, countedNotional: original.countedNotional,
+                            replacing: replace.key)
+        var written: SignatureWrite?
+        if let rejection = evaluate(&intent, scopes, &notes, signature: nil, written: &written, now: now) {
+            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+        }
+        var working = original
+        working.pending = PendingReplace(
+            clOrdID: replace.clOrdID, type: replace.type, price: intent.workingPrice,
+            exposurePrice: intent.exposurePrice, stopPrice: replace.stopPrice,
+            timeInForce: replace.timeInForce ?? original.timeInForce, orderQuantity: replace.quantity)
+        recount(&working)
+        orders[replace.key] = working
+        evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
+                         into: &notes.warnings)
+        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+    }
+
+    // MARK: Cancels
+
+    /// Cancels always pass; they count toward the message throttle, and a session far above it is
+    /// told to log out.
+    public mutating func check(_ cancel: RiskCancel, now: Int64) -> RiskDecision {
+        let original = orders[cancel.key]
+        var info: RiskWorkingOrder?
+        if let original { info = workingInfo(original) }
+        let input: RiskDecision.Input = .cancel(cancel, original: info)
+        var notes = DecisionNotes()
+        let context = Context(account: original?.account ?? -1, session: sessionOwner(cancel.session), symbol: -1, root: -1)
+        _ = throttle(context, isOrder: false, now: now, notes: &notes)
+        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+    }
+
+    // MARK: The controls
+
+    func validate(quantity: Int64, type: RiskOrderType, price: FIXDecimal?, stopPrice: FIXDecimal?) -> RiskRejection? {
+        if quantity <= 0 {
+            return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: FIXDecimal(mantissa: quantity),
+                                 ordRejReason: .incorrectQuantity,
+                                 text: "invalid order: quantity must be a positive number of contracts, got \(quantity)")
+        }
+        if type.hasLimitPrice, price == nil {
+            return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
+                                 ordRejReason: .unsupportedOrderCharacteristic,
+                                 text: "invalid order: a \(type.rawValue) order needs a limit price")
+        }
+        if type.isStop, stopPrice == nil {
+            return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
+                                 ordRejReason: .unsupportedOrderCharacteristic,
+                                 text: "invalid order: a \(type.rawValue) order needs a stop price")
+        }
+        return nil
+    }
+
+    func duplicateClOrdID(_ clOrdID: String, session: Int) -> RiskRejection {
+        RiskRejection(check: .duplicateClOrdID, scope: owners[session].scope, limit: nil, value: nil,
+                      ordRejReason: .duplicateOrder,
+                      text: "duplicate ClOrdID: \(clOrdID) was already used on session \(owners[session].name) today")
+    }
+
+    /// Counts one message (and one order) against every throttle configured for the firm, the
+    /// account and the session, then reports the first one exceeded. A message far above a limit
+    /// sets `logoutSession`.
+    mutating func throttle(_ context: Context, isOrder: Bool, now: Int64, notes: inout DecisionNotes) -> RiskRejection? {
+        var rejection: RiskRejection?
+        var watched = false
+        for slot in 0..<3 {
+            let index = slot == 0 ? 0 : (slot == 1 ? context.account : context.session)
+            guard index >= 0 else { continue }
+            let owner = owners[index]
+            guard let limits = owner.limits else { continue }
+            if let rate = limits.messageRate {
+                watched = true
+                owner.messageRate?.record(now)
+                if let ring = owner.messageRate,
+                   let breach = Self.rateBreach(owner.scope, rate, ring, .messageRate, now, &notes),
+                   rejection == nil, isOrder {
+                    rejection = breach
+                }
+            }
+            if isOrder, let rate = limits.orderRate {
+                watched = true
+                owner.orderRate?.record(now)
+                if let ring = owner.orderRate,
+                   let breach = Self.rateBreach(owner.scope, rate, ring, .orderRate, now, &notes),
+                   rejection == nil {
+                    rejection = breach
+                }
+            }
+        }
+        if watched {
+            evaluateWarnings(context, scopeSet(context), positions: false, notional: false, loss: false, rates: true,
+                             now: now, into: &notes.warnings)
+        }
+        return rejection
+    }
+
+    private static func rateBreach(_ scope: @autoclosure () -> RiskScope, _ rate: RateLimit, _ ring: RateWindow,
+                                   _ check: RiskCheck, _ now: Int64, _ notes: inout DecisionNotes) -> RiskRejection? {
+        let cutoff = now &- rate.windowNanos
+        var logout = false
+        if let logoutAbove = rate.logoutAbove, ring.atLeast(logoutAbove + 1, after: cutoff) {
+            notes.logoutSession = true
+            logout = true
+        }
+        guard ring.atLeast(rate.limit + 1, after: cutoff) else { return nil }
+        let count = ring.count(after: cutoff)
+        let noun = check == .orderRate ? "orders" : "messages"
+        let scope = scope()
+        // The ring holds just past the largest threshold: when it is full, that many is a floor.
+        let counted = count == ring.capacity ? "at least \(count)" : "\(count)"
+        var text = "\(check.label): \(counted) \(noun) in \(duration(rate.windowNanos)), limit \(rate.limit) (\(scope))"
+        if logout, let logoutAbove = rate.logoutAbove { text += "; above \(logoutAbove): log the session out" }
+        return RiskRejection(check: check, scope: scope, limit: FIXDecimal(rate.limit), value: FIXDecimal(count),
+                             ordRejReason: .other, text: text)
+    }
+
+    mutating func undo(_ written: SignatureWrite?) {
+        guard let written else { return }
+        if let previous = written.previous {
+            signatures[written.signature] = previous
+        } else {
+            signatures.removeValue(forKey: written.signature)
+        }
+    }
+
+    /// Every control after the request itself is known to be well formed, in a fixed order:
+    /// kill switches, trading states, restrictions and hours, duplicates, prices, size and value,
+    /// collars, exposure (states, positions, credit, loss), self-trade.
+    mutating func evaluate(_ intent: inout Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes,
+                           signature: OrderSignature?, written: inout SignatureWrite?, now: Int64) -> RiskRejection? {
+        let context = intent.context
+        // One reference to each record the checks read (arrays of classes are not re-read and
+        // re-retained at every use).
+        let firm = owners[0]
+        let account = owners[context.account]
+        let session = owners[context.session]
+        let symbol = symbols[context.symbol]
+        let root = roots[context.root]
+        // Plain branches, not `??` chains: an autoclosure over a method would copy the engine.
+        if firm.killSwitch != nil || account.killSwitch != nil || session.killSwitch != nil {
+            let owner = firm.killSwitch != nil ? 0 : account.killSwitch != nil ? context.account : context.session
+            return killSwitchRejection(owner)
+        }
+        if firm.tradingState == .halted || account.tradingState == .halted {
+            let owner = firm.tradingState == .halted ? 0 : context.account
+            return RiskRejection(check: .tradingState, scope: owners[owner].scope, limit: nil, value: nil,
+                                 ordRejReason: .brokerExchangeOption,
+                                 text: "trading state: \(owners[owner].scope) is HALTED; only cancels are accepted")
+        }
+        for slot in 0..<5 {
+            guard let limits = scopes[slot] else { continue }
+            if limits.restricted {
+                let scope = limits.scope
+                let isAccount = slot == 1 || slot == 2
+                let what = isAccount ? "\(scope) may not trade" : "\(symbol.name) may not be traded"
+                let check: RiskCheck = isAccount ? .restrictedAccount : .restrictedInstrument
+                return RiskRejection(check: check, scope: scope, limit: nil, value: nil,
+                                     ordRejReason: .brokerExchangeOption,
+                                     text: "\(check.label): \(what) (\(scope) is restricted)")
+            }
+            if let hours = limits.hours, !hours.isOpen(now) {
+                return RiskRejection(check: .tradingHours, scope: limits.scope, limit: nil, value: nil,
+                                     ordRejReason: .exchangeClosed,
+                                     text: "trading hours: \(symbol.name) is closed at \(hours.describe(now)), hours \(hours.window) (\(limits.scope))")
+            }
+        }
+        if let signature {
+            pruneSignatures(now: now)
+            // Written now (one hash); undone if this or a later control rejects the order.
+            let previous = signatures.updateValue(now, forKey: signature)
+            written = SignatureWrite(signature: signature, previous: previous)
+            if let previous {
+                let age = now - previous
+                for slot in 0..<5 {
+                    guard let limits = scopes[slot], let window = limits.duplicateWindow, age <= window else { continue }
+                    let price = intent.price.map { " at \($0)" } ?? (intent.type == .market ? " at market" : "")
+                    return RiskRejection(
+                        check: .duplicateOrder, scope: limits.scope, limit: nil, value: nil, ordRejReason: .duplicateOrder,
+                        text: "duplicate order: \(Self.sideName(intent.side)) \(intent.quantity) \(symbol.name)\(price) for \(account.name) repeats one \(Self.duration(age)) ago, window \(Self.duration(window)) (\(limits.scope))")
+                }
+            }
+        }
+
+        // The price the order can trade at: its own limit, or a cap from market-order protection.
+        switch intent.type {
+        case .limit, .stopLimit:
+            guard let price = intent.price else { return nil }
+            intent.workingPrice = price
+            intent.exposurePrice = Fixed.raw(price)
+        case .market, .stop:
+            if let rejection = protect(&intent, scopes, &notes) { return rejection }
+        }
+        let multiplier = root.multiplier
+        intent.notional = Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.leaves, multiplier: multiplier)
+
+        var orderValue: Int128?
+        for slot in 0..<5 {
+            guard let limits = scopes[slot] else { continue }
+            if let maxSize = limits.maxOrderSize, intent.quantity > maxSize {
+                return RiskRejection(check: .orderSize, scope: limits.scope, limit: FIXDecimal(mantissa: maxSize),
+                                     value: FIXDecimal(mantissa: intent.quantity), ordRejReason: .orderExceedsLimit,
+                                     text: "max order size: \(intent.quantity) contracts, limit \(maxSize) (\(limits.scope))")
+            }
+            if let maxValue = limits.maxOrderValue {
+                let value = orderValue ?? Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.quantity,
+                                                         multiplier: multiplier)
+                orderValue = value
+                if value > maxValue {
+                    let price = intent.workingPrice?.description ?? Fixed.decimal(intent.exposurePrice).description
+                    return RiskRejection(
+                        check: .orderValue, scope: limits.scope, limit: Fixed.decimal(maxValue), value: Fixed.decimal(value),
+                        ordRejReason: .orderExceedsLimit,
+                        text: "max order value: \(intent.quantity) × \(price) × \(root.spec.multiplier) = \(Fixed.decimal(value)), limit \(Fixed.decimal(maxValue)) (\(limits.scope))")
+                }
+            }
+            if limits.hasCollar, let rejection = collar(intent, limits, &notes) {
+                return rejection
+            }
+        }
+
+        // Exposure: only what the order adds counts (a replace that shrinks passes).
+        let addedQuantity = intent.leaves - intent.countedQuantity
+        let addedNotional = intent.notional - intent.countedNotional
+        if addedQuantity > 0, firm.tradingState == .reducing || account.tradingState == .reducing {
+            let owner = firm.tradingState == .reducing ? 0 : context.account
+            let position = account.months[context.symbol].position
+            if !isReducing(context, intent.side, addedQuantity) {
+                let worst = worstAfter(context.account, month: context.symbol, intent.side, addedQuantity)
+                return RiskRejection(
+                    check: .tradingState, scope: owners[owner].scope, limit: nil, value: FIXDecimal(mantissa: worst),
+                    ordRejReason: .brokerExchangeOption,
+                    text: "trading state: \(owners[owner].scope) is REDUCING; \(Self.sideName(intent.side)) \(addedQuantity) \(symbol.name) would take \(account.name)'s worst-case position from \(position) to \(worst) (only orders that shrink a position are accepted)")
+            }
+        }
+        for slot in 0..<5 {
+            guard let limits = scopes[slot], limits.hasExposureLimits else { continue }
+            let owner = measuredOwner(slot, context)
+            let measured = owners[owner]
+            if addedQuantity > 0 {
+                if let limit = limits.maxPositionPerMonth,
+                   Self.breaches(worstAfter(owner, month: context.symbol, intent.side, addedQuantity), intent.side, limit) {
+                    return positionRejection(measured.months[context.symbol], intent, addedQuantity, limit,
+                                             instrument: symbol.name, per: "month", limits.scope)
+                }
+                if slot != 4, let limit = limits.maxPositionPerRoot,
+                   Self.breaches(worstAfter(owner, root: context.root, intent.side, addedQuantity), intent.side, limit) {
+                    return positionRejection(measured.roots[context.root], intent, addedQuantity, limit,
+                                             instrument: root.name, per: "root", limits.scope)
+                }
+            }
+            if addedNotional > 0, let limit = limits.maxGrossNotional {
+                let used = Fixed.add(grossNotional(slot, owner, context), addedNotional)
+                if used > limit {
+                    let cell = slot == 3 ? measured.roots[context.root]
+                        : slot == 4 ? measured.months[context.symbol] : measured.total
+                    return RiskRejection(
+                        check: .creditLimit, scope: limits.scope, limit: Fixed.decimal(limit), value: Fixed.decimal(used),
+                        ordRejReason: .orderExceedsLimit,
+                        text: "credit limit: gross notional \(Fixed.decimal(used)) with this order (positions \(Fixed.decimal(cell.positionNotional)), working orders \(Fixed.decimal(cell.workingNotional)), this order \(Fixed.decimal(addedNotional))), limit \(Fixed.decimal(limit)) (\(limits.scope))")
+                }
+            }
+            if let limit = limits.dailyLoss, addedQuantity > 0 || addedNotional > 0 {
+                let pnl = self.pnl(slot, owner, context)
+                if pnl < -limit {
+                    let reducing = addedQuantity <= 0 || isReducing(context, intent.side, addedQuantity)
+                    if limits.allowReducingOnLoss && reducing { continue }
+                    let rule = limits.allowReducingOnLoss ? "only orders that reduce a position are accepted" : "new orders are blocked"
+                    return RiskRejection(
+                        check: .dailyLoss, scope: limits.scope, limit: Fixed.decimal(-limit), value: Fixed.decimal(pnl),
+                        ordRejReason: .brokerExchangeOption,
+                        text: "daily loss limit: P&L \(Fixed.decimal(pnl)) is below -\(Fixed.decimal(limit)); \(rule) (\(limits.scope))")
+                }
+            }
+        }
+        if !intent.type.isStop, let rejection = selfTrade(intent, scopes, &notes) {
+            return rejection
+        }
+        return nil
+    }
+
+    private func killSwitchRejection(_ owner: Int) -> RiskRejection? {
+        guard let record = owners[owner].killSwitch else { return nil }
+        let reason = record.reason.isEmpty ? "" : " (\(record.reason))"
+        return RiskRejection(
+            check: .killSwitch, scope: owners[owner].scope, limit: nil, value: nil, ordRejReason: .brokerExchangeOption,
+            text: "kill switch: \(owners[owner].scope) engaged by \(record.engagedBy) at \(Self.timestamp(record.engagedAt))\(reason); new orders are blocked until it is released")
+    }
+
+    /// Market orders cap at the best price on the other side ± protection; stops at the stop
+    /// price ± protection. With protection at several scopes the tightest cap wins.
+    private func protect(_ intent: inout Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
+        let buy = intent.side == .buy
+        let symbol = intent.context.symbol
+        let root = intent.context.root
+        let base: Int128? = intent.type == .market
+            ? Self.first(buy ? symbols[symbol].ask : symbols[symbol].bid, symbols[symbol].last, symbols[symbol].settlement)
+            : intent.stopPrice.map(Fixed.raw)
+        var cap: Int128?
+        for slot in 0..<5 {
+            guard let limits = scopes[slot], limits.hasProtection else { continue }
+            guard let base else {
+                return RiskRejection(
+                    check: .marketProtection, scope: limits.scope, limit: nil, value: nil, ordRejReason: .other,
+                    text: "market-order protection: no best, last or settlement price for \(symbols[symbol].name) to cap a market \(Self.sideName(intent.side)) (\(limits.scope))")
+            }
+            let width = limits.protectionPoints ?? Fixed.multiply(Int128(limits.protectionTicks ?? 0), roots[root].tick)
+            let price = Self.roundToTick(buy ? Fixed.add(base, width) : Fixed.add(base, -width), tick: roots[root].tick, down: buy)
+            cap = cap.map { buy ? Swift.min($0, price) : Swift.max($0, price) } ?? price
+        }
+        guard let cap else {
+            return RiskRejection(
+                check: .marketProtection, scope: nil, limit: nil, value: nil, ordRejReason: .unsupportedOrderCharacteristic,
+                text: "market-order protection: none configured for \(symbols[symbol].name); \(intent.type.rawValue) orders are not accepted without a cap")
+        }
+        let price = Fixed.decimal(cap, minimumScale: roots[root].tickScale)
+        intent.workingPrice = price
+        intent.exposurePrice = cap
+        notes.adjustedLimitPrice = price
+        return nil
+    }
+
+    /// The limit (stop for a stop order) against the first reference price the gateway supplied.
+    private func collar(_ intent: Intent, _ limits: ScopeLimits, _ notes: inout DecisionNotes) -> RiskRejection? {
+        let symbol = intent.context.symbol
+        let root = intent.context.root
+        let checked: FIXDecimal?
+        switch intent.type {
+        case .limit, .stopLimit: checked = intent.price
+        case .stop: checked = intent.stopPrice
+        case .market: checked = nil  // capped from the best price already
+        }
+        guard let checked else { return nil }
+        var reference: Int128?
+        var referenceKind = ReferencePriceKind.last
+        for kind in limits.collarReferences {
+            if let price = symbols[symbol].reference(kind) {
+                reference = price
+                referenceKind = kind
+                break
+            }
+        }
+        guard let reference else {
+            let kinds = limits.collarReferences.map(\.rawValue).joined(separator: ", ")
+            return RiskRejection(check: .priceCollar, scope: limits.scope, limit: nil, value: nil, ordRejReason: .other,
+                                 text: "price collar: no reference price (\(kinds)) for \(symbols[symbol].name) (\(limits.scope))")
+        }
+        if notes.referencePrice == nil {
+            notes.referencePrice = referenceKind == .mid
+                ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : symbols[symbol].prices.price(referenceKind)
+        }
+        let price = Fixed.raw(checked)
+        let distance = Fixed.add(price, -reference).magnitude
+        if let ticks = limits.collarTicks {
+            let band = Fixed.multiply(Int128(ticks), roots[root].tick)
+            if distance > UInt128(band) {
+                let seen = Fixed.ratio(Int128(distance), roots[root].tick)
+                return RiskRejection(
+                    check: .priceCollar, scope: limits.scope, limit: FIXDecimal(mantissa: ticks), value: seen,
+                    ordRejReason: .orderExceedsLimit,
+                    text: "price collar: \(checked) is \(seen) ticks from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale)), limit \(ticks) ticks (\(limits.scope))")
+            }
+        }
+        if let percent = limits.collarPercent {
+            // distance × 100 > percent × |reference|, all at scale 8.
+            let magnitude = reference < 0 ? -reference : reference
+            let left = Fixed.multiply(Int128(distance), 100 * Fixed.one)
+            let right = Fixed.multiply(percent, magnitude)
+            if left > right {
+                let limitText = Fixed.decimal(percent)
+                let seen = magnitude == 0 ? nil : Fixed.ratio(Fixed.multiply(Int128(distance), 100), magnitude)
+                let seenText = seen.map { "\($0)% from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale))" }
+                    ?? "off a zero reference"
+                return RiskRejection(
+                    check: .priceCollar, scope: limits.scope, limit: limitText, value: seen, ordRejReason: .orderExceedsLimit,
+                    text: "price collar: \(checked) is \(seenText), limit \(limitText)% (\(limits.scope))")
+            }
+        }
+        return nil
+    }
+
+    /// The worst-case signed position of an owner in a month (or root) after adding `added` on `side`.
+    @inline(__always)
+    func worstAfter(_ owner: Int, month: Int, _ side: Side, _ added: Int64) -> Int64 {
+        side == .buy
+            ? owners[owner].months[month].position &+ owners[owner].months[month].workingBuy &+ added
+            : owners[owner].months[month].position &- owners[owner].months[month].workingSell &- added
+    }
+
+    @inline(__always)
+    func worstAfter(_ owner: Int, root: Int, _ side: Side, _ added: Int64) -> Int64 {
+        side == .buy
+            ? owners[owner].roots[root].position &+ owners[owner].roots[root].workingBuy &+ added
+            : owners[owner].roots[root].position &- owners[owner].roots[root].workingSell &- added
+    }
+
+    /// A buy can only breach on the long side, a sell on the short side.
+    @inline(__always)
+    static func breaches(_ worst: Int64, _ side: Side, _ limit: Int64) -> Bool {
+        side == .buy ? worst > limit : worst < -limit
+    }
+
+    /// Only shrinks the account's position in the month: even with every working order on its
+    /// side filled, it cannot carry the position through flat.
+    @inline(__always)
+    func isReducing(_ context: Context, _ side: Side, _ added: Int64) -> Bool {
+        let position = owners[context.account].months[context.symbol].position
+        let worst = worstAfter(context.account, month: context.symbol, side, added)
+        return side == .buy ? position < 0 && worst <= 0 : position > 0 && worst >= 0
+    }
+
+    /// Gross notional and P&L are measured on the owner's total, or for root and symbol scopes
+    /// on the account's cell in that root or month.
+    @inline(__always)
+    func grossNotional(_ slot: Int, _ owner: Int, _ context: Context) -> Int128 {
+        switch slot {
+        case 3: owners[owner].roots[context.root].grossNotional
+        case 4: owners[owner].months[context.symbol].grossNotional
+        default: owners[owner].total.grossNotional
+        }
+    }
+
+    @inline(__always)
+    func pnl(_ slot: Int, _ owner: Int, _ context: Context) -> Int128 {
+        switch slot {
+        case 3: owners[owner].roots[context.root].pnl
+        case 4: owners[owner].months[context.symbol].pnl
+        default: owners[owner].total.pnl
+        }
+    }
+
+    private func positionRejection(_ cell: Cell, _ intent: Intent, _ added: Int64, _ limit: Int64, instrument: String,
+                                   per: String, _ scope: RiskScope) -> RiskRejection {
+        let worst = Self.worstAfter(cell, intent.side, added)
+        let working = intent.side == .buy
+            ? "working buys \(cell.workingBuy)" : "working sells \(cell.workingSell)"
+        let order = intent.replacing == nil ? "this order \(added)" : "this replace +\(added)"
+        return RiskRejection(
+            check: .positionLimit, scope: scope, limit: FIXDecimal(mantissa: limit), value: FIXDecimal(mantissa: worst),
+            ordRejReason: .orderExceedsLimit,
+            text: "position limit: worst-case position \(worst) \(instrument) (position \(cell.position), \(working), \(order)), limit \(limit) per \(per) (\(scope))")
+    }
+
+    /// Self-trade prevention: a buy at or above a resting sell of the same account in the same
+    /// month (or a sell at or below a resting buy) would trade with itself.
+    private func selfTrade(_ intent: Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
+        let context = intent.context
+        let accountMode = scopes.account?.set.selfTradePrevention
+        let mode = accountMode ?? scopes.firm?.set.selfTradePrevention ?? .off
+        guard mode != .off else { return nil }
+        let buy = intent.side == .buy
+        var first: RestingOrder?
+        var crossing: [RiskOrderKey] = []
+        for order in owners[context.account].resting[context.symbol]
+        where order.side != intent.side && order.key != intent.replacing {
+            if buy ? order.price <= intent.exposurePrice : order.price >= intent.exposurePrice {
+                if first == nil { first = order }
+                if mode == .cancelResting { crossing.append(order.key) }
+            }
+        }
+        guard let first else { return nil }
+        if mode == .cancelResting {
+            notes.cancelResting = crossing
+            return nil
+        }
+        let scope = accountMode != nil ? owners[context.account].scope : RiskScope.firm
+        let price = intent.workingPrice.map(\.description) ?? "market"
+        return RiskRejection(
+            check: .selfTrade, scope: scope, limit: nil, value: Fixed.decimal(first.price), ordRejReason: .brokerExchangeOption,
+            text: "self-trade prevention: \(Self.sideName(intent.side)) \(intent.quantity) \(symbols[context.symbol].name) at \(price) would cross working \(Self.sideName(first.side)) \(first.key) at \(Fixed.decimal(first.price)) of account \(owners[context.account].name)")
+    }
+
+    /// Forgets duplicate-window entries older than the widest window (one per order in steady state).
+    mutating func pruneSignatures(now: Int64) {
+        guard let horizon = duplicateHorizon else { return }
+        let cutoff = now &- horizon
+        while signatureHead < signatureLog.count, signatureLog[signatureHead].time < cutoff {
+            let entry = signatureLog[signatureHead]
+            if let time = signatures[entry.signature], time == entry.time {
+                signatures.removeValue(forKey: entry.signature)
+            }
+            signatureHead += 1
+        }
+        if signatureHead >= 1_024, signatureHead * 2 >= signatureLog.count {
+            signatureLog.removeFirst(signatureHead)
+            signatureHead = 0
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Worst-case signed position after adding `added` on `side`.
+    static func worstAfter(_ cell: Cell, _ side: Side, _ added: Int64) -> Int64 {
+        side == .buy ? cell.position &+ cell.workingBuy &+ added : cell.position &- cell.workingSell &- added
+    }
+
+    static func roundToTick(_ price: Int128, tick: Int128, down: Bool) -> Int128 {
+        guard tick > 0 else { return price }
+        var quotient = price / tick
+        let remainder = price % tick
+        if remainder != 0 {
+            if down && remainder < 0 { quotient -= 1 }
+            if !down && remainder > 0 { quotient += 1 }
+        }
+        return Fixed.multiply(quotient, tick)
+    }
+
+    @inline(__always)
+    static func first(_ a: Int128?, _ b: Int128?, _ c: Int128?) -> Int128? {
+        if let a { return a }
+        if let b { return b }
+        return c
+    }
+
+    static func typeCode(_ type: RiskOrderType) -> UInt8 {
+        switch type {
+        case .market: 1
+        case .limit: 2
+        case .stop: 3
+        case .stopLimit: 4
+        }
+    }
+
+    static func sideName(_ side: Side) -> String { side == .buy ? "buy" : "sell" }
+
+    /// `500ms`, `1s`, `2.5s`, `3m`.
+    static func duration(_ nanos: Int64) -> String {
+        if nanos < 1_000_000 { return "\(FIXDecimal(mantissa: nanos, scale: 3).normalized)µs" }
+        if nanos < 1_000_000_000 { return "\(FIXDecimal(mantissa: nanos / 1_000, scale: 3).normalized)ms" }
+        if nanos < 60_000_000_000 || nanos % 60_000_000_000 != 0 {
+            return "\(FIXDecimal(mantissa: nanos / 1_000_000, scale: 3).normalized)s"
+        }
+        return "\(nanos / 60_000_000_000)m"
+    }
+
+    /// `2026-03-02T14:05:00Z` from nanoseconds since the epoch (no calendar, no clock).
+    static func timestamp(_ nanos: Int64) -> String {
+        let seconds = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+    }
+}

@@ -1,0 +1,525 @@
+import FIXCodec
+import Instruments
+import Logging
+
+/// Exposure for one owner in one contract month, one root, or in total.
+struct Cell {
+    /// Filled net position, contracts.
+    var position: Int64 = 0
+    /// Leaves of working buys and sells, contracts.
+    var workingBuy: Int64 = 0
+    var workingSell: Int64 = 0
+    /// Σ |price| × leaves × multiplier of working orders, raw dollars.
+    var workingNotional: Int128 = 0
+    /// |position| × mark × multiplier, raw dollars.
+    var positionNotional: Int128 = 0
+    /// Realised + unrealised P&L pushed by the gateway, raw dollars.
+    var pnl: Int128 = 0
+
+    var grossNotional: Int128 { Fixed.add(workingNotional, positionNotional) }
+
+    /// The larger of the worst-case long and worst-case short, as a magnitude.
+    var worstCase: Int64 { Swift.max(position &+ workingBuy, workingSell &- position, 0) }
+
+    @inline(__always)
+    mutating func addWorking(_ side: Side, _ quantity: Int64, _ notional: Int128) {
+        if side == .buy { workingBuy &+= quantity } else { workingSell &+= quantity }
+        workingNotional &+= notional
+    }
+
+    var isEmpty: Bool {
+        position == 0 && workingBuy == 0 && workingSell == 0 && workingNotional == 0 && positionNotional == 0 && pnl == 0
+    }
+}
+
+/// Names to indices. Desks have a handful of accounts, sessions and roots: for up to eight a
+/// scan of small-string comparisons beats hashing the name.
+struct NameIndex {
+    private var names: [String] = []
+    private var indices: [Int] = []
+    private var table: [String: Int] = [:]
+
+    subscript(name: String) -> Int? {
+        get {
+            if names.count <= 8 {
+                for position in names.indices where names[position] == name { return indices[position] }
+                return nil
+            }
+            return table[name]
+        }
+        set {
+            guard let newValue, table[name] == nil else { return }
+            names.append(name)
+            indices.append(newValue)
+            table[name] = newValue
+        }
+    }
+}
+
+enum OwnerKind: UInt8 {
+    case firm, account, session
+}
+
+/// The firm, one account or one session: the limits configured for it and what it holds.
+///
+/// A class, so that the check path reads and updates one owner through one reference instead
+/// of copying (and retaining) the whole record out of an array. Its fields skip dynamic
+/// exclusivity checks: the engine that owns it is noncopyable and used from one thread at a
+/// time (`RiskSidecar` holds it under a mutex).
+final class Owner {
+    let kind: OwnerKind
+    let name: String
+    @exclusivity(unchecked) var limits: ScopeLimits?
+    /// By symbol index.
+    @exclusivity(unchecked) var months: [Cell]
+    /// By root index.
+    @exclusivity(unchecked) var roots: [Cell]
+    @exclusivity(unchecked) var total = Cell()
+    /// Accounts: resting orders by symbol index, for self-trade prevention.
+    @exclusivity(unchecked) var resting: [[RestingOrder]]
+    @exclusivity(unchecked) var orderRate: RateWindow?
+    @exclusivity(unchecked) var messageRate: RateWindow?
+    @exclusivity(unchecked) var killSwitch: KillSwitchRecord?
+    @exclusivity(unchecked) var tradingState: TradingState = .active
+    /// Sessions: every ClOrdID seen today.
+    @exclusivity(unchecked) var clOrdIDs: Set<String> = []
+    /// Accounts: P&L pushed without an instrument.
+    @exclusivity(unchecked) var unattributedPnL: Int128 = 0
+
+    init(kind: OwnerKind, name: String, limits: ScopeLimits?, months: [Cell], roots: [Cell], resting: [[RestingOrder]]) {
+        self.kind = kind
+        self.name = name
+        self.limits = limits
+        self.months = months
+        self.roots = roots
+        self.resting = resting
+    }
+
+    var scope: RiskScope {
+        switch kind {
+        case .firm: .firm
+        case .account: .account(name)
+        case .session: .session(name)
+        }
+    }
+}
+
+final class SymbolState {
+    let name: String
+    let root: Int
+    @exclusivity(unchecked) var limits: ScopeLimits?
+
+    init(name: String, root: Int, limits: ScopeLimits?) {
+        self.name = name
+        self.root = root
+        self.limits = limits
+    }
+
+    @exclusivity(unchecked) var prices = ReferencePrices()
+    @exclusivity(unchecked) var last: Int128?
+    @exclusivity(unchecked) var bid: Int128?
+    @exclusivity(unchecked) var ask: Int128?
+    @exclusivity(unchecked) var settlement: Int128?
+    @exclusivity(unchecked) var lastFill: Int128?
+    /// What positions are valued at: last, else mid, else settlement, else the last fill.
+    @exclusivity(unchecked) var mark: Int128?
+    /// Owners with a position in this month, revalued when the mark moves.
+    @exclusivity(unchecked) var holders: Set<Int> = []
+
+    var mid: Int128? {
+        guard let bid, let ask else { return nil }
+        return (bid + ask) / 2
+    }
+
+    func reference(_ kind: ReferencePriceKind) -> Int128? {
+        switch kind {
+        case .last: last
+        case .mid: mid
+        case .settlement: settlement
+        }
+    }
+}
+
+final class RootState {
+    let name: String
+    let spec: ContractSpec
+    /// Tick size and multiplier, raw.
+    let tick: Int128
+    let multiplier: Multiplier
+    /// Decimals of the tick (2 for CL, 4 for RB): prices are shown with at least this many.
+    let tickScale: UInt8
+    @exclusivity(unchecked) var limits: ScopeLimits?
+
+    init(spec: ContractSpec) {
+        name = spec.root
+        self.spec = spec
+        tick = Fixed.raw(spec.tickSize)
+        multiplier = Multiplier(spec.multiplier)
+        tickScale = spec.tickSize.scale
+    }
+}
+
+/// A replace accepted and awaiting the venue. Boxed: most orders never have one, and a working
+/// order is copied in and out of the book on every check.
+final class PendingReplace: Sendable {
+    let clOrdID: String
+    let type: RiskOrderType
+    let price: FIXDecimal?
+    let exposurePrice: Int128
+    let stopPrice: FIXDecimal?
+    let timeInForce: RiskTimeInForce
+    let orderQuantity: Int64
+
+    init(clOrdID: String, type: RiskOrderType, price: FIXDecimal?, exposurePrice: Int128, stopPrice: FIXDecimal?,
+         timeInForce: RiskTimeInForce, orderQuantity: Int64) {
+        self.clOrdID = clOrdID
+        self.type = type
+        self.price = price
+        self.exposurePrice = exposurePrice
+        self.stopPrice = stopPrice
+        self.timeInForce = timeInForce
+        self.orderQuantity = orderQuantity
+    }
+}
+
+struct WorkingOrder {
+    let key: RiskOrderKey
+    var clOrdID: String
+    let account: Int
+    let session: Int
+    let symbol: Int
+    let root: Int
+    let side: Side
+    var type: RiskOrderType
+    /// The limit working at the venue (capped for market and stop orders).
+    var price: FIXDecimal?
+    /// Raw price its value is counted at.
+    var exposurePrice: Int128
+    var stopPrice: FIXDecimal?
+    var timeInForce: RiskTimeInForce
+    var orderQuantity: Int64
+    var filledQuantity: Int64 = 0
+    var acknowledged = false
+    var pending: PendingReplace?
+    /// What this order currently adds to its cells (so that removing it is exact).
+    var countedQuantity: Int64 = 0
+    var countedNotional: Int128 = 0
+
+    var leaves: Int64 { Swift.max(0, orderQuantity - filledQuantity) }
+    /// Rests on the book where a same-account order could hit it.
+    var rests: Bool { !type.isStop && price != nil }
+}
+
+/// A resting order of an account in a month, for self-trade prevention.
+struct RestingOrder {
+    let key: RiskOrderKey
+    let side: Side
+    var price: Int128
+}
+
+/// Same account, month, side, quantity and price: a repeated order within the window is a duplicate.
+struct OrderSignature: Hashable {
+    let owner: UInt64
+    let quantity: Int64
+    let price: Int128
+    let stopPrice: Int128
+
+    init(account: Int, symbol: Int, side: Side, type: RiskOrderType, quantity: Int64, price: Int128, stopPrice: Int128) {
+        owner = UInt64(truncatingIfNeeded: account) << 36 | UInt64(truncatingIfNeeded: symbol) << 4
+            | UInt64(side.rawValue) << 2 | UInt64(RiskEngine.typeCode(type) & 3)
+        self.quantity = quantity
+        self.price = price
+        self.stopPrice = stopPrice
+    }
+
+    /// Four words, not the two 128-bit prices in full: equality still compares them exactly.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(owner)
+        hasher.combine(quantity)
+        hasher.combine(UInt64(truncatingIfNeeded: price))
+        hasher.combine(UInt64(truncatingIfNeeded: stopPrice))
+    }
+}
+
+/// One (limit, scope, measured bucket) whose warning level is remembered between crossings.
+struct UtilisationKey: Hashable {
+    let kind: LimitKind
+    let slot: UInt8
+    let scopeID: Int32
+    let owner: Int32
+    let instrument: Int32
+}
+
+/// The order, session, account and instrument a check or event concerns, as indices (−1: none).
+struct Context {
+    var account: Int
+    var session: Int
+    var symbol: Int
+    var root: Int
+}
+
+/// The pre-trade risk engine: every control of the risk sidecar, on plain values, with no clock,
+/// no I/O and no locking. Use it from one thread (or through `RiskSidecar`, which locks).
+/// It is noncopyable: there is one book of positions and working orders, and it is never
+/// duplicated by accident.
+///
+/// Time is always passed in (`now`, nanoseconds since the Unix epoch), so the same inputs give
+/// the same decisions. An accepted order counts as working from the moment it is accepted, so a
+/// burst of orders cannot all pass before the venue acknowledges the first.
+public struct RiskEngine: ~Copyable {
+    public private(set) var limits: RiskLimits
+    let logger: Logger
+
+    var owners: [Owner]
+    var accountIndex = NameIndex()
+    var sessionIndex = NameIndex()
+    var symbols: [SymbolState] = []
+    var symbolIndex: [String: Int] = [:]
+    var roots: [RootState] = []
+    var rootIndex = NameIndex()
+    var orders: [RiskOrderKey: WorkingOrder] = [:]
+    var signatures: [OrderSignature: Int64] = [:]
+    var signatureLog: [(signature: OrderSignature, time: Int64)] = []
+    var signatureHead = 0
+    /// The widest duplicate window configured anywhere; `nil` when none is.
+    var duplicateHorizon: Int64?
+    var levels: [UtilisationKey: UtilisationLevel] = [:]
+    public internal(set) var killSwitchHistory: [KillSwitchRecord] = []
+
+    /// - Parameters:
+    ///   - contracts: one spec per root the desks trade; orders for other roots are rejected.
+    ///   - logger: limit warnings (75 % / 90 %), kill switches, state changes and reloads.
+    public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
+        self.limits = limits
+        self.logger = logger
+        owners = [Owner(kind: .firm, name: "firm", limits: nil, months: [], roots: [], resting: [])]
+        for spec in contracts where rootIndex[spec.root] == nil {
+            rootIndex[spec.root] = roots.count
+            roots.append(RootState(spec: spec))
+        }
+        owners[0].roots = Array(repeating: Cell(), count: roots.count)
+        apply(limits, previous: nil)
+    }
+
+    // MARK: Limits
+
+    /// Swaps in new limits at once: every later check sees only the new ones. Positions, working
+    /// orders, throttle history and kill switches carry over; a trading state the new file changes
+    /// is applied.
+    public mutating func replaceLimits(_ newLimits: RiskLimits) {
+        let previous = limits
+        limits = newLimits
+        apply(newLimits, previous: previous)
+    }
+
+    private mutating func apply(_ limits: RiskLimits, previous: RiskLimits?) {
+        owners[0].limits = compile(.firm, limits.firm)
+        configureRates(0)
+        if let state = limits.firm.tradingState, state != previous?.firm.tradingState {
+            owners[0].tradingState = state
+        }
+        for index in owners.indices where owners[index].kind != .firm {
+            let name = owners[index].name
+            let set = owners[index].kind == .account ? limits.accounts[name] : limits.sessions[name]
+            owners[index].limits = set.map { compile(owners[index].scope, $0) }
+            configureRates(index)
+            if owners[index].kind == .account, let state = set?.tradingState,
+               state != previous?.accounts[name]?.tradingState {
+                owners[index].tradingState = state
+            }
+        }
+        for index in roots.indices {
+            roots[index].limits = limits.roots[roots[index].name].map { compile(.root(roots[index].name), $0) }
+        }
+        for index in symbols.indices {
+            symbols[index].limits = limits.symbols[symbols[index].name].map { compile(.symbol(symbols[index].name), $0) }
+        }
+        let windows = [limits.firm.duplicateWindowNanos]
+            + limits.accounts.values.map(\.duplicateWindowNanos) + limits.sessions.values.map(\.duplicateWindowNanos)
+            + limits.roots.values.map(\.duplicateWindowNanos) + limits.symbols.values.map(\.duplicateWindowNanos)
+        duplicateHorizon = windows.compactMap { $0 }.max()
+        if duplicateHorizon == nil {
+            signatures.removeAll()
+            signatureLog.removeAll()
+            signatureHead = 0
+        }
+    }
+
+    func compile(_ scope: RiskScope, _ set: LimitSet) -> ScopeLimits {
+        ScopeLimits(scope: scope, set: set, warningPercent: limits.warningPercent, criticalPercent: limits.criticalPercent)
+    }
+
+    /// Sizes an owner's throttle rings to its limits, keeping their recent history.
+    private mutating func configureRates(_ index: Int) {
+        // Room for twice the largest threshold: breaches report exact counts (a flood beyond
+        // that reads "at least").
+        func capacity(_ rate: RateLimit?) -> Int? {
+            rate.map { 2 * Swift.max($0.limit, $0.logoutAbove ?? 0) + 1 }
+        }
+        let limits = owners[index].limits
+        if let size = capacity(limits?.orderRate) {
+            owners[index].orderRate = owners[index].orderRate?.resized(to: size) ?? RateWindow(capacity: size)
+        } else {
+            owners[index].orderRate = nil
+        }
+        if let size = capacity(limits?.messageRate) {
+            owners[index].messageRate = owners[index].messageRate?.resized(to: size) ?? RateWindow(capacity: size)
+        } else {
+            owners[index].messageRate = nil
+        }
+    }
+
+    // MARK: Interning
+
+    /// The owner index of an account, created on first sight.
+    mutating func accountOwner(_ name: String) -> Int {
+        if let index = accountIndex[name] { return index }
+        let index = addOwner(.account, name, limits.accounts[name])
+        accountIndex[name] = index
+        return index
+    }
+
+    mutating func sessionOwner(_ name: String) -> Int {
+        if let index = sessionIndex[name] { return index }
+        let index = addOwner(.session, name, limits.sessions[name])
+        sessionIndex[name] = index
+        return index
+    }
+
+    private mutating func addOwner(_ kind: OwnerKind, _ name: String, _ set: LimitSet?) -> Int {
+        let owner = Owner(kind: kind, name: name, limits: nil, months: Array(repeating: Cell(), count: symbols.count),
+                          roots: Array(repeating: Cell(), count: roots.count),
+                          resting: Array(repeating: [], count: symbols.count))
+        owner.limits = set.map { compile(owner.scope, $0) }
+        // A session's ClOrdIDs for the day: room for a busy day up front, so that the set does
+        // not rehash on the order path every time it doubles.
+        if kind == .session { owner.clOrdIDs.reserveCapacity(1 << 14) }
+        if kind == .account, let state = set?.tradingState { owner.tradingState = state }
+        owners.append(owner)
+        configureRates(owners.count - 1)
+        return owners.count - 1
+    }
+
+    /// The index of a contract month of a known root, created on first sight.
+    mutating func internSymbol(_ name: String, root: Int) -> Int {
+        if let index = symbolIndex[name] { return index }
+        let index = symbols.count
+        symbols.append(SymbolState(name: name, root: root,
+                                   limits: limits.symbols[name].map { compile(.symbol(name), $0) }))
+        symbolIndex[name] = index
+        for owner in owners.indices {
+            owners[owner].months.append(Cell())
+            owners[owner].resting.append([])
+        }
+        return index
+    }
+
+    /// The month's index, interning it when its root is known (from `root`, or the month already seen).
+    mutating func resolveSymbol(_ name: String, root: String?) -> Int? {
+        if let index = symbolIndex[name] { return index }
+        guard let root, let rootIndex = rootIndex[root] else { return nil }
+        return internSymbol(name, root: rootIndex)
+    }
+
+    // MARK: Scopes
+
+    /// The limits at one of the five scopes an order falls under: 0 firm, 1 account, 2 session,
+    /// 3 root, 4 symbol.
+    @inline(__always)
+    func scopeLimits(_ slot: Int, _ context: Context) -> ScopeLimits? {
+        switch slot {
+        case 0: return owners[0].limits
+        case 1: return context.account >= 0 ? owners[context.account].limits : nil
+        case 2: return context.session >= 0 ? owners[context.session].limits : nil
+        case 3: return context.root >= 0 ? roots[context.root].limits : nil
+        default: return context.symbol >= 0 ? symbols[context.symbol].limits : nil
+        }
+    }
+
+    /// Whose exposure a scope's limits measure: the firm, the account, the session; root and
+    /// symbol limits measure the account. (−1 when the context has none.)
+    @inline(__always)
+    func measuredOwner(_ slot: Int, _ context: Context) -> Int {
+        switch slot {
+        case 0: 0
+        case 2: context.session
+        default: context.account
+        }
+    }
+
+    /// The index of the entity a slot's limits belong to.
+    @inline(__always)
+    func scopeID(_ slot: Int, _ context: Context) -> Int {
+        switch slot {
+        case 0: 0
+        case 1: context.account
+        case 2: context.session
+        case 3: context.root
+        default: context.symbol
+        }
+    }
+
+    func workingInfo(_ order: borrowing WorkingOrder) -> RiskWorkingOrder {
+        RiskWorkingOrder(
+            key: order.key, clOrdID: order.clOrdID, account: owners[order.account].name,
+            session: owners[order.session].name, symbol: symbols[order.symbol].name, root: roots[order.root].name,
+            side: order.side, type: order.type, price: order.price, stopPrice: order.stopPrice,
+            timeInForce: order.timeInForce, orderQuantity: order.orderQuantity, filledQuantity: order.filledQuantity,
+            acknowledged: order.acknowledged, replacePending: order.pending != nil)
+    }
+
+    // MARK: Queries
+
+    /// Every working order, optionally of one account or one session, by key.
+    public func workingOrders(account: String? = nil, session: String? = nil) -> [RiskWorkingOrder] {
+        let accountFilter = account.map { accountIndex[$0] ?? -2 }
+        let sessionFilter = session.map { sessionIndex[$0] ?? -2 }
+        return workingOrders { order in
+            (accountFilter == nil || order.account == accountFilter) && (sessionFilter == nil || order.session == sessionFilter)
+        }
+    }
+
+    /// The working orders that match, sorted by key. (A loop, not `map(workingInfo)`: the engine
+    /// is noncopyable and a method reference would capture it.)
+    func workingOrders(where matches: (WorkingOrder) -> Bool) -> [RiskWorkingOrder] {
+        var result: [RiskWorkingOrder] = []
+        for order in orders.values where matches(order) {
+            result.append(workingInfo(order))
+        }
+        return result.sorted { $0.key.value < $1.key.value }
+    }
+
+    public func workingOrder(_ key: RiskOrderKey) -> RiskWorkingOrder? {
+        guard let order = orders[key] else { return nil }
+        return workingInfo(order)
+    }
+
+    /// An account's filled position in a month (firm-wide when `account` is nil).
+    public func position(account: String?, symbol: String) -> Int64 {
+        guard let symbol = symbolIndex[symbol] else { return 0 }
+        let owner = account.map { accountIndex[$0] ?? -1 } ?? 0
+        return owner >= 0 ? owners[owner].months[symbol].position : 0
+    }
+
+    /// An account's worst-case long and short in a month: position + working buys, position − working sells.
+    public func worstCase(account: String, symbol: String) -> (long: Int64, short: Int64) {
+        guard let symbol = symbolIndex[symbol], let owner = accountIndex[account] else { return (0, 0) }
+        let cell = owners[owner].months[symbol]
+        return (cell.position + cell.workingBuy, cell.position - cell.workingSell)
+    }
+
+    /// Gross open notional (positions at mark plus working orders) of an account, or the firm.
+    public func grossNotional(account: String?) -> FIXDecimal {
+        let owner = account.map { accountIndex[$0] ?? -1 } ?? 0
+        return owner >= 0 ? Fixed.decimal(owners[owner].total.grossNotional) : .zero
+    }
+
+    public func tradingState(account: String?) -> TradingState {
+        guard let account else { return owners[0].tradingState }
+        return accountIndex[account].map { owners[$0].tradingState } ?? limits.accounts[account]?.tradingState ?? .active
+    }
+
+    public func referencePrices(symbol: String) -> ReferencePrices? {
+        symbolIndex[symbol].map { symbols[$0].prices }
+    }
+}

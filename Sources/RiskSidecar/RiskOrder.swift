@@ -1,0 +1,177 @@
+import FIXCodec
+import Instruments
+
+/// The gateway's own key for a working order (its OrderID, or a number it assigns).
+///
+/// ClOrdIDs change on every replace; the sidecar follows an order through its life by this key,
+/// which the gateway keeps stable from the first check to the last fill or cancel.
+public struct RiskOrderKey: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public var value: String
+
+    public init(_ value: String) { self.value = value }
+    public init(_ number: Int64) { self.value = String(number) }
+    public init(stringLiteral value: String) { self.value = value }
+
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        value = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// The order types the sidecar distinguishes (FIX OrdType 40: 1, 2, 3, 4).
+public enum RiskOrderType: String, Sendable, Hashable, Codable, CaseIterable {
+    case market
+    case limit
+    /// Stop (market once triggered): capped by market-order protection from the stop price.
+    case stop
+    case stopLimit
+
+    /// Whether the order carries its own limit price (44).
+    public var hasLimitPrice: Bool { self == .limit || self == .stopLimit }
+    /// Whether the order rests untriggered behind a stop price (99) and so cannot self-trade yet.
+    public var isStop: Bool { self == .stop || self == .stopLimit }
+}
+
+/// Time in force (FIX 59). Cancel-on-disconnect keeps only good-till-cancel and good-till-date.
+public enum RiskTimeInForce: String, Sendable, Hashable, Codable, CaseIterable {
+    case day
+    case goodTillCancel
+    case atTheOpening
+    case immediateOrCancel
+    case fillOrKill
+    case goodTillCrossing
+    case goodTillDate
+    case atTheClose
+
+    /// GTC and GTD orders outlive the session that entered them.
+    public var survivesDisconnect: Bool { self == .goodTillCancel || self == .goodTillDate }
+}
+
+/// A new order as the gateway hands it to the sidecar: plain values, no FIX.
+public struct RiskOrder: Sendable, Hashable {
+    /// The gateway's key for this order; the sidecar holds the order as working under it once accepted.
+    public var key: RiskOrderKey
+    /// ClOrdID (11), unique per session for the day.
+    public var clOrdID: String
+    public var account: String
+    /// The OMS session the order came in on (for session limits, throttles and cancel-on-disconnect).
+    public var session: String
+    /// The contract month, `CLZ6`.
+    public var symbol: String
+    /// The product root, `CL`; must name a contract the sidecar was given.
+    public var root: String
+    public var side: Side
+    /// Contracts.
+    public var quantity: Int64
+    public var type: RiskOrderType
+    /// Limit price (44) for limit and stop-limit orders.
+    public var price: FIXDecimal?
+    /// Stop price (99) for stop and stop-limit orders.
+    public var stopPrice: FIXDecimal?
+    public var timeInForce: RiskTimeInForce
+
+    public init(key: RiskOrderKey, clOrdID: String, account: String, session: String, symbol: String, root: String,
+                side: Side, quantity: Int64, type: RiskOrderType = .limit, price: FIXDecimal? = nil,
+                stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce = .day) {
+        self.key = key
+        self.clOrdID = clOrdID
+        self.account = account
+        self.session = session
+        self.symbol = symbol
+        self.root = root
+        self.side = side
+        self.quantity = quantity
+        self.type = type
+        self.price = price
+        self.stopPrice = stopPrice
+        self.timeInForce = timeInForce
+    }
+}
+
+/// A cancel/replace (35=G) of a working order. Account, instrument and side are the working order's.
+public struct RiskReplace: Sendable, Hashable {
+    /// The working order being replaced.
+    public var key: RiskOrderKey
+    /// The new ClOrdID (11).
+    public var clOrdID: String
+    /// The session the request came in on.
+    public var session: String
+    /// The new total OrderQty (38), filled contracts included, as FIX counts it.
+    public var quantity: Int64
+    public var type: RiskOrderType
+    public var price: FIXDecimal?
+    public var stopPrice: FIXDecimal?
+    /// A new time in force, or `nil` to keep the order's.
+    public var timeInForce: RiskTimeInForce?
+
+    public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: RiskOrderType = .limit,
+                price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce? = nil) {
+        self.key = key
+        self.clOrdID = clOrdID
+        self.session = session
+        self.quantity = quantity
+        self.type = type
+        self.price = price
+        self.stopPrice = stopPrice
+        self.timeInForce = timeInForce
+    }
+}
+
+/// A cancel request (35=F). Cancels always pass; they only count toward the message throttle.
+public struct RiskCancel: Sendable, Hashable {
+    public var key: RiskOrderKey
+    public var clOrdID: String
+    public var session: String
+
+    public init(key: RiskOrderKey, clOrdID: String, session: String) {
+        self.key = key
+        self.clOrdID = clOrdID
+        self.session = session
+    }
+}
+
+/// Reference prices for one contract month, pushed by the gateway from its market data.
+///
+/// Price collars measure against `last`, `mid` or `settlement`; market-order protection caps from
+/// the best price on the other side (`ask` for a buy, `bid` for a sell), falling back to last and
+/// then settlement when that side of the book is empty.
+public struct ReferencePrices: Sendable, Hashable {
+    public var last: FIXDecimal?
+    public var bid: FIXDecimal?
+    public var ask: FIXDecimal?
+    public var settlement: FIXDecimal?
+
+    public init(last: FIXDecimal? = nil, bid: FIXDecimal? = nil, ask: FIXDecimal? = nil, settlement: FIXDecimal? = nil) {
+        self.last = last
+        self.bid = bid
+        self.ask = ask
+        self.settlement = settlement
+    }
+
+    /// (bid + ask) / 2 when both sides are known; exact (one more decimal place at most).
+    public var mid: FIXDecimal? {
+        guard let bid, let ask else { return nil }
+        return Fixed.decimal((Fixed.raw(bid) + Fixed.raw(ask)) / 2)
+    }
+
+    public func price(_ kind: ReferencePriceKind) -> FIXDecimal? {
+        switch kind {
+        case .last: last
+        case .mid: mid
+        case .settlement: settlement
+        }
+    }
+}
+
+/// Which reference a price collar measures from.
+public enum ReferencePriceKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case last
+    case mid
+    case settlement
+}

@@ -1,0 +1,164 @@
+import FIXCodec
+import Instruments
+import Logging
+import Synchronization
+
+/// The risk sidecar as the gateway uses it: a `RiskEngine` behind a mutex, safe to call from any
+/// thread. Each call takes the lock once (tens of nanoseconds uncontended), so a check stays
+/// about the cost of a function call inline; a reload parses outside the lock and swaps the
+/// limits in one step.
+///
+/// It knows nothing of sockets, sessions or FIX: the gateway hands it plain values (`RiskOrder`,
+/// `RiskReplace`, `RiskCancel`), reports what happened to orders, and passes the time in.
+public final class RiskSidecar: Sendable {
+    private let engine: Mutex<RiskEngine>
+    private let logger: Logger
+
+    public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
+        engine = Mutex(RiskEngine(limits: limits, contracts: contracts, logger: logger))
+        self.logger = logger
+    }
+
+    /// Loads limits from a YAML file (see `sessions/risk-limits.yaml`).
+    public convenience init(limitsPath: String, contracts: [ContractSpec],
+                            logger: Logger = Logger(label: "wellhead.risk")) throws(RiskLimitsError) {
+        self.init(limits: try RiskLimits.load(path: limitsPath), contracts: contracts, logger: logger)
+    }
+
+    // MARK: Checks
+
+    public func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
+        engine.withLock { $0.check(order, now: now) }
+    }
+
+    public func check(_ replace: RiskReplace, now: Int64) -> RiskDecision {
+        engine.withLock { $0.check(replace, now: now) }
+    }
+
+    public func check(_ cancel: RiskCancel, now: Int64) -> RiskDecision {
+        engine.withLock { $0.check(cancel, now: now) }
+    }
+
+    // MARK: Limits
+
+    public var limits: RiskLimits { engine.withLock { $0.limits } }
+
+    /// Reads `path` and swaps its limits in atomically. A file that does not load leaves the
+    /// current limits in force; the error (logged too) says why.
+    public func reload(path: String) throws(RiskLimitsError) {
+        let newLimits: RiskLimits
+        do {
+            newLimits = try RiskLimits.load(path: path)
+        } catch {
+            logger.error("risk limits not reloaded, keeping the current ones: \(error)")
+            throw error
+        }
+        replaceLimits(newLimits)
+        logger.notice("risk limits reloaded from \(path)")
+    }
+
+    public func replaceLimits(_ limits: RiskLimits) {
+        engine.withLock { $0.replaceLimits(limits) }
+    }
+
+    // MARK: Events
+
+    @discardableResult
+    public func orderAccepted(key: RiskOrderKey) -> Bool {
+        engine.withLock { $0.orderAccepted(key: key) }
+    }
+
+    @discardableResult
+    public func restoreWorkingOrder(_ order: RiskOrder, filledQuantity: Int64 = 0, acknowledged: Bool = true) -> Bool {
+        engine.withLock { $0.restoreWorkingOrder(order, filledQuantity: filledQuantity, acknowledged: acknowledged) }
+    }
+
+    @discardableResult
+    public func orderReplaced(key: RiskOrderKey, now: Int64) -> [RiskWarning] {
+        engine.withLock { $0.orderReplaced(key: key, now: now) }
+    }
+
+    @discardableResult
+    public func replaceRejected(key: RiskOrderKey, now: Int64) -> [RiskWarning] {
+        engine.withLock { $0.replaceRejected(key: key, now: now) }
+    }
+
+    @discardableResult
+    public func orderFilled(key: RiskOrderKey, quantity: Int64, price: FIXDecimal, now: Int64) -> [RiskWarning] {
+        engine.withLock { $0.orderFilled(key: key, quantity: quantity, price: price, now: now) }
+    }
+
+    @discardableResult
+    public func orderDone(key: RiskOrderKey, now: Int64) -> Bool {
+        engine.withLock { $0.orderDone(key: key, now: now) }
+    }
+
+    public func setPosition(account: String, symbol: String, root: String, quantity: Int64) {
+        engine.withLock { $0.setPosition(account: account, symbol: symbol, root: root, quantity: quantity) }
+    }
+
+    @discardableResult
+    public func updateReferencePrices(_ prices: ReferencePrices, symbol: String, root: String, now: Int64) -> [RiskWarning] {
+        engine.withLock { $0.updateReferencePrices(prices, symbol: symbol, root: root, now: now) }
+    }
+
+    @discardableResult
+    public func updatePnL(account: String, symbol: String? = nil, root: String? = nil, realised: FIXDecimal,
+                          unrealised: FIXDecimal, now: Int64) -> [RiskWarning] {
+        engine.withLock {
+            $0.updatePnL(account: account, symbol: symbol, root: root, realised: realised, unrealised: unrealised, now: now)
+        }
+    }
+
+    public func startNewDay() {
+        engine.withLock { $0.startNewDay() }
+    }
+
+    // MARK: Controls
+
+    public func engageKillSwitch(_ level: KillSwitchLevel, by person: String, reason: String = "",
+                                 now: Int64) -> [RiskWorkingOrder] {
+        engine.withLock { $0.engageKillSwitch(level, by: person, reason: reason, now: now) }
+    }
+
+    @discardableResult
+    public func releaseKillSwitch(_ level: KillSwitchLevel, by person: String, now: Int64) -> KillSwitchRecord? {
+        engine.withLock { $0.releaseKillSwitch(level, by: person, now: now) }
+    }
+
+    public func killSwitch(_ level: KillSwitchLevel) -> KillSwitchRecord? {
+        engine.withLock { $0.killSwitch(level) }
+    }
+
+    public var killSwitchHistory: [KillSwitchRecord] { engine.withLock { $0.killSwitchHistory } }
+
+    public func setTradingState(_ state: TradingState, for scope: TradingStateScope, by person: String, now: Int64) {
+        engine.withLock { $0.setTradingState(state, for: scope, by: person, now: now) }
+    }
+
+    public func tradingState(account: String?) -> TradingState {
+        engine.withLock { $0.tradingState(account: account) }
+    }
+
+    public func sessionDisconnected(_ session: String, loggedOut: Bool, now: Int64) -> [RiskWorkingOrder] {
+        engine.withLock { $0.sessionDisconnected(session, loggedOut: loggedOut, now: now) }
+    }
+
+    // MARK: Queries
+
+    public func utilisation(now: Int64) -> [LimitUtilisation] {
+        engine.withLock { $0.utilisation(now: now) }
+    }
+
+    public func workingOrders(account: String? = nil, session: String? = nil) -> [RiskWorkingOrder] {
+        engine.withLock { $0.workingOrders(account: account, session: session) }
+    }
+
+    public func position(account: String?, symbol: String) -> Int64 {
+        engine.withLock { $0.position(account: account, symbol: symbol) }
+    }
+
+    public func grossNotional(account: String?) -> FIXDecimal {
+        engine.withLock { $0.grossNotional(account: account) }
+    }
+}

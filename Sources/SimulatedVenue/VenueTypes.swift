@@ -1,0 +1,281 @@
+import FIXCodec
+import Instruments
+
+// The venue's vocabulary, in exchange terms: exact decimal prices, contracts, nanosecond
+// times. The matching engine's tick-based types stay inside this module, so the gateway needs
+// only `FIXCodec`, `Instruments` and this module.
+
+/// What an order does on arrival and what limits its price. Prices are exact and must lie on
+/// the instrument's tick grid.
+public enum VenueOrderType: Sendable, Hashable {
+    /// Trades against what rests on the other side; never rests.
+    case market
+    case limit(FIXDecimal)
+    /// Becomes a market order when the last trade reaches the stop price (a buy stop at or
+    /// above it, a sell stop at or below it). Stops trigger on trades, so in a book that has
+    /// not traded yet a stop waits for the first trade (the market makers print one as soon
+    /// as the fair price moves).
+    case stop(FIXDecimal)
+    /// Becomes a limit order at `limit` when the last trade reaches `stop`.
+    case stopLimit(stop: FIXDecimal, limit: FIXDecimal)
+
+    /// The limit price, if the type has one.
+    public var limitPrice: FIXDecimal? {
+        switch self {
+        case .limit(let price), .stopLimit(_, let price): price
+        case .market, .stop: nil
+        }
+    }
+
+    /// The trigger price, if the type has one.
+    public var stopPrice: FIXDecimal? {
+        switch self {
+        case .stop(let stop), .stopLimit(let stop, _): stop
+        case .market, .limit: nil
+        }
+    }
+}
+
+/// How long an order works.
+public enum VenueTimeInForce: Sendable, Hashable {
+    /// Until ``SimulatedVenue/endOfDay()``.
+    case day
+    /// Until cancelled; survives the end of the day.
+    case goodTillCancel
+    /// What does not fill at once is cancelled.
+    case immediateOrCancel
+    /// Fills completely at once or is cancelled with nothing traded.
+    case fillOrKill
+    /// Until the venue's time reaches `expireAt` (nanoseconds since the epoch); survives the
+    /// end of the day.
+    case goodTillDate(expireAt: Int64)
+}
+
+/// What happens when an order would trade with a working order of the same owner.
+public enum VenueSelfTradePrevention: UInt8, Sendable, Hashable, CaseIterable {
+    /// Trade as with anyone else.
+    case none
+    /// Cancel the resting order, keep matching the incoming one.
+    case cancelResting
+    /// Cancel the rest of the incoming order; resting orders stay.
+    case cancelIncoming
+    /// Cancel both.
+    case cancelBoth
+}
+
+/// A client order as the gateway routes it.
+public struct VenueOrder: Sendable, Hashable {
+    /// The gateway's venue order id: unique among the venue's working orders and below
+    /// ``SimulatedVenue/firstMarketMakerOrderID``.
+    public var id: UInt64
+    /// The account; any value but ``SimulatedVenue/marketMakerOwner``. Self-trade prevention
+    /// compares owners.
+    public var owner: UInt64
+    /// Symbol (55): `CLF7`, `CLF7-CLG7`.
+    public var symbol: String
+    public var side: Instruments.Side
+    public var type: VenueOrderType
+    /// Contracts; must be positive.
+    public var quantity: Int64
+    public var timeInForce: VenueTimeInForce
+    public var selfTradePrevention: VenueSelfTradePrevention
+
+    public init(id: UInt64, owner: UInt64, symbol: String, side: Instruments.Side, type: VenueOrderType, quantity: Int64,
+                timeInForce: VenueTimeInForce = .day, selfTradePrevention: VenueSelfTradePrevention = .none) {
+        self.id = id
+        self.owner = owner
+        self.symbol = symbol
+        self.side = side
+        self.type = type
+        self.quantity = quantity
+        self.timeInForce = timeInForce
+        self.selfTradePrevention = selfTradePrevention
+    }
+}
+
+/// Why a client order left the book unfilled.
+public enum VenueCancelReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The client cancelled it (``SimulatedVenue/cancel(id:symbol:now:)`` or a mass cancel).
+    case requested
+    /// What an IOC order could not fill at once.
+    case immediateOrCancelRemainder
+    /// A FOK order the book could not fill completely; nothing traded.
+    case fillOrKillUnfilled
+    /// A GTD order reached its expiry time.
+    case expired
+    /// A day order at ``SimulatedVenue/endOfDay()``.
+    case endOfDay
+    /// Self-trade prevention.
+    case selfTrade
+    /// What a market order could not fill: the book ran out of orders on the other side.
+    case noLiquidity
+    /// A replace asked for a quantity at or below what had already filled.
+    case replacedAtOrBelowFilled
+
+    public var description: String {
+        switch self {
+        case .requested: "cancelled on request"
+        case .immediateOrCancelRemainder: "IOC remainder"
+        case .fillOrKillUnfilled: "FOK could not fill completely"
+        case .expired: "GTD expired"
+        case .endOfDay: "day order at end of day"
+        case .selfTrade: "self-trade prevention"
+        case .noLiquidity: "market order found no more liquidity"
+        case .replacedAtOrBelowFilled: "replaced to a quantity at or below the filled quantity"
+        }
+    }
+}
+
+/// One execution of a client order.
+public struct VenueFill: Sendable, Hashable {
+    /// The client order that traded.
+    public var id: UInt64
+    public var owner: UInt64
+    public var symbol: String
+    public var side: Instruments.Side
+    /// The trade price: the resting order's price, on the tick grid.
+    public var price: FIXDecimal
+    public var quantity: Int64
+    /// What is left of the order after this fill; 0 means it is done.
+    public var leavesQuantity: Int64
+    /// Unique across the venue for its life (for TrdMatchID); both sides of a trade between two
+    /// client orders carry the same id.
+    public var tradeID: UInt64
+    /// True when this order took liquidity (it arrived, was triggered or was replaced to a
+    /// crossing price); false when it was resting.
+    public var aggressor: Bool
+
+    public init(id: UInt64, owner: UInt64, symbol: String, side: Instruments.Side, price: FIXDecimal, quantity: Int64,
+                leavesQuantity: Int64, tradeID: UInt64, aggressor: Bool) {
+        self.id = id
+        self.owner = owner
+        self.symbol = symbol
+        self.side = side
+        self.price = price
+        self.quantity = quantity
+        self.leavesQuantity = leavesQuantity
+        self.tradeID = tradeID
+        self.aggressor = aggressor
+    }
+}
+
+/// A working order after a successful replace.
+public struct VenueReplacement: Sendable, Hashable {
+    public var id: UInt64
+    /// The new total quantity, filled quantity included (FIX OrderQty).
+    public var quantity: Int64
+    public var leavesQuantity: Int64
+    /// The limit price now (nil for a stop order).
+    public var price: FIXDecimal?
+    /// The stop price now, for an order still waiting for its trigger.
+    public var stopPrice: FIXDecimal?
+    /// False when the order lost its place in the queue (a price changed or the quantity went up).
+    public var keptPriority: Bool
+
+    public init(id: UInt64, quantity: Int64, leavesQuantity: Int64, price: FIXDecimal?, stopPrice: FIXDecimal?,
+                keptPriority: Bool) {
+        self.id = id
+        self.quantity = quantity
+        self.leavesQuantity = leavesQuantity
+        self.price = price
+        self.stopPrice = stopPrice
+        self.keptPriority = keptPriority
+    }
+}
+
+/// Something that happened to a client order. Market makers' own orders never appear; a client
+/// order's fill against a market maker does.
+///
+/// For one submitted order: `accepted` or `rejected` first, then any `fill`s, then at most one
+/// `canceled` for what could not rest. Events of other orders (a catch-up of the market before
+/// the request, see ``SimulatedVenue/submit(_:now:)``) may come before them.
+public enum VenueEvent: Sendable, Hashable {
+    case accepted(id: UInt64)
+    /// A submit, cancel or replace was refused; `reason` names what is wrong.
+    case rejected(id: UInt64, reason: String)
+    case fill(VenueFill)
+    /// The order left the book with `canceledQuantity` unfilled.
+    case canceled(id: UInt64, canceledQuantity: Int64, reason: VenueCancelReason)
+    case replaced(VenueReplacement)
+    /// A stop order's trigger was reached: it now works as a market or limit order.
+    case stopTriggered(id: UInt64)
+
+    /// The client order the event concerns.
+    public var orderID: UInt64 {
+        switch self {
+        case .accepted(let id), .rejected(let id, _), .canceled(let id, _, _), .stopTriggered(let id): id
+        case .fill(let fill): fill.id
+        case .replaced(let replacement): replacement.id
+        }
+    }
+}
+
+/// The best bid and offer of a book. A side with no orders has a nil price and size 0.
+public struct TopOfBook: Sendable, Hashable {
+    public var bidPrice: FIXDecimal?
+    public var bidSize: Int64
+    public var askPrice: FIXDecimal?
+    public var askSize: Int64
+
+    public init(bidPrice: FIXDecimal?, bidSize: Int64, askPrice: FIXDecimal?, askSize: Int64) {
+        self.bidPrice = bidPrice
+        self.bidSize = bidSize
+        self.askPrice = askPrice
+        self.askSize = askSize
+    }
+}
+
+/// One price level of a book: every working order at that price, market makers' included.
+public struct DepthLevel: Sendable, Hashable {
+    public var price: FIXDecimal
+    public var quantity: Int64
+    public var orderCount: Int
+
+    public init(price: FIXDecimal, quantity: Int64, orderCount: Int) {
+        self.price = price
+        self.quantity = quantity
+        self.orderCount = orderCount
+    }
+}
+
+/// Market by price, best level first on each side.
+public struct VenueDepth: Sendable, Hashable {
+    public var bids: [DepthLevel]
+    public var asks: [DepthLevel]
+
+    public init(bids: [DepthLevel], asks: [DepthLevel]) {
+        self.bids = bids
+        self.asks = asks
+    }
+}
+
+/// A working client order as the venue holds it now.
+public struct VenueOrderState: Sendable, Hashable {
+    public var id: UInt64
+    public var owner: UInt64
+    public var symbol: String
+    public var side: Instruments.Side
+    /// As it works now: a triggered stop-limit order is a limit order.
+    public var type: VenueOrderType
+    /// Total quantity, filled included.
+    public var quantity: Int64
+    public var filledQuantity: Int64
+    public var leavesQuantity: Int64
+    public var timeInForce: VenueTimeInForce
+    /// True for a stop order still waiting for its trigger.
+    public var waitingForTrigger: Bool
+
+    public init(id: UInt64, owner: UInt64, symbol: String, side: Instruments.Side, type: VenueOrderType, quantity: Int64,
+                filledQuantity: Int64, leavesQuantity: Int64, timeInForce: VenueTimeInForce, waitingForTrigger: Bool) {
+        self.id = id
+        self.owner = owner
+        self.symbol = symbol
+        self.side = side
+        self.type = type
+        self.quantity = quantity
+        self.filledQuantity = filledQuantity
+        self.leavesQuantity = leavesQuantity
+        self.timeInForce = timeInForce
+        self.waitingForTrigger = waitingForTrigger
+    }
+}

@@ -1,0 +1,73 @@
+import FIXJournal
+import FIXSettings
+import FIXTransport
+import Foundation
+import Gateway
+import Instruments
+import Logging
+import RiskSidecar
+import SimulatedVenue
+import Synchronization
+
+/// Builds the order gateway a profile's `Application=gateway` sessions share: instruments
+/// listed for today, the risk sidecar with its limits, the simulated venue.
+enum GatewayAssembly {
+    /// `nil` when no session of the profile is a gateway session.
+    static func make(_ profile: EngineProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
+        let sessions = profile.sessions.filter { $0.gateway != nil }
+        guard let first = sessions.first, let settings = first.gateway else { return nil }
+        let section = "\(first.configuration.id)"
+        let reference: InstrumentReference
+        do {
+            reference = try InstrumentReferenceLoader.load(path: settings.instrumentsPath)
+        } catch {
+            throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
+        }
+        let now = WallClock.now()
+        let catalog = reference.catalog(on: CalendarDate(daysSinceEpoch: Int(now.nanosecondsSinceEpoch / 86_400_000_000_000)))
+        let risk: RiskSidecar
+        do {
+            risk = try RiskSidecar(limitsPath: settings.riskLimitsPath, contracts: reference.products.map(\.spec),
+                                   logger: Logger(label: "wellhead.risk"))
+        } catch {
+            throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
+        }
+        var accounts: [String: String] = [:]
+        for session in sessions {
+            if let account = session.gateway?.defaultAccount { accounts[session.configuration.id.targetCompID] = account }
+        }
+        let venue: SimulatedVenue
+        do {
+            venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard,
+                                       startTime: now.nanosecondsSinceEpoch)
+        } catch {
+            throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
+        }
+        let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
+                                   settings: GatewaySettings(defaultAccounts: accounts), now: now.nanosecondsSinceEpoch)
+        let application = GatewayApplication(gateway: gateway, journal: journal)
+        application.start()
+        reloadOnHangUp(risk, path: settings.riskLimitsPath)
+        return application
+    }
+
+    /// SIGHUP reloads the risk limits without touching a session; a bad file keeps the old
+    /// limits (the sidecar logs why).
+    private static func reloadOnHangUp(_ risk: RiskSidecar, path: String) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { try? risk.reload(path: path) }
+        source.resume()
+        HangUp.sources.withLock { $0.append(SignalSource(source: source)) }
+    }
+}
+
+/// Keeps the SIGHUP source alive for the life of the process.
+private enum HangUp {
+    static let sources = Mutex<[SignalSource]>([])
+}
+
+/// A signal source, only ever handed to the list that keeps it alive.
+private struct SignalSource: @unchecked Sendable {
+    let source: DispatchSourceSignal
+}

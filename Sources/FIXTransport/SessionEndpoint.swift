@@ -1,6 +1,7 @@
 import FIXCodec
 import FIXJournal
 import FIXSession
+import Dispatch
 import NIOCore
 import Synchronization
 
@@ -58,11 +59,33 @@ public final class SessionEndpoint: Sendable {
     }
 
     /// Sends an application message from outside the session's event loop (a venue's
-    /// execution report, a console action). Journaled and queued for resend while the
-    /// session is not connected.
+    /// execution report, a console action).
+    ///
+    /// While no connection carries the session the message still gets its sequence number
+    /// and is journaled (as FIX engines do): at the next logon the counterparty sees the
+    /// gap and fetches it with a ResendRequest, so nothing the application sent is lost.
     public func send(msgType: String, body: FIXFieldList, header: FIXFieldList = FIXFieldList()) {
-        if let channel = connection.withLock({ $0 }) {
-            channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.send(msgType: msgType, body: body, header: header))
+        connection.withLock { channel in
+            if let channel {
+                channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.send(msgType: msgType, body: body, header: header))
+                return
+            }
+            // Held under the connection lock, so no connection can bind (and read the
+            // sequence numbers) until this message and its number are in the journal.
+            let now = WallClock.now()
+            guard let state = try? journalState(now: now) else { return }
+            var machine = SessionStateMachine(configuration: configuration, nextSenderSeqNum: state.nextSenderSeqNum,
+                                              nextTargetSeqNum: state.nextTargetSeqNum)
+            var entries: [JournalEntry] = []
+            for case .send(let outbound) in machine.send(msgType: msgType, body: body, header: header, now: now) {
+                entries.append(.message(JournalRecord(session: journalSession, direction: .outbound,
+                                                      sequenceNumber: outbound.sequenceNumber, msgType: outbound.msgType,
+                                                      kind: .queued, time: now.nanosecondsSinceEpoch, bytes: outbound.bytes)))
+            }
+            entries.append(.sequenceNumbers(journalSession, nextSender: machine.nextSenderSeqNum, nextTarget: machine.nextTargetSeqNum))
+            let written = DispatchSemaphore(value: 0)
+            journal.write(entries) { _ in written.signal() }
+            written.wait()
         }
     }
 }

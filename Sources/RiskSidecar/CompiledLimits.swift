@@ -181,25 +181,38 @@ final class CompiledHours: Sendable {
     }
 }
 
-/// The last timestamps of one throttle, in a ring sized to its largest threshold: "is the k-th
-/// most recent message inside the window" is one array read.
-struct RateWindow {
-    private(set) var times: [Int64]
+/// The last timestamps of one throttle, in a ring sized past its largest threshold: "is the
+/// k-th most recent message inside the window" is one memory read.
+///
+/// A class over a fixed buffer: recording a message touches no reference counts and no
+/// copy-on-write checks. Used only by the engine that owns it, one thread at a time.
+final class RateWindow {
+    private let times: UnsafeMutablePointer<Int64>
+    let capacity: Int
     private var next = 0
     private(set) var stored = 0
 
     init(capacity: Int) {
-        times = Array(repeating: 0, count: max(1, capacity))
+        self.capacity = max(1, capacity)
+        times = UnsafeMutablePointer<Int64>.allocate(capacity: self.capacity)
+        times.initialize(repeating: 0, count: self.capacity)
     }
 
-    var capacity: Int { times.count }
+    deinit {
+        times.deallocate()
+    }
 
     /// Times never run backwards in the ring, so counts stay a binary search.
-    mutating func record(_ time: Int64) {
-        let latest = stored == 0 ? Int64.min : times[(next + times.count - 1) % times.count]
-        times[next] = max(time, latest)
-        next = next + 1 == times.count ? 0 : next + 1
-        if stored < times.count { stored += 1 }
+    @inline(__always)
+    func record(_ time: Int64) {
+        var value = time
+        if stored > 0 {
+            let latest = times[next == 0 ? capacity - 1 : next - 1]
+            if latest > value { value = latest }
+        }
+        times[next] = value
+        next = next + 1 == capacity ? 0 : next + 1
+        if stored < capacity { stored += 1 }
     }
 
     /// The k-th most recent time (k = 1 is the latest), if that many are stored.
@@ -207,7 +220,7 @@ struct RateWindow {
     func recent(_ k: Int) -> Int64? {
         guard k >= 1, k <= stored else { return nil }
         var index = next - k
-        if index < 0 { index += times.count }
+        if index < 0 { index += capacity }
         return times[index]
     }
 
@@ -222,7 +235,7 @@ struct RateWindow {
     func count(after cutoff: Int64) -> Int {
         var low = 0
         var high = stored
-        // Find the largest k with recent(k) > cutoff; recent is non-increasing in k.
+        // The largest k with recent(k) > cutoff; recent is non-increasing in k.
         while low < high {
             let middle = (low + high + 1) / 2
             if let time = recent(middle), time > cutoff { low = middle } else { high = middle - 1 }
@@ -232,9 +245,8 @@ struct RateWindow {
 
     /// A ring of another size keeping the most recent times.
     func resized(to capacity: Int) -> RateWindow {
-        var ring = RateWindow(capacity: capacity)
-        let keep = min(stored, ring.capacity)
-        var k = keep
+        let ring = RateWindow(capacity: capacity)
+        var k = min(stored, ring.capacity)
         while k >= 1 {
             if let time = recent(k) { ring.record(time) }
             k -= 1

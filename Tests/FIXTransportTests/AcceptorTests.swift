@@ -152,6 +152,29 @@ import TestSupport
         await running.stop()
     }
 
+    @Test func messagesSentWhileDisconnectedAreNumberedJournaledAndResentAtLogon() async throws {
+        let running = try await Running.start()
+        defer { running.directory.remove() }
+        let oms = Counterparty()
+        let endpoint = try #require(running.endpoints.first)
+        var report = FIXFieldList()
+        report.append(37, "WH1")
+        report.append(11, "C1")
+        report.append(150, "4")
+        endpoint.send(msgType: "8", body: report)
+        endpoint.send(msgType: "8", body: report)
+        let client = try logOn(running.port)
+        let logon = try #require(client.receive())
+        #expect(logon.msgType == "A")
+        #expect(logon.msgSeqNum == 3, "numbers 1 and 2 went to the reports sent while away")
+        try client.send(oms.message("2", seq: 2, at: TestClock.wall(), "7=1|16=0|"))
+        let resent = (0..<2).compactMap { _ in client.receive() }
+        #expect(resent.map { $0.msgType ?? "" } == ["8", "8"])
+        #expect(resent.map { $0.msgSeqNum ?? 0 } == [1, 2])
+        #expect(resent.allSatisfy { $0[43]?.bool == true && $0[11]?.string == "C1" })
+        await running.stop()
+    }
+
     @Test func resendRequestIsServedFromTheJournalWithGapFills() async throws {
         let running = try await Running.start()
         defer { running.directory.remove() }

@@ -46,7 +46,8 @@ import Testing
         var fills: [VenueFill] = []
         for n in 10...14 { fills += venue.advance(to: t0 + Int64(n) * step).fills }
         #expect(fills.reduce(0) { $0 + $1.quantity } == 10)
-        #expect(fills.allSatisfy { $0.price == (try? dec("69.50")) && !$0.aggressor && $0.id == 1 })
+        let limitPrice = try dec("69.50")
+        #expect(fills.allSatisfy { $0.price == limitPrice && !$0.aggressor && $0.id == 1 })
         #expect(fills.last?.leavesQuantity == 0)
         #expect(venue.order(id: 1) == nil)
         #expect(venue.workingOrderCount == 0)
@@ -178,7 +179,8 @@ import Testing
         let firstFill = try #require(events.firstIndex { $0.fill != nil })
         #expect(trigger < firstFill)
         #expect(events.filledQuantity == 5)
-        #expect(events.fills.allSatisfy { $0.aggressor && $0.side == .sell && $0.price <= (try! dec("69.80")) })
+        let stopPrice = try dec("69.80")
+        #expect(events.fills.allSatisfy { $0.aggressor && $0.side == .sell && $0.price <= stopPrice })
     }
 
     @Test func selfTradePreventionBetweenClientOrders() throws {

@@ -58,6 +58,8 @@ extension GatewayWork {
         let entry = Fill(account: order.terms.account, symbol: order.terms.symbol, root: instrument.root,
                          multiplier: instrument.multiplier, side: order.terms.side, quantity: fill.quantity, price: fill.price,
                          execID: report.execID, time: FIXTimestamp(nanosecondsSinceEpoch: now))
+        record("fill", FillAudit(account: entry.account, symbol: entry.symbol, root: entry.root, multiplier: entry.multiplier,
+                                 side: entry.side, quantity: entry.quantity, price: entry.price, execID: entry.execID, time: now))
         do {
             try state.positions.apply(entry)
         } catch {
@@ -88,9 +90,27 @@ extension GatewayWork {
 }
 
 /// An order's state after a change, for the journal (and for rebuilding after a restart).
-struct OrderAudit: Encodable {
+struct OrderAudit: Codable {
     var order: GatewayOrder
     init(_ order: GatewayOrder) { self.order = order }
+}
+
+/// A fill as the position book took it, for the journal (and for rebuilding positions).
+struct FillAudit: Codable {
+    var account: String
+    var symbol: String
+    var root: String
+    var multiplier: FIXDecimal
+    var side: Side
+    var quantity: Int64
+    var price: FIXDecimal
+    var execID: String
+    var time: Int64
+
+    var fill: Fill {
+        Fill(account: account, symbol: symbol, root: root, multiplier: multiplier, side: side, quantity: quantity, price: price,
+             execID: execID, time: FIXTimestamp(nanosecondsSinceEpoch: time))
+    }
 }
 
 extension OrderType {

@@ -1,5 +1,8 @@
 import FIXCodec
 import Instruments
+import Glibc
+nonisolated(unsafe) public var riskProbe = [UInt64](repeating: 0, count: 8)
+@inline(__always) func probeNow() -> UInt64 { var ts = timespec(); clock_gettime(CLOCK_MONOTONIC, &ts); return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec) }
 
 /// A new order or a replace, reduced to what the controls measure.
 struct Intent {
@@ -63,14 +66,17 @@ extension RiskEngine {
     /// Runs every control on a new order. Accepted, the order counts as working under `order.key`
     /// at once (with its capped price if it was a market or stop order).
     public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
+        var t0 = probeNow()
         let input: RiskDecision.Input = .newOrder(order)
         var notes = DecisionNotes()
         let account = accountOwner(order.account)
         let session = sessionOwner(order.session)
         var context = Context(account: account, session: session, symbol: -1, root: -1)
+        do { let t = probeNow(); riskProbe[0] &+= t &- t0; t0 = t }
         if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
+        do { let t = probeNow(); riskProbe[1] &+= t &- t0; t0 = t }
         guard let root = rootIndex[order.root] else {
             return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
                 check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownSymbol,
@@ -78,12 +84,14 @@ extension RiskEngine {
         }
         context.root = root
         context.symbol = internSymbol(order.symbol, root: root)
+        do { let t = probeNow(); riskProbe[2] &+= t &- t0; t0 = t }
         if let rejection = validate(quantity: order.quantity, type: order.type, price: order.price, stopPrice: order.stopPrice) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
         if !owners[session].clOrdIDs.insert(order.clOrdID).inserted {
             return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(order.clOrdID, session: session), notes: notes)
         }
+        do { let t = probeNow(); riskProbe[3] &+= t &- t0; t0 = t }
         let scopes = scopeSet(context)
         var intent = Intent(context: context, side: order.side, type: order.type, quantity: order.quantity,
                             price: order.price, stopPrice: order.stopPrice, leaves: order.quantity)
@@ -91,10 +99,12 @@ extension RiskEngine {
             account: account, symbol: context.symbol, side: order.side, type: order.type, quantity: order.quantity,
             price: order.price.map(Fixed.raw) ?? 0, stopPrice: order.stopPrice.map(Fixed.raw) ?? 0)
         var written: SignatureWrite?
+        do { let t = probeNow(); riskProbe[4] &+= t &- t0; t0 = t }
         if let rejection = evaluate(&intent, scopes, &notes, signature: signature, written: &written, now: now) {
             undo(written)
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
+        do { let t = probeNow(); riskProbe[5] &+= t &- t0; t0 = t }
         var working = WorkingOrder(
             key: order.key, clOrdID: order.clOrdID, account: account, session: session, symbol: context.symbol,
             root: root, side: order.side, type: order.type, price: intent.workingPrice,
@@ -115,9 +125,12 @@ extension RiskEngine {
                 RestingOrder(key: order.key, side: order.side, price: intent.exposurePrice))
         }
         if let signature { signatureLog.append((signature, now)) }
+        do { let t = probeNow(); riskProbe[6] &+= t &- t0; t0 = t }
         evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
                          into: &notes.warnings)
-        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+        let result = RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+        do { let t = probeNow(); riskProbe[7] &+= t &- t0; t0 = t }
+        return result
     }
 
     // MARK: Replaces

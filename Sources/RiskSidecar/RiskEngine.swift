@@ -56,6 +56,52 @@ struct NameIndex {
     }
 }
 
+/// Cells in memory the owner allocates itself: reading or updating one is an address
+/// computation, with none of the reference counting an array in a class costs on every access.
+/// Owned by one `Owner`, freed with it, and touched by one thread at a time.
+struct CellBuffer {
+    private(set) var base: UnsafeMutablePointer<Cell>
+    private(set) var count: Int
+    private var capacity: Int
+
+    init(repeating cell: Cell, count: Int) {
+        capacity = Swift.max(count, 8)
+        base = UnsafeMutablePointer<Cell>.allocate(capacity: capacity)
+        base.initialize(repeating: cell, count: count)
+        self.count = count
+    }
+
+    var indices: Range<Int> { 0..<count }
+
+    subscript(index: Int) -> Cell {
+        unsafeAddress {
+            precondition(index >= 0 && index < count, "cell index out of range")
+            return UnsafePointer(base + index)
+        }
+        nonmutating unsafeMutableAddress {
+            precondition(index >= 0 && index < count, "cell index out of range")
+            return base + index
+        }
+    }
+
+    mutating func append(_ cell: Cell) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Cell>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
+        (base + count).initialize(to: cell)
+        count += 1
+    }
+
+    func deallocate() {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
 enum OwnerKind: UInt8 {
     case firm, account, session
 }
@@ -71,9 +117,9 @@ final class Owner {
     let name: String
     @exclusivity(unchecked) var limits: ScopeLimits?
     /// By symbol index.
-    @exclusivity(unchecked) var months: [Cell]
+    @exclusivity(unchecked) var months: CellBuffer
     /// By root index.
-    @exclusivity(unchecked) var roots: [Cell]
+    @exclusivity(unchecked) var roots: CellBuffer
     @exclusivity(unchecked) var total = Cell()
     /// Accounts: resting orders by symbol index, for self-trade prevention.
     @exclusivity(unchecked) var resting: [[RestingOrder]]
@@ -86,13 +132,19 @@ final class Owner {
     /// Accounts: P&L pushed without an instrument.
     @exclusivity(unchecked) var unattributedPnL: Int128 = 0
 
-    init(kind: OwnerKind, name: String, limits: ScopeLimits?, months: [Cell], roots: [Cell], resting: [[RestingOrder]]) {
+    init(kind: OwnerKind, name: String, limits: ScopeLimits?, months: CellBuffer, roots: CellBuffer,
+         resting: [[RestingOrder]]) {
         self.kind = kind
         self.name = name
         self.limits = limits
         self.months = months
         self.roots = roots
         self.resting = resting
+    }
+
+    deinit {
+        months.deallocate()
+        roots.deallocate()
     }
 
     var scope: RiskScope {
@@ -292,12 +344,16 @@ public struct RiskEngine: ~Copyable {
     public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
         self.limits = limits
         self.logger = logger
-        owners = [Owner(kind: .firm, name: "firm", limits: nil, months: [], roots: [], resting: [])]
-        for spec in contracts where rootIndex[spec.root] == nil {
-            rootIndex[spec.root] = roots.count
-            roots.append(RootState(spec: spec))
+        var rootStates: [RootState] = []
+        var index = NameIndex()
+        for spec in contracts where index[spec.root] == nil {
+            index[spec.root] = rootStates.count
+            rootStates.append(RootState(spec: spec))
         }
-        owners[0].roots = Array(repeating: Cell(), count: roots.count)
+        roots = rootStates
+        rootIndex = index
+        owners = [Owner(kind: .firm, name: "firm", limits: nil, months: CellBuffer(repeating: Cell(), count: 0),
+                        roots: CellBuffer(repeating: Cell(), count: rootStates.count), resting: [])]
         apply(limits, previous: nil)
     }
 
@@ -387,8 +443,8 @@ public struct RiskEngine: ~Copyable {
     }
 
     private mutating func addOwner(_ kind: OwnerKind, _ name: String, _ set: LimitSet?) -> Int {
-        let owner = Owner(kind: kind, name: name, limits: nil, months: Array(repeating: Cell(), count: symbols.count),
-                          roots: Array(repeating: Cell(), count: roots.count),
+        let owner = Owner(kind: kind, name: name, limits: nil, months: CellBuffer(repeating: Cell(), count: symbols.count),
+                          roots: CellBuffer(repeating: Cell(), count: roots.count),
                           resting: Array(repeating: [], count: symbols.count))
         owner.limits = set.map { compile(owner.scope, $0) }
         // A session's ClOrdIDs for the day: room for a busy day up front, so that the set does

@@ -45,6 +45,16 @@ enum GatewayAssembly {
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts), now: now.nanosecondsSinceEpoch)
+        do {
+            let events = try journal.events().filter { $0.kind == "order" || $0.kind == "fill" }.map { ($0.kind, $0.json) }
+            let (restored, _) = gateway.restore(events: events, now: now.nanosecondsSinceEpoch)
+            if restored.orders > 0 {
+                Logger(label: "wellhead.gateway").notice(
+                    "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; next OrderID number \(restored.nextOrderNumber)")
+            }
+        } catch {
+            throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
+        }
         let application = GatewayApplication(gateway: gateway, journal: journal)
         application.start()
         reloadOnHangUp(risk, path: settings.riskLimitsPath)

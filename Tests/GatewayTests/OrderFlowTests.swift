@@ -148,3 +148,29 @@ import TestSupport
         #expect(later.allSatisfy { $0.session == "OMS1" })
     }
 }
+
+/// A restart in the middle of the day: the gateway rebuilt from its own journaled events.
+@Suite struct RestartTests {
+    @Test func ordersPositionsAndOrderIDsComeBackFromTheJournal() throws {
+        var before = try GatewayHarness()
+        _ = before.order("F1", quantity: 2, price: before.price(offsetTicks: 50))
+        _ = before.order("G1", quantity: 3, price: before.price(offsetTicks: -40), tif: 1)
+        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
+        let position = try #require(before.gateway.positions.position(account: "DESK1", symbol: "CLF7"))
+
+        var after = try GatewayHarness(seed: 99)
+        let (restored, reports) = after.gateway.restore(events: events, now: after.now)
+        #expect(restored.orders == 2 && restored.workingOrders == 1)
+        #expect(reports.isEmpty, "nothing is reported twice")
+        #expect(after.gateway.positions.position(account: "DESK1", symbol: "CLF7")?.quantity == position.quantity)
+        #expect(after.gateway.positions.position(account: "DESK1", symbol: "CLF7")?.realised == position.realised)
+        // The next order continues the numbering; the old ClOrdIDs are still taken.
+        let next = after.order("N1", quantity: 1, price: after.price(offsetTicks: -40))
+        #expect(next.first?[37]?.string == "WH00000003")
+        #expect(after.order("G1", price: after.price(offsetTicks: -40)).first?[103]?.int == 6)
+        // The working GTC order is on the new venue: it can be cancelled.
+        let cancel = after.send("F", "11=G1C|41=G1|55=CLF7|54=1|60=\(TestClock.start)|").map(\.message)
+        #expect(cancel.map(\.execType) == ["6", "4"])
+        #expect(cancel.last?[37]?.string == "WH00000002")
+    }
+}

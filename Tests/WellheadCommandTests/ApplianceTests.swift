@@ -84,6 +84,35 @@ import TestSupport
         #expect(server.wait(timeout: 10) == 0)
     }
 
+    @Test func restartAfterSIGKILLKeepsOpenOrdersAndOrderIDs() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let port = freePort()
+        let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port,
+                                                          limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
+        let symbol = try #require(Self.frontMonth(on: Date()))
+        let first = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("first.log"))
+        #expect(first.waitForOutput("accepting on"))
+        let resting = try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol, "--quantity", "4", "--price", "1.00",
+                                               "--tif", "gtc", "--cl-ord-id", "KEEP"])
+        #expect(resting.standardOutput.contains("WH00000001 ClOrdID=KEEP ExecType=0"), "\(resting.standardOutput)")
+        first.signal(SIGKILL)
+        _ = first.wait(timeout: 5)
+
+        let second = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("second.log"))
+        #expect(second.waitForOutput("accepting on"))
+        #expect(second.output.contains("restored 1 orders (1 working)"), "\(second.output)")
+        let next = try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol, "--quantity", "1", "--price", "1.00",
+                                            "--cl-ord-id", "NEXT"])
+        #expect(next.standardOutput.contains("WH00000002 ClOrdID=NEXT"), "\(next.standardOutput)")
+        let canceled = try WellheadProcess.run(["order", "--port", "\(port)", "--action", "cancel", "--orig-cl-ord-id", "KEEP",
+                                                "--symbol", symbol])
+        #expect(canceled.standardOutput.contains("WH00000001") && canceled.standardOutput.contains("ExecType=4 OrdStatus=4"),
+                "\(canceled.standardOutput)")
+        second.signal(SIGTERM)
+        #expect(second.wait(timeout: 10) == 0)
+    }
+
     /// The CL front month listed today, as the appliance lists it (same reference data).
     static func frontMonth(on date: Date) -> String? {
         let days = Int(date.timeIntervalSince1970 / 86_400)

@@ -8,10 +8,11 @@ public enum QuickFIXPeer {
         public init(description: String) { self.description = description }
     }
 
-    /// The compiled peer, rebuilt when its source is newer.
-    public static func executable() throws -> String {
-        let source = TestDictionaries.path("Tests/Interop/qf_peer.cpp")
-        let output = TestDictionaries.path(".build/interop/qf_peer")
+    /// A compiled program of `Tests/Interop` (`qf_peer`, the echo counterparty; `qf_oms`,
+    /// an OMS running a script), rebuilt when its source is newer.
+    public static func executable(_ name: String = "qf_peer") throws -> String {
+        let source = TestDictionaries.path("Tests/Interop/\(name).cpp")
+        let output = TestDictionaries.path(".build/interop/\(name)")
         let manager = FileManager.default
         let sourceDate = (try? manager.attributesOfItem(atPath: source)[.modificationDate] as? Date) ?? .distantFuture
         if let built = try? manager.attributesOfItem(atPath: output)[.modificationDate] as? Date, built > sourceDate {
@@ -22,7 +23,7 @@ public enum QuickFIXPeer {
         }
         try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
-        guard result.status == 0 else { throw Failure(description: "building qf_peer failed:\n\(result.output)") }
+        guard result.status == 0 else { throw Failure(description: "building \(name) failed:\n\(result.output)") }
         return output
     }
 

@@ -1,0 +1,157 @@
+// QuickFIX (C++) as an OMS in Wellhead's appliance tests: logs on to the gateway, runs a
+// script of order requests, prints every application message it receives, and logs out.
+//
+//   qf_oms <settings> <script>
+//
+// Script lines (fields separated by spaces; "-" for a field left out):
+//   D <ClOrdID> <Symbol> <Side 1|2> <Qty> <OrdType> <Price> <TimeInForce>   NewOrderSingle
+//   F <ClOrdID> <OrigClOrdID> <Symbol> <Side>                               OrderCancelRequest
+//   G <ClOrdID> <OrigClOrdID> <Symbol> <Side> <Qty> <OrdType> <Price> <TIF>  OrderCancelReplaceRequest
+//   H <ClOrdID> <Symbol> <Side>                                             OrderStatusRequest
+//   Q <ClOrdID> <MassCancelRequestType> <Symbol>                            OrderMassCancelRequest
+//   EXPECT <ClOrdID> <OrdStatus> <seconds>   wait for an ExecutionReport for ClOrdID with that OrdStatus
+//   DROP                                     disconnect without a Logout and exit
+//
+// Each message received prints as "RECV 35=<type> <tag>=<value> ..." for the tags a test
+// reads. Exits 0 when every EXPECT was met, 1 otherwise, 2 on a setup error.
+#include <quickfix/Application.h>
+#include <quickfix/FileLog.h>
+#include <quickfix/FileStore.h>
+#include <quickfix/Session.h>
+#include <quickfix/SessionSettings.h>
+#include <quickfix/SocketInitiator.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+class Oms : public FIX::Application {
+public:
+  std::mutex lock;
+  std::condition_variable changed;
+  std::vector<std::pair<std::string, std::string>> reports;  // (ClOrdID, OrdStatus)
+  std::atomic<bool> loggedOn{false};
+  FIX::SessionID session;
+
+  void onCreate(const FIX::SessionID&) override {}
+  void onLogon(const FIX::SessionID& id) override {
+    session = id;
+    loggedOn = true;
+  }
+  void onLogout(const FIX::SessionID&) override { loggedOn = false; }
+  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+  void fromAdmin(const FIX::Message&, const FIX::SessionID&)
+      throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {}
+  void fromApp(const FIX::Message& message, const FIX::SessionID&)
+      throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override {
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    std::ostringstream line;
+    line << "RECV 35=" << type.getValue();
+    for (int tag : {37, 11, 41, 150, 39, 38, 44, 14, 151, 6, 32, 31, 103, 102, 434, 530, 531, 533, 58}) {
+      if (message.isSetField(tag)) line << " " << tag << "=" << message.getField(tag);
+    }
+    std::printf("%s\n", line.str().c_str());
+    std::fflush(stdout);
+    if (type.getValue() == "8" && message.isSetField(11) && message.isSetField(39)) {
+      std::lock_guard<std::mutex> guard(lock);
+      reports.emplace_back(message.getField(11), message.getField(39));
+      changed.notify_all();
+    }
+  }
+
+  bool expect(const std::string& clOrdID, const std::string& status, int seconds) {
+    std::unique_lock<std::mutex> guard(lock);
+    return changed.wait_for(guard, std::chrono::seconds(seconds), [&] {
+      for (auto& report : reports)
+        if (report.first == clOrdID && report.second == status) return true;
+      return false;
+    });
+  }
+};
+
+static void set(FIX::Message& message, int tag, const std::string& value) {
+  if (value != "-") message.setField(tag, value);
+}
+
+static FIX::Message request(const std::vector<std::string>& words) {
+  FIX::Message message;
+  const std::string& kind = words[0];
+  message.getHeader().setField(FIX::MsgType(kind == "Q" ? "q" : kind));
+  set(message, 11, words[1]);
+  if (kind == "D") {
+    set(message, 55, words[2]); set(message, 54, words[3]); set(message, 38, words[4]);
+    set(message, 40, words[5]); set(message, 44, words[6]); set(message, 59, words[7]);
+  } else if (kind == "F") {
+    set(message, 41, words[2]); set(message, 55, words[3]); set(message, 54, words[4]);
+  } else if (kind == "G") {
+    set(message, 41, words[2]); set(message, 55, words[3]); set(message, 54, words[4]); set(message, 38, words[5]);
+    set(message, 40, words[6]); set(message, 44, words[7]); set(message, 59, words[8]);
+  } else if (kind == "H") {
+    set(message, 55, words[2]); set(message, 54, words[3]);
+  } else if (kind == "Q") {
+    set(message, 530, words[2]); set(message, 55, words[3]);
+  }
+  if (kind != "H") message.setField(FIX::TransactTime());
+  return message;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: qf_oms <settings> <script>\n");
+    return 2;
+  }
+  try {
+    FIX::SessionSettings settings(argv[1]);
+    Oms oms;
+    FIX::FileStoreFactory store(settings);
+    FIX::FileLogFactory log(settings);
+    FIX::SocketInitiator initiator(oms, store, settings, log);
+    initiator.start();
+    for (int i = 0; i < 3000 && !oms.loggedOn; i++) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!oms.loggedOn) {
+      std::printf("no logon\n");
+      initiator.stop(true);
+      return 1;
+    }
+    std::printf("LOGON\n");
+    std::fflush(stdout);
+    std::ifstream script(argv[2]);
+    std::string text;
+    bool ok = true;
+    while (std::getline(script, text)) {
+      std::istringstream in(text);
+      std::vector<std::string> words;
+      for (std::string word; in >> word;) words.push_back(word);
+      if (words.empty() || words[0][0] == '#') continue;
+      if (words[0] == "EXPECT") {
+        bool met = oms.expect(words[1], words[2], std::stoi(words[3]));
+        std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
+        std::fflush(stdout);
+        ok = ok && met;
+      } else if (words[0] == "DROP") {
+        std::printf("DROP\n");
+        std::fflush(stdout);
+        _exit(ok ? 0 : 1);  // the socket closes with the process: no Logout
+      } else {
+        FIX::Message message = request(words);
+        FIX::Session::sendToTarget(message, oms.session);
+      }
+    }
+    initiator.stop();
+    return ok ? 0 : 1;
+  } catch (std::exception& error) {
+    std::fprintf(stderr, "qf_oms: %s\n", error.what());
+    return 2;
+  }
+}

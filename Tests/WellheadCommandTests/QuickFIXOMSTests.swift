@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The appliance with QuickFIX's C++ engine as the OMS (`Tests/Interop/qf_oms.cpp`): orders,
+/// partial fills, cancel and replace, risk rejects, mass cancel and cancel-on-disconnect, all
+/// over a real socket against `wellhead serve` in its own process.
+@Suite(.serialized) struct QuickFIXOMSTests {
+    /// Limits for these tests: no trading hours (they run at any hour), no price collar (resting
+    /// orders sit far from the market), market protection for market orders.
+    static let limits = """
+        firm:
+          maxOrderSize: 500
+          marketProtection: {ticks: 200}
+          duplicateWindow: 1s
+        accounts:
+          DESK1:
+            maxOrderSize: 100
+            maxPositionPerMonth: 150
+        """
+
+    struct Appliance {
+        let directory = TemporaryDirectory()
+        let port = freePort()
+        let server: BackgroundProcess
+        let symbol: String
+
+        init() throws {
+            let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits)
+            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
+                                           log: directory.path("serve.log"))
+            symbol = ApplianceTests.frontMonth(on: Date()) ?? "CLF7"
+        }
+
+        /// Runs `script` through QuickFIX as OMS1; returns its exit status and output.
+        func run(_ script: String, name: String = "oms") throws -> (status: Int32?, output: String) {
+            let scriptPath = directory.path("\(name).txt")
+            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+            let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: "OMS1", target: "WELLHEAD",
+                                                     port: port)
+            let oms = try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
+                                            log: directory.path("\(name).log"))
+            let status = oms.wait(timeout: 60)
+            return (status, oms.output)
+        }
+
+        func stop() {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
+            directory.remove()
+        }
+    }
+
+    /// The execution reports printed for `clOrdID`, as tag → value maps.
+    static func reports(_ output: String, _ clOrdID: String) -> [[String: String]] {
+        output.split(separator: "\n").filter { $0.hasPrefix("RECV 35=8 ") && $0.contains(" 11=\(clOrdID) ") }.map { line in
+            var fields: [String: String] = [:]
+            // Text (58) comes last and may hold spaces.
+            let (head, text) = line.range(of: " 58=").map { (line[..<$0.lowerBound], String(line[$0.upperBound...])) } ?? (line[...], nil)
+            for word in head.split(separator: " ").dropFirst() {
+                let parts = word.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+            }
+            if let text { fields["58"] = text }
+            return fields
+        }
+    }
+
+    @Test func ordersFillPartiallyAndFullyCancelAndReplaceWork() throws {
+        let appliance = try Appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting on"), "\(appliance.server.output)")
+        let s = appliance.symbol
+        let (status, output) = try appliance.run("""
+            D BUY1 \(s) 1 60 1 - 3
+            EXPECT BUY1 2 10
+            D REST1 \(s) 1 5 2 1.00 1
+            EXPECT REST1 0 10
+            G REST2 REST1 \(s) 1 8 2 1.50 1
+            EXPECT REST2 0 10
+            H REST2 \(s) 1
+            F REST3 REST2 \(s) 1
+            EXPECT REST3 4 10
+            F LATE REST3 \(s) 1
+            D REST4 \(s) 2 3 2 999.00 0
+            EXPECT REST4 0 10
+            Q MASS 7 -
+            EXPECT REST4 4 10
+            """)
+        #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
+        // A 60-lot market order walks the makers' levels: partial fills, then filled, exact.
+        let buy = Self.reports(output, "BUY1")
+        #expect(buy.contains { $0["39"] == "1" }, "a partial fill before the last")
+        #expect(buy.last?["39"] == "2" && buy.last?["14"] == "60" && buy.last?["151"] == "0")
+        #expect(buy.filter { $0["150"] == "F" }.compactMap { Int($0["32"] ?? "") }.reduce(0, +) == 60)
+        // Replace: pending, then replaced with the new terms and the chain.
+        let replaced = Self.reports(output, "REST2")
+        #expect(replaced.map { $0["150"] } == ["E", "5", "I"])
+        #expect(replaced[1]["41"] == "REST1" && replaced[1]["38"] == "8" && replaced[1]["44"] == "1.50")
+        // Cancel, and a cancel of the cancelled order: too late.
+        #expect(Self.reports(output, "REST3").map { $0["150"] } == ["6", "4"])
+        #expect(output.contains("RECV 35=9 37=WH00000002 11=LATE 41=REST3 39=4 102=0 434=1"), "\(output)")
+        // Mass cancel: the report, then the cancel of the one working order.
+        #expect(output.contains("RECV 35=r 37=MC-OMS1-MASS 11=MASS 530=7 531=7 533=1"), "\(output)")
+        #expect(Self.reports(output, "REST4").last?["58"] == "mass cancel MASS")
+    }
+
+    @Test func riskRejectsReachTheOMSWithCheckLimitAndValue() throws {
+        let appliance = try Appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting on"))
+        let s = appliance.symbol
+        let (status, output) = try appliance.run("""
+            D BIG \(s) 1 101 2 1.00 0
+            EXPECT BIG 8 10
+            D P1 \(s) 1 100 2 1.00 0
+            EXPECT P1 0 10
+            D P2 \(s) 1 60 2 1.01 0
+            EXPECT P2 8 10
+            D P1 \(s) 1 1 2 1.00 0
+            D OFF \(s) 1 1 2 1.005 0
+            EXPECT OFF 8 10
+            D MISSING CLZ9 1 1 2 70.00 0
+            EXPECT MISSING 8 10
+            """)
+        #expect(status == 0, "\(output)")
+        let big = try #require(Self.reports(output, "BIG").first)
+        #expect(big["103"] == "3")
+        #expect(big["58"]?.contains("max order size: 101 contracts, limit 100 (account DESK1)") == true, "\(big)")
+        let position = try #require(Self.reports(output, "P2").first)
+        #expect(position["103"] == "3")
+        #expect(position["58"]?.contains("position limit") == true, "\(position)")
+        let duplicate = try #require(Self.reports(output, "P1").last)
+        #expect(duplicate["103"] == "6")
+        #expect(Self.reports(output, "OFF").first?["58"]?.contains("tick grid") == true)
+        #expect(Self.reports(output, "MISSING").first?["103"] == "1")
+    }
+
+    @Test func droppedOMSLosesDayOrdersKeepsGTCAndHearsOfItAtTheNextLogon() throws {
+        let appliance = try Appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting on"))
+        let s = appliance.symbol
+        let first = try appliance.run("""
+            D DAY1 \(s) 1 2 2 1.00 0
+            D GTC1 \(s) 1 2 2 1.01 1
+            EXPECT DAY1 0 10
+            EXPECT GTC1 0 10
+            DROP
+            """, name: "first")
+        #expect(first.status == 0, "\(first.output)")
+        // QuickFIX logs on again with the same store: the cancel sent while it was away comes
+        // by resend; the GTC order is still working.
+        let second = try appliance.run("""
+            EXPECT DAY1 4 10
+            H GTC1 \(s) 1
+            H DAY1 \(s) 1
+            """, name: "second")
+        #expect(second.status == 0, "\(second.output)\n\(appliance.server.output.suffix(3000))")
+        #expect(Self.reports(second.output, "GTC1").last?["39"] == "0")
+        #expect(Self.reports(second.output, "DAY1").last?["39"] == "4")
+    }
+}

@@ -11,6 +11,10 @@ final class ScopeLimits: Sendable {
     let collarTicks: Int64?
     let collarPercent: Int128?
     let collarReferences: [ReferencePriceKind]
+    /// The same, packed two bits each (no array walk on the check path).
+    let collarReferenceCount: Int
+    private let collarReferenceBits: UInt8
+    let selfTradePrevention: SelfTradeMode?
     let protectionPoints: Int128?
     let protectionTicks: Int64?
     let maxPositionPerMonth: Int64?
@@ -51,6 +55,17 @@ final class ScopeLimits: Sendable {
             collarPercent = nil
         }
         collarReferences = set.priceCollar?.references ?? []
+        let packed = collarReferences.prefix(4)
+        collarReferenceCount = packed.count
+        collarReferenceBits = packed.enumerated().reduce(0) { bits, entry in
+            let code: UInt8 = switch entry.element {
+            case .last: 0
+            case .mid: 1
+            case .settlement: 2
+            }
+            return bits | code << UInt8(2 * entry.offset)
+        }
+        selfTradePrevention = set.selfTradePrevention
         switch set.marketProtection {
         case .points(let points):
             protectionPoints = Fixed.raw(points)
@@ -86,6 +101,15 @@ final class ScopeLimits: Sendable {
     }
 
     var hasCollar: Bool { collarTicks != nil || collarPercent != nil }
+
+    @inline(__always)
+    func collarReference(_ position: Int) -> ReferencePriceKind {
+        switch collarReferenceBits >> UInt8(2 * position) & 3 {
+        case 0: .last
+        case 1: .mid
+        default: .settlement
+        }
+    }
     var hasProtection: Bool { protectionPoints != nil || protectionTicks != nil }
 }
 

@@ -44,10 +44,21 @@ enum Fixed {
         return value.rescaled(to: minimumScale) ?? value
     }
 
+    @inline(__always)
     static func powerOfTen(_ exponent: UInt8) -> Int64 {
-        var result: Int64 = 1
-        for _ in 0..<exponent { result &*= 10 }
-        return result
+        switch exponent {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        default:
+            (9..<exponent).reduce(Int64(1_000_000_000)) { value, _ in value &* 10 }
+        }
     }
 
     /// `lhs × rhs`, saturating at the `Int128` bounds.

@@ -1,8 +1,5 @@
 import FIXCodec
 import Instruments
-import Glibc
-nonisolated(unsafe) public var riskProbe = [UInt64](repeating: 0, count: 8)
-@inline(__always) func probeNow() -> UInt64 { var ts = timespec(); clock_gettime(CLOCK_MONOTONIC, &ts); return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec) }
 
 /// A new order or a replace, reduced to what the controls measure.
 struct Intent {
@@ -66,17 +63,14 @@ extension RiskEngine {
     /// Runs every control on a new order. Accepted, the order counts as working under `order.key`
     /// at once (with its capped price if it was a market or stop order).
     public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
-        var t0 = probeNow()
         let input: RiskDecision.Input = .newOrder(order)
         var notes = DecisionNotes()
         let account = accountOwner(order.account)
         let session = sessionOwner(order.session)
         var context = Context(account: account, session: session, symbol: -1, root: -1)
-        do { let t = probeNow(); riskProbe[0] &+= t &- t0; t0 = t }
         if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
-        do { let t = probeNow(); riskProbe[1] &+= t &- t0; t0 = t }
         guard let root = rootIndex[order.root] else {
             return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
                 check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownSymbol,
@@ -84,14 +78,12 @@ extension RiskEngine {
         }
         context.root = root
         context.symbol = internSymbol(order.symbol, root: root)
-        do { let t = probeNow(); riskProbe[2] &+= t &- t0; t0 = t }
         if let rejection = validate(quantity: order.quantity, type: order.type, price: order.price, stopPrice: order.stopPrice) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
         if !owners[session].clOrdIDs.insert(order.clOrdID).inserted {
             return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(order.clOrdID, session: session), notes: notes)
         }
-        do { let t = probeNow(); riskProbe[3] &+= t &- t0; t0 = t }
         let scopes = scopeSet(context)
         var intent = Intent(context: context, side: order.side, type: order.type, quantity: order.quantity,
                             price: order.price, stopPrice: order.stopPrice, leaves: order.quantity)
@@ -99,12 +91,10 @@ extension RiskEngine {
             account: account, symbol: context.symbol, side: order.side, type: order.type, quantity: order.quantity,
             price: order.price.map(Fixed.raw) ?? 0, stopPrice: order.stopPrice.map(Fixed.raw) ?? 0)
         var written: SignatureWrite?
-        do { let t = probeNow(); riskProbe[4] &+= t &- t0; t0 = t }
         if let rejection = evaluate(&intent, scopes, &notes, signature: signature, written: &written, now: now) {
             undo(written)
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
-        do { let t = probeNow(); riskProbe[5] &+= t &- t0; t0 = t }
         var working = WorkingOrder(
             key: order.key, clOrdID: order.clOrdID, account: account, session: session, symbol: context.symbol,
             root: root, side: order.side, type: order.type, price: intent.workingPrice,
@@ -124,13 +114,9 @@ extension RiskEngine {
             owners[account].resting[context.symbol].append(
                 RestingOrder(key: order.key, side: order.side, price: intent.exposurePrice))
         }
-        if let signature { signatureLog.append((signature, now)) }
-        do { let t = probeNow(); riskProbe[6] &+= t &- t0; t0 = t }
         evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
                          into: &notes.warnings)
-        let result = RiskDecision(input: input, time: now, rejection: nil, notes: notes)
-        do { let t = probeNow(); riskProbe[7] &+= t &- t0; t0 = t }
-        return result
+        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
     }
 
     // MARK: Replaces
@@ -239,54 +225,64 @@ extension RiskEngine {
     /// sets `logoutSession`.
     mutating func throttle(_ context: Context, isOrder: Bool, now: Int64, notes: inout DecisionNotes) -> RiskRejection? {
         var rejection: RiskRejection?
-        var watched = false
+        let quiet = levels.isEmpty
         for slot in 0..<3 {
             let index = slot == 0 ? 0 : (slot == 1 ? context.account : context.session)
             guard index >= 0 else { continue }
             let owner = owners[index]
             guard let limits = owner.limits else { continue }
-            if let rate = limits.messageRate {
-                watched = true
-                owner.messageRate?.record(now)
-                if let ring = owner.messageRate,
-                   let breach = Self.rateBreach(owner.scope, rate, ring, .messageRate, now, &notes),
-                   rejection == nil, isOrder {
-                    rejection = breach
+            if let rate = limits.messageRate, let ring = owner.messageRate {
+                ring.record(now)
+                if Self.overLimit(ring, rate, now, &notes), rejection == nil, isOrder {
+                    rejection = rateRejection(index, rate, ring, .messageRate, now)
+                }
+                if let levels = limits.messageRateLevels {
+                    let level = Self.rateLevel(ring, rate, levels, now: now)
+                    if level != .normal || !quiet {
+                        crossing(.messageRate, limits, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                 &notes.warnings)
+                    }
                 }
             }
-            if isOrder, let rate = limits.orderRate {
-                watched = true
-                owner.orderRate?.record(now)
-                if let ring = owner.orderRate,
-                   let breach = Self.rateBreach(owner.scope, rate, ring, .orderRate, now, &notes),
-                   rejection == nil {
-                    rejection = breach
+            if isOrder, let rate = limits.orderRate, let ring = owner.orderRate {
+                ring.record(now)
+                if Self.overLimit(ring, rate, now, &notes), rejection == nil {
+                    rejection = rateRejection(index, rate, ring, .orderRate, now)
+                }
+                if let levels = limits.orderRateLevels {
+                    let level = Self.rateLevel(ring, rate, levels, now: now)
+                    if level != .normal || !quiet {
+                        crossing(.orderRate, limits, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                 &notes.warnings)
+                    }
                 }
             }
-        }
-        if watched {
-            evaluateWarnings(context, scopeSet(context), positions: false, notional: false, loss: false, rates: true,
-                             now: now, into: &notes.warnings)
         }
         return rejection
     }
 
-    private static func rateBreach(_ scope: @autoclosure () -> RiskScope, _ rate: RateLimit, _ ring: RateWindow,
-                                   _ check: RiskCheck, _ now: Int64, _ notes: inout DecisionNotes) -> RiskRejection? {
+    /// Over the limit (and, far above it, marks the session for logout).
+    @inline(__always)
+    private static func overLimit(_ ring: RateWindow, _ rate: RateLimit, _ now: Int64, _ notes: inout DecisionNotes) -> Bool {
         let cutoff = now &- rate.windowNanos
-        var logout = false
         if let logoutAbove = rate.logoutAbove, ring.atLeast(logoutAbove + 1, after: cutoff) {
             notes.logoutSession = true
-            logout = true
         }
-        guard ring.atLeast(rate.limit + 1, after: cutoff) else { return nil }
+        return ring.atLeast(rate.limit + 1, after: cutoff)
+    }
+
+    private func rateRejection(_ owner: Int, _ rate: RateLimit, _ ring: RateWindow, _ check: RiskCheck,
+                               _ now: Int64) -> RiskRejection {
+        let cutoff = now &- rate.windowNanos
         let count = ring.count(after: cutoff)
         let noun = check == .orderRate ? "orders" : "messages"
-        let scope = scope()
-        // The ring holds just past the largest threshold: when it is full, that many is a floor.
+        let scope = owners[owner].scope
+        // The ring holds twice the largest threshold: when it is full, that many is a floor.
         let counted = count == ring.capacity ? "at least \(count)" : "\(count)"
-        var text = "\(check.label): \(counted) \(noun) in \(duration(rate.windowNanos)), limit \(rate.limit) (\(scope))"
-        if logout, let logoutAbove = rate.logoutAbove { text += "; above \(logoutAbove): log the session out" }
+        var text = "\(check.label): \(counted) \(noun) in \(Self.duration(rate.windowNanos)), limit \(rate.limit) (\(scope))"
+        if let logoutAbove = rate.logoutAbove, ring.atLeast(logoutAbove + 1, after: cutoff) {
+            text += "; above \(logoutAbove): log the session out"
+        }
         return RiskRejection(check: check, scope: scope, limit: FIXDecimal(rate.limit), value: FIXDecimal(count),
                              ordRejReason: .other, text: text)
     }
@@ -294,9 +290,9 @@ extension RiskEngine {
     mutating func undo(_ written: SignatureWrite?) {
         guard let written else { return }
         if let previous = written.previous {
-            signatures[written.signature] = previous
+            recentSignatures[written.signature] = previous
         } else {
-            signatures.removeValue(forKey: written.signature)
+            recentSignatures.removeValue(forKey: written.signature)
         }
     }
 
@@ -314,8 +310,8 @@ extension RiskEngine {
         let symbol = symbols[context.symbol]
         let root = roots[context.root]
         // Plain branches, not `??` chains: an autoclosure over a method would copy the engine.
-        if firm.killSwitch != nil || account.killSwitch != nil || session.killSwitch != nil {
-            let owner = firm.killSwitch != nil ? 0 : account.killSwitch != nil ? context.account : context.session
+        if firm.killed || account.killed || session.killed {
+            let owner = firm.killed ? 0 : account.killed ? context.account : context.session
             return killSwitchRejection(owner)
         }
         if firm.tradingState == .halted || account.tradingState == .halted {
@@ -342,11 +338,11 @@ extension RiskEngine {
             }
         }
         if let signature {
-            pruneSignatures(now: now)
+            rotateSignatures(now: now)
             // Written now (one hash); undone if this or a later control rejects the order.
-            let previous = signatures.updateValue(now, forKey: signature)
-            written = SignatureWrite(signature: signature, previous: previous)
-            if let previous {
+            let recent = recentSignatures.updateValue(now, forKey: signature)
+            written = SignatureWrite(signature: signature, previous: recent)
+            if let previous = recent ?? olderSignatures[signature] {
                 let age = now - previous
                 for slot in 0..<5 {
                     guard let limits = scopes[slot], let window = limits.duplicateWindow, age <= window else { continue }
@@ -371,6 +367,14 @@ extension RiskEngine {
         intent.notional = Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.leaves, multiplier: multiplier)
 
         var orderValue: Int128?
+        // What the collars measure: the limit for limit and stop-limit orders, the trigger for a
+        // stop; a market order was capped from the best price already.
+        let collared: Int128?
+        switch intent.type {
+        case .limit, .stopLimit: collared = intent.exposurePrice
+        case .stop: collared = intent.stopPrice.map(Fixed.raw)
+        case .market: collared = nil
+        }
         for slot in 0..<5 {
             guard let limits = scopes[slot] else { continue }
             if let maxSize = limits.maxOrderSize, intent.quantity > maxSize {
@@ -390,7 +394,7 @@ extension RiskEngine {
                         text: "max order value: \(intent.quantity) × \(price) × \(root.spec.multiplier) = \(Fixed.decimal(value)), limit \(Fixed.decimal(maxValue)) (\(limits.scope))")
                 }
             }
-            if limits.hasCollar, let rejection = collar(intent, limits, &notes) {
+            if limits.hasCollar, let rejection = collar(intent, collared, limits, &notes) {
                 return rejection
             }
         }
@@ -497,20 +501,18 @@ extension RiskEngine {
     }
 
     /// The limit (stop for a stop order) against the first reference price the gateway supplied.
-    private func collar(_ intent: Intent, _ limits: ScopeLimits, _ notes: inout DecisionNotes) -> RiskRejection? {
+    private func collar(_ intent: borrowing Intent, _ collared: Int128?, _ limits: ScopeLimits,
+                        _ notes: inout DecisionNotes) -> RiskRejection? {
         let symbol = intent.context.symbol
         let root = intent.context.root
-        let checked: FIXDecimal?
-        switch intent.type {
-        case .limit, .stopLimit: checked = intent.price
-        case .stop: checked = intent.stopPrice
-        case .market: checked = nil  // capped from the best price already
-        }
-        guard let checked else { return nil }
+        guard let price = collared else { return nil }
+        let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
         var reference: Int128?
         var referenceKind = ReferencePriceKind.last
-        for kind in limits.collarReferences {
-            if let price = symbols[symbol].reference(kind) {
+        let state = symbols[symbol]
+        for position in 0..<limits.collarReferenceCount {
+            let kind = limits.collarReference(position)
+            if let price = state.reference(kind) {
                 reference = price
                 referenceKind = kind
                 break
@@ -519,13 +521,12 @@ extension RiskEngine {
         guard let reference else {
             let kinds = limits.collarReferences.map(\.rawValue).joined(separator: ", ")
             return RiskRejection(check: .priceCollar, scope: limits.scope, limit: nil, value: nil, ordRejReason: .other,
-                                 text: "price collar: no reference price (\(kinds)) for \(symbols[symbol].name) (\(limits.scope))")
+                                 text: "price collar: no reference price (\(kinds)) for \(state.name) (\(limits.scope))")
         }
         if notes.referencePrice == nil {
             notes.referencePrice = referenceKind == .mid
-                ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : symbols[symbol].prices.price(referenceKind)
+                ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : state.prices.price(referenceKind)
         }
-        let price = Fixed.raw(checked)
         let distance = Fixed.add(price, -reference).magnitude
         if let ticks = limits.collarTicks {
             let band = Fixed.multiply(Int128(ticks), roots[root].tick)
@@ -621,8 +622,8 @@ extension RiskEngine {
     /// month (or a sell at or below a resting buy) would trade with itself.
     private func selfTrade(_ intent: Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
         let context = intent.context
-        let accountMode = scopes.account?.set.selfTradePrevention
-        let mode = accountMode ?? scopes.firm?.set.selfTradePrevention ?? .off
+        let accountMode = scopes.account?.selfTradePrevention
+        let mode = accountMode ?? scopes.firm?.selfTradePrevention ?? .off
         guard mode != .off else { return nil }
         let buy = intent.side == .buy
         var first: RestingOrder?
@@ -646,21 +647,19 @@ extension RiskEngine {
             text: "self-trade prevention: \(Self.sideName(intent.side)) \(intent.quantity) \(symbols[context.symbol].name) at \(price) would cross working \(Self.sideName(first.side)) \(first.key) at \(Fixed.decimal(first.price)) of account \(owners[context.account].name)")
     }
 
-    /// Forgets duplicate-window entries older than the widest window (one per order in steady state).
-    mutating func pruneSignatures(now: Int64) {
+    /// Starts a new generation of duplicate signatures every horizon: what is in the older one
+    /// when it is dropped is at least one horizon old, beyond every window.
+    mutating func rotateSignatures(now: Int64) {
         guard let horizon = duplicateHorizon else { return }
-        let cutoff = now &- horizon
-        while signatureHead < signatureLog.count, signatureLog[signatureHead].time < cutoff {
-            let entry = signatureLog[signatureHead]
-            if let time = signatures[entry.signature], time == entry.time {
-                signatures.removeValue(forKey: entry.signature)
-            }
-            signatureHead += 1
+        let first = generationStart == Int64.min
+        guard first || now &- generationStart >= horizon else { return }
+        if first || now &- generationStart >= 2 &* horizon {
+            olderSignatures = [:]
+        } else {
+            olderSignatures = recentSignatures
         }
-        if signatureHead >= 1_024, signatureHead * 2 >= signatureLog.count {
-            signatureLog.removeFirst(signatureHead)
-            signatureHead = 0
-        }
+        recentSignatures = Dictionary(minimumCapacity: Swift.max(16, olderSignatures.count))
+        generationStart = now
     }
 
     // MARK: Helpers

@@ -184,9 +184,8 @@ extension RiskEngine {
     /// A new trading day: ClOrdIDs may be used again, duplicate history and P&L start from zero.
     /// Positions and working GTC/GTD orders carry over.
     public mutating func startNewDay() {
-        signatures.removeAll()
-        signatureLog.removeAll()
-        signatureHead = 0
+        recentSignatures.removeAll()
+        olderSignatures.removeAll()
         for index in owners.indices {
             owners[index].clOrdIDs.removeAll()
             owners[index].unattributedPnL = 0

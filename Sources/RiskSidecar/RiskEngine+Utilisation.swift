@@ -183,8 +183,8 @@ extension RiskEngine {
     @inline(__always)
     static func rateLevel(_ ring: RateWindow, _ rate: RateLimit, _ levels: Thresholds, now: Int64) -> UtilisationLevel {
         let cutoff = now &- rate.windowNanos
-        if ring.atLeast(Int(levels.critical), after: cutoff) { return .critical }
-        return ring.atLeast(Int(levels.warning), after: cutoff) ? .warning : .normal
+        guard ring.atLeast(Int(levels.warning), after: cutoff) else { return .normal }
+        return ring.atLeast(Int(levels.critical), after: cutoff) ? .critical : .warning
     }
 
     @inline(__always)
@@ -192,7 +192,7 @@ extension RiskEngine {
         slot == 3 ? context.root : slot == 4 ? context.symbol : -1
     }
 
-    private mutating func crossing(_ kind: LimitKind, _ limits: ScopeLimits, _ slot: Int, _ context: Context, owner: Int,
+    mutating func crossing(_ kind: LimitKind, _ limits: ScopeLimits, _ slot: Int, _ context: Context, owner: Int,
                                    instrument: Int, level: UtilisationLevel, now: Int64, _ warnings: inout [RiskWarning]) {
         if level == .normal && levels.isEmpty { return }
         let key = UtilisationKey(kind: kind, slot: UInt8(slot), scopeID: Int32(truncatingIfNeeded: scopeID(slot, context)),

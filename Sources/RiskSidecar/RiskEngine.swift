@@ -125,7 +125,11 @@ final class Owner {
     @exclusivity(unchecked) var resting: [[RestingOrder]]
     @exclusivity(unchecked) var orderRate: RateWindow?
     @exclusivity(unchecked) var messageRate: RateWindow?
-    @exclusivity(unchecked) var killSwitch: KillSwitchRecord?
+    @exclusivity(unchecked) var killSwitch: KillSwitchRecord? {
+        didSet { killed = killSwitch != nil }
+    }
+    /// Mirrors `killSwitch != nil`: the check path tests a flag, not a copy of the record.
+    @exclusivity(unchecked) private(set) var killed = false
     @exclusivity(unchecked) var tradingState: TradingState = .active
     /// Sessions: every ClOrdID seen today.
     @exclusivity(unchecked) var clOrdIDs: Set<String> = []
@@ -330,9 +334,11 @@ public struct RiskEngine: ~Copyable {
     var roots: [RootState] = []
     var rootIndex = NameIndex()
     var orders: [RiskOrderKey: WorkingOrder] = [:]
-    var signatures: [OrderSignature: Int64] = [:]
-    var signatureLog: [(signature: OrderSignature, time: Int64)] = []
-    var signatureHead = 0
+    /// Accepted orders' signatures and when they were last seen, in two generations each one
+    /// duplicate horizon long: the older is dropped whole (no per-entry expiry on the order path).
+    var recentSignatures: [OrderSignature: Int64] = [:]
+    var olderSignatures: [OrderSignature: Int64] = [:]
+    var generationStart = Int64.min
     /// The widest duplicate window configured anywhere; `nil` when none is.
     var duplicateHorizon: Int64?
     var levels: [UtilisationKey: UtilisationLevel] = [:]
@@ -395,9 +401,8 @@ public struct RiskEngine: ~Copyable {
             + limits.roots.values.map(\.duplicateWindowNanos) + limits.symbols.values.map(\.duplicateWindowNanos)
         duplicateHorizon = windows.compactMap { $0 }.max()
         if duplicateHorizon == nil {
-            signatures.removeAll()
-            signatureLog.removeAll()
-            signatureHead = 0
+            recentSignatures.removeAll()
+            olderSignatures.removeAll()
         }
     }
 
@@ -478,19 +483,6 @@ public struct RiskEngine: ~Copyable {
     }
 
     // MARK: Scopes
-
-    /// The limits at one of the five scopes an order falls under: 0 firm, 1 account, 2 session,
-    /// 3 root, 4 symbol.
-    @inline(__always)
-    func scopeLimits(_ slot: Int, _ context: Context) -> ScopeLimits? {
-        switch slot {
-        case 0: return owners[0].limits
-        case 1: return context.account >= 0 ? owners[context.account].limits : nil
-        case 2: return context.session >= 0 ? owners[context.session].limits : nil
-        case 3: return context.root >= 0 ? roots[context.root].limits : nil
-        default: return context.symbol >= 0 ? symbols[context.symbol].limits : nil
-        }
-    }
 
     /// Whose exposure a scope's limits measure: the firm, the account, the session; root and
     /// symbol limits measure the account. (−1 when the context has none.)

@@ -4,7 +4,35 @@ import Logging
 import Synchronization
 
 /// The risk sidecar as the gateway uses it: a `RiskEngine` behind a mutex, safe to call from any
-/// thread. Each call takes the lock once (tens of nanoseconds uncontended), so a check stays
+/// thread.
+///
+/// How the gateway drives it:
+///
+/// ```swift
+/// let risk = try RiskSidecar(limitsPath: "sessions/risk-limits.yaml", contracts: catalog.specs)
+/// risk.updateReferencePrices(ReferencePrices(last: FIXDecimal(mantissa: 7528, scale: 2)),
+///                            symbol: "CLK6", root: "CL", now: nanos)
+///
+/// let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: "A1", account: "DESK1",
+///                                     session: "OMS1", symbol: "CLK6", root: "CL", side: .buy,
+///                                     quantity: 10, type: .limit, price: FIXDecimal(mantissa: 7530, scale: 2)),
+///                         now: nanos)
+/// journal(decision.auditRecord)                       // JSON, accepted or not
+/// if let rejection = decision.rejection {
+///     // ExecutionReport 150=8 39=8, 103=rejection.ordRejReason.rawValue, 58=rejection.text
+///     // (a replace: OrderCancelReject, 102=rejection.cxlRejReason.rawValue)
+/// } else {
+///     // send decision.adjustedLimitPrice for market/stop orders; cancel decision.cancelResting first
+/// }
+/// if decision.logoutSession { /* log the OMS session out */ }
+///
+/// // Then report what happens to the order:
+/// risk.orderAccepted(key:)  risk.orderFilled(key:quantity:price:now:)  risk.orderDone(key:now:)
+/// risk.orderReplaced(key:now:)  risk.replaceRejected(key:now:)  risk.updatePnL(account:...)
+/// ```
+///
+/// Kill switches (`engageKillSwitch`) and cancel-on-disconnect (`sessionDisconnected`) return the
+/// working orders for the gateway to cancel; `utilisation(now:)` is the limit snapshot. Each call takes the lock once (tens of nanoseconds uncontended), so a check stays
 /// about the cost of a function call inline; a reload parses outside the lock and swaps the
 /// limits in one step.
 ///

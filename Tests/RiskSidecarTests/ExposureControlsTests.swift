@@ -267,4 +267,34 @@ import Testing
         engine.setTradingState(.reducing, for: .firm, by: "risk.ops", now: T.zero)
         #expect(engine.check(orders.order(.buy, 1, account: "DESK2"), now: T.zero).rejection?.scope == .firm)
     }
+
+    @Test func restoredWorkingOrdersCountLikeCheckedOnes() {
+        var engine = makeEngine(RiskLimits(accounts: ["DESK1": LimitSet(maxPositionPerMonth: 100)]))
+        var orders = OrderFactory()
+        let restored = orders.order(.buy, 70, tif: .goodTillCancel)
+        let first = engine.restoreWorkingOrder(restored, filledQuantity: 20)
+        let second = engine.restoreWorkingOrder(restored)
+        #expect(first)
+        #expect(!second, "a key already working is not restored twice")
+        #expect(engine.worstCase(account: "DESK1", symbol: "CLK6").long == 50)
+        #expect(engine.check(orders.order(.buy, 50), now: T.zero).isAccepted)
+        #expect(engine.check(orders.order(.buy, 1), now: T.zero).check == .positionLimit)
+        #expect(engine.check(orders.replace(restored.key, quantity: 71, price: "75.30"), now: T.zero).check == .positionLimit)
+        engine.orderFilled(key: restored.key, quantity: 50, price: dec("75.30"), now: T.zero)
+        #expect(engine.workingOrder(restored.key) == nil)
+        #expect(engine.position(account: "DESK1", symbol: "CLK6") == 50)
+    }
+
+    @Test func aReplaceToMarketIsCappedLikeANewMarketOrder() {
+        var engine = makeEngine(RiskLimits(roots: ["CL": LimitSet(marketProtection: .points(dec("0.50")))]))
+        var orders = OrderFactory()
+        let order = orders.order(.sell, 5, at: "75.40")
+        #expect(engine.check(order, now: T.zero).isAccepted)
+        let replace = engine.check(orders.replace(order.key, quantity: 5, price: nil, type: .market), now: T.zero)
+        #expect(replace.isAccepted)
+        #expect(replace.adjustedLimitPrice == dec("74.77"))
+        engine.orderReplaced(key: order.key, now: T.zero)
+        #expect(engine.workingOrder(order.key)?.price == dec("74.77"))
+        #expect(engine.workingOrder(order.key)?.type == .market)
+    }
 }

@@ -50,6 +50,17 @@ import Testing
         #expect(order8.text == "message rate: 8 messages in 1s, limit 4 (session OMS1); above 6: log the session out")
     }
 
+    @Test func aFloodBeyondTheRingIsReportedAsAFloor() {
+        var engine = makeEngine(RiskLimits(sessions: ["OMS1": LimitSet(orderRate: RateLimit(limit: 1, windowNanos: T.second))]))
+        var orders = OrderFactory()
+        var last: RiskDecision?
+        for ms: Int64 in 0..<6 {
+            last = engine.check(orders.order(.buy, 1), now: T.at(ms: ms))
+        }
+        // The ring keeps twice the limit plus one (3 times): beyond that the count is a floor.
+        #expect(last?.text == "order rate: at least 3 orders in 1s, limit 1 (session OMS1)")
+    }
+
     @Test func throttlesAtFirmAndAccountScope() {
         var engine = makeEngine(RiskLimits(firm: LimitSet(orderRate: RateLimit(limit: 2, windowNanos: T.second)),
                                            accounts: ["DESK2": LimitSet(orderRate: RateLimit(limit: 1, windowNanos: 500 * T.millisecond))]))

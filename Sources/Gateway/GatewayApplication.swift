@@ -2,6 +2,7 @@ import FIXCodec
 import FIXJournal
 import FIXSession
 import FIXTransport
+import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
@@ -64,7 +65,13 @@ public final class GatewayApplication: FIXApplication {
     private func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?, replies: UnsafeMutablePointer<FIXReplies>?) {
         journalAudit()
         for message in outbound {
-            if let replies, message.session == session {
+            if message.msgType == "5" {
+                // After the replies already queued for the session: the session logs out once
+                // this message's handling is done.
+                let endpoint = endpoints.withLock { $0[message.session] }
+                let reason = message.body.bytes.isEmpty ? nil : "message rate far above the limit"
+                DispatchQueue.global().async { _ = endpoint?.logout(reason: reason) }
+            } else if let replies, message.session == session {
                 replies.pointee.send(msgType: message.msgType, body: message.body)
             } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
                 endpoint.send(msgType: message.msgType, body: message.body)

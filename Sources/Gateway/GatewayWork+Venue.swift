@@ -82,9 +82,11 @@ extension GatewayWork {
                 try? state.positions.mark(symbol: symbol, price: mark)
             }
         }
-        for account in state.positions.accounts {
-            let totals = state.positions.totals(account: account)
-            risk.updatePnL(account: account, realised: totals.realised, unrealised: totals.unrealised, now: now)
+        // Per position, with its month and root: the sidecar sums them for the account and
+        // the firm, and measures root and month daily loss limits from them.
+        for position in state.positions.positions() where symbols == nil || listed.contains(position.symbol) {
+            risk.updatePnL(account: position.account, symbol: position.symbol, root: position.root,
+                           realised: position.realised, unrealised: position.unrealised, now: now)
         }
     }
 }

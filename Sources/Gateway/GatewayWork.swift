@@ -12,6 +12,8 @@ struct GatewayWork {
     let risk: RiskSidecar
     let now: Int64
     var outbound: [GatewayOutbound] = []
+    /// Logouts, sent after everything else this call produced.
+    var pendingLogouts: [GatewayOutbound] = []
 
     init(state: GatewayState, risk: RiskSidecar, now: Int64) {
         self.state = state
@@ -62,6 +64,15 @@ struct GatewayWork {
         record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
 
+    /// Far above its message rate limit, a session is logged out (after the reject already
+    /// queued for it), as exchanges' messaging controls do.
+    mutating func logOutIfFlooding(_ decision: RiskDecision, session: String) {
+        guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.msgType == "5" }) else { return }
+        var body = FIXFieldList()
+        body.append(58, "message rate far above the limit: logged out by the risk sidecar")
+        pendingLogouts.append(GatewayOutbound(session: session, msgType: "5", body: body))
+    }
+
     // MARK: NewOrderSingle
 
     mutating func newOrder(_ message: FIXMessage, session: String) {
@@ -75,6 +86,16 @@ struct GatewayWork {
             terms = parsed
         }
         if state.clOrdIDs[session]?[clOrdID] != nil {
+            // The sidecar sees it too, so the journal holds the decision with its inputs.
+            if let root = state.catalog.instrument(symbol: terms.symbol)?.root {
+                let decision = risk.check(RiskOrder(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), clOrdID: clOrdID,
+                                                    account: terms.account, session: session, symbol: terms.symbol, root: root,
+                                                    side: terms.side, quantity: terms.quantity, type: terms.type.riskType,
+                                                    price: terms.price, stopPrice: terms.stopPrice,
+                                                    timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+                record("risk.decision", decision.auditRecord)
+                if decision.rejection == nil { _ = risk.orderDone(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), now: now) }
+            }
             rejectNew(message, session: session, terms: terms, reason: .duplicateOrder,
                       text: "duplicate ClOrdID \(clOrdID): already used by this session today")
             return
@@ -104,6 +125,7 @@ struct GatewayWork {
                                             type: terms.type.riskType, price: terms.price, stopPrice: terms.stopPrice,
                                             timeInForce: terms.timeInForce.riskTimeInForce), now: now)
         record("risk.decision", decision.auditRecord)
+        logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
             var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
@@ -170,6 +192,7 @@ struct GatewayWork {
         let clOrdID = message[11]?.string ?? ""
         let decision = risk.check(RiskCancel(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session), now: now)
         record("risk.decision", decision.auditRecord)
+        logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: false,
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
@@ -208,6 +231,7 @@ struct GatewayWork {
                                               quantity: newTerms.quantity, type: newTerms.type.riskType, price: newTerms.price,
                                               stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce.riskTimeInForce), now: now)
         record("risk.decision", decision.auditRecord)
+        logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)

@@ -6,7 +6,8 @@ import RiskSidecar
 import SimulatedVenue
 import Synchronization
 
-/// A FIX message the gateway wants sent to an OMS session.
+/// A FIX message the gateway wants sent to an OMS session. MsgType `5` asks for the session
+/// to be logged out (its Text the reason), through the session's own Logout handshake.
 public struct GatewayOutbound: Sendable {
     /// The OMS session, as ``OrderGateway`` names sessions (their TargetCompID).
     public var session: String
@@ -73,7 +74,7 @@ public final class OrderGateway: Sendable {
             case "q": work.massCancel(message, session: session)
             default: return nil
             }
-            return work.outbound
+            return work.outbound + work.pendingLogouts
         }
     }
 

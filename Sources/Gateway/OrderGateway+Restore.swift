@@ -32,11 +32,8 @@ extension OrderGateway {
             default: continue
             }
         }
-        let risk = self.risk
-        return state.withLock { state in
-            var work = GatewayWork(state: state, risk: risk, now: now)
-            defer { state = work.state }
-            for fill in fills { try? work.state.positions.apply(fill.fill) }
+        return perform(now: now) { work in
+            for fill in fills { _ = try? work.state.positions.apply(fill.fill) }
             var working = 0
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
                 work.restore(order)

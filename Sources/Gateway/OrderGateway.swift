@@ -44,7 +44,7 @@ public struct GatewaySettings: Sendable {
 /// order of events is the order of calls; calls are short (a risk check and a match), so the
 /// lock is never held for long.
 public final class OrderGateway: Sendable {
-    let state: Mutex<GatewayState>
+    let state: Mutex<GatewayState?>
     public let risk: RiskSidecar
     let logger: Logger
 
@@ -54,7 +54,7 @@ public final class OrderGateway: Sendable {
                 now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
         var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings), risk: risk, now: now)
         work.updateMarks()
-        state = Mutex(work.state)
+        state = Mutex(.some(work.state))
         self.risk = risk
         self.logger = logger
     }
@@ -62,10 +62,7 @@ public final class OrderGateway: Sendable {
     /// Handles one application message from an OMS session. `nil` when the gateway does not
     /// handle that MsgType (the caller answers with a BusinessMessageReject).
     public func handle(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound]? {
-        let risk = self.risk
-        return state.withLock { state in
-            var work = GatewayWork(state: state, risk: risk, now: now)
-            defer { state = work.state }
+        return perform(now: now) { work in
             switch message.msgType {
             case "D": work.newOrder(message, session: session)
             case "F": work.cancel(message, session: session)
@@ -81,10 +78,7 @@ public final class OrderGateway: Sendable {
     /// Moves the venue's clock: prices step, market makers requote, resting orders may fill,
     /// GTD orders expire; marks feed P&L and the risk sidecar.
     public func advance(now: Int64) -> [GatewayOutbound] {
-        let risk = self.risk
-        return state.withLock { state in
-            var work = GatewayWork(state: state, risk: risk, now: now)
-            defer { state = work.state }
+        return perform(now: now) { work in
             work.apply(venue: work.state.venue.advance(to: now))
             work.updateMarks()
             return work.outbound
@@ -95,9 +89,7 @@ public final class OrderGateway: Sendable {
     /// and GTD kept), as the risk controls' cancel-on-disconnect requires.
     public func sessionDisconnected(_ session: String, loggedOut: Bool, now: Int64) -> [GatewayOutbound] {
         let risk = self.risk
-        return state.withLock { state in
-            var work = GatewayWork(state: state, risk: risk, now: now)
-            defer { state = work.state }
+        return perform(now: now) { work in
             let doomed = risk.sessionDisconnected(session, loggedOut: loggedOut, now: now)
             for working in doomed { work.cancelForRisk(orderID: working.key.value, reason: "cancel on disconnect") }
             return work.outbound
@@ -107,9 +99,7 @@ public final class OrderGateway: Sendable {
     /// Engages a kill switch and cancels every working order it covers.
     public func engageKillSwitch(_ level: KillSwitchLevel, by person: String, reason: String, now: Int64) -> [GatewayOutbound] {
         let risk = self.risk
-        return state.withLock { state in
-            var work = GatewayWork(state: state, risk: risk, now: now)
-            defer { state = work.state }
+        return perform(now: now) { work in
             for working in risk.engageKillSwitch(level, by: person, reason: reason, now: now) {
                 work.cancelForRisk(orderID: working.key.value, reason: "kill switch: \(reason)")
             }
@@ -119,22 +109,35 @@ public final class OrderGateway: Sendable {
 
     /// Takes what the gateway decided since the last call, for the journal.
     public func drainAudit() -> [GatewayAuditEvent] {
-        state.withLock { state in
-            defer { state.audit.removeAll(keepingCapacity: true) }
-            return state.audit
+        perform(now: 0) { work in
+            defer { work.state.audit.removeAll(keepingCapacity: true) }
+            return work.state.audit
+        }
+    }
+
+    /// Runs `body` on the state moved out of the lock and back. Moved, not copied: changing a
+    /// copy while the lock still held the original would duplicate every book, order and
+    /// position on each request.
+    func perform<Result>(now: Int64, _ body: (inout GatewayWork) -> Result) -> Result {
+        let risk = self.risk
+        return state.withLock { slot in
+            guard let taken = slot.take() else { preconditionFailure("gateway state re-entered") }
+            var work = GatewayWork(state: taken, risk: risk, now: now)
+            defer { slot = work.state }
+            return body(&work)
         }
     }
 
     // MARK: Queries
 
-    public func order(_ orderID: String) -> GatewayOrder? { state.withLock { $0.orders[orderID] } }
+    public func order(_ orderID: String) -> GatewayOrder? { state.withLock { $0?.orders[orderID] } }
     public func orders(session: String? = nil) -> [GatewayOrder] {
         state.withLock { state in
-            state.orders.values.filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
+            (state?.orders.values ?? [:].values).filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
         }
     }
-    public var positions: PositionBook { state.withLock { $0.positions } }
-    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0.venue.mark(symbol: symbol) } }
+    public var positions: PositionBook { state.withLock { $0?.positions ?? PositionBook() } }
+    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.mark(symbol: symbol) } }
 }
 
 /// Everything behind the gateway's lock.

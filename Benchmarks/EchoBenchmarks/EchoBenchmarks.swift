@@ -36,6 +36,10 @@
 // QuickFIX's single-threaded SocketAcceptor; ECHO_BENCH_QUICKFIX_FILELOG=1 adds QuickFIX's
 // FileLog (every message in and out as text, which Wellhead's journal also records).
 // Client, servers and the tool share this machine's cores: on a busy machine the figures move.
+//
+// ApplianceBenchmarks.swift adds order-to-New and order-to-fill latency through the whole
+// Wellhead appliance (`Application=gateway`) to the same run, beside the bare loopback round
+// trip; `--filter "Order to.*" --filter "Round trip: bare loopback"` runs just those.
 
 import Benchmark
 import Foundation
@@ -97,13 +101,16 @@ let benchmarks: @Sendable () -> Void = {
             roundTripTimings.reportPercentiles("round trip \(kind.label)")
         }
     }
+
+    // Orders through the whole appliance, beside the round trips above (ApplianceBenchmarks.swift).
+    registerApplianceBenchmarks(configuration: roundTrip)
 }
 
 /// The benchmark's own per-iteration timings of the measured (not warm-up) iterations: for
 /// the p99.9 the results table does not show, and a plain messages-per-second total.
 final class Timings: @unchecked Sendable {
     // @unchecked: written by the iterations, read by the teardown after them; never together.
-    private var samples: [Int64] = []
+    private(set) var samples: [Int64] = []
     private var messages = 0
 
     init() { samples.reserveCapacity(20_000) }
@@ -143,7 +150,8 @@ final class Timings: @unchecked Sendable {
         String(format: "%.1f", Double(nanoseconds) / 1_000)
     }
 
-    private static func write(_ line: String) {
+    /// One line on standard error, prefixed with the benchmark target's name.
+    static func write(_ line: String) {
         FileHandle.standardError.write(Data(("EchoBenchmarks: " + line + "\n").utf8))
     }
 }

@@ -36,22 +36,23 @@ final class EchoTarget: @unchecked Sendable {
 
     /// Starts the server, connects, logs on and checks that an order really comes back.
     func start() throws {
-        do {
+        try ServerProcess.settingUp(failure: "\(kind.label) echo check failed", server: { server }, tearDown: stop) {
             switch kind {
             case .loopback:
                 let server = try LoopbackEchoServer()
                 loopback = server
                 client = try EchoClient(port: server.port, peer: .byteEcho)
             case .wellhead:
-                let port = freeLoopbackPort()
-                let directory = try Self.makeDirectory("wellhead")
-                server = try ServerProcess(name: "wellhead", executable: try Self.wellheadExecutable(),
-                                           arguments: ["serve", "--config", try Self.writeWellheadProfile(in: directory, port: port)],
-                                           directory: directory, readyText: "accepting on")
+                let (server, port) = try ServerProcess.wellhead(name: "wellhead", folderName: Self.folderName("wellhead")) { _ in
+                    // sessions/echo-acceptor.cfg's rules, journal in the server's folder.
+                    WellheadProfile(fileName: "echo-acceptor.cfg", application: "echo",
+                                    engineCompID: EchoClient.targetCompID, clientCompID: EchoClient.senderCompID)
+                }
+                self.server = server
                 client = try EchoClient(port: port, peer: .fixEngine)
             case .quickfix:
                 let port = freeLoopbackPort()
-                let directory = try Self.makeDirectory("quickfix")
+                let directory = try ServerProcess.makeFolder(Self.folderName("quickfix"))
                 var arguments = ["--port", "\(port)", "--dictionary", EchoPaths.dictionary, "--store", directory + "/store",
                                  "--acceptor", EchoSettings.quickfixAcceptorKind, "--exit-on-stdin-eof"]
                 if EchoSettings.quickfixFileLog { arguments += ["--log", directory + "/log"] }
@@ -61,10 +62,6 @@ final class EchoTarget: @unchecked Sendable {
             }
             if kind != .loopback { try client?.logOn() }
             try client?.verifyEcho()
-        } catch {
-            let log = server.map { "\n\($0.name) output:\n\($0.output)" } ?? ""
-            stop()
-            throw EchoFailure("\(kind.label) echo check failed: \(error)\(log)")
         }
     }
 
@@ -74,26 +71,11 @@ final class EchoTarget: @unchecked Sendable {
         client = nil
         loopback?.stop()
         loopback = nil
-        if let server {
-            server.stop()
-            try? FileManager.default.removeItem(atPath: server.directory)
-        }
+        server?.stopAndRemoveFolder()
         server = nil
     }
 
     // MARK: - Servers
-
-    private static func wellheadExecutable() throws -> String {
-        let path = EchoPaths.wellhead
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw EchoFailure("""
-                no wellhead executable at \(path): build it first with
-                    cd \(EchoPaths.repositoryRoot) && swift build -c release --product wellhead
-                (or set WELLHEAD_BINARY to a wellhead executable)
-                """)
-        }
-        return path
-    }
 
     private static func quickfixExecutable() throws -> String {
         let path = EchoPaths.quickfixAcceptor
@@ -107,44 +89,8 @@ final class EchoTarget: @unchecked Sendable {
         return path
     }
 
-    private static func makeDirectory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "wellhead-echo-bench-\(getpid())-\(name)"
-        try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
-    /// The echo acceptor profile (sessions/echo-acceptor.cfg's rules: validation on,
-    /// SendingTime within two minutes, no resets) on `port`, journal in `directory`.
-    private static func writeWellheadProfile(in directory: String, port: Int) throws -> String {
-        let text = """
-            [DEFAULT]
-            ConnectionType=acceptor
-            BeginString=FIX.4.4
-            SenderCompID=\(EchoClient.targetCompID)
-            SocketAcceptHost=127.0.0.1
-            SocketAcceptPort=\(port)
-            SocketReuseAddress=Y
-            SocketNodelay=Y
-            DataDictionary=\(EchoPaths.dictionary)
-            JournalPath=\(directory)/journal.sqlite
-            Application=echo
-            CheckLatency=Y
-            MaxLatency=120
-            ValidateFieldsOutOfOrder=Y
-            ValidateFieldsHaveValues=Y
-            ValidateUserDefinedFields=Y
-            AllowUnknownMsgFields=N
-            ResetOnLogon=N
-            ResetOnLogout=N
-            ResetOnDisconnect=N
-
-            [SESSION]
-            TargetCompID=\(EchoClient.senderCompID)
-
-            """
-        let path = directory + "/echo-acceptor.cfg"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+    /// The server's temporary folder, one per benchmark process and server.
+    private static func folderName(_ name: String) -> String {
+        "wellhead-echo-bench-\(getpid())-\(name)"
     }
 }

@@ -49,7 +49,7 @@ extension GatewayWork {
                 continue
             }
             state.orders[orderID] = order
-            record("order", OrderAudit(order))
+            state.audit.append(GatewayAuditEvent(kind: "order", time: now, json: order.auditJSON()))
         }
     }
 

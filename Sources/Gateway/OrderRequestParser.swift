@@ -35,12 +35,12 @@ enum OrderRequestParser {
             return .failure(Problem(reason: .incorrectQuantity,
                                     text: "OrderQty \(quantityValue) is not a positive whole number of contracts"))
         }
-        guard let typeText = message[40]?.string, let type = typeText.first.flatMap(OrderType.init(rawValue:)), typeText.count == 1 else {
+        guard let typeText = message[40]?.string, let type = OrderType(rawValue: typeText) else {
             return .failure(Problem(reason: .unsupportedOrderCharacteristic,
                                     text: "OrdType \(message[40]?.string ?? "(missing)") is not supported: 1 market, 2 limit, 3 stop, 4 stop-limit"))
         }
         let tifText = message[59]?.string ?? "0"
-        guard let timeInForce = tifText.first.flatMap(TimeInForce.init(rawValue:)), tifText.count == 1 else {
+        guard let timeInForce = TimeInForce(rawValue: tifText) else {
             return .failure(Problem(reason: .unsupportedOrderCharacteristic,
                                     text: "TimeInForce \(tifText) is not supported: 0 day, 1 GTC, 3 IOC, 4 FOK, 6 GTD"))
         }

@@ -1,7 +1,7 @@
 import FIXCodec
 
 /// OrdStatus (39): where an order stands, as the OMS sees it.
-public enum OrderStatus: Character, Sendable, Hashable, Codable {
+public enum OrderStatus: String, Sendable, Hashable, Codable {
     case new = "0"
     case partiallyFilled = "1"
     case filled = "2"
@@ -23,7 +23,7 @@ public enum OrderStatus: Character, Sendable, Hashable, Codable {
 }
 
 /// ExecType (150): what happened to produce an execution report.
-public enum ExecType: Character, Sendable, Hashable, Codable {
+public enum ExecType: String, Sendable, Hashable, Codable {
     case new = "0"
     case doneForDay = "3"
     case canceled = "4"
@@ -38,7 +38,7 @@ public enum ExecType: Character, Sendable, Hashable, Codable {
 }
 
 /// OrdType (40) values the gateway routes.
-public enum OrderType: Character, Sendable, Hashable, Codable {
+public enum OrderType: String, Sendable, Hashable, Codable {
     case market = "1"
     case limit = "2"
     case stop = "3"
@@ -49,7 +49,7 @@ public enum OrderType: Character, Sendable, Hashable, Codable {
 }
 
 /// TimeInForce (59) values the gateway routes.
-public enum TimeInForce: Character, Sendable, Hashable, Codable {
+public enum TimeInForce: String, Sendable, Hashable, Codable {
     case day = "0"
     case goodTillCancel = "1"
     case immediateOrCancel = "3"
@@ -85,7 +85,7 @@ public enum CancelRejectReason: Int, Sendable, Hashable, Codable {
     case other = 99
 }
 
-extension Character {
-    /// The single byte of an ASCII FIX char value.
-    var fixByte: UInt8 { asciiValue ?? UInt8(ascii: "?") }
+extension String {
+    /// The single byte of a one-character FIX char value.
+    var fixByte: UInt8 { utf8.first ?? UInt8(ascii: "?") }
 }

@@ -103,7 +103,7 @@ public struct Rejection: Sendable, Hashable {
 }
 
 /// Why an order left the book unfilled.
-public enum CancelReason: UInt8, Sendable, Hashable, CustomStringConvertible {
+public enum CancelReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The owner asked (``OrderBook/cancel(id:into:)``, ``OrderBook/cancelAll(owner:into:)``).
     case requested
     /// What an IOC order could not fill at once.

@@ -95,17 +95,7 @@ public struct OrderBook: Sendable {
         events.append(.accepted(order))
         let kind = orders[slot].kind
         if orders[slot].duration == .goodTillDate && kind != .market { heapInsert(slot) }
-        if kind == .stop || kind == .stopLimit {
-            if stopReached(slot) {
-                trigger(slot, at: lastTradePrice ?? orders[slot].stopPrice, into: &events)
-                execute(slot, into: &events)
-            } else {
-                park(slot)
-            }
-        } else {
-            execute(slot, into: &events)
-        }
-        drainTriggeredStops(into: &events)
+        activate(slot, waiting: kind == .stop || kind == .stopLimit, into: &events)
     }
 
     /// Cancels a working order (resting or waiting for its trigger).
@@ -173,6 +163,13 @@ public struct OrderBook: Sendable {
         orders[slot].leaves = newLeaves
         orders[slot].status = .executing
         events.append(.replaced(replacement(slot, waiting: waiting, keptPriority: false)))
+        activate(slot, waiting: waiting, into: &events)
+    }
+
+    /// Puts a new or replaced order to work: a stop whose trigger is already reached fires
+    /// now, one that is not waits parked; anything else matches at once. Stops its trades
+    /// trigger fire after.
+    private mutating func activate(_ slot: Int32, waiting: Bool, into events: inout [MatchEvent]) {
         if waiting {
             if stopReached(slot) {
                 trigger(slot, at: lastTradePrice ?? orders[slot].stopPrice, into: &events)

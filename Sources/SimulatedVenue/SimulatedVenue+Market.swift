@@ -214,7 +214,7 @@ extension SimulatedVenue {
                 guard cancellation.owner != marketMaker else { continue }
                 working[cancellation.id] = nil
                 out.append(.canceled(id: cancellation.id, canceledQuantity: cancellation.cancelledQuantity,
-                                     reason: VenueCancelReason(cancellation.reason)))
+                                     reason: cancellation.reason))
             case .replaced(let replacement):
                 guard replacement.owner != marketMaker else { continue }
                 out.append(.replaced(VenueReplacement(
@@ -285,17 +285,3 @@ struct Ladder {
     }
 }
 
-extension VenueCancelReason {
-    init(_ reason: CancelReason) {
-        switch reason {
-        case .requested: self = .requested
-        case .immediateOrCancelRemainder: self = .immediateOrCancelRemainder
-        case .fillOrKillUnfilled: self = .fillOrKillUnfilled
-        case .expired: self = .expired
-        case .endOfDay: self = .endOfDay
-        case .selfTrade: self = .selfTrade
-        case .marketNoLiquidity: self = .noLiquidity
-        case .replacedAtOrBelowFilled: self = .replacedAtOrBelowFilled
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import FIXCodec
 import Instruments
+import MatchingEngine
 
 // The venue's vocabulary, in exchange terms: exact decimal prices, contracts, nanosecond
 // times. The matching engine's tick-based types stay inside this module, so the gateway needs
@@ -93,38 +94,8 @@ public struct VenueOrder: Sendable, Hashable {
     }
 }
 
-/// Why a client order left the book unfilled.
-public enum VenueCancelReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// The client cancelled it (``SimulatedVenue/cancel(id:symbol:now:)`` or a mass cancel).
-    case requested
-    /// What an IOC order could not fill at once.
-    case immediateOrCancelRemainder
-    /// A FOK order the book could not fill completely; nothing traded.
-    case fillOrKillUnfilled
-    /// A GTD order reached its expiry time.
-    case expired
-    /// A day order at ``SimulatedVenue/endOfDay()``.
-    case endOfDay
-    /// Self-trade prevention.
-    case selfTrade
-    /// What a market order could not fill: the book ran out of orders on the other side.
-    case noLiquidity
-    /// A replace asked for a quantity at or below what had already filled.
-    case replacedAtOrBelowFilled
-
-    public var description: String {
-        switch self {
-        case .requested: "cancelled on request"
-        case .immediateOrCancelRemainder: "IOC remainder"
-        case .fillOrKillUnfilled: "FOK could not fill completely"
-        case .expired: "GTD expired"
-        case .endOfDay: "day order at end of day"
-        case .selfTrade: "self-trade prevention"
-        case .noLiquidity: "market order found no more liquidity"
-        case .replacedAtOrBelowFilled: "replaced to a quantity at or below the filled quantity"
-        }
-    }
-}
+/// Why a client order left the book unfilled: the matching engine's own reasons.
+public typealias VenueCancelReason = CancelReason
 
 /// One execution of a client order.
 public struct VenueFill: Sendable, Hashable {

@@ -24,7 +24,7 @@ import Testing
         let sweep = venue.submit(market(2, .sell, 500), now: t0)
         #expect(sweep.fills.map(\.price) == ["69.99", "69.98", "69.97", "69.96", "69.95"].compactMap(FIXDecimal.init))
         #expect(sweep.filledQuantity == 100)
-        #expect(sweep.last == .canceled(id: 2, canceledQuantity: 400, reason: .noLiquidity))
+        #expect(sweep.last == .canceled(id: 2, canceledQuantity: 400, reason: .marketNoLiquidity))
     }
 
     @Test func marketMakersReplenishAfterBeingHit() throws {

@@ -34,7 +34,7 @@ public final class GatewayApplication: FIXApplication {
     /// Starts moving the venue's clock every `interval`: prices step, resting orders fill.
     public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            deliver(gateway.advance(now: WallClock.now().nanosecondsSinceEpoch), replyingTo: nil, replies: nil)
+            _ = deliver(gateway.advance(now: WallClock.now().nanosecondsSinceEpoch), replyingTo: nil)
         }
         timer.withLock { $0 = task }
     }
@@ -52,37 +52,37 @@ public final class GatewayApplication: FIXApplication {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
         }
-        deliver(outbound, replyingTo: session.targetCompID, replies: &replies)
+        for reply in deliver(outbound, replyingTo: session.targetCompID) {
+            replies.send(msgType: reply.msgType, body: reply.body)
+        }
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
         let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: WallClock.now().nanosecondsSinceEpoch)
-        deliver(outbound, replyingTo: nil, replies: nil)
+        _ = deliver(outbound, replyingTo: nil)
     }
 
-    /// Journals the gateway's decisions, then hands each report to its session: replies to
-    /// the message being handled go back through `replies`, in order with it.
-    private func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?, replies: UnsafeMutablePointer<FIXReplies>?) {
+    /// Journals the gateway's decisions, then hands each report to its session. Returns the
+    /// replies for `session`, the one whose message is being handled: they go back through
+    /// that message's `FIXReplies`, in order with it.
+    private func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?) -> [GatewayOutbound] {
         journalAudit()
+        var replies: [GatewayOutbound] = []
         for message in outbound {
             if message.msgType == "5" {
-                // After the replies already queued for the session: the session logs out once
-                // this message's handling is done.
+                // The only logout the gateway asks for. Run after this message's handling, so
+                // the replies already queued for the session go first.
                 let endpoint = endpoints.withLock { $0[message.session] }
-                let reason = message.body.bytes.isEmpty ? nil : "message rate far above the limit"
-                DispatchQueue.global().async { _ = endpoint?.logout(reason: reason) }
-            } else if let replies, message.session == session {
-                replies.pointee.send(msgType: message.msgType, body: message.body)
+                DispatchQueue.global().async { _ = endpoint?.logout(reason: "message rate far above the limit") }
+            } else if message.session == session {
+                replies.append(message)
             } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
                 endpoint.send(msgType: message.msgType, body: message.body)
             } else {
                 logger.warning("no session \(message.session) for a \(message.msgType) report")
             }
         }
-    }
-
-    private func deliver(_ outbound: [GatewayOutbound], replyingTo session: String, replies: inout FIXReplies) {
-        withUnsafeMutablePointer(to: &replies) { deliver(outbound, replyingTo: session, replies: $0) }
+        return replies
     }
 
     private func journalAudit() {

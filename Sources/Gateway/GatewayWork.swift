@@ -29,10 +29,15 @@ struct GatewayWork {
         outbound.append(GatewayOutbound(session: session, msgType: "8", body: report.fields(transactTime: transactTime)))
     }
 
-    mutating func record(_ kind: String, _ value: some Encodable) {
+    /// One encoder for every record (set up once, not per order; encoding does not change it).
+    private static let auditEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(value) else { return }
+        return encoder
+    }()
+
+    mutating func record(_ kind: String, _ value: some Encodable) {
+        guard let data = try? Self.auditEncoder.encode(value) else { return }
         state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: String(decoding: data, as: UTF8.self)))
     }
 

@@ -48,6 +48,9 @@ public struct GatewayProfile: Sendable, Hashable {
     public var defaultAccount: String?
     /// The simulated venue's random seed (`SimulationSeed`): the same seed, the same market.
     public var simulationSeed: UInt64
+    /// The Unix domain socket for risk admin requests (`AdminSocket`): kill switches and
+    /// limit utilisation for `wellhead risk`. Beside the journal unless set.
+    public var adminSocketPath: String
 }
 
 /// A whole settings file: one journal, any number of sessions.
@@ -70,7 +73,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed",
+        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket",
     ]
 
     /// QuickFIX keys Wellhead deliberately does not take, with what to use instead.
@@ -221,6 +224,12 @@ struct SessionReader {
         guard let value = string("JournalPath") else {
             throw error("JournalPath", "missing (the SQLite journal every message is written to)")
         }
+        return besideSettings(value)
+    }
+
+    /// A path as written, or relative to the settings file's folder: for files Wellhead
+    /// creates (the journal, the admin socket), which need not exist yet.
+    func besideSettings(_ value: String) -> String {
         if value.hasPrefix("/") { return value }
         return URL(fileURLWithPath: file.path).deletingLastPathComponent().appendingPathComponent(value).path
     }
@@ -293,8 +302,15 @@ struct SessionReader {
                 throw error(key, "missing (required with Application=gateway)")
             }
             let seed = try int("SimulationSeed", default: 2026, range: 0...Int.max)!
+            var adminSocket = URL(fileURLWithPath: try journalPath()).deletingPathExtension().path + ".admin.sock"
+            if let value = string("AdminSocket") { adminSocket = besideSettings(value) }
+            // sockaddr_un holds 108 bytes on Linux, 104 on macOS, with the terminating NUL.
+            guard adminSocket.utf8.count < 104 else {
+                throw error("AdminSocket", "\(adminSocket) is longer than a Unix domain socket path may be (103 bytes); set a shorter AdminSocket")
+            }
             gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits")!, instrumentsPath: try existingFile("Instruments")!,
-                                     defaultAccount: string("DefaultAccount"), simulationSeed: UInt64(seed))
+                                     defaultAccount: string("DefaultAccount"), simulationSeed: UInt64(seed),
+                                     adminSocketPath: adminSocket)
         }
 
         var acceptPort: Int?

@@ -16,13 +16,21 @@ public final class GatewayApplication: FIXApplication {
     private let journal: Journal
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
     private let timer = Mutex<RepeatedTask?>(nil)
+    /// Reports a restore produced, sent once the sessions are attached (``start(on:interval:)``).
+    private let restoredReports = Mutex<[GatewayOutbound]>([])
     private let logger: Logger
+    /// Nanoseconds since the epoch: the machine's clock, or a test's.
+    let clock: @Sendable () -> Int64
 
-    /// - Parameter journal: where the gateway's decisions are written (the profile's journal).
-    public init(gateway: OrderGateway, journal: Journal, logger: Logger = Logger(label: "wellhead.gateway")) {
+    /// - Parameters:
+    ///   - journal: where the gateway's decisions are written (the profile's journal).
+    ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
+    public init(gateway: OrderGateway, journal: Journal, logger: Logger = Logger(label: "wellhead.gateway"),
+                clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
         self.gateway = gateway
         self.journal = journal
         self.logger = logger
+        self.clock = clock
     }
 
     /// Makes the application's reports reach `endpoint`'s OMS (named by its TargetCompID),
@@ -31,10 +39,25 @@ public final class GatewayApplication: FIXApplication {
         endpoints.withLock { $0[endpoint.id.targetCompID] = endpoint }
     }
 
-    /// Starts moving the venue's clock every `interval`: prices step, resting orders fill.
+    /// Rebuilds the gateway from its journaled events after a restart (see
+    /// ``OrderGateway/restore(events:now:)``). What the restore has to report (a cancel left
+    /// pending by the crash, an order cancelled under a kill switch) goes out at ``start(on:interval:)``.
+    public func restore(events: [(kind: String, json: String)], now: Int64) -> OrderGateway.Restored {
+        let (restored, reports) = gateway.restore(events: events, now: now)
+        restoredReports.withLock { $0.append(contentsOf: reports) }
+        return restored
+    }
+
+    /// Sends what the restore left to report, then moves the venue's clock every `interval`:
+    /// prices step, resting orders fill. Call once the sessions are attached.
     public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
+        let reports = restoredReports.withLock { reports in
+            defer { reports.removeAll() }
+            return reports
+        }
+        _ = deliver(reports, replyingTo: nil)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            _ = deliver(gateway.advance(now: WallClock.now().nanosecondsSinceEpoch), replyingTo: nil)
+            _ = deliver(gateway.advance(now: clock()), replyingTo: nil)
         }
         timer.withLock { $0 = task }
     }
@@ -47,7 +70,7 @@ public final class GatewayApplication: FIXApplication {
     }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
-        let now = WallClock.now().nanosecondsSinceEpoch
+        let now = clock()
         guard let outbound = gateway.handle(message, from: session.targetCompID, now: now) else {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
@@ -58,14 +81,14 @@ public final class GatewayApplication: FIXApplication {
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
-        let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: WallClock.now().nanosecondsSinceEpoch)
+        let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: clock())
         _ = deliver(outbound, replyingTo: nil)
     }
 
     /// Journals the gateway's decisions, then hands each report to its session. Returns the
     /// replies for `session`, the one whose message is being handled: they go back through
     /// that message's `FIXReplies`, in order with it.
-    private func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?) -> [GatewayOutbound] {
+    func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?) -> [GatewayOutbound] {
         journalAudit()
         var replies: [GatewayOutbound] = []
         for message in outbound {
@@ -85,7 +108,7 @@ public final class GatewayApplication: FIXApplication {
         return replies
     }
 
-    private func journalAudit() {
+    func journalAudit() {
         let events = gateway.drainAudit()
         guard !events.isEmpty else { return }
         let logger = self.logger

@@ -26,7 +26,7 @@ extension GatewayWork {
                 }
                 let report = order.filled(fill.quantity, at: fill.price)
                 send(report, to: order.session)
-                risk.orderFilled(key: key, quantity: fill.quantity, price: fill.price, now: now)
+                recordWarnings(risk.orderFilled(key: key, quantity: fill.quantity, price: fill.price, now: now))
                 applyToPositions(order, report: report, fill: fill)
                 if fill.leavesQuantity == 0 { risk.orderDone(key: key, now: now) }
             case .canceled(let venueID, _, let reason):
@@ -44,7 +44,7 @@ extension GatewayWork {
             case .replaced:
                 guard let report = order.replaced() else { continue }
                 send(report, to: order.session)
-                risk.orderReplaced(key: key, now: now)
+                recordWarnings(risk.orderReplaced(key: key, now: now))
             case .stopTriggered:
                 continue
             }
@@ -67,6 +67,12 @@ extension GatewayWork {
         }
     }
 
+    /// Limits a fill, a replace or a move in prices took across 75 % or 90 %: the sidecar
+    /// has logged them; the journal keeps them beside the decisions (`risk.warning`).
+    mutating func recordWarnings(_ warnings: [RiskWarning]) {
+        for warning in warnings { record("risk.warning", warning) }
+    }
+
     /// Pushes the venue's prices to the risk sidecar (collars, protection) and the position
     /// book (marks), and each account's P&L to the sidecar's daily loss control.
     mutating func updateMarks(symbols: [String]? = nil) {
@@ -76,7 +82,7 @@ extension GatewayWork {
             let top = state.venue.topOfBook(symbol: symbol)
             let prices = ReferencePrices(last: state.venue.lastTradePrice(symbol: symbol) ?? state.venue.fairPrice(symbol: symbol),
                                          bid: top?.bidPrice, ask: top?.askPrice)
-            risk.updateReferencePrices(prices, symbol: symbol, root: instrument.root, now: now)
+            recordWarnings(risk.updateReferencePrices(prices, symbol: symbol, root: instrument.root, now: now))
             if let mark = state.venue.mark(symbol: symbol), state.positions.currentMark(symbol: symbol) != nil
                 || !state.positions.positions(symbol: symbol).isEmpty {
                 try? state.positions.mark(symbol: symbol, price: mark)
@@ -85,8 +91,8 @@ extension GatewayWork {
         // Per position, with its month and root: the sidecar sums them for the account and
         // the firm, and measures root and month daily loss limits from them.
         for position in state.positions.positions() where symbols == nil || listed.contains(position.symbol) {
-            risk.updatePnL(account: position.account, symbol: position.symbol, root: position.root,
-                           realised: position.realised, unrealised: position.unrealised, now: now)
+            recordWarnings(risk.updatePnL(account: position.account, symbol: position.symbol, root: position.root,
+                                          realised: position.realised, unrealised: position.unrealised, now: now))
         }
     }
 }

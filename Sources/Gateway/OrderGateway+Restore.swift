@@ -13,8 +13,9 @@ extension OrderGateway {
         public var nextOrderNumber: UInt64
     }
 
-    /// Rebuilds orders, positions and the next OrderID from the gateway's journaled events
-    /// (kind `order` and `fill`, oldest first), after a restart.
+    /// Rebuilds orders, positions, the next OrderID and engaged kill switches from the
+    /// gateway's journaled events (kinds `order`, `fill` and `risk.killSwitch`, oldest
+    /// first), after a restart.
     ///
     /// Working orders go back onto the venue for what they have left, under their old
     /// OrderIDs, and back into the risk sidecar; nothing is reported to the OMS again (what
@@ -24,11 +25,13 @@ extension OrderGateway {
         let decoder = JSONDecoder()
         var latest: [String: GatewayOrder] = [:]
         var fills: [FillAudit] = []
+        var switches: [KillSwitchRecord] = []
         for event in events {
             let data = Data(event.json.utf8)
             switch event.kind {
             case "order": if let audit = try? decoder.decode(OrderAudit.self, from: data) { latest[audit.order.orderID] = audit.order }
             case "fill": if let fill = try? decoder.decode(FillAudit.self, from: data) { fills.append(fill) }
+            case "risk.killSwitch": if let record = try? decoder.decode(KillSwitchRecord.self, from: data) { switches.append(record) }
             default: continue
             }
         }
@@ -38,6 +41,18 @@ extension OrderGateway {
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
                 work.restore(order)
                 if !order.status.isTerminal { working += 1 }
+            }
+            // A kill switch stays engaged across a restart until a person releases it; an order
+            // the crash left working under it is cancelled now.
+            let risk = work.risk
+            for record in switches {
+                if let person = record.releasedBy {
+                    _ = risk.releaseKillSwitch(record.level, by: person, now: record.releasedAt ?? now)
+                } else {
+                    for working in risk.engageKillSwitch(record.level, by: record.engagedBy, reason: record.reason, now: record.engagedAt) {
+                        work.cancelForRisk(orderID: working.key.value, reason: "kill switch: \(record.reason)")
+                    }
+                }
             }
             work.updateMarks()
             let restored = Restored(orders: latest.count, workingOrders: working, fills: fills.count,

@@ -96,14 +96,28 @@ public final class OrderGateway: Sendable {
         }
     }
 
-    /// Engages a kill switch and cancels every working order it covers.
+    /// Engages a kill switch and cancels every working order it covers. The switch is
+    /// journaled (`risk.killSwitch`), so it is still engaged after a restart.
     public func engageKillSwitch(_ level: KillSwitchLevel, by person: String, reason: String, now: Int64) -> [GatewayOutbound] {
         let risk = self.risk
         return perform(now: now) { work in
+            let wasEngaged = risk.killSwitch(level) != nil
             for working in risk.engageKillSwitch(level, by: person, reason: reason, now: now) {
                 work.cancelForRisk(orderID: working.key.value, reason: "kill switch: \(reason)")
             }
+            if !wasEngaged, let record = risk.killSwitch(level) { work.record("risk.killSwitch", record) }
             return work.outbound
+        }
+    }
+
+    /// Releases a kill switch in the name of `person` (required); journaled like the engage.
+    /// `nil` when the switch was not engaged or no person is named.
+    public func releaseKillSwitch(_ level: KillSwitchLevel, by person: String, now: Int64) -> KillSwitchRecord? {
+        let risk = self.risk
+        return perform(now: now) { work in
+            guard let record = risk.releaseKillSwitch(level, by: person, now: now) else { return nil }
+            work.record("risk.killSwitch", record)
+            return record
         }
     }
 

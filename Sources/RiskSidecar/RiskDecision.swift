@@ -169,7 +169,7 @@ public enum LimitKind: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// One limit's use at one moment: what is measured (`subject`), against which configured limit.
-public struct LimitUtilisation: Sendable, Hashable {
+public struct LimitUtilisation: Sendable, Hashable, Codable {
     public var kind: LimitKind
     /// Where the limit is configured.
     public var scope: RiskScope
@@ -185,7 +185,7 @@ public struct LimitUtilisation: Sendable, Hashable {
 
 /// A limit crossing 75 % or 90 %, logged once per crossing and returned with the decision or
 /// event that caused it.
-public struct RiskWarning: Sendable, Hashable {
+public struct RiskWarning: Sendable, Hashable, Codable {
     public var utilisation: LimitUtilisation
     public var message: String
 }

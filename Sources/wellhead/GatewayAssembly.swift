@@ -45,9 +45,11 @@ enum GatewayAssembly {
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts), now: now.nanosecondsSinceEpoch)
+        let application = GatewayApplication(gateway: gateway, journal: journal)
         do {
-            let events = try journal.events().filter { $0.kind == "order" || $0.kind == "fill" }.map { ($0.kind, $0.json) }
-            let (restored, _) = gateway.restore(events: events, now: now.nanosecondsSinceEpoch)
+            let kinds: Set<String> = ["order", "fill", "risk.killSwitch"]
+            let events = try journal.events().filter { kinds.contains($0.kind) }.map { ($0.kind, $0.json) }
+            let restored = application.restore(events: events, now: now.nanosecondsSinceEpoch)
             if restored.orders > 0 {
                 Logger(label: "wellhead.gateway").notice(
                     "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; next OrderID number \(restored.nextOrderNumber)")
@@ -55,8 +57,6 @@ enum GatewayAssembly {
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
         }
-        let application = GatewayApplication(gateway: gateway, journal: journal)
-        application.start()
         reloadOnHangUp(risk, path: settings.riskLimitsPath)
         return application
     }

@@ -4,6 +4,7 @@ import FIXSession
 import FIXSettings
 import FIXTransport
 import Foundation
+import Gateway
 import Logging
 import NIOCore
 import NIOSSL
@@ -46,8 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let engine = FIXEngine(logger: logger)
+        let admin: GatewayAdminServer?
         do {
-            try await start(profile, engine: engine, journal: journal)
+            admin = try await start(profile, engine: engine, journal: journal)
         } catch let error as SettingsError {
             print("error: \(error)", to: &standardError)
             await engine.shutdown()
@@ -57,12 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
         print("wellhead: serving \(profile.sessions.count) session(s) from \(config); journal \(profile.journalPath)")
         let signal = await Self.waitForTermination()
         logger.info("received \(signal); logging sessions out")
+        await admin?.close()
         await engine.shutdown()
         journal.close()
         logger.info("journal closed; goodbye")
     }
 
-    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws {
+    /// Starts every session, then the gateway's clock and its admin socket (returned).
+    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> GatewayAdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal)
         var acceptors: [ConnectAddress: (registry: SessionRegistry, first: SessionProfile, checksum: Bool)] = [:]
         for session in profile.sessions {
@@ -109,6 +113,17 @@ struct ServeCommand: AsyncParsableCommand {
                 throw SettingsError(file: profile.file, section: section, key: "SocketAcceptPort",
                                     message: "cannot listen on \(address.host):\(address.port): \(error)")
             }
+        }
+        guard let gateway, let session = profile.sessions.first(where: { $0.gateway != nil }), let settings = session.gateway else {
+            return nil
+        }
+        gateway.start()
+        do {
+            let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { gateway.handle($0) }
+            Logger(label: "wellhead").info("risk admin socket \(admin.path) (wellhead risk --config \(profile.file))")
+            return admin
+        } catch {
+            throw SettingsError(file: profile.file, section: "\(session.configuration.id)", key: "AdminSocket", message: "\(error)")
         }
     }
 

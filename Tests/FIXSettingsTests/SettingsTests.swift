@@ -148,6 +148,18 @@ import TestSupport
         #expect(gateway.riskLimitsPath.hasSuffix("sessions/risk-limits.yaml"))
         #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
         #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
+        #expect(gateway.adminSocketPath == demo.journalPath.replacingOccurrences(of: ".sqlite", with: ".admin.sock"),
+                "the admin socket sits beside the journal unless AdminSocket says otherwise")
+    }
+
+    @Test func adminSocketIsBesideTheSettingsAndMustFitASocketAddress() throws {
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\n"
+        let set = try profile(gateway + "AdminSocket=run/admin.sock\n[SESSION]\nTargetCompID=OMS1\n")
+        #expect(set.sessions.first?.gateway?.adminSocketPath == "/tmp/run/admin.sock")
+        let long = "/tmp/" + String(repeating: "deep/", count: 25) + "admin.sock"
+        #expect { try profile(gateway + "AdminSocket=\(long)\n[SESSION]\nTargetCompID=OMS1\n") } throws: { error in
+            "\(error)".contains("AdminSocket: \(long) is longer than a Unix domain socket path may be")
+        }
     }
 
     @Test func gatewayNeedsItsRiskLimitsAndInstruments() {

@@ -10,6 +10,7 @@
 //   H <ClOrdID> <Symbol> <Side>                                             OrderStatusRequest
 //   Q <ClOrdID> <MassCancelRequestType> <Symbol>                            OrderMassCancelRequest
 //   EXPECT <ClOrdID> <OrdStatus> <seconds>   wait for an ExecutionReport for ClOrdID with that OrdStatus
+//   RUN <shell command>                      run a command between steps; it must exit 0
 //   DROP                                     disconnect without a Logout and exit
 //
 // Each message received prints as "RECV 35=<type> <tag>=<value> ..." for the tags a test
@@ -25,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -139,6 +141,13 @@ int main(int argc, char** argv) {
         std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
         std::fflush(stdout);
         ok = ok && met;
+      } else if (words[0] == "RUN") {
+        // A shell command between steps (the rest of the line), e.g. a risk manager's
+        // `wellhead risk kill-switch engage`; its exit status is printed and must be 0.
+        int status = std::system(text.substr(text.find("RUN") + 3).c_str());
+        std::printf("RAN %d\n", status);
+        std::fflush(stdout);
+        ok = ok && status == 0;
       } else if (words[0] == "DROP") {
         std::printf("DROP\n");
         std::fflush(stdout);

@@ -136,6 +136,42 @@ import TestSupport
         #expect(Self.reports(output, "MISSING").first?["103"] == "1")
     }
 
+    /// A risk manager engages the firm's kill switch on the running appliance with `wellhead
+    /// risk` while the OMS has orders working: they are cancelled, new orders are rejected
+    /// naming the switch, and after the release orders are accepted again.
+    @Test func killSwitchFromTheCommandLineCancelsAndBlocksUntilReleased() throws {
+        let appliance = try Appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("risk admin socket"), "\(appliance.server.output)")
+        let s = appliance.symbol
+        let risk = "\(WellheadProcess.executable.path) risk"
+        let config = "--config \(appliance.directory.path("gateway.cfg"))"
+        let (status, output) = try appliance.run("""
+            D K1 \(s) 1 2 2 1.00 0
+            D K2 \(s) 1 3 2 1.01 1
+            EXPECT K1 0 10
+            EXPECT K2 0 10
+            RUN \(risk) kill-switch engage --scope firm --by maria --reason "runaway algo" \(config) > \(appliance.directory.path("engage.out"))
+            EXPECT K1 4 10
+            EXPECT K2 4 10
+            D K3 \(s) 1 1 2 1.00 0
+            EXPECT K3 8 10
+            RUN \(risk) status \(config) > \(appliance.directory.path("status.out"))
+            RUN \(risk) kill-switch release --scope firm --by maria \(config)
+            D K4 \(s) 1 1 2 1.00 0
+            EXPECT K4 0 10
+            """)
+        #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
+        #expect(Self.reports(output, "K1").last?["58"] == "kill switch: runaway algo")
+        #expect(Self.reports(output, "K2").last?["58"] == "kill switch: runaway algo", "GTC orders are cancelled too")
+        let blocked = try #require(Self.reports(output, "K3").first)
+        #expect(blocked["150"] == "8" && blocked["58"]?.contains("kill switch") == true, "\(blocked)")
+        let engaged = try String(contentsOfFile: appliance.directory.path("engage.out"), encoding: .utf8)
+        #expect(engaged.contains("kill switch engaged at firm by maria; 2 working order(s) cancelled"), "\(engaged)")
+        let shown = try String(contentsOfFile: appliance.directory.path("status.out"), encoding: .utf8)
+        #expect(shown.contains("kill switch ENGAGED at firm by maria"), "\(shown)")
+    }
+
     @Test func droppedOMSLosesDayOrdersKeepsGTCAndHearsOfItAtTheNextLogon() throws {
         let appliance = try Appliance()
         defer { appliance.stop() }

@@ -1,0 +1,61 @@
+import RiskSidecar
+
+/// A request on the gateway's admin socket: one JSON object on one line. This is how a
+/// person reaches the running appliance's risk controls (`wellhead risk …`, later the console).
+public struct AdminRequest: Codable, Sendable, Hashable {
+    public enum Command: String, Codable, Sendable, Hashable {
+        /// Cancels every working order under the scope and blocks new ones.
+        case engageKillSwitch = "kill-switch-engage"
+        /// Lets orders through again; must name the person releasing it.
+        case releaseKillSwitch = "kill-switch-release"
+        /// Engaged kill switches and the utilisation of every limit.
+        case status
+    }
+
+    public var command: Command
+    /// `firm`, `account:<account>` or `session:<OMS TargetCompID>`.
+    public var scope: String?
+    /// The person acting; kill switches are engaged and released by someone.
+    public var by: String?
+    public var reason: String?
+
+    public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil) {
+        self.command = command
+        self.scope = scope
+        self.by = by
+        self.reason = reason
+    }
+}
+
+/// The gateway's answer: whether the request was carried out, what happened, and the state
+/// of the controls afterwards.
+public struct AdminResponse: Codable, Sendable {
+    public var ok: Bool
+    public var message: String
+    public var engagedKillSwitches: [KillSwitchRecord]
+    public var utilisation: [LimitUtilisation]
+
+    public init(ok: Bool, message: String, engagedKillSwitches: [KillSwitchRecord] = [], utilisation: [LimitUtilisation] = []) {
+        self.ok = ok
+        self.message = message
+        self.engagedKillSwitches = engagedKillSwitches
+        self.utilisation = utilisation
+    }
+}
+
+extension KillSwitchLevel {
+    /// Reads `firm`, `account:<name>` or `session:<name>`.
+    public init?(scope text: String) {
+        if text == "firm" {
+            self = .firm
+            return
+        }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[1].isEmpty else { return nil }
+        switch parts[0] {
+        case "account": self = .account(parts[1])
+        case "session": self = .session(parts[1])
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import RiskSidecar
+
+extension GatewayApplication {
+    /// Carries out an admin request against the running gateway: kill switches are engaged
+    /// (cancels go out to the OMS sessions at once) or released, and journaled.
+    public func handle(_ request: AdminRequest) -> AdminResponse {
+        let now = clock()
+        switch request.command {
+        case .status:
+            return status(ok: true, "")
+        case .engageKillSwitch, .releaseKillSwitch:
+            guard let scope = request.scope, let level = KillSwitchLevel(scope: scope) else {
+                return status(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")
+            }
+            guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
+                return status(ok: false, "a kill switch is engaged and released by a person: name them (by)")
+            }
+            if request.command == .engageKillSwitch {
+                let outbound = gateway.engageKillSwitch(level, by: person, reason: request.reason ?? "", now: now)
+                _ = deliver(outbound, replyingTo: nil)
+                let cancels = outbound.filter { $0.msgType == "8" }.count
+                return status(ok: true, "kill switch engaged at \(level) by \(person); \(cancels) working order(s) cancelled")
+            }
+            guard gateway.releaseKillSwitch(level, by: person, now: now) != nil else {
+                return status(ok: false, "no kill switch is engaged at \(level)")
+            }
+            journalAudit()
+            return status(ok: true, "kill switch at \(level) released by \(person)")
+        }
+    }
+
+    private func status(ok: Bool, _ message: String) -> AdminResponse {
+        let risk = gateway.risk
+        return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
+                             utilisation: risk.utilisation(now: clock()))
+    }
+}

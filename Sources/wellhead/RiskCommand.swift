@@ -1,0 +1,103 @@
+import ArgumentParser
+import FIXSettings
+import Foundation
+import Gateway
+import RiskSidecar
+
+/// `wellhead risk`: a risk manager's controls on a running appliance, through its admin
+/// socket: kill switches and the utilisation of every limit.
+struct RiskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "risk",
+        abstract: "Engage or release kill switches and show limit utilisation on a running appliance.",
+        subcommands: [KillSwitch.self, Status.self]
+    )
+
+    /// Where the appliance listens: the profile's AdminSocket, or a socket named directly.
+    struct Target: ParsableArguments {
+        @Option(help: "The settings file the appliance runs, e.g. sessions/demo.cfg.") var config: String?
+        @Option(help: "The admin socket, instead of reading it from --config.") var socket: String?
+
+        func validate() throws {
+            guard (config == nil) != (socket == nil) else { throw ValidationError("name the appliance with --config or --socket (one of them)") }
+        }
+
+        func socketPath() throws -> String {
+            if let socket { return socket }
+            let profile: EngineProfile
+            do {
+                profile = try EngineProfile.load(path: config!)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            guard let gateway = profile.sessions.lazy.compactMap(\.gateway).first else {
+                throw ValidationError("\(config!) has no Application=gateway session, so no risk admin socket")
+            }
+            return gateway.adminSocketPath
+        }
+
+        /// Sends `request`, prints the answer; a refused request exits non-zero.
+        func send(_ request: AdminRequest, showUtilisation: Bool = false) async throws {
+            let response: AdminResponse
+            do {
+                response = try await GatewayAdminClient.send(request, to: try socketPath())
+            } catch let error as AdminSocketError {
+                var standardError = StandardError()
+                print("error: \(error)", to: &standardError)
+                throw ExitCode.failure
+            }
+            if !response.message.isEmpty { print(response.message) }
+            RiskCommand.printState(response, utilisation: showUtilisation)
+            if !response.ok { throw ExitCode.failure }
+        }
+    }
+
+    struct KillSwitch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kill-switch",
+            abstract: "Engage a kill switch (cancel every working order under it, block new ones) or release it."
+        )
+
+        enum Action: String, ExpressibleByArgument, CaseIterable { case engage, release }
+
+        @Argument(help: "engage or release.") var action: Action
+        @Option(help: "firm, account:<account> or session:<OMS CompID>.") var scope: String
+        @Option(help: "The person acting (required: a kill switch is engaged and released by someone).") var by: String
+        @Option(help: "Why, for the journal and the cancels' Text.") var reason = ""
+        @OptionGroup var target: Target
+
+        func validate() throws {
+            guard KillSwitchLevel(scope: scope) != nil else {
+                throw ValidationError("--scope is firm, account:<account> or session:<OMS CompID>, not '\(scope)'")
+            }
+        }
+
+        func run() async throws {
+            let command: AdminRequest.Command = action == .engage ? .engageKillSwitch : .releaseKillSwitch
+            try await target.send(AdminRequest(command: command, scope: scope, by: by, reason: reason))
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show engaged kill switches and the utilisation of every limit.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            try await target.send(AdminRequest(command: .status), showUtilisation: true)
+        }
+    }
+
+    static func printState(_ response: AdminResponse, utilisation: Bool) {
+        if response.engagedKillSwitches.isEmpty {
+            print("kill switches: none engaged")
+        }
+        for record in response.engagedKillSwitches {
+            let since = Date(timeIntervalSince1970: Double(record.engagedAt) / 1e9)
+            print("kill switch ENGAGED at \(record.level) by \(record.engagedBy) since \(since)\(record.reason.isEmpty ? "" : ": \(record.reason)")")
+        }
+        guard utilisation else { return }
+        for limit in response.utilisation {
+            print("\(limit.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(limit.percent)% \(limit.kind.rawValue) \(limit.subject): \(limit.used) of \(limit.limit)")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import FIXJournal
+import Foundation
+@testable import Gateway
+import RiskSidecar
+import Testing
+import TestSupport
+
+/// The risk admin socket: a real Unix domain socket in front of a gateway application with a
+/// real journal, driven by the same client `wellhead risk` uses.
+@Suite struct AdminSocketTests {
+    struct Served {
+        var harness: GatewayHarness
+        let journal: Journal
+        let application: GatewayApplication
+        let server: GatewayAdminServer
+
+        init() async throws {
+            harness = try GatewayHarness(limits: GatewayHarness.baseLimits.replacingOccurrences(of: "firm:\n", with: "firm:\n  maxPositionPerMonth: 50\n"))
+            journal = try Journal(path: harness.directory.path("journal.sqlite"))
+            let application = GatewayApplication(gateway: harness.gateway, journal: journal, clock: { GatewayHarness.start })
+            self.application = application
+            server = try await GatewayAdminServer.start(path: harness.directory.path("admin.sock")) { application.handle($0) }
+        }
+
+        func send(_ request: AdminRequest) async throws -> AdminResponse {
+            try await GatewayAdminClient.send(request, to: server.path)
+        }
+
+        func close() async {
+            await server.close()
+            journal.close()
+        }
+    }
+
+    @Test func engagingOverTheSocketCancelsWorkingOrdersBlocksNewOnesAndIsJournaled() async throws {
+        var served = try await Served()
+        _ = served.harness.order("W1", price: served.harness.price(offsetTicks: -40))
+        _ = served.harness.order("W2", price: served.harness.price(offsetTicks: -40, symbol: "BZF7"), symbol: "BZF7", from: "OMS2")
+
+        let engaged = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "account:DESK1", by: "maria", reason: "drill"))
+        #expect(engaged.ok, "\(engaged.message)")
+        #expect(engaged.message == "kill switch engaged at account DESK1 by maria; 1 working order(s) cancelled")
+        #expect(engaged.engagedKillSwitches.map(\.level) == [.account("DESK1")])
+        #expect(served.harness.gateway.orders().map(\.status) == [.canceled, .new], "DESK2's order is not under the switch")
+        let blocked = try #require(served.harness.order("W3", price: served.harness.price(offsetTicks: -40)).first)
+        #expect(blocked[58]?.string.contains("kill switch") == true)
+
+        let status = try await served.send(AdminRequest(command: .status))
+        #expect(status.ok && status.engagedKillSwitches.first?.engagedBy == "maria")
+        let firm = try #require(status.utilisation.first { $0.kind == .positionPerMonth }, "DESK2's working order uses the firm's limit")
+        #expect(firm.subject.contains("BZF7") && firm.used == 1 && firm.limit == 50)
+
+        let released = try await served.send(AdminRequest(command: .releaseKillSwitch, scope: "account:DESK1", by: "maria"))
+        #expect(released.ok && released.engagedKillSwitches.isEmpty)
+        #expect(served.harness.order("W4", price: served.harness.price(offsetTicks: -40)).first?.execType == "A")
+
+        await served.close()
+        let reader = try Journal(path: served.harness.directory.path("journal.sqlite"))
+        defer { reader.close() }
+        let records = try reader.events(kind: "risk.killSwitch").map {
+            try JSONDecoder().decode(KillSwitchRecord.self, from: Data($0.json.utf8))
+        }
+        #expect(records.map(\.releasedBy) == [nil, "maria"])
+        #expect(records.allSatisfy { $0.level == .account("DESK1") && $0.engagedBy == "maria" && $0.reason == "drill" })
+    }
+
+    @Test func requestsThatNameNoPersonOrNoScopeAreRefused() async throws {
+        let served = try await Served()
+        let anonymous = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "firm", by: "  "))
+        #expect(!anonymous.ok && anonymous.message.contains("by a person"))
+        let nowhere = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "desk:1", by: "maria"))
+        #expect(!nowhere.ok && nowhere.message.contains("scope 'desk:1'"))
+        let notEngaged = try await served.send(AdminRequest(command: .releaseKillSwitch, scope: "firm", by: "maria"))
+        #expect(!notEngaged.ok && notEngaged.message == "no kill switch is engaged at firm")
+        #expect(served.harness.gateway.risk.killSwitch(.firm) == nil)
+        await served.close()
+    }
+
+    @Test func aLineThatIsNotARequestGetsAnAnswerNotACrash() async throws {
+        let served = try await Served()
+        let path = served.server.path
+        let reply = await offCooperativePool { (try? RawLineClient.exchange("{\"command\":\"self-destruct\"}\n", path: path)) ?? "" }
+        #expect(reply.contains("\"ok\":false") && reply.contains("not an admin request"), "\(reply)")
+        let status = try await served.send(AdminRequest(command: .status))
+        #expect(status.ok, "the server goes on serving")
+        await served.close()
+    }
+
+    @Test func anAbsentApplianceIsReportedWithThePath() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("nobody.sock")
+        await #expect(throws: AdminSocketError.self) { try await GatewayAdminClient.send(AdminRequest(command: .status), to: path) }
+        do {
+            _ = try await GatewayAdminClient.send(AdminRequest(command: .status), to: path)
+        } catch {
+            #expect("\(error)".contains(path) && "\(error)".contains("wellhead serve"))
+        }
+    }
+
+    @Test func aKillSwitchStaysEngagedAcrossARestartUntilReleased() throws {
+        var before = try GatewayHarness()
+        _ = before.order("R1", price: before.price(offsetTicks: -40), tif: 1)
+        _ = before.gateway.engageKillSwitch(.session("OMS1"), by: "maria", reason: "runaway", now: before.now)
+        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
+
+        var after = try GatewayHarness(seed: 99)
+        _ = after.gateway.restore(events: events, now: after.now)
+        let record = try #require(after.gateway.risk.killSwitch(.session("OMS1")))
+        #expect(record.engagedBy == "maria" && record.reason == "runaway")
+        #expect(after.order("R2", price: after.price(offsetTicks: -40)).first?[58]?.string.contains("kill switch") == true)
+        #expect(after.order("R3", price: after.price(offsetTicks: -40, symbol: "BZF7"), symbol: "BZF7", from: "OMS2").first?.execType == "A")
+
+        // Released before the restart: not engaged after it.
+        _ = after.gateway.releaseKillSwitch(.session("OMS1"), by: "maria", now: after.now)
+        let released = events + after.gateway.drainAudit().map { ($0.kind, $0.json) }
+        let third = try GatewayHarness(seed: 5)
+        _ = third.gateway.restore(events: released, now: third.now)
+        #expect(third.gateway.risk.killSwitch(.session("OMS1")) == nil)
+    }
+}

@@ -48,10 +48,22 @@ let package = Package(
             path: "MatchingEngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The risk sidecar with every control configured and a book behind it, for the
+        // benchmark and the profile.
+        .target(
+            name: "RiskFixtures",
+            dependencies: [
+                .product(name: "RiskSidecar", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "FIXCodec", package: "Wellhead"),
+            ],
+            path: "RiskFixtures"
+        ),
         // The risk sidecar's check pass on its own.
         .executableTarget(
             name: "RiskSidecarBenchmarks",
             dependencies: [
+                "RiskFixtures",
                 .product(name: "RiskSidecar", package: "Wellhead"),
                 .product(name: "Instruments", package: "Wellhead"),
                 .product(name: "FIXCodec", package: "Wellhead"),
@@ -80,6 +92,12 @@ let package = Package(
                 .product(name: "FIXDictionary", package: "Wellhead"),
             ],
             path: "Profile/FIXCodecProfile"
+        ),
+        // The risk check pass in a plain loop, for perf and valgrind.
+        .executableTarget(
+            name: "RiskSidecarProfile",
+            dependencies: ["RiskFixtures", .product(name: "RiskSidecar", package: "Wellhead")],
+            path: "Profile/RiskSidecarProfile"
         ),
     ],
     swiftLanguageModes: [.v6]

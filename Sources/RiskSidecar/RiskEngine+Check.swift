@@ -111,8 +111,7 @@ extension RiskEngine {
                 text: "invalid order: order key \(order.key) is already working"))
         }
         if working.rests {
-            owners[account].resting[context.symbol].append(
-                RestingOrder(key: order.key, side: order.side, price: intent.exposurePrice))
+            owners[account].resting[context.symbol].add(order.side, price: intent.exposurePrice)
         }
         evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
                          into: &notes.warnings)
@@ -625,19 +624,13 @@ extension RiskEngine {
         let accountMode = scopes.account?.selfTradePrevention
         let mode = accountMode ?? scopes.firm?.selfTradePrevention ?? .off
         guard mode != .off else { return nil }
-        let buy = intent.side == .buy
-        var first: RestingOrder?
-        var crossing: [RiskOrderKey] = []
-        for order in owners[context.account].resting[context.symbol]
-        where order.side != intent.side && order.key != intent.replacing {
-            if buy ? order.price <= intent.exposurePrice : order.price >= intent.exposurePrice {
-                if first == nil { first = order }
-                if mode == .cancelResting { crossing.append(order.key) }
-            }
+        guard owners[context.account].resting[context.symbol].crosses(intent.side, price: intent.exposurePrice) else {
+            return nil
         }
-        guard let first else { return nil }
+        let crossing = restingOrders(crossedBy: intent)
+        guard let first = crossing.first else { return nil }
         if mode == .cancelResting {
-            notes.cancelResting = crossing
+            notes.cancelResting = crossing.map(\.key)
             return nil
         }
         let scope = accountMode != nil ? owners[context.account].scope : RiskScope.firm
@@ -645,6 +638,22 @@ extension RiskEngine {
         return RiskRejection(
             check: .selfTrade, scope: scope, limit: nil, value: Fixed.decimal(first.price), ordRejReason: .brokerExchangeOption,
             text: "self-trade prevention: \(Self.sideName(intent.side)) \(intent.quantity) \(symbols[context.symbol].name) at \(price) would cross working \(Self.sideName(first.side)) \(first.key) at \(Fixed.decimal(first.price)) of account \(owners[context.account].name)")
+    }
+
+    /// The account's resting orders in the month that `intent` would trade with, best price
+    /// first (then by key, so the listing is stable). A scan of the working orders: it runs
+    /// only when the price levels say something crosses. An order never crosses itself (a
+    /// replace's own order rests on its own side).
+    private func restingOrders(crossedBy intent: Intent) -> [RestingOrder] {
+        let buy = intent.side == .buy
+        let crossed = orders.values.filter { order in
+            order.account == intent.context.account && order.symbol == intent.context.symbol && order.rests
+                && order.side != intent.side && order.key != intent.replacing
+                && (buy ? order.exposurePrice <= intent.exposurePrice : order.exposurePrice >= intent.exposurePrice)
+        }
+        return crossed.sorted { a, b in
+            a.exposurePrice != b.exposurePrice ? buy == (a.exposurePrice < b.exposurePrice) : a.key.value < b.key.value
+        }.map { RestingOrder(key: $0.key, side: $0.side, price: $0.exposurePrice) }
     }
 
     /// Starts a new generation of duplicate signatures every horizon: what is in the older one

@@ -32,7 +32,7 @@ extension RiskEngine {
         _ = owners[session].clOrdIDs.insert(order.clOrdID)
         recount(&working)
         if working.rests {
-            owners[account].resting[symbol].append(RestingOrder(key: order.key, side: order.side, price: working.exposurePrice))
+            owners[account].resting[symbol].add(order.side, price: working.exposurePrice)
         }
         orders[order.key] = working
         return true
@@ -43,6 +43,7 @@ extension RiskEngine {
     public mutating func orderReplaced(key: RiskOrderKey, now: Int64) -> [RiskWarning] {
         guard var order = orders[key], let pending = order.pending else { return [] }
         let restedBefore = order.rests
+        let restedAt = order.exposurePrice
         order.clOrdID = pending.clOrdID
         order.type = pending.type
         order.price = pending.price
@@ -52,13 +53,13 @@ extension RiskEngine {
         order.orderQuantity = pending.orderQuantity
         order.pending = nil
         recount(&order)
-        if restedBefore { owners[order.account].resting[order.symbol].removeAll { $0.key == key } }
+        if restedBefore { owners[order.account].resting[order.symbol].remove(order.side, price: restedAt) }
         if order.leaves == 0 {
             removeCounted(&order)
             orders[key] = nil
         } else {
             if order.rests {
-                owners[order.account].resting[order.symbol].append(RestingOrder(key: key, side: order.side, price: order.exposurePrice))
+                owners[order.account].resting[order.symbol].add(order.side, price: order.exposurePrice)
             }
             orders[key] = order
         }
@@ -97,7 +98,7 @@ extension RiskEngine {
         let pendingLeaves = order.pending.map { max(0, $0.orderQuantity - order.filledQuantity) } ?? 0
         if order.leaves == 0 && pendingLeaves == 0 {
             removeCounted(&order)
-            if order.rests { owners[order.account].resting[order.symbol].removeAll { $0.key == key } }
+            if order.rests { owners[order.account].resting[order.symbol].remove(order.side, price: order.exposurePrice) }
             orders[key] = nil
         } else {
             orders[key] = order
@@ -113,7 +114,7 @@ extension RiskEngine {
     public mutating func orderDone(key: RiskOrderKey, now: Int64) -> Bool {
         guard var order = orders.removeValue(forKey: key) else { return false }
         removeCounted(&order)
-        if order.rests { owners[order.account].resting[order.symbol].removeAll { $0.key == key } }
+        if order.rests { owners[order.account].resting[order.symbol].remove(order.side, price: order.exposurePrice) }
         var warnings: [RiskWarning] = []
         evaluateWarnings(context(of: order), scopeSet(context(of: order)), positions: true, notional: true, loss: false, rates: false, now: now,
                          into: &warnings)

@@ -122,7 +122,7 @@ final class Owner {
     @exclusivity(unchecked) var roots: CellBuffer
     @exclusivity(unchecked) var total = Cell()
     /// Accounts: resting orders by symbol index, for self-trade prevention.
-    @exclusivity(unchecked) var resting: [[RestingOrder]]
+    @exclusivity(unchecked) var resting: [RestingOrders]
     @exclusivity(unchecked) var orderRate: RateWindow?
     @exclusivity(unchecked) var messageRate: RateWindow?
     @exclusivity(unchecked) var killSwitch: KillSwitchRecord? {
@@ -137,7 +137,7 @@ final class Owner {
     @exclusivity(unchecked) var unattributedPnL: Int128 = 0
 
     init(kind: OwnerKind, name: String, limits: ScopeLimits?, months: CellBuffer, roots: CellBuffer,
-         resting: [[RestingOrder]]) {
+         resting: [RestingOrders]) {
         self.kind = kind
         self.name = name
         self.limits = limits
@@ -266,7 +266,7 @@ struct WorkingOrder {
     var rests: Bool { !type.isStop && price != nil }
 }
 
-/// A resting order of an account in a month, for self-trade prevention.
+/// A resting order of an account in a month that an incoming order would cross.
 struct RestingOrder {
     let key: RiskOrderKey
     let side: Side
@@ -450,7 +450,7 @@ public struct RiskEngine: ~Copyable {
     private mutating func addOwner(_ kind: OwnerKind, _ name: String, _ set: LimitSet?) -> Int {
         let owner = Owner(kind: kind, name: name, limits: nil, months: CellBuffer(repeating: Cell(), count: symbols.count),
                           roots: CellBuffer(repeating: Cell(), count: roots.count),
-                          resting: Array(repeating: [], count: symbols.count))
+                          resting: Array(repeating: RestingOrders(), count: symbols.count))
         owner.limits = set.map { compile(owner.scope, $0) }
         // A session's ClOrdIDs for the day: room for a busy day up front, so that the set does
         // not rehash on the order path every time it doubles.
@@ -470,7 +470,7 @@ public struct RiskEngine: ~Copyable {
         symbolIndex[name] = index
         for owner in owners.indices {
             owners[owner].months.append(Cell())
-            owners[owner].resting.append([])
+            owners[owner].resting.append(RestingOrders())
         }
         return index
     }

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RiskSidecar", targets: ["RiskSidecar"]),
         .library(name: "Positions", targets: ["Positions"]),
         .library(name: "SimulatedVenue", targets: ["SimulatedVenue"]),
+        .library(name: "MarketData", targets: ["MarketData"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -63,6 +64,8 @@ let package = Package(
         // The in-process simulated venue: matching engine books for the listed instruments,
         // with seeded market makers quoting around a price process.
         .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine"]),
+        // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
+        .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
@@ -104,6 +107,7 @@ let package = Package(
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

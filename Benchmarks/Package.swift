@@ -72,6 +72,17 @@ let package = Package(
             path: "RiskSidecarBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The market-data normalizer: incremental book updates applied per second.
+        .executableTarget(
+            name: "MarketDataBenchmarks",
+            dependencies: [
+                .product(name: "MarketData", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "MarketDataBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Echo through one FIX session over loopback, journal on: Wellhead and QuickFIX C++ in
         // the same run, beside the bare loopback round trip.
         .executableTarget(

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Positions", targets: ["Positions"]),
         .library(name: "SimulatedVenue", targets: ["SimulatedVenue"]),
         .library(name: "MarketData", targets: ["MarketData"]),
+        .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -74,6 +75,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The simulated venue as a FIX exchange (Application=venue): order entry through the
+        // gateway's state machine, market data by subscription, reference data, trading status.
+        .target(name: "VenueSimulator", dependencies: [
+            "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "RiskSidecar", "SimulatedVenue",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(
             name: "wellhead",
             dependencies: [
@@ -87,6 +96,7 @@ let package = Package(
                 "Instruments",
                 "RiskSidecar",
                 "SimulatedVenue",
+                "VenueSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,6 +118,7 @@ let package = Package(
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
+        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,10 +38,12 @@ public struct SessionProfile: Sendable {
     public var gateway: GatewayProfile?
 }
 
-/// What `Application=gateway` needs beyond a FIX session.
+/// What `Application=gateway` (and `Application=venue`, which runs the same order state
+/// machine and matching engine) needs beyond a FIX session.
 public struct GatewayProfile: Sendable, Hashable {
-    /// The risk limits YAML file (`RiskLimits`), reloaded on SIGHUP.
-    public var riskLimitsPath: String
+    /// The risk limits YAML file (`RiskLimits`), reloaded on SIGHUP. Required for the gateway;
+    /// optional for a venue (an exchange's own limits), which runs without limits when absent.
+    public var riskLimitsPath: String?
     /// The instrument reference YAML file (`Instruments`).
     public var instrumentsPath: String
     /// The account for orders that carry none (`DefaultAccount`).
@@ -88,7 +90,7 @@ public struct EngineProfile: Sendable {
     ]
 
     /// Applications the `Application` key may name.
-    public static let applications: Set<String> = ["echo", "gateway"]
+    public static let applications: Set<String> = ["echo", "gateway", "venue"]
 
     public static func load(path: String) throws(SettingsError) -> EngineProfile {
         try EngineProfile(file: SettingsFile.load(path: path))
@@ -297,9 +299,9 @@ struct SessionReader {
         }
 
         var gateway: GatewayProfile?
-        if application == "gateway" {
-            for key in ["RiskLimits", "Instruments"] where string(key) == nil {
-                throw error(key, "missing (required with Application=gateway)")
+        if application == "gateway" || application == "venue" {
+            for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where string(key) == nil {
+                throw error(key, "missing (required with Application=\(application))")
             }
             let seed = try int("SimulationSeed", default: 2026, range: 0...Int.max)!
             var adminSocket = URL(fileURLWithPath: try journalPath()).deletingPathExtension().path + ".admin.sock"
@@ -308,7 +310,7 @@ struct SessionReader {
             guard adminSocket.utf8.count < 104 else {
                 throw error("AdminSocket", "\(adminSocket) is longer than a Unix domain socket path may be (103 bytes); set a shorter AdminSocket")
             }
-            gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits")!, instrumentsPath: try existingFile("Instruments")!,
+            gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits"), instrumentsPath: try existingFile("Instruments")!,
                                      defaultAccount: string("DefaultAccount"), simulationSeed: UInt64(seed),
                                      adminSocketPath: adminSocket)
         }

@@ -38,6 +38,12 @@ final class FIXSessionHandler: ChannelInboundHandler {
     private var timer: RepeatedTask?
     private var inboundInFlight = 0
     private var readingPaused = false
+    /// How deep inside an application callback this handler is. A command arriving then (the
+    /// application sending through its own session's endpoint) waits in `deferred` and is
+    /// carried out right after the callback, on the same working copy of the state machine:
+    /// acting on it at once would number it from a stale copy.
+    private var inApplication = 0
+    private var deferred: [FIXSessionCommand] = []
 
     private let openedAt = WallClock.now().nanosecondsSinceEpoch
     /// How long an acceptor waits for the first message before it knows the session.
@@ -199,7 +205,9 @@ final class FIXSessionHandler: ChannelInboundHandler {
                 if outbound.kind != .queued { writes.append(outbound.bytes) }
             case .deliver(let message):
                 var replies = FIXReplies()
+                inApplication += 1
                 endpoint.application.received(message, from: endpoint.id, replies: &replies)
+                inApplication -= 1
                 for reply in replies.replies {
                     let now = WallClock.now()
                     switch reply {
@@ -210,6 +218,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
                                 machine: &machine)
                     }
                 }
+                carryOutDeferred(&machine)
             case .replay(let begin, let end):
                 replays.append((begin, end))
             case .disconnect(let reason):
@@ -218,8 +227,26 @@ final class FIXSessionHandler: ChannelInboundHandler {
             case .sequenceNumbersReset:
                 entries.append(.reset(endpoint.journalSession, periodStart: WallClock.now().nanosecondsSinceEpoch))
             case .event(let event):
+                inApplication += 1
                 log(event, endpoint: endpoint)
+                inApplication -= 1
+                carryOutDeferred(&machine)
             }
+        }
+    }
+
+    /// Commands the application gave during a callback, after its replies.
+    private func carryOutDeferred(_ machine: inout SessionStateMachine) {
+        while !deferred.isEmpty {
+            let command = deferred.removeFirst()
+            perform(actions(for: command, machine: &machine), machine: &machine)
+        }
+    }
+
+    private func actions(for command: FIXSessionCommand, machine: inout SessionStateMachine) -> [SessionAction] {
+        switch command {
+        case .logout(let reason): machine.logout(reason: reason, now: WallClock.now())
+        case .send(let msgType, let body, let header): machine.send(msgType: msgType, body: body, header: header, now: WallClock.now())
         }
     }
 
@@ -319,13 +346,12 @@ final class FIXSessionHandler: ChannelInboundHandler {
             context.fireUserInboundEventTriggered(event)
             return
         }
-        guard var machine, !closing else { return }
-        switch command {
-        case .logout(let reason):
-            perform(machine.logout(reason: reason, now: WallClock.now()), machine: &machine)
-        case .send(let msgType, let body, let header):
-            perform(machine.send(msgType: msgType, body: body, header: header, now: WallClock.now()), machine: &machine)
+        if inApplication > 0 {
+            deferred.append(command)
+            return
         }
+        guard var machine, !closing else { return }
+        perform(actions(for: command, machine: &machine), machine: &machine)
         self.machine = machine
         commit()
     }

@@ -20,7 +20,7 @@ public final class GatewayApplication: FIXApplication {
     private let restoredReports = Mutex<[GatewayOutbound]>([])
     private let logger: Logger
     /// Nanoseconds since the epoch: the machine's clock, or a test's.
-    let clock: @Sendable () -> Int64
+    public let clock: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - journal: where the gateway's decisions are written (the profile's journal).

@@ -110,6 +110,23 @@ public final class OrderGateway: Sendable {
         }
     }
 
+    /// A price shock on the simulated venue: every month of `root` moves by `percent` of its
+    /// price at once (−150 takes 70.00 to −35.00 where negative prices are allowed); the books
+    /// requote, and client orders they now cross fill.
+    public func shock(root: String, percent: FIXDecimal, now: Int64) throws(SimulatedVenueError) -> [GatewayOutbound] {
+        let result: Result<[GatewayOutbound], SimulatedVenueError> = perform(now: now) { work in
+            do throws(SimulatedVenueError) {
+                work.apply(venue: work.state.venue.advance(to: now))
+                work.apply(venue: try work.state.venue.shock(root: root, percent: percent))
+            } catch {
+                return .failure(error)
+            }
+            work.updateMarks()
+            return .success(work.outbound)
+        }
+        return try result.get()
+    }
+
     /// Releases a kill switch in the name of `person` (required); journaled like the engage.
     /// `nil` when the switch was not engaged or no person is named.
     public func releaseKillSwitch(_ level: KillSwitchLevel, by person: String, now: Int64) -> KillSwitchRecord? {
@@ -152,6 +169,23 @@ public final class OrderGateway: Sendable {
     }
     public var positions: PositionBook { state.withLock { $0?.positions ?? PositionBook() } }
     public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.mark(symbol: symbol) } }
+    /// What is listed on the simulated venue today.
+    public var catalog: InstrumentCatalog { state.withLock { $0!.catalog } }
+
+    // MARK: Market data
+
+    /// The venue's book to `levels` price levels a side, for market data.
+    public func depth(symbol: String, levels: Int) -> VenueDepth? { state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) } }
+
+    /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
+    /// publisher wants them, and nothing else drains them.
+    public func recordTrades(_ on: Bool = true) { state.withLock { $0?.venue.recordsTrades = on } }
+
+    /// The venue's last trade price in `symbol`, if it has traded.
+    public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.lastTradePrice(symbol: symbol) } }
+
+    /// The venue's trades since the last call, market makers' prints included.
+    public func drainTrades() -> [VenueTrade] { state.withLock { $0?.venue.drainTrades() ?? [] } }
 }
 
 /// Everything behind the gateway's lock.

@@ -44,6 +44,7 @@ extension SimulatedVenue {
 
     /// Takes every step due by `now`, then expires GTD orders due by `now`.
     mutating func catchUp(to now: Int64, into out: inout [VenueEvent]) {
+        defer { currentTime = max(currentTime, now) }
         guard let last = lastStepTime else {
             lastStepTime = now
             expire(at: now, into: &out)
@@ -75,6 +76,7 @@ extension SimulatedVenue {
     /// the new prices), and every book whose fair price moved or whose ladder a client hit is
     /// requoted.
     private mutating func takeStep(at time: Int64, into out: inout [VenueEvent]) {
+        currentTime = time
         for curve in curves.indices { curves[curve].step(&random) }
         expire(at: time, into: &out)
         updateFairPrices()
@@ -196,6 +198,10 @@ extension SimulatedVenue {
                 let restingIsClient = fill.restingOwner != marketMaker
                 if aggressorIsClient != restingIsClient { books[book].touched = true }
                 let price = grid.price(ticks: fill.price)
+                if recordsTrades {
+                    tape.append(VenueTrade(symbol: symbol, tradeID: tradeID, price: price, quantity: fill.quantity,
+                                           aggressorSide: Instruments.Side(fill.aggressorSide), time: currentTime))
+                }
                 if aggressorIsClient {
                     if fill.aggressorLeaves == 0 { working[fill.aggressorID] = nil }
                     out.append(.fill(VenueFill(

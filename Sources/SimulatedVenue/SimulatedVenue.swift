@@ -58,6 +58,12 @@ public struct SimulatedVenue: Sendable {
     var nextTradeID: UInt64 = 1
     /// Every working client order's book, by order id.
     var working: [UInt64: Int] = [:]
+    /// Whether trades go on the ``tape`` (off by default: only a market-data publisher drains it).
+    public var recordsTrades = false
+    /// Every trade since the last ``drainTrades()``, market makers' prints included, oldest first.
+    var tape: [VenueTrade] = []
+    /// The time of the request being served (or of the step being taken), for the tape.
+    var currentTime: Int64 = 0
 
     /// A venue with books for `catalog`'s instruments, quoted from the start.
     ///
@@ -230,6 +236,12 @@ public struct SimulatedVenue: Sendable {
             if let book = bookIndex[result.symbol] { translate(result.events, book: book, into: &out) }
         }
         return out
+    }
+
+    /// Takes the trades recorded since the last call (``recordsTrades`` must be on).
+    public mutating func drainTrades() -> [VenueTrade] {
+        defer { tape.removeAll(keepingCapacity: true) }
+        return tape
     }
 
     // MARK: - Scenarios

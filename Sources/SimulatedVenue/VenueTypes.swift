@@ -181,6 +181,27 @@ public enum VenueEvent: Sendable, Hashable {
     }
 }
 
+/// A trade on the venue's tape: any two orders, market makers' included.
+public struct VenueTrade: Sendable, Hashable {
+    public var symbol: String
+    public var tradeID: UInt64
+    public var price: FIXDecimal
+    public var quantity: Int64
+    /// The side of the incoming order that traded with a resting one.
+    public var aggressorSide: Instruments.Side
+    /// Nanoseconds since the epoch: the request or price step that traded.
+    public var time: Int64
+
+    public init(symbol: String, tradeID: UInt64, price: FIXDecimal, quantity: Int64, aggressorSide: Instruments.Side, time: Int64) {
+        self.symbol = symbol
+        self.tradeID = tradeID
+        self.price = price
+        self.quantity = quantity
+        self.aggressorSide = aggressorSide
+        self.time = time
+    }
+}
+
 /// The best bid and offer of a book. A side with no orders has a nil price and size 0.
 public struct TopOfBook: Sendable, Hashable {
     public var bidPrice: FIXDecimal?

@@ -9,8 +9,8 @@ import RiskSidecar
 import SimulatedVenue
 import Synchronization
 
-/// Builds the order gateway a profile's `Application=gateway` sessions share: instruments
-/// listed for today, the risk sidecar with its limits, the simulated venue.
+/// Builds the order gateway a profile's `Application=gateway` (or `venue`) sessions share:
+/// instruments listed for today, the risk sidecar with its limits, the simulated venue.
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
     static func make(_ profile: EngineProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
@@ -26,15 +26,27 @@ enum GatewayAssembly {
         let now = WallClock.now()
         let catalog = reference.catalog(on: CalendarDate(daysSinceEpoch: Int(now.nanosecondsSinceEpoch / 86_400_000_000_000)))
         let risk: RiskSidecar
-        do {
-            risk = try RiskSidecar(limitsPath: settings.riskLimitsPath, contracts: reference.products.map(\.spec),
-                                   logger: Logger(label: "wellhead.risk"))
-        } catch {
-            throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
+        let contracts = reference.products.map(\.spec)
+        if let limitsPath = settings.riskLimitsPath {
+            do {
+                risk = try RiskSidecar(limitsPath: limitsPath, contracts: contracts, logger: Logger(label: "wellhead.risk"))
+            } catch {
+                throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
+            }
+            reloadOnHangUp(risk, path: limitsPath)
+        } else {
+            // A venue without limits of its own: every order reaches the book, market and stop
+            // orders with protection points, as CME Globex gives them (100 ticks).
+            risk = RiskSidecar(limits: RiskLimits(firm: LimitSet(marketProtection: .ticks(100))), contracts: contracts,
+                               logger: Logger(label: "wellhead.risk"))
         }
         var accounts: [String: String] = [:]
         for session in sessions {
-            if let account = session.gateway?.defaultAccount { accounts[session.configuration.id.targetCompID] = account }
+            // A venue's participants trade under their own CompID unless an Account is given.
+            let target = session.configuration.id.targetCompID
+            if let account = session.gateway?.defaultAccount ?? (session.application == "venue" ? target : nil) {
+                accounts[target] = account
+            }
         }
         let venue: SimulatedVenue
         do {
@@ -57,7 +69,6 @@ enum GatewayAssembly {
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
         }
-        reloadOnHangUp(risk, path: settings.riskLimitsPath)
         return application
     }
 

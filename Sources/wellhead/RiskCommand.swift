@@ -31,7 +31,7 @@ struct RiskCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
             guard let gateway = profile.sessions.lazy.compactMap(\.gateway).first else {
-                throw ValidationError("\(config!) has no Application=gateway session, so no risk admin socket")
+                throw ValidationError("\(config!) has no Application=gateway or venue session, so no admin socket")
             }
             return gateway.adminSocketPath
         }

@@ -8,6 +8,7 @@ import Gateway
 import Logging
 import NIOCore
 import NIOSSL
+import VenueSimulator
 
 /// `wellhead serve --config <file>`: runs every session the settings file defines until
 /// SIGINT or SIGTERM, then logs them out and closes the journal.
@@ -68,14 +69,22 @@ struct ServeCommand: AsyncParsableCommand {
     /// Starts every session, then the gateway's clock and its admin socket (returned).
     private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> GatewayAdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal)
+        // A venue profile serves the same order flow, with market data and reference data on top.
+        let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
         var acceptors: [ConnectAddress: (registry: SessionRegistry, first: SessionProfile, checksum: Bool)] = [:]
         for session in profile.sessions {
             let endpoint: SessionEndpoint
             do {
-                let application: any FIXApplication = session.application == "gateway" ? gateway! : EchoApplication()
+                let application: any FIXApplication
+                switch session.application {
+                case "gateway": application = gateway!
+                case "venue": application = venue!
+                default: application = EchoApplication()
+                }
                 endpoint = try SessionEndpoint(configuration: session.configuration, application: application,
                                                journal: journal, persistMessages: session.persistMessages)
                 if session.application == "gateway" { gateway?.attach(endpoint) }
+                if session.application == "venue" { venue?.attach(endpoint) }
             } catch {
                 throw SettingsError(file: profile.file, key: "JournalPath", message: "\(error)")
             }
@@ -117,9 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard let gateway, let session = profile.sessions.first(where: { $0.gateway != nil }), let settings = session.gateway else {
             return nil
         }
-        gateway.start()
+        if let venue { venue.start() } else { gateway.start() }
         do {
-            let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { gateway.handle($0) }
+            let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { request in
+                if let venue { return venue.handle(request) }
+                return gateway.handle(request)
+            }
             Logger(label: "wellhead").info("risk admin socket \(admin.path) (wellhead risk --config \(profile.file))")
             return admin
         } catch {

@@ -134,7 +134,7 @@ import TestSupport
     }
 
     @Test func shippedProfilesLoad() throws {
-        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg"] {
+        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg", "venue-sim.cfg"] {
             let loaded = try EngineProfile.load(path: TestDictionaries.path("sessions/\(name)"))
             #expect(!loaded.sessions.isEmpty)
         }
@@ -145,7 +145,7 @@ import TestSupport
         #expect(demo.sessions.map(\.configuration.id.targetCompID) == ["OMS1", "OMS2"])
         #expect(demo.sessions.allSatisfy { $0.application == "gateway" && $0.acceptPort == 9878 })
         let gateway = try #require(demo.sessions.first?.gateway)
-        #expect(gateway.riskLimitsPath.hasSuffix("sessions/risk-limits.yaml"))
+        #expect(gateway.riskLimitsPath?.hasSuffix("sessions/risk-limits.yaml") == true)
         #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
         #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
         #expect(gateway.adminSocketPath == demo.journalPath.replacingOccurrences(of: ".sqlite", with: ".admin.sock"),

@@ -3,6 +3,7 @@ import FIXJournal
 import FIXSession
 @testable import FIXTransport
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -18,6 +19,7 @@ import TestSupport
         let endpoints: [SessionEndpoint]
 
         static func start(directory: TemporaryDirectory = TemporaryDirectory(), heartBtInt: Int = 30,
+                          application: any FIXApplication = EchoApplication(),
                           _ adjust: (inout SessionConfiguration) -> Void = { _ in }) async throws -> Running {
             let journal = try Journal(path: directory.path("journal.sqlite"))
             let endpoints = try ["OMS1", "OMS2"].map { client in
@@ -25,7 +27,7 @@ import TestSupport
                     id: SessionID(beginString: "FIX.4.4", senderCompID: "WELLHEAD", targetCompID: client),
                     role: .acceptor, dictionary: TestDictionaries.fix44, heartBtInt: heartBtInt)
                 adjust(&configuration)
-                return try SessionEndpoint(configuration: configuration, application: EchoApplication(), journal: journal)
+                return try SessionEndpoint(configuration: configuration, application: application, journal: journal)
             }
             let engine = FIXEngine()
             let port = try await engine.listen(host: "127.0.0.1", port: 0, registry: SessionRegistry(endpoints))
@@ -149,6 +151,45 @@ import TestSupport
         let first = try #require(client.receive())
         let second = try #require(client.receive())
         #expect([first[11]?.string, second[11]?.string] == ["LOST", "NEXT"])
+        await running.stop()
+    }
+
+    /// Sends through its own session's endpoint from inside that session's callbacks, as a
+    /// venue does: a News greeting at logon, and a News after each echo.
+    final class SelfSendingApplication: FIXApplication {
+        let endpoint = Mutex<SessionEndpoint?>(nil)
+
+        static func news(_ text: String) -> FIXFieldList {
+            var body = FIXFieldList()
+            body.append(148, text)
+            body.append(33, 1)
+            body.append(58, text)
+            return body
+        }
+
+        func onLogon(_ session: SessionID) {
+            endpoint.withLock { $0 }?.send(msgType: "B", body: Self.news("hello"))
+        }
+
+        func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+            replies.send(msgType: "D", body: message.bodyFields())
+            endpoint.withLock { $0 }?.send(msgType: "B", body: Self.news("after \(message[11]?.string ?? "")"))
+        }
+    }
+
+    @Test func anApplicationSendingThroughItsOwnSessionKeepsSequenceNumbersInOrder() async throws {
+        let application = SelfSendingApplication()
+        let running = try await Running.start(application: application)
+        defer { running.directory.remove() }
+        application.endpoint.withLock { $0 = running.endpoints.first }
+        let oms = Counterparty()
+        let client = try logOn(running.port)
+        try client.send(oms.newOrder(seq: 2, clOrdID: "S1", at: TestClock.wall()))
+        try client.send(oms.newOrder(seq: 3, clOrdID: "S2", at: TestClock.wall()))
+        let received = (0..<6).compactMap { _ in client.receive() }
+        #expect(received.map { $0.msgType ?? "" } == ["A", "B", "D", "B", "D", "B"])
+        #expect(received.map { $0.msgSeqNum ?? 0 } == [1, 2, 3, 4, 5, 6], "each message its own number, in order")
+        #expect(received.compactMap { $0[148]?.string } == ["hello", "after S1", "after S2"])
         await running.stop()
     }
 

@@ -10,11 +10,17 @@
 //   H <ClOrdID> <Symbol> <Side>                                             OrderStatusRequest
 //   Q <ClOrdID> <MassCancelRequestType> <Symbol>                            OrderMassCancelRequest
 //   EXPECT <ClOrdID> <OrdStatus> <seconds>   wait for an ExecutionReport for ClOrdID with that OrdStatus
+//   V <MDReqID> <SubscriptionRequestType> <MarketDepth> <MDEntryTypes, e.g. 012> <Symbol>...
+//                                            MarketDataRequest (incremental updates)
+//   L <SecurityReqID>                        SecurityListRequest for every security
+//   C <SecurityReqID> <Symbol>               SecurityDefinitionRequest
+//   WAITMSG <MsgType> <count> <seconds>      wait until that many messages of the type arrived
 //   RUN <shell command>                      run a command between steps; it must exit 0
 //   DROP                                     disconnect without a Logout and exit
 //
 // Each message received prints as "RECV 35=<type> <tag>=<value> ..." for the tags a test
-// reads. Exits 0 when every EXPECT was met, 1 otherwise, 2 on a setup error.
+// reads; market data entries follow as " [279=.. 269=.. 55=.. 270=.. 271=..]", security list
+// entries as " [55=.. 167=.. 200=..]". Exits 0 when every EXPECT was met, 1 otherwise, 2 on a setup error.
 #include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
 #include <quickfix/FileStore.h>
@@ -28,6 +34,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -41,6 +49,7 @@ public:
   std::mutex lock;
   std::condition_variable changed;
   std::vector<std::pair<std::string, std::string>> reports;  // (ClOrdID, OrdStatus)
+  std::map<std::string, int> received;                        // messages by MsgType
   std::atomic<bool> loggedOn{false};
   FIX::SessionID session;
 
@@ -60,16 +69,58 @@ public:
     message.getHeader().getField(type);
     std::ostringstream line;
     line << "RECV 35=" << type.getValue();
-    for (int tag : {37, 11, 41, 150, 39, 38, 44, 14, 151, 6, 32, 31, 103, 102, 434, 530, 531, 533, 58}) {
+    for (int tag : {37, 11, 41, 150, 39, 38, 44, 14, 151, 6, 32, 31, 103, 102, 434, 530, 531, 533,
+                    262, 281, 320, 322, 323, 560, 393, 335, 336, 325, 340}) {
       if (message.isSetField(tag)) line << " " << tag << "=" << message.getField(tag);
     }
+    const std::string& kind = type.getValue();
+    if (kind == "W" || kind == "X") {
+      if (message.isSetField(55)) line << " 55=" << message.getField(55);
+      entries(message, 268, kind == "W" ? 269 : 279, {279, 269, 55, 270, 271, 346}, line);
+    } else if (kind == "y") {
+      entries(message, 146, 55, {55, 167, 200, 541, 231, 207, 15}, line);
+    } else if (kind == "d") {
+      for (int tag : {55, 167, 200, 231}) {
+        if (message.isSetField(tag)) line << " " << tag << "=" << message.getField(tag);
+      }
+    }
+    if (message.isSetField(58)) line << " 58=" << message.getField(58);
     std::printf("%s\n", line.str().c_str());
     std::fflush(stdout);
+    {
+      std::lock_guard<std::mutex> guard(lock);
+      received[kind] += 1;
+      changed.notify_all();
+    }
     if (type.getValue() == "8" && message.isSetField(11) && message.isSetField(39)) {
       std::lock_guard<std::mutex> guard(lock);
       reports.emplace_back(message.getField(11), message.getField(39));
       changed.notify_all();
     }
+  }
+
+  // Appends each entry of a repeating group as " [tag=value ...]".
+  static void entries(const FIX::Message& message, int countTag, int delimiter, std::initializer_list<int> tags,
+                      std::ostringstream& line) {
+    if (!message.isSetField(countTag)) return;
+    int count = std::stoi(message.getField(countTag));
+    for (int index = 1; index <= count; index++) {
+      FIX::Group group(countTag, delimiter);
+      message.getGroup(index, group);
+      line << " [";
+      bool first = true;
+      for (int tag : tags) {
+        if (!group.isSetField(tag)) continue;
+        line << (first ? "" : " ") << tag << "=" << group.getField(tag);
+        first = false;
+      }
+      line << "]";
+    }
+  }
+
+  bool waitFor(const std::string& msgType, int count, int seconds) {
+    std::unique_lock<std::mutex> guard(lock);
+    return changed.wait_for(guard, std::chrono::seconds(seconds), [&] { return received[msgType] >= count; });
   }
 
   bool expect(const std::string& clOrdID, const std::string& status, int seconds) {
@@ -89,6 +140,35 @@ static void set(FIX::Message& message, int tag, const std::string& value) {
 static FIX::Message request(const std::vector<std::string>& words) {
   FIX::Message message;
   const std::string& kind = words[0];
+  if (kind == "V") {
+    message.getHeader().setField(FIX::MsgType("V"));
+    message.setField(262, words[1]);
+    message.setField(263, words[2]);
+    message.setField(264, words[3]);
+    message.setField(265, "1");
+    for (char type : words[4]) {
+      FIX::Group entry(267, 269);
+      entry.setField(269, std::string(1, type));
+      message.addGroup(entry);
+    }
+    for (size_t index = 5; index < words.size(); index++) {
+      FIX::Group symbol(146, 55);
+      symbol.setField(55, words[index]);
+      message.addGroup(symbol);
+    }
+    return message;
+  }
+  if (kind == "L" || kind == "C") {
+    message.getHeader().setField(FIX::MsgType(kind == "L" ? "x" : "c"));
+    message.setField(320, words[1]);
+    if (kind == "L") {
+      message.setField(559, "4");
+    } else {
+      message.setField(321, "0");
+      message.setField(55, words[2]);
+    }
+    return message;
+  }
   message.getHeader().setField(FIX::MsgType(kind == "Q" ? "q" : kind));
   set(message, 11, words[1]);
   if (kind == "D") {
@@ -138,6 +218,11 @@ int main(int argc, char** argv) {
       if (words.empty() || words[0][0] == '#') continue;
       if (words[0] == "EXPECT") {
         bool met = oms.expect(words[1], words[2], std::stoi(words[3]));
+        std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
+        std::fflush(stdout);
+        ok = ok && met;
+      } else if (words[0] == "WAITMSG") {
+        bool met = oms.waitFor(words[1], std::stoi(words[2]), std::stoi(words[3]));
         std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
         std::fflush(stdout);
         ok = ok && met;

@@ -2,26 +2,34 @@ import Foundation
 
 /// Settings files for `wellhead serve` in tests.
 public enum WellheadProfiles {
-    /// An echo acceptor for `clients` on `port`, journaling into `directory`.
-    public static func echoAcceptor(in directory: TemporaryDirectory, port: Int, clients: [String] = ["OMS1", "OMS2"],
-                                    extra: String = "") throws -> String {
+    /// An acceptor profile: `SenderCompID`, the loopback `port`, the FIX 4.4 dictionary,
+    /// the journal `journal` in `directory`, the `defaults` lines, then one `[SESSION]` per
+    /// entry of `sessions` (its lines), written to `file` in `directory`.
+    static func acceptor(in directory: TemporaryDirectory, file: String, port: Int, senderCompID: String, journal: String,
+                         defaults: String, sessions: [String]) throws -> String {
         var text = """
             [DEFAULT]
             ConnectionType=acceptor
             BeginString=FIX.4.4
-            SenderCompID=WELLHEAD
+            SenderCompID=\(senderCompID)
             SocketAcceptPort=\(port)
             SocketAcceptHost=127.0.0.1
             DataDictionary=\(TestDictionaries.path("dictionaries/FIX44.xml"))
-            JournalPath=\(directory.path("wellhead.sqlite"))
-            Application=echo
-            \(extra)
+            JournalPath=\(directory.path(journal))
+            \(defaults)
 
             """
-        for client in clients { text += "[SESSION]\nTargetCompID=\(client)\n" }
-        let path = directory.path("wellhead-acceptor.cfg")
+        for session in sessions { text += "[SESSION]\n\(session)\n" }
+        let path = directory.path(file)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// An echo acceptor for `clients` on `port`, journaling into `directory`.
+    public static func echoAcceptor(in directory: TemporaryDirectory, port: Int, clients: [String] = ["OMS1", "OMS2"],
+                                    extra: String = "") throws -> String {
+        try acceptor(in: directory, file: "wellhead-acceptor.cfg", port: port, senderCompID: "WELLHEAD", journal: "wellhead.sqlite",
+                     defaults: "Application=echo\n\(extra)", sessions: clients.map { "TargetCompID=\($0)" })
     }
 
     /// An echo initiator from `sender` to `target` at `port`.
@@ -66,29 +74,25 @@ extension WellheadProfiles {
     public static func gatewayAcceptor(in directory: TemporaryDirectory, port: Int, limits: String = gatewayLimits) throws -> String {
         let limitsPath = directory.path("risk-limits.yaml")
         try limits.write(toFile: limitsPath, atomically: true, encoding: .utf8)
-        let text = """
-            [DEFAULT]
-            ConnectionType=acceptor
-            BeginString=FIX.4.4
-            SenderCompID=WELLHEAD
-            SocketAcceptPort=\(port)
-            SocketAcceptHost=127.0.0.1
-            DataDictionary=\(TestDictionaries.path("dictionaries/FIX44.xml"))
-            JournalPath=\(directory.path("gateway.sqlite"))
-            Application=gateway
-            RiskLimits=\(limitsPath)
-            Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
-            SimulationSeed=11
-            [SESSION]
-            TargetCompID=OMS1
-            DefaultAccount=DESK1
-            [SESSION]
-            TargetCompID=OMS2
-            DefaultAccount=DESK2
+        return try acceptor(in: directory, file: "gateway.cfg", port: port, senderCompID: "WELLHEAD", journal: "gateway.sqlite",
+                            defaults: """
+                                Application=gateway
+                                RiskLimits=\(limitsPath)
+                                Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
+                                SimulationSeed=11
+                                """,
+                            sessions: ["TargetCompID=OMS1\nDefaultAccount=DESK1", "TargetCompID=OMS2\nDefaultAccount=DESK2"])
+    }
 
-            """
-        let path = directory.path("gateway.cfg")
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+    /// The venue simulator as a FIX exchange (`Application=venue`, no limits of its own) on
+    /// `port`, for QA1 and QA2, journaling to `venue.sqlite` in `directory`.
+    public static func venueAcceptor(in directory: TemporaryDirectory, port: Int) throws -> String {
+        try acceptor(in: directory, file: "venue.cfg", port: port, senderCompID: "SIMVENUE", journal: "venue.sqlite",
+                     defaults: """
+                         Application=venue
+                         Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
+                         SimulationSeed=11
+                         """,
+                     sessions: ["TargetCompID=QA1", "TargetCompID=QA2"])
     }
 }

@@ -19,35 +19,10 @@ import TestSupport
             maxPositionPerMonth: 150
         """
 
-    struct Appliance {
-        let directory = TemporaryDirectory()
-        let port = freePort()
-        let server: BackgroundProcess
-        let symbol: String
-
-        init() throws {
-            let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits)
-            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
-                                           log: directory.path("serve.log"))
-            symbol = ApplianceTests.frontMonth(on: Date()) ?? "CLF7"
-        }
-
-        /// Runs `script` through QuickFIX as OMS1; returns its exit status and output.
-        func run(_ script: String, name: String = "oms") throws -> (status: Int32?, output: String) {
-            let scriptPath = directory.path("\(name).txt")
-            try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-            let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: "OMS1", target: "WELLHEAD",
-                                                     port: port)
-            let oms = try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
-                                            log: directory.path("\(name).log"))
-            let status = oms.wait(timeout: 60)
-            return (status, oms.output)
-        }
-
-        func stop() {
-            server.signal(SIGTERM)
-            _ = server.wait(timeout: 10)
-            directory.remove()
+    /// The gateway appliance with these tests' limits, and QuickFIX as OMS1.
+    static func appliance() throws -> ServedProfile {
+        try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
+            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits)
         }
     }
 
@@ -67,7 +42,7 @@ import TestSupport
     }
 
     @Test func ordersFillPartiallyAndFullyCancelAndReplaceWork() throws {
-        let appliance = try Appliance()
+        let appliance = try Self.appliance()
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting on"), "\(appliance.server.output)")
         let s = appliance.symbol
@@ -106,7 +81,7 @@ import TestSupport
     }
 
     @Test func riskRejectsReachTheOMSWithCheckLimitAndValue() throws {
-        let appliance = try Appliance()
+        let appliance = try Self.appliance()
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting on"))
         let s = appliance.symbol
@@ -140,12 +115,12 @@ import TestSupport
     /// risk` while the OMS has orders working: they are cancelled, new orders are rejected
     /// naming the switch, and after the release orders are accepted again.
     @Test func killSwitchFromTheCommandLineCancelsAndBlocksUntilReleased() throws {
-        let appliance = try Appliance()
+        let appliance = try Self.appliance()
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("risk admin socket"), "\(appliance.server.output)")
         let s = appliance.symbol
         let risk = "\(WellheadProcess.executable.path) risk"
-        let config = "--config \(appliance.directory.path("gateway.cfg"))"
+        let config = "--config \(appliance.config)"
         let (status, output) = try appliance.run("""
             D K1 \(s) 1 2 2 1.00 0
             D K2 \(s) 1 3 2 1.01 1
@@ -173,7 +148,7 @@ import TestSupport
     }
 
     @Test func droppedOMSLosesDayOrdersKeepsGTCAndHearsOfItAtTheNextLogon() throws {
-        let appliance = try Appliance()
+        let appliance = try Self.appliance()
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting on"))
         let s = appliance.symbol

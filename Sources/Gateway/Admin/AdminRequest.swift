@@ -10,6 +10,12 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case releaseKillSwitch = "kill-switch-release"
         /// Engaged kill switches and the utilisation of every limit.
         case status
+        /// A venue profile: halt trading (cancels only) and tell every session.
+        case halt = "venue-halt"
+        /// A venue profile: resume trading after a halt.
+        case resume = "venue-resume"
+        /// A venue profile: move every month of `root` by `percent` of its price at once.
+        case shock = "venue-shock"
     }
 
     public var command: Command
@@ -18,12 +24,18 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     /// The person acting; kill switches are engaged and released by someone.
     public var by: String?
     public var reason: String?
+    /// For a shock: the product root (`CL`) and the move in percent (`-30`, `12.5`).
+    public var root: String?
+    public var percent: String?
 
-    public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil) {
+    public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
+                root: String? = nil, percent: String? = nil) {
         self.command = command
         self.scope = scope
         self.by = by
         self.reason = reason
+        self.root = root
+        self.percent = percent
     }
 }
 

@@ -1,3 +1,4 @@
+import FIXCodec
 import Foundation
 import RiskSidecar
 
@@ -8,29 +9,43 @@ extension GatewayApplication {
         let now = clock()
         switch request.command {
         case .status:
-            return status(ok: true, "")
+            return adminResponse(ok: true, "")
+        case .halt, .resume:
+            return adminResponse(ok: false, "\(request.command.rawValue) needs a venue profile (Application=venue)")
+        case .shock:
+            guard let root = request.root, let text = request.percent, let percent = FIXDecimal(text) else {
+                return adminResponse(ok: false, "a shock names a root and a percent (e.g. CL and -30)")
+            }
+            do {
+                let outbound = try gateway.shock(root: root, percent: percent, now: now)
+                _ = deliver(outbound, replyingTo: nil)
+                return adminResponse(ok: true, "\(root) moved \(percent)%; \(outbound.count) report(s) sent")
+            } catch {
+                return adminResponse(ok: false, "\(error)")
+            }
         case .engageKillSwitch, .releaseKillSwitch:
             guard let scope = request.scope, let level = KillSwitchLevel(scope: scope) else {
-                return status(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")
+                return adminResponse(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")
             }
             guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
-                return status(ok: false, "a kill switch is engaged and released by a person: name them (by)")
+                return adminResponse(ok: false, "a kill switch is engaged and released by a person: name them (by)")
             }
             if request.command == .engageKillSwitch {
                 let outbound = gateway.engageKillSwitch(level, by: person, reason: request.reason ?? "", now: now)
                 _ = deliver(outbound, replyingTo: nil)
                 let cancels = outbound.filter { $0.msgType == "8" }.count
-                return status(ok: true, "kill switch engaged at \(level) by \(person); \(cancels) working order(s) cancelled")
+                return adminResponse(ok: true, "kill switch engaged at \(level) by \(person); \(cancels) working order(s) cancelled")
             }
             guard gateway.releaseKillSwitch(level, by: person, now: now) != nil else {
-                return status(ok: false, "no kill switch is engaged at \(level)")
+                return adminResponse(ok: false, "no kill switch is engaged at \(level)")
             }
             journalAudit()
-            return status(ok: true, "kill switch at \(level) released by \(person)")
+            return adminResponse(ok: true, "kill switch at \(level) released by \(person)")
         }
     }
 
-    private func status(ok: Bool, _ message: String) -> AdminResponse {
+    /// The answer to an admin request: `message`, and the state of the risk controls after it.
+    public func adminResponse(ok: Bool, _ message: String) -> AdminResponse {
         let risk = gateway.risk
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
                              utilisation: risk.utilisation(now: clock()))

@@ -1,0 +1,207 @@
+import FIXCodec
+import SimulatedVenue
+
+/// A FIX venue's market-data subscriptions and what each subscriber was last sent, so that a
+/// change goes out as an incremental refresh (35=X) of just the levels that moved: deletes,
+/// then changes, then new levels, each keyed by its price, as FIX 4.4 books by price are
+/// maintained. Subscribers that asked for full refreshes (MDUpdateType 0) get a new snapshot
+/// (35=W) of each book that changed instead.
+///
+/// A value type with no I/O: the venue application feeds it the books and the trade tape and
+/// sends what it returns. Delivery order is the FIX session's, which has no gaps, so entries
+/// carry no RptSeq.
+public struct MarketDataPublisher: Sendable {
+    /// A message for one subscriber's session.
+    public struct Outbound: Sendable {
+        public var session: String
+        public var msgType: String
+        public var body: FIXFieldList
+    }
+
+    /// Levels a side sent for MarketDepth 0 (the full book).
+    public static let fullBookDepth = 50
+
+    private struct Key: Hashable {
+        var session: String
+        var requestID: String
+    }
+
+    private struct Subscription {
+        var request: MarketDataRequest
+        var published: [String: VenueDepth] = [:]
+        var levels: Int { request.depth == 0 ? MarketDataPublisher.fullBookDepth : request.depth }
+    }
+
+    private var subscriptions: [Key: Subscription] = [:]
+
+    public init() {}
+
+    /// Every symbol someone is subscribed to.
+    public var subscribedSymbols: Set<String> {
+        Set(subscriptions.values.flatMap(\.request.symbols))
+    }
+
+    public var subscriptionCount: Int { subscriptions.count }
+
+    /// Answers a MarketDataRequest from `session`: a snapshot (35=W) of each symbol, kept as
+    /// the subscriber's starting point when it subscribes; an unsubscribe ends the
+    /// subscription it names. `listed` says whether the venue lists a symbol; `book` gives
+    /// its levels and `lastTrade` its last trade price.
+    public mutating func handle(_ request: MarketDataRequest, from session: String, listed: (String) -> Bool,
+                                book: (String, Int) -> VenueDepth?, lastTrade: (String) -> FIXDecimal?)
+        -> Result<[FIXFieldList], MarketDataRequestRejection> {
+        let key = Key(session: session, requestID: request.id)
+        switch request.kind {
+        case .unsubscribe:
+            guard subscriptions.removeValue(forKey: key) != nil else {
+                return .failure(MarketDataRequestRejection(requestID: request.id, reason: nil,
+                                                           text: "no subscription \(request.id) to end"))
+            }
+            return .success([])
+        case .snapshot, .subscribe:
+            if request.kind == .subscribe, subscriptions[key] != nil {
+                return .failure(MarketDataRequestRejection(requestID: request.id, reason: .duplicateMDReqID,
+                                                           text: "MDReqID \(request.id) is already subscribed on this session"))
+            }
+            if let unknown = request.symbols.first(where: { !listed($0) }) {
+                return .failure(MarketDataRequestRejection(requestID: request.id, reason: .unknownSymbol,
+                                                           text: "\(unknown) is not listed on this venue"))
+            }
+            var subscription = Subscription(request: request)
+            var snapshots: [FIXFieldList] = []
+            for symbol in request.symbols {
+                let depth = book(symbol, subscription.levels) ?? VenueDepth(bids: [], asks: [])
+                subscription.published[symbol] = depth
+                snapshots.append(Self.snapshot(request, symbol: symbol, depth: depth, lastTrade: lastTrade(symbol)))
+            }
+            if request.kind == .subscribe { subscriptions[key] = subscription }
+            return .success(snapshots)
+        }
+    }
+
+    /// Drops a session's subscriptions (it logged out or dropped).
+    public mutating func sessionEnded(_ session: String) {
+        subscriptions = subscriptions.filter { $0.key.session != session }
+    }
+
+    /// What changed since the last call, for every subscriber: one incremental refresh per
+    /// subscription with its level changes and trades, or a snapshot per changed book.
+    public mutating func publish(book: (String, Int) -> VenueDepth?, trades: [VenueTrade],
+                                 lastTrade: (String) -> FIXDecimal?) -> [Outbound] {
+        var out: [Outbound] = []
+        let tradesBySymbol = Dictionary(grouping: trades, by: \.symbol)
+        for key in subscriptions.keys.sorted(by: { ($0.session, $0.requestID) < ($1.session, $1.requestID) }) {
+            guard var subscription = subscriptions[key] else { continue }
+            let request = subscription.request
+            var entries: [FIXFieldList] = []
+            for symbol in request.symbols {
+                let depth = book(symbol, subscription.levels) ?? VenueDepth(bids: [], asks: [])
+                let before = subscription.published[symbol] ?? VenueDepth(bids: [], asks: [])
+                let traded = request.entryTypes.contains(.trade) ? tradesBySymbol[symbol] ?? [] : []
+                let changed = Self.visible(before, request) != Self.visible(depth, request)
+                subscription.published[symbol] = depth
+                guard changed || !traded.isEmpty else { continue }
+                if request.incremental {
+                    if request.entryTypes.contains(.bid) {
+                        entries += Self.changes(from: before.bids, to: depth.bids, type: .bid, symbol: symbol)
+                    }
+                    if request.entryTypes.contains(.offer) {
+                        entries += Self.changes(from: before.asks, to: depth.asks, type: .offer, symbol: symbol)
+                    }
+                    for trade in traded { entries.append(Self.tradeEntry(trade)) }
+                } else {
+                    out.append(Outbound(session: key.session, msgType: "W",
+                                        body: Self.snapshot(request, symbol: symbol, depth: depth, lastTrade: lastTrade(symbol))))
+                }
+            }
+            subscriptions[key] = subscription
+            if !entries.isEmpty {
+                var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
+                body.append(262, request.id)
+                body.appendGroup(268, entries)
+                out.append(Outbound(session: key.session, msgType: "X", body: body))
+            }
+        }
+        return out
+    }
+
+    /// The sides a subscriber sees, for deciding whether anything it sees changed.
+    private static func visible(_ depth: VenueDepth, _ request: MarketDataRequest) -> VenueDepth {
+        VenueDepth(bids: request.entryTypes.contains(.bid) ? depth.bids : [],
+                   asks: request.entryTypes.contains(.offer) ? depth.asks : [])
+    }
+
+    /// Level changes of one side keyed by price: deletes, then changes, then new levels.
+    static func changes(from old: [DepthLevel], to new: [DepthLevel], type: MarketDataRequest.EntryType,
+                        symbol: String) -> [FIXFieldList] {
+        let oldByPrice = Dictionary(old.map { ($0.price, $0) }, uniquingKeysWith: { first, _ in first })
+        let newByPrice = Dictionary(new.map { ($0.price, $0) }, uniquingKeysWith: { first, _ in first })
+        var entries: [FIXFieldList] = []
+        for level in old where newByPrice[level.price] == nil {
+            entries.append(levelEntry(action: "2", type: type, symbol: symbol, level: level, withSize: false))
+        }
+        for level in new {
+            if let previous = oldByPrice[level.price] {
+                if previous != level { entries.append(levelEntry(action: "1", type: type, symbol: symbol, level: level, withSize: true)) }
+            }
+        }
+        for level in new where oldByPrice[level.price] == nil {
+            entries.append(levelEntry(action: "0", type: type, symbol: symbol, level: level, withSize: true))
+        }
+        return entries
+    }
+
+    private static func levelEntry(action: StaticString, type: MarketDataRequest.EntryType, symbol: String, level: DepthLevel,
+                                   withSize: Bool) -> FIXFieldList {
+        var entry = FIXFieldList(reservingCapacity: 48)
+        entry.append(279, action)
+        entry.append(269, char: type.rawValue)
+        entry.append(55, symbol)
+        entry.append(270, level.price)
+        if withSize {
+            entry.append(271, FIXDecimal(mantissa: level.quantity))
+            entry.append(346, level.orderCount)
+        }
+        return entry
+    }
+
+    private static func tradeEntry(_ trade: VenueTrade) -> FIXFieldList {
+        var entry = FIXFieldList(reservingCapacity: 48)
+        entry.append(279, "0")
+        entry.append(269, char: MarketDataRequest.EntryType.trade.rawValue)
+        entry.append(55, trade.symbol)
+        entry.append(270, trade.price)
+        entry.append(271, FIXDecimal(mantissa: trade.quantity))
+        return entry
+    }
+
+    /// A MarketDataSnapshotFullRefresh (35=W) body for one symbol.
+    static func snapshot(_ request: MarketDataRequest, symbol: String, depth: VenueDepth, lastTrade: FIXDecimal?) -> FIXFieldList {
+        var entries: [FIXFieldList] = []
+        func add(_ levels: [DepthLevel], _ type: MarketDataRequest.EntryType) {
+            guard request.entryTypes.contains(type) else { return }
+            for (position, level) in levels.enumerated() {
+                var entry = FIXFieldList(reservingCapacity: 48)
+                entry.append(269, char: type.rawValue)
+                entry.append(270, level.price)
+                entry.append(271, FIXDecimal(mantissa: level.quantity))
+                entry.append(346, level.orderCount)
+                entry.append(290, position + 1)
+                entries.append(entry)
+            }
+        }
+        add(depth.bids, .bid)
+        add(depth.asks, .offer)
+        if request.entryTypes.contains(.trade), let lastTrade {
+            var entry = FIXFieldList(reservingCapacity: 24)
+            entry.append(269, char: MarketDataRequest.EntryType.trade.rawValue)
+            entry.append(270, lastTrade)
+            entries.append(entry)
+        }
+        var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
+        body.append(262, request.id)
+        body.append(55, symbol)
+        body.appendGroup(268, entries)
+        return body
+    }
+}

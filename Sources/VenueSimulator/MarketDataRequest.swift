@@ -1,0 +1,108 @@
+import FIXCodec
+
+/// What a subscriber asked for in a MarketDataRequest (35=V).
+public struct MarketDataRequest: Sendable, Hashable {
+    /// SubscriptionRequestType (263).
+    public enum Kind: Sendable, Hashable {
+        case snapshot
+        case subscribe
+        case unsubscribe
+    }
+
+    /// MDEntryType (269) values a venue publishes.
+    public enum EntryType: UInt8, Sendable, Hashable, CaseIterable {
+        case bid = 48    // "0"
+        case offer = 49  // "1"
+        case trade = 50  // "2"
+    }
+
+    /// MDReqID (262).
+    public var id: String
+    public var kind: Kind
+    /// MarketDepth (264): price levels a side; 0 asks for the full book.
+    public var depth: Int
+    /// MDUpdateType (265): incremental refreshes (X) rather than a full refresh (W) on each change.
+    public var incremental: Bool
+    public var entryTypes: Set<EntryType>
+    public var symbols: [String]
+
+    public init(id: String, kind: Kind, depth: Int, incremental: Bool = true, entryTypes: Set<EntryType>, symbols: [String]) {
+        self.id = id
+        self.kind = kind
+        self.depth = depth
+        self.incremental = incremental
+        self.entryTypes = entryTypes
+        self.symbols = symbols
+    }
+
+    /// Reads a MarketDataRequest, or says why it cannot be served (a MarketDataRequestReject).
+    public static func parse(_ message: FIXMessage) -> Result<MarketDataRequest, MarketDataRequestRejection> {
+        let id = message[262]?.string ?? ""
+        func reject(_ reason: MarketDataRequestRejection.Reason?, _ text: String) -> Result<MarketDataRequest, MarketDataRequestRejection> {
+            .failure(MarketDataRequestRejection(requestID: id, reason: reason, text: text))
+        }
+        guard !id.isEmpty else { return reject(nil, "MDReqID (262) is missing") }
+        let kind: Kind
+        switch message[263]?.string {
+        case "0": kind = .snapshot
+        case "1": kind = .subscribe
+        case "2": kind = .unsubscribe
+        case let other: return reject(.unsupportedSubscriptionRequestType, "SubscriptionRequestType (263) '\(other ?? "")' is not 0, 1 or 2")
+        }
+        guard let depth = message[264]?.int, depth >= 0 else {
+            return reject(.unsupportedMarketDepth, "MarketDepth (264) '\(message[264]?.string ?? "")' is not a number of levels (0 for the full book)")
+        }
+        var incremental = true
+        switch message[265]?.string {
+        case nil, "1": incremental = true
+        case "0": incremental = false
+        case let other: return reject(.unsupportedMDUpdateType, "MDUpdateType (265) '\(other ?? "")' is not 0 or 1")
+        }
+        if message[266]?.string == "N" {
+            return reject(.unsupportedAggregatedBook, "the venue publishes aggregated books only (AggregatedBook 266=Y)")
+        }
+        var entryTypes: Set<EntryType> = []
+        for value in message.values(of: 269) {
+            guard value.bytes.count == 1, let type = EntryType(rawValue: value.bytes.first ?? 0) else {
+                return reject(.unsupportedMDEntryType, "MDEntryType (269) '\(value.string)' is not published here (0 bid, 1 offer, 2 trade)")
+            }
+            entryTypes.insert(type)
+        }
+        let symbols = message.values(of: 55).map(\.string)
+        if kind != .unsubscribe {
+            guard !entryTypes.isEmpty else { return reject(.unsupportedMDEntryType, "no MDEntryType (269) asked for") }
+            guard !symbols.isEmpty else { return reject(.unknownSymbol, "no Symbol (55) asked for") }
+        }
+        return .success(MarketDataRequest(id: id, kind: kind, depth: depth, incremental: incremental,
+                                          entryTypes: entryTypes, symbols: symbols))
+    }
+}
+
+/// Why a MarketDataRequest is refused: a MarketDataRequestReject (35=Y) with MDReqRejReason
+/// (281) and a Text.
+public struct MarketDataRequestRejection: Error, Sendable, Hashable {
+    /// MDReqRejReason (281).
+    public enum Reason: String, Sendable, Hashable {
+        case unknownSymbol = "0"
+        case duplicateMDReqID = "1"
+        case unsupportedSubscriptionRequestType = "4"
+        case unsupportedMarketDepth = "5"
+        case unsupportedMDUpdateType = "6"
+        case unsupportedAggregatedBook = "7"
+        case unsupportedMDEntryType = "8"
+    }
+
+    public var requestID: String
+    /// `nil` when no MDReqRejReason fits (281 is then left out; the Text says why).
+    public var reason: Reason?
+    public var text: String
+
+    /// The MarketDataRequestReject's body.
+    public var body: FIXFieldList {
+        var body = FIXFieldList(reservingCapacity: 96)
+        body.append(262, requestID)
+        if let reason { body.append(281, reason.rawValue) }
+        body.append(58, text)
+        return body
+    }
+}

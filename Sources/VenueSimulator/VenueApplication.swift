@@ -1,0 +1,185 @@
+import FIXCodec
+import FIXSession
+import FIXTransport
+import Gateway
+import Logging
+import NIOCore
+import NIOPosix
+import RiskSidecar
+import Synchronization
+
+/// The simulated venue as a FIX 4.4 exchange (`Application=venue`), for QA teams to test an
+/// OMS against, and for Wellhead's own gateway to route to over FIX.
+///
+/// Orders, cancels, replaces, status requests and mass cancels go through the same order
+/// state machine and matching engine as the appliance's in-process venue (``GatewayApplication``,
+/// with the venue's own risk limits, if any). On top of that it serves what an exchange
+/// serves: market data by subscription (MarketDataRequest V → snapshots W, then incremental
+/// refreshes X as the book and the tape move, MarketDataRequestReject Y), reference data
+/// (SecurityListRequest x → SecurityList y, SecurityDefinitionRequest c → SecurityDefinition
+/// d), and the trading session's state (TradingSessionStatus h at logon, on request (g), and
+/// on every halt and resume).
+public final class VenueApplication: FIXApplication {
+    /// The venue's trading session, as TradSesStatus (340) reports it.
+    public enum TradingStatus: Int, Sendable {
+        case halted = 1
+        case open = 2
+        case closed = 3
+    }
+
+    public let orders: GatewayApplication
+    /// TradingSessionID (336) and the venue's name in reports.
+    public let name: String
+    private let publisher = Mutex(MarketDataPublisher())
+    private let endpoints = Mutex<[String: SessionEndpoint]>([:])
+    private let status = Mutex(TradingStatus.open)
+    private let responses = Atomic<Int>(0)
+    private let timer = Mutex<RepeatedTask?>(nil)
+    private let logger: Logger
+
+    public init(orders: GatewayApplication, name: String = "SIM", logger: Logger = Logger(label: "wellhead.venue")) {
+        self.orders = orders
+        self.name = name
+        self.logger = logger
+    }
+
+    /// Makes `endpoint`'s counterparty (named by its TargetCompID) reachable for reports and
+    /// market data.
+    public func attach(_ endpoint: SessionEndpoint) {
+        orders.attach(endpoint)
+        endpoints.withLock { $0[endpoint.id.targetCompID] = endpoint }
+    }
+
+    /// Starts the market: the venue's clock (prices step, resting orders fill) and market data
+    /// published to subscribers every `interval`.
+    public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
+        orders.gateway.recordTrades()
+        orders.start(on: loop, interval: interval)
+        let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in publishMarketData() }
+        timer.withLock { $0 = task }
+    }
+
+    public func stop() {
+        orders.stop()
+        timer.withLock { task in
+            task?.cancel()
+            task = nil
+        }
+    }
+
+    public var tradingStatus: TradingStatus { status.withLock { $0 } }
+
+    // MARK: FIXApplication
+
+    public func onLogon(_ session: SessionID) {
+        // Unsolicited, as exchanges announce the session's state to each participant.
+        endpoint(session.targetCompID)?.send(msgType: "h", body: statusBody(requestID: nil))
+    }
+
+    public func onLogout(_ session: SessionID, loggedOut: Bool) {
+        publisher.withLock { $0.sessionEnded(session.targetCompID) }
+        orders.onLogout(session, loggedOut: loggedOut)
+    }
+
+    public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+        let counterparty = session.targetCompID
+        switch message.msgType {
+        case "V":
+            marketDataRequest(message, from: counterparty, replies: &replies)
+        case "x":
+            let listed = orders.gateway.catalog.instruments
+            let wanted = message[55]?.string
+            let instruments = message[559]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
+            replies.send(msgType: "y", body: SecurityDefinitions.list(instruments, requestID: message[320]?.string ?? "",
+                                                                       responseID: nextResponseID()))
+        case "c":
+            let symbol = message[55]?.string ?? ""
+            replies.send(msgType: "d", body: SecurityDefinitions.definition(
+                orders.gateway.catalog.instrument(symbol: symbol), symbol: symbol,
+                requestID: message[320]?.string ?? "", responseID: nextResponseID()))
+        case "g":
+            replies.send(msgType: "h", body: statusBody(requestID: message[335]?.string))
+        default:
+            orders.received(message, from: session, replies: &replies)
+            publishMarketData()
+        }
+    }
+
+    // MARK: Market data
+
+    private func marketDataRequest(_ message: FIXMessage, from session: String, replies: inout FIXReplies) {
+        let request: MarketDataRequest
+        switch MarketDataRequest.parse(message) {
+        case .success(let parsed): request = parsed
+        case .failure(let rejection):
+            replies.send(msgType: "Y", body: rejection.body)
+            return
+        }
+        let gateway = orders.gateway
+        let catalog = gateway.catalog
+        // Under the publisher's lock, so no publish can slip between the snapshot and the
+        // subscription's first incremental.
+        let result = publisher.withLock { publisher in
+            publisher.handle(request, from: session, listed: { catalog.instrument(symbol: $0) != nil },
+                             book: { gateway.depth(symbol: $0, levels: $1) }, lastTrade: { gateway.lastTradePrice(symbol: $0) })
+        }
+        switch result {
+        case .success(let snapshots):
+            for snapshot in snapshots { replies.send(msgType: "W", body: snapshot) }
+        case .failure(let rejection):
+            replies.send(msgType: "Y", body: rejection.body)
+        }
+    }
+
+    /// Sends every subscriber what moved since the last publish: book levels and trades.
+    public func publishMarketData() {
+        let gateway = orders.gateway
+        publisher.withLock { publisher in
+            let trades = gateway.drainTrades()
+            guard publisher.subscriptionCount > 0 else { return }
+            let out = publisher.publish(book: { gateway.depth(symbol: $0, levels: $1) }, trades: trades,
+                                        lastTrade: { gateway.lastTradePrice(symbol: $0) })
+            // Sent under the lock, so two publishes never reach a session out of order.
+            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: message.body) }
+        }
+    }
+
+    // MARK: Trading session
+
+    /// Halts trading: new orders and replaces are rejected, cancels still accepted, as
+    /// exchanges do in a halt; every session is told (TradingSessionStatus, 340=1).
+    public func halt(by person: String, reason: String) {
+        setStatus(.halted, tradingState: .halted, by: person, reason: reason)
+    }
+
+    /// Resumes trading after a halt (340=2).
+    public func resume(by person: String) {
+        setStatus(.open, tradingState: .active, by: person, reason: "")
+    }
+
+    private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
+        status.withLock { $0 = new }
+        orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
+        logger.warning("trading session \(name): \(new) by \(person)\(reason.isEmpty ? "" : " (\(reason))")")
+        let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
+        for endpoint in endpoints.withLock({ Array($0.values) }) where endpoint.isConnected {
+            endpoint.send(msgType: "h", body: body)
+        }
+    }
+
+    private func statusBody(requestID: String?, text: String? = nil) -> FIXFieldList {
+        var body = FIXFieldList(reservingCapacity: 64)
+        if let requestID { body.append(335, requestID) }
+        body.append(336, name)
+        if requestID == nil { body.append(325, "Y") }
+        body.append(340, tradingStatus.rawValue)
+        if let text { body.append(58, text) }
+        return body
+    }
+
+    private func endpoint(_ session: String) -> SessionEndpoint? { endpoints.withLock { $0[session] } }
+
+    private func nextResponseID() -> String {
+        "\(name)-\(responses.add(1, ordering: .relaxed).newValue)"
+    }
+}

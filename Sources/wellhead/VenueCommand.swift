@@ -1,0 +1,44 @@
+import ArgumentParser
+import Gateway
+
+/// `wellhead venue`: QA's controls on a running venue simulator (`Application=venue`),
+/// through its admin socket: halt and resume trading, shock prices.
+struct VenueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "venue",
+        abstract: "Halt, resume or shock a running venue simulator.",
+        subcommands: [Halt.self, Resume.self, Shock.self]
+    )
+
+    struct Halt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Halt trading: new orders are rejected, cancels accepted; every session is told.")
+        @Option(help: "The person acting.") var by: String
+        @Option(help: "Why, sent to every session in the TradingSessionStatus Text.") var reason = ""
+        @OptionGroup var target: RiskCommand.Target
+
+        func run() async throws {
+            try await target.send(AdminRequest(command: .halt, by: by, reason: reason))
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume trading after a halt.")
+        @Option(help: "The person acting.") var by: String
+        @OptionGroup var target: RiskCommand.Target
+
+        func run() async throws {
+            try await target.send(AdminRequest(command: .resume, by: by))
+        }
+    }
+
+    struct Shock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move every month of a root by a percentage of its price at once.")
+        @Option(help: "The product root, e.g. CL.") var root: String
+        @Option(parsing: .unconditional, help: "The move in percent, e.g. -30 or 12.5 (-150 takes 70.00 to -35.00).") var percent: String
+        @OptionGroup var target: RiskCommand.Target
+
+        func run() async throws {
+            try await target.send(AdminRequest(command: .shock, root: root, percent: percent))
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+
+/// `wellhead serve` running a generated profile in its own process, with QuickFIX's C++
+/// engine (`Tests/Interop/qf_oms.cpp`) logging on to it as one counterparty to run scripts.
+struct ServedProfile {
+    let directory = TemporaryDirectory()
+    let port = freePort()
+    let server: BackgroundProcess
+    /// The front contract month listed today, for orders and subscriptions.
+    let symbol: String
+    let config: String
+    /// QuickFIX's SenderCompID and TargetCompID.
+    let counterparty: String
+    let ourCompID: String
+
+    /// - Parameter profile: writes the settings file for a port into a folder, returning its path.
+    init(counterparty: String, ourCompID: String,
+         profile: (TemporaryDirectory, Int) throws -> String) throws {
+        self.counterparty = counterparty
+        self.ourCompID = ourCompID
+        config = try profile(directory, port)
+        server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
+                                       log: directory.path("serve.log"))
+        symbol = ApplianceTests.frontMonth(on: Date()) ?? "CLF7"
+    }
+
+    /// Runs `script` through QuickFIX; returns its exit status and output.
+    func run(_ script: String, name: String = "oms") throws -> (status: Int32?, output: String) {
+        let scriptPath = directory.path("\(name).txt")
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: counterparty,
+                                                 target: ourCompID, port: port)
+        let peer = try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
+                                         log: directory.path("\(name).log"))
+        let status = peer.wait(timeout: 60)
+        return (status, peer.output)
+    }
+
+    /// A script line running `wellhead <arguments> --config <this profile>`.
+    func command(_ arguments: String) -> String {
+        "RUN \(WellheadProcess.executable.path) \(arguments) --config \(config) > /dev/null"
+    }
+
+    func stop() {
+        server.signal(SIGTERM)
+        _ = server.wait(timeout: 10)
+        directory.remove()
+    }
+}

@@ -80,6 +80,7 @@ let package = Package(
         .target(name: "VenueSimulator", dependencies: [
             "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "RiskSidecar", "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -58,6 +58,16 @@ public final class SessionEndpoint: Sendable {
         return channel.closeFuture
     }
 
+    /// Drops the live connection without a Logout, as a network failure would (a venue
+    /// scenario testing a counterparty's reconnect and resend); the session's sequence numbers
+    /// are kept for its next logon. `false` when nothing was connected.
+    @discardableResult
+    public func drop() -> Bool {
+        guard let channel = connection.withLock({ $0 }) else { return false }
+        channel.close(promise: nil)
+        return true
+    }
+
     /// Sends an application message from outside the session's event loop (a venue's
     /// execution report, a console action).
     ///

@@ -6,6 +6,7 @@ import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
+import SimulatedVenue
 import Synchronization
 
 /// The order gateway as a FIX application (`Application=gateway`): each OMS session's
@@ -83,6 +84,28 @@ public final class GatewayApplication: FIXApplication {
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
         let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: clock())
         _ = deliver(outbound, replyingTo: nil)
+    }
+
+    /// Handles an order request outside its session's callback (after a venue's added
+    /// latency): every report goes out through the sessions' endpoints.
+    public func receivedLater(_ message: FIXMessage, from session: SessionID) {
+        guard let outbound = gateway.handle(message, from: session.targetCompID, now: clock()) else { return }
+        _ = deliver(outbound, replyingTo: nil)
+    }
+
+    /// Refuses an order request before the gateway acts on it (see ``OrderGateway/refuse(_:from:text:now:)``).
+    public func refuse(_ message: FIXMessage, from session: SessionID, text: String, replies: inout FIXReplies) {
+        for reply in deliver(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), replyingTo: session.targetCompID) {
+            replies.send(msgType: reply.msgType, body: reply.body)
+        }
+    }
+
+    /// Moves the simulated venue's prices (a shock of `root`, or one month set to a price) and
+    /// sends the reports of the client orders it filled; returns how many went out.
+    public func moveMarket(_ move: (OrderGateway, Int64) throws(SimulatedVenueError) -> [GatewayOutbound]) throws(SimulatedVenueError) -> Int {
+        let outbound = try move(gateway, clock())
+        _ = deliver(outbound, replyingTo: nil)
+        return outbound.count
     }
 
     /// Journals the gateway's decisions, then hands each report to its session. Returns the

@@ -113,11 +113,41 @@ public final class OrderGateway: Sendable {
     /// A price shock on the simulated venue: every month of `root` moves by `percent` of its
     /// price at once (−150 takes 70.00 to −35.00 where negative prices are allowed); the books
     /// requote, and client orders they now cross fill.
-    public func shock(root: String, percent: FIXDecimal, now: Int64) throws(SimulatedVenueError) -> [GatewayOutbound] {
+    public func shock(root: String, percent: FIXDecimal, months: ClosedRange<Int>? = nil, now: Int64)
+        throws(SimulatedVenueError) -> [GatewayOutbound] {
+        try moveMarket(now: now) { venue throws(SimulatedVenueError) in try venue.shock(root: root, percent: percent, months: months) }
+    }
+
+    /// Sets one month of `root` on the simulated venue to `price` (see
+    /// ``SimulatedVenue/setPrice(root:month:to:)``); client orders the books now cross fill.
+    public func setPrice(root: String, month: Int, to price: FIXDecimal, now: Int64) throws(SimulatedVenueError) -> [GatewayOutbound] {
+        try moveMarket(now: now) { venue throws(SimulatedVenueError) in try venue.setPrice(root: root, month: month, to: price) }
+    }
+
+    /// Refuses a NewOrderSingle or OrderCancelReplaceRequest before it reaches the risk check
+    /// or the book (a venue's halted instrument, a scenario's random reject): a rejecting
+    /// ExecutionReport (OrdRejReason 2, exchange closed) or an OrderCancelReject, with `text`.
+    public func refuse(_ message: FIXMessage, from session: String, text: String, now: Int64) -> [GatewayOutbound] {
+        perform(now: now) { work in
+            if message.msgType == "G" {
+                let order = message[41].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
+                work.cancelReject(session: session, clOrdID: message[11]?.string ?? "", origClOrdID: message[41]?.string ?? "",
+                                  order: order, replace: true, reason: .brokerOption, text: text)
+            } else {
+                work.rejectNew(message, session: session, terms: nil, reason: .exchangeClosed, text: text)
+            }
+            return work.outbound
+        }
+    }
+
+    /// Runs a change to the venue's prices after catching it up to `now`, then follows the
+    /// client events it caused and refreshes the marks.
+    private func moveMarket(now: Int64, _ change: (inout SimulatedVenue) throws(SimulatedVenueError) -> [VenueEvent])
+        throws(SimulatedVenueError) -> [GatewayOutbound] {
         let result: Result<[GatewayOutbound], SimulatedVenueError> = perform(now: now) { work in
             do throws(SimulatedVenueError) {
                 work.apply(venue: work.state.venue.advance(to: now))
-                work.apply(venue: try work.state.venue.shock(root: root, percent: percent))
+                work.apply(venue: try change(&work.state.venue))
             } catch {
                 return .failure(error)
             }

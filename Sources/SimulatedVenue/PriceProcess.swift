@@ -5,13 +5,14 @@ import Instruments
 // tick, so a random walk with moves far smaller than a tick accumulates exactly, and the same
 // seed gives the same prices on every machine. No binary floating point anywhere.
 
-/// SplitMix64: small, fast and fully determined by its seed.
-struct SplitMix64: Sendable, Hashable {
+/// SplitMix64: small, fast and fully determined by its seed (scenario runs draw from it too,
+/// so a run is the same for the same seed).
+public struct SplitMix64: Sendable, Hashable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -276,6 +276,27 @@ public struct SimulatedVenue: Sendable {
         return requoteMoved()
     }
 
+    /// Moves one month of `root`'s curve (1 is the front month) so that its fair price is
+    /// `price`; the other months stay where they are, and the month then follows the curve's
+    /// random walk from there. How a replay walks the lead month along a recorded path (the
+    /// May 2020 contract to −$37.63 while June held near $20).
+    @discardableResult
+    public mutating func setPrice(root: String, month: Int, to price: FIXDecimal) throws(SimulatedVenueError) -> [VenueEvent] {
+        let curve = try curvePosition(root: root)
+        let count = curves[curve].offsets.count
+        guard (1...count).contains(month) else {
+            throw SimulatedVenueError(key: "price.month", value: "\(month)", message: "\(root) lists months 1...\(count)")
+        }
+        if price.isNegative, !curves[curve].allowsNegativePrices {
+            throw SimulatedVenueError(key: "price.to", value: "\(price)", message: "\(root) does not allow negative prices")
+        }
+        guard let target = curves[curve].grid.nearestTicks(to: price), target.magnitude < UInt64(fineLimit) else {
+            throw SimulatedVenueError(key: "price.to", value: "\(price)", message: "is too large for a \(root) price")
+        }
+        curves[curve].offsets[month - 1] = clampFine(Int128(target) - Int128(curves[curve].level))
+        return requoteMoved()
+    }
+
     private func curvePosition(root: String) throws(SimulatedVenueError) -> Int {
         guard let curve = curveIndex[root] else {
             throw SimulatedVenueError(key: "shock.root", value: root,

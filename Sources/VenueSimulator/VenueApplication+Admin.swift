@@ -2,8 +2,8 @@ import Foundation
 import Gateway
 
 extension VenueApplication {
-    /// The venue's own admin requests (halt, resume); `nil` for the rest, which the order
-    /// side (``GatewayApplication``) answers: kill switches, shocks, status.
+    /// The venue's own admin requests (halt, resume, scenarios); the order side
+    /// (``GatewayApplication``) answers the rest: kill switches, shocks, status.
     public func handle(_ request: AdminRequest) -> AdminResponse {
         switch request.command {
         case .halt, .resume:
@@ -16,6 +16,15 @@ extension VenueApplication {
             }
             resume(by: person)
             return orders.adminResponse(ok: true, "trading resumed on \(name) by \(person)")
+        case .scenario:
+            let file = request.file ?? "scenario"
+            do {
+                let scenario = try ScenarioLoader.parse(yaml: request.scenario ?? "", file: file)
+                run(scenario)
+                return orders.adminResponse(ok: true, "scenario \(scenario.name) started on \(name): \(scenario.steps.count) steps, seed \(scenario.seed)")
+            } catch {
+                return orders.adminResponse(ok: false, "\(error)")
+            }
         default:
             let response = orders.handle(request)
             // A shock moves the books at once: subscribers see it now, not at the next tick.

@@ -35,7 +35,8 @@ public final class VenueApplication: FIXApplication {
     private let status = Mutex(TradingStatus.open)
     private let responses = Atomic<Int>(0)
     private let timer = Mutex<RepeatedTask?>(nil)
-    private let logger: Logger
+    let conditions = Mutex(VenueConditions())
+    let logger: Logger
 
     public init(orders: GatewayApplication, name: String = "SIM", logger: Logger = Logger(label: "wellhead.venue")) {
         self.orders = orders
@@ -55,7 +56,10 @@ public final class VenueApplication: FIXApplication {
     public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
         orders.gateway.recordTrades()
         orders.start(on: loop, interval: interval)
-        let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in publishMarketData() }
+        let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
+            runScenario(now: orders.clock())
+            publishMarketData()
+        }
         timer.withLock { $0 = task }
     }
 
@@ -100,8 +104,19 @@ public final class VenueApplication: FIXApplication {
         case "g":
             replies.send(msgType: "h", body: statusBody(requestID: message[335]?.string))
         default:
-            orders.received(message, from: session, replies: &replies)
-            publishMarketData()
+            switch entryConditions(message, now: orders.clock()) {
+            case .refuse(let text):
+                orders.refuse(message, from: session, text: text, replies: &replies)
+            case .delay(let milliseconds):
+                // An exchange slow to answer: the request reaches the book that much later.
+                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
+                    orders.receivedLater(message, from: session)
+                    publishMarketData()
+                }
+            case .accept:
+                orders.received(message, from: session, replies: &replies)
+                publishMarketData()
+            }
         }
     }
 
@@ -157,14 +172,12 @@ public final class VenueApplication: FIXApplication {
         setStatus(.open, tradingState: .active, by: person, reason: "")
     }
 
-    private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
+    func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
         status.withLock { $0 = new }
         orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
         logger.warning("trading session \(name): \(new) by \(person)\(reason.isEmpty ? "" : " (\(reason))")")
         let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
-        for endpoint in endpoints.withLock({ Array($0.values) }) where endpoint.isConnected {
-            endpoint.send(msgType: "h", body: body)
-        }
+        for endpoint in connectedEndpoints { endpoint.send(msgType: "h", body: body) }
     }
 
     private func statusBody(requestID: String?, text: String? = nil) -> FIXFieldList {
@@ -177,7 +190,10 @@ public final class VenueApplication: FIXApplication {
         return body
     }
 
-    private func endpoint(_ session: String) -> SessionEndpoint? { endpoints.withLock { $0[session] } }
+    func endpoint(_ session: String) -> SessionEndpoint? { endpoints.withLock { $0[session] } }
+
+    /// Every participant's session that is connected now.
+    var connectedEndpoints: [SessionEndpoint] { endpoints.withLock { Array($0.values) }.filter(\.isConnected) }
 
     private func nextResponseID() -> String {
         "\(name)-\(responses.add(1, ordering: .relaxed).newValue)"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Gateway
 
 /// `wellhead venue`: QA's controls on a running venue simulator (`Application=venue`),
@@ -7,7 +8,7 @@ struct VenueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venue",
         abstract: "Halt, resume or shock a running venue simulator.",
-        subcommands: [Halt.self, Resume.self, Shock.self]
+        subcommands: [Halt.self, Resume.self, Shock.self, Scenario.self]
     )
 
     struct Halt: AsyncParsableCommand {
@@ -39,6 +40,23 @@ struct VenueCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await target.send(AdminRequest(command: .shock, root: root, percent: percent))
+        }
+    }
+
+    struct Scenario: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a scenario file on the venue: timed halts, shocks, price paths, latency, rejects, drops, circuit breakers.")
+        @Argument(help: "The scenario YAML file, e.g. sessions/scenarios/april-2020.yaml.") var file: String
+        @OptionGroup var target: RiskCommand.Target
+
+        func run() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            }
+            try await target.send(AdminRequest(command: .scenario, scenario: text, file: file))
         }
     }
 }

@@ -10,11 +10,13 @@
 //   H <ClOrdID> <Symbol> <Side>                                             OrderStatusRequest
 //   Q <ClOrdID> <MassCancelRequestType> <Symbol>                            OrderMassCancelRequest
 //   EXPECT <ClOrdID> <OrdStatus> <seconds>   wait for an ExecutionReport for ClOrdID with that OrdStatus
+//                                            (prints MET or MISSED and how long it waited)
 //   V <MDReqID> <SubscriptionRequestType> <MarketDepth> <MDEntryTypes, e.g. 012> <Symbol>...
 //                                            MarketDataRequest (incremental updates)
 //   L <SecurityReqID>                        SecurityListRequest for every security
 //   C <SecurityReqID> <Symbol>               SecurityDefinitionRequest
 //   WAITMSG <MsgType> <count> <seconds>      wait until that many messages of the type arrived
+//   SLEEP <milliseconds>                     pause the script
 //   RUN <shell command>                      run a command between steps; it must exit 0
 //   DROP                                     disconnect without a Logout and exit
 //
@@ -70,7 +72,7 @@ public:
     std::ostringstream line;
     line << "RECV 35=" << type.getValue();
     for (int tag : {37, 11, 41, 150, 39, 38, 44, 14, 151, 6, 32, 31, 103, 102, 434, 530, 531, 533,
-                    262, 281, 320, 322, 323, 560, 393, 335, 336, 325, 340}) {
+                    262, 281, 320, 322, 323, 560, 393, 335, 336, 325, 340, 326}) {
       if (message.isSetField(tag)) line << " " << tag << "=" << message.getField(tag);
     }
     const std::string& kind = type.getValue();
@@ -79,6 +81,8 @@ public:
       entries(message, 268, kind == "W" ? 269 : 279, {279, 269, 55, 270, 271, 346}, line);
     } else if (kind == "y") {
       entries(message, 146, 55, {55, 167, 200, 541, 231, 207, 15}, line);
+    } else if (kind == "f") {
+      if (message.isSetField(55)) line << " 55=" << message.getField(55);
     } else if (kind == "d") {
       for (int tag : {55, 167, 200, 231}) {
         if (message.isSetField(tag)) line << " " << tag << "=" << message.getField(tag);
@@ -217,8 +221,10 @@ int main(int argc, char** argv) {
       for (std::string word; in >> word;) words.push_back(word);
       if (words.empty() || words[0][0] == '#') continue;
       if (words[0] == "EXPECT") {
+        auto start = std::chrono::steady_clock::now();
         bool met = oms.expect(words[1], words[2], std::stoi(words[3]));
-        std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
+        long waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+        std::printf("%s %s %s after %ldms\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str(), waited);
         std::fflush(stdout);
         ok = ok && met;
       } else if (words[0] == "WAITMSG") {
@@ -226,6 +232,8 @@ int main(int argc, char** argv) {
         std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
         std::fflush(stdout);
         ok = ok && met;
+      } else if (words[0] == "SLEEP") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(words[1])));
       } else if (words[0] == "RUN") {
         // A shell command between steps (the rest of the line), e.g. a risk manager's
         // `wellhead risk kill-switch engage`; its exit status is printed and must be 0.

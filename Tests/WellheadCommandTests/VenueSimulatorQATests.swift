@@ -13,6 +13,16 @@ import TestSupport
         }
     }
 
+    /// A venue with its admin socket up, and a scenario file named `name` in its folder
+    /// holding `steps` (YAML list items) under `name` and `seed`.
+    static func venue(scenario name: String, seed: Int, steps: String) throws -> (ServedProfile, String) {
+        let venue = try Self.venue()
+        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
+        let path = venue.directory.path("\(name).yaml")
+        try "name: \(name)\nseed: \(seed)\nsteps:\n\(steps)".write(toFile: path, atomically: true, encoding: .utf8)
+        return (venue, path)
+    }
+
     static func lines(_ output: String, _ prefix: String) -> [String] {
         output.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
     }
@@ -92,5 +102,84 @@ import TestSupport
         // The resting 1.00 bid fills once the shock takes CL down 99 percent.
         let filled = Self.lines(output, "RECV 35=8 ").filter { $0.contains("11=REST ") && $0.contains("39=2") }
         #expect(!filled.isEmpty, "\(output)")
+    }
+
+    @Test func aScenarioFileTripsTheCircuitBreakerOnTheLeadMonthAndReopensIt() throws {
+        let (venue, scenario) = try Self.venue(scenario: "breaker-test", seed: 3, steps: """
+              - {at: 0s, circuitBreaker: {root: CL, percent: 5, window: 60m, halt: 3s}}
+              - {at: 1s, shock: {root: CL, percent: -10, months: 1}}
+            """)
+        defer { venue.stop() }
+        let s = venue.symbol
+        let (status, output) = try venue.run("""
+            WAITMSG h 1 10
+            \(venue.command("venue scenario \(scenario)"))
+            WAITMSG f 1 10
+            D CB1 \(s) 1 1 2 1.00 0
+            EXPECT CB1 8 10
+            F CBX CB1 \(s) 1
+            WAITMSG f 2 15
+            D CB2 \(s) 1 1 2 1.00 0
+            EXPECT CB2 0 10
+            """)
+        #expect(status == 0, "\(output)\n\(venue.server.output.suffix(2000))")
+        let statuses = Self.lines(output, "RECV 35=f")
+        #expect(statuses.first?.contains("325=Y 326=2 55=\(s) 58=dynamic circuit breaker: \(s) moved from") == true, "\(statuses)")
+        #expect(statuses.dropFirst().first?.contains("326=17 55=\(s)") == true, "\(statuses)")
+        let refused = try #require(Self.lines(output, "RECV 35=8 ").first { $0.contains("11=CB1 ") })
+        #expect(refused.contains("150=8") && refused.contains("103=2") && refused.contains("halted by the dynamic circuit breaker"), "\(refused)")
+    }
+
+    @Test func theApril2020ReplayFillsABidBelowZeroAndPublishesNegativePrices() throws {
+        let venue = try Self.venue()
+        defer { venue.stop() }
+        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
+        let s = venue.symbol
+        let (status, output) = try venue.run("""
+            WAITMSG h 1 10
+            D NEG \(s) 1 2 2 -39.00 1
+            EXPECT NEG 0 10
+            V MD1 1 1 012 \(s)
+            WAITMSG W 1 10
+            \(venue.command("venue scenario \(TestDictionaries.path("sessions/scenarios/april-2020.yaml"))"))
+            EXPECT NEG 2 40
+            """)
+        #expect(status == 0, "\(output)\n\(venue.server.output.suffix(2000))")
+        let fill = try #require(Self.lines(output, "RECV 35=8 ").last { $0.contains("11=NEG ") })
+        #expect(fill.contains("39=2") && fill.contains("6=-"), "filled at a negative average price: \(fill)")
+        let updates = Self.lines(output, "RECV 35=X").joined(separator: "\n")
+        #expect(updates.contains("270=-"), "negative prices on the wire")
+    }
+
+    @Test func aBadNetworkScenarioDelaysRejectsAndDropsTheOMS() throws {
+        let (venue, scenario) = try Self.venue(scenario: "network-test", seed: 8, steps: """
+              - {at: 0s, latency: {milliseconds: 300}}
+              - {at: 0s, rejectRate: {percent: 100}}
+              - {at: 2s, rejectRate: {percent: 0}}
+              - {at: 4s, drop: {session: QA1}}
+            """)
+        defer { venue.stop() }
+        let s = venue.symbol
+        let (status, output) = try venue.run("""
+            WAITMSG h 1 10
+            \(venue.command("venue scenario \(scenario)"))
+            D RR1 \(s) 1 1 2 1.00 0
+            EXPECT RR1 8 10
+            SLEEP 2500
+            D LAT1 \(s) 1 1 2 1.00 0
+            EXPECT LAT1 0 10
+            WAITMSG h 2 20
+            EXPECT LAT1 4 10
+            """)
+        #expect(status == 0, "\(output)\n\(venue.server.output.suffix(2000))")
+        let rejected = try #require(Self.lines(output, "RECV 35=8 ").first { $0.contains("11=RR1 ") })
+        #expect(rejected.contains("random reject (100% of orders)"), "\(rejected)")
+        // The acknowledgement came no sooner than the added latency.
+        let waited = try #require(Self.lines(output, "MET LAT1 0 after ").first?.split(separator: " ").last?.dropLast(2))
+        #expect((Int(waited) ?? 0) >= 300, "\(output)")
+        // Dropped without a Logout: QuickFIX logged on again; the day order was cancelled on
+        // disconnect, and QuickFIX heard of it at the new logon.
+        #expect(Self.lines(output, "RECV 35=h").count >= 2)
+        #expect(venue.server.output.contains("scenario network-test: drop"), "\(venue.server.output.suffix(1500))")
     }
 }

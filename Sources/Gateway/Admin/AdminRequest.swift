@@ -16,6 +16,8 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case resume = "venue-resume"
         /// A venue profile: move every month of `root` by `percent` of its price at once.
         case shock = "venue-shock"
+        /// A venue profile: run the scenario in `scenario` (YAML, read from `file`).
+        case scenario = "venue-scenario"
     }
 
     public var command: Command
@@ -27,9 +29,14 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     /// For a shock: the product root (`CL`) and the move in percent (`-30`, `12.5`).
     public var root: String?
     public var percent: String?
+    /// For a scenario: the file's text, and its name for errors.
+    public var scenario: String?
+    public var file: String?
 
     public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
-                root: String? = nil, percent: String? = nil) {
+                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil) {
+        self.scenario = scenario
+        self.file = file
         self.command = command
         self.scope = scope
         self.by = by

@@ -1,6 +1,7 @@
 import FIXCodec
 import Foundation
 import RiskSidecar
+import SimulatedVenue
 
 extension GatewayApplication {
     /// Carries out an admin request against the running gateway: kill switches are engaged
@@ -10,16 +11,15 @@ extension GatewayApplication {
         switch request.command {
         case .status:
             return adminResponse(ok: true, "")
-        case .halt, .resume:
+        case .halt, .resume, .scenario:
             return adminResponse(ok: false, "\(request.command.rawValue) needs a venue profile (Application=venue)")
         case .shock:
             guard let root = request.root, let text = request.percent, let percent = FIXDecimal(text) else {
                 return adminResponse(ok: false, "a shock names a root and a percent (e.g. CL and -30)")
             }
             do {
-                let outbound = try gateway.shock(root: root, percent: percent, now: now)
-                _ = deliver(outbound, replyingTo: nil)
-                return adminResponse(ok: true, "\(root) moved \(percent)%; \(outbound.count) report(s) sent")
+                let sent = try moveMarket { gateway, now throws(SimulatedVenueError) in try gateway.shock(root: root, percent: percent, now: now) }
+                return adminResponse(ok: true, "\(root) moved \(percent)%; \(sent) report(s) sent")
             } catch {
                 return adminResponse(ok: false, "\(error)")
             }

@@ -1,0 +1,124 @@
+import FIXCodec
+import FIXTransport
+import Foundation
+import Gateway
+import SimulatedVenue
+
+/// Scenario runs: the steps of a ``Scenario`` carried out on the running venue as their time
+/// comes, and the conditions they leave (latency, random rejects, circuit breakers, halted
+/// instruments) applied to each order request.
+extension VenueApplication {
+    /// What happens to an order request under the conditions in force.
+    enum Entry {
+        case accept
+        case refuse(String)
+        case delay(milliseconds: Int)
+    }
+
+    /// Starts `scenario` now (replacing a run in progress), and carries out the steps due at 0.
+    public func run(_ scenario: Scenario) {
+        let now = orders.clock()
+        conditions.withLock { $0.start(scenario, now: now) }
+        logger.notice("scenario \(scenario.name) started: \(scenario.steps.count) steps, seed \(scenario.seed)")
+        runScenario(now: now)
+        publishMarketData()
+    }
+
+    /// The running scenario's name and whether steps remain.
+    public var scenarioState: (name: String?, running: Bool) {
+        conditions.withLock { ($0.scenario?.name, $0.isRunning) }
+    }
+
+    /// Carries out the steps due at `now`, watches the circuit breakers, and lifts the halts
+    /// that have run their time.
+    func runScenario(now: Int64) {
+        let (steps, name) = conditions.withLock { ($0.dueSteps(now: now), $0.scenario?.name ?? "") }
+        for step in steps { carryOut(step, scenario: name, now: now) }
+        watchCircuitBreakers(now: now)
+    }
+
+    private func carryOut(_ action: ScenarioAction, scenario name: String, now: Int64) {
+        let by = "scenario \(name)"
+        do throws(SimulatedVenueError) {
+            switch action {
+            case .halt(let reason): halt(by: by, reason: reason)
+            case .resume: resume(by: by)
+            case .shock(let root, let percent, let months):
+                _ = try orders.moveMarket { gateway, now throws(SimulatedVenueError) in
+                    try gateway.shock(root: root, percent: percent, months: months, now: now)
+                }
+            case .price(let root, let month, let price):
+                _ = try orders.moveMarket { gateway, now throws(SimulatedVenueError) in
+                    try gateway.setPrice(root: root, month: month, to: price, now: now)
+                }
+            case .latency(let milliseconds): conditions.withLock { $0.latencyMilliseconds = milliseconds }
+            case .rejectRate(let percent): conditions.withLock { $0.rejectPercent = percent }
+            case .drop(let session):
+                if endpoint(session)?.drop() != true { logger.notice("\(by): \(session) is not connected; nothing to drop") }
+            case .circuitBreaker(let root, let percent, let window, let halt):
+                conditions.withLock {
+                    $0.breakers.append(CircuitBreaker(root: root, percent: percent, windowNanos: window, haltNanos: halt))
+                }
+            }
+            logger.notice("\(by): \(action)")
+        } catch {
+            logger.error("\(by): \(action) failed: \(error)")
+        }
+    }
+
+    /// Trips a breaker whose lead month moved too far within its window (halting that month
+    /// and telling every session with a SecurityStatus), and reopens months whose halt is over.
+    private func watchCircuitBreakers(now: Int64) {
+        let gateway = orders.gateway
+        let catalog = gateway.catalog
+        var statuses: [(symbol: String, halted: Bool, text: String)] = []
+        conditions.withLock { conditions in
+            for (symbol, until) in conditions.halted where until <= now {
+                conditions.halted[symbol] = nil
+                for index in conditions.breakers.indices where catalog.futures(root: conditions.breakers[index].root).first?.symbol == symbol {
+                    conditions.breakers[index].reset()
+                }
+                statuses.append((symbol, false, "\(symbol) reopens after the dynamic circuit breaker halt"))
+            }
+            for index in conditions.breakers.indices {
+                let breaker = conditions.breakers[index]
+                guard let lead = catalog.futures(root: breaker.root).first?.symbol, conditions.halted[lead] == nil,
+                      let price = gateway.lastTradePrice(symbol: lead) ?? gateway.mark(symbol: lead),
+                      let reference = conditions.breakers[index].observe(price, at: now) else { continue }
+                conditions.halted[lead] = now + breaker.haltNanos
+                statuses.append((lead, true, "dynamic circuit breaker: \(lead) moved from \(reference) to \(price), more than \(breaker.percent)% within \(breaker.windowNanos / 1_000_000_000)s; halted for \(breaker.haltNanos / 1_000_000_000)s"))
+            }
+        }
+        for status in statuses {
+            if status.halted { logger.warning("\(status.text)") } else { logger.notice("\(status.text)") }
+            var body = FIXFieldList(reservingCapacity: 96)
+            body.append(55, status.symbol)
+            body.append(325, "Y")
+            body.append(326, status.halted ? 2 : 17)
+            body.append(58, status.text)
+            for endpoint in connectedEndpoints { endpoint.send(msgType: "f", body: body) }
+        }
+    }
+
+    /// Whether an order request is refused (a halted instrument, a random reject), delayed,
+    /// or handled now. Only new orders and replaces are refused: cancels always go through.
+    func entryConditions(_ message: FIXMessage, now: Int64) -> Entry {
+        let kind = message.msgType ?? ""
+        return conditions.withLock { conditions in
+            if kind == "D" || kind == "G" {
+                let symbol = message[55]?.string ?? ""
+                if let until = conditions.halted[symbol] {
+                    let seconds = max(0, (until - now) / 1_000_000_000)
+                    return .refuse("\(symbol) is halted by the dynamic circuit breaker for another \(seconds)s")
+                }
+                if conditions.drawReject() {
+                    return .refuse("venue scenario \(conditions.scenario?.name ?? ""): random reject (\(conditions.rejectPercent)% of orders)")
+                }
+            }
+            if conditions.latencyMilliseconds > 0, ["D", "F", "G", "H", "q"].contains(kind) {
+                return .delay(milliseconds: conditions.latencyMilliseconds)
+            }
+            return .accept
+        }
+    }
+}

@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
-        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
+        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "MarketData", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,124 @@
+import FIXCodec
+
+/// Why a FIX market-data message could not be read.
+public enum FIXMarketDataError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unknownSymbol(String)
+    /// A required field is missing or does not hold what FIX says it holds.
+    case malformed(String)
+    case offTick(MarketDataError)
+
+    public var description: String {
+        switch self {
+        case .unknownSymbol(let symbol): "\(symbol) is not an instrument the normalizer knows"
+        case .malformed(let text): "malformed market data: \(text)"
+        case .offTick(let error): "\(error)"
+        }
+    }
+}
+
+/// Reads a FIX 4.4 venue's market data — MarketDataSnapshotFullRefresh (35=W) and
+/// MarketDataIncrementalRefresh (35=X), books by price level — into the normalizer's inputs.
+///
+/// FIX 4.4 entries carry no RptSeq: the session delivers them in order and without gaps, so the
+/// reader numbers each instrument's snapshots and entries itself, one after another (per
+/// instrument sequencing). After the session is re-established, call ``sessionRestarted()``:
+/// what was missed while it was down cannot be trusted, so the next entry of every book is
+/// numbered past a gap, the normalizer puts the book into recovery and asks for a snapshot, and
+/// the caller requests one.
+public struct FIXMarketDataReader: Sendable {
+    /// The last sequence number given out, by book index.
+    private var issued: [Int: UInt64] = [:]
+
+    public init() {}
+
+    /// A snapshot (35=W) of one instrument, at `time` (nanoseconds, the caller's clock).
+    public mutating func snapshot(_ message: FIXMessage, in normalizer: MarketDataNormalizer, time: Int64)
+        throws(FIXMarketDataError) -> BookSnapshot {
+        guard let symbol = message[55]?.string else { throw .malformed("a snapshot without Symbol (55)") }
+        guard let book = normalizer.bookID(symbol: symbol) else { throw .unknownSymbol(symbol) }
+        var bids: [SnapshotLevel] = []
+        var asks: [SnapshotLevel] = []
+        for entry in try Self.entries(message, delimiter: 269) {
+            guard let type = entry[269], let side = Self.side(type) else { continue }  // trades, indices: not book levels
+            let price = try Self.ticks(entry, book: book, normalizer)
+            guard let size = entry[271]?.decimal.flatMap(Self.contracts) else {
+                throw .malformed("\(symbol) snapshot level at \(entry[270]?.string ?? "?") without a whole MDEntrySize (271)")
+            }
+            let level = SnapshotLevel(price: price, size: size, orderCount: Int32(clamping: entry[346]?.int ?? 0))
+            if side == .bid { bids.append(level) } else { asks.append(level) }
+        }
+        return BookSnapshot(book: book, sequence: nextSequence(book), time: time, bids: bids, asks: asks)
+    }
+
+    /// The entries of an incremental refresh (35=X), in order: level updates and trades.
+    public mutating func incrementals(_ message: FIXMessage, in normalizer: MarketDataNormalizer, time: Int64)
+        throws(FIXMarketDataError) -> [IncrementalUpdate] {
+        var updates: [IncrementalUpdate] = []
+        for entry in try Self.entries(message, delimiter: 279) {
+            guard let symbol = entry[55]?.string else { throw .malformed("an incremental entry without Symbol (55)") }
+            guard let book = normalizer.bookID(symbol: symbol) else { throw .unknownSymbol(symbol) }
+            guard let type = entry[269] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
+            let price = try Self.ticks(entry, book: book, normalizer)
+            let size = entry[271]?.decimal.flatMap(Self.contracts) ?? 0
+            if type.string == "2" {
+                updates.append(.trade(TradeUpdate(book: book, sequence: nextSequence(book), time: time, price: price, size: size)))
+                continue
+            }
+            guard let side = Self.side(type) else { continue }
+            guard let code = entry[279]?.bytes.first, let action = LevelAction(rawValue: code) else {
+                throw .malformed("\(symbol) entry with MDUpdateAction (279) '\(entry[279]?.string ?? "")'")
+            }
+            updates.append(.level(LevelUpdate(book: book, sequence: nextSequence(book), time: time, action: action, side: side,
+                                              price: price, size: size, orderCount: Int32(clamping: entry[346]?.int ?? 0))))
+        }
+        return updates
+    }
+
+    /// The venue session was re-established: every book's next entry comes after a gap.
+    public mutating func sessionRestarted() {
+        for book in issued.keys { issued[book, default: 0] &+= 1 }
+    }
+
+    private mutating func nextSequence(_ book: BookID) -> UInt64 {
+        let next = issued[book.index, default: 0] &+ 1
+        issued[book.index] = next
+        return next
+    }
+
+    private static func side(_ type: FIXValue) -> BookSide? {
+        type.bytes.count == 1 ? BookSide(rawValue: type.bytes.first!) : nil
+    }
+
+    private static func contracts(_ size: FIXDecimal) -> Int64? {
+        size.rounded(toScale: 0) == size ? size.rounded(toScale: 0).mantissa : nil
+    }
+
+    private static func ticks(_ entry: [Int: FIXValue], book: BookID, _ normalizer: MarketDataNormalizer)
+        throws(FIXMarketDataError) -> Int64 {
+        guard let price = entry[270]?.decimal else {
+            throw .malformed("\(normalizer.symbol(book)) entry without a decimal MDEntryPx (270)")
+        }
+        do {
+            return try normalizer.ticks(for: price, book: book)
+        } catch {
+            throw .offTick(error)
+        }
+    }
+
+    /// The NoMDEntries (268) group's entries, each from its `delimiter` tag to the next.
+    private static func entries(_ message: FIXMessage, delimiter: Int) throws(FIXMarketDataError) -> [[Int: FIXValue]] {
+        guard let start = message.position(of: 268), let count = message.value(at: start).int, count >= 0 else {
+            throw .malformed("no NoMDEntries (268)")
+        }
+        var entries: [[Int: FIXValue]] = []
+        for position in (start + 1)..<message.count {
+            let tag = message.tag(at: position)
+            if tag == 10 || tag == 93 { break }
+            if tag == delimiter { entries.append([:]) }
+            guard !entries.isEmpty else { throw .malformed("the first entry does not start with tag \(delimiter)") }
+            entries[entries.count - 1][tag] = message.value(at: position)
+        }
+        guard entries.count == count else { throw .malformed("NoMDEntries (268) is \(count) but \(entries.count) entries follow") }
+        return entries
+    }
+}

@@ -36,6 +36,9 @@ public struct SessionProfile: Sendable {
     /// `Application=gateway` only: the order gateway's files and the OMS session's default
     /// account (Wellhead's keys RiskLimits, Instruments, DefaultAccount, SimulationSeed).
     public var gateway: GatewayProfile?
+    /// `Application=route`: the name (`VenueName`) OMS orders give in ExDestination (100) or
+    /// SecurityExchange (207) to be routed over this session to a venue.
+    public var venueName: String?
 }
 
 /// What `Application=gateway` (and `Application=venue`, which runs the same order state
@@ -75,7 +78,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket",
+        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket", "VenueName",
     ]
 
     /// QuickFIX keys Wellhead deliberately does not take, with what to use instead.
@@ -90,7 +93,7 @@ public struct EngineProfile: Sendable {
     ]
 
     /// Applications the `Application` key may name.
-    public static let applications: Set<String> = ["echo", "gateway", "venue"]
+    public static let applications: Set<String> = ["echo", "gateway", "venue", "route"]
 
     public static func load(path: String) throws(SettingsError) -> EngineProfile {
         try EngineProfile(file: SettingsFile.load(path: path))
@@ -315,6 +318,14 @@ struct SessionReader {
                                      adminSocketPath: adminSocket)
         }
 
+        var venueName: String?
+        if application == "route" {
+            guard let name = string("VenueName"), !name.isEmpty else {
+                throw error("VenueName", "missing (required with Application=route: the ExDestination orders give to reach this venue)")
+            }
+            venueName = name
+        }
+
         var acceptPort: Int?
         var addresses: [ConnectAddress] = []
         switch role {
@@ -330,7 +341,8 @@ struct SessionReader {
             reconnectInterval: try int("ReconnectInterval", default: 30, range: 1...86_400)!,
             reuseAddress: try bool("SocketReuseAddress", default: true), noDelay: try bool("SocketNodelay", default: true),
             tls: try tls(role: role), validateLengthAndChecksum: try bool("ValidateLengthAndChecksum", default: true),
-            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath, gateway: gateway)
+            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath, gateway: gateway,
+            venueName: venueName)
     }
 
     private func connectAddresses() throws(SettingsError) -> [ConnectAddress] {

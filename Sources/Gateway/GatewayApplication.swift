@@ -72,6 +72,13 @@ public final class GatewayApplication: FIXApplication {
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let now = clock()
+        if gateway.isVenueSession(session.targetCompID) {
+            // A venue's execution reports and cancel rejects; its market data, session status
+            // and news are not for the order flow and are not refused either.
+            guard message.msgType == "8" || message.msgType == "9" else { return }
+            _ = deliver(gateway.venueReport(message, from: session.targetCompID, now: now), replyingTo: nil)
+            return
+        }
         guard let outbound = gateway.handle(message, from: session.targetCompID, now: now) else {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
@@ -81,7 +88,16 @@ public final class GatewayApplication: FIXApplication {
         }
     }
 
+    public func onLogon(_ session: SessionID) {
+        guard gateway.isVenueSession(session.targetCompID) else { return }
+        _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
+    }
+
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
+        if gateway.isVenueSession(session.targetCompID) {
+            _ = deliver(gateway.venueSession(session.targetCompID, up: false, now: clock()), replyingTo: nil)
+            return
+        }
         let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: clock())
         _ = deliver(outbound, replyingTo: nil)
     }

@@ -105,9 +105,17 @@ struct GatewayWork {
                       text: "duplicate ClOrdID \(clOrdID): already used by this session today")
             return
         }
-        if let destination = message[100]?.string ?? message[207]?.string, !state.settings.venueNames.contains(destination) {
+        let destination = message[100]?.string ?? message[207]?.string
+        let venueSession = fixVenueSession(destination)
+        if let destination, venueSession == nil, !state.settings.venueNames.contains(destination) {
+            let known = state.settings.venueNames.union(state.settings.fixVenues.keys).sorted().joined(separator: ", ")
             rejectNew(message, session: session, terms: terms, reason: .brokerOption,
-                      text: "unknown venue \(destination): this gateway routes to \(state.settings.venueNames.sorted().joined(separator: ", "))")
+                      text: "unknown venue \(destination): this gateway routes to \(known)")
+            return
+        }
+        if let venueSession, let destination, !state.venuesUp.contains(venueSession) {
+            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
+                      text: "venue \(destination) is not connected: orders for it are refused until it is back")
             return
         }
         guard let instrument = state.catalog.instrument(symbol: terms.symbol) else {
@@ -150,6 +158,10 @@ struct GatewayWork {
         state.orders[orderID] = order
         state.orderIDByVenueID[number] = orderID
         state.venueIDByOrderID[orderID] = number
+        if let venueSession {
+            submit(number, orderID: orderID, terms: terms, venueTerms: venueTerms, toVenue: venueSession)
+            return
+        }
         let owner = state.owner(of: terms.account)
         let events = state.venue.submit(VenueOrder(id: number, owner: owner, symbol: terms.symbol, side: terms.side,
                                                    type: venueTerms.venueType, quantity: terms.quantity,
@@ -203,10 +215,15 @@ struct GatewayWork {
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
             return
         }
+        if refuseWhileVenueDown(order, session: session, clOrdID: clOrdID, replace: false) { return }
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .cancel, clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
         guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
+        if state.routes[venueID] != nil {
+            _ = requestChange(venueID, order: order, newTerms: nil)
+            return
+        }
         apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
     }
 
@@ -242,10 +259,18 @@ struct GatewayWork {
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
             return
         }
+        if refuseWhileVenueDown(order, session: session, clOrdID: clOrdID, replace: true) {
+            risk.replaceRejected(key: RiskOrderKey(order.orderID), now: now)
+            return
+        }
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .replace(newTerms), clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
         guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
+        if state.routes[venueID] != nil {
+            _ = requestChange(venueID, order: order, newTerms: newTerms)
+            return
+        }
         apply(venue: state.venue.replace(id: venueID, symbol: order.terms.symbol, quantity: newTerms.quantity,
                                          price: newTerms.price, stopPrice: newTerms.stopPrice, now: now))
     }
@@ -255,7 +280,22 @@ struct GatewayWork {
     mutating func cancelForRisk(orderID: String, reason: String) {
         guard let order = state.orders[orderID], !order.status.isTerminal, let venueID = state.venueIDByOrderID[orderID] else { return }
         state.cancelReasons[venueID] = reason
+        if state.routes[venueID] != nil {
+            _ = requestChange(venueID, order: order, newTerms: nil)
+            return
+        }
         apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
+    }
+
+    /// A cancel or replace of an order at a FIX venue that is not connected cannot be carried
+    /// out: refused (OrderCancelReject) rather than left pending. `true` when refused.
+    private mutating func refuseWhileVenueDown(_ order: GatewayOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
+        guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID],
+              !state.venuesUp.contains(route.session) else { return false }
+        let name = state.settings.fixVenues.first { $0.value == route.session }?.key ?? route.session
+        cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
+                     reason: .brokerOption, text: "venue \(name) is not connected: the request cannot reach it; try again once it is back")
+        return true
     }
 
     // MARK: Status and mass cancel

@@ -30,10 +30,14 @@ public struct GatewaySettings: Sendable {
     public var venueNames: Set<String>
     /// The account used when an order carries none, per OMS session.
     public var defaultAccounts: [String: String]
+    /// Venues reached over FIX: the name an order gives in ExDestination (100) or
+    /// SecurityExchange (207), to the venue session's TargetCompID.
+    public var fixVenues: [String: String]
 
-    public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:]) {
+    public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:]) {
         self.venueNames = venueNames
         self.defaultAccounts = defaultAccounts
+        self.fixVenues = fixVenues
     }
 }
 
@@ -92,6 +96,28 @@ public final class OrderGateway: Sendable {
         return perform(now: now) { work in
             let doomed = risk.sessionDisconnected(session, loggedOut: loggedOut, now: now)
             for working in doomed { work.cancelForRisk(orderID: working.key.value, reason: "cancel on disconnect") }
+            return work.outbound
+        }
+    }
+
+    /// An execution report or cancel reject from the venue session `session` (its TargetCompID).
+    public func venueReport(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound] {
+        perform(now: now) { work in
+            work.venueReport(message, from: session)
+            work.updateMarks(symbols: nil)
+            return work.outbound
+        }
+    }
+
+    /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
+    public func isVenueSession(_ session: String) -> Bool {
+        state.withLock { $0?.settings.fixVenues.values.contains(session) ?? false }
+    }
+
+    /// A venue session logged on (`true`) or went away: orders are reconciled, or marked.
+    public func venueSession(_ session: String, up: Bool, now: Int64) -> [GatewayOutbound] {
+        perform(now: now) { work in
+            if up { work.venueUp(session) } else { work.venueDown(session) }
             return work.outbound
         }
     }
@@ -234,6 +260,11 @@ struct GatewayState: Sendable {
     var cancelReasons: [UInt64: String] = [:]
     var positions = PositionBook()
     var audit: [GatewayAuditEvent] = []
+    /// Orders sent to venues over FIX, by venue id, and the venue-side ClOrdIDs that name them.
+    var routes: [UInt64: VenueRoute] = [:]
+    var routeByClOrdID: [String: UInt64] = [:]
+    /// Venue sessions logged on now.
+    var venuesUp: Set<String> = []
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings) {
         self.catalog = catalog

@@ -15,7 +15,18 @@ enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
     static func make(_ profile: EngineProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
         let sessions = profile.sessions.filter { $0.gateway != nil }
-        guard let first = sessions.first, let settings = first.gateway else { return nil }
+        let routes = profile.sessions.filter { $0.application == "route" }
+        guard let first = sessions.first, let settings = first.gateway else {
+            if let route = routes.first {
+                throw SettingsError(file: profile.file, section: "\(route.configuration.id)", key: "Application",
+                                    message: "route sessions carry a gateway's orders to a venue: the profile has no Application=gateway session")
+            }
+            return nil
+        }
+        var fixVenues: [String: String] = [:]
+        for route in routes {
+            fixVenues[route.venueName ?? ""] = route.configuration.id.targetCompID
+        }
         let section = "\(first.configuration.id)"
         let reference: InstrumentReference
         do {
@@ -56,7 +67,7 @@ enum GatewayAssembly {
             throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                                   settings: GatewaySettings(defaultAccounts: accounts), now: now.nanosecondsSinceEpoch)
+                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues), now: now.nanosecondsSinceEpoch)
         let application = GatewayApplication(gateway: gateway, journal: journal)
         do {
             let kinds: Set<String> = ["order", "fill", "risk.killSwitch"]

@@ -77,13 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
             do {
                 let application: any FIXApplication
                 switch session.application {
-                case "gateway": application = gateway!
+                case "gateway", "route": application = gateway!
                 case "venue": application = venue!
                 default: application = EchoApplication()
                 }
                 endpoint = try SessionEndpoint(configuration: session.configuration, application: application,
                                                journal: journal, persistMessages: session.persistMessages)
-                if session.application == "gateway" { gateway?.attach(endpoint) }
+                if session.application == "gateway" || session.application == "route" { gateway?.attach(endpoint) }
                 if session.application == "venue" { venue?.attach(endpoint) }
             } catch {
                 throw SettingsError(file: profile.file, key: "JournalPath", message: "\(error)")

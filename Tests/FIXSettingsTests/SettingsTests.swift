@@ -134,7 +134,7 @@ import TestSupport
     }
 
     @Test func shippedProfilesLoad() throws {
-        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg", "venue-sim.cfg"] {
+        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg", "venue-sim.cfg", "gateway-to-venue.cfg"] {
             let loaded = try EngineProfile.load(path: TestDictionaries.path("sessions/\(name)"))
             #expect(!loaded.sessions.isEmpty)
         }

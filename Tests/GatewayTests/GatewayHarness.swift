@@ -28,7 +28,7 @@ struct GatewayHarness {
     var sequence = 2
     let directory = TemporaryDirectory()
 
-    init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7) throws {
+    init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:]) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
         let reference = InstrumentReference.standard
@@ -36,7 +36,8 @@ struct GatewayHarness {
         let risk = try RiskSidecar(limitsPath: path, contracts: reference.products.map(\.spec))
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: Self.start)
         gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                               settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"]), now: Self.start)
+                               settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues),
+                               now: Self.start)
     }
 
     /// Sends `35=<msgType>` from `session` with `fields` (`|`-separated text) and returns

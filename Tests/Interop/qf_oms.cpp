@@ -4,7 +4,7 @@
 //   qf_oms <settings> <script>
 //
 // Script lines (fields separated by spaces; "-" for a field left out):
-//   D <ClOrdID> <Symbol> <Side 1|2> <Qty> <OrdType> <Price> <TimeInForce>   NewOrderSingle
+//   D <ClOrdID> <Symbol> <Side 1|2> <Qty> <OrdType> <Price> <TimeInForce> [ExDestination]   NewOrderSingle
 //   F <ClOrdID> <OrigClOrdID> <Symbol> <Side>                               OrderCancelRequest
 //   G <ClOrdID> <OrigClOrdID> <Symbol> <Side> <Qty> <OrdType> <Price> <TIF>  OrderCancelReplaceRequest
 //   H <ClOrdID> <Symbol> <Side>                                             OrderStatusRequest
@@ -178,6 +178,7 @@ static FIX::Message request(const std::vector<std::string>& words) {
   if (kind == "D") {
     set(message, 55, words[2]); set(message, 54, words[3]); set(message, 38, words[4]);
     set(message, 40, words[5]); set(message, 44, words[6]); set(message, 59, words[7]);
+    if (words.size() > 8) set(message, 100, words[8]);
   } else if (kind == "F") {
     set(message, 41, words[2]); set(message, 55, words[3]); set(message, 54, words[4]);
   } else if (kind == "G") {

@@ -71,9 +71,26 @@ extension WellheadProfiles {
         """
 
     /// The demo appliance's gateway acceptor on `port`, with `limits` written beside it.
-    public static func gatewayAcceptor(in directory: TemporaryDirectory, port: Int, limits: String = gatewayLimits) throws -> String {
+    /// With `routeTo`, the gateway also logs on as GATEWAY to a venue simulator (SIMVENUE) at
+    /// that port, and routes orders naming ExDestination FIXSIM there.
+    public static func gatewayAcceptor(in directory: TemporaryDirectory, port: Int, limits: String = gatewayLimits,
+                                       routeTo venuePort: Int? = nil) throws -> String {
         let limitsPath = directory.path("risk-limits.yaml")
         try limits.write(toFile: limitsPath, atomically: true, encoding: .utf8)
+        var sessions = ["TargetCompID=OMS1\nDefaultAccount=DESK1", "TargetCompID=OMS2\nDefaultAccount=DESK2"]
+        if let venuePort {
+            sessions.append("""
+                ConnectionType=initiator
+                SenderCompID=GATEWAY
+                TargetCompID=SIMVENUE
+                SocketConnectHost=127.0.0.1
+                SocketConnectPort=\(venuePort)
+                HeartBtInt=5
+                ReconnectInterval=1
+                Application=route
+                VenueName=FIXSIM
+                """)
+        }
         return try acceptor(in: directory, file: "gateway.cfg", port: port, senderCompID: "WELLHEAD", journal: "gateway.sqlite",
                             defaults: """
                                 Application=gateway
@@ -81,18 +98,19 @@ extension WellheadProfiles {
                                 Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
                                 SimulationSeed=11
                                 """,
-                            sessions: ["TargetCompID=OMS1\nDefaultAccount=DESK1", "TargetCompID=OMS2\nDefaultAccount=DESK2"])
+                            sessions: sessions)
     }
 
     /// The venue simulator as a FIX exchange (`Application=venue`, no limits of its own) on
     /// `port`, for QA1 and QA2, journaling to `venue.sqlite` in `directory`.
-    public static func venueAcceptor(in directory: TemporaryDirectory, port: Int) throws -> String {
+    public static func venueAcceptor(in directory: TemporaryDirectory, port: Int,
+                                     participants: [String] = ["QA1", "QA2"]) throws -> String {
         try acceptor(in: directory, file: "venue.cfg", port: port, senderCompID: "SIMVENUE", journal: "venue.sqlite",
                      defaults: """
                          Application=venue
                          Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
                          SimulationSeed=11
                          """,
-                     sessions: ["TargetCompID=QA1", "TargetCompID=QA2"])
+                     sessions: participants.map { "TargetCompID=\($0)" })
     }
 }

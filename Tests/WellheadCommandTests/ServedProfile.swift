@@ -27,14 +27,19 @@ struct ServedProfile {
 
     /// Runs `script` through QuickFIX; returns its exit status and output.
     func run(_ script: String, name: String = "oms") throws -> (status: Int32?, output: String) {
+        let peer = try launch(script, name: name)
+        let status = peer.wait(timeout: 60)
+        return (status, peer.output)
+    }
+
+    /// Starts QuickFIX on `script` and returns at once, for tests that act while it runs.
+    func launch(_ script: String, name: String = "oms") throws -> BackgroundProcess {
         let scriptPath = directory.path("\(name).txt")
         try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: counterparty,
                                                  target: ourCompID, port: port)
-        let peer = try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
-                                         log: directory.path("\(name).log"))
-        let status = peer.wait(timeout: 60)
-        return (status, peer.output)
+        return try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
+                                     log: directory.path("\(name).log"))
     }
 
     /// A script line running `wellhead <arguments> --config <this profile>`.

@@ -1,0 +1,187 @@
+import FIXCodec
+import Instruments
+import SimulatedVenue
+
+/// An order the gateway sent to a venue over FIX: the venue session, and the ClOrdIDs the
+/// gateway uses with the venue (its own, never the OMS's, so two OMS sessions' ClOrdIDs never
+/// collide at the venue).
+struct VenueRoute: Sendable {
+    /// The venue session's TargetCompID.
+    let session: String
+    /// The ClOrdID the venue knows the order by now (the last accepted replace's).
+    var clOrdID: String
+    /// A cancel or replace sent and not yet answered: its ClOrdID at the venue.
+    var pendingClOrdID: String?
+    /// OrderID (37) the venue gave the order.
+    var venueOrderID: String?
+    var changes = 0
+}
+
+/// Routing to venues over FIX (initiator sessions to real exchanges, or the venue simulator in
+/// another process): requests out as FIX, the venue's execution reports back in as the same
+/// ``VenueEvent``s the in-process venue produces, so one order state machine serves both.
+extension GatewayWork {
+    /// The FIX venue session an order naming `destination` goes to, if it names one.
+    func fixVenueSession(_ destination: String?) -> String? {
+        destination.flatMap { state.settings.fixVenues[$0] }
+    }
+
+    /// Sends a NewOrderSingle for an accepted order to its venue session.
+    mutating func submit(_ number: UInt64, orderID: String, terms: OrderTerms, venueTerms: OrderTerms, toVenue session: String) {
+        state.routes[number] = VenueRoute(session: session, clOrdID: orderID)
+        state.routeByClOrdID[orderID] = number
+        var body = FIXFieldList(reservingCapacity: 200)
+        body.append(11, orderID)
+        if !terms.account.isEmpty { body.append(1, terms.account) }
+        body.append(55, terms.symbol)
+        body.append(54, Int(terms.side.rawValue))
+        body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
+        body.append(38, FIXDecimal(mantissa: venueTerms.quantity))
+        body.append(40, char: venueTerms.type.rawValue.fixByte)
+        if let price = venueTerms.price { body.append(44, price) }
+        if let stopPrice = venueTerms.stopPrice { body.append(99, stopPrice) }
+        body.append(59, char: venueTerms.timeInForce.rawValue.fixByte)
+        if let expireTime = venueTerms.expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        outbound.append(GatewayOutbound(session: session, msgType: "D", body: body))
+    }
+
+    /// Sends an OrderCancelRequest (or, with `newTerms`, an OrderCancelReplaceRequest) for a
+    /// routed order. `false` when the venue is not connected (nothing sent).
+    mutating func requestChange(_ number: UInt64, order: GatewayOrder, newTerms: OrderTerms?) -> Bool {
+        guard var route = state.routes[number], state.venuesUp.contains(route.session) else { return false }
+        route.changes += 1
+        let clOrdID = "\(order.orderID)-\(route.changes)"
+        route.pendingClOrdID = clOrdID
+        state.routes[number] = route
+        state.routeByClOrdID[clOrdID] = number
+        var body = FIXFieldList(reservingCapacity: 200)
+        body.append(41, route.clOrdID)
+        body.append(11, clOrdID)
+        if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
+        if !order.terms.account.isEmpty { body.append(1, order.terms.account) }
+        body.append(55, order.terms.symbol)
+        body.append(54, Int(order.terms.side.rawValue))
+        body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
+        let terms = newTerms ?? order.terms
+        body.append(38, FIXDecimal(mantissa: terms.quantity))
+        if newTerms != nil {
+            body.append(40, char: terms.type.rawValue.fixByte)
+            if let price = terms.price { body.append(44, price) }
+            if let stopPrice = terms.stopPrice { body.append(99, stopPrice) }
+            body.append(59, char: terms.timeInForce.rawValue.fixByte)
+        }
+        outbound.append(GatewayOutbound(session: route.session, msgType: newTerms == nil ? "F" : "G", body: body))
+        return true
+    }
+
+    /// An ExecutionReport or OrderCancelReject from a venue session, followed through the
+    /// order's state machine and reported to its OMS.
+    mutating func venueReport(_ message: FIXMessage, from session: String) {
+        let clOrdID = message[11]?.string ?? ""
+        guard let number = state.routeByClOrdID[clOrdID] ?? message[41].flatMap({ state.routeByClOrdID[$0.string] }),
+              var route = state.routes[number], route.session == session,
+              let orderID = state.orderIDByVenueID[number], var order = state.orders[orderID] else {
+            return
+        }
+        if let venueOrderID = message[37]?.string, venueOrderID != "NONE" { route.venueOrderID = venueOrderID }
+        if message.msgType == "9" {
+            // The venue refused the cancel or replace: the order stands as it was.
+            route.pendingClOrdID = nil
+            state.routes[number] = route
+            guard let pending = order.pending else { return }
+            let replace = message[434]?.int == 2
+            order.changeRefused()
+            state.orders[orderID] = order
+            if replace { risk.replaceRejected(key: .init(orderID), now: now) }
+            cancelReject(session: order.session, clOrdID: pending.clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
+                         reason: CancelRejectReason(rawValue: message[102]?.int ?? 99) ?? .other,
+                         text: "venue refused: \(message[58]?.string ?? "no reason given")")
+            return
+        }
+        let leaves = Int64(message[151]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
+        var events: [VenueEvent] = []
+        switch message[150]?.string {
+        case "0":
+            events.append(.accepted(id: number))
+        case "F":
+            guard let quantity = message[32]?.decimal?.rounded(toScale: 0).mantissa, let price = message[31]?.decimal else { break }
+            events.append(.fill(VenueFill(id: number, owner: state.owner(of: order.terms.account), symbol: order.terms.symbol,
+                                          side: order.terms.side, price: price, quantity: quantity, leavesQuantity: leaves,
+                                          tradeID: 0, aggressor: false)))
+        case "4", "C":
+            if clOrdID != route.pendingClOrdID, state.cancelReasons[number] == nil {
+                state.cancelReasons[number] = "canceled by the venue\(message[58].map { ": \($0.string)" } ?? "")"
+            }
+            events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - order.cumQty),
+                                    reason: message[150]?.string == "C" ? .expired : .requested))
+        case "5":
+            route.clOrdID = clOrdID
+            route.pendingClOrdID = nil
+            events.append(.replaced(VenueReplacement(id: number, quantity: message[38]?.decimal?.rounded(toScale: 0).mantissa ?? 0,
+                                                     leavesQuantity: leaves, price: message[44]?.decimal,
+                                                     stopPrice: message[99]?.decimal, keptPriority: false)))
+        case "8":
+            events.append(.rejected(id: number, reason: message[58]?.string ?? "rejected by the venue"))
+        case "I":
+            events += reconcile(order, number: number, with: message)
+        default:
+            break  // PendingNew, PendingCancel, PendingReplace, DoneForDay: the OMS already knows.
+        }
+        state.routes[number] = route
+        apply(venue: events)
+    }
+
+    /// What an order status report from the venue shows that the gateway missed while the
+    /// venue was away: fills (at the price that makes the venue's average come out) and an end.
+    private mutating func reconcile(_ order: GatewayOrder, number: UInt64, with message: FIXMessage) -> [VenueEvent] {
+        var events: [VenueEvent] = []
+        let venueCum = message[14]?.decimal?.rounded(toScale: 0).mantissa ?? 0
+        let missed = venueCum - order.cumQty
+        if missed > 0, let average = message[6]?.decimal {
+            let venueValue = average * FIXDecimal(mantissa: venueCum)
+            let ourValue = order.averagePrice * FIXDecimal(mantissa: order.cumQty)
+            let price = (venueValue - ourValue).divided(by: FIXDecimal(mantissa: missed), toScale: 8) ?? average
+            let leaves = Int64(message[151]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
+            events.append(.fill(VenueFill(id: number, owner: state.owner(of: order.terms.account), symbol: order.terms.symbol,
+                                          side: order.terms.side, price: price, quantity: missed, leavesQuantity: leaves,
+                                          tradeID: 0, aggressor: false)))
+        }
+        switch message[39]?.string {
+        case "4", "C", "8":
+            state.cancelReasons[number] = state.cancelReasons[number] ?? "found canceled at the venue after it reconnected"
+            events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - max(order.cumQty, venueCum)),
+                                    reason: message[39]?.string == "C" ? .expired : .requested))
+        default:
+            break
+        }
+        return events
+    }
+
+    /// The venue session logged on: requests the status of every order working there.
+    mutating func venueUp(_ session: String) {
+        state.venuesUp.insert(session)
+        for (number, route) in state.routes.sorted(by: { $0.key < $1.key }) where route.session == session {
+            guard let orderID = state.orderIDByVenueID[number], let order = state.orders[orderID], !order.status.isTerminal else { continue }
+            var body = FIXFieldList(reservingCapacity: 96)
+            if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
+            body.append(11, route.clOrdID)
+            body.append(55, order.terms.symbol)
+            body.append(54, Int(order.terms.side.rawValue))
+            outbound.append(GatewayOutbound(session: session, msgType: "H", body: body))
+        }
+    }
+
+    /// The venue session went away: new orders for it are refused until it is back, and every
+    /// OMS with orders working there is told their state is unknown until then.
+    mutating func venueDown(_ session: String) {
+        state.venuesUp.remove(session)
+        let name = state.settings.fixVenues.first { $0.value == session }?.key ?? session
+        for (number, route) in state.routes.sorted(by: { $0.key < $1.key }) where route.session == session {
+            guard let orderID = state.orderIDByVenueID[number], var order = state.orders[orderID], !order.status.isTerminal else { continue }
+            var report = order.statusReport()
+            report.text = "venue \(name) disconnected: the order's state there is unknown until it reconnects"
+            send(report, to: order.session)
+            state.orders[orderID] = order
+        }
+    }
+}

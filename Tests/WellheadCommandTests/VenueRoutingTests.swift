@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The gateway routing to the venue simulator in another process over FIX, so it cannot tell
+/// it from a remote exchange: QuickFIX as the OMS, `wellhead serve` as the gateway (with a
+/// route session, `Application=route`), and `wellhead serve` as the venue.
+@Suite(.serialized) struct VenueRoutingTests {
+    @Test func ordersGoToTheFIXVenueAndSurviveItsCrashAndRestart() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let venuePort = freePort()
+        let venueConfig = try WellheadProfiles.venueAcceptor(in: venueFolder, port: venuePort, participants: ["GATEWAY"])
+        let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig],
+                                          log: venueFolder.path("venue.log"))
+        defer { venue.signal(SIGKILL) }
+        #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
+        let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
+            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits, routeTo: venuePort)
+        }
+        defer { gateway.stop() }
+        #expect(gateway.server.waitForOutput("session=FIX.4.4:GATEWAY->SIMVENUE [FIXTransport] logged on"), "\(gateway.server.output)")
+        let s = gateway.symbol
+        // The venue is killed mid-session by the script, and started again from its journal by
+        // the test when the script asks (a child of QuickFIX would hold its sockets open).
+        try "kill -9 \(venue.process.processIdentifier)\n".write(toFile: venueFolder.path("kill.sh"), atomically: true, encoding: .utf8)
+        let restartRequest = venueFolder.path("restart-now")
+        let oms = try gateway.launch("""
+            D R1 \(s) 1 2 1 - 3 FIXSIM
+            EXPECT R1 2 15
+            D R2 \(s) 1 1 2 1.00 1 FIXSIM
+            EXPECT R2 0 10
+            G R3 R2 \(s) 1 3 2 1.05 1
+            EXPECT R3 0 10
+            F R4 R3 \(s) 1
+            EXPECT R4 4 10
+            D R5 \(s) 1 1 2 1.01 0 FIXSIM
+            EXPECT R5 0 10
+            D U1 \(s) 1 1 2 1.00 0 NOWHERE
+            EXPECT U1 8 10
+            RUN sh \(venueFolder.path("kill.sh"))
+            SLEEP 1500
+            D R6 \(s) 1 1 2 1.00 0 FIXSIM
+            EXPECT R6 8 10
+            RUN touch \(restartRequest)
+            SLEEP 5000
+            F R7 R5 \(s) 1
+            EXPECT R7 4 15
+            """)
+        for _ in 0..<1_500 where !FileManager.default.fileExists(atPath: restartRequest) { usleep(20_000) }
+        let restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig],
+                                          log: venueFolder.path("venue-2.log"))
+        defer {
+            restarted.signal(SIGTERM)
+            _ = restarted.wait(timeout: 10)
+        }
+        let status = oms.wait(timeout: 60)
+        let output = oms.output
+        #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(3000))")
+        // Filled at the venue: the fills come back through the gateway, exact.
+        let fills = QuickFIXOMSTests.reports(output, "R1")
+        #expect(fills.last?["39"] == "2" && fills.last?["14"] == "2", "\(fills)")
+        // The replace and the cancel reached the venue and came back as the OMS's own chain.
+        #expect(QuickFIXOMSTests.reports(output, "R3").contains { $0["150"] == "5" && $0["41"] == "R2" && $0["44"] == "1.05" })
+        #expect(QuickFIXOMSTests.reports(output, "R4").last?["150"] == "4")
+        #expect(QuickFIXOMSTests.reports(output, "U1").first?["58"]?.contains("unknown venue NOWHERE") == true)
+        // While the venue was down: its working order marked, new orders refused.
+        #expect(QuickFIXOMSTests.reports(output, "R5").contains { $0["150"] == "I" && $0["58"]?.contains("venue FIXSIM disconnected") == true },
+                "\(output)")
+        #expect(QuickFIXOMSTests.reports(output, "R6").first?["58"]?.contains("venue FIXSIM is not connected") == true, "\(output)")
+        // Back: reconciled by status request, and the order can be cancelled at the venue.
+        #expect(QuickFIXOMSTests.reports(output, "R7").last?["39"] == "4", "\(output)")
+    }
+}

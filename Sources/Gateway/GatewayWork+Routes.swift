@@ -5,7 +5,7 @@ import SimulatedVenue
 /// An order the gateway sent to a venue over FIX: the venue session, and the ClOrdIDs the
 /// gateway uses with the venue (its own, never the OMS's, so two OMS sessions' ClOrdIDs never
 /// collide at the venue).
-struct VenueRoute: Sendable {
+struct VenueRoute: Sendable, Codable {
     /// The venue session's TargetCompID.
     let session: String
     /// The ClOrdID the venue knows the order by now (the last accepted replace's).
@@ -26,10 +26,18 @@ extension GatewayWork {
         destination.flatMap { state.settings.fixVenues[$0] }
     }
 
+    /// Keeps `route` for order `number` and journals it (`route`), so a restart knows which
+    /// orders are at which venue under which ClOrdIDs.
+    mutating func save(_ route: VenueRoute, for number: UInt64) {
+        state.routes[number] = route
+        state.routeByClOrdID[route.clOrdID] = number
+        if let pending = route.pendingClOrdID { state.routeByClOrdID[pending] = number }
+        record("route", RouteAudit(id: number, route: route))
+    }
+
     /// Sends a NewOrderSingle for an accepted order to its venue session.
     mutating func submit(_ number: UInt64, orderID: String, terms: OrderTerms, venueTerms: OrderTerms, toVenue session: String) {
-        state.routes[number] = VenueRoute(session: session, clOrdID: orderID)
-        state.routeByClOrdID[orderID] = number
+        save(VenueRoute(session: session, clOrdID: orderID), for: number)
         var body = FIXFieldList(reservingCapacity: 200)
         body.append(11, orderID)
         if !terms.account.isEmpty { body.append(1, terms.account) }
@@ -52,8 +60,7 @@ extension GatewayWork {
         route.changes += 1
         let clOrdID = "\(order.orderID)-\(route.changes)"
         route.pendingClOrdID = clOrdID
-        state.routes[number] = route
-        state.routeByClOrdID[clOrdID] = number
+        save(route, for: number)
         var body = FIXFieldList(reservingCapacity: 200)
         body.append(41, route.clOrdID)
         body.append(11, clOrdID)
@@ -84,10 +91,11 @@ extension GatewayWork {
             return
         }
         if let venueOrderID = message[37]?.string, venueOrderID != "NONE" { route.venueOrderID = venueOrderID }
+        if message[150]?.string == "4" || message[150]?.string == "C" { route.pendingClOrdID = nil }
         if message.msgType == "9" {
             // The venue refused the cancel or replace: the order stands as it was.
             route.pendingClOrdID = nil
-            state.routes[number] = route
+            save(route, for: number)
             guard let pending = order.pending else { return }
             let replace = message[434]?.int == 2
             order.changeRefused()
@@ -127,7 +135,10 @@ extension GatewayWork {
         default:
             break  // PendingNew, PendingCancel, PendingReplace, DoneForDay: the OMS already knows.
         }
-        state.routes[number] = route
+        if route.clOrdID != state.routes[number]?.clOrdID || route.venueOrderID != state.routes[number]?.venueOrderID
+            || route.pendingClOrdID != state.routes[number]?.pendingClOrdID {
+            save(route, for: number)
+        }
         apply(venue: events)
     }
 
@@ -184,4 +195,10 @@ extension GatewayWork {
             state.orders[orderID] = order
         }
     }
+}
+
+/// A route as journaled: the venue id of the order, and where it went.
+struct RouteAudit: Codable {
+    var id: UInt64
+    var route: VenueRoute
 }

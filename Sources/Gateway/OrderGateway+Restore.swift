@@ -13,9 +13,10 @@ extension OrderGateway {
         public var nextOrderNumber: UInt64
     }
 
-    /// Rebuilds orders, positions, the next OrderID and engaged kill switches from the
-    /// gateway's journaled events (kinds `order`, `fill` and `risk.killSwitch`, oldest
-    /// first), after a restart.
+    /// Rebuilds orders, positions, the next OrderID, engaged kill switches and the orders at
+    /// FIX venues from the gateway's journaled events (kinds `order`, `fill`,
+    /// `risk.killSwitch` and `route`, oldest first), after a restart. An order at a FIX venue
+    /// stays there: it is reconciled by status request when the venue session logs on.
     ///
     /// Working orders go back onto the venue for what they have left, under their old
     /// OrderIDs, and back into the risk sidecar; nothing is reported to the OMS again (what
@@ -26,16 +27,23 @@ extension OrderGateway {
         var latest: [String: GatewayOrder] = [:]
         var fills: [FillAudit] = []
         var switches: [KillSwitchRecord] = []
+        var routes: [UInt64: VenueRoute] = [:]
         for event in events {
             let data = Data(event.json.utf8)
             switch event.kind {
             case "order": if let audit = try? decoder.decode(OrderAudit.self, from: data) { latest[audit.order.orderID] = audit.order }
             case "fill": if let fill = try? decoder.decode(FillAudit.self, from: data) { fills.append(fill) }
             case "risk.killSwitch": if let record = try? decoder.decode(KillSwitchRecord.self, from: data) { switches.append(record) }
+            case "route": if let audit = try? decoder.decode(RouteAudit.self, from: data) { routes[audit.id] = audit.route }
             default: continue
             }
         }
         return perform(now: now) { work in
+            for (number, route) in routes {
+                work.state.routes[number] = route
+                work.state.routeByClOrdID[route.clOrdID] = number
+                if let pending = route.pendingClOrdID { work.state.routeByClOrdID[pending] = number }
+            }
             for fill in fills { _ = try? work.state.positions.apply(fill.fill) }
             var working = 0
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
@@ -80,6 +88,7 @@ extension GatewayWork {
         risk.restoreWorkingOrder(riskOrder, filledQuantity: order.cumQty, acknowledged: order.status != .pendingNew)
         state.orderIDByVenueID[number] = order.orderID
         state.venueIDByOrderID[order.orderID] = number
+        guard state.routes[number] == nil else { return }
         let owner = state.owner(of: order.terms.account)
         var events = state.venue.submit(VenueOrder(id: number, owner: owner, symbol: order.terms.symbol, side: order.terms.side,
                                                    type: order.terms.venueType, quantity: leaves,

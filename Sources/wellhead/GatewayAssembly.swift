@@ -70,7 +70,7 @@ enum GatewayAssembly {
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues), now: now.nanosecondsSinceEpoch)
         let application = GatewayApplication(gateway: gateway, journal: journal)
         do {
-            let kinds: Set<String> = ["order", "fill", "risk.killSwitch"]
+            let kinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]
             let events = try journal.events().filter { kinds.contains($0.kind) }.map { ($0.kind, $0.json) }
             let restored = application.restore(events: events, now: now.nanosecondsSinceEpoch)
             if restored.orders > 0 {

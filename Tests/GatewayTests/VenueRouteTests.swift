@@ -75,4 +75,21 @@ import TestSupport
         #expect(out.map(\.session) == ["OMS1"])
         #expect(out.first?.message[103]?.int == 2 && out.first?.message[58]?.string.contains("venue FIXSIM is not connected") == true)
     }
+
+    @Test func afterARestartAnOrderAtAFIXVenueIsReconciledThereNotPutOnTheSimulatedVenue() throws {
+        let before = try Self.routedOrder()
+        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
+        #expect(events.contains { $0.0 == "route" })
+        let after = try GatewayHarness(seed: 99, fixVenues: ["FIXSIM": "SIMVENUE"])
+        let (restored, reports) = after.gateway.restore(events: events, now: after.now)
+        #expect(restored.workingOrders == 1 && reports.isEmpty)
+        let up = GatewayHarness.parse(after.gateway.venueSession("SIMVENUE", up: true, now: after.now))
+        #expect(up.map { $0.message.msgType } == ["H"])
+        #expect(up.first?.message[11]?.string == "WH00000001" && up.first?.message[37]?.string == "V1")
+        // The venue's answer is followed: a fill it reports reaches the OMS under R1.
+        let fill = GatewayHarness.parse(after.gateway.venueReport(
+            Self.venueMessage("8", "37=V1|11=WH00000001|17=E9|150=F|39=1|55=CLF7|54=1|38=5|32=1|31=70.00|151=4|14=1|6=70.00|", harness: after),
+            from: "SIMVENUE", now: after.now)).map(\.message)
+        #expect(fill.first?[11]?.string == "R1" && fill.first?[14]?.string == "1")
+    }
 }

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Positions", targets: ["Positions"]),
         .library(name: "SimulatedVenue", targets: ["SimulatedVenue"]),
         .library(name: "MarketData", targets: ["MarketData"]),
+        .library(name: "MarketDataFeed", targets: ["MarketDataFeed"]),
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
@@ -67,6 +68,9 @@ let package = Package(
         .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine"]),
         // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
+        // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
+        // (W) and incremental refreshes (X) of what each subscriber was last sent.
+        .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "SimulatedVenue"]),
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
@@ -78,7 +82,7 @@ let package = Package(
         // The simulated venue as a FIX exchange (Application=venue): order entry through the
         // gateway's state machine, market data by subscription, reference data, trading status.
         .target(name: "VenueSimulator", dependencies: [
-            "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "RiskSidecar", "SimulatedVenue",
+            "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar", "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -119,7 +123,8 @@ let package = Package(
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
-        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "MarketData", "TestSupport"]),
+        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
+        .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import FIXCodec
+import MarketDataFeed
 import FIXSession
 import FIXTransport
 import Gateway

@@ -4,7 +4,7 @@ import MarketData
 import SimulatedVenue
 import Testing
 import TestSupport
-@testable import VenueSimulator
+@testable import MarketDataFeed
 
 /// The venue's published market data read back through the normalizer, as a gateway in front
 /// of the venue would: whatever the book does, the subscriber's book is the venue's top levels.

@@ -2,7 +2,7 @@ import FIXCodec
 import SimulatedVenue
 import Testing
 import TestSupport
-@testable import VenueSimulator
+@testable import MarketDataFeed
 
 /// Subscriptions and incremental refreshes, without a socket: what each subscriber is sent as
 /// the book moves.

@@ -75,6 +75,7 @@ let package = Package(
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
             "FIXCodec", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions", "SimulatedVenue",
+            "MarketData", "MarketDataFeed",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -115,7 +116,7 @@ let package = Package(
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "Instruments", "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "Instruments", "MarketData", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),

@@ -22,6 +22,8 @@ public final class GatewayApplication: FIXApplication {
     private let logger: Logger
     /// Nanoseconds since the epoch: the machine's clock, or a test's.
     public let clock: @Sendable () -> Int64
+    /// Market data for OMS clients (MarketDataRequest).
+    let marketData: GatewayMarketData
 
     /// - Parameters:
     ///   - journal: where the gateway's decisions are written (the profile's journal).
@@ -32,6 +34,7 @@ public final class GatewayApplication: FIXApplication {
         self.journal = journal
         self.logger = logger
         self.clock = clock
+        marketData = GatewayMarketData(catalog: gateway.catalog)
     }
 
     /// Makes the application's reports reach `endpoint`'s OMS (named by its TargetCompID),
@@ -59,6 +62,7 @@ public final class GatewayApplication: FIXApplication {
         _ = deliver(reports, replyingTo: nil)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
             _ = deliver(gateway.advance(now: clock()), replyingTo: nil)
+            publishMarketData()
         }
         timer.withLock { $0 = task }
     }
@@ -79,6 +83,12 @@ public final class GatewayApplication: FIXApplication {
             _ = deliver(gateway.venueReport(message, from: session.targetCompID, now: now), replyingTo: nil)
             return
         }
+        if message.msgType == "V" {
+            for reply in marketData.handle(message, from: session.targetCompID, gateway: gateway, now: now) {
+                replies.send(msgType: reply.msgType, body: reply.body)
+            }
+            return
+        }
         guard let outbound = gateway.handle(message, from: session.targetCompID, now: now) else {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
@@ -93,7 +103,15 @@ public final class GatewayApplication: FIXApplication {
         _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
     }
 
+    /// Sends every OMS subscriber what moved in the market since the last publish.
+    func publishMarketData() {
+        for message in marketData.publish(gateway: gateway, now: clock()) {
+            endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: message.body)
+        }
+    }
+
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
+        marketData.sessionEnded(session.targetCompID)
         if gateway.isVenueSession(session.targetCompID) {
             _ = deliver(gateway.venueSession(session.targetCompID, up: false, now: clock()), replyingTo: nil)
             return

@@ -29,6 +29,8 @@ public struct MarketDataPublisher: Sendable {
     private struct Subscription {
         var request: MarketDataRequest
         var published: [String: VenueDepth] = [:]
+        /// Derived instruments' values as last sent (instruments without a book).
+        var values: [String: FIXDecimal] = [:]
         var levels: Int { request.depth == 0 ? MarketDataPublisher.fullBookDepth : request.depth }
     }
 
@@ -47,8 +49,12 @@ public struct MarketDataPublisher: Sendable {
     /// the subscriber's starting point when it subscribes; an unsubscribe ends the
     /// subscription it names. `listed` says whether the venue lists a symbol; `book` gives
     /// its levels and `lastTrade` its last trade price.
+    ///
+    /// A symbol with no book but a `derived` value (a spread or crack priced from its legs) is
+    /// published as one Index Value entry (MDEntryType 3) that changes as the value does.
     public mutating func handle(_ request: MarketDataRequest, from session: String, listed: (String) -> Bool,
-                                book: (String, Int) -> VenueDepth?, lastTrade: (String) -> FIXDecimal?)
+                                book: (String, Int) -> VenueDepth?, lastTrade: (String) -> FIXDecimal?,
+                                derived: (String) -> FIXDecimal? = { _ in nil })
         -> Result<[FIXFieldList], MarketDataRequestRejection> {
         let key = Key(session: session, requestID: request.id)
         switch request.kind {
@@ -70,7 +76,12 @@ public struct MarketDataPublisher: Sendable {
             var subscription = Subscription(request: request)
             var snapshots: [FIXFieldList] = []
             for symbol in request.symbols {
-                let depth = book(symbol, subscription.levels) ?? VenueDepth(bids: [], asks: [])
+                guard let depth = book(symbol, subscription.levels) else {
+                    let value = derived(symbol)
+                    if let value { subscription.values[symbol] = value }
+                    snapshots.append(Self.valueSnapshot(request, symbol: symbol, value: value))
+                    continue
+                }
                 subscription.published[symbol] = depth
                 snapshots.append(Self.snapshot(request, symbol: symbol, depth: depth, lastTrade: lastTrade(symbol)))
             }
@@ -87,7 +98,7 @@ public struct MarketDataPublisher: Sendable {
     /// What changed since the last call, for every subscriber: one incremental refresh per
     /// subscription with its level changes and trades, or a snapshot per changed book.
     public mutating func publish(book: (String, Int) -> VenueDepth?, trades: [VenueTrade],
-                                 lastTrade: (String) -> FIXDecimal?) -> [Outbound] {
+                                 lastTrade: (String) -> FIXDecimal?, derived: (String) -> FIXDecimal? = { _ in nil }) -> [Outbound] {
         var out: [Outbound] = []
         let tradesBySymbol = Dictionary(grouping: trades, by: \.symbol)
         for key in subscriptions.keys.sorted(by: { ($0.session, $0.requestID) < ($1.session, $1.requestID) }) {
@@ -95,7 +106,22 @@ public struct MarketDataPublisher: Sendable {
             let request = subscription.request
             var entries: [FIXFieldList] = []
             for symbol in request.symbols {
-                let depth = book(symbol, subscription.levels) ?? VenueDepth(bids: [], asks: [])
+                guard let depth = book(symbol, subscription.levels) else {
+                    guard let value = derived(symbol), value != subscription.values[symbol] else { continue }
+                    let action: StaticString = subscription.values[symbol] == nil ? "0" : "1"
+                    subscription.values[symbol] = value
+                    if request.incremental {
+                        var entry = FIXFieldList(reservingCapacity: 40)
+                        entry.append(279, action)
+                        entry.append(269, "3")
+                        entry.append(55, symbol)
+                        entry.append(270, value)
+                        entries.append(entry)
+                    } else {
+                        out.append(Outbound(session: key.session, msgType: "W", body: Self.valueSnapshot(request, symbol: symbol, value: value)))
+                    }
+                    continue
+                }
                 let before = subscription.published[symbol] ?? VenueDepth(bids: [], asks: [])
                 let traded = request.entryTypes.contains(.trade) ? tradesBySymbol[symbol] ?? [] : []
                 let changed = Self.visible(before, request) != Self.visible(depth, request)
@@ -173,6 +199,23 @@ public struct MarketDataPublisher: Sendable {
         entry.append(270, trade.price)
         entry.append(271, FIXDecimal(mantissa: trade.quantity))
         return entry
+    }
+
+    /// A snapshot of a derived instrument: its value as one Index Value entry (none while a leg
+    /// has no price).
+    static func valueSnapshot(_ request: MarketDataRequest, symbol: String, value: FIXDecimal?) -> FIXFieldList {
+        var entries: [FIXFieldList] = []
+        if let value {
+            var entry = FIXFieldList(reservingCapacity: 24)
+            entry.append(269, "3")
+            entry.append(270, value)
+            entries.append(entry)
+        }
+        var body = FIXFieldList(reservingCapacity: 64)
+        body.append(262, request.id)
+        body.append(55, symbol)
+        body.appendGroup(268, entries)
+        return body
     }
 
     /// A MarketDataSnapshotFullRefresh (35=W) body for one symbol.

@@ -14,6 +14,8 @@ public struct MarketDataRequest: Sendable, Hashable {
         case bid = 48    // "0"
         case offer = 49  // "1"
         case trade = 50  // "2"
+        /// A derived instrument's value (a spread or crack priced from its legs).
+        case indexValue = 51  // "3"
     }
 
     /// MDReqID (262).
@@ -64,7 +66,7 @@ public struct MarketDataRequest: Sendable, Hashable {
         var entryTypes: Set<EntryType> = []
         for value in message.values(of: 269) {
             guard value.bytes.count == 1, let type = EntryType(rawValue: value.bytes.first ?? 0) else {
-                return reject(.unsupportedMDEntryType, "MDEntryType (269) '\(value.string)' is not published here (0 bid, 1 offer, 2 trade)")
+                return reject(.unsupportedMDEntryType, "MDEntryType (269) '\(value.string)' is not published here (0 bid, 1 offer, 2 trade, 3 index value)")
             }
             entryTypes.insert(type)
         }

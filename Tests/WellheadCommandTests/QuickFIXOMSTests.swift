@@ -1,4 +1,6 @@
 import Foundation
+import Instruments
+import MarketData
 import Testing
 import TestSupport
 
@@ -170,5 +172,35 @@ import TestSupport
         #expect(second.status == 0, "\(second.output)\n\(appliance.server.output.suffix(3000))")
         #expect(Self.reports(second.output, "GTC1").last?["39"] == "0")
         #expect(Self.reports(second.output, "DAY1").last?["39"] == "4")
+    }
+
+    /// An OMS subscribes to the appliance's market data: a listed month's book, and a spread
+    /// only the market-data normalizer prices (from its legs' books).
+    @Test func marketDataForListedAndDerivedInstrumentsReachesTheOMS() throws {
+        let appliance = try Self.appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting on"))
+        let s = appliance.symbol
+        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let listed = Set(catalog.instruments.map(\.symbol))
+        let derived = try #require(MarketDataNormalizer(catalog: catalog).derivedInstruments.map(\.symbol).first { !listed.contains($0) })
+        let (status, output) = try appliance.run("""
+            V MD1 1 3 012 \(s)
+            WAITMSG W 1 10
+            V MD2 1 0 3 \(derived)
+            WAITMSG W 2 10
+            D B1 \(s) 1 5 1 - 3
+            EXPECT B1 2 10
+            WAITMSG X 1 10
+            V MD3 1 0 3 CLZ9
+            WAITMSG Y 1 10
+            """)
+        #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
+        let snapshots = output.split(separator: "\n").filter { $0.hasPrefix("RECV 35=W") }
+        #expect(snapshots.first?.components(separatedBy: "[269=0 ").count == 4, "three bid levels: \(snapshots)")
+        let spread = try #require(snapshots.first { $0.contains("262=MD2") })
+        #expect(spread.contains("55=\(derived) [269=3 270="), "the normalizer's price for \(derived): \(spread)")
+        #expect(output.contains("RECV 35=X 262=MD1"), "the book moved under the IOC: \(output)")
+        #expect(output.contains("RECV 35=Y 262=MD3 281=0"))
     }
 }

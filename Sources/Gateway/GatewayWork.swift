@@ -317,6 +317,56 @@ struct GatewayWork {
         state.orders[orderID] = order
     }
 
+    /// OrderMassStatusRequest (AF): a status report (ExecType I) for each of the session's
+    /// working orders (MassStatusReqType 7), or those in one Symbol (1), each carrying the
+    /// MassStatusReqID, TotNumReports and, on the last, LastRptRequested. With none working,
+    /// one report says so (OrdStatus rejected, Text).
+    mutating func massStatus(_ message: FIXMessage, session: String) {
+        let requestID = message[584]?.string ?? ""
+        let requestType = message[585]?.int ?? 7
+        let symbol = message[55]?.string
+        let orders = state.orders.values.filter { order in
+            order.session == session && !order.status.isTerminal && (requestType != 1 || order.terms.symbol == symbol)
+        }.sorted { $0.orderID < $1.orderID }
+        guard requestType == 7 || requestType == 1 else {
+            massStatusAnswer(session: session, requestID: requestID, symbol: symbol, reason: .other, total: nil,
+                             text: "MassStatusReqType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
+            return
+        }
+        if orders.isEmpty {
+            massStatusAnswer(session: session, requestID: requestID, symbol: symbol, reason: .unknownOrder, total: 0,
+                             text: "no working orders")
+            return
+        }
+        for (index, original) in orders.enumerated() {
+            var order = original
+            var body = order.statusReport().fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
+            body.append(584, requestID)
+            body.append(911, orders.count)
+            if index == orders.count - 1 { body.append(912, "Y") }
+            outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+            state.orders[order.orderID] = order
+        }
+    }
+
+    /// A mass status request's only report when there is no order to report: OrdStatus
+    /// rejected, with why.
+    private mutating func massStatusAnswer(session: String, requestID: String, symbol: String?, reason: OrderRejectReason,
+                                           total: Int?, text: String) {
+        var none = GatewayOrder(orderID: "NONE", session: session, clOrdID: requestID,
+                                terms: OrderTerms(account: "", symbol: symbol ?? "", side: .buy, type: .limit, timeInForce: .day, quantity: 0))
+        var report = none.rejected(reason, text: text)
+        report.execType = .orderStatus
+        report.execID = "MS-\(session)-\(requestID)-\(now)"
+        var body = report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
+        body.append(584, requestID)
+        if let total {
+            body.append(911, total)
+            body.append(912, "Y")
+        }
+        outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+    }
+
     mutating func massCancel(_ message: FIXMessage, session: String) {
         let clOrdID = message[11]?.string ?? ""
         let requestType = message[530]?.int ?? 0

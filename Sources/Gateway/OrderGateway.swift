@@ -73,6 +73,7 @@ public final class OrderGateway: Sendable {
             case "G": work.replace(message, session: session)
             case "H": work.status(message, session: session)
             case "q": work.massCancel(message, session: session)
+            case "AF": work.massStatus(message, session: session)
             default: return nil
             }
             return work.outbound + work.pendingLogouts

@@ -138,6 +138,22 @@ import TestSupport
         #expect(blocked[58]?.string.contains("kill switch") == true)
     }
 
+    @Test func massStatusReportsEveryWorkingOrderOfTheSession() throws {
+        var harness = try GatewayHarness()
+        _ = harness.order("M1", price: harness.price(offsetTicks: -40))
+        _ = harness.order("M2", price: harness.price(offsetTicks: -40, symbol: "BZF7"), symbol: "BZF7")
+        _ = harness.order("OTHER", price: harness.price(offsetTicks: -41), from: "OMS2")
+        let all = harness.send("AF", "584=S1|585=7|").map(\.message)
+        #expect(all.map(\.execType) == ["I", "I"])
+        #expect(all.compactMap { $0[11]?.string } == ["M1", "M2"], "OMS2's order is not OMS1's business")
+        #expect(all.allSatisfy { $0[584]?.string == "S1" && $0[911]?.int == 2 })
+        #expect(all.map { $0[912]?.string } == [nil, "Y"])
+        let bySymbol = harness.send("AF", "584=S2|585=1|55=BZF7|").map(\.message)
+        #expect(bySymbol.compactMap { $0[11]?.string } == ["M2"])
+        let none = harness.send("AF", "584=S3|585=1|55=HOF7|").map(\.message)
+        #expect(none.count == 1 && none.first?[911]?.int == 0 && none.first?[58]?.string == "no working orders")
+    }
+
     @Test func restingOrderFillsAsTheMarketMoves() throws {
         var harness = try GatewayHarness()
         _ = harness.order("S1", side: 1, quantity: 1, price: harness.price(offsetTicks: -3), tif: 1)

@@ -101,6 +101,7 @@ let package = Package(
                 "Gateway",
                 "Instruments",
                 "RiskSidecar",
+                "MarketData",
                 "SimulatedVenue",
                 "VenueSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -70,6 +70,15 @@ import TestSupport
         #expect(updates.contains("269=1 55=\(s)"), "offer levels changed: \(updates.prefix(1000))")
         // An unknown symbol is refused with MDReqRejReason 0.
         #expect(Self.lines(output, "RECV 35=Y").first?.contains("262=MD2 281=0") == true, "\(output)")
+        // The feed QA1 was sent, replayed from the venue's journal through the normalizer.
+        let replay = try BackgroundProcess(WellheadProcess.executable.path,
+                                           ["marketdata", "replay", "--journal", venue.directory.path("venue.sqlite"),
+                                            "--session", "FIX.4.4:SIMVENUE->QA1", "--outbound"],
+                                           log: venue.directory.path("replay.log"))
+        #expect(replay.wait(timeout: 30) == 0, "\(replay.output)")
+        let bar = try #require(Self.lines(replay.output, "bar \(s) 1m ").first, "\(replay.output)")
+        #expect(bar.contains(" V ") && !bar.hasSuffix("trades 0"), "the IOC's trades: \(bar)")
+        #expect(Self.lines(replay.output, "book \(s) bid ").first?.contains("ask") == true, "\(replay.output)")
     }
 
     @Test func haltResumeAndAPriceShockAreDrivenFromTheCommandLine() throws {

@@ -50,6 +50,9 @@ public struct GatewaySettings: Sendable {
 public final class OrderGateway: Sendable {
     let state: Mutex<GatewayState?>
     public let risk: RiskSidecar
+    /// The venue sessions' TargetCompIDs (fixed by the settings): told apart from OMS sessions
+    /// on every message without taking the lock.
+    let venueSessions: Set<String>
     let logger: Logger
 
     /// - Parameter now: the start time; the venue's prices at that time become the risk
@@ -60,6 +63,7 @@ public final class OrderGateway: Sendable {
         work.updateMarks()
         state = Mutex(.some(work.state))
         self.risk = risk
+        venueSessions = Set(settings.fixVenues.values)
         self.logger = logger
     }
 
@@ -105,15 +109,16 @@ public final class OrderGateway: Sendable {
     public func venueReport(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound] {
         perform(now: now) { work in
             work.venueReport(message, from: session)
-            work.updateMarks(symbols: nil)
+            // A fill moved a position: its P&L, and the account's, go to the daily loss control.
+            if message[150]?.string == "F" || message[150]?.string == "I", let symbol = message[55]?.string {
+                work.updateMarks(symbols: [symbol])
+            }
             return work.outbound
         }
     }
 
     /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
-    public func isVenueSession(_ session: String) -> Bool {
-        state.withLock { $0?.settings.fixVenues.values.contains(session) ?? false }
-    }
+    public func isVenueSession(_ session: String) -> Bool { venueSessions.contains(session) }
 
     /// A venue session logged on (`true`) or went away: orders are reconciled, or marked.
     public func venueSession(_ session: String, up: Bool, now: Int64) -> [GatewayOutbound] {

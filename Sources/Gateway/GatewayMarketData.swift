@@ -81,16 +81,17 @@ final class GatewayMarketData: Sendable {
         for book in state.normalizer.bookIDs {
             let symbol = state.normalizer.symbol(book)
             guard let depth = gateway.depth(symbol: symbol, levels: Self.feedDepth) else { continue }
-            let normalizer = state.normalizer
-            func levels(_ side: [DepthLevel]) -> [SnapshotLevel] {
-                side.compactMap { level in
-                    (try? normalizer.ticks(for: level.price, book: book)).map {
-                        SnapshotLevel(price: $0, size: level.quantity, orderCount: Int32(clamping: level.orderCount))
-                    }
+            // Read through `state` itself: a local copy of the normalizer alive across the
+            // apply below would make the apply copy every book.
+            var sides: [[SnapshotLevel]] = [[], []]
+            for (index, levels) in [depth.bids, depth.asks].enumerated() {
+                for level in levels {
+                    guard let ticks = try? state.normalizer.ticks(for: level.price, book: book) else { continue }
+                    sides[index].append(SnapshotLevel(price: ticks, size: level.quantity, orderCount: Int32(clamping: level.orderCount)))
                 }
             }
             state.sequence += 1
-            let snapshot = BookSnapshot(book: book, sequence: state.sequence, time: now, bids: levels(depth.bids), asks: levels(depth.asks))
+            let snapshot = BookSnapshot(book: book, sequence: state.sequence, time: now, bids: sides[0], asks: sides[1])
             try? state.normalizer.apply(snapshot, into: &state.events)
         }
         state.events.removeAll(keepingCapacity: true)

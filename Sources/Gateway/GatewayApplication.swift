@@ -93,9 +93,7 @@ public final class GatewayApplication: FIXApplication {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
         }
-        for reply in deliver(outbound, replyingTo: session.targetCompID) {
-            replies.send(msgType: reply.msgType, body: reply.body)
-        }
+        reply(outbound, to: session, replies: &replies)
     }
 
     public func onLogon(_ session: SessionID) {
@@ -129,8 +127,13 @@ public final class GatewayApplication: FIXApplication {
 
     /// Refuses an order request before the gateway acts on it (see ``OrderGateway/refuse(_:from:text:now:)``).
     public func refuse(_ message: FIXMessage, from session: SessionID, text: String, replies: inout FIXReplies) {
-        for reply in deliver(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), replyingTo: session.targetCompID) {
-            replies.send(msgType: reply.msgType, body: reply.body)
+        reply(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), to: session, replies: &replies)
+    }
+
+    /// Delivers `outbound`; what is for `session` goes back through its `replies`.
+    private func reply(_ outbound: [GatewayOutbound], to session: SessionID, replies: inout FIXReplies) {
+        for message in deliver(outbound, replyingTo: session.targetCompID) {
+            replies.send(msgType: message.msgType, body: message.body)
         }
     }
 

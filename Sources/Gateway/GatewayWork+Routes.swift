@@ -171,8 +171,7 @@ extension GatewayWork {
     /// The venue session logged on: requests the status of every order working there.
     mutating func venueUp(_ session: String) {
         state.venuesUp.insert(session)
-        for (number, route) in state.routes.sorted(by: { $0.key < $1.key }) where route.session == session {
-            guard let orderID = state.orderIDByVenueID[number], let order = state.orders[orderID], !order.status.isTerminal else { continue }
+        for (route, order) in workingOrders(at: session) {
             var body = FIXFieldList(reservingCapacity: 96)
             if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
             body.append(11, route.clOrdID)
@@ -186,14 +185,28 @@ extension GatewayWork {
     /// OMS with orders working there is told their state is unknown until then.
     mutating func venueDown(_ session: String) {
         state.venuesUp.remove(session)
-        let name = state.settings.fixVenues.first { $0.value == session }?.key ?? session
-        for (number, route) in state.routes.sorted(by: { $0.key < $1.key }) where route.session == session {
-            guard let orderID = state.orderIDByVenueID[number], var order = state.orders[orderID], !order.status.isTerminal else { continue }
+        let name = venueName(ofSession: session)
+        for (_, original) in workingOrders(at: session) {
+            var order = original
             var report = order.statusReport()
             report.text = "venue \(name) disconnected: the order's state there is unknown until it reconnects"
             send(report, to: order.session)
-            state.orders[orderID] = order
+            state.orders[order.orderID] = order
         }
+    }
+
+    /// The orders still working at the venue on `session`, in the order they were sent.
+    private func workingOrders(at session: String) -> [(route: VenueRoute, order: GatewayOrder)] {
+        state.routes.sorted { $0.key < $1.key }.compactMap { number, route in
+            guard route.session == session, let orderID = state.orderIDByVenueID[number], let order = state.orders[orderID],
+                  !order.status.isTerminal else { return nil }
+            return (route, order)
+        }
+    }
+
+    /// The name orders give the venue on `session` (its `VenueName`), for texts.
+    func venueName(ofSession session: String) -> String {
+        state.settings.fixVenues.first { $0.value == session }?.key ?? session
     }
 }
 

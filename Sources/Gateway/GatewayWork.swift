@@ -292,7 +292,7 @@ struct GatewayWork {
     private mutating func refuseWhileVenueDown(_ order: GatewayOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
         guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID],
               !state.venuesUp.contains(route.session) else { return false }
-        let name = state.settings.fixVenues.first { $0.value == route.session }?.key ?? route.session
+        let name = venueName(ofSession: route.session)
         cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
                      reason: .brokerOption, text: "venue \(name) is not connected: the request cannot reach it; try again once it is back")
         return true

@@ -173,7 +173,7 @@ public final class VenueApplication: FIXApplication {
         setStatus(.open, tradingState: .active, by: person, reason: "")
     }
 
-    func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
+    private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
         status.withLock { $0 = new }
         orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
         logger.warning("trading session \(name): \(new) by \(person)\(reason.isEmpty ? "" : " (\(reason))")")

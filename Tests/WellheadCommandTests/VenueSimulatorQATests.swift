@@ -6,18 +6,20 @@ import TestSupport
 /// own process, and QuickFIX's C++ engine as the team's OMS (`Tests/Interop/qf_oms.cpp`),
 /// which also checks every market-data and reference-data message against the dictionary.
 @Suite(.serialized) struct VenueSimulatorQATests {
-    /// The venue simulator, and QuickFIX as the QA team's OMS (QA1).
+    /// The venue simulator, serving once its admin socket is up (it opens after the
+    /// acceptor), and QuickFIX as the QA team's OMS (QA1).
     static func venue() throws -> ServedProfile {
-        try ServedProfile(counterparty: "QA1", ourCompID: "SIMVENUE") { directory, port in
+        let venue = try ServedProfile(counterparty: "QA1", ourCompID: "SIMVENUE") { directory, port in
             try WellheadProfiles.venueAcceptor(in: directory, port: port)
         }
+        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
+        return venue
     }
 
     /// A venue with its admin socket up, and a scenario file named `name` in its folder
     /// holding `steps` (YAML list items) under `name` and `seed`.
     static func venue(scenario name: String, seed: Int, steps: String) throws -> (ServedProfile, String) {
         let venue = try Self.venue()
-        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
         let path = venue.directory.path("\(name).yaml")
         try "name: \(name)\nseed: \(seed)\nsteps:\n\(steps)".write(toFile: path, atomically: true, encoding: .utf8)
         return (venue, path)
@@ -30,7 +32,6 @@ import TestSupport
     @Test func referenceDataMarketDataAndFillsReachAQAOMS() throws {
         let venue = try Self.venue()
         defer { venue.stop() }
-        #expect(venue.server.waitForOutput("accepting on"), "\(venue.server.output)")
         let s = venue.symbol
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
@@ -84,7 +85,6 @@ import TestSupport
     @Test func haltResumeAndAPriceShockAreDrivenFromTheCommandLine() throws {
         let venue = try Self.venue()
         defer { venue.stop() }
-        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
         let s = venue.symbol
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
@@ -142,7 +142,6 @@ import TestSupport
     @Test func theApril2020ReplayFillsABidBelowZeroAndPublishesNegativePrices() throws {
         let venue = try Self.venue()
         defer { venue.stop() }
-        #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
         let s = venue.symbol
         let (status, output) = try venue.run("""
             WAITMSG h 1 10

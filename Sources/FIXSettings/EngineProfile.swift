@@ -39,6 +39,18 @@ public struct SessionProfile: Sendable {
     /// `Application=route`: the name (`VenueName`) OMS orders give in ExDestination (100) or
     /// SecurityExchange (207) to be routed over this session to a venue.
     public var venueName: String?
+    /// `Application=route`: the venue's root for each gateway root it names differently
+    /// (`VenueSymbolRoots=BZ:BRN,HO:HOX`).
+    public var venueSymbolRoots: [String: String] = [:]
+    /// `Application=route`: fields added to every order request sent to the venue
+    /// (`VenueOrderFields=207:XNYM,582:1`), in order.
+    public var venueOrderFields: [VenueOrderField] = []
+}
+
+/// A field a venue wants on every order request (`VenueOrderFields`).
+public struct VenueOrderField: Sendable, Hashable {
+    public var tag: Int
+    public var value: String
 }
 
 /// What `Application=gateway` (and `Application=venue`, which runs the same order state
@@ -79,7 +91,13 @@ public struct EngineProfile: Sendable {
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
         "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket", "VenueName",
+        "VenueSymbolRoots", "VenueOrderFields",
     ]
+
+    /// Tags the gateway (or the session layer) sets on order requests itself: a venue's
+    /// `VenueOrderFields` may not name them.
+    static let gatewayOrderTags: Set<Int> = [1, 8, 9, 10, 11, 34, 35, 37, 38, 40, 41, 43, 44, 49, 52, 54, 55, 56, 59, 60, 97, 99,
+                                             122, 126]
 
     /// QuickFIX keys Wellhead deliberately does not take, with what to use instead.
     static let replacedKeys: [String: String] = [
@@ -324,6 +342,10 @@ struct SessionReader {
                 throw error("VenueName", "missing (required with Application=route: the ExDestination orders give to reach this venue)")
             }
             venueName = name
+        } else {
+            for key in ["VenueName", "VenueSymbolRoots", "VenueOrderFields"] where string(key) != nil {
+                throw error(key, "only a route session (Application=route) talks to a venue; this session is Application=\(application)")
+            }
         }
 
         var acceptPort: Int?
@@ -342,7 +364,52 @@ struct SessionReader {
             reuseAddress: try bool("SocketReuseAddress", default: true), noDelay: try bool("SocketNodelay", default: true),
             tls: try tls(role: role), validateLengthAndChecksum: try bool("ValidateLengthAndChecksum", default: true),
             persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath, gateway: gateway,
-            venueName: venueName)
+            venueName: venueName, venueSymbolRoots: try venueSymbolRoots(), venueOrderFields: try venueOrderFields())
+    }
+
+    /// `VenueSymbolRoots`: `gatewayRoot:venueRoot` pairs, comma-separated.
+    private func venueSymbolRoots() throws(SettingsError) -> [String: String] {
+        var roots: [String: String] = [:]
+        for (ours, theirs) in try pairs("VenueSymbolRoots", "gatewayRoot:venueRoot, such as BZ:BRN") {
+            guard ours.allSatisfy({ $0.isUppercase || $0.isNumber }), theirs.allSatisfy({ $0.isUppercase || $0.isNumber }) else {
+                throw error("VenueSymbolRoots", "'\(ours):\(theirs)': roots are upper-case letters and digits")
+            }
+            guard roots[ours] == nil else { throw error("VenueSymbolRoots", "root \(ours) is mapped twice") }
+            roots[ours] = theirs
+        }
+        let venueRoots = Array(roots.values)
+        if let twice = venueRoots.first(where: { root in venueRoots.filter { $0 == root }.count > 1 }) {
+            throw error("VenueSymbolRoots", "two roots map to the venue's \(twice): symbols could not be translated back")
+        }
+        return roots
+    }
+
+    /// `VenueOrderFields`: `tag:value` pairs, comma-separated.
+    private func venueOrderFields() throws(SettingsError) -> [VenueOrderField] {
+        var fields: [VenueOrderField] = []
+        for (tag, value) in try pairs("VenueOrderFields", "tag:value, such as 207:XNYM") {
+            guard let number = Int(tag), number > 0 else { throw error("VenueOrderFields", "'\(tag)' is not a FIX tag number") }
+            guard !EngineProfile.gatewayOrderTags.contains(number) else {
+                throw error("VenueOrderFields", "tag \(number) is set by the gateway on every order request and cannot be fixed per venue")
+            }
+            guard !fields.contains(where: { $0.tag == number }) else { throw error("VenueOrderFields", "tag \(number) is given twice") }
+            fields.append(VenueOrderField(tag: number, value: value))
+        }
+        return fields
+    }
+
+    /// A comma-separated list of `a:b` pairs, both sides non-empty.
+    private func pairs(_ key: String, _ form: String) throws(SettingsError) -> [(String, String)] {
+        guard let value = string(key) else { return [] }
+        var result: [(String, String)] = []
+        for item in value.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw error(key, "'\(item.trimmingCharacters(in: .whitespaces))' is not \(form)")
+            }
+            result.append((parts[0], parts[1]))
+        }
+        return result
     }
 
     private func connectAddresses() throws(SettingsError) -> [ConnectAddress] {

@@ -34,7 +34,8 @@ public final class GatewayApplication: FIXApplication {
         self.journal = journal
         self.logger = logger
         self.clock = clock
-        marketData = GatewayMarketData(catalog: gateway.catalog)
+        marketData = GatewayMarketData(catalog: gateway.catalog, venueDialects: Dictionary(
+            uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }))
     }
 
     /// Makes the application's reports reach `endpoint`'s OMS (named by its TargetCompID),
@@ -77,10 +78,7 @@ public final class GatewayApplication: FIXApplication {
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let now = clock()
         if gateway.isVenueSession(session.targetCompID) {
-            // A venue's execution reports and cancel rejects; its market data, session status
-            // and news are not for the order flow and are not refused either.
-            guard message.msgType == "8" || message.msgType == "9" else { return }
-            _ = deliver(gateway.venueReport(message, from: session.targetCompID, now: now), replyingTo: nil)
+            venueMessage(message, from: session.targetCompID, now: now, replies: &replies)
             return
         }
         if message.msgType == "V" {
@@ -96,9 +94,42 @@ public final class GatewayApplication: FIXApplication {
         reply(outbound, to: session, replies: &replies)
     }
 
+    /// A venue's execution reports and cancel rejects go through the order state machine; its
+    /// market data into its feed, and from there to OMS subscribers, the risk sidecar's
+    /// reference prices and the positions' marks. Its session status and news are not for
+    /// the order flow and are not refused either.
+    private func venueMessage(_ message: FIXMessage, from venue: String, now: Int64, replies: inout FIXReplies) {
+        switch message.msgType {
+        case "8", "9":
+            _ = deliver(gateway.venueReport(message, from: venue, now: now), replyingTo: nil)
+        case "W", "X":
+            let update: GatewayMarketData.VenueUpdate
+            do {
+                update = try marketData.venueData(message, from: venue, gateway: gateway, now: now)
+            } catch {
+                logger.warning("market data from venue \(venue) not applied: \(error)")
+                return
+            }
+            if !update.quotes.isEmpty {
+                gateway.quote(update.quotes, now: now)
+                journalAudit()
+            }
+            for request in update.requests { replies.send(msgType: "V", body: request) }
+            for message in update.published {
+                endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: message.body)
+            }
+        case "Y":
+            logger.warning("venue \(venue) refused market data request \(message[262]?.string ?? ""): \(message[58]?.string ?? "no reason given")")
+        default:
+            break
+        }
+    }
+
     public func onLogon(_ session: SessionID) {
         guard gateway.isVenueSession(session.targetCompID) else { return }
         _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
+        guard let endpoint = endpoints.withLock({ $0[session.targetCompID] }) else { return }
+        for request in marketData.venueLoggedOn(session.targetCompID) { endpoint.send(msgType: "V", body: request) }
     }
 
     /// Sends every OMS subscriber what moved in the market since the last publish.
@@ -111,6 +142,7 @@ public final class GatewayApplication: FIXApplication {
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
         marketData.sessionEnded(session.targetCompID)
         if gateway.isVenueSession(session.targetCompID) {
+            marketData.venueLoggedOff(session.targetCompID)
             _ = deliver(gateway.venueSession(session.targetCompID, up: false, now: clock()), replyingTo: nil)
             return
         }

@@ -5,13 +5,17 @@ import MarketDataFeed
 import SimulatedVenue
 import Synchronization
 
-/// Market data for the gateway's OMS clients, by MarketDataRequest: the simulated venue's
-/// books, published as the venue simulator publishes them (snapshot, then incremental
-/// refreshes), and the spreads, cracks and Brent−WTI that the market-data normalizer prices
-/// live from those books, for instruments with no book of their own.
+/// Market data for the gateway's OMS clients, by MarketDataRequest, published as the venue
+/// simulator publishes it (snapshot, then incremental refreshes).
+///
+/// Each instrument's book comes from a FIX venue's feed (``VenueFeed``, the venue's own W and X
+/// through a market-data normalizer) once that venue has sent a snapshot of it, and otherwise
+/// from the in-process simulated venue. Spreads, cracks and Brent−WTI without a book of their
+/// own are priced live by the normalizers from their legs.
 final class GatewayMarketData: Sendable {
     private struct State {
         var publisher = MarketDataPublisher()
+        /// The in-process venue's books, fed by snapshot on each refresh, for derived prices.
         var normalizer: MarketDataNormalizer
         /// The normalizer's sequence: every refresh is a snapshot of each book, numbered on.
         var sequence: UInt64 = 0
@@ -19,14 +23,53 @@ final class GatewayMarketData: Sendable {
         /// Whether this service turned the venue's trade tape on (at the first subscription);
         /// from then on it drains the tape on every publish, subscribers or not.
         var recording = false
+        /// Each FIX venue's feed, by venue session.
+        var feeds: [String: VenueFeed]
+    }
+
+    /// Where a symbol's market comes from, read under the lock for one answer or publish.
+    private struct Market {
+        /// FIX venue feeds in a fixed order: the first with a live book in a symbol has it.
+        var feeds: [VenueFeed]
+        var local: MarketDataNormalizer
+        var gateway: OrderGateway
+
+        func depth(_ symbol: String, _ levels: Int) -> VenueDepth? {
+            for feed in feeds { if let depth = feed.depth(symbol: symbol, levels: levels) { return depth } }
+            return gateway.depth(symbol: symbol, levels: levels)
+        }
+
+        func lastTrade(_ symbol: String) -> FIXDecimal? {
+            guard let feed = feeds.first(where: { $0.quotes(symbol) }) else { return gateway.lastTradePrice(symbol: symbol) }
+            return feed.lastTradePrice(symbol: symbol)
+        }
+
+        func derived(_ symbol: String) -> FIXDecimal? {
+            for feed in feeds { if let price = feed.derivedPrice(symbol: symbol) { return price } }
+            return local.derivedID(symbol: symbol).flatMap(local.derivedPrice)
+        }
+
+        func listed(_ symbol: String) -> Bool {
+            local.bookID(symbol: symbol) != nil || local.derivedID(symbol: symbol) != nil
+        }
+
+        func quotedByFeed(_ symbol: String) -> Bool { feeds.contains { $0.quotes(symbol) } }
     }
 
     private let state: Mutex<State>
+    /// The FIX venue sessions in the order their feeds are preferred.
+    private let feedOrder: [String]
     /// Levels a side fed to the normalizer for leg prices.
     static let feedDepth = 5
 
-    init(catalog: InstrumentCatalog) {
-        state = Mutex(State(normalizer: MarketDataNormalizer(catalog: catalog)))
+    init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect]) {
+        feedOrder = venueDialects.keys.sorted()
+        let feeds = venueDialects.mapValues { VenueFeed(catalog: catalog, dialect: $0) }
+        state = Mutex(State(normalizer: MarketDataNormalizer(catalog: catalog), feeds: feeds))
+    }
+
+    private func market(_ state: State, gateway: OrderGateway) -> Market {
+        Market(feeds: feedOrder.compactMap { state.feeds[$0] }, local: state.normalizer, gateway: gateway)
     }
 
     /// Answers a MarketDataRequest from an OMS session: snapshots (W), or the reason it is
@@ -43,13 +86,9 @@ final class GatewayMarketData: Sendable {
                 state.recording = true
             }
             refresh(&state, gateway: gateway, now: now)
-            let normalizer = state.normalizer
-            let catalog = gateway.catalog
-            let result = state.publisher.handle(
-                request, from: session,
-                listed: { catalog.instrument(symbol: $0) != nil || normalizer.derivedID(symbol: $0) != nil },
-                book: { gateway.depth(symbol: $0, levels: $1) }, lastTrade: { gateway.lastTradePrice(symbol: $0) },
-                derived: { normalizer.derivedID(symbol: $0).flatMap(normalizer.derivedPrice) })
+            let market = market(state, gateway: gateway)
+            let result = state.publisher.handle(request, from: session, listed: market.listed, book: market.depth,
+                                                lastTrade: market.lastTrade, derived: market.derived)
             switch result {
             case .success(let snapshots): return snapshots.map { ("W", $0) }
             case .failure(let rejection): return [("Y", rejection.body)]
@@ -57,22 +96,65 @@ final class GatewayMarketData: Sendable {
         }
     }
 
-    /// What moved since the last call, for every subscriber. Trades are the venue's tape.
+    /// What moved since the last call, for every subscriber: the FIX venues' trades and the
+    /// in-process venue's tape (for the symbols it is the market in).
     func publish(gateway: OrderGateway, now: Int64) -> [MarketDataPublisher.Outbound] {
         state.withLock { state in
+            for session in feedOrder { state.feeds[session]?.tick(now: now) }
             guard state.recording else { return [] }
-            let trades = gateway.drainTrades()
-            guard state.publisher.subscriptionCount > 0 else { return [] }
             refresh(&state, gateway: gateway, now: now)
-            let normalizer = state.normalizer
-            return state.publisher.publish(book: { gateway.depth(symbol: $0, levels: $1) }, trades: trades,
-                                           lastTrade: { gateway.lastTradePrice(symbol: $0) },
-                                           derived: { normalizer.derivedID(symbol: $0).flatMap(normalizer.derivedPrice) })
+            return publishLocked(&state, gateway: gateway, localTrades: gateway.drainTrades())
         }
+    }
+
+    private func publishLocked(_ state: inout State, gateway: OrderGateway, localTrades: [VenueTrade]) -> [MarketDataPublisher.Outbound] {
+        var trades: [VenueTrade] = []
+        for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
+        guard state.publisher.subscriptionCount > 0 else { return [] }
+        let market = market(state, gateway: gateway)
+        trades += localTrades.filter { !market.quotedByFeed($0.symbol) }
+        return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived)
     }
 
     func sessionEnded(_ session: String) {
         state.withLock { $0.publisher.sessionEnded(session) }
+    }
+
+    // MARK: FIX venues' market data
+
+    /// The venue session logged on: the MarketDataRequests (V) that subscribe to its books.
+    func venueLoggedOn(_ session: String) -> [FIXFieldList] {
+        state.withLock { $0.feeds[session]?.loggedOn() ?? [] }
+    }
+
+    /// The venue session went away: its books stop being the gateway's market.
+    func venueLoggedOff(_ session: String) {
+        state.withLock { $0.feeds[session]?.loggedOff() }
+    }
+
+    /// What a venue's W or X did.
+    struct VenueUpdate: Sendable {
+        /// New reference prices and marks, for the order gateway.
+        var quotes: [MarketQuote] = []
+        /// Snapshot requests (V) to send the venue for books that lost their place.
+        var requests: [FIXFieldList] = []
+        /// Incremental refreshes and snapshots for OMS subscribers.
+        var published: [MarketDataPublisher.Outbound] = []
+    }
+
+    /// Applies a venue's MarketDataSnapshotFullRefresh (W) or MarketDataIncrementalRefresh (X)
+    /// and publishes what it changed to OMS subscribers at once.
+    func venueData(_ message: FIXMessage, from session: String, gateway: OrderGateway, now: Int64)
+        throws(FIXMarketDataError) -> VenueUpdate {
+        try state.withLock { state throws(FIXMarketDataError) in
+            guard state.feeds[session] != nil else { return VenueUpdate() }
+            let applied = try state.feeds[session]!.apply(message, now: now)
+            var update = VenueUpdate(quotes: applied.quotes, requests: applied.requests)
+            if applied.changed, state.recording {
+                update.published = publishLocked(&state, gateway: gateway, localTrades: [])
+            }
+            return update
+        }
     }
 
     /// Feeds the normalizer a snapshot of every book the venue lists, so derived prices follow

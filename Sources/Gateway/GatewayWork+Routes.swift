@@ -38,10 +38,11 @@ extension GatewayWork {
     /// Sends a NewOrderSingle for an accepted order to its venue session.
     mutating func submit(_ number: UInt64, orderID: String, terms: OrderTerms, venueTerms: OrderTerms, toVenue session: String) {
         save(VenueRoute(session: session, clOrdID: orderID), for: number)
+        let dialect = state.settings.venueDialects[session] ?? VenueDialect()
         var body = FIXFieldList(reservingCapacity: 200)
         body.append(11, orderID)
         if !terms.account.isEmpty { body.append(1, terms.account) }
-        body.append(55, terms.symbol)
+        body.append(55, dialect.venueSymbol(terms.symbol))
         body.append(54, Int(terms.side.rawValue))
         body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
         body.append(38, FIXDecimal(mantissa: venueTerms.quantity))
@@ -50,6 +51,7 @@ extension GatewayWork {
         if let stopPrice = venueTerms.stopPrice { body.append(99, stopPrice) }
         body.append(59, char: venueTerms.timeInForce.rawValue.fixByte)
         if let expireTime = venueTerms.expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        for field in dialect.orderFields { body.append(field.tag, field.value) }
         outbound.append(GatewayOutbound(session: session, msgType: "D", body: body))
     }
 
@@ -61,12 +63,13 @@ extension GatewayWork {
         let clOrdID = "\(order.orderID)-\(route.changes)"
         route.pendingClOrdID = clOrdID
         save(route, for: number)
+        let dialect = state.settings.venueDialects[route.session] ?? VenueDialect()
         var body = FIXFieldList(reservingCapacity: 200)
         body.append(41, route.clOrdID)
         body.append(11, clOrdID)
         if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
         if !order.terms.account.isEmpty { body.append(1, order.terms.account) }
-        body.append(55, order.terms.symbol)
+        body.append(55, dialect.venueSymbol(order.terms.symbol))
         body.append(54, Int(order.terms.side.rawValue))
         body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
         let terms = newTerms ?? order.terms
@@ -77,6 +80,7 @@ extension GatewayWork {
             if let stopPrice = terms.stopPrice { body.append(99, stopPrice) }
             body.append(59, char: terms.timeInForce.rawValue.fixByte)
         }
+        for field in dialect.orderFields { body.append(field.tag, field.value) }
         outbound.append(GatewayOutbound(session: route.session, msgType: newTerms == nil ? "F" : "G", body: body))
         return true
     }
@@ -171,11 +175,12 @@ extension GatewayWork {
     /// The venue session logged on: requests the status of every order working there.
     mutating func venueUp(_ session: String) {
         state.venuesUp.insert(session)
+        let dialect = state.settings.venueDialects[session] ?? VenueDialect()
         for (route, order) in workingOrders(at: session) {
             var body = FIXFieldList(reservingCapacity: 96)
             if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
             body.append(11, route.clOrdID)
-            body.append(55, order.terms.symbol)
+            body.append(55, dialect.venueSymbol(order.terms.symbol))
             body.append(54, Int(order.terms.side.rawValue))
             outbound.append(GatewayOutbound(session: session, msgType: "H", body: body))
         }

@@ -73,27 +73,60 @@ extension GatewayWork {
         for warning in warnings { record("risk.warning", warning) }
     }
 
-    /// Pushes the venue's prices to the risk sidecar (collars, protection) and the position
-    /// book (marks), and each account's P&L to the sidecar's daily loss control.
+    /// Pushes the in-process venue's prices to the risk sidecar (collars, protection) and the
+    /// position book (marks), and each account's P&L to the sidecar's daily loss control.
+    /// Symbols a FIX venue's market data prices (``updateMarks(quotes:)``) are left to it.
     mutating func updateMarks(symbols: [String]? = nil) {
         let listed = symbols ?? state.catalog.instruments.map(\.symbol)
-        for symbol in listed {
-            guard let instrument = state.catalog.instrument(symbol: symbol) else { continue }
+        for symbol in listed where !state.quotedByVenueFeed.contains(symbol) {
             let top = state.venue.topOfBook(symbol: symbol)
             let prices = ReferencePrices(last: state.venue.lastTradePrice(symbol: symbol) ?? state.venue.fairPrice(symbol: symbol),
                                          bid: top?.bidPrice, ask: top?.askPrice)
-            recordWarnings(risk.updateReferencePrices(prices, symbol: symbol, root: instrument.root, now: now))
-            if let mark = state.venue.mark(symbol: symbol), state.positions.currentMark(symbol: symbol) != nil
-                || !state.positions.positions(symbol: symbol).isEmpty {
-                try? state.positions.mark(symbol: symbol, price: mark)
-            }
+            setMarks(MarketQuote(symbol: symbol, prices: prices, mark: state.venue.mark(symbol: symbol)))
         }
-        // Per position, with its month and root: the sidecar sums them for the account and
-        // the firm, and measures root and month daily loss limits from them.
-        for position in state.positions.positions() where symbols == nil || listed.contains(position.symbol) {
+        updatePnL(symbols: symbols == nil ? nil : listed)
+    }
+
+    /// Reference prices and marks from a FIX venue's books, as the market-data normalizer keeps
+    /// them: from the first, those symbols follow the venue, not the in-process simulator.
+    mutating func updateMarks(quotes: [MarketQuote]) {
+        for quote in quotes {
+            state.quotedByVenueFeed.insert(quote.symbol)
+            setMarks(quote)
+        }
+        updatePnL(symbols: quotes.map(\.symbol))
+    }
+
+    private mutating func setMarks(_ quote: MarketQuote) {
+        guard let instrument = state.catalog.instrument(symbol: quote.symbol) else { return }
+        recordWarnings(risk.updateReferencePrices(quote.prices, symbol: quote.symbol, root: instrument.root, now: now))
+        if let mark = quote.mark, state.positions.currentMark(symbol: quote.symbol) != nil
+            || !state.positions.positions(symbol: quote.symbol).isEmpty {
+            try? state.positions.mark(symbol: quote.symbol, price: mark)
+        }
+    }
+
+    /// Per position, with its month and root: the sidecar sums them for the account and the
+    /// firm, and measures root and month daily loss limits from them. `nil`: every position.
+    private mutating func updatePnL(symbols: [String]?) {
+        for position in state.positions.positions() where symbols == nil || symbols!.contains(position.symbol) {
             recordWarnings(risk.updatePnL(account: position.account, symbol: position.symbol, root: position.root,
                                           realised: position.realised, unrealised: position.unrealised, now: now))
         }
+    }
+}
+
+/// One instrument's prices from a market-data source: what the risk sidecar measures collars
+/// and protection from, and the mark positions are valued at.
+public struct MarketQuote: Sendable, Hashable {
+    public var symbol: String
+    public var prices: ReferencePrices
+    public var mark: FIXDecimal?
+
+    public init(symbol: String, prices: ReferencePrices, mark: FIXDecimal?) {
+        self.symbol = symbol
+        self.prices = prices
+        self.mark = mark
     }
 }
 

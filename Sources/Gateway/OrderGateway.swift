@@ -33,11 +33,16 @@ public struct GatewaySettings: Sendable {
     /// Venues reached over FIX: the name an order gives in ExDestination (100) or
     /// SecurityExchange (207), to the venue session's TargetCompID.
     public var fixVenues: [String: String]
+    /// How each FIX venue's symbols and order fields differ from the gateway's, by the venue
+    /// session's TargetCompID; a venue without one speaks the gateway's symbols.
+    public var venueDialects: [String: VenueDialect]
 
-    public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:]) {
+    public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:],
+                venueDialects: [String: VenueDialect] = [:]) {
         self.venueNames = venueNames
         self.defaultAccounts = defaultAccounts
         self.fixVenues = fixVenues
+        self.venueDialects = venueDialects
     }
 }
 
@@ -53,6 +58,7 @@ public final class OrderGateway: Sendable {
     /// The venue sessions' TargetCompIDs (fixed by the settings): told apart from OMS sessions
     /// on every message without taking the lock.
     let venueSessions: Set<String>
+    let venueDialects: [String: VenueDialect]
     let logger: Logger
 
     /// - Parameter now: the start time; the venue's prices at that time become the risk
@@ -64,6 +70,7 @@ public final class OrderGateway: Sendable {
         state = Mutex(.some(work.state))
         self.risk = risk
         venueSessions = Set(settings.fixVenues.values)
+        venueDialects = settings.venueDialects
         self.logger = logger
     }
 
@@ -111,10 +118,22 @@ public final class OrderGateway: Sendable {
             work.venueReport(message, from: session)
             // A fill moved a position: its P&L, and the account's, go to the daily loss control.
             if message[150]?.string == "F" || message[150]?.string == "I", let symbol = message[55]?.string {
-                work.updateMarks(symbols: [symbol])
+                let dialect = work.state.settings.venueDialects[session] ?? VenueDialect()
+                work.updateMarks(symbols: [dialect.canonicalSymbol(symbol)])
             }
             return work.outbound
         }
+    }
+
+    /// Prices from a FIX venue's market data become the risk sidecar's reference prices and
+    /// the position book's marks for those symbols (see ``GatewayWork/updateMarks(quotes:)``).
+    public func quote(_ quotes: [MarketQuote], now: Int64) {
+        perform(now: now) { work in work.updateMarks(quotes: quotes) }
+    }
+
+    /// How the venue on `session` names things.
+    public func dialect(ofVenueSession session: String) -> VenueDialect {
+        venueDialects[session] ?? VenueDialect()
     }
 
     /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
@@ -271,6 +290,8 @@ struct GatewayState: Sendable {
     var routeByClOrdID: [String: UInt64] = [:]
     /// Venue sessions logged on now.
     var venuesUp: Set<String> = []
+    /// Symbols whose reference prices and marks come from a FIX venue's market data.
+    var quotedByVenueFeed: Set<String> = []
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings) {
         self.catalog = catalog

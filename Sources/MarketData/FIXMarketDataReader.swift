@@ -28,14 +28,20 @@ public enum FIXMarketDataError: Error, Sendable, Hashable, CustomStringConvertib
 public struct FIXMarketDataReader: Sendable {
     /// The last sequence number given out, by book index.
     private var issued: [Int: UInt64] = [:]
+    /// The normalizer's symbol for each venue symbol that differs from it.
+    private let aliases: [String: String]
 
-    public init() {}
+    /// - Parameter aliases: the normalizer's symbol for each of the venue's symbols that is
+    ///   not the same (a venue that calls Brent `BRN` where the normalizer says `BZ`).
+    public init(aliases: [String: String] = [:]) {
+        self.aliases = aliases
+    }
 
     /// A snapshot (35=W) of one instrument, at `time` (nanoseconds, the caller's clock).
     public mutating func snapshot(_ message: FIXMessage, in normalizer: MarketDataNormalizer, time: Int64)
         throws(FIXMarketDataError) -> BookSnapshot {
         guard let symbol = message[55]?.string else { throw .malformed("a snapshot without Symbol (55)") }
-        guard let book = normalizer.bookID(symbol: symbol) else { throw .unknownSymbol(symbol) }
+        guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
         var bids: [SnapshotLevel] = []
         var asks: [SnapshotLevel] = []
         for entry in try Self.entries(message, delimiter: 269) {
@@ -56,7 +62,7 @@ public struct FIXMarketDataReader: Sendable {
         var updates: [IncrementalUpdate] = []
         for entry in try Self.entries(message, delimiter: 279) {
             guard let symbol = entry[55]?.string else { throw .malformed("an incremental entry without Symbol (55)") }
-            guard let book = normalizer.bookID(symbol: symbol) else { throw .unknownSymbol(symbol) }
+            guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
             guard let type = entry[269] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
             let price = try Self.ticks(entry, book: book, normalizer)
             let size = entry[271]?.decimal.flatMap(Self.contracts) ?? 0

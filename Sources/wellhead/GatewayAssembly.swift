@@ -24,8 +24,12 @@ enum GatewayAssembly {
             return nil
         }
         var fixVenues: [String: String] = [:]
+        var dialects: [String: VenueDialect] = [:]
         for route in routes {
-            fixVenues[route.venueName ?? ""] = route.configuration.id.targetCompID
+            let session = route.configuration.id.targetCompID
+            fixVenues[route.venueName ?? ""] = session
+            dialects[session] = VenueDialect(roots: route.venueSymbolRoots,
+                                             orderFields: route.venueOrderFields.map { VenueDialect.Field(tag: $0.tag, value: $0.value) })
         }
         let section = "\(first.configuration.id)"
         let reference: InstrumentReference
@@ -67,7 +71,7 @@ enum GatewayAssembly {
             throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues), now: now.nanosecondsSinceEpoch)
+                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects), now: now.nanosecondsSinceEpoch)
         let application = GatewayApplication(gateway: gateway, journal: journal)
         do {
             let kinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]

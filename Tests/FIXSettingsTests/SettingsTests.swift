@@ -172,4 +172,30 @@ import TestSupport
             "\(error)".contains("RiskLimits: cannot read /nonexistent/limits.yaml")
         }
     }
+
+    /// A route session says how its venue names roots and which fields it wants on orders;
+    /// each malformed entry is an error naming the key.
+    @Test func routeSessionsTranslateSymbolsAndAddVenueFields() throws {
+        let route = base.replacingOccurrences(of: "ConnectionType=acceptor", with: "ConnectionType=initiator")
+            .replacingOccurrences(of: "SocketAcceptPort=9880", with: "SocketConnectHost=127.0.0.1\nSocketConnectPort=9890\nHeartBtInt=30")
+            + "Application=route\nVenueName=ICE\n[SESSION]\nTargetCompID=ICEVENUE\n"
+        let loaded = try profile(route + "VenueSymbolRoots=BZ:BRN, HO:OH\nVenueOrderFields=207:IFEU,582:1\n")
+        let session = try #require(loaded.sessions.first)
+        #expect(session.venueSymbolRoots == ["BZ": "BRN", "HO": "OH"])
+        #expect(session.venueOrderFields == [VenueOrderField(tag: 207, value: "IFEU"), VenueOrderField(tag: 582, value: "1")])
+        for (line, message) in [("VenueSymbolRoots=BZ", "is not gatewayRoot:venueRoot"),
+                                ("VenueSymbolRoots=BZ:BRN,CL:BRN", "two roots map to the venue's BRN"),
+                                ("VenueSymbolRoots=bz:BRN", "upper-case"),
+                                ("VenueOrderFields=55:X", "tag 55 is set by the gateway"),
+                                ("VenueOrderFields=SecurityExchange:X", "'SecurityExchange' is not a FIX tag number"),
+                                ("VenueOrderFields=207:A,207:B", "tag 207 is given twice")] {
+            #expect { try profile(route + line + "\n") } throws: { error in
+                "\(error)".hasPrefix("/tmp/test.cfg:") && "\(error)".contains(message)
+                    && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
+            }
+        }
+        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in
+            "\(error)".contains("VenueSymbolRoots: only a route session (Application=route) talks to a venue")
+        }
+    }
 }

@@ -28,7 +28,8 @@ struct GatewayHarness {
     var sequence = 2
     let directory = TemporaryDirectory()
 
-    init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:]) throws {
+    init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
+         venueDialects: [String: VenueDialect] = [:]) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
         let reference = InstrumentReference.standard
@@ -36,7 +37,8 @@ struct GatewayHarness {
         let risk = try RiskSidecar(limitsPath: path, contracts: reference.products.map(\.spec))
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: Self.start)
         gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                               settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues),
+                               settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
+                                                         venueDialects: venueDialects),
                                now: Self.start)
     }
 

@@ -1,4 +1,7 @@
+import FIXCodec
 import Foundation
+import Instruments
+import SimulatedVenue
 import Testing
 import TestSupport
 
@@ -6,20 +9,29 @@ import TestSupport
 /// it from a remote exchange: QuickFIX as the OMS, `wellhead serve` as the gateway (with a
 /// route session, `Application=route`), and `wellhead serve` as the venue.
 @Suite(.serialized) struct VenueRoutingTests {
+    /// The venue simulator serving GATEWAY from `folder`, and a gateway with `limits` logged on
+    /// to it over its route session.
+    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String)
+        throws -> (venue: BackgroundProcess, venueConfig: String, gateway: ServedProfile) {
+        let venuePort = freePort()
+        let venueConfig = try WellheadProfiles.venueAcceptor(in: folder, port: venuePort, participants: ["GATEWAY"])
+        let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig], log: folder.path("venue.log"))
+        #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
+        let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
+            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort)
+        }
+        #expect(gateway.server.waitForOutput("session=FIX.4.4:GATEWAY->SIMVENUE [FIXTransport] logged on"), "\(gateway.server.output)")
+        return (venue, venueConfig, gateway)
+    }
+
     @Test func ordersGoToTheFIXVenueAndSurviveItsCrashAndRestart() throws {
         let venueFolder = TemporaryDirectory()
         defer { venueFolder.remove() }
-        let venuePort = freePort()
-        let venueConfig = try WellheadProfiles.venueAcceptor(in: venueFolder, port: venuePort, participants: ["GATEWAY"])
-        let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig],
-                                          log: venueFolder.path("venue.log"))
-        defer { venue.signal(SIGKILL) }
-        #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
-        let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
-            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits, routeTo: venuePort)
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: QuickFIXOMSTests.limits)
+        defer {
+            venue.signal(SIGKILL)
+            gateway.stop()
         }
-        defer { gateway.stop() }
-        #expect(gateway.server.waitForOutput("session=FIX.4.4:GATEWAY->SIMVENUE [FIXTransport] logged on"), "\(gateway.server.output)")
         let s = gateway.symbol
         // The venue is killed mid-session by the script, and started again from its journal by
         // the test when the script asks (a child of QuickFIX would hold its sockets open).
@@ -70,5 +82,51 @@ import TestSupport
         #expect(QuickFIXOMSTests.reports(output, "R6").first?["58"]?.contains("venue FIXSIM is not connected") == true, "\(output)")
         // Back: reconciled by status request, and the order can be cancelled at the venue.
         #expect(QuickFIXOMSTests.reports(output, "R7").last?["39"] == "4", "\(output)")
+    }
+
+    /// The venue's market data through the gateway: the gateway subscribes over the route
+    /// session, reads the venue's W and X into its normalizer, publishes them to an OMS
+    /// subscriber, and takes the risk sidecar's reference prices from them. A shock at the
+    /// venue (not at the gateway's in-process simulator) reaches the OMS as new levels and
+    /// moves the price collar with it.
+    @Test func venueMarketDataReachesTheOMSAndMovesTheCollars() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits)
+        defer {
+            venue.signal(SIGTERM)
+            _ = venue.wait(timeout: 10)
+            gateway.stop()
+        }
+        let s = gateway.symbol
+        let now = Date()
+        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(now.timeIntervalSince1970 / 86_400)))
+        let instrument = try #require(catalog.instrument(symbol: s))
+        let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
+                                                   startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: s))
+        // 3 % under the market: inside the 10 % collar, and resting rather than filling.
+        let bid = instrument.price(ticks: try #require(instrument.ticks(for: fair)) * 97 / 100)
+        let (status, output) = try gateway.run("""
+            V MD1 1 5 012 \(s)
+            WAITMSG W 1 10
+            D K0 \(s) 1 1 2 \(bid) 0 FIXSIM
+            EXPECT K0 0 10
+            F K0X K0 \(s) 1
+            EXPECT K0X 4 10
+            RUN \(WellheadProcess.executable.path) venue shock --root CL --percent -50 --config \(venueConfig)
+            SLEEP 1500
+            D K1 \(s) 1 1 2 \(bid) 0 FIXSIM
+            EXPECT K1 8 10
+            """)
+        #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(3000))")
+        // After the shock, the OMS's book is the venue's: levels near half the old price.
+        let afterShock = output.components(separatedBy: "RAN 0").last ?? ""
+        let prices = afterShock.split(separator: "\n").filter { $0.hasPrefix("RECV 35=X 262=MD1") }
+            .flatMap { $0.components(separatedBy: " 270=").dropFirst().compactMap { FIXDecimal(String($0.prefix { $0 != " " && $0 != "]" })) } }
+        let half = fair * FIXDecimal(mantissa: 6, scale: 1)
+        #expect(prices.contains { $0 < half }, "the venue's shocked levels: \(prices)\n\(output)")
+        // The collar now measures from the venue's shocked prices.
+        let rejected = try #require(QuickFIXOMSTests.reports(output, "K1").first)
+        #expect(rejected["58"]?.contains("price collar") == true, "\(rejected)")
     }
 }

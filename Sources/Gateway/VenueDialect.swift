@@ -1,0 +1,66 @@
+/// How one venue reached over FIX differs from the gateway's own FIX: the symbols it gives the
+/// gateway's instruments, and fields it wants on every order request.
+///
+/// Venues name the same contract differently (ICE lists Brent as `BRN`, where the gateway's
+/// catalog says `BZ`), so the gateway translates each symbol on the way out and back in; OMS
+/// clients only ever see the gateway's canonical symbols.
+public struct VenueDialect: Sendable, Hashable {
+    /// A field added to every NewOrderSingle, OrderCancelRequest and OrderCancelReplaceRequest
+    /// sent to the venue (a CME ManualOrderIndicator, an ICE SecurityExchange, a customer
+    /// capacity).
+    public struct Field: Sendable, Hashable {
+        public var tag: Int
+        public var value: String
+
+        public init(tag: Int, value: String) {
+            self.tag = tag
+            self.value = value
+        }
+    }
+
+    /// The venue's root for each gateway root it names differently (`BZ` → `BRN`).
+    public var roots: [String: String]
+    public var orderFields: [Field]
+
+    public init(roots: [String: String] = [:], orderFields: [Field] = []) {
+        self.roots = roots
+        self.orderFields = orderFields
+    }
+
+    /// The venue's symbol for a gateway symbol: each outright in it (a spread's legs too)
+    /// with its root translated. Symbols of roots the venue names alike come back unchanged.
+    public func venueSymbol(_ symbol: String) -> String {
+        Self.translate(symbol, roots: roots)
+    }
+
+    /// The gateway's symbol for a venue's.
+    public func canonicalSymbol(_ venueSymbol: String) -> String {
+        Self.translate(venueSymbol, roots: Dictionary(roots.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// Venue symbol to gateway symbol for every gateway symbol the venue names differently:
+    /// a lookup table for reading the venue's market data without parsing symbols.
+    public func aliases(of symbols: [String]) -> [String: String] {
+        var table: [String: String] = [:]
+        for symbol in symbols {
+            let venue = venueSymbol(symbol)
+            if venue != symbol { table[venue] = symbol }
+        }
+        return table
+    }
+
+    private static func translate(_ symbol: String, roots: [String: String]) -> String {
+        guard !roots.isEmpty else { return symbol }
+        let parts = symbol.split(separator: "-", omittingEmptySubsequences: false).map { part -> Substring in
+            // The longest root that leaves a month code and a year: `HO` before `H`.
+            for root in roots.keys.sorted(by: { $0.count > $1.count }) where part.hasPrefix(root) {
+                let month = part.dropFirst(root.count)
+                if let code = month.first, "FGHJKMNQUVXZ".contains(code), month.count > 1, month.dropFirst().allSatisfy(\.isNumber) {
+                    return Substring(roots[root]! + month)
+                }
+            }
+            return part
+        }
+        return parts.joined(separator: "-")
+    }
+}

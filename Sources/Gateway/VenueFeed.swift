@@ -1,0 +1,168 @@
+import FIXCodec
+import Instruments
+import MarketData
+import MarketDataFeed
+import RiskSidecar
+import SimulatedVenue
+
+/// One FIX venue's market data as the gateway keeps it: the venue's MarketDataSnapshotFullRefresh
+/// (W) and MarketDataIncrementalRefresh (X) messages read into a market-data normalizer of its
+/// own, in the gateway's symbols.
+///
+/// A book counts as the venue's once its first snapshot has arrived in this logon; until then,
+/// and after the venue drops, the gateway's market data falls back to its in-process venue.
+struct VenueFeed: Sendable {
+    var normalizer: MarketDataNormalizer
+    private var reader: FIXMarketDataReader
+    /// Books with a snapshot since the venue last logged on.
+    private(set) var live: Set<BookID> = []
+    /// Trades the venue printed since the last publish, for OMS subscribers.
+    private var trades: [VenueTrade] = []
+    private var events: [MarketDataEvent] = []
+    private var snapshotRequests = 0
+    private var loggedOnBefore = false
+    let dialect: VenueDialect
+
+    /// Price levels a side the gateway asks the venue for.
+    static let depth = 10
+
+    init(catalog: InstrumentCatalog, dialect: VenueDialect) {
+        normalizer = MarketDataNormalizer(catalog: catalog, configuration: MarketDataConfiguration(depth: Self.depth, legPrice: .midThenLast))
+        reader = FIXMarketDataReader(aliases: dialect.aliases(of: catalog.instruments.map(\.symbol)))
+        self.dialect = dialect
+    }
+
+    /// What one message from the venue changed.
+    struct Applied: Sendable {
+        /// Fresh reference prices and marks for each book whose top or last trade moved.
+        var quotes: [MarketQuote] = []
+        /// Snapshot requests (V bodies) for books that lost their place and need one.
+        var requests: [FIXFieldList] = []
+        var changed = false
+    }
+
+    /// The venue logged on: one subscription (snapshot + incremental updates, book levels and
+    /// trades) per instrument, so a symbol the venue does not list is refused alone.
+    mutating func loggedOn() -> [FIXFieldList] {
+        if loggedOnBefore { reader.sessionRestarted() }
+        loggedOnBefore = true
+        return normalizer.bookIDs.map { request(book: $0, id: "WH-\(normalizer.symbol($0))", kind: "1") }
+    }
+
+    /// The venue went away: its books are no longer the gateway's market.
+    mutating func loggedOff() {
+        live.removeAll()
+    }
+
+    /// Applies a W or X from the venue. Throws what made the message unreadable; the books
+    /// stay as they were.
+    mutating func apply(_ message: FIXMessage, now: Int64) throws(FIXMarketDataError) -> Applied {
+        events.removeAll(keepingCapacity: true)
+        if message.msgType == "W" {
+            let snapshot = try reader.snapshot(message, in: normalizer, time: now)
+            do {
+                try normalizer.apply(snapshot, into: &events)
+            } catch {
+                throw .offTick(error)
+            }
+            live.insert(snapshot.book)
+        } else {
+            for update in try reader.incrementals(message, in: normalizer, time: now) {
+                normalizer.apply(update, into: &events)
+            }
+        }
+        return outcome()
+    }
+
+    /// Flags books the venue has not updated for a while as stale.
+    mutating func tick(now: Int64) {
+        events.removeAll(keepingCapacity: true)
+        normalizer.tick(now: now, into: &events)
+    }
+
+    private mutating func outcome() -> Applied {
+        var applied = Applied()
+        var quoted: Set<BookID> = []
+        for event in events {
+            switch event {
+            case .topOfBook(let top):
+                quoted.insert(top.book)
+                applied.changed = true
+            case .trade(let trade):
+                quoted.insert(trade.book)
+                trades.append(VenueTrade(symbol: normalizer.symbol(trade.book), tradeID: 0, price: trade.price, quantity: trade.size,
+                                         aggressorSide: trade.aggressor ?? .buy, time: trade.time))
+                applied.changed = true
+            case .snapshotNeeded(let book):
+                snapshotRequests += 1
+                applied.requests.append(request(book: book, id: "WH-\(normalizer.symbol(book))-S\(snapshotRequests)", kind: "0"))
+            case .level, .derived, .bookRefreshed, .bookState:
+                applied.changed = true
+            case .barClosed:
+                continue
+            }
+        }
+        for book in quoted.sorted(by: { $0.rawValue < $1.rawValue }) where live.contains(book) {
+            guard !normalizer.needsSnapshot(book) else { continue }
+            let top = normalizer.topOfBook(book)
+            let last = normalizer.lastTrade(book)?.price
+            let mark = normalizer.legPrice(book)
+            applied.quotes.append(MarketQuote(symbol: normalizer.symbol(book),
+                                              prices: ReferencePrices(last: last ?? mark, bid: top.bid?.price, ask: top.ask?.price),
+                                              mark: mark))
+        }
+        return applied
+    }
+
+    /// The venue's book in `symbol` to `levels` a side, while it is the gateway's market.
+    func depth(symbol: String, levels: Int) -> VenueDepth? {
+        guard let book = liveBook(symbol) else { return nil }
+        func side(_ side: BookSide) -> [DepthLevel] {
+            normalizer.levels(book, side: side).prefix(levels).map {
+                DepthLevel(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount))
+            }
+        }
+        return VenueDepth(bids: side(.bid), asks: side(.ask))
+    }
+
+    func lastTradePrice(symbol: String) -> FIXDecimal? {
+        liveBook(symbol).flatMap { normalizer.lastTrade($0)?.price }
+    }
+
+    func derivedPrice(symbol: String) -> FIXDecimal? {
+        normalizer.derivedID(symbol: symbol).flatMap(normalizer.derivedPrice)
+    }
+
+    /// Whether the venue's book is the gateway's market in `symbol`.
+    func quotes(_ symbol: String) -> Bool { liveBook(symbol) != nil }
+
+    mutating func drainTrades() -> [VenueTrade] {
+        defer { trades.removeAll(keepingCapacity: true) }
+        return trades
+    }
+
+    private func liveBook(_ symbol: String) -> BookID? {
+        guard let book = normalizer.bookID(symbol: symbol), live.contains(book) else { return nil }
+        return book
+    }
+
+    /// A MarketDataRequest body for one book, in the venue's symbol.
+    private func request(book: BookID, id: String, kind: StaticString) -> FIXFieldList {
+        var body = FIXFieldList(reservingCapacity: 96)
+        body.append(262, id)
+        body.append(263, kind)
+        body.append(264, Self.depth)
+        body.append(265, 1)
+        var types: [FIXFieldList] = []
+        for type in [MarketDataRequest.EntryType.bid, .offer, .trade] {
+            var entry = FIXFieldList(reservingCapacity: 8)
+            entry.append(269, char: type.rawValue)
+            types.append(entry)
+        }
+        body.appendGroup(267, types)
+        var symbol = FIXFieldList(reservingCapacity: 24)
+        symbol.append(55, dialect.venueSymbol(normalizer.symbol(book)))
+        body.appendGroup(146, [symbol])
+        return body
+    }
+}

@@ -104,6 +104,8 @@ let benchmarks: @Sendable () -> Void = {
 
     // Orders through the whole appliance, beside the round trips above (ApplianceBenchmarks.swift).
     registerApplianceBenchmarks(configuration: roundTrip)
+    // A venue's market data through the gateway to a subscriber (VenueFeedBenchmarks.swift).
+    registerVenueFeedBenchmarks(configuration: roundTrip)
 }
 
 /// The benchmark's own per-iteration timings of the measured (not warm-up) iterations: for

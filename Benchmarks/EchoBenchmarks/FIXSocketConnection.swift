@@ -36,14 +36,9 @@ final class FIXSocketConnection: @unchecked Sendable {
 
     /// Connects to `127.0.0.1:port`. A peer that stops answering for `readTimeoutSeconds`
     /// fails the benchmark instead of hanging it.
-    init(port: Int, peerName: String, senderCompID: String, targetCompID: String, checksSequence: Bool,
-         readTimeoutSeconds: Int, sendCapacity: Int) throws {
-        self.peerName = peerName
-        self.senderCompID = senderCompID
-        self.targetCompID = targetCompID
-        self.checksSequence = checksSequence
-        receiveBuffer = [UInt8](repeating: 0, count: 1 << 20)
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    convenience init(port: Int, peerName: String, senderCompID: String, targetCompID: String, checksSequence: Bool,
+                     readTimeoutSeconds: Int, sendCapacity: Int) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw EchoFailure("socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -57,6 +52,20 @@ final class FIXSocketConnection: @unchecked Sendable {
             close(socket)
             throw EchoFailure("connect to 127.0.0.1:\(port) failed: errno \(error)")
         }
+        self.init(connected: socket, peerName: peerName, senderCompID: senderCompID, targetCompID: targetCompID,
+                  checksSequence: checksSequence, readTimeoutSeconds: readTimeoutSeconds, sendCapacity: sendCapacity)
+    }
+
+    /// Takes over a connected socket (one this process accepted, when it plays a venue the
+    /// engine connects to), closing it when done.
+    init(connected socket: Int32, peerName: String, senderCompID: String, targetCompID: String, checksSequence: Bool,
+         readTimeoutSeconds: Int, sendCapacity: Int) {
+        self.socket = socket
+        self.peerName = peerName
+        self.senderCompID = senderCompID
+        self.targetCompID = targetCompID
+        self.checksSequence = checksSequence
+        receiveBuffer = [UInt8](repeating: 0, count: 1 << 20)
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)

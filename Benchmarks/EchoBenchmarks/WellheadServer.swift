@@ -15,11 +15,14 @@ struct WellheadProfile {
     var applicationKeys: [String] = []
     /// Lines written after `TargetCompID=` in [SESSION].
     var sessionKeys: [String] = []
+    /// More sessions, each the lines of its [SESSION] (a gateway's route to a venue).
+    var moreSessions: [[String]] = []
 
     /// Writes the profile for an acceptor on `port` into `directory` and returns its path.
     func write(in directory: String, port: Int) throws -> String {
         let applicationLines = applicationKeys.map { $0 + "\n" }.joined()
         let sessionLines = sessionKeys.map { $0 + "\n" }.joined()
+        let more = moreSessions.map { "\n[SESSION]\n" + $0.map { $0 + "\n" }.joined() }.joined()
         let text = """
             [DEFAULT]
             ConnectionType=acceptor
@@ -44,7 +47,7 @@ struct WellheadProfile {
 
             [SESSION]
             TargetCompID=\(clientCompID)
-            \(sessionLines)
+            \(sessionLines)\(more)
             """
         let path = directory + "/" + fileName
         try text.write(toFile: path, atomically: true, encoding: .utf8)

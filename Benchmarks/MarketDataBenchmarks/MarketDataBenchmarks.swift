@@ -46,4 +46,17 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         harness.cursor += 1
     }
+
+    // A FIX venue's X through the gateway's market-data path: parsed, read, applied and
+    // published to one subscriber (PublishPath.swift).
+    let path = PublishPath()
+    Benchmark("venue X read, applied and published to a subscriber ×1000",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,
+                                   warmupIterations: 20, scalingFactor: .kilo, maxDuration: .seconds(3),
+                                   maxIterations: 2_000)) { benchmark in
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try path.step() }
+        benchmark.stopMeasurement()
+        blackHole(path.published)
+    }
 }

@@ -172,17 +172,24 @@ extension GatewayWork {
         return events
     }
 
-    /// The venue session logged on: requests the status of every order working there.
+    /// The venue session logged on: requests the status of every order working there, then
+    /// sends the cancels the gateway decided while the venue was away (a kill switch, a mass
+    /// cancel, cancel on disconnect), which could not reach it then.
     mutating func venueUp(_ session: String) {
         state.venuesUp.insert(session)
         let dialect = state.settings.venueDialects[session] ?? VenueDialect()
-        for (route, order) in workingOrders(at: session) {
+        let working = workingOrders(at: session)
+        for (route, order) in working {
             var body = FIXFieldList(reservingCapacity: 96)
             if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
             body.append(11, route.clOrdID)
             body.append(55, dialect.venueSymbol(order.terms.symbol))
             body.append(54, Int(order.terms.side.rawValue))
             outbound.append(GatewayOutbound(session: session, msgType: "H", body: body))
+        }
+        for (route, order) in working where route.pendingClOrdID == nil {
+            guard let number = state.venueIDByOrderID[order.orderID], state.cancelReasons[number] != nil else { continue }
+            _ = requestChange(number, order: order, newTerms: nil)
         }
     }
 

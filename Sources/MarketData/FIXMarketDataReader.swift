@@ -99,7 +99,7 @@ public struct FIXMarketDataReader: Sendable {
         size.rounded(toScale: 0) == size ? size.rounded(toScale: 0).mantissa : nil
     }
 
-    private static func ticks(_ entry: [Int: FIXValue], book: BookID, _ normalizer: MarketDataNormalizer)
+    private static func ticks(_ entry: Entry, book: BookID, _ normalizer: MarketDataNormalizer)
         throws(FIXMarketDataError) -> Int64 {
         guard let price = entry[270]?.decimal else {
             throw .malformed("\(normalizer.symbol(book)) entry without a decimal MDEntryPx (270)")
@@ -112,19 +112,56 @@ public struct FIXMarketDataReader: Sendable {
     }
 
     /// The NoMDEntries (268) group's entries, each from its `delimiter` tag to the next.
-    private static func entries(_ message: FIXMessage, delimiter: Int) throws(FIXMarketDataError) -> [[Int: FIXValue]] {
+    private static func entries(_ message: FIXMessage, delimiter: Int) throws(FIXMarketDataError) -> [Entry] {
         guard let start = message.position(of: 268), let count = message.value(at: start).int, count >= 0 else {
             throw .malformed("no NoMDEntries (268)")
         }
-        var entries: [[Int: FIXValue]] = []
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
         for position in (start + 1)..<message.count {
             let tag = message.tag(at: position)
             if tag == 10 || tag == 93 { break }
-            if tag == delimiter { entries.append([:]) }
+            if tag == delimiter { entries.append(Entry()) }
             guard !entries.isEmpty else { throw .malformed("the first entry does not start with tag \(delimiter)") }
             entries[entries.count - 1][tag] = message.value(at: position)
         }
         guard entries.count == count else { throw .malformed("NoMDEntries (268) is \(count) but \(entries.count) entries follow") }
         return entries
+    }
+
+    /// The fields of one market-data entry the reader uses; the rest are skipped. A struct
+    /// rather than a dictionary: reading an entry hashes nothing and allocates nothing.
+    private struct Entry {
+        private var symbol: FIXValue?
+        private var type: FIXValue?
+        private var price: FIXValue?
+        private var size: FIXValue?
+        private var action: FIXValue?
+        private var orders: FIXValue?
+
+        subscript(tag: Int) -> FIXValue? {
+            get {
+                switch tag {
+                case 55: symbol
+                case 269: type
+                case 270: price
+                case 271: size
+                case 279: action
+                case 346: orders
+                default: nil
+                }
+            }
+            set {
+                switch tag {
+                case 55: symbol = newValue
+                case 269: type = newValue
+                case 270: price = newValue
+                case 271: size = newValue
+                case 279: action = newValue
+                case 346: orders = newValue
+                default: break
+                }
+            }
+        }
     }
 }

@@ -158,23 +158,30 @@ public struct MarketDataPublisher: Sendable {
     }
 
     /// Level changes of one side keyed by price: deletes, then changes, then new levels.
+    /// Both sides come best first (bids falling, offers rising), so one merge walk pairs the
+    /// levels by price without a lookup table.
     static func changes(from old: [DepthLevel], to new: [DepthLevel], type: MarketDataRequest.EntryType,
                         symbol: String) -> [FIXFieldList] {
-        let oldByPrice = Dictionary(old.map { ($0.price, $0) }, uniquingKeysWith: { first, _ in first })
-        let newByPrice = Dictionary(new.map { ($0.price, $0) }, uniquingKeysWith: { first, _ in first })
-        var entries: [FIXFieldList] = []
-        for level in old where newByPrice[level.price] == nil {
-            entries.append(levelEntry(action: "2", type: type, symbol: symbol, level: level, withSize: false))
-        }
-        for level in new {
-            if let previous = oldByPrice[level.price] {
-                if previous != level { entries.append(levelEntry(action: "1", type: type, symbol: symbol, level: level, withSize: true)) }
+        let falling = type == .bid
+        var deletes: [FIXFieldList] = []
+        var changes: [FIXFieldList] = []
+        var additions: [FIXFieldList] = []
+        var i = 0
+        var j = 0
+        while i < old.count || j < new.count {
+            if j == new.count || (i < old.count && (falling ? old[i].price > new[j].price : old[i].price < new[j].price)) {
+                deletes.append(levelEntry(action: "2", type: type, symbol: symbol, level: old[i], withSize: false))
+                i += 1
+            } else if i == old.count || old[i].price != new[j].price {
+                additions.append(levelEntry(action: "0", type: type, symbol: symbol, level: new[j], withSize: true))
+                j += 1
+            } else {
+                if old[i] != new[j] { changes.append(levelEntry(action: "1", type: type, symbol: symbol, level: new[j], withSize: true)) }
+                i += 1
+                j += 1
             }
         }
-        for level in new where oldByPrice[level.price] == nil {
-            entries.append(levelEntry(action: "0", type: type, symbol: symbol, level: level, withSize: true))
-        }
-        return entries
+        return deletes + changes + additions
     }
 
     private static func levelEntry(action: StaticString, type: MarketDataRequest.EntryType, symbol: String, level: DepthLevel,

@@ -93,3 +93,23 @@ import TestSupport
         #expect(fill.first?[11]?.string == "R1" && fill.first?[14]?.string == "1")
     }
 }
+
+extension VenueRouteTests {
+    /// A kill switch engaged while the venue is away cannot cancel there at once: the cancel
+    /// goes out as soon as the venue is back, after the status request, and the venue's answer
+    /// ends the order.
+    @Test func aKillSwitchEngagedWhileTheVenueIsAwayCancelsThereWhenItIsBack() throws {
+        let harness = try Self.routedOrder()
+        _ = harness.gateway.venueSession("SIMVENUE", up: false, now: harness.now)
+        let engaged = GatewayHarness.parse(harness.gateway.engageKillSwitch(.firm, by: "risk desk", reason: "runaway algo", now: harness.now))
+        #expect(engaged.allSatisfy { $0.session != "SIMVENUE" }, "nothing can reach the venue now")
+        let up = GatewayHarness.parse(harness.gateway.venueSession("SIMVENUE", up: true, now: harness.now)).map(\.message)
+        #expect(up.map(\.msgType) == ["H", "F"])
+        #expect(up.last?[41]?.string == "WH00000001" && up.last?[11]?.string == "WH00000001-1")
+        let canceled = GatewayHarness.parse(harness.gateway.venueReport(
+            Self.venueMessage("8", "37=V1|11=WH00000001-1|41=WH00000001|17=E5|150=4|39=4|55=CLF7|54=1|38=5|151=0|14=0|6=0|", harness: harness),
+            from: "SIMVENUE", now: harness.now)).map(\.message)
+        #expect(canceled.map(\.execType) == ["4"])
+        #expect(canceled.first?[11]?.string == "R1" && canceled.first?[58]?.string == "kill switch: runaway algo")
+    }
+}

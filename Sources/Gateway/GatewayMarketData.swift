@@ -9,8 +9,8 @@ import Synchronization
 /// simulator publishes it (snapshot, then incremental refreshes).
 ///
 /// Each instrument's book comes from a FIX venue's feed (``VenueFeed``, the venue's own W and X
-/// through a market-data normalizer) once that venue has sent a snapshot of it, and otherwise
-/// from the in-process simulated venue. Spreads, cracks and Brent−WTI without a book of their
+/// through a market-data normalizer) once that venue has sent a snapshot of it (shown empty
+/// while the venue is away), and otherwise from the in-process simulated venue. Spreads, cracks and Brent−WTI without a book of their
 /// own are priced live by the normalizers from their legs.
 final class GatewayMarketData: Sendable {
     private struct State {
@@ -127,7 +127,8 @@ final class GatewayMarketData: Sendable {
         state.withLock { $0.feeds[session]?.loggedOn() ?? [] }
     }
 
-    /// The venue session went away: its books stop being the gateway's market.
+    /// The venue session went away: its books show no market until it sends them again (the
+    /// next publish deletes their levels at every subscriber).
     func venueLoggedOff(_ session: String) {
         state.withLock { $0.feeds[session]?.loggedOff() }
     }

@@ -9,13 +9,17 @@ import SimulatedVenue
 /// (W) and MarketDataIncrementalRefresh (X) messages read into a market-data normalizer of its
 /// own, in the gateway's symbols.
 ///
-/// A book counts as the venue's once its first snapshot has arrived in this logon; until then,
-/// and after the venue drops, the gateway's market data falls back to its in-process venue.
+/// A book is the venue's from its first snapshot on; until then the gateway's market data comes
+/// from its in-process venue. While the venue is away (and after it is back, until a fresh
+/// snapshot arrives) the book is shown empty: an OMS subscriber sees its levels deleted rather
+/// than old prices that look live, or another venue's.
 struct VenueFeed: Sendable {
     var normalizer: MarketDataNormalizer
     private var reader: FIXMarketDataReader
+    /// Books the venue has ever sent a snapshot of: the venue's from then on.
+    private var owned: Set<BookID> = []
     /// Books with a snapshot since the venue last logged on.
-    private(set) var live: Set<BookID> = []
+    private var live: Set<BookID> = []
     /// Trades the venue printed since the last publish, for OMS subscribers.
     private var trades: [VenueTrade] = []
     private var events: [MarketDataEvent] = []
@@ -49,7 +53,7 @@ struct VenueFeed: Sendable {
         return normalizer.bookIDs.map { request(book: $0, id: "WH-\(normalizer.symbol($0))", kind: "1") }
     }
 
-    /// The venue went away: its books are no longer the gateway's market.
+    /// The venue went away: its books show no market until it sends them again.
     mutating func loggedOff() {
         live.removeAll()
     }
@@ -66,6 +70,7 @@ struct VenueFeed: Sendable {
                 throw .offTick(error)
             }
             live.insert(snapshot.book)
+            owned.insert(snapshot.book)
         } else {
             for update in try reader.incrementals(message, in: normalizer, time: now) {
                 normalizer.apply(update, into: &events)
@@ -114,9 +119,11 @@ struct VenueFeed: Sendable {
         return applied
     }
 
-    /// The venue's book in `symbol` to `levels` a side, while it is the gateway's market.
+    /// The venue's book in `symbol` to `levels` a side, if the book is the venue's (empty
+    /// while the venue has not sent it since logging on).
     func depth(symbol: String, levels: Int) -> VenueDepth? {
-        guard let book = liveBook(symbol) else { return nil }
+        guard let book = normalizer.bookID(symbol: symbol), owned.contains(book) else { return nil }
+        guard live.contains(book) else { return VenueDepth(bids: [], asks: []) }
         func side(_ side: BookSide) -> [DepthLevel] {
             normalizer.levels(book, side: side).prefix(levels).map {
                 DepthLevel(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount))
@@ -126,24 +133,21 @@ struct VenueFeed: Sendable {
     }
 
     func lastTradePrice(symbol: String) -> FIXDecimal? {
-        liveBook(symbol).flatMap { normalizer.lastTrade($0)?.price }
+        normalizer.bookID(symbol: symbol).flatMap { normalizer.lastTrade($0)?.price }
     }
 
     func derivedPrice(symbol: String) -> FIXDecimal? {
         normalizer.derivedID(symbol: symbol).flatMap(normalizer.derivedPrice)
     }
 
-    /// Whether the venue's book is the gateway's market in `symbol`.
-    func quotes(_ symbol: String) -> Bool { liveBook(symbol) != nil }
+    /// Whether the book in `symbol` is the venue's.
+    func quotes(_ symbol: String) -> Bool {
+        normalizer.bookID(symbol: symbol).map(owned.contains) ?? false
+    }
 
     mutating func drainTrades() -> [VenueTrade] {
         defer { trades.removeAll(keepingCapacity: true) }
         return trades
-    }
-
-    private func liveBook(_ symbol: String) -> BookID? {
-        guard let book = normalizer.bookID(symbol: symbol), live.contains(book) else { return nil }
-        return book
     }
 
     /// A MarketDataRequest body for one book, in the venue's symbol.

@@ -141,17 +141,19 @@ import TestSupport
         #expect(recovered.quotes.first?.mark == FIXDecimal("50.00"))
     }
 
-    @Test func aVenueThatDropsHandsTheBooksBackAndUnreadableDataIsRefused() throws {
+    @Test func aVenueThatDropsShowsNoMarketUntilItsNextSnapshotAndUnreadableDataIsRefused() throws {
         let setup = try Setup()
         _ = try setup.apply(setup.snapshot(bids: ["50.00:5"], asks: ["50.04:3"]))
         #expect(setup.subscribe(setup.brent).first.map { FIXMessage.entries($0.body).first?[270] } == "50.00")
         setup.application.marketData.venueLoggedOff("ICEVENUE")
-        let after = setup.application.marketData.handle(
-            try FIXMessage(parsing: Counterparty(senderCompID: "OMS1").message(
-                "V", seq: 10, at: FIXTimestamp(nanosecondsSinceEpoch: setup.harness.now),
-                "262=MD2|263=0|264=1|267=1|269=0|146=1|55=\(setup.brent)|")),
-            from: "OMS1", gateway: setup.harness.gateway, now: setup.harness.now)
-        #expect(after.first.map { FIXMessage.entries($0.body).first?[270] } != "50.00", "the in-process venue's book again")
+        // The subscriber sees the venue's levels go, not the in-process venue's book instead.
+        let gone = setup.application.marketData.publish(gateway: setup.harness.gateway, now: setup.harness.now)
+        let deletes = gone.flatMap { FIXMessage.entries($0.body) }
+        #expect(!deletes.isEmpty && deletes.allSatisfy { $0[279] == "2" && $0[55] == setup.brent }, "\(deletes)")
+        // Back, and a fresh snapshot shows the book again.
+        _ = setup.application.marketData.venueLoggedOn("ICEVENUE")
+        let back = try setup.apply(setup.snapshot(bids: ["50.10:2"], asks: ["50.14:2"]))
+        #expect(back.published.flatMap { FIXMessage.entries($0.body) }.contains { $0[279] == "0" && $0[270] == "50.10" })
         #expect(throws: FIXMarketDataError.unknownSymbol("BRNZ9")) {
             _ = try setup.apply(setup.venue("W", "262=X|55=BRNZ9|268=1|269=0|270=50|271=1|"))
         }

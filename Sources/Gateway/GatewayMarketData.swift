@@ -107,13 +107,16 @@ final class GatewayMarketData: Sendable {
         }
     }
 
-    private func publishLocked(_ state: inout State, gateway: OrderGateway, localTrades: [VenueTrade]) -> [MarketDataPublisher.Outbound] {
+    /// Publishes to every subscriber; with `symbols`, only what those instruments changed.
+    private func publishLocked(_ state: inout State, gateway: OrderGateway, localTrades: [VenueTrade],
+                               symbols: Set<String>? = nil) -> [MarketDataPublisher.Outbound] {
         var trades: [VenueTrade] = []
         for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
         guard state.publisher.subscriptionCount > 0 else { return [] }
         let market = market(state, gateway: gateway)
         trades += localTrades.filter { !market.quotedByFeed($0.symbol) }
-        return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived)
+        return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived,
+                                       only: symbols)
     }
 
     func sessionEnded(_ session: String) {
@@ -144,15 +147,16 @@ final class GatewayMarketData: Sendable {
     }
 
     /// Applies a venue's MarketDataSnapshotFullRefresh (W) or MarketDataIncrementalRefresh (X)
-    /// and publishes what it changed to OMS subscribers at once.
+    /// and publishes what it changed to OMS subscribers at once: only the instruments it moved,
+    /// so the cost of a venue message does not grow with what subscribers watch elsewhere.
     func venueData(_ message: FIXMessage, from session: String, gateway: OrderGateway, now: Int64)
         throws(FIXMarketDataError) -> VenueUpdate {
         try state.withLock { state throws(FIXMarketDataError) in
             guard state.feeds[session] != nil else { return VenueUpdate() }
             let applied = try state.feeds[session]!.apply(message, now: now)
             var update = VenueUpdate(quotes: applied.quotes, requests: applied.requests)
-            if applied.changed, state.recording {
-                update.published = publishLocked(&state, gateway: gateway, localTrades: [])
+            if !applied.changed.isEmpty, state.recording {
+                update.published = publishLocked(&state, gateway: gateway, localTrades: [], symbols: applied.changed)
             }
             return update
         }

@@ -42,7 +42,8 @@ struct VenueFeed: Sendable {
         var quotes: [MarketQuote] = []
         /// Snapshot requests (V bodies) for books that lost their place and need one.
         var requests: [FIXFieldList] = []
-        var changed = false
+        /// The books and derived instruments whose market moved, for publishing just those.
+        var changed: Set<String> = []
     }
 
     /// The venue logged on: one subscription (snapshot + incremental updates, book levels and
@@ -92,17 +93,23 @@ struct VenueFeed: Sendable {
             switch event {
             case .topOfBook(let top):
                 quoted.insert(top.book)
-                applied.changed = true
+                applied.changed.insert(normalizer.symbol(top.book))
             case .trade(let trade):
                 quoted.insert(trade.book)
                 trades.append(VenueTrade(symbol: normalizer.symbol(trade.book), tradeID: 0, price: trade.price, quantity: trade.size,
                                          aggressorSide: trade.aggressor ?? .buy, time: trade.time))
-                applied.changed = true
+                applied.changed.insert(normalizer.symbol(trade.book))
             case .snapshotNeeded(let book):
                 snapshotRequests += 1
                 applied.requests.append(request(book: book, id: "WH-\(normalizer.symbol(book))-S\(snapshotRequests)", kind: "0"))
-            case .level, .derived, .bookRefreshed, .bookState:
-                applied.changed = true
+            case .level(let level):
+                applied.changed.insert(normalizer.symbol(level.book))
+            case .bookRefreshed(let book):
+                applied.changed.insert(normalizer.symbol(book))
+            case .bookState(let change):
+                applied.changed.insert(normalizer.symbol(change.book))
+            case .derived(let price):
+                applied.changed.insert(normalizer.derived(price.derived).symbol)
             case .barClosed:
                 continue
             }

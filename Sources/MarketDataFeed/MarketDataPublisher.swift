@@ -96,16 +96,18 @@ public struct MarketDataPublisher: Sendable {
     }
 
     /// What changed since the last call, for every subscriber: one incremental refresh per
-    /// subscription with its level changes and trades, or a snapshot per changed book.
+    /// subscription with its level changes and trades, or a snapshot per changed book. With
+    /// `only`, just those symbols are looked at (the caller knows nothing else moved).
     public mutating func publish(book: (String, Int) -> VenueDepth?, trades: [VenueTrade],
-                                 lastTrade: (String) -> FIXDecimal?, derived: (String) -> FIXDecimal? = { _ in nil }) -> [Outbound] {
+                                 lastTrade: (String) -> FIXDecimal?, derived: (String) -> FIXDecimal? = { _ in nil },
+                                 only: Set<String>? = nil) -> [Outbound] {
         var out: [Outbound] = []
         let tradesBySymbol = Dictionary(grouping: trades, by: \.symbol)
         for key in subscriptions.keys.sorted(by: { ($0.session, $0.requestID) < ($1.session, $1.requestID) }) {
             guard var subscription = subscriptions[key] else { continue }
             let request = subscription.request
             var entries: [FIXFieldList] = []
-            for symbol in request.symbols {
+            for symbol in request.symbols where only?.contains(symbol) ?? true {
                 guard let depth = book(symbol, subscription.levels) else {
                     guard let value = derived(symbol), value != subscription.values[symbol] else { continue }
                     let action: StaticString = subscription.values[symbol] == nil ? "0" : "1"

@@ -133,4 +133,24 @@ import TestSupport
         let rejection = MarketDataRequestRejection(requestID: "M3", reason: .unsupportedMDEntryType, text: "x")
         #expect(Self.message(rejection.body, msgType: "Y")[281]?.string == "8")
     }
+
+    /// A publish limited to the symbols a venue message moved leaves the others for a later
+    /// publish: nothing is lost, and nothing else is looked at.
+    @Test func aPublishOfSomeSymbolsLeavesTheOthersForLater() throws {
+        let books = Books()
+        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 5)], asks: [Self.level("70.01", 4)])
+        books.depth["CLG7"] = VenueDepth(bids: [Self.level("69.80", 5)], asks: [Self.level("69.81", 4)])
+        var publisher = MarketDataPublisher()
+        _ = try publisher.handle(Self.request(symbols: ["CLF7", "CLG7"]), from: "QA1", listed: { _ in true }, book: books.book,
+                                 lastTrade: { _ in nil }).get()
+        books.depth["CLF7"]?.bids[0].quantity = 6
+        books.depth["CLG7"]?.bids[0].quantity = 8
+        var looked: [String] = []
+        let first = publisher.publish(book: { looked.append($0); return books.book($0, $1) }, trades: [], lastTrade: { _ in nil },
+                                      only: ["CLG7"])
+        #expect(looked == ["CLG7"])
+        #expect(first.flatMap { Self.entries($0.body, delimiter: 279) }.map { $0[55] } == ["CLG7"])
+        let rest = publisher.publish(book: books.book, trades: [], lastTrade: { _ in nil })
+        #expect(rest.flatMap { Self.entries($0.body, delimiter: 279) }.map { "\($0[55] ?? "") \($0[271] ?? "")" } == ["CLF7 6"])
+    }
 }

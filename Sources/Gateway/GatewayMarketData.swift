@@ -154,7 +154,11 @@ final class GatewayMarketData: Sendable {
         try state.withLock { state throws(FIXMarketDataError) in
             guard state.feeds[session] != nil else { return VenueUpdate() }
             let applied = try state.feeds[session]!.apply(message, now: now)
-            var update = VenueUpdate(quotes: applied.quotes, requests: applied.requests)
+            // Where two venues list an instrument, the first whose book it is sets its prices.
+            let quotes = applied.quotes.filter { quote in
+                feedOrder.first { state.feeds[$0]?.quotes(quote.symbol) == true } == session
+            }
+            var update = VenueUpdate(quotes: quotes, requests: applied.requests)
             if !applied.changed.isEmpty, state.recording {
                 update.published = publishLocked(&state, gateway: gateway, localTrades: [], symbols: applied.changed)
             }

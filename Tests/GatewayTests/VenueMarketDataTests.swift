@@ -21,8 +21,10 @@ import TestSupport
         let brent: String
         var venueBrent: String { "BRN" + brent.dropFirst(2) }
 
-        init() throws {
-            harness = try GatewayHarness(fixVenues: ["ICE": "ICEVENUE"], venueDialects: ["ICEVENUE": VenueMarketDataTests.dialect])
+        /// With `alsoSIMVENUE`, a second venue (FIXSIM on SIMVENUE) lists the same instruments.
+        init(alsoSIMVENUE: Bool = false) throws {
+            harness = try GatewayHarness(fixVenues: alsoSIMVENUE ? ["ICE": "ICEVENUE", "FIXSIM": "SIMVENUE"] : ["ICE": "ICEVENUE"],
+                                         venueDialects: ["ICEVENUE": VenueMarketDataTests.dialect])
             journal = try Journal(path: harness.directory.path("gateway.sqlite"))
             let clock = harness.now
             application = GatewayApplication(gateway: harness.gateway, journal: journal, clock: { clock })
@@ -157,6 +159,20 @@ import TestSupport
         #expect(throws: FIXMarketDataError.unknownSymbol("BRNZ9")) {
             _ = try setup.apply(setup.venue("W", "262=X|55=BRNZ9|268=1|269=0|270=50|271=1|"))
         }
+    }
+
+    /// Two venues list Brent: the book of the first (by session) is the gateway's market and
+    /// sets the reference prices; the other's updates set none.
+    @Test func whereTwoVenuesListAnInstrumentOneSetsItsPrices() throws {
+        let setup = try Setup(alsoSIMVENUE: true)
+        let ice = try setup.apply(setup.snapshot(bids: ["50.00:5"], asks: ["50.04:3"]))
+        #expect(ice.quotes.map(\.symbol) == [setup.brent])
+        let sim = Counterparty(senderCompID: "SIMVENUE", targetCompID: "GATEWAY").message(
+            "W", seq: 2, at: FIXTimestamp(nanosecondsSinceEpoch: setup.harness.now),
+            "262=WH-\(setup.brent)|55=\(setup.brent)|268=2|269=0|270=60.00|271=1|269=1|270=60.04|271=1|")
+        let other = try setup.application.marketData.venueData(try FIXMessage(parsing: sim), from: "SIMVENUE",
+                                                               gateway: setup.harness.gateway, now: setup.harness.now)
+        #expect(other.quotes.isEmpty, "SIMVENUE's Brent is not the gateway's market")
     }
 
     @Test func symbolsTranslateOutrightsAndSpreadLegsBothWays() {

@@ -40,7 +40,8 @@ public struct SessionProfile: Sendable {
     /// SecurityExchange (207) to be routed over this session to a venue.
     public var venueName: String?
     /// `Application=route`: the venue's root for each gateway root it names differently
-    /// (`VenueSymbolRoots=BZ:BRN,HO:HOX`).
+    /// (`VenueSymbolRoots=BZ:BRN,HO:HOX`). `Application=venue`: the roots the venue
+    /// simulator shows its participants instead of the catalog's, as that exchange would.
     public var venueSymbolRoots: [String: String] = [:]
     /// `Application=route`: fields added to every order request sent to the venue
     /// (`VenueOrderFields=207:XNYM,582:1`), in order.
@@ -343,7 +344,9 @@ struct SessionReader {
             }
             venueName = name
         } else {
-            for key in ["VenueName", "VenueSymbolRoots", "VenueOrderFields"] where string(key) != nil {
+            // A venue simulator may name contracts as an exchange does; only a route has the rest.
+            for key in ["VenueName", "VenueSymbolRoots", "VenueOrderFields"] where string(key) != nil
+                && !(key == "VenueSymbolRoots" && application == "venue") {
                 throw error(key, "only a route session (Application=route) talks to a venue; this session is Application=\(application)")
             }
         }

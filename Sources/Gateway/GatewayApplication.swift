@@ -24,13 +24,21 @@ public final class GatewayApplication: FIXApplication {
     public let clock: @Sendable () -> Int64
     /// Market data for OMS clients (MarketDataRequest).
     let marketData: GatewayMarketData
+    /// How the sessions' counterparties name instruments, when not as the gateway does: the
+    /// venue simulator presenting an exchange's symbols. Reports are translated on the way out;
+    /// the venue application translates requests on the way in.
+    public let participantSymbols: VenueDialect
 
     /// - Parameters:
     ///   - journal: where the gateway's decisions are written (the profile's journal).
     ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
+    ///   - participantSymbols: how the counterparties name instruments (the gateway's own
+    ///     symbols unless set).
     public init(gateway: OrderGateway, journal: Journal, logger: Logger = Logger(label: "wellhead.gateway"),
+                participantSymbols: VenueDialect = VenueDialect(),
                 clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
         self.gateway = gateway
+        self.participantSymbols = participantSymbols
         self.journal = journal
         self.logger = logger
         self.clock = clock
@@ -83,7 +91,7 @@ public final class GatewayApplication: FIXApplication {
         }
         if message.msgType == "V" {
             for reply in marketData.handle(message, from: session.targetCompID, gateway: gateway, now: now) {
-                replies.send(msgType: reply.msgType, body: reply.body)
+                replies.send(msgType: reply.msgType, body: outward(reply.body))
             }
             return
         }
@@ -116,7 +124,7 @@ public final class GatewayApplication: FIXApplication {
             }
             for request in update.requests { replies.send(msgType: "V", body: request) }
             for message in update.published {
-                endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: message.body)
+                endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
             }
         case "Y":
             logger.warning("venue \(venue) refused market data request \(message[262]?.string ?? ""): \(message[58]?.string ?? "no reason given")")
@@ -135,7 +143,7 @@ public final class GatewayApplication: FIXApplication {
     /// Sends every OMS subscriber what moved in the market since the last publish.
     func publishMarketData() {
         for message in marketData.publish(gateway: gateway, now: clock()) {
-            endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: message.body)
+            endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
         }
     }
 
@@ -169,6 +177,11 @@ public final class GatewayApplication: FIXApplication {
         }
     }
 
+    /// A body as the counterparties name instruments.
+    public func outward(_ body: FIXFieldList) -> FIXFieldList {
+        participantSymbols.venueBody(body)
+    }
+
     /// Moves the simulated venue's prices (a shock of `root`, or one month set to a price) and
     /// sends the reports of the client orders it filled; returns how many went out.
     public func moveMarket(_ move: (OrderGateway, Int64) throws(SimulatedVenueError) -> [GatewayOutbound]) throws(SimulatedVenueError) -> Int {
@@ -190,9 +203,12 @@ public final class GatewayApplication: FIXApplication {
                 let endpoint = endpoints.withLock { $0[message.session] }
                 DispatchQueue.global().async { _ = endpoint?.logout(reason: "message rate far above the limit") }
             } else if message.session == session {
-                replies.append(message)
-            } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
+                replies.append(GatewayOutbound(session: message.session, msgType: message.msgType, body: outward(message.body)))
+            } else if gateway.isVenueSession(message.session), let endpoint = endpoints.withLock({ $0[message.session] }) {
+                // Requests to a venue are in its own symbols already (``VenueDialect``).
                 endpoint.send(msgType: message.msgType, body: message.body)
+            } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
+                endpoint.send(msgType: message.msgType, body: outward(message.body))
             } else {
                 logger.warning("no session \(message.session) for a \(message.msgType) report")
             }

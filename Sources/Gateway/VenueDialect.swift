@@ -1,3 +1,5 @@
+import FIXCodec
+
 /// How one venue reached over FIX differs from the gateway's own FIX: the symbols it gives the
 /// gateway's instruments, and fields it wants on every order request.
 ///
@@ -48,6 +50,53 @@ public struct VenueDialect: Sendable, Hashable {
         }
         return table
     }
+
+    /// Tags that carry a symbol: Symbol, LegSymbol, UnderlyingSymbol.
+    static let symbolTags: Set<Int> = [55, 311, 600]
+
+    /// `body` with every symbol in the venue's form, its repeating groups' included (for a
+    /// venue simulator that names contracts as an exchange does).
+    public func venueBody(_ body: FIXFieldList) -> FIXFieldList {
+        guard !roots.isEmpty else { return body }
+        var builder = FIXMessageBuilder(msgType: "0")
+        builder.body = body
+        guard let message = try? FIXMessage(parsing: builder.encode()) else { return body }
+        var translated = FIXFieldList(reservingCapacity: body.bytes.count + 16)
+        for position in 0..<message.count {
+            let tag = message.tag(at: position)
+            guard !Self.frameTags.contains(tag) else { continue }
+            if Self.symbolTags.contains(tag) {
+                translated.append(tag, venueSymbol(message.value(at: position).string))
+            } else {
+                translated.append(tag, message.value(at: position))
+            }
+        }
+        return translated
+    }
+
+    /// `message` with every symbol in the gateway's form: what the venue's application reads.
+    public func canonicalMessage(_ message: FIXMessage) -> FIXMessage {
+        guard !roots.isEmpty, let msgType = message.msgType else { return message }
+        var builder = FIXMessageBuilder(msgType: msgType)
+        for position in 0..<message.count {
+            let tag = message.tag(at: position)
+            guard !Self.frameTags.contains(tag) else { continue }
+            let value = message.value(at: position)
+            if Self.symbolTags.contains(tag) {
+                builder.body.append(tag, canonicalSymbol(value.string))
+            } else if Self.headerTags.contains(tag) {
+                builder.header.append(tag, value)
+            } else {
+                builder.body.append(tag, value)
+            }
+        }
+        return (try? FIXMessage(parsing: builder.encode())) ?? message
+    }
+
+    /// BeginString, BodyLength, MsgType and CheckSum: the frame a builder writes itself.
+    private static let frameTags: Set<Int> = [8, 9, 35, 10]
+    /// The standard header's other fields, kept in the header of a rebuilt message.
+    private static let headerTags: Set<Int> = [34, 43, 49, 50, 52, 56, 57, 97, 115, 116, 122, 128, 129, 142, 143, 144, 145, 369]
 
     private static func translate(_ symbol: String, roots: [String: String]) -> String {
         guard !roots.isEmpty else { return symbol }

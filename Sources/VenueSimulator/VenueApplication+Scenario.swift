@@ -96,7 +96,7 @@ extension VenueApplication {
             body.append(325, "Y")
             body.append(326, status.halted ? 2 : 17)
             body.append(58, status.text)
-            for endpoint in connectedEndpoints { endpoint.send(msgType: "f", body: body) }
+            for endpoint in connectedEndpoints { endpoint.send(msgType: "f", body: orders.outward(body)) }
         }
     }
 

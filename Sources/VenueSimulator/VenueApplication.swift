@@ -88,6 +88,9 @@ public final class VenueApplication: FIXApplication {
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let counterparty = session.targetCompID
+        // Participants may name contracts as an exchange does (`VenueSymbolRoots`): the order
+        // flow and the books work in the catalog's symbols, and answers go out in theirs.
+        let message = orders.participantSymbols.canonicalMessage(message)
         switch message.msgType {
         case "V":
             marketDataRequest(message, from: counterparty, replies: &replies)
@@ -95,13 +98,13 @@ public final class VenueApplication: FIXApplication {
             let listed = orders.gateway.catalog.instruments
             let wanted = message[55]?.string
             let instruments = message[559]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
-            replies.send(msgType: "y", body: SecurityDefinitions.list(instruments, requestID: message[320]?.string ?? "",
-                                                                       responseID: nextResponseID()))
+            replies.send(msgType: "y", body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[320]?.string ?? "",
+                                                                                      responseID: nextResponseID())))
         case "c":
             let symbol = message[55]?.string ?? ""
-            replies.send(msgType: "d", body: SecurityDefinitions.definition(
+            replies.send(msgType: "d", body: orders.outward(SecurityDefinitions.definition(
                 orders.gateway.catalog.instrument(symbol: symbol), symbol: symbol,
-                requestID: message[320]?.string ?? "", responseID: nextResponseID()))
+                requestID: message[320]?.string ?? "", responseID: nextResponseID())))
         case "g":
             replies.send(msgType: "h", body: statusBody(requestID: message[335]?.string))
         default:
@@ -128,7 +131,7 @@ public final class VenueApplication: FIXApplication {
         switch MarketDataRequest.parse(message) {
         case .success(let parsed): request = parsed
         case .failure(let rejection):
-            replies.send(msgType: "Y", body: rejection.body)
+            replies.send(msgType: "Y", body: orders.outward(rejection.body))
             return
         }
         let gateway = orders.gateway
@@ -141,9 +144,9 @@ public final class VenueApplication: FIXApplication {
         }
         switch result {
         case .success(let snapshots):
-            for snapshot in snapshots { replies.send(msgType: "W", body: snapshot) }
+            for snapshot in snapshots { replies.send(msgType: "W", body: orders.outward(snapshot)) }
         case .failure(let rejection):
-            replies.send(msgType: "Y", body: rejection.body)
+            replies.send(msgType: "Y", body: orders.outward(rejection.body))
         }
     }
 
@@ -156,7 +159,7 @@ public final class VenueApplication: FIXApplication {
             let out = publisher.publish(book: { gateway.depth(symbol: $0, levels: $1) }, trades: trades,
                                         lastTrade: { gateway.lastTradePrice(symbol: $0) })
             // Sent under the lock, so two publishes never reach a session out of order.
-            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: message.body) }
+            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: orders.outward(message.body)) }
         }
     }
 

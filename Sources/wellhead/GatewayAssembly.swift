@@ -72,7 +72,14 @@ enum GatewayAssembly {
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects), now: now.nanosecondsSinceEpoch)
-        let application = GatewayApplication(gateway: gateway, journal: journal)
+        // A venue simulator's participants all see its symbols, so its sessions must agree on them.
+        let venueSessions = sessions.filter { $0.application == "venue" }
+        if let first = venueSessions.first, let other = venueSessions.first(where: { $0.venueSymbolRoots != first.venueSymbolRoots }) {
+            throw SettingsError(file: profile.file, section: "\(other.configuration.id)", key: "VenueSymbolRoots",
+                                message: "every venue session shows the same symbols, but this one differs from \(first.configuration.id)")
+        }
+        let participantSymbols = VenueDialect(roots: venueSessions.first?.venueSymbolRoots ?? [:])
+        let application = GatewayApplication(gateway: gateway, journal: journal, participantSymbols: participantSymbols)
         do {
             let kinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]
             let events = try journal.events().filter { kinds.contains($0.kind) }.map { ($0.kind, $0.json) }

@@ -194,6 +194,8 @@ import TestSupport
                     && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
             }
         }
+        let venue = try profile(base + "Application=venue\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=QA1\nVenueSymbolRoots=BZ:BRN\n")
+        #expect(venue.sessions.first?.venueSymbolRoots == ["BZ": "BRN"], "a venue simulator may show an exchange's roots")
         #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in
             "\(error)".contains("VenueSymbolRoots: only a route session (Application=route) talks to a venue")
         }

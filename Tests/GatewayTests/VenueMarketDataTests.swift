@@ -184,6 +184,28 @@ import TestSupport
         #expect(dialect.canonicalSymbol("BRNF7-CLF7") == "BZF7-CLF7")
         #expect(dialect.aliases(of: ["BZF7", "CLF7"]) == ["BRNF7": "BZF7"])
     }
+
+    /// A venue simulator naming Brent BRN: whole messages in, bodies out, groups included.
+    @Test func messagesAndBodiesTranslateEverySymbolField() throws {
+        let dialect = Self.dialect
+        var entry = FIXFieldList()
+        entry.append(269, "0")
+        entry.append(55, "BZF7")
+        var body = FIXFieldList()
+        body.append(262, "MD1")
+        body.append(55, "BZF7-BZG7")
+        body.appendGroup(268, [entry])
+        body.append(58, "BZF7 stays as written in text")
+        var builder = FIXMessageBuilder(msgType: "X")
+        builder.body = dialect.venueBody(body)
+        let out = try FIXMessage(parsing: builder.encode())
+        #expect(out.values(of: 55).map(\.string) == ["BRNF7-BRNG7", "BRNF7"] && out[58]?.string == "BZF7 stays as written in text")
+        let order = Counterparty(senderCompID: "QA1").message("D", seq: 7, at: FIXTimestamp(nanosecondsSinceEpoch: GatewayHarness.start),
+                                                            "11=A|55=BRNF7|54=1|38=1|40=1|59=3|")
+        let canonical = dialect.canonicalMessage(try FIXMessage(parsing: order))
+        #expect(canonical.msgType == "D" && canonical[55]?.string == "BZF7" && canonical[11]?.string == "A")
+        #expect(canonical[49]?.string == "QA1" && canonical[34]?.int == 7, "the header comes along")
+    }
 }
 
 extension FIXMessage {

@@ -73,8 +73,9 @@ extension WellheadProfiles {
     /// The demo appliance's gateway acceptor on `port`, with `limits` written beside it.
     /// With `routeTo`, the gateway also logs on as GATEWAY to a venue simulator (SIMVENUE) at
     /// that port, and routes orders naming ExDestination FIXSIM there.
+    /// `routeKeys` are more lines for the route session (`VenueSymbolRoots=…`).
     public static func gatewayAcceptor(in directory: TemporaryDirectory, port: Int, limits: String = gatewayLimits,
-                                       routeTo venuePort: Int? = nil) throws -> String {
+                                       routeTo venuePort: Int? = nil, routeKeys: String = "") throws -> String {
         let limitsPath = directory.path("risk-limits.yaml")
         try limits.write(toFile: limitsPath, atomically: true, encoding: .utf8)
         var sessions = ["TargetCompID=OMS1\nDefaultAccount=DESK1", "TargetCompID=OMS2\nDefaultAccount=DESK2"]
@@ -89,6 +90,7 @@ extension WellheadProfiles {
                 ReconnectInterval=1
                 Application=route
                 VenueName=FIXSIM
+                \(routeKeys)
                 """)
         }
         return try acceptor(in: directory, file: "gateway.cfg", port: port, senderCompID: "WELLHEAD", journal: "gateway.sqlite",
@@ -103,13 +105,15 @@ extension WellheadProfiles {
 
     /// The venue simulator as a FIX exchange (`Application=venue`, no limits of its own) on
     /// `port`, for QA1 and QA2, journaling to `venue.sqlite` in `directory`.
+    /// `keys` are more lines for its [DEFAULT] (`VenueSymbolRoots=…`).
     public static func venueAcceptor(in directory: TemporaryDirectory, port: Int,
-                                     participants: [String] = ["QA1", "QA2"]) throws -> String {
+                                     participants: [String] = ["QA1", "QA2"], keys: String = "") throws -> String {
         try acceptor(in: directory, file: "venue.cfg", port: port, senderCompID: "SIMVENUE", journal: "venue.sqlite",
                      defaults: """
                          Application=venue
                          Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
                          SimulationSeed=11
+                         \(keys)
                          """,
                      sessions: participants.map { "TargetCompID=\($0)" })
     }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXJournal
 import Foundation
 import Instruments
 import SimulatedVenue
@@ -11,14 +12,16 @@ import TestSupport
 @Suite(.serialized) struct VenueRoutingTests {
     /// The venue simulator serving GATEWAY from `folder`, and a gateway with `limits` logged on
     /// to it over its route session.
-    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String)
+    /// With `brentAs`, the venue calls Brent by that root and the gateway's route is told so.
+    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String, brentAs venueRoot: String? = nil)
         throws -> (venue: BackgroundProcess, venueConfig: String, gateway: ServedProfile) {
         let venuePort = freePort()
-        let venueConfig = try WellheadProfiles.venueAcceptor(in: folder, port: venuePort, participants: ["GATEWAY"])
+        let symbolRoots = venueRoot.map { "VenueSymbolRoots=BZ:\($0)" } ?? ""
+        let venueConfig = try WellheadProfiles.venueAcceptor(in: folder, port: venuePort, participants: ["GATEWAY"], keys: symbolRoots)
         let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig], log: folder.path("venue.log"))
         #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
         let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
-            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort)
+            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, routeKeys: symbolRoots)
         }
         #expect(gateway.server.waitForOutput("session=FIX.4.4:GATEWAY->SIMVENUE [FIXTransport] logged on"), "\(gateway.server.output)")
         return (venue, venueConfig, gateway)
@@ -128,5 +131,38 @@ import TestSupport
         // The collar now measures from the venue's shocked prices.
         let rejected = try #require(QuickFIXOMSTests.reports(output, "K1").first)
         #expect(rejected["58"]?.contains("price collar") == true, "\(rejected)")
+    }
+
+    /// A venue that names Brent BRN, as ICE does (the venue simulator with
+    /// `VenueSymbolRoots=BZ:BRN`), and a gateway told so on its route: the OMS trades and
+    /// watches BZ, the venue only ever sees and sends BRN.
+    @Test func aVenueThatNamesBrentItsOwnWayIsTranslatedBothWays() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let (venue, _, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits, brentAs: "BRN")
+        defer { gateway.stop() }
+        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let brent = try #require(catalog.frontMonth(root: "BZ")).symbol
+        let venueBrent = "BRN" + brent.dropFirst(2)
+        let (status, output) = try gateway.run("""
+            V MD1 1 3 01 \(brent)
+            WAITMSG W 1 10
+            D B1 \(brent) 1 2 1 - 3 FIXSIM
+            EXPECT B1 2 15
+            """)
+        #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(3000))")
+        let snapshot = try #require(output.split(separator: "\n").first { $0.hasPrefix("RECV 35=W") })
+        #expect(snapshot.contains("55=\(brent)") && snapshot.contains("[269=0 "), "the venue's Brent book, in the OMS's symbol: \(snapshot)")
+        let fill = try #require(QuickFIXOMSTests.reports(output, "B1").last)
+        #expect(fill["39"] == "2" && fill["14"] == "2", "filled at the venue under BRN, reported for \(brent): \(fill)")
+        venue.signal(SIGTERM)
+        _ = venue.wait(timeout: 10)
+        // What crossed the wire at the venue: BRN both ways, never BZ.
+        let journal = try Journal(path: venueFolder.path("venue.sqlite"))
+        defer { journal.close() }
+        let wire = try journal.messages().filter { $0.session.name.contains("GATEWAY") }.map { String(decoding: $0.bytes, as: UTF8.self) }
+        let symbols = wire.flatMap { $0.split(separator: "\u{1}").filter { $0.hasPrefix("55=") } }
+        #expect(symbols.contains("55=\(venueBrent)") && !symbols.contains("55=\(brent)"), "\(Set(symbols).sorted())")
+        #expect(wire.contains { $0.contains("35=D\u{1}") && $0.contains("55=\(venueBrent)\u{1}") }, "the order reached the venue as BRN")
     }
 }

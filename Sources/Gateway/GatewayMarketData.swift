@@ -10,8 +10,9 @@ import Synchronization
 ///
 /// Each instrument's book comes from a FIX venue's feed (``VenueFeed``, the venue's own W and X
 /// through a market-data normalizer) once that venue has sent a snapshot of it (shown empty
-/// while the venue is away), and otherwise from the in-process simulated venue. Spreads, cracks and Brent−WTI without a book of their
-/// own are priced live by the normalizers from their legs.
+/// while the venue is away), and otherwise from the in-process simulated venue. Spreads,
+/// cracks and Brent−WTI without a book of their own are priced live by the normalizers from
+/// their legs.
 final class GatewayMarketData: Sendable {
     private struct State {
         var publisher = MarketDataPublisher()
@@ -103,18 +104,18 @@ final class GatewayMarketData: Sendable {
             for session in feedOrder { state.feeds[session]?.tick(now: now) }
             guard state.recording else { return [] }
             refresh(&state, gateway: gateway, now: now)
-            return publishLocked(&state, gateway: gateway, localTrades: gateway.drainTrades())
+            var trades: [VenueTrade] = []
+            for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
+            let market = market(state, gateway: gateway)
+            trades += gateway.drainTrades().filter { !market.quotedByFeed($0.symbol) }
+            return publishLocked(&state, market: market, trades: trades)
         }
     }
 
     /// Publishes to every subscriber; with `symbols`, only what those instruments changed.
-    private func publishLocked(_ state: inout State, gateway: OrderGateway, localTrades: [VenueTrade],
+    private func publishLocked(_ state: inout State, market: Market, trades: [VenueTrade],
                                symbols: Set<String>? = nil) -> [MarketDataPublisher.Outbound] {
-        var trades: [VenueTrade] = []
-        for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
         guard state.publisher.subscriptionCount > 0 else { return [] }
-        let market = market(state, gateway: gateway)
-        trades += localTrades.filter { !market.quotedByFeed($0.symbol) }
         return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived,
                                        only: symbols)
     }
@@ -159,8 +160,11 @@ final class GatewayMarketData: Sendable {
                 feedOrder.first { state.feeds[$0]?.quotes(quote.symbol) == true } == session
             }
             var update = VenueUpdate(quotes: quotes, requests: applied.requests)
+            // The venue's trades are all in what it changed: published now, or dropped while
+            // nobody subscribes.
+            let trades = state.feeds[session]!.drainTrades()
             if !applied.changed.isEmpty, state.recording {
-                update.published = publishLocked(&state, gateway: gateway, localTrades: [], symbols: applied.changed)
+                update.published = publishLocked(&state, market: market(state, gateway: gateway), trades: trades, symbols: applied.changed)
             }
             return update
         }

@@ -127,6 +127,19 @@ import TestSupport
         #expect(request.msgType == "F" && request[55]?.string == setup.venueBrent && request[207]?.string == "IFEU")
     }
 
+    /// A trade the venue prints reaches the subscriber as a trade entry and becomes the
+    /// collar's last price.
+    @Test func theVenuesTradesReachTheSubscriberAndSetTheLastPrice() throws {
+        let setup = try Setup()
+        _ = setup.subscribe(setup.brent)
+        _ = try setup.apply(setup.snapshot(bids: ["50.00:5"], asks: ["50.04:3"]))
+        let trade = setup.venue("X", "262=WH-\(setup.brent)|268=1|279=0|269=2|55=\(setup.venueBrent)|270=50.04|271=3|")
+        let update = try setup.apply(trade)
+        let entries = update.published.flatMap { FIXMessage.entries($0.body) }
+        #expect(entries.contains { $0[269] == "2" && $0[270] == "50.04" && $0[271] == "3" && $0[55] == setup.brent }, "\(entries)")
+        #expect(update.quotes.first?.prices.last == FIXDecimal("50.04"))
+    }
+
     @Test func anUpdateThatDoesNotFitAsksTheVenueForASnapshot() throws {
         let setup = try Setup()
         _ = try setup.apply(setup.snapshot(bids: ["50.00:5"], asks: ["50.04:3"]))

@@ -118,8 +118,7 @@ public final class OrderGateway: Sendable {
             work.venueReport(message, from: session)
             // A fill moved a position: its P&L, and the account's, go to the daily loss control.
             if message[150]?.string == "F" || message[150]?.string == "I", let symbol = message[55]?.string {
-                let dialect = work.state.settings.venueDialects[session] ?? VenueDialect()
-                work.updateMarks(symbols: [dialect.canonicalSymbol(symbol)])
+                work.updateMarks(symbols: [dialect(ofVenueSession: session).canonicalSymbol(symbol)])
             }
             return work.outbound
         }

@@ -6,7 +6,7 @@ import FIXCodec
 /// Venues name the same contract differently (ICE lists Brent as `BRN`, where the gateway's
 /// catalog says `BZ`), so the gateway translates each symbol on the way out and back in; OMS
 /// clients only ever see the gateway's canonical symbols.
-public struct VenueDialect: Sendable, Hashable {
+public struct VenueDialect: Sendable {
     /// A field added to every NewOrderSingle, OrderCancelRequest and OrderCancelReplaceRequest
     /// sent to the venue (a CME ManualOrderIndicator, an ICE SecurityExchange, a customer
     /// capacity).
@@ -21,23 +21,29 @@ public struct VenueDialect: Sendable, Hashable {
     }
 
     /// The venue's root for each gateway root it names differently (`BZ` → `BRN`).
-    public var roots: [String: String]
-    public var orderFields: [Field]
+    public let roots: [String: String]
+    public let orderFields: [Field]
+    /// `roots` as pairs, and reversed, longest root first: `HO` must be tried before `H`.
+    private let toVenue: [(from: String, to: String)]
+    private let toGateway: [(from: String, to: String)]
 
     public init(roots: [String: String] = [:], orderFields: [Field] = []) {
         self.roots = roots
         self.orderFields = orderFields
+        toVenue = roots.map { ($0.key, $0.value) }.sorted { $0.from.count > $1.from.count }
+        toGateway = roots.map { ($0.value, $0.key) }.sorted { $0.from.count > $1.from.count }
     }
+
 
     /// The venue's symbol for a gateway symbol: each outright in it (a spread's legs too)
     /// with its root translated. Symbols of roots the venue names alike come back unchanged.
     public func venueSymbol(_ symbol: String) -> String {
-        Self.translate(symbol, roots: roots)
+        Self.translate(symbol, roots: toVenue)
     }
 
     /// The gateway's symbol for a venue's.
     public func canonicalSymbol(_ venueSymbol: String) -> String {
-        Self.translate(venueSymbol, roots: Dictionary(roots.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first }))
+        Self.translate(venueSymbol, roots: toGateway)
     }
 
     /// Venue symbol to gateway symbol for every gateway symbol the venue names differently:
@@ -98,14 +104,14 @@ public struct VenueDialect: Sendable, Hashable {
     /// The standard header's other fields, kept in the header of a rebuilt message.
     private static let headerTags: Set<Int> = [34, 43, 49, 50, 52, 56, 57, 97, 115, 116, 122, 128, 129, 142, 143, 144, 145, 369]
 
-    private static func translate(_ symbol: String, roots: [String: String]) -> String {
+    private static func translate(_ symbol: String, roots: [(from: String, to: String)]) -> String {
         guard !roots.isEmpty else { return symbol }
         let parts = symbol.split(separator: "-", omittingEmptySubsequences: false).map { part -> Substring in
-            // The longest root that leaves a month code and a year: `HO` before `H`.
-            for root in roots.keys.sorted(by: { $0.count > $1.count }) where part.hasPrefix(root) {
-                let month = part.dropFirst(root.count)
+            // The first (longest) root that leaves a month code and a year.
+            for root in roots where part.hasPrefix(root.from) {
+                let month = part.dropFirst(root.from.count)
                 if let code = month.first, "FGHJKMNQUVXZ".contains(code), month.count > 1, month.dropFirst().allSatisfy(\.isNumber) {
-                    return Substring(roots[root]! + month)
+                    return Substring(root.to + month)
                 }
             }
             return part

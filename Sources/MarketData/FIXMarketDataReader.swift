@@ -62,15 +62,18 @@ public struct FIXMarketDataReader: Sendable {
         var updates: [IncrementalUpdate] = []
         for entry in try Self.entries(message, delimiter: 279) {
             guard let symbol = entry[55]?.string else { throw .malformed("an incremental entry without Symbol (55)") }
-            guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
             guard let type = entry[269] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
+            // Index values, settlement prices and the like: not the book's, and maybe not a book's symbol.
+            let side = Self.side(type)
+            guard side != nil || type.string == "2" else { continue }
+            guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
             let price = try Self.ticks(entry, book: book, normalizer)
             let size = entry[271]?.decimal.flatMap(Self.contracts) ?? 0
             if type.string == "2" {
                 updates.append(.trade(TradeUpdate(book: book, sequence: nextSequence(book), time: time, price: price, size: size)))
                 continue
             }
-            guard let side = Self.side(type) else { continue }
+            guard let side else { continue }
             guard let code = entry[279]?.bytes.first, let action = LevelAction(rawValue: code) else {
                 throw .malformed("\(symbol) entry with MDUpdateAction (279) '\(entry[279]?.string ?? "")'")
             }

@@ -11,8 +11,8 @@ import MarketData
 struct MarketDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marketdata",
-        abstract: "Replay journaled market data through the normalizer.",
-        subcommands: [Replay.self]
+        abstract: "Watch live market data, or replay journaled market data, through the normalizer.",
+        subcommands: [MarketDataWatch.self, Replay.self]
     )
 
     struct Replay: AsyncParsableCommand {
@@ -34,14 +34,7 @@ struct MarketDataCommand: AsyncParsableCommand {
                 print("error: \(journal): no such journal", to: &standardError)
                 throw ExitCode.failure
             }
-            let reference: InstrumentReference
-            do {
-                reference = try instruments.map { path throws(InstrumentReferenceError) in try InstrumentReferenceLoader.load(path: path) }
-                    ?? .standard
-            } catch {
-                print("error: \(error)", to: &standardError)
-                throw ExitCode.failure
-            }
+            let reference = try InstrumentReferenceLoader.loadForCommand(instruments)
             let records: [JournalRecord]
             do {
                 let opened = try Journal(path: journal)

@@ -54,29 +54,13 @@ struct OrderCommand: AsyncParsableCommand {
     static let timesInForce = ["day": "0", "gtc": "1", "ioc": "3", "fok": "4"]
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wellhead-order-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let journal = try Journal(path: directory.appendingPathComponent("order.sqlite").path)
-        var configuration = SessionConfiguration(id: SessionID(beginString: "FIX.4.4", senderCompID: sender, targetCompID: target),
-                                                 role: .initiator)
-        // A one-shot client keeps no numbering between runs: it starts both sides at 1.
-        configuration.resetOnLogon = true
         let clOrdID = self.clOrdID ?? "WO-\(Int(Date().timeIntervalSince1970 * 1000))"
         let client = OrderClient(msgType: action == .new ? "D" : (action == .cancel ? "F" : "G"), body: body(clOrdID: clOrdID))
-        let endpoint = try SessionEndpoint(configuration: configuration, application: client, journal: journal)
-        client.endpoint.withLock { $0 = endpoint }
-        let engine = FIXEngine(logger: Logger(label: "wellhead.order"))
-        engine.connect(endpoint, addresses: [(host, port)], reconnectInterval: 1)
+        let session = try ClientSession(name: "order", sender: sender, target: target, host: host, port: port, application: client)
+        client.endpoint.withLock { $0 = session.endpoint }
         let settled = await client.waitUntilSettled(timeout: wait)
         if !settled { print("no final report within \(wait)s; logging out") }
-        await engine.shutdown(reason: "order sent")
-        journal.close()
+        await session.close(reason: "order sent")
         if !client.loggedOn { throw ExitCode(2) }
     }
 

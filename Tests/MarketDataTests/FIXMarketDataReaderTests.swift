@@ -32,6 +32,22 @@ import TestSupport
         #expect(!feed.normalizer.needsSnapshot(book))
     }
 
+    /// An incremental refresh mixing a derived instrument's index value (MDEntryType 3, a symbol
+    /// with no book) with book levels: the value is skipped, the levels read; a venue's own
+    /// symbol for a book is read through the aliases it was given.
+    @Test func indexValuesAreSkippedAndAliasedSymbolsRead() throws {
+        let feed = Feed()
+        var reader = FIXMarketDataReader(aliases: ["WTIF7": "CLF7"])
+        let book = try feed.id("CLF7")
+        let updates = try reader.incrementals(Self.message("X", "262=MD1|268=2|"
+            + "279=1|269=3|55=BZF7-CLF7|270=4.02|"
+            + "279=0|269=0|55=WTIF7|270=70.00|271=5|"), in: feed.normalizer, time: feed.time)
+        #expect(updates.count == 1 && updates.first?.book == book)
+        #expect(throws: FIXMarketDataError.unknownSymbol("XXF7")) {
+            _ = try reader.incrementals(Self.message("X", "262=MD1|268=1|279=0|269=0|55=XXF7|270=1|271=1|"), in: feed.normalizer, time: feed.time)
+        }
+    }
+
     @Test func afterTheSessionRestartsEachBookRecoversFromAFreshSnapshot() throws {
         var feed = Feed()
         var reader = FIXMarketDataReader()

@@ -28,6 +28,14 @@ import TestSupport
         }
     }
 
+    /// A derived instrument with no book of its own today (a same-month Brent−WTI spread):
+    /// only the market-data normalizer prices it.
+    static func derivedOnlySymbol() throws -> String {
+        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let listed = Set(catalog.instruments.map(\.symbol))
+        return try #require(MarketDataNormalizer(catalog: catalog).derivedInstruments.map(\.symbol).first { !listed.contains($0) })
+    }
+
     /// The execution reports printed for `clOrdID`, as tag → value maps.
     static func reports(_ output: String, _ clOrdID: String) -> [[String: String]] {
         output.split(separator: "\n").filter { $0.hasPrefix("RECV 35=8 ") && $0.contains(" 11=\(clOrdID) ") }.map { line in
@@ -181,9 +189,7 @@ import TestSupport
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting on"))
         let s = appliance.symbol
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
-        let listed = Set(catalog.instruments.map(\.symbol))
-        let derived = try #require(MarketDataNormalizer(catalog: catalog).derivedInstruments.map(\.symbol).first { !listed.contains($0) })
+        let derived = try Self.derivedOnlySymbol()
         let (status, output) = try appliance.run("""
             V MD1 1 3 012 \(s)
             WAITMSG W 1 10
@@ -202,5 +208,24 @@ import TestSupport
         #expect(spread.contains("55=\(derived) [269=3 270="), "the normalizer's price for \(derived): \(spread)")
         #expect(output.contains("RECV 35=X 262=MD1"), "the book moved under the IOC: \(output)")
         #expect(output.contains("RECV 35=Y 262=MD3 281=0"))
+    }
+
+    /// `wellhead marketdata watch` as a trader's subscriber: a listed month's book and a
+    /// derived instrument's value through its normalizer, and a refusal it prints as such.
+    @Test func theWatchCommandPrintsBooksValuesAndRefusals() throws {
+        let appliance = try Self.appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting on"))
+        let s = appliance.symbol
+        let derived = try Self.derivedOnlySymbol()
+        let watch = try WellheadProcess.run(["marketdata", "watch", "--port", "\(appliance.port)", "--sender", "OMS2",
+                                             "--symbol", s, "--symbol", derived, "--seconds", "2"])
+        let lines = watch.standardOutput.split(separator: "\n").map(String.init)
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(lines.contains { $0.hasPrefix("final \(s) bid ") && $0.contains(" ask ") && $0.hasSuffix(" ok") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("final \(derived) value ") }, "\(lines)")
+        let refused = try WellheadProcess.run(["marketdata", "watch", "--port", "\(appliance.port)", "--sender", "OMS2",
+                                               "--symbol", "CLZ9", "--seconds", "1"])
+        #expect(refused.standardOutput.contains("MarketDataRequestReject MDReqRejReason=0"), "\(refused.standardOutput)")
     }
 }

@@ -131,6 +131,14 @@ import TestSupport
         // The collar now measures from the venue's shocked prices.
         let rejected = try #require(QuickFIXOMSTests.reports(output, "K1").first)
         #expect(rejected["58"]?.contains("price collar") == true, "\(rejected)")
+        // Wellhead's own subscriber, reading the gateway's feed through its normalizer, sees the
+        // venue's shocked book.
+        let watch = try WellheadProcess.run(["marketdata", "watch", "--port", "\(gateway.port)", "--sender", "OMS2",
+                                             "--symbol", s, "--seconds", "2"])
+        let book = try #require(watch.standardOutput.split(separator: "\n").first { $0.hasPrefix("final \(s) bid ") },
+                                "\(watch.standardOutput)\n\(watch.standardError)")
+        let bestBid = try #require(FIXDecimal(String(book.dropFirst("final \(s) bid ".count).prefix { $0 != " " })))
+        #expect(bestBid < half, "\(book)")
     }
 
     /// A venue that names Brent BRN, as ICE does (the venue simulator with

@@ -1,0 +1,62 @@
+import ArgumentParser
+import FIXJournal
+import FIXSession
+import FIXTransport
+import Foundation
+import Instruments
+import Logging
+
+/// The FIX session of a one-shot client command (`wellhead order`, `wellhead marketdata
+/// watch`): an initiator that logs on with both sequence numbers reset (it keeps no numbering
+/// between runs), journaling to a scratch folder removed when it is closed.
+struct ClientSession {
+    private let directory: URL
+    private let journal: Journal
+    private let engine: FIXEngine
+    let endpoint: SessionEndpoint
+
+    /// Connects `application` as `sender` to `target` at `host:port`, retrying every second
+    /// until it logs on or is closed. `name` labels its scratch folder and logger.
+    init(name: String, sender: String, target: String, host: String, port: Int, application: any FIXApplication) throws {
+        ClientSession.quietLogging()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("wellhead-\(name)-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        journal = try Journal(path: directory.appendingPathComponent("\(name).sqlite").path)
+        var configuration = SessionConfiguration(id: SessionID(beginString: "FIX.4.4", senderCompID: sender, targetCompID: target),
+                                                 role: .initiator)
+        configuration.resetOnLogon = true
+        endpoint = try SessionEndpoint(configuration: configuration, application: application, journal: journal)
+        engine = FIXEngine(logger: Logger(label: "wellhead.\(name)"))
+        engine.connect(endpoint, addresses: [(host, port)], reconnectInterval: 1)
+    }
+
+    /// Logs out, closes the journal and removes the scratch folder.
+    func close(reason: String) async {
+        await engine.shutdown(reason: reason)
+        journal.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Warnings and errors only: the command's own output is what the user reads.
+    private static func quietLogging() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+    }
+}
+
+extension InstrumentReferenceLoader {
+    /// The file at `path`, or the standard listing when there is none; a bad file is printed
+    /// as an error and ends the command.
+    static func loadForCommand(_ path: String?) throws -> InstrumentReference {
+        do {
+            return try path.map { path throws(InstrumentReferenceError) in try InstrumentReferenceLoader.load(path: path) } ?? .standard
+        } catch {
+            var standardError = StandardError()
+            print("error: \(error)", to: &standardError)
+            throw ExitCode.failure
+        }
+    }
+}

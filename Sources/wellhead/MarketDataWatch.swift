@@ -1,0 +1,192 @@
+import ArgumentParser
+import Dispatch
+import FIXCodec
+import FIXJournal
+import FIXSession
+import FIXTransport
+import Foundation
+import Instruments
+import Logging
+import MarketData
+import Synchronization
+
+/// `wellhead marketdata watch`: a trader's or QA's view of live market data. Logs on to a
+/// gateway (or the venue simulator) as an OMS session, subscribes to instruments with one
+/// MarketDataRequest, reads the snapshots and incremental refreshes through the market-data
+/// normalizer, and prints each book's top whenever it or the last trade moves, and each
+/// derived instrument's value as it changes.
+struct MarketDataWatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Subscribe to instruments over FIX and print each book's top as it moves.")
+
+    @Option(help: "Gateway or venue host.") var host = "127.0.0.1"
+    @Option(help: "Gateway or venue port.") var port = 9878
+    @Option(help: "Our SenderCompID.") var sender = "OMS1"
+    @Option(help: "The gateway's or venue's CompID.") var target = "WELLHEAD"
+    @Option(name: .customLong("symbol"), help: "An instrument to watch (repeat for more): CLF7, CLF7-CLG7, CRK321F7.")
+    var symbols: [String]
+    @Option(help: "Price levels a side to subscribe to.") var depth = 5
+    @Option(help: "Seconds to watch before logging out.") var seconds = 10.0
+    @Option(help: "The instrument reference file (the standard listing if left out).") var instruments: String?
+
+    func validate() throws {
+        guard !symbols.isEmpty else { throw ValidationError("name at least one --symbol") }
+        guard depth > 0 else { throw ValidationError("--depth is a number of levels, at least 1") }
+    }
+
+    func run() async throws {
+        let reference = try InstrumentReferenceLoader.loadForCommand(instruments)
+        let today = CalendarDate(daysSinceEpoch: Int(WallClock.now().nanosecondsSinceEpoch / 86_400_000_000_000))
+        let client = WatchClient(view: MarketView(catalog: reference.catalog(on: today)), request: request())
+        let session = try ClientSession(name: "watch", sender: sender, target: target, host: host, port: port, application: client)
+        client.endpoint.withLock { $0 = session.endpoint }
+        try await Task.sleep(for: .seconds(seconds))
+        await session.close(reason: "watch over")
+        for line in client.summary() { print(line) }
+        if !client.loggedOn { throw ExitCode(2) }
+    }
+
+    /// Snapshot and updates, bids, offers, trades and derived values, for every symbol.
+    private func request() -> FIXFieldList {
+        var body = FIXFieldList(reservingCapacity: 128)
+        body.append(262, "WATCH-\(getpid())")
+        body.append(263, "1")
+        body.append(264, depth)
+        body.append(265, 1)
+        body.appendGroup(267, ["0", "1", "2", "3"].map { type in
+            var entry = FIXFieldList()
+            entry.append(269, type)
+            return entry
+        })
+        body.appendGroup(146, symbols.map { symbol in
+            var entry = FIXFieldList()
+            entry.append(55, symbol)
+            return entry
+        })
+        return body
+    }
+}
+
+/// The books as the watch sees them: the subscription's W and X through the normalizer, and
+/// derived instruments' values (MDEntryType 3) as they were last sent.
+struct MarketView {
+    private var normalizer: MarketDataNormalizer
+    private var reader = FIXMarketDataReader()
+    private var events: [MarketDataEvent] = []
+    private(set) var values: [String: String] = [:]
+    private var seen: [BookID] = []
+    private(set) var messages = 0
+
+    init(catalog: InstrumentCatalog) {
+        normalizer = MarketDataNormalizer(catalog: catalog)
+    }
+
+    /// Applies a W or X; returns a line for each book whose top or last trade moved and each
+    /// value that changed.
+    mutating func apply(_ message: FIXMessage, time: Int64) throws -> [String] {
+        messages += 1
+        var lines = valueLines(message)
+        events.removeAll(keepingCapacity: true)
+        if message.msgType == "W" {
+            // A derived instrument without a book of its own comes as a value alone.
+            guard let symbol = message[55]?.string, normalizer.bookID(symbol: symbol) != nil else { return lines }
+            let snapshot = try reader.snapshot(message, in: normalizer, time: time)
+            try normalizer.apply(snapshot, into: &events)
+        } else {
+            for update in try reader.incrementals(message, in: normalizer, time: time) {
+                normalizer.apply(update, into: &events)
+            }
+        }
+        var moved: [BookID] = []
+        for event in events {
+            switch event {
+            case .topOfBook(let top) where !moved.contains(top.book): moved.append(top.book)
+            case .trade(let trade) where !moved.contains(trade.book): moved.append(trade.book)
+            default: continue
+            }
+        }
+        for book in moved {
+            if !seen.contains(book) { seen.append(book) }
+            lines.append(line(book))
+        }
+        return lines
+    }
+
+    /// Index values (MDEntryType 3), each with its symbol (an entry's, or the snapshot's).
+    private mutating func valueLines(_ message: FIXMessage) -> [String] {
+        var lines: [String] = []
+        var symbol = message[55]?.string
+        var type: String?
+        for position in 0..<message.count {
+            switch message.tag(at: position) {
+            case 55: symbol = message.value(at: position).string
+            case 269: type = message.value(at: position).string
+            case 270 where type == "3":
+                guard let symbol else { continue }
+                let value = message.value(at: position).string
+                if values[symbol] != value {
+                    values[symbol] = value
+                    lines.append("\(symbol) value \(value)")
+                }
+            default: continue
+            }
+        }
+        return lines
+    }
+
+    private func line(_ book: BookID) -> String {
+        let top = normalizer.topOfBook(book)
+        let bid = top.bid.map { "\($0.price) x \($0.size)" } ?? "-"
+        let ask = top.ask.map { "\($0.price) x \($0.size)" } ?? "-"
+        let last = normalizer.lastTrade(book).map { " last \($0.price) x \($0.size)" } ?? ""
+        return "\(normalizer.symbol(book)) bid \(bid) ask \(ask)\(last) \(normalizer.state(book))"
+    }
+
+    /// Each book and value at the end.
+    func summary() -> [String] {
+        seen.map { "final " + line($0) } + values.keys.sorted().map { "final \($0) value \(values[$0]!)" }
+            + ["watched \(messages) market data messages"]
+    }
+}
+
+/// The command's FIX application: subscribes once logged on and prints what moves.
+private final class WatchClient: FIXApplication {
+    let endpoint = Mutex<SessionEndpoint?>(nil)
+    private let view: Mutex<MarketView>
+    private let request: FIXFieldList
+    private let state = Mutex(false)
+
+    init(view: MarketView, request: FIXFieldList) {
+        self.view = Mutex(view)
+        self.request = request
+    }
+
+    var loggedOn: Bool { state.withLock { $0 } }
+
+    func onLogon(_ session: SessionID) {
+        state.withLock { $0 = true }
+        print("logged on as \(session.senderCompID) to \(session.targetCompID)")
+        let request = self.request
+        let endpoint = self.endpoint.withLock { $0 }
+        DispatchQueue.global().async { endpoint?.send(msgType: "V", body: request) }
+    }
+
+    func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+        switch message.msgType {
+        case "W", "X":
+            do {
+                let lines = try view.withLock { try $0.apply(message, time: WallClock.now().nanosecondsSinceEpoch) }
+                for line in lines { print(line) }
+            } catch {
+                print("unreadable market data: \(error)")
+            }
+        case "Y":
+            print("MarketDataRequestReject MDReqRejReason=\(message[281]?.string ?? "") Text=\"\(message[58]?.string ?? "")\"")
+        default:
+            print("\(message.msgType ?? "?") \(message[58]?.string ?? "")")
+        }
+    }
+
+    func summary() -> [String] { view.withLock { $0.summary() } }
+}

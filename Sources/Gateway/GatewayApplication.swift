@@ -104,8 +104,9 @@ public final class GatewayApplication: FIXApplication {
 
     /// A venue's execution reports and cancel rejects go through the order state machine; its
     /// market data into its feed, and from there to OMS subscribers, the risk sidecar's
-    /// reference prices and the positions' marks. Its session status and news are not for
-    /// the order flow and are not refused either.
+    /// reference prices and the positions' marks; its trading session and security status
+    /// decide whether new orders may go to it. Its news is not for the order flow and is not
+    /// refused either.
     private func venueMessage(_ message: FIXMessage, from venue: String, now: Int64, replies: inout FIXReplies) {
         switch message.msgType {
         case "8", "9":
@@ -126,6 +127,9 @@ public final class GatewayApplication: FIXApplication {
             for message in update.published {
                 endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
             }
+        case "h", "f":
+            gateway.venueStatus(message, from: venue, now: now)
+            journalAudit()
         case "Y":
             logger.warning("venue \(venue) refused market data request \(message[262]?.string ?? ""): \(message[58]?.string ?? "no reason given")")
         default:

@@ -222,6 +222,51 @@ extension GatewayWork {
     }
 }
 
+/// A trading halt at a FIX venue: the whole venue, or one instrument there.
+struct VenueHalt: Hashable, Sendable {
+    var session: String
+    /// `nil` for the whole venue.
+    var symbol: String?
+}
+
+extension GatewayWork {
+    /// Follows a venue's TradingSessionStatus (TradSesStatus 340: 1 halted, 2 open, 3 closed)
+    /// or SecurityStatus (SecurityTradingStatus 326: 2 halt or 18 not available, 3 resume or
+    /// 17 ready to trade), journaled as `venue.status`.
+    mutating func venueStatus(_ message: FIXMessage, from session: String, dialect: VenueDialect) {
+        let halt: VenueHalt
+        let halted: Bool
+        switch message.msgType {
+        case "h":
+            guard let status = message[340]?.int, [1, 2, 3].contains(status) else { return }
+            halt = VenueHalt(session: session, symbol: nil)
+            halted = status != 2
+        case "f":
+            guard let symbol = message[55]?.string, let status = message[326]?.int, [2, 3, 17, 18].contains(status) else { return }
+            halt = VenueHalt(session: session, symbol: dialect.canonicalSymbol(symbol))
+            halted = status == 2 || status == 18
+        default:
+            return
+        }
+        let text = message[58]?.string ?? (halt.symbol == nil ? (message[340]?.int == 3 ? "closed" : "halted") : "halted")
+        state.venueHalts[halt] = halted ? text : nil
+        record("venue.status", VenueStatusAudit(venue: venueName(ofSession: session), symbol: halt.symbol, halted: halted, text: text))
+    }
+
+    /// Why the venue on `session` takes no new orders in `symbol` now, if it said so.
+    func haltReason(at session: String, symbol: String) -> String? {
+        state.venueHalts[VenueHalt(session: session, symbol: nil)] ?? state.venueHalts[VenueHalt(session: session, symbol: symbol)]
+    }
+}
+
+/// A venue's trading status change, for the journal.
+struct VenueStatusAudit: Codable {
+    var venue: String
+    var symbol: String?
+    var halted: Bool
+    var text: String
+}
+
 /// A route as journaled: the venue id of the order, and where it went.
 struct RouteAudit: Codable {
     var id: UInt64

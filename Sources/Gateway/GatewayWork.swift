@@ -118,6 +118,11 @@ struct GatewayWork {
                       text: "venue \(destination) is not connected: orders for it are refused until it is back")
             return
         }
+        if let venueSession, let destination, let halt = haltReason(at: venueSession, symbol: terms.symbol) {
+            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
+                      text: "venue \(destination) has halted \(terms.symbol): \(halt)")
+            return
+        }
         guard let instrument = state.catalog.instrument(symbol: terms.symbol) else {
             rejectNew(message, session: session, terms: terms, reason: .unknownSymbol,
                       text: "unknown instrument \(terms.symbol): not listed on \(state.catalog.tradingDate)")
@@ -215,7 +220,7 @@ struct GatewayWork {
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
             return
         }
-        if refuseWhileVenueDown(order, session: session, clOrdID: clOrdID, replace: false) { return }
+        if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: false) { return }
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .cancel, clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
@@ -259,7 +264,7 @@ struct GatewayWork {
                          reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
             return
         }
-        if refuseWhileVenueDown(order, session: session, clOrdID: clOrdID, replace: true) {
+        if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: true) {
             risk.replaceRejected(key: RiskOrderKey(order.orderID), now: now)
             return
         }
@@ -288,13 +293,21 @@ struct GatewayWork {
     }
 
     /// A cancel or replace of an order at a FIX venue that is not connected cannot be carried
-    /// out: refused (OrderCancelReject) rather than left pending. `true` when refused.
-    private mutating func refuseWhileVenueDown(_ order: GatewayOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
-        guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID],
-              !state.venuesUp.contains(route.session) else { return false }
+    /// out, nor a replace at one that has halted the instrument: refused (OrderCancelReject)
+    /// rather than left pending. `true` when refused.
+    private mutating func refuseAtVenue(_ order: GatewayOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
+        guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID] else { return false }
         let name = venueName(ofSession: route.session)
+        let text: String
+        if !state.venuesUp.contains(route.session) {
+            text = "venue \(name) is not connected: the request cannot reach it; try again once it is back"
+        } else if replace, let halt = haltReason(at: route.session, symbol: order.terms.symbol) {
+            text = "venue \(name) has halted \(order.terms.symbol): \(halt)"
+        } else {
+            return false
+        }
         cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
-                     reason: .brokerOption, text: "venue \(name) is not connected: the request cannot reach it; try again once it is back")
+                     reason: .brokerOption, text: text)
         return true
     }
 

@@ -135,6 +135,14 @@ public final class OrderGateway: Sendable {
         venueDialects[session] ?? VenueDialect()
     }
 
+    /// A FIX venue's TradingSessionStatus (35=h) or SecurityStatus (35=f): while it says the
+    /// venue or an instrument is halted, new orders and replaces for it are refused here, with
+    /// the venue's words, rather than sent to be rejected there. Cancels still go.
+    public func venueStatus(_ message: FIXMessage, from session: String, now: Int64) {
+        let dialect = dialect(ofVenueSession: session)
+        perform(now: now) { work in work.venueStatus(message, from: session, dialect: dialect) }
+    }
+
     /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
     public func isVenueSession(_ session: String) -> Bool { venueSessions.contains(session) }
 
@@ -291,6 +299,9 @@ struct GatewayState: Sendable {
     var venuesUp: Set<String> = []
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
+    /// Trading halts FIX venues announced, with the venue's words: a whole venue
+    /// (TradingSessionStatus) or one instrument there (SecurityStatus).
+    var venueHalts: [VenueHalt: String] = [:]
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings) {
         self.catalog = catalog

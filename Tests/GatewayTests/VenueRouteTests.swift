@@ -113,3 +113,34 @@ extension VenueRouteTests {
         #expect(canceled.first?[11]?.string == "R1" && canceled.first?[58]?.string == "kill switch: runaway algo")
     }
 }
+
+extension VenueRouteTests {
+    /// A venue that announces a halt (TradingSessionStatus) has new orders and replaces refused
+    /// at the gateway in its words, cancels still sent, until it announces it is open again;
+    /// an instrument's halt (SecurityStatus) stops only that instrument.
+    @Test func aVenueHaltRefusesNewOrdersAtTheGatewayUntilItResumes() throws {
+        var harness = try Self.routedOrder()
+        let price = harness.price(offsetTicks: -20)
+        harness.gateway.venueStatus(Self.venueMessage("h", "336=SIM|325=Y|340=1|58=fire drill|", harness: harness),
+                                    from: "SIMVENUE", now: harness.now)
+        let refused = harness.send("D", "11=N1|55=CLF7|54=1|38=1|40=2|44=\(price)|59=0|100=FIXSIM|60=\(TestClock.start)|")
+        #expect(refused.map(\.session) == ["OMS1"] && refused.first?.message[103]?.int == 2)
+        #expect(refused.first?.message[58]?.string == "venue FIXSIM has halted CLF7: fire drill")
+        let replace = harness.send("G", "11=G1|41=R1|55=CLF7|54=1|38=4|40=2|44=\(price)|59=1|60=\(TestClock.start)|")
+        #expect(replace.map { $0.message.msgType } == ["9"] && replace.first?.message[58]?.string.contains("has halted") == true)
+        let cancel = harness.send("F", "11=C1|41=R1|55=CLF7|54=1|60=\(TestClock.start)|")
+        #expect(cancel.map(\.session) == ["OMS1", "SIMVENUE"], "a cancel still reaches the venue in a halt")
+        harness.gateway.venueStatus(Self.venueMessage("h", "336=SIM|325=Y|340=2|", harness: harness), from: "SIMVENUE", now: harness.now)
+        // One instrument halted by a circuit breaker: only it is refused.
+        harness.gateway.venueStatus(Self.venueMessage("f", "55=CLF7|325=Y|326=2|58=circuit breaker|", harness: harness),
+                                    from: "SIMVENUE", now: harness.now)
+        let front = harness.send("D", "11=N2|55=CLF7|54=1|38=1|40=2|44=\(price)|59=0|100=FIXSIM|60=\(TestClock.start)|")
+        #expect(front.first?.message[58]?.string == "venue FIXSIM has halted CLF7: circuit breaker")
+        let next = harness.send("D", "11=N3|55=CLG7|54=1|38=1|40=2|44=\(harness.price(offsetTicks: -20, symbol: "CLG7"))|59=0|100=FIXSIM|60=\(TestClock.start)|")
+        #expect(next.map(\.session) == ["OMS1", "SIMVENUE"])
+        harness.gateway.venueStatus(Self.venueMessage("f", "55=CLF7|325=Y|326=17|", harness: harness), from: "SIMVENUE", now: harness.now)
+        let reopened = harness.send("D", "11=N4|55=CLF7|54=1|38=1|40=2|44=\(price)|59=0|100=FIXSIM|60=\(TestClock.start)|")
+        #expect(reopened.map(\.session) == ["OMS1", "SIMVENUE"])
+        #expect(harness.gateway.drainAudit().filter { $0.kind == "venue.status" }.count == 4)
+    }
+}

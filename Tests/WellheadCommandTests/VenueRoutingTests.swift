@@ -107,8 +107,11 @@ import TestSupport
         let instrument = try #require(catalog.instrument(symbol: s))
         let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
                                                    startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: s))
-        // 3 % under the market: inside the 10 % collar, and resting rather than filling.
+        // 3 % under the market: inside the 10 % collar, and resting rather than filling; after
+        // the shock halves the market, 3 % under that.
         let bid = instrument.price(ticks: try #require(instrument.ticks(for: fair)) * 97 / 100)
+        let shockedBid = instrument.price(ticks: try #require(instrument.ticks(for: fair)) * 485 / 1_000)
+        let venueCommand = "RUN \(WellheadProcess.executable.path) venue"
         let (status, output) = try gateway.run("""
             V MD1 1 5 012 \(s)
             WAITMSG W 1 10
@@ -116,14 +119,22 @@ import TestSupport
             EXPECT K0 0 10
             F K0X K0 \(s) 1
             EXPECT K0X 4 10
-            RUN \(WellheadProcess.executable.path) venue shock --root CL --percent -50 --config \(venueConfig)
+            \(venueCommand) shock --root CL --percent -50 --config \(venueConfig)
             SLEEP 1500
             D K1 \(s) 1 1 2 \(bid) 0 FIXSIM
             EXPECT K1 8 10
+            \(venueCommand) halt --by QA --reason drill --config \(venueConfig)
+            SLEEP 500
+            D H1 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
+            EXPECT H1 8 10
+            \(venueCommand) resume --by QA --config \(venueConfig)
+            SLEEP 500
+            D H2 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
+            EXPECT H2 0 10
             """)
         #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(3000))")
         // After the shock, the OMS's book is the venue's: levels near half the old price.
-        let afterShock = output.components(separatedBy: "RAN 0").last ?? ""
+        let afterShock = output.range(of: "RAN 0").map { String(output[$0.upperBound...]) } ?? ""
         let prices = afterShock.split(separator: "\n").filter { $0.hasPrefix("RECV 35=X 262=MD1") }
             .flatMap { $0.components(separatedBy: " 270=").dropFirst().compactMap { FIXDecimal(String($0.prefix { $0 != " " && $0 != "]" })) } }
         let half = fair * FIXDecimal(mantissa: 6, scale: 1)
@@ -131,6 +142,8 @@ import TestSupport
         // The collar now measures from the venue's shocked prices.
         let rejected = try #require(QuickFIXOMSTests.reports(output, "K1").first)
         #expect(rejected["58"]?.contains("price collar") == true, "\(rejected)")
+        // The venue's halt, announced by TradingSessionStatus, refused the order at the gateway.
+        #expect(QuickFIXOMSTests.reports(output, "H1").first?["58"] == "venue FIXSIM has halted \(s): drill", "\(output)")
         // Wellhead's own subscriber, reading the gateway's feed through its normalizer, sees the
         // venue's shocked book.
         let watch = try WellheadProcess.run(["marketdata", "watch", "--port", "\(gateway.port)", "--sender", "OMS2",

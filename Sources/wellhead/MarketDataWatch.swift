@@ -1,12 +1,10 @@
 import ArgumentParser
 import Dispatch
 import FIXCodec
-import FIXJournal
 import FIXSession
 import FIXTransport
 import Foundation
 import Instruments
-import Logging
 import MarketData
 import Synchronization
 

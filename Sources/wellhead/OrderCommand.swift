@@ -1,12 +1,9 @@
 import ArgumentParser
 import Dispatch
 import FIXCodec
-import FIXDictionary
-import FIXJournal
 import FIXSession
 import FIXTransport
 import Foundation
-import Logging
 import Synchronization
 
 /// `wellhead order`: a small FIX client for traders and QA. Logs on as an OMS session, sends

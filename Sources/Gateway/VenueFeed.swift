@@ -63,19 +63,10 @@ struct VenueFeed: Sendable {
     /// stay as they were.
     mutating func apply(_ message: FIXMessage, now: Int64) throws(FIXMarketDataError) -> Applied {
         events.removeAll(keepingCapacity: true)
-        if message.msgType == "W" {
-            let snapshot = try reader.snapshot(message, in: normalizer, time: now)
-            do {
-                try normalizer.apply(snapshot, into: &events)
-            } catch {
-                throw .offTick(error)
-            }
-            live.insert(snapshot.book)
-            owned.insert(snapshot.book)
-        } else {
-            for update in try reader.incrementals(message, in: normalizer, time: now) {
-                normalizer.apply(update, into: &events)
-            }
+        let books = try reader.apply(message, to: &normalizer, time: now, into: &events)
+        if message.msgType == "W", let book = books.first {
+            live.insert(book)
+            owned.insert(book)
         }
         return outcome()
     }

@@ -5,13 +5,14 @@ public enum FIXMarketDataError: Error, Sendable, Hashable, CustomStringConvertib
     case unknownSymbol(String)
     /// A required field is missing or does not hold what FIX says it holds.
     case malformed(String)
-    case offTick(MarketDataError)
+    /// A price off the instrument's tick grid, or a snapshot the book cannot take.
+    case book(MarketDataError)
 
     public var description: String {
         switch self {
         case .unknownSymbol(let symbol): "\(symbol) is not an instrument the normalizer knows"
         case .malformed(let text): "malformed market data: \(text)"
-        case .offTick(let error): "\(error)"
+        case .book(let error): "\(error)"
         }
     }
 }
@@ -83,6 +84,25 @@ public struct FIXMarketDataReader: Sendable {
         return updates
     }
 
+    /// Reads a W or X and applies it to `normalizer`, appending what changed to `events`.
+    /// Returns the books it touched: a snapshot's one, or each incremental's, in order. A
+    /// message that cannot be read changes nothing.
+    public mutating func apply(_ message: FIXMessage, to normalizer: inout MarketDataNormalizer, time: Int64,
+                               into events: inout [MarketDataEvent]) throws(FIXMarketDataError) -> [BookID] {
+        if message.msgType == "W" {
+            let snapshot = try self.snapshot(message, in: normalizer, time: time)
+            do {
+                try normalizer.apply(snapshot, into: &events)
+            } catch {
+                throw .book(error)
+            }
+            return [snapshot.book]
+        }
+        let updates = try incrementals(message, in: normalizer, time: time)
+        for update in updates { normalizer.apply(update, into: &events) }
+        return updates.map(\.book)
+    }
+
     /// The venue session was re-established: every book's next entry comes after a gap.
     public mutating func sessionRestarted() {
         for book in issued.keys { issued[book, default: 0] &+= 1 }
@@ -110,7 +130,7 @@ public struct FIXMarketDataReader: Sendable {
         do {
             return try normalizer.ticks(for: price, book: book)
         } catch {
-            throw .offTick(error)
+            throw .book(error)
         }
     }
 

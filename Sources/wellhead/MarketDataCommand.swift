@@ -83,16 +83,7 @@ struct MarketDataReplay {
 
     mutating func apply(_ message: FIXMessage, time: Int64) throws {
         events.removeAll(keepingCapacity: true)
-        if message.msgType == "W" {
-            let snapshot = try reader.snapshot(message, in: normalizer, time: time)
-            touched.insert(snapshot.book)
-            try normalizer.apply(snapshot, into: &events)
-        } else {
-            for update in try reader.incrementals(message, in: normalizer, time: time) {
-                touched.insert(update.book)
-                normalizer.apply(update, into: &events)
-            }
-        }
+        touched.formUnion(try reader.apply(message, to: &normalizer, time: time, into: &events))
         normalizer.tick(now: time, into: &events)
         for case .barClosed(let bar) in events where bar.interval == interval { bars.append(bar) }
         messages += 1

@@ -86,16 +86,9 @@ struct MarketView {
         messages += 1
         var lines = valueLines(message)
         events.removeAll(keepingCapacity: true)
-        if message.msgType == "W" {
-            // A derived instrument without a book of its own comes as a value alone.
-            guard let symbol = message[55]?.string, normalizer.bookID(symbol: symbol) != nil else { return lines }
-            let snapshot = try reader.snapshot(message, in: normalizer, time: time)
-            try normalizer.apply(snapshot, into: &events)
-        } else {
-            for update in try reader.incrementals(message, in: normalizer, time: time) {
-                normalizer.apply(update, into: &events)
-            }
-        }
+        // A derived instrument without a book of its own comes as a value alone.
+        if message.msgType == "W", message[55].map({ normalizer.bookID(symbol: $0.string) == nil }) ?? true { return lines }
+        _ = try reader.apply(message, to: &normalizer, time: time, into: &events)
         var moved: [BookID] = []
         for event in events {
             switch event {

@@ -119,6 +119,7 @@ let package = Package(
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "Instruments", "MarketData", "SimulatedVenue",
                                                                  "TestSupport"]),
+        .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),

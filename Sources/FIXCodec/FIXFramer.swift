@@ -91,7 +91,7 @@ public struct FIXFramer: Sendable {
         guard count >= total else { return .incomplete }
         guard buffer[checkSumStart] == UInt8(ascii: "1"), buffer[checkSumStart + 1] == UInt8(ascii: "0"),
               buffer[checkSumStart + 2] == UInt8(ascii: "="), checkSumStart > 0, buffer[checkSumStart - 1] == fixSOH
-        else { return garbled(.bodyLengthMismatch, buffer) }
+        else { return wrongBodyLength(buffer, checkSumStart: checkSumStart) }
         guard buffer[total - 1] == fixSOH,
               let received = threeDigits(buffer, at: checkSumStart + 3)
         else { return garbled(.badCheckSumField, buffer) }
@@ -105,6 +105,27 @@ public struct FIXFramer: Sendable {
     /// Frames the front of a byte array.
     public func frame(_ bytes: [UInt8]) -> FIXFrame {
         bytes.withUnsafeBytes { frame($0) }
+    }
+
+    /// A BodyLength that does not end where a CheckSum starts. As QuickFIX frames it, the
+    /// message runs to the first CheckSum field at or after where BodyLength says it ends:
+    /// a length too short drops just this message, a length too long swallows the message
+    /// after it too (both are ignored), and framing resumes after that CheckSum.
+    private func wrongBodyLength(_ buffer: UnsafeRawBufferPointer, checkSumStart: Int) -> FIXFrame {
+        let count = buffer.count
+        var index = max(checkSumStart - 1, 0)
+        while index + 3 < count {
+            if buffer[index] == fixSOH, buffer[index + 1] == UInt8(ascii: "1"), buffer[index + 2] == UInt8(ascii: "0"),
+               buffer[index + 3] == UInt8(ascii: "=") {
+                var end = index + 4
+                while end < count, buffer[end] != fixSOH { end += 1 }
+                guard end < count else { break }
+                return .garbled(.bodyLengthMismatch, discard: end + 1)
+            }
+            index += 1
+        }
+        // No CheckSum yet: wait for it, unless the claim has run past any message's size.
+        return count - checkSumStart > maximumBodyLength ? garbled(.bodyLengthMismatch, buffer) : .incomplete
     }
 
     private func garbled(_ reason: FIXGarbledReason, _ buffer: UnsafeRawBufferPointer) -> FIXFrame {

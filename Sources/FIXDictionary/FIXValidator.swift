@@ -103,7 +103,9 @@ private struct Walk {
             var index = 3
             while index < count {
                 let tag = Int(fields[index].tag)
-                guard tag > 0 else { throw reject(.invalidTagNumber, nil, "a tag is not a positive number") }
+                guard tag > 0 else {
+                    throw reject(.invalidTagNumber, tagText(index), "a tag is not a positive number")
+                }
                 if let position = header.position(of: tag) {
                     if section != .header, options.validateFieldsOutOfOrder {
                         throw reject(.tagSpecifiedOutOfRequiredOrder, tag, "header field after the body")
@@ -134,6 +136,15 @@ private struct Walk {
         }
     }
 
+    /// The number a field's tag text spells (`0`, `-1`), for a tag the parser could not take
+    /// as a positive number; `nil` when it is not a number at all.
+    private func tagText(_ index: Int) -> Int? {
+        let equals = Int(fields[index].valueStart) - 1
+        var start = equals
+        while start > 0, bytes[start - 1] != 0x01 { start -= 1 }
+        return Int(String(decoding: bytes[start..<equals], as: UTF8.self))
+    }
+
     /// A field that belongs at this level: checked once, its value checked, its group walked.
     private func checkMember(_ member: FIXLayout.Member, position: Int, seen: SeenSet, at index: Int) throws(FIXRejection) -> Int {
         guard seen.insert(position) else { throw reject(.tagAppearsMoreThanOnce, member.tag) }
@@ -148,7 +159,7 @@ private struct Walk {
         let userDefined = tag >= 5000
         if userDefined, !options.validateUserDefinedFields { return }
         guard validator.fieldDefinition(tag) != nil else {
-            throw reject(.undefinedTag, tag, "tag \(tag) is not in the data dictionary")
+            throw reject(.invalidTagNumber, tag, "tag \(tag) is not in the data dictionary")
         }
         try checkValue(tag, at: index)
         if !options.allowUnknownMessageFields {
@@ -165,7 +176,7 @@ private struct Walk {
         }
         guard let definition = validator.fieldDefinition(tag) else {
             if tag >= 5000, !options.validateUserDefinedFields { return }
-            throw reject(.undefinedTag, tag, "tag \(tag) is not in the data dictionary")
+            throw reject(.invalidTagNumber, tag, "tag \(tag) is not in the data dictionary")
         }
         let value = value(index)
         guard definition.type.accepts(value) else {

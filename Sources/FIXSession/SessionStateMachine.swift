@@ -44,7 +44,6 @@ public struct SessionStateMachine: Sendable {
     private var lastReceivedAt: Int64 = 0
     private var lastSentAt: Int64 = 0
     private var testRequestsSent = 0
-    private var testRequestCounter = 0
     /// The last sequence number of the gap a ResendRequest of ours is waiting to see filled.
     private var resendThrough: Int?
     private var queue: [Int: Queued] = [:]
@@ -159,6 +158,11 @@ public struct SessionStateMachine: Sendable {
             logoutAndDisconnect("MsgSeqNum(34) missing", now: now, &actions)
             return
         }
+        if let rejection = missingCompID(message) {
+            // Required or empty, not a CompID problem: QuickFIX checks presence first.
+            reject(message, rejection, consume: seq == nextTargetSeqNum && msgType != SessionMsgType.sequenceReset, now: now, &actions)
+            return
+        }
         if let problem = compIDProblem(message) {
             reject(message, FIXRejection(.compIDProblem, refTagID: problem, refMsgType: msgType), consume: seq == nextTargetSeqNum, now: now, &actions)
             logoutAndDisconnect("CompID problem", now: now, &actions)
@@ -196,9 +200,25 @@ public struct SessionStateMachine: Sendable {
         }
         let possDup = message[FIXTag.possDupFlag]?.bool == true
         if seq < nextTargetSeqNum {
+            switch msgType {
+            case SessionMsgType.resendRequest:
+                // Answered whatever its own number: a counterparty recovering from a reset of
+                // its own asks with a number this side has already seen (QuickFIX does the same).
+                if validate(message, seq: seq, now: now, &actions) { receivedResendRequest(message, &actions) }
+                return
+            case SessionMsgType.logout:
+                receivedLogout(message, consume: false, now: now, &actions)
+                return
+            default:
+                break
+            }
             if possDup {
                 if checkOrigSendingTime(message, isSequenceReset: isSequenceReset, consume: false, now: now, &actions) {
                     actions.append(.event(.duplicateIgnored(sequenceNumber: seq)))
+                } else if message[FIXTag.origSendingTime] != nil {
+                    // A resent message whose times contradict themselves: nothing it claims can
+                    // be trusted, so after the Reject the session ends (QuickFIX's rule).
+                    logout(reason: "PossDupFlag=Y with an OrigSendingTime after its SendingTime", now: now, &actions)
                 }
                 return
             }
@@ -268,6 +288,17 @@ public struct SessionStateMachine: Sendable {
             return false
         }
         return true
+    }
+
+    /// SenderCompID or TargetCompID absent (373=1) or empty (373=4).
+    private func missingCompID(_ message: FIXMessage) -> FIXRejection? {
+        for tag in [FIXTag.senderCompID, FIXTag.targetCompID] {
+            guard let value = message[tag] else {
+                return FIXRejection(.requiredTagMissing, refTagID: tag, refMsgType: message.msgType)
+            }
+            if value.isEmpty { return FIXRejection(.tagSpecifiedWithoutValue, refTagID: tag, refMsgType: message.msgType) }
+        }
+        return nil
     }
 
     private func compIDProblem(_ message: FIXMessage) -> Int? {
@@ -347,6 +378,9 @@ public struct SessionStateMachine: Sendable {
         switch configuration.role {
         case .acceptor:
             heartBtInt = interval
+            // ResetOnLogon resets this side's numbers quietly; the reply carries
+            // ResetSeqNumFlag only when the initiator asked for the reset (QuickFIX's rule): an
+            // initiator that did not ask would take an unasked 141=Y as a reset of its own.
             let reset = resetRequested || configuration.resetOnLogon
             if reset {
                 resetSequenceNumbers(&actions)
@@ -355,7 +389,7 @@ public struct SessionStateMachine: Sendable {
                 logoutAndDisconnect("MsgSeqNum too low, expecting \(nextTargetSeqNum) but received \(seq)", now: now, &actions, afterLogon: true)
                 return
             }
-            sendLogon(reset: reset, now: now, &actions)
+            sendLogon(reset: resetRequested, now: now, &actions)
             state = .loggedOn
             actions.append(.event(.loggedOn(heartBtInt: interval, resetSequenceNumbers: reset)))
         case .initiator:
@@ -554,6 +588,11 @@ public struct SessionStateMachine: Sendable {
     /// Starts the Logout handshake; the session disconnects on the reply or after LogoutTimeout.
     public mutating func logout(reason: String? = nil, now: FIXTimestamp) -> [SessionAction] {
         var actions: [SessionAction] = []
+        logout(reason: reason, now: now, &actions)
+        return actions
+    }
+
+    private mutating func logout(reason: String?, now: FIXTimestamp, _ actions: inout [SessionAction]) {
         switch state {
         case .loggedOn:
             var body = FIXFieldList()
@@ -566,7 +605,6 @@ public struct SessionStateMachine: Sendable {
         case .awaitingLogout, .disconnected:
             break
         }
-        return actions
     }
 
     private mutating func logoutAndDisconnect(_ reason: String, now: FIXTimestamp, _ actions: inout [SessionAction], afterLogon: Bool = false) {
@@ -625,12 +663,13 @@ public struct SessionStateMachine: Sendable {
                 return actions
             }
             if silence >= interval * 12 / 10 * Int64(testRequestsSent + 1) {
-                testRequestCounter += 1
                 testRequestsSent += 1
                 var body = FIXFieldList()
-                body.append(SessionTag.testReqID, "TEST\(testRequestCounter)")
+                body.append(SessionTag.testReqID, "TEST")
                 sendAdmin(SessionMsgType.testRequest, body: body, now: now, &actions)
-            } else if nanos - lastSentAt >= interval {
+            } else if testRequestsSent == 0 && nanos - lastSentAt >= interval {
+                // While a TestRequest is unanswered the next thing sent is another TestRequest
+                // or the disconnect, not a Heartbeat (QuickFIX's rule).
                 sendAdmin(SessionMsgType.heartbeat, body: FIXFieldList(), now: now, &actions)
             }
         }
@@ -678,7 +717,7 @@ public struct SessionStateMachine: Sendable {
                      (SessionTag.onBehalfOfLocationID, SessionTag.deliverToLocationID), (SessionTag.deliverToCompID, SessionTag.onBehalfOfCompID),
                      (SessionTag.deliverToSubID, SessionTag.onBehalfOfSubID), (SessionTag.deliverToLocationID, SessionTag.onBehalfOfLocationID)]
         for (from, to) in swaps {
-            if let value = message[from] { header.append(to, value) }
+            if let value = message[from], !value.isEmpty { header.append(to, value) }
         }
         return header
     }

@@ -46,6 +46,9 @@ import Testing
 
     @Test func invalidTagNumber() throws {
         try expectReject(Self.order + "4x9=1|", .invalidTagNumber, tag: nil)
+        // QuickFIX names the tag as written when it is a number, even zero or negative.
+        try expectReject(Self.order + "0=HI|", .invalidTagNumber, tag: 0)
+        try expectReject(Self.order + "-1=HI|", .invalidTagNumber, tag: -1)
     }
 
     @Test func requiredTagMissing() throws {
@@ -62,13 +65,13 @@ import Testing
         #expect(try rejection(Self.order + "112=TEST|", options: options) == nil)
     }
 
-    @Test func undefinedTag() throws {
-        try expectReject(Self.order + "4999=1|", .undefinedTag, tag: 4999)
-        try expectReject(Self.order + "5999=1|", .undefinedTag, tag: 5999)
+    @Test func aTagNotInTheDictionaryIsAnInvalidTagNumber() throws {
+        try expectReject(Self.order + "4999=1|", .invalidTagNumber, tag: 4999)
+        try expectReject(Self.order + "5999=1|", .invalidTagNumber, tag: 5999)
         var options = FIXValidationOptions()
         options.validateUserDefinedFields = false
         #expect(try rejection(Self.order + "5999=1|", options: options) == nil)
-        try expectReject(Self.order + "4999=1|", .undefinedTag, tag: 4999, options: options)
+        try expectReject(Self.order + "4999=1|", .invalidTagNumber, tag: 4999, options: options)
     }
 
     @Test func tagWithoutValue() throws {

@@ -46,13 +46,46 @@ public final class RawFIXClient: @unchecked Sendable {
 
     /// The next complete message, or `nil` if the connection closed or `timeout` passed.
     public func receive(timeout: Double = 5) -> FIXMessage? {
+        receiveBytes(timeout: timeout).flatMap { try? FIXMessage(parsing: $0) }
+    }
+
+    /// What ``awaitClose(timeout:)`` saw.
+    public enum CloseOutcome: Sendable {
+        case closed
+        /// A message arrived before the connection closed.
+        case received([UInt8])
+        case timedOut
+    }
+
+    /// Waits for the other side to close the connection; a message arriving first is returned.
+    public func awaitClose(timeout: Double = 5) -> CloseOutcome {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if case .message(let length) = buffer.withUnsafeBytes({ framer.frame($0) }) {
+                let bytes = Array(buffer[0..<length])
+                buffer.removeFirst(length)
+                return .received(bytes)
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return .timedOut }
+            var poller = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(max(1, remaining * 1000))) > 0 else { return .timedOut }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = recv(socket, &chunk, chunk.count, 0)
+            if count <= 0 { return .closed }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// The next complete message's bytes, or `nil` if the connection closed or `timeout` passed.
+    public func receiveBytes(timeout: Double = 5) -> [UInt8]? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             switch buffer.withUnsafeBytes({ framer.frame($0) }) {
             case .message(let length):
                 let bytes = Array(buffer[0..<length])
                 buffer.removeFirst(length)
-                return try? FIXMessage(parsing: bytes)
+                return bytes
             case .garbled(_, let discard):
                 buffer.removeFirst(min(discard, buffer.count))
                 continue

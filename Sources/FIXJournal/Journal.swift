@@ -56,6 +56,26 @@ public struct JournalSessionState: Sendable, Hashable {
     public var nextTargetSeqNum: Int
     /// Nanoseconds since the epoch when the current sequence numbering began.
     public var periodStart: Int64
+    /// How the session's last connection ended.
+    public var status: JournalSessionStatus
+
+    public init(nextSenderSeqNum: Int, nextTargetSeqNum: Int, periodStart: Int64, status: JournalSessionStatus = .loggedOut) {
+        self.nextSenderSeqNum = nextSenderSeqNum
+        self.nextTargetSeqNum = nextTargetSeqNum
+        self.periodStart = periodStart
+        self.status = status
+    }
+}
+
+/// Where a session stood when its last connection ended, kept so a restart knows too.
+public enum JournalSessionStatus: Int, Sendable, Hashable {
+    /// Never logged on, or ended with a Logout.
+    case loggedOut = 0
+    /// Logged on: a connection that ends in this state dropped (or the process was killed),
+    /// and a counterparty logging on again means to recover the session.
+    case loggedOn = 1
+    /// Both sequences were reset on this side; the next Logon must say so (ResetSeqNumFlag).
+    case resetPending = 2
 }
 
 /// One item of a write, applied in order inside one transaction.
@@ -66,6 +86,8 @@ public enum JournalEntry: Sendable {
     /// Sequence numbers start again at 1: later messages belong to a new numbering, and a
     /// resend never mixes the two. `periodStart` in nanoseconds since the epoch.
     case reset(JournalSession, periodStart: Int64)
+    /// The session logged on, logged out, or owes its counterparty a reset Logon.
+    case status(JournalSession, JournalSessionStatus)
     /// Something an application decided, for the audit trail: a risk decision with its
     /// inputs, an order's state after a change. `kind` names it (`risk.decision`), `json`
     /// holds it; `time` in nanoseconds since the epoch.
@@ -96,8 +118,8 @@ public final class Journal: Sendable {
 
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
-    /// 1: sessions and messages; 2: application events.
-    static let schemaVersion: Int64 = 2
+    /// 1: sessions and messages; 2: application events; 3: each session's status.
+    static let schemaVersion: Int64 = 3
 
     fileprivate struct Pending {
         var entries: [JournalEntry]
@@ -150,6 +172,10 @@ public final class Journal: Sendable {
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
         guard version < schemaVersion else { return }
+        if version >= 1 && version < 3 {
+            // Written by an earlier build: the sessions table lacks the status column.
+            try db.execute("ALTER TABLE sessions ADD COLUMN status INTEGER NOT NULL DEFAULT 0")
+        }
         try db.execute("""
             BEGIN;
             CREATE TABLE IF NOT EXISTS sessions (
@@ -158,7 +184,8 @@ public final class Journal: Sendable {
                 next_sender INTEGER NOT NULL DEFAULT 1,
                 next_target INTEGER NOT NULL DEFAULT 1,
                 generation INTEGER NOT NULL DEFAULT 0,
-                period_start INTEGER NOT NULL DEFAULT 0
+                period_start INTEGER NOT NULL DEFAULT 0,
+                status INTEGER NOT NULL DEFAULT 0
             );
             CREATE TABLE IF NOT EXISTS messages (
                 id INTEGER PRIMARY KEY,
@@ -208,12 +235,13 @@ public final class Journal: Sendable {
     }
 
     private static func loadSession(_ db: SQLiteConnection, name: String) throws(JournalError) -> (JournalSession, JournalSessionState)? {
-        let query = try db.statement("SELECT id, next_sender, next_target, generation, period_start FROM sessions WHERE name = ?")
+        let query = try db.statement("SELECT id, next_sender, next_target, generation, period_start, status FROM sessions WHERE name = ?")
         query.bind(1, name)
         defer { query.finish() }
         guard try query.step() else { return nil }
         let id = query.int64(0)
-        var state = JournalSessionState(nextSenderSeqNum: query.int(1), nextTargetSeqNum: query.int(2), periodStart: query.int64(4))
+        var state = JournalSessionState(nextSenderSeqNum: query.int(1), nextTargetSeqNum: query.int(2), periodStart: query.int64(4),
+                                        status: JournalSessionStatus(rawValue: query.int(5)) ?? .loggedOn)
         let generation = query.int64(3)
         // Never reuse a sequence number already journaled as sent, whatever the row says.
         let highest = try db.statement("SELECT max(seq) FROM messages WHERE session = ? AND generation = ? AND direction = 1 AND kind != 2")
@@ -428,6 +456,11 @@ private struct WriterThread: Sendable {
             update.bind(3, session.id)
             try update.step()
             generations[session.id] = next
+        case .status(let session, let status):
+            let update = try db.statement("UPDATE sessions SET status = ? WHERE id = ?")
+            update.bind(1, status.rawValue)
+            update.bind(2, session.id)
+            try update.step()
         case .event(let kind, let time, let json):
             let insert = try db.statement("INSERT INTO events(kind, time, json) VALUES (?,?,?)")
             insert.bind(1, kind)

@@ -23,6 +23,9 @@ public struct SessionOutbound: Sendable {
 public enum SessionEvent: Sendable, Hashable {
     case loggedOn(heartBtInt: Int, resetSequenceNumbers: Bool)
     case loggedOut(reason: String)
+    /// This side reset both sequences and will ask the counterparty to do the same at the
+    /// next Logon (the driver keeps this across a restart).
+    case resetOnNextLogon
     case garbled(String)
     case gapDetected(expected: Int, received: Int)
     case gapFilled(through: Int)

@@ -49,14 +49,22 @@ public struct SessionStateMachine: Sendable {
     private var queue: [Int: Queued] = [:]
     /// Set when this side asked for a sequence reset by Logon and waits for the reply.
     private var awaitingResetReply = false
+    /// The last connection ended while logged on (a drop, or a crash of either side) rather
+    /// than with a Logout: a Logon that continues the numbering recovers that session.
+    public private(set) var endedWithoutLogout: Bool
+    /// This side reset both sequences after its last Logon was answered below its numbers:
+    /// the next Logon asks the counterparty to reset too.
+    public private(set) var resetOnNextLogon: Bool
 
     /// Messages queued behind a gap beyond this many are dropped: the ResendRequest asks
     /// for everything through infinity, so they come again once the gap is filled.
     public static let queueLimit = 10_000
 
     public init(configuration: SessionConfiguration, nextSenderSeqNum: Int = 1, nextTargetSeqNum: Int = 1,
-                periodStart: Date? = nil) {
+                periodStart: Date? = nil, endedWithoutLogout: Bool = false, resetOnNextLogon: Bool = false) {
         self.configuration = configuration
+        self.endedWithoutLogout = endedWithoutLogout
+        self.resetOnNextLogon = resetOnNextLogon
         self.nextSenderSeqNum = nextSenderSeqNum
         self.nextTargetSeqNum = nextTargetSeqNum
         self.heartBtInt = configuration.heartBtInt
@@ -89,14 +97,17 @@ public struct SessionStateMachine: Sendable {
         awaitingResetReply = false
         guard configuration.role == .initiator else { return [] }
         var actions: [SessionAction] = []
-        if configuration.resetOnLogon { resetSequenceNumbers(&actions) }
-        sendLogon(reset: configuration.resetOnLogon, now: now, &actions)
+        let reset = configuration.resetOnLogon || resetOnNextLogon
+        if reset { resetSequenceNumbers(&actions) }
+        sendLogon(reset: reset, now: now, &actions)
+        awaitingResetReply = reset
         return actions
     }
 
     /// The transport closed, for whatever reason.
     public mutating func disconnected(now: FIXTimestamp) -> [SessionAction] {
         let wasConnected = state != .disconnected
+        if state == .loggedOn || state == .awaitingLogout { endedWithoutLogout = true }
         state = .disconnected
         queue.removeAll()
         resendThrough = nil
@@ -148,6 +159,11 @@ public struct SessionStateMachine: Sendable {
                 return
             }
             receivedLogon(message, now: now, &actions)
+            return
+        }
+        if awaitingResetReply && !(msgType == SessionMsgType.logon && message[SessionTag.resetSeqNumFlag]?.bool == true) {
+            // Numbered before the counterparty saw our reset: nothing in it can be placed.
+            actions.append(.event(.warning("ignoring \(msgType) \(message.msgSeqNum ?? 0) sent before the counterparty answered our sequence reset")))
             return
         }
         guard message.beginString == configuration.id.beginString else {
@@ -381,7 +397,10 @@ public struct SessionStateMachine: Sendable {
             // ResetOnLogon resets this side's numbers quietly; the reply carries
             // ResetSeqNumFlag only when the initiator asked for the reset (QuickFIX's rule): an
             // initiator that did not ask would take an unasked 141=Y as a reset of its own.
-            let reset = resetRequested || configuration.resetOnLogon
+            // A Logon that continues the numbering after the session dropped is the counterparty
+            // recovering it: resetting would throw away what was in flight.
+            let recovering = endedWithoutLogout && !resetRequested && seq >= nextTargetSeqNum
+            let reset = resetRequested || (configuration.resetOnLogon && !recovering)
             if reset {
                 resetSequenceNumbers(&actions)
             }
@@ -391,18 +410,43 @@ public struct SessionStateMachine: Sendable {
             }
             sendLogon(reset: resetRequested, now: now, &actions)
             state = .loggedOn
+            endedWithoutLogout = false
             actions.append(.event(.loggedOn(heartBtInt: interval, resetSequenceNumbers: reset)))
         case .initiator:
             if resetRequested && !awaitingResetReply {
-                // The acceptor reset its side: its next message to us starts again at 1.
-                nextTargetSeqNum = 1
+                // The acceptor reset both sequences without our asking: follow it and confirm
+                // with a reset Logon of our own, as QuickFIX does, rather than argue.
+                resetSequenceNumbers(&actions)
+                sendLogon(reset: true, now: now, &actions)
+                state = .loggedOn
+                endedWithoutLogout = false
+                resetOnNextLogon = false
+                actions.append(.event(.loggedOn(heartBtInt: heartBtInt, resetSequenceNumbers: true)))
+                nextTargetSeqNum = seq + 1
+                return
             }
+            let answeredOurReset = awaitingResetReply
             awaitingResetReply = false
             if seq < nextTargetSeqNum {
-                logoutAndDisconnect("MsgSeqNum too low, expecting \(nextTargetSeqNum) but received \(seq)", now: now, &actions, afterLogon: true)
+                guard !answeredOurReset else {
+                    logoutAndDisconnect("MsgSeqNum too low, expecting \(nextTargetSeqNum) but received \(seq)", now: now, &actions, afterLogon: true)
+                    return
+                }
+                // The acceptor started its numbering again without saying so (ResetOnLogon or
+                // ResetOnDisconnect on its side). A Logout would end the session for good,
+                // since it does the same at every Logon; a reset asked for on this connection
+                // would meet our first Logon still queued on its side. So: reset here, drop
+                // the connection, and log on again at 1 asking it to reset too.
+                actions.append(.event(.warning("Logon answered with MsgSeqNum \(seq), expecting \(nextTargetSeqNum): the counterparty reset its numbers; reconnecting to reset both")))
+                resetSequenceNumbers(&actions)
+                resetOnNextLogon = true
+                actions.append(.event(.resetOnNextLogon))
+                disconnect("counterparty reset its numbers; logging on again with ResetSeqNumFlag", &actions)
                 return
             }
             state = .loggedOn
+            endedWithoutLogout = false
+            resetOnNextLogon = false
             actions.append(.event(.loggedOn(heartBtInt: heartBtInt, resetSequenceNumbers: resetRequested)))
         }
         if seq > nextTargetSeqNum {
@@ -416,7 +460,9 @@ public struct SessionStateMachine: Sendable {
     private mutating func receivedLogonWhileLoggedOn(_ message: FIXMessage, now: FIXTimestamp, _ actions: inout [SessionAction]) {
         if awaitingResetReply {
             awaitingResetReply = false
-            nextTargetSeqNum += 1
+            // Whatever the counterparty numbered before it (sent ahead of seeing our reset)
+            // was set aside: its reset Logon is where its numbering restarts.
+            nextTargetSeqNum = (message.msgSeqNum ?? nextTargetSeqNum) + 1
             actions.append(.event(.sequenceReset(newSeqNo: 1)))
             return
         }
@@ -440,7 +486,6 @@ public struct SessionStateMachine: Sendable {
         body.append(SessionTag.encryptMethod, 0)
         body.append(SessionTag.heartBtInt, heartBtInt)
         if reset { body.append(SessionTag.resetSeqNumFlag, true) }
-        if configuration.role == .initiator && reset { awaitingResetReply = state == .loggedOn }
         sendAdmin(SessionMsgType.logon, body: body, now: now, &actions)
     }
 

@@ -114,7 +114,8 @@ final class FIXSessionHandler: ChannelInboundHandler {
         self.endpoint = endpoint
         logger[metadataKey: "session"] = "\(endpoint.id)"
         machine = SessionStateMachine(configuration: endpoint.configuration, nextSenderSeqNum: state.nextSenderSeqNum,
-                                      nextTargetSeqNum: state.nextTargetSeqNum)
+                                      nextTargetSeqNum: state.nextTargetSeqNum, endedWithoutLogout: state.status == .loggedOn,
+                                      resetOnNextLogon: state.status == .resetPending)
         return true
     }
 
@@ -254,8 +255,12 @@ final class FIXSessionHandler: ChannelInboundHandler {
         switch event {
         case .loggedOn(let interval, let reset):
             logger.info("logged on", metadata: ["heartBtInt": "\(interval)", "reset": "\(reset)"])
+            // Journaled with the Logon: a connection that ends before a Logout is then known,
+            // after a restart too, to have dropped a live session.
+            entries.append(.status(endpoint.journalSession, .loggedOn))
             endpoint.application.onLogon(endpoint.id)
         case .loggedOut(let reason):
+            entries.append(.status(endpoint.journalSession, .loggedOut))
             logger.info("logged out: \(reason)")
             endpoint.application.onLogout(endpoint.id, loggedOut: true)
         case .rejected(let seq, let reason):
@@ -264,6 +269,9 @@ final class FIXSessionHandler: ChannelInboundHandler {
             logger.notice("sequence gap: expected \(expected), received \(received); resend requested")
         case .garbled(let reason):
             logger.notice("garbled message ignored: \(reason)")
+        case .resetOnNextLogon:
+            entries.append(.status(endpoint.journalSession, .resetPending))
+            logger.notice("sequence numbers reset; the next Logon asks the counterparty to reset too")
         case .warning(let text):
             logger.warning("\(text)")
         default:

@@ -10,8 +10,14 @@
 //   qf_peer tls-initiator | tls-acceptor ...
 //       the same over TLS, with QuickFIX's SSL socket classes and its SSL settings keys.
 //
-// Prints "echoed <distinct> of <count>; logons <n>; first-logon-seq <s>; last-logon-seq <s>"
-// and exits 0 when every order came back.
+// Prints "echoed <distinct> of <count>; logons <n>; first-logon-seq <s>; last-logon-seq <s>;
+// received <n>; duplicates <n>; unsolicited-logouts <n>; resets <n>" and exits 0 when every
+// order came back exactly once and Wellhead never logged the session out.
+//
+// After a logon that reset the sequence numbers (a ResetSeqNumFlag sent or received once the
+// session had already run), what was in flight cannot be recovered by ResendRequest: the
+// peer sends again, with PossResend=Y, every order not yet echoed, as an OMS does. It prints
+// "progress <n>" as the 100th, 200th … echo arrives, for tests that act mid-stream.
 #include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
 #include <quickfix/FileStore.h>
@@ -41,6 +47,13 @@ public:
   std::atomic<int> received{0};
   std::atomic<bool> loggedOn{false};
   std::atomic<bool> loggedOut{false};
+  std::atomic<bool> loggingOut{false};
+  std::atomic<int> duplicates{0};
+  std::atomic<int> unsolicitedLogouts{0};
+  std::atomic<int> resets{0};
+  std::atomic<bool> resetSeen{false};
+  std::atomic<bool> recoveryDue{false};
+  std::string lastLogoutText;
   int firstLogonSeq = 0, lastLogonSeq = 0;
   FIX::SessionID session;
 
@@ -49,17 +62,37 @@ public:
     session = id;
     logons++;
     loggedOn = true;
+    if (resetSeen.exchange(false) && logons > 1) {
+      resets++;
+      recoveryDue = true;
+    }
   }
   void onLogout(const FIX::SessionID&) override {
     loggedOn = false;
     loggedOut = true;
   }
-  void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+  void toAdmin(FIX::Message& message, const FIX::SessionID&) override { noteReset(message); }
+  void noteReset(const FIX::Message& message) {
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    FIX::ResetSeqNumFlag reset(false);
+    if (type.getValue() == "A" && message.isSetField(reset)) {
+      message.getField(reset);
+      if (reset.getValue()) resetSeen = true;
+    }
+  }
   void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&)
       throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {
     FIX::MsgType type;
     message.getHeader().getField(type);
+    noteReset(message);
+    if (type.getValue() == "5" && !loggingOut) {
+      unsolicitedLogouts++;
+      FIX::Text text;
+      std::lock_guard<std::mutex> guard(lock);
+      if (message.isSetField(text)) { message.getField(text); lastLogoutText = text.getValue(); }
+    }
     if (type.getValue() == "A") {
       FIX::MsgSeqNum seq;
       message.getHeader().getField(seq);
@@ -77,7 +110,11 @@ public:
     FIX::ClOrdID id;
     message.getField(id);
     std::lock_guard<std::mutex> guard(lock);
-    echoed.insert(id.getValue());
+    if (!echoed.insert(id.getValue()).second) duplicates++;
+    else if (echoed.size() % 100 == 0) {
+      std::printf("progress %zu\n", echoed.size());
+      std::fflush(stdout);
+    }
   }
   size_t distinct() {
     std::lock_guard<std::mutex> guard(lock);
@@ -103,6 +140,32 @@ static bool waitFor(const std::function<bool()>& done, int seconds) {
   return done();
 }
 
+// Sends again, with PossResend=Y, every order of 1…sent not yet echoed.
+static void recover(Peer& peer, int sent) {
+  std::set<std::string> done;
+  {
+    std::lock_guard<std::mutex> guard(peer.lock);
+    done = peer.echoed;
+  }
+  for (int i = 1; i <= sent; i++) {
+    if (done.count("Q" + std::to_string(i))) continue;
+    auto message = order(i);
+    message.getHeader().setField(FIX::PossResend(true));
+    FIX::Session::sendToTarget(message, peer.session);
+  }
+}
+
+// Waits for every order to come back, recovering after a reset logon on the way.
+static void awaitEchoes(Peer& peer, int count, int seconds) {
+  waitFor([&] {
+    if (peer.recoveryDue && peer.loggedOn) {
+      peer.recoveryDue = false;
+      recover(peer, count);
+    }
+    return peer.distinct() == (size_t)count;
+  }, seconds);
+}
+
 static void sendAll(Peer& peer, int count, int paceMicros, int gapAt) {
   for (int i = 1; i <= count; i++) {
     auto message = order(i);
@@ -117,10 +180,13 @@ static void sendAll(Peer& peer, int count, int paceMicros, int gapAt) {
 
 static int report(Peer& peer, int count) {
   std::lock_guard<std::mutex> guard(peer.lock);
-  std::printf("echoed %zu of %d; logons %d; first-logon-seq %d; last-logon-seq %d; received %d\n", peer.echoed.size(), count,
-              peer.logons.load(), peer.firstLogonSeq, peer.lastLogonSeq, peer.received.load());
+  std::printf("echoed %zu of %d; logons %d; first-logon-seq %d; last-logon-seq %d; received %d; duplicates %d; "
+              "unsolicited-logouts %d; resets %d\n",
+              peer.echoed.size(), count, peer.logons.load(), peer.firstLogonSeq, peer.lastLogonSeq, peer.received.load(),
+              peer.duplicates.load(), peer.unsolicitedLogouts.load(), peer.resets.load());
+  if (peer.unsolicitedLogouts > 0) std::printf("last logout: %s\n", peer.lastLogoutText.c_str());
   std::fflush(stdout);
-  return peer.echoed.size() == (size_t)count ? 0 : 1;
+  return peer.echoed.size() == (size_t)count && peer.duplicates == 0 && peer.unsolicitedLogouts == 0 ? 0 : 1;
 }
 
 int main(int argc, char** argv) {
@@ -149,7 +215,8 @@ int main(int argc, char** argv) {
         return 1;
       }
       sendAll(peer, count, pace, gapAt);
-      waitFor([&] { return peer.distinct() == (size_t)count; }, 90);
+      awaitEchoes(peer, count, 90);
+      peer.loggingOut = true;
       initiator.stop();  // logs out and waits for the reply
       return report(peer, count);
     } else {
@@ -164,7 +231,8 @@ int main(int argc, char** argv) {
         return 1;
       }
       sendAll(peer, count, pace, gapAt);
-      waitFor([&] { return peer.distinct() == (size_t)count; }, 90);
+      awaitEchoes(peer, count, 90);
+      peer.loggingOut = true;
       FIX::Session::lookupSession(peer.session)->logout("interop run complete");
       waitFor([&] { return peer.loggedOut.load(); }, 30);
       acceptor.stop();

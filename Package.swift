@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "FIXSettings", targets: ["FIXSettings"]),
+        .library(name: "FIXCredentials", targets: ["FIXCredentials"]),
         .library(name: "Instruments", targets: ["Instruments"]),
         .library(name: "MatchingEngine", targets: ["MatchingEngine"]),
         .library(name: "RiskSidecar", targets: ["RiskSidecar"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
@@ -48,8 +50,15 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Logon credentials: password files of PBKDF2 hashes, lockout after failed logons, and
+        // the password an initiator reads from a file or the environment.
+        .target(name: "FIXCredentials", dependencies: [
+            "FIXCodec", "FIXSession",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
         // QuickFIX-format settings files, read into typed, checked session profiles.
-        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport"]),
+        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport", "FIXCredentials"]),
         // Reference data for oil futures: contracts, months, symbols, last trade dates, spreads
         // and cracks, read from a YAML file.
         .target(name: "Instruments", dependencies: ["FIXCodec", .product(name: "Yams", package: "Yams")]),
@@ -97,6 +106,7 @@ let package = Package(
                 "FIXJournal",
                 "FIXSession",
                 "FIXSettings",
+                "FIXCredentials",
                 "FIXTransport",
                 "Gateway",
                 "Instruments",
@@ -116,6 +126,7 @@ let package = Package(
         .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
+        .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "Instruments", "MarketData", "SimulatedVenue",
                                                                  "TestSupport"]),

@@ -26,6 +26,8 @@ public enum SessionEvent: Sendable, Hashable {
     /// This side reset both sequences and will ask the counterparty to do the same at the
     /// next Logon (the driver keeps this across a restart).
     case resetOnNextLogon
+    /// A Logon's credentials were refused (wrong, missing, or the session is locked out).
+    case logonRefused(reason: String)
     case garbled(String)
     case gapDetected(expected: Int, received: Int)
     case gapFilled(through: Int)

@@ -28,6 +28,10 @@ public struct SessionConfiguration: Sendable {
     public var timestampPrecision: FIXTimePrecision
     /// When the session may be logged on; `nil` means always.
     public var schedule: SessionSchedule?
+    /// Acceptor: checks the Username and Password of each Logon; `nil` asks for none.
+    public var logonAuthenticator: (any LogonAuthenticator)?
+    /// Initiator: the Username and Password its Logon carries; `nil` sends none.
+    public var logonCredentials: LogonCredentials?
 
     public init(id: SessionID, role: SessionRole, dictionary: FIXDataDictionary? = nil,
                 validation: FIXValidationOptions = FIXValidationOptions(), heartBtInt: Int = 30) {
@@ -45,5 +49,7 @@ public struct SessionConfiguration: Sendable {
         checkCompID = true
         timestampPrecision = .milliseconds
         schedule = nil
+        logonAuthenticator = nil
+        logonCredentials = nil
     }
 }

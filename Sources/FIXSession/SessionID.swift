@@ -55,6 +55,8 @@ enum SessionTag {
     static let sessionRejectReason = 373
     static let businessRejectRefID = 379
     static let businessRejectReason = 380
+    static let username = 553
+    static let password = 554
 }
 
 /// The session-level message types.

@@ -390,6 +390,14 @@ public struct SessionStateMachine: Sendable {
             disconnect("Logon without a valid HeartBtInt", &actions)
             return
         }
+        if configuration.role == .acceptor, let authenticator = configuration.logonAuthenticator,
+           case .refused(let reason) = authenticator.verify(username: message[SessionTag.username]?.string,
+                                                             password: message[SessionTag.password]?.string, now: now) {
+            // Answered with a Logout that says why, numbered like any message, then closed.
+            actions.append(.event(.logonRefused(reason: reason)))
+            logoutAndDisconnect(reason, now: now, &actions)
+            return
+        }
         let resetRequested = message[SessionTag.resetSeqNumFlag]?.bool == true
         switch configuration.role {
         case .acceptor:
@@ -486,6 +494,10 @@ public struct SessionStateMachine: Sendable {
         body.append(SessionTag.encryptMethod, 0)
         body.append(SessionTag.heartBtInt, heartBtInt)
         if reset { body.append(SessionTag.resetSeqNumFlag, true) }
+        if configuration.role == .initiator, let credentials = configuration.logonCredentials {
+            body.append(SessionTag.username, credentials.username)
+            body.append(SessionTag.password, credentials.password)
+        }
         sendAdmin(SessionMsgType.logon, body: body, now: now, &actions)
     }
 

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXCredentials
 import FIXDictionary
 import FIXSession
 import FIXTransport
@@ -93,6 +94,8 @@ public struct EngineProfile: Sendable {
         "SSLServerHostname",
         "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket", "VenueName",
         "VenueSymbolRoots", "VenueOrderFields",
+        "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
+        "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
     ]
 
     /// Tags the gateway (or the session layer) sets on order requests itself: a venue's
@@ -176,6 +179,70 @@ struct SessionReader {
 
     private func entry(_ key: String) -> SettingsFile.Entry? {
         section.entries[key] ?? file.defaults.entries[key]
+    }
+
+    /// Logon credentials: an acceptor checks them against a password file of hashes, an
+    /// initiator reads the password it sends from a file or the environment. A password
+    /// written in the settings file is refused.
+    func readLogonCredentials(into configuration: inout SessionConfiguration, role: SessionRole) throws(SettingsError) {
+        if string("LogonPassword") != nil {
+            throw error("LogonPassword", "a password is never written in the settings file: put it in a file (LogonPasswordFile) or the environment (LogonPasswordEnv)")
+        }
+        switch role {
+        case .acceptor:
+            for key in ["LogonPasswordFile", "LogonPasswordEnv"] where string(key) != nil {
+                throw error(key, "is for initiators, which send a password; an acceptor checks them against LogonCredentialsFile")
+            }
+            guard let path = try existingFile("LogonCredentialsFile") else {
+                for key in ["LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds"] where string(key) != nil {
+                    throw error(key, "needs LogonCredentialsFile, the password file the Logon is checked against")
+                }
+                return
+            }
+            let file: PasswordFile
+            do {
+                file = try PasswordFile(path: path)
+            } catch {
+                throw self.error("LogonCredentialsFile", "\(error)")
+            }
+            let username = string("LogonUsername") ?? configuration.id.targetCompID
+            guard file.users[username] != nil else {
+                throw error(string("LogonUsername") == nil ? "LogonCredentialsFile" : "LogonUsername",
+                            "user \(username) is not in \(path)")
+            }
+            let policy = LockoutPolicy(attempts: try int("LogonLockoutAttempts", default: 5, range: 1...1000)!,
+                                       seconds: try int("LogonLockoutSeconds", default: 300, range: 0...86_400)!)
+            configuration.logonAuthenticator = PasswordFileAuthenticator(file: file, username: username, policy: policy)
+        case .initiator:
+            for key in ["LogonCredentialsFile", "LogonLockoutAttempts", "LogonLockoutSeconds"] where string(key) != nil {
+                throw error(key, "is for acceptors, which check Logons; an initiator sends LogonUsername with LogonPasswordFile or LogonPasswordEnv")
+            }
+            let fileKey = string("LogonPasswordFile"), envKey = string("LogonPasswordEnv")
+            guard let username = string("LogonUsername") else {
+                for key in ["LogonPasswordFile", "LogonPasswordEnv"] where string(key) != nil {
+                    throw error(key, "needs LogonUsername, the user the password belongs to")
+                }
+                return
+            }
+            if fileKey != nil && envKey != nil { throw error("LogonPasswordEnv", "give LogonPasswordFile or LogonPasswordEnv, not both") }
+            let password: String
+            do {
+                if let path = try existingFile("LogonPasswordFile") {
+                    password = try InitiatorPassword.fromFile(path)
+                } else if let name = envKey {
+                    password = try InitiatorPassword.fromEnvironment(name)
+                } else {
+                    throw error("LogonUsername", "needs a password: LogonPasswordFile or LogonPasswordEnv")
+                }
+            } catch let problem as CredentialsError {
+                throw error(fileKey != nil ? "LogonPasswordFile" : "LogonPasswordEnv", "\(problem)")
+            } catch let problem as SettingsError {
+                throw problem
+            } catch {
+                throw self.error("LogonUsername", "\(error)")
+            }
+            configuration.logonCredentials = LogonCredentials(username: username, password: password)
+        }
     }
 
     func error(_ key: String?, _ message: String) -> SettingsError {
@@ -292,6 +359,7 @@ struct SessionReader {
         configuration.validation.allowUnknownMessageFields = try bool("AllowUnknownMsgFields", default: false)
         configuration.timestampPrecision = try precision()
         configuration.schedule = try schedule()
+        try readLogonCredentials(into: &configuration, role: role)
 
         var dictionaryPath: String?
         if try bool("UseDataDictionary", default: true) {

@@ -145,7 +145,8 @@ final class FIXSessionHandler: ChannelInboundHandler {
             let record = JournalRecord(session: endpoint.journalSession, direction: .inbound,
                                        sequenceNumber: message?.msgSeqNum ?? 0, msgType: message?.msgType ?? "",
                                        kind: message == nil ? .garbled : .message,
-                                       time: now.nanosecondsSinceEpoch, bytes: bytes)
+                                       time: now.nanosecondsSinceEpoch,
+                                       bytes: message?.msgType == "A" ? LogonRedaction.redacted(bytes) : bytes)
             inbound.append((message, record))
         case .garbled(let reason, let bytes):
             logger.notice("ignoring garbled input: \(reason)")
@@ -202,7 +203,8 @@ final class FIXSessionHandler: ChannelInboundHandler {
                 entries.append(.message(JournalRecord(
                     session: endpoint.journalSession, direction: .outbound, sequenceNumber: outbound.sequenceNumber,
                     msgType: outbound.msgType, kind: outbound.kind == .queued ? .queued : (outbound.kind == .resend ? .resend : .message),
-                    time: WallClock.now().nanosecondsSinceEpoch, bytes: outbound.bytes)))
+                    time: WallClock.now().nanosecondsSinceEpoch,
+                    bytes: outbound.msgType == "A" ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes)))
                 if outbound.kind != .queued { writes.append(outbound.bytes) }
             case .deliver(let message):
                 var replies = FIXReplies()
@@ -269,6 +271,10 @@ final class FIXSessionHandler: ChannelInboundHandler {
             logger.notice("sequence gap: expected \(expected), received \(received); resend requested")
         case .garbled(let reason):
             logger.notice("garbled message ignored: \(reason)")
+        case .logonRefused(let reason):
+            logger.warning("logon refused", metadata: ["reason": "\(reason)"])
+            entries.append(.event(kind: "session.logon-refused", time: WallClock.now().nanosecondsSinceEpoch,
+                                  json: "{\"session\":\"\(endpoint.id)\",\"reason\":\"\(reason.replacingOccurrences(of: "\"", with: "'"))\"}"))
         case .resetOnNextLogon:
             entries.append(.status(endpoint.journalSession, .resetPending))
             logger.notice("sequence numbers reset; the next Logon asks the counterparty to reset too")
@@ -402,5 +408,29 @@ final class FIXSessionHandler: ChannelInboundHandler {
     private func close(_ context: ChannelHandlerContext) {
         closing = true
         context.close(promise: nil)
+    }
+}
+
+/// Logon passwords stay out of the journal: the Password (554) of a Logon, in or out, is
+/// journaled as asterisks of the same length (the stored CheckSum no longer matches, which
+/// marks the record as redacted; a Logon is never resent).
+enum LogonRedaction {
+    static func redacted(_ bytes: [UInt8]) -> [UInt8] {
+        let marker: [UInt8] = [0x01, 0x35, 0x35, 0x34, 0x3D] // SOH "554="
+        guard bytes.count > marker.count else { return bytes }
+        var index = 0
+        while index + marker.count <= bytes.count {
+            if bytes[index] == 0x01, Array(bytes[index..<(index + marker.count)]) == marker {
+                var copy = bytes
+                var position = index + marker.count
+                while position < copy.count, copy[position] != 0x01 {
+                    copy[position] = UInt8(ascii: "*")
+                    position += 1
+                }
+                return copy
+            }
+            index += 1
+        }
+        return bytes
     }
 }

@@ -201,3 +201,70 @@ import TestSupport
         }
     }
 }
+
+/// Logon credentials in settings: hashes in a file for acceptors, a password from a file or
+/// the environment for initiators, never a password in the settings file.
+@Suite struct LogonCredentialSettingsTests {
+    let dictionary = TestDictionaries.path("dictionaries/FIX44.xml")
+
+    func profile(_ sessionLines: String, role: String = "acceptor") throws(SettingsError) -> EngineProfile {
+        let socket = role == "acceptor" ? "SocketAcceptPort=9880" : "SocketConnectHost=127.0.0.1\nSocketConnectPort=9880\nHeartBtInt=30"
+        return try EngineProfile(file: SettingsFile(text: """
+            [DEFAULT]
+            ConnectionType=\(role)
+            BeginString=FIX.4.4
+            SenderCompID=WELLHEAD
+            \(socket)
+            DataDictionary=\(dictionary)
+            JournalPath=/tmp/j.sqlite
+            [SESSION]
+            TargetCompID=OMS1
+            \(sessionLines)
+
+            """, path: "/tmp/creds.cfg"))
+    }
+
+    @Test func aPasswordInTheSettingsFileIsRefusedByName() {
+        do {
+            _ = try profile("LogonUsername=desk1\nLogonPassword=secret", role: "initiator")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.key == "LogonPassword")
+            #expect(error.description.contains("/tmp/creds.cfg"))
+        }
+    }
+
+    @Test func anInitiatorReadsItsPasswordFromAFileOrTheEnvironment() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        try "s3cret\n".write(toFile: directory.path("password"), atomically: true, encoding: .utf8)
+        let loaded = try profile("LogonUsername=desk1\nLogonPasswordFile=\(directory.path("password"))", role: "initiator")
+        #expect(loaded.sessions[0].configuration.logonCredentials == LogonCredentials(username: "desk1", password: "s3cret"))
+        #expect(!"\(loaded.sessions[0].configuration.logonCredentials!)".contains("s3cret"))
+        do {
+            _ = try profile("LogonUsername=desk1\nLogonPasswordEnv=WELLHEAD_TEST_UNSET_PASSWORD", role: "initiator")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.key == "LogonPasswordEnv")
+        }
+    }
+
+    @Test func anAcceptorNeedsItsUserInThePasswordFile() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        try "# nobody\n".write(toFile: directory.path("users.passwd"), atomically: true, encoding: .utf8)
+        do {
+            _ = try profile("LogonCredentialsFile=\(directory.path("users.passwd"))\nLogonUsername=desk1")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.key == "LogonUsername")
+            #expect(error.message.contains("desk1"))
+        }
+        do {
+            _ = try profile("LogonPasswordFile=/etc/hostname")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.key == "LogonPasswordFile")
+        }
+    }
+}

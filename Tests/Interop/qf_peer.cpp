@@ -16,7 +16,12 @@
 //
 // After a logon that reset the sequence numbers (a ResetSeqNumFlag sent or received once the
 // session had already run), what was in flight cannot be recovered by ResendRequest: the
-// peer sends again, with PossResend=Y, every order not yet echoed, as an OMS does. It prints
+// peer sends again, with PossResend=Y, every order not yet echoed, as an OMS does.
+//
+// Logon credentials come from the environment: QF_USERNAME / QF_PASSWORD are sent in the
+// Logon; an acceptor given QF_EXPECT_USERNAME / QF_EXPECT_PASSWORD refuses any other pair
+// (RejectLogon). Every Logout received is printed as "logout: <text>"; QF_LOGON_WAIT sets
+// how many seconds to wait for the first logon (30). It prints
 // "progress <n>" as the 100th, 200th … echo arrives, for tests that act mid-stream.
 #include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
@@ -71,7 +76,17 @@ public:
     loggedOn = false;
     loggedOut = true;
   }
-  void toAdmin(FIX::Message& message, const FIX::SessionID&) override { noteReset(message); }
+  void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
+    noteReset(message);
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    const char* username = std::getenv("QF_USERNAME");
+    const char* password = std::getenv("QF_PASSWORD");
+    if (type.getValue() == "A") {
+      if (username) message.setField(FIX::Username(username));
+      if (password) message.setField(FIX::Password(password));
+    }
+  }
   void noteReset(const FIX::Message& message) {
     FIX::MsgType type;
     message.getHeader().getField(type);
@@ -87,6 +102,31 @@ public:
     FIX::MsgType type;
     message.getHeader().getField(type);
     noteReset(message);
+    if (type.getValue() == "A") {
+      const char* expectUser = std::getenv("QF_EXPECT_USERNAME");
+      const char* expectPassword = std::getenv("QF_EXPECT_PASSWORD");
+      if (expectUser || expectPassword) {
+        FIX::Username username;
+        FIX::Password password;
+        bool hasUser = message.isSetField(username), hasPassword = message.isSetField(password);
+        if (hasUser) message.getField(username);
+        if (hasPassword) message.getField(password);
+        if (!hasUser || !hasPassword || (expectUser && username.getValue() != expectUser) ||
+            (expectPassword && password.getValue() != expectPassword)) {
+          std::printf("refused logon from %s\n", hasUser ? username.getValue().c_str() : "(no username)");
+          std::fflush(stdout);
+          throw FIX::RejectLogon("invalid Username or Password");
+        }
+        std::printf("accepted logon from %s\n", username.getValue().c_str());
+        std::fflush(stdout);
+      }
+    }
+    if (type.getValue() == "5") {
+      FIX::Text text;
+      if (message.isSetField(text)) message.getField(text);
+      std::printf("logout: %s\n", text.getValue().c_str());
+      std::fflush(stdout);
+    }
     if (type.getValue() == "5" && !loggingOut) {
       unsolicitedLogouts++;
       FIX::Text text;
@@ -209,7 +249,8 @@ int main(int argc, char** argv) {
       else owned.reset(new FIX::SocketInitiator(peer, store, settings, log));
       FIX::Initiator& initiator = *owned;
       initiator.start();
-      if (!waitFor([&] { return peer.loggedOn.load(); }, 30)) {
+      const char* logonWait = std::getenv("QF_LOGON_WAIT");
+      if (!waitFor([&] { return peer.loggedOn.load(); }, logonWait ? std::atoi(logonWait) : 30)) {
         std::printf("no logon\n");
         initiator.stop(true);
         return 1;

@@ -86,10 +86,14 @@ public final class BackgroundProcess: @unchecked Sendable {
     public let process: Process
     public let logPath: String
 
-    public init(_ executable: String, _ arguments: [String], log: String) throws {
+    /// - Parameter environment: variables added to this process's environment for the child.
+    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = FileHandle(forWritingAtPath: log)!
         process.standardOutput = handle

@@ -34,7 +34,10 @@ struct DictionaryResolver {
         guard let fieldsNode = sections["fields"] else {
             throw fail(.notADictionary, root, "the dictionary has no <fields> section")
         }
-        let fields = try resolveFields(fieldsNode)
+        // Before FIX 4.2, "char" was the FIX name for a string (CompIDs are CHAR in FIX 4.0 and
+        // 4.1); from 4.2 it is one character. QuickFIX validates them the same way.
+        let charIsString = type == "FIX" && major == 4 && minor < 2
+        let fields = try resolveFields(fieldsNode, charIsString: charIsString)
         var fieldIndex: [String: FIXFieldDefinition] = [:]
         for field in fields { fieldIndex[field.name] = field }
 
@@ -85,7 +88,7 @@ struct DictionaryResolver {
         )
     }
 
-    private func resolveFields(_ section: XMLElementNode) throws(FIXDictionaryError) -> [FIXFieldDefinition] {
+    private func resolveFields(_ section: XMLElementNode, charIsString: Bool) throws(FIXDictionaryError) -> [FIXFieldDefinition] {
         var byNumber: [Int: String] = [:]
         var names: Set<String> = []
         var fields: [FIXFieldDefinition] = []
@@ -104,7 +107,8 @@ struct DictionaryResolver {
                 throw fail(.duplicateFieldName, node, "field name \(name) is defined twice")
             }
             byNumber[tag] = name
-            let type = FIXFieldType(quickFIXName: try attribute(node, "type"))
+            var type = FIXFieldType(quickFIXName: try attribute(node, "type"))
+            if charIsString && type == .char { type = .string }
             var values: [(value: String, description: String)] = []
             var seen: Set<String> = []
             for valueNode in node.children {

@@ -334,7 +334,8 @@ public struct SessionStateMachine: Sendable {
         if resendThrough == nil || configuration.sendRedundantResendRequests {
             var body = FIXFieldList()
             body.append(SessionTag.beginSeqNo, nextTargetSeqNum)
-            body.append(SessionTag.endSeqNo, 0)
+            // "Through infinity": 0 from FIX 4.2, 999999 before it.
+            body.append(SessionTag.endSeqNo, configuration.id.beginString < "FIX.4.2" && !configuration.id.beginString.hasPrefix("FIXT") ? 999_999 : 0)
             sendAdmin(SessionMsgType.resendRequest, body: body, now: now, &actions)
             resendThrough = max(resendThrough ?? 0, seq - 1)
         }
@@ -754,10 +755,16 @@ public struct SessionStateMachine: Sendable {
         return [.send(SessionOutbound(sequenceNumber: seq, msgType: msgType, bytes: bytes, kind: transmit ? .new : .queued))]
     }
 
-    /// A BusinessMessageReject (35=j) for an application message this side cannot handle.
+    /// A BusinessMessageReject (35=j) for an application message this side cannot handle;
+    /// before FIX 4.2, which has no BusinessMessageReject, a session Reject with the text.
     public mutating func businessReject(_ message: FIXMessage, reason: Int, text: String,
                                         refIDTag: Int? = nil, now: FIXTimestamp) -> [SessionAction] {
         var body = FIXFieldList()
+        if configuration.id.beginString < "FIX.4.2" && !configuration.id.beginString.hasPrefix("FIXT") {
+            if let seq = message.msgSeqNum { body.append(SessionTag.refSeqNum, seq) }
+            body.append(SessionTag.text, text)
+            return send(msgType: SessionMsgType.reject, body: body, header: Self.replyRouting(to: message), now: now)
+        }
         if let seq = message.msgSeqNum { body.append(SessionTag.refSeqNum, seq) }
         body.append(SessionTag.refMsgType, message.msgType ?? "")
         if let refIDTag, let id = message[refIDTag] { body.append(SessionTag.businessRejectRefID, id) }
@@ -785,13 +792,19 @@ public struct SessionStateMachine: Sendable {
         if consume && seq == nextTargetSeqNum { nextTargetSeqNum += 1 }
         var body = FIXFieldList()
         body.append(SessionTag.refSeqNum, seq)
-        let modern = !["FIX.4.0", "FIX.4.1"].contains(configuration.id.beginString)
-        if modern {
+        // RefTagID, RefMsgType and SessionRejectReason came with FIX 4.2, whose
+        // SessionRejectReason stops at 11 (Invalid MsgType); before 4.2 the Text names the tag.
+        let version = configuration.id.beginString
+        if version >= "FIX.4.2" || version.hasPrefix("FIXT") {
             if let tag = rejection.refTagID { body.append(SessionTag.refTagID, tag) }
             if let type = rejection.refMsgType ?? message.msgType, !type.isEmpty { body.append(SessionTag.refMsgType, type) }
-            body.append(SessionTag.sessionRejectReason, rejection.reason.rawValue)
+            if version != "FIX.4.2" || rejection.reason.rawValue <= 11 {
+                body.append(SessionTag.sessionRejectReason, rejection.reason.rawValue)
+            }
+            body.append(SessionTag.text, rejection.text)
+        } else {
+            body.append(SessionTag.text, rejection.refTagID.map { "\(rejection.text) (\($0))" } ?? rejection.text)
         }
-        body.append(SessionTag.text, rejection.text)
         actions.append(.event(.rejected(sequenceNumber: seq, reason: rejection.text)))
         sendAdmin(SessionMsgType.reject, body: body, header: Self.replyRouting(to: message), now: now, &actions)
     }
@@ -806,7 +819,10 @@ public struct SessionStateMachine: Sendable {
     }
 
     private func stamp(_ now: FIXTimestamp) -> FIXTimestamp {
-        FIXTimestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch, precision: configuration.timestampPrecision)
+        // UTCTimestamp has no fraction of a second before FIX 4.2.
+        let precision = configuration.id.beginString < "FIX.4.2" && !configuration.id.beginString.hasPrefix("FIXT")
+            ? .seconds : configuration.timestampPrecision
+        return FIXTimestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch, precision: precision)
     }
 
     private func encode(_ msgType: String, seq: Int, header extra: FIXFieldList, body: FIXFieldList, now: FIXTimestamp,

@@ -33,9 +33,12 @@ public final class SessionEndpoint: Sendable {
     }
 
     /// Binds a connection to this session; `false` if another already carries it.
+    /// A connection that has already closed (its last messages written, its state journaled,
+    /// only its clean-up still to run on its own event loop) no longer holds the session: a
+    /// counterparty reconnecting at once after this side logged it out is not a duplicate.
     func claim(_ channel: Channel) -> Bool {
         connection.withLock { current in
-            guard current == nil else { return false }
+            if let holder = current, holder.isActive { return false }
             current = channel
             return true
         }

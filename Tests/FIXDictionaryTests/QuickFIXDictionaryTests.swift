@@ -82,3 +82,16 @@ import Testing
         #expect(differences.isEmpty, "\(differences.count) differences:\n\(differences.prefix(60).joined(separator: "\n"))")
     }
 }
+
+/// Before FIX 4.2, "char" named a string (CompIDs are CHAR in FIX 4.0 and 4.1).
+@Suite struct OldCharTypeTests {
+    @Test func charIsAStringBeforeFIX42AndOneCharacterAfter() throws {
+        let spec = try QuickFIXSpecs.directory()
+        let fix41 = try FIXDictionaryLoader.load(path: spec.appendingPathComponent("FIX41.xml").path)
+        let fix42 = try FIXDictionaryLoader.load(path: spec.appendingPathComponent("FIX42.xml").path)
+        #expect(fix41.field(tag: 49)?.type == .string)
+        #expect(fix42.field(tag: 54)?.type == .char)
+        let logon = try FIXParser().parse(FIXText.message("35=A|34=1|49=TW44|52=20261206-10:00:00|56=ISLD|98=0|108=30|", beginString: "FIX.4.1"))
+        #expect(throws: Never.self) { try FIXValidator(dictionary: fix41).validate(logon) }
+    }
+}

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXDictionary
 @testable import FIXSession
 import Testing
 import TestSupport
@@ -229,5 +230,58 @@ import TestSupport
         #expect(harness.sent.isEmpty)
         harness.receive(harness.counterparty.newOrder(seq: 2))
         #expect(harness.delivered.count == 1)
+    }
+}
+
+/// What differs by FIX version, as QuickFIX's per-version scenarios have it.
+@Suite struct OlderVersionRulesTests {
+    static func harness(_ beginString: String, dictionary file: String? = nil) throws -> SessionHarness {
+        var configuration = SessionHarness.configuration()
+        configuration.id.beginString = beginString
+        configuration.dictionary = try file.map { try FIXDictionaryLoader.load(path: try QuickFIXSpecs.directory().appendingPathComponent($0).path) }
+        var harness = SessionHarness(configuration)
+        harness.counterparty.beginString = beginString
+        harness.connect()
+        harness.receive(harness.counterparty.logon())
+        harness.clear()
+        return harness
+    }
+
+    @Test func beforeFIX42ARejectNamesTheTagInItsText() throws {
+        var harness = try Self.harness("FIX.4.1")
+        harness.receive(harness.counterparty.message("0", seq: 2, header: "43=Y|"))
+        #expect(harness.sentTypes == ["3"])
+        let reject = harness.sent(0)
+        #expect(reject[371] == nil && reject[372] == nil && reject[373] == nil)
+        #expect(reject[58]?.string.hasSuffix("(122)") == true)
+        // No milliseconds in a FIX 4.1 UTCTimestamp.
+        #expect(reject[52]?.string.count == 17)
+    }
+
+    @Test func inFIX42SessionRejectReasonStopsAtEleven() throws {
+        var harness = try Self.harness("FIX.4.2", dictionary: "FIX42.xml")
+        harness.receive(harness.counterparty.message("0", seq: 2, "112=A|112=B|"))
+        #expect(harness.sentTypes == ["3"])
+        #expect(harness.sent(0)[371]?.int == 112)
+        #expect(harness.sent(0)[373] == nil) // 13, Tag appears more than once, is FIX 4.3's
+        harness.clear()
+        harness.receive(harness.counterparty.message("0", seq: 3, "999=X|"))
+        #expect(harness.sent(0)[373]?.int == 0)
+    }
+
+    @Test func beforeFIX42AnUnsupportedMessageGetsASessionReject() throws {
+        var harness = try Self.harness("FIX.4.1")
+        let order = try FIXMessage(parsing: harness.counterparty.newOrder(seq: 2))
+        harness.record(harness.machine.businessReject(order, reason: 3, text: "Unsupported Message Type", now: harness.now))
+        #expect(harness.sentTypes == ["3"])
+        #expect(harness.sent(0)[45]?.int == 2)
+        #expect(harness.sent(0)[380] == nil)
+    }
+
+    @Test func beforeFIX42AResendRequestRunsTo999999() throws {
+        var harness = try Self.harness("FIX.4.0")
+        harness.receive(harness.counterparty.message("0", seq: 5))
+        #expect(harness.sentTypes == ["2"])
+        #expect(harness.sent(0)[16]?.int == 999_999)
     }
 }

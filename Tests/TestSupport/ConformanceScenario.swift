@@ -58,6 +58,94 @@ public struct ConformanceScenario: Sendable {
         try self.init(name: url.lastPathComponent, text: String(decoding: try Data(contentsOf: url), as: UTF8.self))
     }
 
+    // MARK: - Other FIX versions
+
+    /// Whether the scenario can be played in `beginString` at all: ResetSeqNumFlag (141) and
+    /// SecurityType (167) came with FIX 4.1, NoSecurityAltID (454) with FIX 4.3, so scenarios
+    /// built on them do not exist in the versions before.
+    public func applies(to beginString: String) -> Bool {
+        var absent: [String] = []
+        if beginString < "FIX.4.1" { absent += ["\u{01}141=", "\u{01}167="] }
+        if beginString < "FIX.4.3" { absent.append("\u{01}454=") }
+        return !steps.contains { step in
+            switch step {
+            case .send(_, let template, _), .expect(_, let template, _): absent.contains { template.contains($0) }
+            default: false
+            }
+        }
+    }
+
+    /// The same scenario in another FIX 4.x version, with the differences QuickFIX's own
+    /// per-version scenarios have: BeginString; before FIX 4.2 a ResendRequest's "infinity"
+    /// is EndSeqNo 999999 and a Reject has no RefTagID, RefMsgType or SessionRejectReason
+    /// (fields those versions lack); in FIX 4.2 SessionRejectReason only up to 11; and before
+    /// FIX 4.2 a NewOrderSingle has OrderQty (38) required and no TransactTime (60).
+    public func translated(to beginString: String) -> ConformanceScenario {
+        guard beginString != "FIX.4.4" else { return self }
+        let old = beginString < "FIX.4.2"
+        func translate(_ template: String, expected: Bool) -> String {
+            var fields = template.split(separator: "\u{01}", omittingEmptySubsequences: false).map(String.init)
+            let trailing = fields.last == ""
+            if trailing { fields.removeLast() }
+            if fields.first == "8=FIX.4.4" {
+                fields[0] = "8=\(beginString)"
+            } else if fields.first == "8=\(beginString)" {
+                // A scenario's "wrong version" must stay wrong in the translated session.
+                fields[0] = "8=FIX.4.4"
+            }
+            let msgType = fields.first { $0.hasPrefix("35=") }.map { String($0.dropFirst(3)) }
+            if old {
+                if msgType == "2" { fields = fields.map { $0 == "16=0" ? "16=999999" : $0 } }
+                if msgType == "3" && expected { fields.removeAll { $0.hasPrefix("371=") || $0.hasPrefix("372=") || $0.hasPrefix("373=") } }
+                if msgType == "D" {
+                    fields.removeAll { $0.hasPrefix("60=") }
+                    // OrderQty was an int before FIX 4.2.
+                    fields = fields.map { field in
+                        guard field.hasPrefix("38="), let point = field.firstIndex(of: ".") else { return field }
+                        let whole = field[field.index(field.startIndex, offsetBy: 3)..<point]
+                        // A malformed quantity stays malformed: only well-formed ones are rewritten.
+                        guard !whole.isEmpty, whole.allSatisfy(\.isNumber), let value = Int(whole) else { return field }
+                        return "38=\(value)"
+                    }
+                    if !fields.contains(where: { $0.hasPrefix("38=") }), let side = fields.firstIndex(where: { $0.hasPrefix("54=") }) {
+                        fields.insert("38=100", at: side)
+                    }
+                }
+            }
+            if msgType == "8", !fields.contains(where: { $0.hasPrefix("20=") }), let orderID = fields.firstIndex(where: { $0.hasPrefix("17=") }) {
+                // ExecTransType (20) is required in an ExecutionReport until FIX 4.3.
+                if beginString < "FIX.4.3" { fields.insert("20=0", at: orderID + 1) }
+                if beginString < "FIX.4.2" { fields.removeAll { $0.hasPrefix("151=") } }
+                if beginString < "FIX.4.1" { fields.removeAll { $0.hasPrefix("150=") } }
+            }
+            if old, expected, msgType == "j" {
+                // No BusinessMessageReject before FIX 4.2: a session Reject says it instead.
+                fields = fields.map { $0 == "35=j" ? "35=3" : $0 }
+                fields.removeAll { $0.hasPrefix("372=") || $0.hasPrefix("380=") || $0.hasPrefix("379=") }
+            }
+            if beginString == "FIX.4.2", msgType == "3", expected,
+               let reason = fields.firstIndex(where: { $0.hasPrefix("373=") }), let value = Int(fields[reason].dropFirst(4)), value > 11 {
+                fields.remove(at: reason)
+            }
+            return fields.joined(separator: "\u{01}") + (trailing ? "\u{01}" : "")
+        }
+        let translatedSteps = steps.map { step -> Step in
+            switch step {
+            case .send(let connection, let template, let line):
+                .send(connection: connection, template: translate(template, expected: false), line: line)
+            case .expect(let connection, let template, let line):
+                .expect(connection: connection, template: translate(template, expected: true), line: line)
+            default: step
+            }
+        }
+        return ConformanceScenario(name: "\(name) [\(beginString)]", steps: translatedSteps)
+    }
+
+    init(name: String, steps: [Step]) {
+        self.name = name
+        self.steps = steps
+    }
+
     // MARK: - Messages
 
     /// `<TIME>`, `<TIME+N>` and `<TIME-N>` replaced by `now` (± N seconds) as YYYYMMDD-HH:MM:SS.

@@ -1,3 +1,4 @@
+import FIXJournal
 import Foundation
 import Testing
 import TestSupport
@@ -77,8 +78,11 @@ import TestSupport
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 10) == 0)
         // The refusals are in the audit trail; no password is anywhere in the journal.
-        let events = try Shell.run("sqlite3 '\(directory.path("wellhead.sqlite"))' \"SELECT count(*) FROM events WHERE kind = 'session.logon-refused'\"")
-        #expect((Int(events.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 4, "\(events.output)")
+        let journal = try Journal(path: directory.path("wellhead.sqlite"))
+        let refusals = try journal.events(kind: "session.logon-refused")
+        journal.close()
+        #expect(refusals.count >= 4, "\(refusals)")
+        #expect(refusals.contains { $0.json.contains("locked out") })
         for file in ["wellhead.sqlite", "wellhead.sqlite-wal"] {
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: directory.path(file)))) ?? Data()
             for secret in ["correct horse", "battery staple"] {

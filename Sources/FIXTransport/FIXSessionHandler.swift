@@ -146,7 +146,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
                                        sequenceNumber: message?.msgSeqNum ?? 0, msgType: message?.msgType ?? "",
                                        kind: message == nil ? .garbled : .message,
                                        time: now.nanosecondsSinceEpoch,
-                                       bytes: message?.msgType == "A" ? LogonRedaction.redacted(bytes) : bytes)
+                                       bytes: message?.msgType == SessionMsgType.logon ? LogonRedaction.redacted(bytes) : bytes)
             inbound.append((message, record))
         case .garbled(let reason, let bytes):
             logger.notice("ignoring garbled input: \(reason)")
@@ -204,7 +204,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
                     session: endpoint.journalSession, direction: .outbound, sequenceNumber: outbound.sequenceNumber,
                     msgType: outbound.msgType, kind: outbound.kind == .queued ? .queued : (outbound.kind == .resend ? .resend : .message),
                     time: WallClock.now().nanosecondsSinceEpoch,
-                    bytes: outbound.msgType == "A" ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes)))
+                    bytes: outbound.msgType == SessionMsgType.logon ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes)))
                 if outbound.kind != .queued { writes.append(outbound.bytes) }
             case .deliver(let message):
                 var replies = FIXReplies()

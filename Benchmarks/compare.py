@@ -17,6 +17,8 @@ PEERS = {
     "parse+validate NewOrderSingle": "parse_validate_nos",
     "parse+validate ExecutionReport+Parties": "parse_validate_er",
     "encode ExecutionReport+Parties": "encode_er",
+    "encode ExecutionReport+Parties (group inline)": "encode_er",
+    "encode ExecutionReport+Parties (one buffer)": "encode_er",
     "frame stream": "frame_stream_offset",
     "frame+parse stream": "frame_parse_stream",
 }

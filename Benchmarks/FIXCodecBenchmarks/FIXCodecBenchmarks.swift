@@ -48,7 +48,9 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // (c) The same ExecutionReport built from typed values and encoded (BodyLength, CheckSum).
+    // (c) The same ExecutionReport built from typed values and encoded (BodyLength, CheckSum):
+    // through FIXMessageBuilder with a FIXFieldList per party (the group API), with the
+    // parties appended straight to the body, and through FIXMessageEncoder.
     let encoder = ExecutionReportEncoder()
     Benchmark("encode ExecutionReport+Parties") { benchmark in
         for _ in benchmark.scaledIterations {
@@ -58,6 +60,14 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("encode ExecutionReport+Parties (group inline)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(encoder.encodeInline())
+        }
+    }
+    // The same message through a FIXMessageEncoder kept across messages, as a session would:
+    // one working buffer, no per-part lists, one allocation per message (the message itself).
+    Benchmark("encode ExecutionReport+Parties (one buffer)") { benchmark in
+        var report = FIXMessageEncoder(msgType: "8")
+        for _ in benchmark.scaledIterations {
+            blackHole(encoder.encodeOneBuffer(&report))
         }
     }
 

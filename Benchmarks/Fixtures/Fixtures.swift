@@ -104,6 +104,8 @@ public enum Fixtures {
                 """)
         }
         precondition(ExecutionReportEncoder().encodeInline() == executionReportParties)
+        var encoder = FIXMessageEncoder(msgType: "8")
+        for _ in 0..<2 { precondition(ExecutionReportEncoder().encodeOneBuffer(&encoder) == executionReportParties) }
     }
 }
 
@@ -181,6 +183,41 @@ public struct ExecutionReportEncoder {
             report.body.append(448, id)
             report.body.append(447, char: source)
             report.body.append(452, role)
+        }
+        return report.encode()
+    }
+}
+
+extension ExecutionReportEncoder {
+    /// The same bytes through a ``FIXMessageEncoder`` kept from one message to the next, as a
+    /// session keeps one: every field written once, into the buffer the message is finished from.
+    public func encodeOneBuffer(_ report: inout FIXMessageEncoder) -> [UInt8] {
+        report.append(34, seqNum)
+        report.append(49, senderCompID)
+        report.append(52, sendingTime)
+        report.append(56, targetCompID)
+        report.append(6, avgPx)
+        report.append(11, clOrdID)
+        report.append(14, cumQty)
+        report.append(17, execID)
+        report.append(31, lastPx)
+        report.append(32, lastQty)
+        report.append(37, orderID)
+        report.append(38, orderQty)
+        report.append(39, char: UInt8(ascii: "1"))
+        report.append(40, char: UInt8(ascii: "2"))
+        report.append(44, price)
+        report.append(54, char: UInt8(ascii: "1"))
+        report.append(55, symbol)
+        report.append(60, transactTime)
+        report.append(150, char: UInt8(ascii: "F"))
+        report.append(151, leavesQty)
+        report.append(207, exchange)
+        report.append(453, parties.count)
+        for (id, source, role) in parties {
+            report.append(448, id)
+            report.append(447, char: source)
+            report.append(452, role)
         }
         return report.encode()
     }

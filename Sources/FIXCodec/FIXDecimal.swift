@@ -31,40 +31,85 @@ public struct FIXDecimal: Sendable, Hashable, Comparable, CustomStringConvertibl
     @_specialize(exported: true, where Bytes == ArraySlice<UInt8>)
     @_specialize(exported: true, where Bytes == [UInt8])
     public init?<Bytes: Collection<UInt8>>(fixBytes bytes: Bytes) {
-        var index = bytes.startIndex
-        guard index != bytes.endIndex else { return nil }
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") {
-            negative = true
-            bytes.formIndex(after: &index)
-        }
-        var mantissa: Int64 = 0
-        var scale: UInt8 = 0
-        var digits = 0
-        var seenPoint = false
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                if seenPoint { return nil }
-                seenPoint = true
-            } else if byte &- UInt8(ascii: "0") < 10 {
-                if digits > 0 || byte != UInt8(ascii: "0") { digits += 1 }
-                if seenPoint { scale &+= 1 }
-                guard digits <= 18, scale <= FIXDecimal.maxScale else { return nil }
-                mantissa = mantissa &* 10 &+ Int64(byte &- UInt8(ascii: "0"))
-            } else {
-                return nil
-            }
-            bytes.formIndex(after: &index)
-        }
-        // At least one digit, before or after the point ("." alone or "-" alone is not a number).
-        guard digits > 0 || Self.containsDigit(bytes) else { return nil }
-        self.mantissa = negative ? -mantissa : mantissa
-        self.scale = scale
+        guard let value = FIXDigits.contiguous(bytes, FIXDecimal.parse) else { return nil }
+        self = value
     }
 
-    private static func containsDigit<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-        bytes.contains { $0 &- UInt8(ascii: "0") < 10 }
+    /// The same on a byte view, as the validator reads values in place.
+    public init?(fixBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = FIXDecimal.parse(bytes) else { return nil }
+        self = value
+    }
+
+    /// Whether `bytes` is FIX `float` text, exactly when ``init(fixBytes:)-(UnsafeBufferPointer<UInt8>)``
+    /// would succeed, without building the value: the validator's test.
+    public static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = bytes.count
+        var index = bytes.first == UInt8(ascii: "-") ? 1 : 0
+        // Leading zeros are not significant digits; the first other digit starts the count.
+        let digitsStart = index
+        while index < count, bytes[index] == UInt8(ascii: "0") { index += 1 }
+        let significantStart = index
+        while index < count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+        var significant = index - significantStart
+        var anyDigit = index > digitsStart
+        guard index < count else { return anyDigit && significant <= 18 }
+        guard bytes[index] == UInt8(ascii: ".") else { return false }
+        index += 1
+        let fractionStart = index
+        while index < count {
+            let byte = bytes[index]
+            guard byte &- UInt8(ascii: "0") < 10 else { return false }
+            if significant > 0 || byte != UInt8(ascii: "0") { significant += 1 }
+            index += 1
+        }
+        anyDigit = anyDigit || index > fractionStart
+        return anyDigit && significant <= 18 && index - fractionStart <= Int(FIXDecimal.maxScale)
+    }
+
+    /// The integer digits, then after a point the fraction digits: two tight loops.
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> FIXDecimal? {
+        let count = bytes.count
+        guard count > 0 else { return nil }
+        var index = 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        var mantissa: Int64 = 0
+        // Significant digits (leading zeros do not count) and whether there was any digit.
+        var significant = 0
+        var anyDigit = false
+        while index < count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            if significant > 0 || digit != 0 { significant &+= 1 }
+            mantissa = mantissa &* 10 &+ Int64(digit)
+            anyDigit = true
+            index += 1
+        }
+        var scale = 0
+        if index < count {
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+            while index < count {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                if significant > 0 || digit != 0 { significant &+= 1 }
+                mantissa = mantissa &* 10 &+ Int64(digit)
+                anyDigit = true
+                scale &+= 1
+                index += 1
+            }
+        }
+        // More than 18 significant digits may have wrapped the mantissa: rejected here.
+        guard anyDigit, significant <= 18, scale <= Int(FIXDecimal.maxScale) else { return nil }
+        return FIXDecimal(unchecked: negative ? -mantissa : mantissa, scale: UInt8(scale))
+    }
+
+    @inline(__always)
+    init(unchecked mantissa: Int64, scale: UInt8) {
+        self.mantissa = mantissa
+        self.scale = scale
     }
 
     public init?(_ text: String) {
@@ -107,6 +152,7 @@ public struct FIXDecimal: Sendable, Hashable, Comparable, CustomStringConvertibl
         return FIXDecimal(mantissa: quotient, scale: newScale)
     }
 
+    @usableFromInline
     static func powerOfTen(_ exponent: UInt8) -> Int64 {
         var result: Int64 = 1
         for _ in 0..<exponent { result &*= 10 }
@@ -180,25 +226,61 @@ public struct FIXDecimal: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Appends the FIX text of this value, allocation-free when `buffer` has capacity.
     public func write(into buffer: inout [UInt8]) {
-        var magnitude = mantissa.magnitude
-        if mantissa < 0 { buffer.append(UInt8(ascii: "-")) }
-        // Up to 20 digits plus the point, written backwards into a fixed tuple.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var position = scratch.count
-            var written = 0
-            repeat {
-                if written == Int(scale), scale > 0 {
-                    position -= 1
-                    scratch[position] = UInt8(ascii: ".")
-                }
-                position -= 1
-                scratch[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                written += 1
-            } while magnitude > 0 || written <= Int(scale)
-            buffer.append(contentsOf: scratch[position...])
+        FIXTextWriter.append(to: &buffer, capacity: Self.maxFIXLength) { write(to: $0) }
+    }
+
+    /// The length of the FIX text: a sign, the digits (at least one before the point) and
+    /// the point.
+    @inlinable
+    public var fixLength: Int { fixLayout.length }
+
+    /// The FIX text's length and how many digits it has.
+    @inlinable @inline(__always)
+    var fixLayout: (length: Int, digits: Int) {
+        let fraction = Int(scale)
+        let digits = max(FIXTextWriter.digitCount(UInt64(mantissa.magnitude)), fraction + 1)
+        return ((mantissa < 0 ? 1 : 0) + digits + (fraction > 0 ? 1 : 0), digits)
+    }
+
+    /// A sign, up to 19 digits (or 18 fraction digits behind a zero) and a point.
+    static let maxFIXLength = 21
+
+    /// The FIX text at `pointer`: the digits, with a point `scale` digits from the right and
+    /// zeros before it when the mantissa has fewer digits; returns the length.
+    @usableFromInline @discardableResult
+    func write(to pointer: UnsafeMutablePointer<UInt8>) -> Int {
+        write(to: pointer, digits: fixLayout.digits)
+    }
+
+    /// The same, with the digit count ``fixLayout`` gave.
+    @inlinable @discardableResult
+    func write(to pointer: UnsafeMutablePointer<UInt8>, digits: Int) -> Int {
+        var magnitude = UInt64(mantissa.magnitude)
+        var start = 0
+        if mantissa < 0 {
+            pointer[0] = UInt8(ascii: "-")
+            start = 1
         }
+        let fraction = Int(scale)
+        guard fraction > 0 else {
+            FIXTextWriter.writeDigits(magnitude, count: digits, to: pointer + start)
+            return start + digits
+        }
+        // The integer digits, the point, the fraction's digits (zero-padded). The usual
+        // scales divide by a constant.
+        let whole = digits - fraction
+        let fractionDigits: UInt64
+        switch fraction {
+        case 1: (magnitude, fractionDigits) = magnitude.quotientAndRemainder(dividingBy: 10)
+        case 2: (magnitude, fractionDigits) = magnitude.quotientAndRemainder(dividingBy: 100)
+        case 3: (magnitude, fractionDigits) = magnitude.quotientAndRemainder(dividingBy: 1_000)
+        case 4: (magnitude, fractionDigits) = magnitude.quotientAndRemainder(dividingBy: 10_000)
+        default: (magnitude, fractionDigits) = magnitude.quotientAndRemainder(dividingBy: UInt64(FIXDecimal.powerOfTen(scale)))
+        }
+        FIXTextWriter.writeDigits(magnitude, count: whole, to: pointer + start)
+        pointer[start + whole] = UInt8(ascii: ".")
+        FIXTextWriter.writeDigits(fractionDigits, count: fraction, to: pointer + start + whole + 1)
+        return start + digits + 1
     }
 }
 

@@ -1,108 +1,60 @@
 /// An ordered run of encoded `tag=value<SOH>` fields: a header, a body, a trailer or one
 /// entry of a repeating group. Fields are written straight into one byte buffer.
-public struct FIXFieldList: Sendable, Hashable {
-    public private(set) var bytes: [UInt8]
+/// The typed appends are ``FIXFieldWriter``'s.
+public struct FIXFieldList: FIXFieldWriter, Sendable, Hashable {
+    @usableFromInline var storage: [UInt8]
+
+    /// The encoded fields.
+    public var bytes: [UInt8] { storage }
 
     public init(reservingCapacity capacity: Int = 0) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = []
+        // Reserving nothing would still replace the shared empty buffer with one of our own.
+        if capacity > 0 { storage.reserveCapacity(capacity) }
     }
 
-    public var isEmpty: Bool { bytes.isEmpty }
+    public var isEmpty: Bool { storage.isEmpty }
 
-    @inline(__always)
-    private mutating func writeTag(_ tag: Int) {
+    /// Writes `tag=`, the `length` bytes of value `write` puts at the pointer it is given,
+    /// and SOH, with one capacity check for all. `length` is exact, so that a list reserved
+    /// to its size is never grown.
+    @inlinable @inline(__always)
+    public mutating func appendField(_ tag: Int, length: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Void) {
         precondition(tag > 0, "FIX tag numbers are positive")
-        FIXFieldList.appendDigits(tag, to: &bytes)
-        bytes.append(UInt8(ascii: "="))
+        let tagDigits = FIXTextWriter.digitCount(UInt64(tag))
+        let total = tagDigits + length + 2
+        storage.append(addingCapacity: total) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                guard let pointer = buffer.baseAddress else { return }
+                FIXTextWriter.writeField(tag, tagDigits: tagDigits, length: length, to: pointer, write)
+                initialized = total
+            }
+        }
     }
-
-    static func appendDigits(_ value: Int, to buffer: inout [UInt8]) {
-        var magnitude = value.magnitude
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var divisor: UInt = 1
-        while divisor <= magnitude / 10 { divisor *= 10 }
-        repeat {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
-        } while divisor > 0
-    }
-
-    public mutating func append(_ tag: Int, _ value: String) {
-        writeTag(tag)
-        bytes.append(contentsOf: value.utf8)
-        bytes.append(fixSOH)
-    }
-
-    public mutating func append(_ tag: Int, _ value: StaticString) {
-        writeTag(tag)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
-        bytes.append(fixSOH)
-    }
-
-    /// Copies a value from another message without decoding it.
-    public mutating func append(_ tag: Int, _ value: FIXValue) {
-        writeTag(tag)
-        bytes.append(contentsOf: value.bytes)
-        bytes.append(fixSOH)
-    }
-
-    public mutating func append(_ tag: Int, _ value: Int) {
-        writeTag(tag)
-        FIXFieldList.appendDigits(value, to: &bytes)
-        bytes.append(fixSOH)
-    }
-
-    public mutating func append(_ tag: Int, _ value: FIXDecimal) { appendText(tag, value) }
-
-    private mutating func appendText(_ tag: Int, _ value: some FIXTextWritable) {
-        writeTag(tag)
-        value.write(into: &bytes)
-        bytes.append(fixSOH)
-    }
-
-    /// FIX `Boolean`: `Y` or `N`.
-    public mutating func append(_ tag: Int, _ value: Bool) {
-        writeTag(tag)
-        bytes.append(value ? UInt8(ascii: "Y") : UInt8(ascii: "N"))
-        bytes.append(fixSOH)
-    }
-
-    /// FIX `char`.
-    public mutating func append(_ tag: Int, char value: UInt8) {
-        writeTag(tag)
-        bytes.append(value)
-        bytes.append(fixSOH)
-    }
-
-    public mutating func append(_ tag: Int, _ value: FIXTimestamp) { appendText(tag, value) }
-
-    public mutating func append(_ tag: Int, _ value: FIXDate) { appendText(tag, value) }
-
-    public mutating func append(_ tag: Int, _ value: FIXTimeOfDay) { appendText(tag, value) }
-
-    public mutating func append(_ tag: Int, _ value: FIXMonthYear) { appendText(tag, value) }
 
     /// A length-prefixed data field: writes `lengthTag=<count>` and then `tag=<bytes>`,
     /// whose bytes may contain SOH.
     public mutating func append(_ tag: Int, data: some Collection<UInt8>, lengthTag: Int) {
         append(lengthTag, data.count)
-        writeTag(tag)
-        bytes.append(contentsOf: data)
-        bytes.append(fixSOH)
+        let copied: Void? = data.withContiguousStorageIfAvailable { bytes in
+            appendField(tag, length: bytes.count) { FIXTextWriter.copy(bytes, to: $0) }
+        }
+        guard copied == nil else { return }
+        Array(data).withUnsafeBufferPointer { bytes in
+            appendField(tag, length: bytes.count) { FIXTextWriter.copy(bytes, to: $0) }
+        }
     }
 
     /// A repeating group: the NumInGroup count and then each entry's fields, in order.
     /// Each entry must begin with the group's delimiter field.
     public mutating func appendGroup(_ countTag: Int, _ entries: [FIXFieldList]) {
         append(countTag, entries.count)
-        for entry in entries { bytes.append(contentsOf: entry.bytes) }
+        for entry in entries { storage.append(contentsOf: entry.storage) }
     }
 
     /// Appends fields already encoded elsewhere.
     public mutating func append(contentsOf other: FIXFieldList) {
-        bytes.append(contentsOf: other.bytes)
+        storage.append(contentsOf: other.storage)
     }
 }
 
@@ -132,46 +84,49 @@ public struct FIXMessageBuilder: Sendable {
         return output
     }
 
-    /// Appends the complete message to `output`: one reservation, one pass.
+    /// Appends the complete message to `output`: its exact length reserved once, every part
+    /// copied in, then the CheckSum summed over what was written.
     public func encode(into output: inout [UInt8]) {
-        let typeField = 3 + msgType.utf8.count + 1
-        let bodyLength = typeField + header.bytes.count + body.bytes.count + trailer.bytes.count
-        let start = output.count
-        output.reserveCapacity(start + bodyLength + beginString.utf8.count + 24)
-        output.append(UInt8(ascii: "8"))
-        output.append(UInt8(ascii: "="))
-        output.append(contentsOf: beginString.utf8)
-        output.append(fixSOH)
-        output.append(UInt8(ascii: "9"))
-        output.append(UInt8(ascii: "="))
-        FIXFieldList.appendDigits(bodyLength, to: &output)
-        output.append(fixSOH)
-        output.append(UInt8(ascii: "3"))
-        output.append(UInt8(ascii: "5"))
-        output.append(UInt8(ascii: "="))
-        output.append(contentsOf: msgType.utf8)
-        output.append(fixSOH)
-        output.append(contentsOf: header.bytes)
-        output.append(contentsOf: body.bytes)
-        output.append(contentsOf: trailer.bytes)
-        let sum = output.withUnsafeBytes { FIXChecksum.compute(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        output.append(UInt8(ascii: "1"))
-        output.append(UInt8(ascii: "0"))
-        output.append(UInt8(ascii: "="))
-        output.append(UInt8(ascii: "0") + UInt8(sum / 100))
-        output.append(UInt8(ascii: "0") + UInt8(sum / 10 % 10))
-        output.append(UInt8(ascii: "0") + UInt8(sum % 10))
-        output.append(fixSOH)
+        let beginCount = beginString.utf8.count
+        let typeCount = msgType.utf8.count
+        let bodyLength = 3 + typeCount + 1 + header.storage.count + body.storage.count + trailer.storage.count
+        let lengthDigits = FIXTextWriter.digitCount(UInt64(bodyLength))
+        let prefix = 2 + beginCount + 1 + 2 + lengthDigits + 1
+        let total = prefix + bodyLength + 7
+        FIXTextWriter.append(to: &output, capacity: total) { start in
+            var pointer = start
+            func put(_ byte: UInt8) {
+                pointer[0] = byte
+                pointer += 1
+            }
+            put(UInt8(ascii: "8"))
+            put(UInt8(ascii: "="))
+            pointer += FIXTextWriter.copyUTF8(beginString, to: pointer)
+            put(fixSOH)
+            put(UInt8(ascii: "9"))
+            put(UInt8(ascii: "="))
+            FIXTextWriter.writeDigits(UInt64(bodyLength), count: lengthDigits, to: pointer)
+            pointer += lengthDigits
+            put(fixSOH)
+            put(UInt8(ascii: "3"))
+            put(UInt8(ascii: "5"))
+            put(UInt8(ascii: "="))
+            pointer += FIXTextWriter.copyUTF8(msgType, to: pointer)
+            put(fixSOH)
+            header.storage.withUnsafeBufferPointer { FIXTextWriter.copy($0, to: pointer) }
+            pointer += header.storage.count
+            body.storage.withUnsafeBufferPointer { FIXTextWriter.copy($0, to: pointer) }
+            pointer += body.storage.count
+            trailer.storage.withUnsafeBufferPointer { FIXTextWriter.copy($0, to: pointer) }
+            pointer += trailer.storage.count
+            let sum = FIXTextWriter.checksum(UnsafeRawBufferPointer(start: start, count: prefix + bodyLength))
+            put(UInt8(ascii: "1"))
+            put(UInt8(ascii: "0"))
+            put(UInt8(ascii: "="))
+            FIXTextWriter.writeFixed(sum, width: 3, to: pointer)
+            pointer += 3
+            put(fixSOH)
+            return start.distance(to: pointer)
+        }
     }
 }
-
-/// A value type that writes its own FIX text (decimals and the time types).
-protocol FIXTextWritable {
-    func write(into buffer: inout [UInt8])
-}
-
-extension FIXDecimal: FIXTextWritable {}
-extension FIXTimestamp: FIXTextWritable {}
-extension FIXDate: FIXTextWritable {}
-extension FIXTimeOfDay: FIXTextWritable {}
-extension FIXMonthYear: FIXTextWritable {}

@@ -22,10 +22,14 @@ public struct FIXDataFields: Sendable, Hashable {
     private var low: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
                       UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
     private var high: Set<Int>
+    /// Bit `n` is set when a tag in `16n ..< 16n + 16` (below 1024) is a data field: one test
+    /// answers "no" for almost every tag before the exact bit is looked at.
+    private(set) var summary: UInt64
 
     public init<Tags: Sequence<Int>>(_ tags: Tags) {
         low = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         high = []
+        summary = 0
         for tag in tags { insert(tag) }
     }
 
@@ -36,6 +40,7 @@ public struct FIXDataFields: Sendable, Hashable {
     public mutating func insert(_ tag: Int) {
         guard tag >= 0 else { return }
         if tag < 1024 {
+            summary |= 1 << UInt64(tag >> 4)
             withUnsafeMutableBytes(of: &low) { raw in
                 raw.storeBytes(of: raw.load(fromByteOffset: (tag >> 6) * 8, as: UInt64.self) | (1 << UInt64(tag & 63)),
                                toByteOffset: (tag >> 6) * 8, as: UInt64.self)
@@ -48,13 +53,40 @@ public struct FIXDataFields: Sendable, Hashable {
     @inline(__always)
     public func contains(_ tag: Int) -> Bool {
         if tag < 1024 {
-            guard tag >= 0 else { return false }
-            return withUnsafeBytes(of: low) { raw in
-                raw.load(fromByteOffset: (tag >> 6) * 8, as: UInt64.self) & (1 << UInt64(tag & 63)) != 0
+            guard tag >= 0, summary & (1 << UInt64(tag >> 4)) != 0 else { return false }
+            // A switch rather than a pointer into the tuple, which would copy all 128 bytes.
+            let word: UInt64
+            switch tag >> 6 {
+            case 0: word = low.0
+            case 1: word = low.1
+            case 2: word = low.2
+            case 3: word = low.3
+            case 4: word = low.4
+            case 5: word = low.5
+            case 6: word = low.6
+            case 7: word = low.7
+            case 8: word = low.8
+            case 9: word = low.9
+            case 10: word = low.10
+            case 11: word = low.11
+            case 12: word = low.12
+            case 13: word = low.13
+            case 14: word = low.14
+            default: word = low.15
             }
+            return word & (1 << UInt64(tag & 63)) != 0
         }
         return !high.isEmpty && high.contains(tag)
     }
+
+    /// Whether `tag` may be a data field, from the summary alone: false means certainly not.
+    /// The parser asks this of every field, so it must not copy the 128-byte table.
+    @inline(__always)
+    static func mayContain(_ tag: Int, summary: UInt64, hasHighTags: Bool) -> Bool {
+        tag < 1024 ? summary & (1 << UInt64(truncatingIfNeeded: tag >> 4)) != 0 : hasHighTags
+    }
+
+    var hasHighTags: Bool { !high.isEmpty }
 
     public static func == (lhs: FIXDataFields, rhs: FIXDataFields) -> Bool {
         withUnsafeBytes(of: lhs.low) { l in withUnsafeBytes(of: rhs.low) { r in l.elementsEqual(r) } } && lhs.high == rhs.high

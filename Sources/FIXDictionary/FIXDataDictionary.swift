@@ -127,6 +127,8 @@ public final class FIXDataDictionary: Sendable {
     private let fieldIndexByName: [String: Int]
     private let messageIndexByType: [String: Int]
     private let messageIndexByPackedType: [UInt64: Int]
+    /// The tables ``FIXValidator`` walks, compiled once when the dictionary is built.
+    let validationPlan: ValidationPlan
 
     init(
         type: String, major: Int, minor: Int, servicePack: Int,
@@ -168,6 +170,14 @@ public final class FIXDataDictionary: Sendable {
         }
         messageIndexByType = byType
         messageIndexByPackedType = byPacked
+        validationPlan = ValidationPlan(
+            session: DictionaryParts(fields: fields, messages: messages, header: header, trailer: trailer),
+            application: nil)
+    }
+
+    /// What a validation plan is compiled from.
+    var parts: DictionaryParts {
+        DictionaryParts(fields: fields, messages: messages, header: header, trailer: trailer)
     }
 
     /// `FIX.4.4`, `FIXT.1.1`, or for FIX 5 application dictionaries `FIX.5.0SP2`.

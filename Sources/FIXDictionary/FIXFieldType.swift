@@ -125,7 +125,8 @@ public enum FIXFieldType: Sendable, Hashable, CustomStringConvertible {
         case .monthYear:
             return FIXMonthYear(fixBytes: value) != nil
         case .utcTimestamp, .time:
-            return FIXTimestamp(fixBytes: value) != nil
+            // Well-formed in any year (year 9999 is FIX, if not a 64-bit nanosecond count).
+            return value.withUnsafeBufferPointer { FIXTimestamp.isWellFormed($0) }
         case .utcTimeOnly:
             return FIXTimeOfDay(fixBytes: value) != nil
         case .utcDateOnly, .localMktDate:

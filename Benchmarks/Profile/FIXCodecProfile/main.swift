@@ -13,7 +13,7 @@ import FIXDictionary
 import Foundation
 
 let operations = [
-    "parse-nos", "parse+validate-nos", "parse+validate-er", "encode-er", "encode-er-inline",
+    "parse-nos", "parse+validate-nos", "parse+validate-er", "validate-nos", "validate-er", "encode-er", "encode-er-inline", "encode-er-one-buffer",
     "frame-stream", "frame+parse-stream",
 ]
 let arguments = CommandLine.arguments
@@ -41,12 +41,22 @@ func run(_ operation: String, _ iterations: Int) throws -> Int {
             try validator.validate(message)
             sink &+= message.count
         }
+    case "validate-nos", "validate-er":
+        let message = try parser.parse(operation == "validate-nos" ? Fixtures.newOrderSingle : Fixtures.executionReportParties)
+        for _ in 0..<iterations {
+            try validator.validate(message)
+            sink &+= 1
+        }
     case "encode-er":
         let encoder = ExecutionReportEncoder()
         for _ in 0..<iterations { sink &+= encoder.encodeWithGroupAPI().count }
     case "encode-er-inline":
         let encoder = ExecutionReportEncoder()
         for _ in 0..<iterations { sink &+= encoder.encodeInline().count }
+    case "encode-er-one-buffer":
+        let encoder = ExecutionReportEncoder()
+        var report = FIXMessageEncoder(msgType: "8")
+        for _ in 0..<iterations { sink &+= encoder.encodeOneBuffer(&report).count }
     case "frame-stream", "frame+parse-stream":
         let framer = FIXFramer()
         let parse = operation == "frame+parse-stream"

@@ -240,8 +240,12 @@ public final class Journal: Sendable {
         defer { query.finish() }
         guard try query.step() else { return nil }
         let id = query.int64(0)
+        guard let status = JournalSessionStatus(rawValue: query.int(5)) else {
+            // Guessing would decide whether the next Logon resets or recovers the session.
+            throw JournalError(.sqlite, path: db.path, "session \(name) has status \(query.int(5)), which this build does not know")
+        }
         var state = JournalSessionState(nextSenderSeqNum: query.int(1), nextTargetSeqNum: query.int(2), periodStart: query.int64(4),
-                                        status: JournalSessionStatus(rawValue: query.int(5)) ?? .loggedOn)
+                                        status: status)
         let generation = query.int64(3)
         // Never reuse a sequence number already journaled as sent, whatever the row says.
         let highest = try db.statement("SELECT max(seq) FROM messages WHERE session = ? AND generation = ? AND direction = 1 AND kind != 2")

@@ -53,27 +53,24 @@ import TestSupport
 
         // Missing and wrong, on OMS2: each refused with a Logout that says why.
         let oms2 = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: "OMS2", target: "WELLHEAD", port: port)
-        let missing = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", oms2, "1", "0"],
-                                            log: directory.path("missing.log"), environment: ["QF_LOGON_WAIT": "20"])
-        #expect(missing.waitForOutput("logout: Logon refused: Username (553) and Password (554) are required"), "\(missing.output)")
-        missing.signal(SIGKILL)
-        _ = missing.wait(timeout: 10)
+        /// QuickFIX logging on as OMS2 with `credentials`, until every one of `refusals` has
+        /// been printed (each a Logout's text); then it is stopped. Returns what it printed.
+        func refused(_ name: String, _ credentials: [String: String], _ refusals: [String]) throws -> String {
+            let peer = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", oms2, "1", "0"], log: directory.path("\(name).log"),
+                                             environment: credentials.merging(["QF_LOGON_WAIT": "30"]) { $1 })
+            for text in refusals { #expect(peer.waitForOutput(text), "\(name): \(peer.output)") }
+            peer.signal(SIGKILL)
+            _ = peer.wait(timeout: 10)
+            return peer.output
+        }
+        _ = try refused("missing", [:], ["logout: Logon refused: Username (553) and Password (554) are required"])
         // Wrong, until the third refusal in a row locks the session out.
-        let wrong = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", oms2, "1", "0"],
-                                          log: directory.path("wrong.log"),
-                                          environment: ["QF_USERNAME": "desk1", "QF_PASSWORD": "battery staple", "QF_LOGON_WAIT": "30"])
-        #expect(wrong.waitForOutput("logout: Logon refused: invalid Username or Password"), "\(wrong.output)")
-        #expect(wrong.waitForOutput("locked out for 120s after 3 failed logons"), "\(wrong.output)")
-        wrong.signal(SIGKILL)
-        _ = wrong.wait(timeout: 10)
+        _ = try refused("wrong", ["QF_USERNAME": "desk1", "QF_PASSWORD": "battery staple"],
+                        ["logout: Logon refused: invalid Username or Password", "locked out for 120s after 3 failed logons"])
         // Locked out: the right password is refused too, until the lockout ends.
-        let locked = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", oms2, "1", "0"],
-                                           log: directory.path("locked.log"),
-                                           environment: ["QF_USERNAME": "desk1", "QF_PASSWORD": "correct horse", "QF_LOGON_WAIT": "20"])
-        #expect(locked.waitForOutput("logout: Logon refused: locked out after 3 failed logons"), "\(locked.output)")
-        #expect(!locked.output.contains("echoed"))
-        locked.signal(SIGKILL)
-        _ = locked.wait(timeout: 10)
+        let locked = try refused("locked", ["QF_USERNAME": "desk1", "QF_PASSWORD": "correct horse"],
+                                 ["logout: Logon refused: locked out after 3 failed logons"])
+        #expect(!locked.contains("echoed"))
 
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 10) == 0)

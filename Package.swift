@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "MarketData", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FIXJournal", "MarketData", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),

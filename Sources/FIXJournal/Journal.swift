@@ -332,15 +332,16 @@ public final class Journal: Sendable {
         }
     }
 
-    /// Application events of `kind` (all kinds when `nil`), oldest first.
-    public func events(kind: String? = nil) throws(JournalError) -> [(kind: String, time: Int64, json: String)] {
+    /// Application events of `kind` (all kinds when `nil`), oldest first, each with its row id
+    /// in the `events` table (how an error names the record).
+    public func events(kind: String? = nil) throws(JournalError) -> [(id: Int64, kind: String, time: Int64, json: String)] {
         try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
-            let query = try db.statement("SELECT kind, time, json FROM events WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")
+            let query = try db.statement("SELECT id, kind, time, json FROM events WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")
             if let kind { query.bind(1, kind) }
             defer { query.finish() }
-            var result: [(String, Int64, String)] = []
-            while try query.step() { result.append((query.text(0), query.int64(1), query.text(2))) }
+            var result: [(Int64, String, Int64, String)] = []
+            while try query.step() { result.append((query.int64(0), query.text(1), query.int64(2), query.text(3))) }
             return result
         }
     }

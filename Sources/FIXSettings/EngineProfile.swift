@@ -65,6 +65,10 @@ public struct GatewayProfile: Sendable, Hashable {
     public var instrumentsPath: String
     /// The account for orders that carry none (`DefaultAccount`).
     public var defaultAccount: String?
+    /// The accounts the session may trade (`Accounts`, comma-separated; the default account
+    /// is one of them). An OMS session of the gateway must name at least one; empty for a
+    /// venue's participant means any.
+    public var accounts: [String]
     /// The simulated venue's random seed (`SimulationSeed`): the same seed, the same market.
     public var simulationSeed: UInt64
     /// The Unix domain socket for risk admin requests (`AdminSocket`): kill switches and
@@ -92,7 +96,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "SimulationSeed", "AdminSocket", "VenueName",
+        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "Accounts", "SimulationSeed", "AdminSocket", "VenueName",
         "VenueSymbolRoots", "VenueOrderFields",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
@@ -311,6 +315,29 @@ struct SessionReader {
         return false
     }
 
+    /// `Accounts`: the accounts an OMS session may trade, with `DefaultAccount` among them.
+    /// A gateway session must name one or the other: without, any account could be traded.
+    func accounts(application: String) throws(SettingsError) -> [String] {
+        var accounts: [String] = []
+        for name in string("Accounts")?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+            let account = name.trimmingCharacters(in: .whitespaces)
+            guard !account.isEmpty else { throw error("Accounts", "an empty account name: list accounts as DESK1,DESK2") }
+            guard !accounts.contains(account) else { throw error("Accounts", "\(account) is listed twice") }
+            accounts.append(account)
+        }
+        if let fallback = string("DefaultAccount") {
+            guard accounts.isEmpty || accounts.contains(fallback) else {
+                throw error("DefaultAccount", "\(fallback) is not one of this session's Accounts (\(accounts.joined(separator: ",")))")
+            }
+            // A venue's participant is restricted only by a list it is given.
+            if accounts.isEmpty, application == "gateway" { accounts = [fallback] }
+        }
+        if application == "gateway", accounts.isEmpty {
+            throw error("Accounts", "missing: an OMS session lists the accounts it may trade (Accounts=DESK1,DESK2) or names one with DefaultAccount=")
+        }
+        return accounts
+    }
+
     func journalPath() throws(SettingsError) -> String {
         guard let value = string("JournalPath") else {
             throw error("JournalPath", "missing (the SQLite journal every message is written to)")
@@ -401,8 +428,8 @@ struct SessionReader {
                 throw error("AdminSocket", "\(adminSocket) is longer than a Unix domain socket path may be (103 bytes); set a shorter AdminSocket")
             }
             gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits"), instrumentsPath: try existingFile("Instruments")!,
-                                     defaultAccount: string("DefaultAccount"), simulationSeed: UInt64(seed),
-                                     adminSocketPath: adminSocket)
+                                     defaultAccount: string("DefaultAccount"), accounts: try accounts(application: application),
+                                     simulationSeed: UInt64(seed), adminSocketPath: adminSocket)
         }
 
         var venueName: String?

@@ -55,8 +55,8 @@ public final class GatewayApplication: FIXApplication {
     /// Rebuilds the gateway from its journaled events after a restart (see
     /// ``OrderGateway/restore(events:now:)``). What the restore has to report (a cancel left
     /// pending by the crash, an order cancelled under a kill switch) goes out at ``start(on:interval:)``.
-    public func restore(events: [(kind: String, json: String)], now: Int64) -> OrderGateway.Restored {
-        let (restored, reports) = gateway.restore(events: events, now: now)
+    public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> OrderGateway.Restored {
+        let (restored, reports) = try gateway.restore(events: events, now: now)
         restoredReports.withLock { $0.append(contentsOf: reports) }
         return restored
     }

@@ -58,8 +58,9 @@ extension GatewayWork {
         let entry = Fill(account: order.terms.account, symbol: order.terms.symbol, root: instrument.root,
                          multiplier: instrument.multiplier, side: order.terms.side, quantity: fill.quantity, price: fill.price,
                          execID: report.execID, time: FIXTimestamp(nanosecondsSinceEpoch: now))
-        record("fill", FillAudit(account: entry.account, symbol: entry.symbol, root: entry.root, multiplier: entry.multiplier,
-                                 side: entry.side, quantity: entry.quantity, price: entry.price, execID: entry.execID, time: now))
+        record("fill", FillAudit(account: entry.account, session: order.session, symbol: entry.symbol, root: entry.root,
+                                 multiplier: entry.multiplier, side: entry.side, quantity: entry.quantity, price: entry.price,
+                                 execID: entry.execID, time: now))
         do {
             try state.positions.apply(entry)
         } catch {
@@ -139,6 +140,8 @@ struct OrderAudit: Codable {
 /// A fill as the position book took it, for the journal (and for rebuilding positions).
 struct FillAudit: Codable {
     var account: String
+    /// The OMS session whose order filled (absent from records written before it was kept).
+    var session: String?
     var symbol: String
     var root: String
     var multiplier: FIXDecimal
@@ -151,6 +154,10 @@ struct FillAudit: Codable {
     var fill: Fill {
         Fill(account: account, symbol: symbol, root: root, multiplier: multiplier, side: side, quantity: quantity, price: price,
              execID: execID, time: FIXTimestamp(nanosecondsSinceEpoch: time))
+    }
+
+    var riskFill: RiskFill {
+        RiskFill(account: account, session: session, symbol: symbol, root: root, side: side, quantity: quantity, price: price)
     }
 }
 

@@ -4,6 +4,32 @@ import Instruments
 import RiskSidecar
 import SimulatedVenue
 
+/// One of the gateway's journaled events, as a restore reads it: the journal's row id names it
+/// in an error.
+public struct GatewayRecord: Sendable, Hashable {
+    public var id: Int64
+    public var kind: String
+    public var json: String
+
+    public init(id: Int64, kind: String, json: String) {
+        self.id = id
+        self.kind = kind
+        self.json = json
+    }
+}
+
+/// A journaled event the restore could not read: the appliance does not start on a journal it
+/// would rebuild only in part.
+public struct GatewayRestoreError: Error, CustomStringConvertible, Sendable {
+    public var record: Int64
+    public var kind: String
+    public var reason: String
+
+    public var description: String {
+        "journaled event \(record) (kind \(kind)) cannot be read: \(reason)"
+    }
+}
+
 extension OrderGateway {
     /// What a restart found in the journal.
     public struct Restored: Sendable {
@@ -13,60 +39,78 @@ extension OrderGateway {
         public var nextOrderNumber: UInt64
     }
 
-    /// Rebuilds orders, positions, the next OrderID, engaged kill switches and the orders at
-    /// FIX venues from the gateway's journaled events (kinds `order`, `fill`,
-    /// `risk.killSwitch` and `route`, oldest first), after a restart. An order at a FIX venue
+    /// The kinds of journaled event a restore reads.
+    public static let restoredKinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]
+
+    /// Rebuilds orders, positions (in the position book and in the risk sidecar's limits), the
+    /// next OrderID, kill switches and the orders at FIX venues from the gateway's journaled
+    /// events (kinds ``restoredKinds``, oldest first), after a restart. An order at a FIX venue
     /// stays there: it is reconciled by status request when the venue session logs on.
     ///
-    /// Working orders go back onto the venue for what they have left, under their old
-    /// OrderIDs, and back into the risk sidecar; nothing is reported to the OMS again (what
-    /// was sent is in the session journal, and resent from there if asked). A cancel or
-    /// replace left pending by the crash is completed as a cancel, and reported.
-    public func restore(events: [(kind: String, json: String)], now: Int64) -> (Restored, [GatewayOutbound]) {
+    /// State is rebuilt, never re-executed: a kill switch comes back engaged or released as its
+    /// last record left it and cancels nothing (the orders it cancelled were journaled as
+    /// cancelled), a fill counts into positions without being a new fill. Working orders go back
+    /// onto the venue for what they have left, under their old OrderIDs, and back into the risk
+    /// sidecar; nothing is reported to the OMS again (what was sent is in the session journal,
+    /// and resent from there if asked). A cancel or replace left pending by the crash is
+    /// completed as a cancel, and reported.
+    ///
+    /// - Throws: the first record that cannot be read, by its journal row id: nothing is skipped.
+    public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> (Restored, [GatewayOutbound]) {
         let decoder = JSONDecoder()
         var latest: [String: GatewayOrder] = [:]
-        var fills: [FillAudit] = []
+        var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
         var routes: [UInt64: VenueRoute] = [:]
+        func decode<T: Decodable>(_ type: T.Type, _ event: GatewayRecord) throws(GatewayRestoreError) -> T {
+            do {
+                return try decoder.decode(type, from: Data(event.json.utf8))
+            } catch {
+                throw GatewayRestoreError(record: event.id, kind: event.kind, reason: "\(error)")
+            }
+        }
         for event in events {
-            let data = Data(event.json.utf8)
             switch event.kind {
-            case "order": if let audit = try? decoder.decode(OrderAudit.self, from: data) { latest[audit.order.orderID] = audit.order }
-            case "fill": if let fill = try? decoder.decode(FillAudit.self, from: data) { fills.append(fill) }
-            case "risk.killSwitch": if let record = try? decoder.decode(KillSwitchRecord.self, from: data) { switches.append(record) }
-            case "route": if let audit = try? decoder.decode(RouteAudit.self, from: data) { routes[audit.id] = audit.route }
+            case "order":
+                let order = try decode(OrderAudit.self, event).order
+                latest[order.orderID] = order
+            case "fill": fills.append((event.id, try decode(FillAudit.self, event)))
+            case "risk.killSwitch": switches.append(try decode(KillSwitchRecord.self, event))
+            case "route":
+                let audit = try decode(RouteAudit.self, event)
+                routes[audit.id] = audit.route
             default: continue
             }
         }
-        return perform(now: now) { work in
+        let result: Result<(Restored, [GatewayOutbound]), GatewayRestoreError> = perform(now: now) { work in
             for (number, route) in routes {
                 work.state.routes[number] = route
                 work.state.routeByClOrdID[route.clOrdID] = number
                 if let pending = route.pendingClOrdID { work.state.routeByClOrdID[pending] = number }
             }
-            for fill in fills { _ = try? work.state.positions.apply(fill.fill) }
+            for (id, fill) in fills {
+                do {
+                    // A fill journaled twice (its ExecID seen) counts once, in both books.
+                    if case .duplicate = try work.state.positions.apply(fill.fill) { continue }
+                } catch {
+                    return .failure(GatewayRestoreError(record: id, kind: "fill", reason: "fill \(fill.execID) does not apply to positions: \(error)"))
+                }
+                work.risk.restoreFill(fill.riskFill)
+            }
+            // Switches first: an order restored below is checked against nothing, but the
+            // switches' state must be what it was before any event after the restart.
+            for record in switches { work.risk.restoreKillSwitch(record) }
             var working = 0
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
                 work.restore(order)
                 if !order.status.isTerminal { working += 1 }
             }
-            // A kill switch stays engaged across a restart until a person releases it; an order
-            // the crash left working under it is cancelled now.
-            let risk = work.risk
-            for record in switches {
-                if let person = record.releasedBy {
-                    _ = risk.releaseKillSwitch(record.level, by: person, now: record.releasedAt ?? now)
-                } else {
-                    for working in risk.engageKillSwitch(record.level, by: record.engagedBy, reason: record.reason, now: record.engagedAt) {
-                        work.cancelForRisk(orderID: working.key.value, reason: "kill switch: \(record.reason)")
-                    }
-                }
-            }
             work.updateMarks()
             let restored = Restored(orders: latest.count, workingOrders: working, fills: fills.count,
                                     nextOrderNumber: work.state.nextOrderNumber)
-            return (restored, work.outbound)
+            return .success((restored, work.outbound))
         }
+        return try result.get()
     }
 }
 

@@ -36,11 +36,15 @@ public struct GatewaySettings: Sendable {
     /// How each FIX venue's symbols and order fields differ from the gateway's, by the venue
     /// session's TargetCompID; a venue without one speaks the gateway's symbols.
     public var venueDialects: [String: VenueDialect]
+    /// The accounts each OMS session may trade; an order from it for another account is
+    /// rejected by the risk sidecar (unknown account). A session not listed is not restricted.
+    public var permittedAccounts: [String: Set<String>]
 
     public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:],
-                venueDialects: [String: VenueDialect] = [:]) {
+                venueDialects: [String: VenueDialect] = [:], permittedAccounts: [String: Set<String>] = [:]) {
         self.venueNames = venueNames
         self.defaultAccounts = defaultAccounts
+        self.permittedAccounts = permittedAccounts
         self.fixVenues = fixVenues
         self.venueDialects = venueDialects
     }
@@ -65,6 +69,7 @@ public final class OrderGateway: Sendable {
     ///   sidecar's first reference prices, so the first order has a collar to meet.
     public init(catalog: InstrumentCatalog, venue: SimulatedVenue, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
                 now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
+        for (session, accounts) in settings.permittedAccounts { risk.permitAccounts(accounts.sorted(), session: session) }
         var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings), risk: risk, now: now)
         work.updateMarks()
         state = Mutex(.some(work.state))

@@ -37,6 +37,8 @@ public enum RiskCheck: String, Sendable, Hashable, Codable, CaseIterable {
     case duplicateOrder
     case restrictedInstrument
     case restrictedAccount
+    /// The account is not one the order's session lists (its `Accounts=` setting).
+    case unknownAccount
     case tradingHours
     case selfTrade
     case tradingState
@@ -60,6 +62,7 @@ public enum RiskCheck: String, Sendable, Hashable, Codable, CaseIterable {
         case .duplicateOrder: "duplicate order"
         case .restrictedInstrument: "restricted instrument"
         case .restrictedAccount: "restricted account"
+        case .unknownAccount: "unknown account"
         case .tradingHours: "trading hours"
         case .selfTrade: "self-trade prevention"
         case .tradingState: "trading state"

@@ -65,8 +65,16 @@ extension RiskEngine {
     public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
         let input: RiskDecision.Input = .newOrder(order)
         var notes = DecisionNotes()
-        let account = accountOwner(order.account)
         let session = sessionOwner(order.session)
+        if let permitted = owners[session].permittedAccounts,
+           !(accountIndex[order.account].map(permitted.contains) ?? false) {
+            // Not interned: an account the session may not use gets no record of its own.
+            let context = Context(account: -1, session: session, symbol: -1, root: -1)
+            let throttled = throttle(context, isOrder: true, now: now, notes: &notes)
+            return RiskDecision(input: input, time: now, notes: notes,
+                                rejection: throttled ?? unknownAccountRejection(order.account, session: session))
+        }
+        let account = accountOwner(order.account)
         var context = Context(account: account, session: session, symbol: -1, root: -1)
         if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
@@ -456,6 +464,15 @@ extension RiskEngine {
             return rejection
         }
         return nil
+    }
+
+    /// An order for an account its session does not list.
+    private func unknownAccountRejection(_ account: String, session: Int) -> RiskRejection {
+        let permitted = (owners[session].permittedAccounts ?? []).map { owners[$0].name }.sorted()
+        let list = permitted.isEmpty ? "no account" : permitted.joined(separator: ", ")
+        let named = account.isEmpty ? "an order without an Account" : "account \(account)"
+        return RiskRejection(check: .unknownAccount, scope: owners[session].scope, limit: nil, value: nil, ordRejReason: .unknownAccount,
+                             text: "unknown account: \(named) is not one \(owners[session].scope) may trade (\(list))")
     }
 
     private func killSwitchRejection(_ owner: Int) -> RiskRejection? {

@@ -133,6 +133,9 @@ final class Owner {
     @exclusivity(unchecked) var tradingState: TradingState = .active
     /// Sessions: every ClOrdID seen today.
     @exclusivity(unchecked) var clOrdIDs: Set<String> = []
+    /// Sessions: the owner indices of the accounts the session may trade; `nil` places no
+    /// restriction (a library user that does not configure one).
+    @exclusivity(unchecked) var permittedAccounts: [Int]?
     /// Accounts: P&L pushed without an instrument.
     @exclusivity(unchecked) var unattributedPnL: Int128 = 0
 

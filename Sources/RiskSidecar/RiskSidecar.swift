@@ -172,6 +172,23 @@ public final class RiskSidecar: Sendable {
         engine.withLock { $0.sessionDisconnected(session, loggedOut: loggedOut, now: now) }
     }
 
+    // MARK: Restore
+
+    /// See ``RiskEngine/restoreKillSwitch(_:)``: sets the switch as journaled, cancels nothing.
+    public func restoreKillSwitch(_ record: KillSwitchRecord) {
+        engine.withLock { $0.restoreKillSwitch(record) }
+    }
+
+    /// See ``RiskEngine/restoreFill(_:)``.
+    public func restoreFill(_ fill: RiskFill) {
+        engine.withLock { $0.restoreFill(fill) }
+    }
+
+    /// See ``RiskEngine/permitAccounts(_:session:)``.
+    public func permitAccounts(_ accounts: [String], session: String) {
+        engine.withLock { $0.permitAccounts(accounts, session: session) }
+    }
+
     // MARK: Queries
 
     public func utilisation(now: Int64) -> [LimitUtilisation] {

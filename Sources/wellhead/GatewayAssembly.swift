@@ -56,7 +56,11 @@ enum GatewayAssembly {
                                logger: Logger(label: "wellhead.risk"))
         }
         var accounts: [String: String] = [:]
+        var permitted: [String: Set<String>] = [:]
         for session in sessions {
+            if let listed = session.gateway?.accounts, !listed.isEmpty {
+                permitted[session.configuration.id.targetCompID] = Set(listed)
+            }
             // A venue's participants trade under their own CompID unless an Account is given.
             let target = session.configuration.id.targetCompID
             if let account = session.gateway?.defaultAccount ?? (session.application == "venue" ? target : nil) {
@@ -71,7 +75,9 @@ enum GatewayAssembly {
             throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects), now: now.nanosecondsSinceEpoch)
+                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
+                                                             permittedAccounts: permitted),
+                                   now: now.nanosecondsSinceEpoch)
         // A venue simulator's participants all see its symbols, so its sessions must agree on them.
         let venueSessions = sessions.filter { $0.application == "venue" }
         if let first = venueSessions.first, let other = venueSessions.first(where: { $0.venueSymbolRoots != first.venueSymbolRoots }) {
@@ -80,16 +86,22 @@ enum GatewayAssembly {
         }
         let participantSymbols = VenueDialect(roots: venueSessions.first?.venueSymbolRoots ?? [:])
         let application = GatewayApplication(gateway: gateway, journal: journal, participantSymbols: participantSymbols)
+        let events: [GatewayRecord]
         do {
-            let kinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]
-            let events = try journal.events().filter { kinds.contains($0.kind) }.map { ($0.kind, $0.json) }
-            let restored = application.restore(events: events, now: now.nanosecondsSinceEpoch)
+            events = try journal.events().filter { OrderGateway.restoredKinds.contains($0.kind) }
+                .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        } catch {
+            throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
+        }
+        do {
+            let restored = try application.restore(events: events, now: now.nanosecondsSinceEpoch)
             if restored.orders > 0 {
                 Logger(label: "wellhead.gateway").notice(
                     "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; next OrderID number \(restored.nextOrderNumber)")
             }
         } catch {
-            throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
+            throw SettingsError(file: profile.file, section: section, key: "JournalPath",
+                                message: "cannot restore the gateway from \(profile.journalPath): \(error)")
         }
         return application
     }

@@ -153,12 +153,31 @@ import TestSupport
     }
 
     @Test func adminSocketIsBesideTheSettingsAndMustFitASocketAddress() throws {
-        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\n"
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\nDefaultAccount=DESK1\n"
         let set = try profile(gateway + "AdminSocket=run/admin.sock\n[SESSION]\nTargetCompID=OMS1\n")
         #expect(set.sessions.first?.gateway?.adminSocketPath == "/tmp/run/admin.sock")
         let long = "/tmp/" + String(repeating: "deep/", count: 25) + "admin.sock"
         #expect { try profile(gateway + "AdminSocket=\(long)\n[SESSION]\nTargetCompID=OMS1\n") } throws: { error in
             "\(error)".contains("AdminSocket: \(long) is longer than a Unix domain socket path may be")
+        }
+    }
+
+    /// Each OMS session of a gateway names the accounts it may trade; a default account alone
+    /// is the one.
+    @Test func gatewaySessionsNameTheAccountsTheyMayTrade() throws {
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\n"
+        let listed = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1, DESK1-HEDGE\nDefaultAccount=DESK1\n")
+        #expect(listed.sessions.first?.gateway?.accounts == ["DESK1", "DESK1-HEDGE"])
+        let single = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nDefaultAccount=DESK2\n")
+        #expect(single.sessions.first?.gateway?.accounts == ["DESK2"])
+        let failures = [
+            ("[SESSION]\nTargetCompID=OMS1\n", "Accounts: missing: an OMS session lists the accounts it may trade"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,,DESK2\n", "Accounts: an empty account name"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,DESK1\n", "Accounts: DESK1 is listed twice"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1\nDefaultAccount=DESK9\n", "DefaultAccount: DESK9 is not one of this session's Accounts (DESK1)"),
+        ]
+        for (session, message) in failures {
+            #expect { try profile(gateway + session) } throws: { error in "\(error)".contains(message) && "\(error)".contains("/tmp/test.cfg") }
         }
     }
 

@@ -102,10 +102,10 @@ import TestSupport
         var before = try GatewayHarness()
         _ = before.order("R1", price: before.price(offsetTicks: -40), tif: 1)
         _ = before.gateway.engageKillSwitch(.session("OMS1"), by: "maria", reason: "runaway", now: before.now)
-        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
+        let events = before.journaled()
 
         var after = try GatewayHarness(seed: 99)
-        _ = after.gateway.restore(events: events, now: after.now)
+        _ = try after.gateway.restore(events: events, now: after.now)
         let record = try #require(after.gateway.risk.killSwitch(.session("OMS1")))
         #expect(record.engagedBy == "maria" && record.reason == "runaway")
         #expect(after.order("R2", price: after.price(offsetTicks: -40)).first?[58]?.string.contains("kill switch") == true)
@@ -113,9 +113,9 @@ import TestSupport
 
         // Released before the restart: not engaged after it.
         _ = after.gateway.releaseKillSwitch(.session("OMS1"), by: "maria", now: after.now)
-        let released = events + after.gateway.drainAudit().map { ($0.kind, $0.json) }
+        let released = events + after.journaled()
         let third = try GatewayHarness(seed: 5)
-        _ = third.gateway.restore(events: released, now: third.now)
+        _ = try third.gateway.restore(events: released, now: third.now)
         #expect(third.gateway.risk.killSwitch(.session("OMS1")) == nil)
     }
 }

@@ -79,6 +79,11 @@ struct GatewayHarness {
         return instrument.price(ticks: ticks + offsetTicks).description
     }
 
+    /// What the gateway decided since the last call, as a restore reads it from the journal.
+    func journaled() -> [GatewayRecord] {
+        gateway.drainAudit().enumerated().map { GatewayRecord(id: Int64($0.offset + 1), kind: $0.element.kind, json: $0.element.json) }
+    }
+
     static func parse(_ outbound: [GatewayOutbound]) -> [(session: String, message: FIXMessage)] {
         outbound.map { out in
             var builder = FIXMessageBuilder(msgType: out.msgType)

@@ -171,11 +171,11 @@ import TestSupport
         var before = try GatewayHarness()
         _ = before.order("F1", quantity: 2, price: before.price(offsetTicks: 50))
         _ = before.order("G1", quantity: 3, price: before.price(offsetTicks: -40), tif: 1)
-        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
+        let events = before.journaled()
         let position = try #require(before.gateway.positions.position(account: "DESK1", symbol: "CLF7"))
 
         var after = try GatewayHarness(seed: 99)
-        let (restored, reports) = after.gateway.restore(events: events, now: after.now)
+        let (restored, reports) = try after.gateway.restore(events: events, now: after.now)
         #expect(restored.orders == 2 && restored.workingOrders == 1)
         #expect(reports.isEmpty, "nothing is reported twice")
         #expect(after.gateway.positions.position(account: "DESK1", symbol: "CLF7")?.quantity == position.quantity)

@@ -78,10 +78,10 @@ import TestSupport
 
     @Test func afterARestartAnOrderAtAFIXVenueIsReconciledThereNotPutOnTheSimulatedVenue() throws {
         let before = try Self.routedOrder()
-        let events = before.gateway.drainAudit().map { ($0.kind, $0.json) }
-        #expect(events.contains { $0.0 == "route" })
+        let events = before.journaled()
+        #expect(events.contains { $0.kind == "route" })
         let after = try GatewayHarness(seed: 99, fixVenues: ["FIXSIM": "SIMVENUE"])
-        let (restored, reports) = after.gateway.restore(events: events, now: after.now)
+        let (restored, reports) = try after.gateway.restore(events: events, now: after.now)
         #expect(restored.workingOrders == 1 && reports.isEmpty)
         let up = GatewayHarness.parse(after.gateway.venueSession("SIMVENUE", up: true, now: after.now))
         #expect(up.map { $0.message.msgType } == ["H"])

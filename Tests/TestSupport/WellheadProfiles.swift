@@ -70,6 +70,34 @@ extension WellheadProfiles {
             maxOrderSize: 200
         """
 
+    /// Limits with a position, notional and loss limit at every scope an order falls under
+    /// (firm, account DESK1, sessions OMS1 and OMS2, root CL), no trading-hours window: what
+    /// restart tests compare before and after.
+    public static let limitsAtEveryScope = """
+        firm:
+          maxOrderSize: 500
+          marketProtection: {ticks: 100}
+          maxPositionPerMonth: 4000
+          maxPositionPerRoot: 10000
+          maxGrossNotional: 2000000000
+          dailyLoss: {limit: 5000000}
+        accounts:
+          DESK1:
+            maxPositionPerMonth: 500
+            maxPositionPerRoot: 1500
+            maxGrossNotional: 300000000
+            dailyLoss: {limit: 750000}
+        sessions:
+          OMS1:
+            maxPositionPerMonth: 300
+          OMS2:
+            maxPositionPerMonth: 300
+        roots:
+          CL:
+            maxPositionPerMonth: 1000
+            maxPositionPerRoot: 3000
+        """
+
     /// The demo appliance's gateway acceptor on `port`, with `limits` written beside it.
     /// With `routeTo`, the gateway also logs on as GATEWAY to a venue simulator (SIMVENUE) at
     /// that port, and routes orders naming ExDestination FIXSIM there.

@@ -346,6 +346,26 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Every event from the last one of `kind` on (that one included), oldest first; every event
+    /// when there is none of `kind`. A restore point (`day.end`) and what followed it, read
+    /// through the `events_by_kind` index and the row ids after it: the cost does not grow with
+    /// what came before.
+    public func events(fromLast kind: String) throws(JournalError) -> [(id: Int64, kind: String, time: Int64, json: String)] {
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            let last = try db.statement("SELECT coalesce(max(id), 0) FROM events WHERE kind = ?1")
+            last.bind(1, kind)
+            defer { last.finish() }
+            let start = try last.step() ? last.int64(0) : 0
+            let query = try db.statement("SELECT id, kind, time, json FROM events WHERE id >= ?1 ORDER BY id")
+            query.bind(1, start)
+            defer { query.finish() }
+            var result: [(Int64, String, Int64, String)] = []
+            while try query.step() { result.append((query.int64(0), query.text(1), query.int64(2), query.text(3))) }
+            return result
+        }
+    }
+
     /// Every journaled message of a session (or of all sessions), oldest first: the audit trail.
     public func messages(session: JournalSession? = nil) throws(JournalError) -> [JournalRecord] {
         try reader.withLock { connection throws(JournalError) in

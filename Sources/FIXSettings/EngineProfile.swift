@@ -69,6 +69,9 @@ public struct GatewayProfile: Sendable, Hashable {
     /// is one of them). An OMS session of the gateway must name at least one; empty for a
     /// venue's participant means any.
     public var accounts: [String]
+    /// The trading calendar YAML file (`TradingCalendar`): when the venue trades and when the
+    /// trading day ends. Around the clock, the day ending at 17:00 New York time, when absent.
+    public var tradingCalendarPath: String?
     /// The simulated venue's random seed (`SimulationSeed`): the same seed, the same market.
     public var simulationSeed: UInt64
     /// The Unix domain socket for risk admin requests (`AdminSocket`): kill switches and
@@ -96,7 +99,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "Accounts", "SimulationSeed", "AdminSocket", "VenueName",
+        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed", "AdminSocket", "VenueName",
         "VenueSymbolRoots", "VenueOrderFields",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
@@ -429,7 +432,8 @@ struct SessionReader {
             }
             gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits"), instrumentsPath: try existingFile("Instruments")!,
                                      defaultAccount: string("DefaultAccount"), accounts: try accounts(application: application),
-                                     simulationSeed: UInt64(seed), adminSocketPath: adminSocket)
+                                     tradingCalendarPath: try existingFile("TradingCalendar"), simulationSeed: UInt64(seed),
+                                     adminSocketPath: adminSocket)
         }
 
         var venueName: String?

@@ -70,10 +70,22 @@ public final class GatewayApplication: FIXApplication {
         }
         _ = deliver(reports, replyingTo: nil)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            _ = deliver(gateway.advance(now: clock()), replyingTo: nil)
+            let now = clock()
+            if let (record, reports) = gateway.rollIfDue(now: now) { dayEnded(record, reports: reports) }
+            _ = deliver(gateway.advance(now: now), replyingTo: nil)
             publishMarketData()
         }
         timer.withLock { $0 = task }
+    }
+
+    /// Sends what a day's end reported (expired day orders) and logs it; the record itself is
+    /// journaled with the reports.
+    func dayEnded(_ record: DayEndRecord, reports: [GatewayOutbound]) {
+        _ = deliver(reports, replyingTo: nil)
+        logger.notice("trading day ended", metadata: [
+            "tradingDate": "\(record.tradingDate)", "next": "\(record.nextTradingDate)", "expired": "\(record.expired.count)",
+            "carried": "\(record.positions.count)", "working": "\(record.orders.count)", "by": "\(record.by ?? "schedule")",
+        ])
     }
 
     public func stop() {

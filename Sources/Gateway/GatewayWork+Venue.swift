@@ -37,6 +37,9 @@ extension GatewayWork {
                 let why = state.cancelReasons.removeValue(forKey: venueID)
                 if reason == .expired {
                     send(order.expired(text: "GTD order reached its ExpireTime"), to: order.session)
+                } else if reason == .endOfDay || state.expiring.remove(venueID) != nil {
+                    send(order.expired(text: why), to: order.session)
+                    state.expiredToday.append(orderID)
                 } else {
                     send(order.canceled(text: why ?? (reason == .requested ? nil : reason.description)), to: order.session)
                 }
@@ -93,6 +96,7 @@ extension GatewayWork {
     mutating func updateMarks(quotes: [MarketQuote]) {
         for quote in quotes {
             state.quotedByVenueFeed.insert(quote.symbol)
+            if let settlement = quote.prices.settlement { state.venueSettlements[quote.symbol] = settlement }
             setMarks(quote)
         }
         updatePnL(symbols: quotes.map(\.symbol))

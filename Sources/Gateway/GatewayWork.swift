@@ -123,6 +123,13 @@ struct GatewayWork {
                       text: "venue \(destination) has halted \(terms.symbol): \(halt)")
             return
         }
+        if venueSession == nil, case .sessions = state.calendar.hours, !state.calendar.isOpen(at: now) {
+            let date = state.calendar.tradingDate(at: now)
+            let opens = FIXTimestamp(nanosecondsSinceEpoch: state.calendar.open(of: date))
+            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
+                      text: "exchange closed: the venue trades \(state.calendar.summary); trading day \(date) opens at \(opens) UTC")
+            return
+        }
         guard let instrument = state.catalog.instrument(symbol: terms.symbol) else {
             rejectNew(message, session: session, terms: terms, reason: .unknownSymbol,
                       text: "unknown instrument \(terms.symbol): not listed on \(state.catalog.tradingDate)")

@@ -40,9 +40,10 @@ extension OrderGateway {
     }
 
     /// The kinds of journaled event a restore reads.
-    public static let restoredKinds: Set<String> = ["order", "fill", "risk.killSwitch", "route"]
+    public static let restoredKinds: Set<String> = ["order", "fill", "risk.killSwitch", "route", "day.end"]
 
-    /// Rebuilds orders, positions (in the position book and in the risk sidecar's limits), the
+    /// Rebuilds, from the last `day.end` on (its orders, positions, switches and routes; every
+    /// event when there is none), orders, positions (in the position book and in the risk sidecar's limits), the
     /// next OrderID, kill switches and the orders at FIX venues from the gateway's journaled
     /// events (kinds ``restoredKinds``, oldest first), after a restart. An order at a FIX venue
     /// stays there: it is reconciled by status request when the venue session logs on.
@@ -62,6 +63,8 @@ extension OrderGateway {
         var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
         var routes: [UInt64: VenueRoute] = [:]
+        var tradingDate: CalendarDate?
+        var nextOrderNumber: UInt64 = 1
         func decode<T: Decodable>(_ type: T.Type, _ event: GatewayRecord) throws(GatewayRestoreError) -> T {
             do {
                 return try decoder.decode(type, from: Data(event.json.utf8))
@@ -79,10 +82,24 @@ extension OrderGateway {
             case "route":
                 let audit = try decode(RouteAudit.self, event)
                 routes[audit.id] = audit.route
+            case "day.end":
+                // A restore point: everything before it is summed up in it.
+                let day = try decode(DayEndRecord.self, event)
+                guard let next = CalendarDate(iso: day.nextTradingDate) else {
+                    throw GatewayRestoreError(record: event.id, kind: event.kind, reason: "nextTradingDate '\(day.nextTradingDate)' is not a date")
+                }
+                tradingDate = next
+                latest = Dictionary(day.orders.map { ($0.orderID, $0) }, uniquingKeysWith: { $1 })
+                fills = day.positions.map { (event.id, $0.fill(tradingDate: day.tradingDate, time: day.time)) }
+                switches = day.killSwitches
+                routes = Dictionary(day.routes.map { ($0.id, $0.route) }, uniquingKeysWith: { $1 })
+                nextOrderNumber = day.nextOrderNumber
             default: continue
             }
         }
         let result: Result<(Restored, [GatewayOutbound]), GatewayRestoreError> = perform(now: now) { work in
+            if let tradingDate { work.state.tradingDate = tradingDate }
+            work.state.nextOrderNumber = max(work.state.nextOrderNumber, nextOrderNumber)
             for (number, route) in routes {
                 work.state.routes[number] = route
                 work.state.routeByClOrdID[route.clOrdID] = number

@@ -67,10 +67,13 @@ public final class OrderGateway: Sendable {
 
     /// - Parameter now: the start time; the venue's prices at that time become the risk
     ///   sidecar's first reference prices, so the first order has a collar to meet.
+    /// - Parameter calendar: when the venue trades and its day ends (around the clock, ending at
+    ///   17:00 New York time, unless given).
     public init(catalog: InstrumentCatalog, venue: SimulatedVenue, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
-                now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
+                calendar: TradingCalendar = .aroundTheClock, now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
         for (session, accounts) in settings.permittedAccounts { risk.permitAccounts(accounts.sorted(), session: session) }
-        var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings), risk: risk, now: now)
+        var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings, calendar: calendar, now: now),
+                               risk: risk, now: now)
         work.updateMarks()
         state = Mutex(.some(work.state))
         self.risk = risk
@@ -231,6 +234,40 @@ public final class OrderGateway: Sendable {
         }
     }
 
+    // MARK: The trading day
+
+    /// The trading day in progress, when it opened and when it ends.
+    public func dayStatus(now: Int64) -> TradingDayStatus {
+        state.withLock { state in
+            let state = state!
+            let calendar = state.calendar
+            return TradingDayStatus(tradingDate: state.tradingDate.description, opens: calendar.open(of: state.tradingDate),
+                                    ends: calendar.end(of: state.tradingDate),
+                                    nextTradingDate: calendar.next(after: state.tradingDate).description,
+                                    open: calendar.isOpen(at: now), calendar: calendar.summary)
+        }
+    }
+
+    /// Ends the trading day if its end has come (the timer calls this): `nil` when it has not.
+    /// After a long stop the appliance rolls once, to the trading day `now` falls in.
+    public func rollIfDue(now: Int64) -> (DayEndRecord, [GatewayOutbound])? {
+        perform(now: now) { work in
+            guard now >= work.state.calendar.end(of: work.state.tradingDate) else { return nil }
+            let record = work.endDay(next: work.state.calendar.tradingDate(at: now), by: nil, reason: nil)
+            return (record, work.outbound)
+        }
+    }
+
+    /// Ends the trading day now, in the name of `person`, whatever the calendar says: the next
+    /// trading day begins at once and runs to its own end.
+    public func roll(by person: String, reason: String, now: Int64) -> (DayEndRecord, [GatewayOutbound]) {
+        perform(now: now) { work in
+            let next = work.state.calendar.next(after: work.state.tradingDate)
+            let record = work.endDay(next: next, by: person, reason: reason)
+            return (record, work.outbound)
+        }
+    }
+
     /// Takes what the gateway decided since the last call, for the journal.
     public func drainAudit() -> [GatewayAuditEvent] {
         perform(now: 0) { work in
@@ -284,6 +321,16 @@ public final class OrderGateway: Sendable {
 /// Everything behind the gateway's lock.
 struct GatewayState: Sendable {
     let catalog: InstrumentCatalog
+    /// When the venue trades and when its day ends.
+    let calendar: TradingCalendar
+    /// The trading day in progress: what "today" means for day orders, ClOrdIDs and the daily loss.
+    var tradingDate: CalendarDate
+    /// Orders at FIX venues being cancelled because their day ended: their cancel is an expiry.
+    var expiring: Set<UInt64> = []
+    /// OrderIDs of the day orders the day's end expired, for its record.
+    var expiredToday: [String] = []
+    /// Settlement prices FIX venues published today (MDEntryType 6), by symbol.
+    var venueSettlements: [String: FIXDecimal] = [:]
     var venue: SimulatedVenue
     let settings: GatewaySettings
     var orders: [String: GatewayOrder] = [:]
@@ -308,8 +355,10 @@ struct GatewayState: Sendable {
     /// (TradingSessionStatus) or one instrument there (SecurityStatus).
     var venueHalts: [VenueHalt: String] = [:]
 
-    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings) {
+    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings, calendar: TradingCalendar, now: Int64) {
         self.catalog = catalog
+        self.calendar = calendar
+        tradingDate = calendar.tradingDate(at: now)
         self.venue = venue
         self.settings = settings
     }

@@ -1,5 +1,6 @@
 import FIXCodec
 import Foundation
+import Instruments
 
 /// One scope's limits converted once, at load, into what the check path compares against:
 /// integers and raw fixed-point values, so a check never parses or allocates.
@@ -139,42 +140,18 @@ struct Thresholds: Sendable {
 /// path finds the local time with a binary search instead of a calendar.
 final class CompiledHours: Sendable {
     let hours: TradingHours
-    /// Offsets[i] (seconds east of UTC) applies from transitions[i] (Unix seconds) on.
-    let transitions: [Int64]
-    let offsets: [Int64]
+    let zone: ZoneOffsets
     let openDays: UInt8
 
     init(_ hours: TradingHours) {
         self.hours = hours
         // Validated at load; a zone built in code that does not exist is read as UTC.
-        let zone = TimeZone(identifier: hours.timeZone) ?? TimeZone(secondsFromGMT: 0) ?? TimeZone.current
-        var transitions: [Int64] = [Int64.min]
-        var date = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
-        var offsets: [Int64] = [Int64(zone.secondsFromGMT(for: date))]
-        let end = Date(timeIntervalSince1970: 4_102_444_800)  // 2100-01-01
-        while let next = zone.nextDaylightSavingTimeTransition(after: date), next < end {
-            transitions.append(Int64(next.timeIntervalSince1970))
-            offsets.append(Int64(zone.secondsFromGMT(for: next)))
-            date = next
-        }
-        self.transitions = transitions
-        self.offsets = offsets
+        zone = ZoneOffsets(hours.timeZone) ?? ZoneOffsets("UTC")!
         openDays = hours.days.reduce(0) { $0 | UInt8(1) << UInt8($1.rawValue) }
     }
 
     /// Local time at `nanos`: days since 1970-01-01 (local) and minutes after local midnight.
-    func local(_ nanos: Int64) -> (day: Int64, minute: Int) {
-        let seconds = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
-        var low = 0
-        var high = transitions.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if transitions[middle] <= seconds { low = middle } else { high = middle - 1 }
-        }
-        let local = seconds + offsets[low]
-        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        return (day, Int((local - day * 86_400) / 60))
-    }
+    func local(_ nanos: Int64) -> (day: Int64, minute: Int) { zone.local(nanos) }
 
     func isOpen(_ nanos: Int64) -> Bool {
         let (day, minute) = local(nanos)

@@ -182,11 +182,17 @@ extension RiskEngine {
         return warnings
     }
 
-    /// A new trading day: ClOrdIDs may be used again, duplicate history and P&L start from zero.
-    /// Positions and working GTC/GTD orders carry over.
+    /// A new trading day: ClOrdIDs may be used again, duplicate history and P&L start from zero,
+    /// and what each OMS session entered counts from zero (a session's limits are per day).
+    /// The firm's and accounts' positions and working GTC/GTD orders carry over.
     public mutating func startNewDay() {
         recentSignatures.removeAll()
         olderSignatures.removeAll()
+        for index in owners.indices where owners[index].kind == .session {
+            for symbol in symbols.indices where owners[index].months[symbol].position != 0 {
+                changePosition(index, symbol, -owners[index].months[symbol].position)
+            }
+        }
         for index in owners.indices {
             owners[index].clOrdIDs.removeAll()
             owners[index].unattributedPnL = 0

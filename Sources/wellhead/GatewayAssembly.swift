@@ -67,6 +67,14 @@ enum GatewayAssembly {
                 accounts[target] = account
             }
         }
+        var calendar = TradingCalendar.aroundTheClock
+        if let path = settings.tradingCalendarPath {
+            do {
+                calendar = try TradingCalendar.load(path: path)
+            } catch {
+                throw SettingsError(file: profile.file, section: section, key: "TradingCalendar", message: "\(error)")
+            }
+        }
         let venue: SimulatedVenue
         do {
             venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard,
@@ -77,7 +85,7 @@ enum GatewayAssembly {
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
                                                              permittedAccounts: permitted),
-                                   now: now.nanosecondsSinceEpoch)
+                                   calendar: calendar, now: now.nanosecondsSinceEpoch)
         // A venue simulator's participants all see its symbols, so its sessions must agree on them.
         let venueSessions = sessions.filter { $0.application == "venue" }
         if let first = venueSessions.first, let other = venueSessions.first(where: { $0.venueSymbolRoots != first.venueSymbolRoots }) {
@@ -88,7 +96,7 @@ enum GatewayAssembly {
         let application = GatewayApplication(gateway: gateway, journal: journal, participantSymbols: participantSymbols)
         let events: [GatewayRecord]
         do {
-            events = try journal.events().filter { OrderGateway.restoredKinds.contains($0.kind) }
+            events = try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
                 .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")

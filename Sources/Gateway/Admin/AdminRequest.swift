@@ -18,6 +18,10 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case shock = "venue-shock"
         /// A venue profile: run the scenario in `scenario` (YAML, read from `file`).
         case scenario = "venue-scenario"
+        /// The trading day in progress: its date, open, end and the next roll.
+        case dayStatus = "day-status"
+        /// Ends the trading day now (`by` and `reason` required), as its scheduled end would.
+        case dayRoll = "day-roll"
     }
 
     public var command: Command
@@ -53,8 +57,12 @@ public struct AdminResponse: Codable, Sendable {
     public var message: String
     public var engagedKillSwitches: [KillSwitchRecord]
     public var utilisation: [LimitUtilisation]
+    /// The trading day in progress (after a roll, the one that began).
+    public var day: TradingDayStatus?
 
-    public init(ok: Bool, message: String, engagedKillSwitches: [KillSwitchRecord] = [], utilisation: [LimitUtilisation] = []) {
+    public init(ok: Bool, message: String, engagedKillSwitches: [KillSwitchRecord] = [], utilisation: [LimitUtilisation] = [],
+                day: TradingDayStatus? = nil) {
+        self.day = day
         self.ok = ok
         self.message = message
         self.engagedKillSwitches = engagedKillSwitches

@@ -11,6 +11,18 @@ extension GatewayApplication {
         switch request.command {
         case .status:
             return adminResponse(ok: true, "")
+        case .dayStatus:
+            return adminResponse(ok: true, "")
+        case .dayRoll:
+            guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty,
+                  let reason = request.reason?.trimmingCharacters(in: .whitespaces), !reason.isEmpty else {
+                return adminResponse(ok: false, "a forced day roll names the person acting (by) and why (reason)")
+            }
+            let (record, reports) = gateway.roll(by: person, reason: reason, now: now)
+            dayEnded(record, reports: reports)
+            return adminResponse(ok: true, "trading day \(record.tradingDate) ended by \(person); \(record.nextTradingDate) began: "
+                                 + "\(record.expired.count) day order(s) expired, \(record.orders.count) working, "
+                                 + "\(record.positions.count) position(s) carried at settlement")
         case .halt, .resume, .scenario:
             return adminResponse(ok: false, "\(request.command.rawValue) needs a venue profile (Application=venue)")
         case .shock:
@@ -47,7 +59,8 @@ extension GatewayApplication {
     /// The answer to an admin request: `message`, and the state of the risk controls after it.
     public func adminResponse(ok: Bool, _ message: String) -> AdminResponse {
         let risk = gateway.risk
+        let now = clock()
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
-                             utilisation: risk.utilisation(now: clock()))
+                             utilisation: risk.utilisation(now: now), day: gateway.dayStatus(now: now))
     }
 }

@@ -1,0 +1,132 @@
+import FIXCodec
+import Foundation
+import Instruments
+import Positions
+import RiskSidecar
+import SimulatedVenue
+
+/// What the end of a trading day decided, journaled as `day.end`: the restore point. A restart
+/// rebuilds the gateway from the last one and the events after it, so its cost does not grow
+/// with the number of days journaled.
+public struct DayEndRecord: Codable, Sendable {
+    /// The trading day that ended, and the one that began (`YYYY-MM-DD`).
+    public var tradingDate: String
+    public var nextTradingDate: String
+    public var time: Int64
+    /// Who forced the roll and why; absent when it came on schedule.
+    public var by: String?
+    public var reason: String?
+    /// The prices positions were re-based at, by symbol.
+    public var settlements: [String: FIXDecimal]
+    /// Positions carried into the next day, at their settlement price.
+    public var positions: [CarriedPosition]
+    /// OrderIDs of the day orders the roll expired.
+    public var expired: [String]
+    /// Every order still working (GTC, GTD, and day orders whose cancel a FIX venue has yet to
+    /// confirm), as it stood.
+    public var orders: [GatewayOrder]
+    /// The orders at FIX venues among them, by venue id.
+    var routes: [RouteAudit]
+    /// Kill switches still engaged.
+    public var killSwitches: [KillSwitchRecord]
+    public var nextOrderNumber: UInt64
+}
+
+/// One account's position in one contract carried over a day's end.
+public struct CarriedPosition: Codable, Sendable, Hashable {
+    public var account: String
+    public var symbol: String
+    public var root: String
+    public var multiplier: FIXDecimal
+    public var quantity: Int64
+    public var settlement: FIXDecimal
+
+    /// The position as a fill at its settlement price: how a restore opens it again.
+    func fill(tradingDate: String, time: Int64) -> FillAudit {
+        FillAudit(account: account, session: nil, symbol: symbol, root: root, multiplier: multiplier,
+                  side: quantity > 0 ? .buy : .sell, quantity: quantity.magnitude > UInt64(Int64.max) ? .max : abs(quantity),
+                  price: settlement, execID: "CARRY-\(tradingDate)-\(account)-\(symbol)", time: time)
+    }
+}
+
+extension GatewayWork {
+    /// Ends the trading day `state.tradingDate`: day orders expire (ExecType C to the OMS; a
+    /// cancel to a FIX venue), positions are re-based at settlement, the daily loss, the
+    /// per-day counts and the day's ClOrdIDs start again, finished orders are forgotten, and
+    /// the decisions are journaled as `day.end`. GTC and GTD orders stay working.
+    mutating func endDay(next: CalendarDate, by person: String?, reason: String?) -> DayEndRecord {
+        let ending = state.tradingDate
+        apply(venue: state.venue.advance(to: now))
+        updateMarks()
+
+        // Day orders: the simulated venue cancels its own, a FIX venue is asked to; each is
+        // reported to the OMS as Expired when it is gone (``apply(venue:)``).
+        let text = "day order expired at the end of trading day \(ending)"
+        for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
+        where !order.status.isTerminal && order.terms.timeInForce == .day {
+            guard let number = state.venueIDByOrderID[order.orderID], state.routes[number] != nil else { continue }
+            state.expiring.insert(number)
+            cancelForRisk(orderID: order.orderID, reason: text)
+        }
+        for event in state.venue.endOfDay() {
+            if case .canceled(let number, _, _) = event { state.cancelReasons[number] = text }
+            apply(venue: [event])
+        }
+        let expired = state.expiredToday
+
+        // Settlement: a FIX venue's published settlement, else the simulated venue's mark.
+        var settlements: [String: FIXDecimal] = [:]
+        for instrument in state.catalog.instruments {
+            if let price = state.venueSettlements[instrument.symbol] ?? state.venue.mark(symbol: instrument.symbol) {
+                settlements[instrument.symbol] = price
+            }
+        }
+        for position in state.positions.positions() where position.quantity != 0 && settlements[position.symbol] == nil {
+            settlements[position.symbol] = position.mark.price
+        }
+        let held = Set(state.positions.positions().filter { $0.quantity != 0 }.map(\.symbol))
+        do {
+            try state.positions.startDay(settlements: settlements.filter { held.contains($0.key) })
+        } catch {
+            record("positions.error", ["error": "day end \(ending): \(error)"])
+        }
+        risk.startNewDay()
+        updateMarks()
+
+        // The day's ClOrdIDs go; those of orders still working stay, so they can be cancelled.
+        state.orders = state.orders.filter { !$0.value.status.isTerminal }
+        for (session, ids) in state.clOrdIDs { state.clOrdIDs[session] = ids.filter { state.orders[$0.value] != nil } }
+        let numbers = Set(state.orders.keys.compactMap { state.venueIDByOrderID[$0] })
+        state.orderIDByVenueID = state.orderIDByVenueID.filter { numbers.contains($0.key) }
+        state.venueIDByOrderID = state.venueIDByOrderID.filter { state.orders[$0.key] != nil }
+        state.routes = state.routes.filter { numbers.contains($0.key) }
+        state.routeByClOrdID = state.routeByClOrdID.filter { numbers.contains($0.value) }
+        state.expiredToday.removeAll()
+        state.venueSettlements.removeAll()
+        state.tradingDate = next
+
+        let carried = state.positions.positions().filter { $0.quantity != 0 }.map { position in
+            CarriedPosition(account: position.account, symbol: position.symbol, root: position.root, multiplier: position.multiplier,
+                            quantity: position.quantity, settlement: settlements[position.symbol] ?? position.mark.price)
+        }
+        let dayEnd = DayEndRecord(
+            tradingDate: ending.description, nextTradingDate: next.description, time: now, by: person, reason: reason,
+            settlements: settlements, positions: carried.sorted { ($0.account, $0.symbol) < ($1.account, $1.symbol) },
+            expired: expired, orders: state.orders.values.sorted { $0.orderID < $1.orderID },
+            routes: state.routes.keys.sorted().map { RouteAudit(id: $0, route: state.routes[$0]!) },
+            killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber)
+        record("day.end", dayEnd)
+        return dayEnd
+    }
+}
+
+/// The trading day as `wellhead day status` shows it.
+public struct TradingDayStatus: Codable, Sendable, Hashable {
+    public var tradingDate: String
+    /// When the day opened and when it ends (nanoseconds since the epoch).
+    public var opens: Int64
+    public var ends: Int64
+    public var nextTradingDate: String
+    public var open: Bool
+    public var calendar: String
+}

@@ -1,0 +1,128 @@
+import FIXCodec
+import FIXJournal
+import Foundation
+@testable import Gateway
+import Instruments
+import RiskSidecar
+import Testing
+import TestSupport
+
+/// The end of a trading day: day orders expire, GTC stays, positions are re-based at
+/// settlement and everything counted per day starts again.
+@Suite struct TradingDayTests {
+    static let limits = """
+        firm:
+          maxOrderSize: 500
+          marketProtection: {ticks: 100}
+          dailyLoss: {limit: 5000000}
+        accounts:
+          DESK1:
+            dailyLoss: {limit: 750000}
+        """
+
+    @Test func theDayEndExpiresDayOrdersKeepsGTCAndStartsTheDayAgain() throws {
+        var harness = try GatewayHarness(limits: Self.limits)
+        let day = harness.order("D1", quantity: 2, price: harness.price(offsetTicks: -60), tif: 0)
+        let gtc = harness.order("G1", quantity: 3, price: harness.price(offsetTicks: -60), tif: 1)
+        #expect(day.last?.ordStatus == "0" && gtc.last?.ordStatus == "0")
+        let bought = harness.order("M1", quantity: 2, type: 1, tif: 3)
+        let fill = try #require(bought.last)
+        #expect(fill.ordStatus == "2")
+        let ended = harness.gateway.dayStatus(now: harness.now).tradingDate
+
+        let (record, reports) = harness.gateway.roll(by: "maria", reason: "drill", now: harness.now)
+        let parsed = GatewayHarness.parse(reports)
+        // The day order is reported expired, once; the GTC order is not touched.
+        #expect(parsed.map { $0.message[11]?.string } == ["D1"], "\(parsed.map(\.message.debugText))")
+        #expect(parsed.first?.message.execType == "C" && parsed.first?.message.ordStatus == "C")
+        #expect(parsed.first?.message[58]?.string == "day order expired at the end of trading day \(ended)")
+        #expect(record.tradingDate == ended && record.by == "maria" && record.reason == "drill")
+        #expect(record.expired == [day.last?[37]?.string ?? ""])
+        #expect(record.orders.map(\.clOrdID) == ["G1"])
+        // The position is carried at settlement: the new day's P&L starts from it.
+        let carried = try #require(record.positions.first)
+        #expect(carried.account == "DESK1" && carried.symbol == "CLF7" && carried.quantity == 2)
+        let position = try #require(harness.gateway.positions.position(account: "DESK1", symbol: "CLF7"))
+        #expect(position.averagePrice == carried.settlement && position.realised == .zero)
+        #expect(harness.gateway.dayStatus(now: harness.now).tradingDate == record.nextTradingDate)
+        let loss = harness.gateway.risk.utilisation(now: harness.now).filter { $0.kind == .dailyLoss }
+        #expect(!loss.isEmpty && loss.allSatisfy { $0.used == .zero }, "\(loss)")
+
+        // Yesterday's ClOrdIDs may be used again; the GTC order is still cancelled by its own.
+        #expect(harness.order("D1", quantity: 1, price: harness.price(offsetTicks: -60), tif: 0).last?.ordStatus == "0")
+        #expect(harness.order("M1", quantity: 1, price: harness.price(offsetTicks: -60), tif: 0).last?.ordStatus == "0")
+        let canceled = harness.send("F", "11=C1|41=G1|55=CLF7|54=1|60=\(FIXTimestamp(nanosecondsSinceEpoch: harness.now))|")
+        #expect(canceled.last?.message.execType == "4", "\(canceled.map(\.message.debugText))")
+    }
+
+    @Test func theDayEndsOnItsOwnWhenTheCalendarSays() throws {
+        let harness = try GatewayHarness(limits: Self.limits)
+        let status = harness.gateway.dayStatus(now: harness.now)
+        #expect(status.open && status.calendar == "around the clock, the day ending at 17:00 America/New_York")
+        #expect(harness.gateway.rollIfDue(now: status.ends - 1) == nil)
+        let rolled = try #require(harness.gateway.rollIfDue(now: status.ends))
+        #expect(rolled.0.tradingDate == status.tradingDate && rolled.0.by == nil)
+        #expect(harness.gateway.dayStatus(now: status.ends).tradingDate == status.nextTradingDate)
+        #expect(harness.gateway.rollIfDue(now: status.ends + 1) == nil, "one roll per day")
+    }
+
+    @Test func aDayOrderAtAFIXVenueIsCancelledThereAndReportedExpired() throws {
+        var harness = try GatewayHarness(fixVenues: ["FIXSIM": "SIMVENUE"])
+        _ = harness.gateway.venueSession("SIMVENUE", up: true, now: harness.now)
+        _ = harness.send("D", "11=R1|55=CLF7|54=1|38=5|40=2|44=\(harness.price(offsetTicks: -20))|59=0|100=FIXSIM|60=\(TestClock.start)|")
+        _ = harness.gateway.venueReport(VenueRouteTests.venueMessage(
+            "8", "37=V1|11=WH00000001|17=E1|150=0|39=0|55=CLF7|54=1|38=5|151=5|14=0|6=0|", harness: harness), from: "SIMVENUE", now: harness.now)
+        let (_, reports) = harness.gateway.roll(by: "maria", reason: "drill", now: harness.now)
+        let toVenue = GatewayHarness.parse(reports).filter { $0.session == "SIMVENUE" }
+        #expect(toVenue.map(\.message.msgType) == ["F"] && toVenue.first?.message[41]?.string == "WH00000001")
+        let cancelID = try #require(toVenue.first?.message[11]?.string)
+        let confirmed = GatewayHarness.parse(harness.gateway.venueReport(VenueRouteTests.venueMessage(
+            "8", "37=V1|11=\(cancelID)|41=WH00000001|17=E2|150=4|39=4|55=CLF7|54=1|38=5|151=0|14=0|6=0|", harness: harness),
+            from: "SIMVENUE", now: harness.now))
+        let report = try #require(confirmed.last)
+        #expect(report.session == "OMS1" && report.message.execType == "C" && report.message[11]?.string == "R1",
+                "\(confirmed.map(\.message.debugText))")
+    }
+
+    /// Three days, two ends: a restart reads the last `day.end` and what followed, and has
+    /// the same positions, working orders and trading day as before.
+    @Test func aRestartAfterSeveralDaysRestoresFromTheLastDaysEnd() async throws {
+        var before = try GatewayHarness(limits: Self.limits)
+        _ = before.order("A1", quantity: 4, type: 1, tif: 3)
+        _ = before.order("A2", quantity: 1, price: before.price(offsetTicks: -60), tif: 1)
+        _ = before.gateway.roll(by: "maria", reason: "day one", now: before.now)
+        _ = before.order("B1", side: 2, quantity: 1, type: 1, tif: 3)
+        _ = before.order("B2", quantity: 2, price: before.price(offsetTicks: -70), tif: 1)
+        _ = before.order("B3", quantity: 2, price: before.price(offsetTicks: -70), tif: 0)
+        _ = before.gateway.roll(by: "maria", reason: "day two", now: before.now)
+        _ = before.order("C1", quantity: 3, type: 1, tif: 3, symbol: "BZF7", from: "OMS2")
+        _ = before.order("C2", quantity: 1, price: before.price(offsetTicks: -50), tif: 0)
+        before.gateway.quote(JournalRestoreTests.pinned, now: before.now)
+
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let writer = try Journal(path: directory.path("gateway.sqlite"))
+        try await writer.write(before.gateway.drainAudit().map { .event(kind: $0.kind, time: $0.time, json: $0.json) })
+        writer.close()
+        let reader = try Journal(path: directory.path("gateway.sqlite"))
+        defer { reader.close() }
+        let read = try reader.events(fromLast: "day.end")
+        #expect(read.first?.kind == "day.end" && read.filter { $0.kind == "day.end" }.count == 1, "only the last day's end is read")
+        let records = read.filter { OrderGateway.restoredKinds.contains($0.kind) }.map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+
+        var after = try GatewayHarness(limits: Self.limits)
+        let (restored, reports) = try after.gateway.restore(events: records, now: before.now)
+        after.gateway.quote(JournalRestoreTests.pinned, now: before.now)
+        #expect(reports.isEmpty)
+        let working = { (gateway: OrderGateway) in gateway.orders().filter { !$0.status.isTerminal }.map(\.clOrdID).sorted() }
+        #expect(working(after.gateway) == ["A2", "B2", "C2"] && working(before.gateway) == ["A2", "B2", "C2"])
+        #expect(restored.workingOrders == 3)
+        #expect(after.gateway.positions.positions().map(\.quantity) == before.gateway.positions.positions().map(\.quantity))
+        #expect(after.gateway.dayStatus(now: before.now).tradingDate == before.gateway.dayStatus(now: before.now).tradingDate)
+        let stateful = { (rows: [LimitUtilisation]) in Set(rows.filter { $0.kind != .orderRate && $0.kind != .messageRate }) }
+        #expect(stateful(after.gateway.risk.utilisation(now: before.now)) == stateful(before.gateway.risk.utilisation(now: before.now)))
+        // The next OrderID follows the last one ever given, not the last one still working.
+        #expect(after.order("N1", quantity: 1, price: after.price(offsetTicks: -60)).last?[37]?.string
+                == before.order("N1", quantity: 1, price: before.price(offsetTicks: -60)).last?[37]?.string)
+    }
+}

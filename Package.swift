@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "MarketData", targets: ["MarketData"]),
         .library(name: "MarketDataFeed", targets: ["MarketDataFeed"]),
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -120,7 +121,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary", "Instruments"], path: "Tests/TestSupport"),
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
         .testTarget(name: "FIXSessionTests", dependencies: ["FIXSession", "TestSupport"]),

@@ -97,6 +97,21 @@ let package = Package(
             path: "EchoBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A restart of the gateway from a journal of many days (from the last day's end).
+        .executableTarget(
+            name: "RestoreBenchmarks",
+            dependencies: [
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "FIXJournal", package: "Wellhead"),
+                .product(name: "Gateway", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "RiskSidecar", package: "Wellhead"),
+                .product(name: "SimulatedVenue", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "RestoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // The same operations in a plain loop, for valgrind and perf (not run as a benchmark).
         .executableTarget(
             name: "FIXCodecProfile",

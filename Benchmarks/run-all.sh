@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Wellhead's benchmarks beside their peers, in one run, and prints the ratios.
 #
-#   Benchmarks/run-all.sh [codec|echo|matching|risk ...]     # default: codec
+#   Benchmarks/run-all.sh [codec|echo|matching|risk|restore ...]     # default: codec
 #
 # codec: FIXCodecBenchmarks and the QuickFIX C++ peer (quickfix-peer/peer) on the same
 #        message files and the same dictionary; ns per message, allocations, and the ratio.
@@ -32,6 +32,7 @@ for target in "${targets[@]}"; do
     echo) benchmark EchoBenchmarks; python3 compare.py table "$out/EchoBenchmarks.jmh.json" ;;
     matching) benchmark MatchingEngineBenchmarks; python3 compare.py table "$out/MatchingEngineBenchmarks.jmh.json" ;;
     risk) benchmark RiskSidecarBenchmarks; python3 compare.py table "$out/RiskSidecarBenchmarks.jmh.json" ;;
-    *) echo "unknown target $target (codec, echo, matching, risk)" >&2; exit 2 ;;
+    restore) benchmark RestoreBenchmarks; python3 compare.py table "$out/RestoreBenchmarks.jmh.json" ;;
+    *) echo "unknown target $target (codec, echo, matching, risk, restore)" >&2; exit 2 ;;
     esac
 done

@@ -30,6 +30,9 @@ public struct DayEndRecord: Codable, Sendable {
     /// Kill switches still engaged.
     public var killSwitches: [KillSwitchRecord]
     public var nextOrderNumber: UInt64
+    /// Contracts past their last trade date, no longer listed; and the months listed anew.
+    public var delisted: [String] = []
+    public var listed: [String] = []
 }
 
 /// One account's position in one contract carried over a day's end.
@@ -72,6 +75,17 @@ extension GatewayWork {
             if case .canceled(let number, _, _) = event { state.cancelReasons[number] = text }
             apply(venue: [event])
         }
+
+        // Contracts past their last trade date are delisted, their orders expired; new months
+        // are listed, on the simulated venue too.
+        let listing = state.catalog.reference.catalog(on: next)
+        let delisted = state.catalog.instruments.map(\.symbol).filter { listing.instrument(symbol: $0) == nil }
+        for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
+        where !order.status.isTerminal && delisted.contains(order.terms.symbol) {
+            guard let number = state.venueIDByOrderID[order.orderID] else { continue }
+            state.expiring.insert(number)
+            cancelForRisk(orderID: order.orderID, reason: "\(order.terms.symbol) expired: delisted at the end of trading day \(ending)")
+        }
         let expired = state.expiredToday
 
         // Settlement: a FIX venue's published settlement, else the simulated venue's mark.
@@ -104,6 +118,8 @@ extension GatewayWork {
         state.expiredToday.removeAll()
         state.venueSettlements.removeAll()
         state.tradingDate = next
+        let listed = list(listing)
+        updateMarks(symbols: listed)
 
         let carried = state.positions.positions().filter { $0.quantity != 0 }.map { position in
             CarriedPosition(account: position.account, symbol: position.symbol, root: position.root, multiplier: position.multiplier,
@@ -114,9 +130,20 @@ extension GatewayWork {
             settlements: settlements, positions: carried.sorted { ($0.account, $0.symbol) < ($1.account, $1.symbol) },
             expired: expired, orders: state.orders.values.sorted { $0.orderID < $1.orderID },
             routes: state.routes.keys.sorted().map { RouteAudit(id: $0, route: state.routes[$0]!) },
-            killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber)
+            killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber,
+            delisted: delisted, listed: listed.filter { listing.instrument(symbol: $0)?.kind == .future })
         record("day.end", dayEnd)
         return dayEnd
+    }
+}
+
+extension GatewayWork {
+    /// Makes `listing` what the gateway and the simulated venue trade; the symbols listed anew.
+    @discardableResult
+    mutating func list(_ listing: InstrumentCatalog) -> [String] {
+        let listed = state.venue.relist(listing)
+        state.catalog = listing
+        return listed
     }
 }
 

@@ -98,7 +98,11 @@ extension OrderGateway {
             }
         }
         let result: Result<(Restored, [GatewayOutbound]), GatewayRestoreError> = perform(now: now) { work in
-            if let tradingDate { work.state.tradingDate = tradingDate }
+            if let tradingDate {
+                work.state.tradingDate = tradingDate
+                // What was listed that day, whatever day the appliance started on.
+                if work.state.catalog.tradingDate != tradingDate { work.list(work.state.catalog.reference.catalog(on: tradingDate)) }
+            }
             work.state.nextOrderNumber = max(work.state.nextOrderNumber, nextOrderNumber)
             for (number, route) in routes {
                 work.state.routes[number] = route

@@ -320,7 +320,8 @@ public final class OrderGateway: Sendable {
 
 /// Everything behind the gateway's lock.
 struct GatewayState: Sendable {
-    let catalog: InstrumentCatalog
+    /// What is listed on the trading day in progress (relisted at each day's end).
+    var catalog: InstrumentCatalog
     /// When the venue trades and when its day ends.
     let calendar: TradingCalendar
     /// The trading day in progress: what "today" means for day orders, ClOrdIDs and the daily loss.

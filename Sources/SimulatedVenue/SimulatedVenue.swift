@@ -39,8 +39,9 @@ public struct SimulatedVenue: Sendable {
     /// Market makers number their orders from here (2^63) up; client order ids must be below.
     public static let firstMarketMakerOrderID: UInt64 = 1 << 63
 
-    /// What is listed; the venue has a book for each of ``symbols``.
-    public let catalog: InstrumentCatalog
+    /// What is listed; the venue has a book for each of its instruments (and keeps the books of
+    /// contracts delisted since, quoted but no longer listed, see ``relist(_:now:)``).
+    public private(set) var catalog: InstrumentCatalog
     public let settings: SimulationSettings
     public let seed: UInt64
     /// The time of the last price step (or the anchor before the first); nil until a time is seen.
@@ -236,6 +237,37 @@ public struct SimulatedVenue: Sendable {
             if let book = bookIndex[result.symbol] { translate(result.events, book: book, into: &out) }
         }
         return out
+    }
+
+    /// A new trading day's listing: each month listed for the first time gets a book at the
+    /// back of its root's curve (one curve step beyond the last month), quoted at once, and each
+    /// new spread a book over its legs. Delisted contracts keep their books (their prices stay
+    /// continuous for anything still priced from them); orders in them are the caller's to end.
+    /// Call it after ``advance(to:)`` has caught the market up. Returns the symbols listed.
+    @discardableResult
+    public mutating func relist(_ newCatalog: InstrumentCatalog) -> [String] {
+        var added: [String] = []
+        for root in newCatalog.roots {
+            guard let curve = curveIndex[root], let simulation = settings.roots[root] else { continue }
+            for instrument in newCatalog.futures(root: root) where bookIndex[instrument.symbol] == nil {
+                let offsets = curves[curve].offsets
+                let step = offsets.count > 1 ? offsets[offsets.count - 1] - offsets[offsets.count - 2] : 0
+                curves[curve].offsets.append(clampFine(Int128(offsets.last ?? 0) + Int128(step)))
+                addBook(instrument, pricing: .curve(root: curve, month: offsets.count), marketMaker: simulation.marketMaker)
+                added.append(instrument.symbol)
+            }
+        }
+        for instrument in newCatalog.instruments where instrument.kind != .future && bookIndex[instrument.symbol] == nil {
+            let legs = instrument.legs.compactMap { bookIndex[$0.symbol] }
+            guard !legs.isEmpty, legs.count == instrument.legs.count else { continue }
+            addBook(instrument, pricing: .legs(legs), marketMaker: settings.spreadMarketMaker)
+            added.append(instrument.symbol)
+        }
+        catalog = newCatalog
+        updateFairPrices()
+        var ignored: [VenueEvent] = []
+        for symbol in added { if let book = bookIndex[symbol] { requote(book, print: false, into: &ignored) } }
+        return added
     }
 
     /// Takes the trades recorded since the last call (``recordsTrades`` must be on).

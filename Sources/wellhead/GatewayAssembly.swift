@@ -38,8 +38,17 @@ enum GatewayAssembly {
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
+        var calendar = TradingCalendar.aroundTheClock
+        if let path = settings.tradingCalendarPath {
+            do {
+                calendar = try TradingCalendar.load(path: path)
+            } catch {
+                throw SettingsError(file: profile.file, section: section, key: "TradingCalendar", message: "\(error)")
+            }
+        }
         let now = WallClock.now()
-        let catalog = reference.catalog(on: CalendarDate(daysSinceEpoch: Int(now.nanosecondsSinceEpoch / 86_400_000_000_000)))
+        // What is listed on the trading day in progress (after 17:00 New York, tomorrow's).
+        let catalog = reference.catalog(on: calendar.tradingDate(at: now.nanosecondsSinceEpoch))
         let risk: RiskSidecar
         let contracts = reference.products.map(\.spec)
         if let limitsPath = settings.riskLimitsPath {
@@ -65,14 +74,6 @@ enum GatewayAssembly {
             let target = session.configuration.id.targetCompID
             if let account = session.gateway?.defaultAccount ?? (session.application == "venue" ? target : nil) {
                 accounts[target] = account
-            }
-        }
-        var calendar = TradingCalendar.aroundTheClock
-        if let path = settings.tradingCalendarPath {
-            do {
-                calendar = try TradingCalendar.load(path: path)
-            } catch {
-                throw SettingsError(file: profile.file, section: section, key: "TradingCalendar", message: "\(error)")
             }
         }
         let venue: SimulatedVenue

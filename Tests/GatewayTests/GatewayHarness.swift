@@ -28,18 +28,21 @@ struct GatewayHarness {
     var sequence = 2
     let directory = TemporaryDirectory()
 
+    /// - Parameter tradingDate: a trading day other than the harness's usual one; the harness's
+    ///   time is then noon (New York) that day.
     init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
-         venueDialects: [String: VenueDialect] = [:]) throws {
+         venueDialects: [String: VenueDialect] = [:], tradingDate: CalendarDate? = nil) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
         let reference = InstrumentReference.standard
-        catalog = reference.catalog(on: CalendarDate(year: 2026, month: 11, day: 25)!)
+        catalog = reference.catalog(on: tradingDate ?? CalendarDate(year: 2026, month: 11, day: 25)!)
+        if let tradingDate { now = TradingCalendar.aroundTheClock.end(of: tradingDate) - 5 * 3_600_000_000_000 }
         let risk = try RiskSidecar(limitsPath: path, contracts: reference.products.map(\.spec))
-        let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: Self.start)
+        let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: now)
         gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
                                                          venueDialects: venueDialects),
-                               now: Self.start)
+                               now: now)
     }
 
     /// Sends `35=<msgType>` from `session` with `fields` (`|`-separated text) and returns

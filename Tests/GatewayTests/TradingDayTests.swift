@@ -55,6 +55,29 @@ import TestSupport
         #expect(canceled.last?.message.execType == "4", "\(canceled.map(\.message.debugText))")
     }
 
+    @Test func aContractPastItsLastTradeDateIsDelistedAndTheNextMonthListed() throws {
+        let front = try #require(InstrumentReference.standard.catalog(on: CalendarDate(year: 2026, month: 11, day: 25)!)
+            .frontMonth(root: "CL"))
+        var harness = try GatewayHarness(limits: Self.limits, tradingDate: front.lastTradeDate)
+        let symbol = front.symbol
+        let resting = harness.order("L1", quantity: 1, price: harness.price(offsetTicks: -60, symbol: symbol), tif: 1, symbol: symbol)
+        #expect(resting.last?.ordStatus == "0")
+        let before = Set(harness.gateway.catalog.instruments.map(\.symbol))
+
+        let (record, reports) = harness.gateway.roll(by: "maria", reason: "expiry", now: harness.now)
+        #expect(record.delisted.contains(symbol) && !harness.gateway.catalog.instruments.contains { $0.symbol == symbol })
+        let expired = GatewayHarness.parse(reports).filter { $0.message[11]?.string == "L1" }
+        #expect(expired.last?.message.execType == "C"
+                && expired.last?.message[58]?.string == "\(symbol) expired: delisted at the end of trading day \(front.lastTradeDate)",
+                "\(expired.map(\.message.debugText))")
+        #expect(harness.order("L2", quantity: 1, price: "70.00", symbol: symbol).last?[58]?.string.contains("unknown instrument") == true)
+        // The month listed anew quotes and trades.
+        let listed = try #require(record.listed.first { $0.hasPrefix("CL") })
+        #expect(!before.contains(listed) && harness.gateway.catalog.instrument(symbol: listed) != nil)
+        let order = harness.order("L3", quantity: 1, type: 1, tif: 3, symbol: listed)
+        #expect(order.last?.ordStatus == "2", "\(order.map(\.debugText))")
+    }
+
     @Test func theDayEndsOnItsOwnWhenTheCalendarSays() throws {
         let harness = try GatewayHarness(limits: Self.limits)
         let status = harness.gateway.dayStatus(now: harness.now)

@@ -31,7 +31,7 @@ import TestSupport
     /// A derived instrument with no book of its own today (a same-month Brent−WTI spread):
     /// only the market-data normalizer prices it.
     static func derivedOnlySymbol() throws -> String {
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let catalog = TodaysListing.catalog()
         let listed = Set(catalog.instruments.map(\.symbol))
         return try #require(MarketDataNormalizer(catalog: catalog).derivedInstruments.map(\.symbol).first { !listed.contains($0) })
     }

@@ -103,7 +103,7 @@ import TestSupport
         }
         let s = gateway.symbol
         let now = Date()
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(now.timeIntervalSince1970 / 86_400)))
+        let catalog = TodaysListing.catalog(at: now)
         let instrument = try #require(catalog.instrument(symbol: s))
         let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
                                                    startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: s))

@@ -39,8 +39,10 @@ import TestSupport
         return appliance
     }
 
+    /// `wellhead order` against the appliance. It returns as soon as the request settles; the
+    /// long --wait is only a deadline for a machine busy with other tests' processes.
     static func order(_ appliance: ServedProfile, _ arguments: [String]) throws -> WellheadProcess.Result {
-        try WellheadProcess.run(["order", "--port", "\(appliance.port)", "--symbol", appliance.symbol] + arguments)
+        try WellheadProcess.run(["order", "--port", "\(appliance.port)", "--symbol", appliance.symbol, "--wait", "30"] + arguments)
     }
 
     @Test func anOrderToAGatewayThatIsNotRunningFailsAtOnceNamingTheRefusedAddress() throws {
@@ -99,7 +101,7 @@ import TestSupport
         let appliance = try Self.appliance()
         defer { appliance.stop() }
         let watch = try WellheadProcess.run(["marketdata", "watch", "--port", "\(appliance.port)", "--symbol", appliance.symbol,
-                                             "--symbol", "ZZF7", "--seconds", "2"])
+                                             "--symbol", "ZZF7", "--seconds", "5"])
         let lines = watch.standardOutput.split(separator: "\n").map(String.init)
         #expect(watch.status == 0, "\(watch.standardError)")
         #expect(lines.contains { $0.hasPrefix("final \(appliance.symbol) bid ") }, "\(lines)")

@@ -5,6 +5,11 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Runs FIX sessions on SwiftNIO: acceptors (many sessions on one port, told apart by
 /// CompIDs) and initiators (reconnecting, with failover addresses), over TCP or TLS.
@@ -60,14 +65,8 @@ public final class FIXEngine: Sendable {
     public func connect(_ endpoint: SessionEndpoint, addresses: [(host: String, port: Int)], reconnectInterval: Int = 30,
                         tls: NIOSSLContext? = nil, serverHostname: String? = nil, noDelay: Bool = true,
                         validateChecksum: Bool = true) {
-        let framer = FIXFramer(validateChecksum: validateChecksum)
         endpoints.withLock { $0.append(endpoint) }
-        let group = self.group
-        let logger = {
-            var logger = self.logger
-            logger[metadataKey: "session"] = "\(endpoint.id)"
-            return logger
-        }()
+        let logger = sessionLogger(endpoint)
         let task = Task {
             var attempt = 0
             while !Task.isCancelled {
@@ -79,21 +78,9 @@ public final class FIXEngine: Sendable {
                     continue
                 }
                 do {
-                    let channel = try await ClientBootstrap(group: group)
-                        .channelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
-                        .channelOption(.writeBufferWaterMark, value: Self.writeBufferWaterMark)
-                        .connectTimeout(.seconds(10))
-                        .channelInitializer { channel in
-                            channel.eventLoop.makeCompletedFuture {
-                                let pipeline = channel.pipeline.syncOperations
-                                if let tls {
-                                    try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
-                                }
-                                try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(framer: framer), maximumBufferSize: Self.maximumInputBuffer))
-                                try pipeline.addHandler(FIXSessionHandler(binding: .initiator(endpoint), logger: logger))
-                            }
-                        }
-                        .connect(host: address.host, port: address.port).get()
+                    let channel = try await openChannel(endpoint, host: address.host, port: address.port, tls: tls,
+                                                        serverHostname: serverHostname, noDelay: noDelay,
+                                                        validateChecksum: validateChecksum, logger: logger)
                     logger.info("connected to \(address.host):\(address.port)")
                     try await channel.closeFuture.get()
                 } catch {
@@ -103,6 +90,52 @@ public final class FIXEngine: Sendable {
             }
         }
         initiators.withLock { $0.append(task) }
+    }
+
+    /// Connects `endpoint` to `host:port` once, for a one-shot client: returns once connected
+    /// (the session then logs on and runs until the connection closes or the engine shuts
+    /// down, with no reconnecting), or throws at once when the connection cannot be made.
+    public func connectOnce(_ endpoint: SessionEndpoint, host: String, port: Int, tls: NIOSSLContext? = nil,
+                            serverHostname: String? = nil, noDelay: Bool = true, validateChecksum: Bool = true)
+        async throws(ConnectionFailure) {
+        let logger = sessionLogger(endpoint)
+        let channel: Channel
+        do {
+            channel = try await openChannel(endpoint, host: host, port: port, tls: tls, serverHostname: serverHostname,
+                                            noDelay: noDelay, validateChecksum: validateChecksum, logger: logger)
+        } catch {
+            throw ConnectionFailure(host: host, port: port, error: error)
+        }
+        endpoints.withLock { $0.append(endpoint) }
+        logger.info("connected to \(host):\(port)")
+        initiators.withLock { $0.append(Task { try? await channel.closeFuture.get() }) }
+    }
+
+    private func sessionLogger(_ endpoint: SessionEndpoint) -> Logger {
+        var logger = self.logger
+        logger[metadataKey: "session"] = "\(endpoint.id)"
+        return logger
+    }
+
+    /// One TCP (or TLS) connection to `host:port` carrying `endpoint`'s session.
+    private func openChannel(_ endpoint: SessionEndpoint, host: String, port: Int, tls: NIOSSLContext?, serverHostname: String?,
+                             noDelay: Bool, validateChecksum: Bool, logger: Logger) async throws -> Channel {
+        let framer = FIXFramer(validateChecksum: validateChecksum)
+        return try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: noDelay ? 1 : 0)
+            .channelOption(.writeBufferWaterMark, value: Self.writeBufferWaterMark)
+            .connectTimeout(.seconds(10))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try pipeline.addHandler(ByteToMessageHandler(FIXFrameDecoder(framer: framer), maximumBufferSize: Self.maximumInputBuffer))
+                    try pipeline.addHandler(FIXSessionHandler(binding: .initiator(endpoint), logger: logger))
+                }
+            }
+            .connect(host: host, port: port).get()
     }
 
     /// Logs every connected session out (waiting for the replies, up to each session's
@@ -124,5 +157,59 @@ public final class FIXEngine: Sendable {
         }
         for server in servers.withLock({ $0 }) { try? await server.close() }
         for task in initiators.withLock({ $0 }) { _ = await task.value }
+    }
+}
+
+/// Why a one-shot connection (``FIXEngine/connectOnce(_:host:port:tls:serverHostname:noDelay:validateChecksum:)``)
+/// could not be made.
+public struct ConnectionFailure: Error, Sendable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// Nothing listens at the address (ECONNREFUSED).
+        case refused
+        /// No answer within the connect timeout.
+        case timedOut
+        /// Anything else: the name does not resolve, the network is unreachable …
+        case other(String)
+    }
+
+    public let host: String
+    public let port: Int
+    public let reason: Reason
+
+    public init(host: String, port: Int, reason: Reason) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+    }
+
+    /// Reads what SwiftNIO threw: refused and timed-out connections by their error codes,
+    /// however NIO wraps them.
+    init(host: String, port: Int, error: any Error) {
+        self.init(host: host, port: port, reason: Self.reason(of: error))
+    }
+
+    private static func reason(of error: any Error) -> Reason {
+        if let connection = error as? NIOConnectionError {
+            if let dns = connection.dnsAError ?? connection.dnsAAAAError { return .other("cannot resolve the host: \(dns)") }
+            let reasons = connection.connectionErrors.map { reason(of: $0.error) }
+            return reasons.first { $0 == .refused } ?? reasons.first { $0 == .timedOut } ?? reasons.first ?? .other("\(error)")
+        }
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case ECONNREFUSED: return .refused
+            case ETIMEDOUT: return .timedOut
+            default: return .other("\(io)")
+            }
+        }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return .timedOut }
+        return .other("\(error)")
+    }
+
+    public var description: String {
+        switch reason {
+        case .refused: "cannot connect to \(host):\(port): connection refused (nothing is listening there)"
+        case .timedOut: "cannot connect to \(host):\(port): no answer (timed out)"
+        case .other(let text): "cannot connect to \(host):\(port): \(text)"
+        }
     }
 }

@@ -6,11 +6,12 @@ import Instruments
 public struct ExecutionReport: Sendable, Hashable, Codable {
     public var orderID: String
     public var execID: String
+    /// Left out of the report when empty (a report about a request that carried none).
     public var clOrdID: String
     public var origClOrdID: String?
     public var execType: ExecType
     public var status: OrderStatus
-    public var terms: OrderTerms
+    public var terms: ReportedTerms
     public var cumQty: Int64
     public var leavesQty: Int64
     public var averagePrice: FIXDecimal
@@ -19,25 +20,29 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
     public var rejectReason: OrderRejectReason?
     public var text: String?
 
+    /// A report about a request that never became an order (a reject, an unknown order's
+    /// status, a mass status with nothing to report): OrderID NONE, OrdStatus rejected, nothing
+    /// filled, and the request's own fields echoed as the OMS sent them.
+    static func aboutRequest(_ request: OrderRequestEcho, clOrdID: String, execID: String, execType: ExecType,
+                             reason: OrderRejectReason, text: String) -> ExecutionReport {
+        ExecutionReport(orderID: "NONE", execID: execID, clOrdID: clOrdID, execType: execType, status: .rejected,
+                        terms: .request(request), cumQty: 0, leavesQty: 0, averagePrice: .zero, rejectReason: reason, text: text)
+    }
+
     /// The body in the order FIX 4.4 lists an ExecutionReport's fields.
     public func fields(transactTime: FIXTimestamp) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
         body.append(37, orderID)
-        body.append(11, clOrdID)
+        if !clOrdID.isEmpty { body.append(11, clOrdID) }
         if let origClOrdID { body.append(41, origClOrdID) }
         body.append(17, execID)
         body.append(150, char: execType.rawValue.fixByte)
         body.append(39, char: status.rawValue.fixByte)
         if let rejectReason { body.append(103, rejectReason.rawValue) }
-        if !terms.account.isEmpty { body.append(1, terms.account) }
-        body.append(55, terms.symbol)
-        body.append(54, Int(terms.side.rawValue))
-        body.append(38, FIXDecimal(mantissa: terms.quantity))
-        body.append(40, char: terms.type.rawValue.fixByte)
-        if let price = terms.price { body.append(44, price) }
-        if let stopPrice = terms.stopPrice { body.append(99, stopPrice) }
-        body.append(59, char: terms.timeInForce.rawValue.fixByte)
-        if let expireTime = terms.expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        switch terms {
+        case .order(let terms): terms.appendReported(to: &body)
+        case .request(let request): request.appendReported(to: &body)
+        }
         if let lastQty { body.append(32, FIXDecimal(mantissa: lastQty)) }
         if let lastPrice { body.append(31, lastPrice) }
         body.append(151, FIXDecimal(mantissa: leavesQty))
@@ -46,5 +51,71 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
         body.append(60, transactTime)
         if let text { body.append(58, text) }
         return body
+    }
+}
+
+/// What an ExecutionReport says the order is: the terms of an order the gateway holds, or the
+/// fields of a request it answered without ever holding an order, as the OMS sent them.
+public enum ReportedTerms: Sendable, Hashable, Codable {
+    case order(OrderTerms)
+    case request(OrderRequestEcho)
+}
+
+/// The order fields of a request, exactly as the OMS sent them: what a report about a request
+/// that never became an order echoes, so that it never states a side, quantity, type or price
+/// the OMS did not send (a Side the gateway cannot trade, a negative OrderQty). A field the
+/// request left out, or sent empty, is left out of the report too.
+public struct OrderRequestEcho: Sendable, Hashable, Codable {
+    public var account: String?
+    public var symbol: String?
+    public var side: String?
+    public var orderQty: String?
+    public var ordType: String?
+    public var price: String?
+    public var stopPx: String?
+    public var timeInForce: String?
+    public var expireTime: String?
+
+    /// The fields of `message` (a NewOrderSingle, OrderCancelReplaceRequest, OrderStatusRequest
+    /// or OrderMassStatusRequest). `account` stands for an Account (1) the request left out: the
+    /// account the gateway read it for (the session's default), when there is one.
+    init(_ message: FIXMessage, account defaultAccount: String? = nil) {
+        func sent(_ tag: Int) -> String? {
+            guard let value = message[tag]?.string, !value.isEmpty else { return nil }
+            return value
+        }
+        account = sent(1) ?? defaultAccount
+        symbol = sent(55)
+        side = sent(54)
+        orderQty = sent(38)
+        ordType = sent(40)
+        price = sent(44)
+        stopPx = sent(99)
+        timeInForce = sent(59)
+        expireTime = sent(126)
+    }
+
+    /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime,
+    /// each where the request had it.
+    fileprivate func appendReported(to body: inout FIXFieldList) {
+        let fields = [(1, account), (55, symbol), (54, side), (38, orderQty), (40, ordType), (44, price), (99, stopPx),
+                      (59, timeInForce), (126, expireTime)]
+        for case let (tag, value?) in fields { body.append(tag, value) }
+    }
+}
+
+extension OrderTerms {
+    /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime of
+    /// an order the gateway holds.
+    fileprivate func appendReported(to body: inout FIXFieldList) {
+        if !account.isEmpty { body.append(1, account) }
+        body.append(55, symbol)
+        body.append(54, Int(side.rawValue))
+        body.append(38, FIXDecimal(mantissa: quantity))
+        body.append(40, char: type.rawValue.fixByte)
+        if let price { body.append(44, price) }
+        if let stopPrice { body.append(99, stopPrice) }
+        body.append(59, char: timeInForce.rawValue.fixByte)
+        if let expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
     }
 }

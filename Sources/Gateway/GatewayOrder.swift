@@ -181,6 +181,6 @@ public struct GatewayOrder: Sendable, Hashable, Codable {
         return ExecutionReport(
             orderID: orderID, execID: "\(orderID)-\(executions)", clOrdID: clOrdID ?? self.clOrdID,
             origClOrdID: origClOrdID,
-            execType: type, status: status, terms: terms, cumQty: cumQty, leavesQty: leavesQty, averagePrice: averagePrice)
+            execType: type, status: status, terms: .order(terms), cumQty: cumQty, leavesQty: leavesQty, averagePrice: averagePrice)
     }
 }

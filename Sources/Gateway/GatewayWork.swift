@@ -41,16 +41,14 @@ struct GatewayWork {
         state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: String(decoding: data, as: UTF8.self)))
     }
 
-    /// An ExecutionReport rejecting a request that never became an order.
+    /// An ExecutionReport rejecting a request that never became an order. It echoes the
+    /// request's fields as the OMS sent them (a Side or OrderQty the gateway could not read
+    /// included, a field the OMS left out left out), never values of the gateway's making; an
+    /// Account the request left out is the one it was read for (`terms`), when it was read.
     mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrderRejectReason, text: String) {
         let clOrdID = message[11]?.string ?? ""
-        let terms = terms ?? OrderTerms(account: message[1]?.string ?? "", symbol: message[55]?.string ?? "",
-                                        side: message[54]?.string == "2" ? .sell : .buy, type: .limit,
-                                        timeInForce: .day, quantity: 0)
-        var order = GatewayOrder(orderID: "NONE", session: session, clOrdID: clOrdID, terms: terms)
-        var report = order.rejected(reason, text: text)
-        report.execID = "R-\(session)-\(clOrdID)-\(now)"
-        send(report, to: session)
+        send(.aboutRequest(OrderRequestEcho(message, account: terms?.account), clOrdID: clOrdID,
+                           execID: "R-\(session)-\(clOrdID)-\(now)", execType: .rejected, reason: reason, text: text), to: session)
         record("order.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
 
@@ -59,8 +57,9 @@ struct GatewayWork {
                                replace: Bool, reason: CancelRejectReason, text: String) {
         var body = FIXFieldList(reservingCapacity: 160)
         body.append(37, order?.orderID ?? "NONE")
-        body.append(11, clOrdID)
-        body.append(41, origClOrdID)
+        // As the OMS sent them: left out when it sent none (never an empty field).
+        if !clOrdID.isEmpty { body.append(11, clOrdID) }
+        if !origClOrdID.isEmpty { body.append(41, origClOrdID) }
         body.append(39, char: (order?.status ?? .rejected).rawValue.fixByte)
         body.append(434, replace ? 2 : 1)
         body.append(102, reason.rawValue)
@@ -324,13 +323,8 @@ struct GatewayWork {
         let clOrdID = message[11]?.string ?? ""
         let orderID = message[37]?.string ?? state.clOrdIDs[session]?[clOrdID]
         guard let orderID, var order = state.orders[orderID], order.session == session else {
-            var unknown = GatewayOrder(orderID: "NONE", session: session, clOrdID: clOrdID,
-                                       terms: OrderTerms(account: "", symbol: message[55]?.string ?? "", side: message[54]?.string == "2" ? .sell : .buy,
-                                                         type: .limit, timeInForce: .day, quantity: 0))
-            var report = unknown.rejected(.unknownOrder, text: "unknown order \(clOrdID)")
-            report.execType = .orderStatus
-            report.execID = "S-\(session)-\(clOrdID)-\(now)"
-            send(report, to: session)
+            send(.aboutRequest(OrderRequestEcho(message), clOrdID: clOrdID, execID: "S-\(session)-\(clOrdID)-\(now)",
+                               execType: .orderStatus, reason: .unknownOrder, text: "unknown order \(clOrdID)"), to: session)
             return
         }
         send(order.statusReport(), to: session)
@@ -349,12 +343,12 @@ struct GatewayWork {
             order.session == session && !order.status.isTerminal && (requestType != 1 || order.terms.symbol == symbol)
         }.sorted { $0.orderID < $1.orderID }
         guard requestType == 7 || requestType == 1 else {
-            massStatusAnswer(session: session, requestID: requestID, symbol: symbol, reason: .other, total: nil,
+            massStatusAnswer(message, session: session, requestID: requestID, reason: .other, total: nil,
                              text: "MassStatusReqType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
             return
         }
         if orders.isEmpty {
-            massStatusAnswer(session: session, requestID: requestID, symbol: symbol, reason: .unknownOrder, total: 0,
+            massStatusAnswer(message, session: session, requestID: requestID, reason: .unknownOrder, total: 0,
                              text: "no working orders")
             return
         }
@@ -370,14 +364,12 @@ struct GatewayWork {
     }
 
     /// A mass status request's only report when there is no order to report: OrdStatus
-    /// rejected, with why.
-    private mutating func massStatusAnswer(session: String, requestID: String, symbol: String?, reason: OrderRejectReason,
+    /// rejected, with why. It names no order: no ClOrdID, and only the Account, Symbol and Side
+    /// the request itself carried.
+    private mutating func massStatusAnswer(_ message: FIXMessage, session: String, requestID: String, reason: OrderRejectReason,
                                            total: Int?, text: String) {
-        var none = GatewayOrder(orderID: "NONE", session: session, clOrdID: requestID,
-                                terms: OrderTerms(account: "", symbol: symbol ?? "", side: .buy, type: .limit, timeInForce: .day, quantity: 0))
-        var report = none.rejected(reason, text: text)
-        report.execType = .orderStatus
-        report.execID = "MS-\(session)-\(requestID)-\(now)"
+        let report = ExecutionReport.aboutRequest(OrderRequestEcho(message), clOrdID: "", execID: "MS-\(session)-\(requestID)-\(now)",
+                                                  execType: .orderStatus, reason: reason, text: text)
         var body = report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
         body.append(584, requestID)
         if let total {

@@ -178,12 +178,39 @@ public struct LimitUtilisation: Sendable, Hashable, Codable {
     public var scope: RiskScope
     /// What is measured: `firm CLZ6`, `account DESK1 CL`, `session OMS1`.
     public var subject: String
-    /// Contracts (worst case), dollars, or messages in the window.
+    /// Contracts (worst case), dollars, or messages in the window: see `unit`.
     public var used: FIXDecimal
     public var limit: FIXDecimal
+    /// What `used` and `limit` count.
+    public var unit: LimitUnit
     /// used / limit × 100, two decimals.
     public var percent: FIXDecimal
     public var level: UtilisationLevel
+}
+
+/// What a limit's use and size count: contracts for positions, US dollars for gross notional
+/// and daily loss (as the limits file states them), orders or messages in a throttle's window.
+public enum LimitUnit: Sendable, Hashable, Codable, CustomStringConvertible {
+    case contracts
+    case usd
+    /// New orders and replaces in a sliding window of `windowNanos`.
+    case orders(windowNanos: Int64)
+    /// New orders, replaces and cancels in a sliding window of `windowNanos`.
+    case messages(windowNanos: Int64)
+
+    /// `contracts`, `USD`, `orders/s`, `messages per 500ms`.
+    public var description: String {
+        switch self {
+        case .contracts: "contracts"
+        case .usd: "USD"
+        case .orders(let window): "orders" + Self.per(window)
+        case .messages(let window): "messages" + Self.per(window)
+        }
+    }
+
+    private static func per(_ window: Int64) -> String {
+        window == 1_000_000_000 ? "/s" : " per \(RiskEngine.duration(window))"
+    }
 }
 
 /// A limit crossing 75 % or 90 %, logged once per crossing and returned with the decision or

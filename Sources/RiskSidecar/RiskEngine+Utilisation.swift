@@ -61,40 +61,40 @@ extension RiskEngine {
         let who = owners[owner].scope.description
         let used: Int128
         let limit: Int128
-        let money: Bool
+        let unit: LimitUnit
         let subject: String
         switch kind {
         case .positionPerMonth:
             guard let configured = limits.maxPositionPerMonth, context.symbol >= 0 else { return nil }
             used = Int128(owners[owner].months[context.symbol].worstCase)
             limit = Int128(configured)
-            money = false
+            unit = .contracts
             subject = "\(who) \(symbols[context.symbol].name)"
         case .positionPerRoot:
             guard slot != 4, let configured = limits.maxPositionPerRoot, context.root >= 0 else { return nil }
             used = Int128(owners[owner].roots[context.root].worstCase)
             limit = Int128(configured)
-            money = false
+            unit = .contracts
             subject = "\(who) \(roots[context.root].name)"
         case .grossNotional, .dailyLoss:
             guard let configured = kind == .grossNotional ? limits.maxGrossNotional : limits.dailyLoss,
                   let (cell, instrument) = lossOrNotionalCell(slot, owner, context) else { return nil }
             used = kind == .grossNotional ? cell.grossNotional : Swift.max(0, 0 &- cell.pnl)
             limit = configured
-            money = true
+            unit = .usd
             subject = instrument.map { "\(who) \($0)" } ?? who
         case .orderRate, .messageRate:
             guard slot < 3, let rate = kind == .orderRate ? limits.orderRate : limits.messageRate,
                   let ring = kind == .orderRate ? owners[owner].orderRate : owners[owner].messageRate else { return nil }
             used = Int128(ring.count(after: now &- rate.windowNanos))
             limit = Int128(rate.limit)
-            money = false
+            unit = kind == .orderRate ? .orders(windowNanos: rate.windowNanos) : .messages(windowNanos: rate.windowNanos)
             subject = "\(who) per \(Self.duration(rate.windowNanos))"
         }
-        func show(_ value: Int128) -> FIXDecimal { money ? Fixed.decimal(value) : FIXDecimal(mantissa: Int64(clamping: value)) }
+        func show(_ value: Int128) -> FIXDecimal { unit == .usd ? Fixed.decimal(value) : FIXDecimal(mantissa: Int64(clamping: value)) }
         let levels = Thresholds(limit: limit, warningPercent: self.limits.warningPercent,
                                 criticalPercent: self.limits.criticalPercent)
-        return LimitUtilisation(kind: kind, scope: limits.scope, subject: subject, used: show(used), limit: show(limit),
+        return LimitUtilisation(kind: kind, scope: limits.scope, subject: subject, used: show(used), limit: show(limit), unit: unit,
                                 percent: limit > 0 ? Fixed.ratio(Fixed.multiply(used, 100), limit) : (used > 0 ? FIXDecimal(100) : .zero),
                                 level: levels.level(used))
     }

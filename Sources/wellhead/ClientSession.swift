@@ -15,9 +15,11 @@ struct ClientSession {
     private let engine: FIXEngine
     let endpoint: SessionEndpoint
 
-    /// Connects `application` as `sender` to `target` at `host:port`, retrying every second
-    /// until it logs on or is closed. `name` labels its scratch folder and logger.
-    init(name: String, sender: String, target: String, host: String, port: Int, application: any FIXApplication) throws {
+    /// Connects `application` as `sender` to `target` at `host:port` once; the session then
+    /// logs on. `name` labels its scratch folder and logger. A connection that cannot be made
+    /// (nothing listening, no answer) is printed as an error naming `host:port` and ends the
+    /// command at once with exit code 1.
+    init(name: String, sender: String, target: String, host: String, port: Int, application: any FIXApplication) async throws {
         ClientSession.quietLogging()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("wellhead-\(name)-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -27,7 +29,14 @@ struct ClientSession {
         configuration.resetOnLogon = true
         endpoint = try SessionEndpoint(configuration: configuration, application: application, journal: journal)
         engine = FIXEngine(logger: Logger(label: "wellhead.\(name)"))
-        engine.connect(endpoint, addresses: [(host, port)], reconnectInterval: 1)
+        do {
+            try await engine.connectOnce(endpoint, host: host, port: port)
+        } catch {
+            await close(reason: "not connected")
+            var standardError = StandardError()
+            print("error: \(error)", to: &standardError)
+            throw ExitCode.failure
+        }
     }
 
     /// Logs out, closes the journal and removes the scratch folder.

@@ -9,10 +9,11 @@ import MarketData
 import Synchronization
 
 /// `wellhead marketdata watch`: a trader's or QA's view of live market data. Logs on to a
-/// gateway (or the venue simulator) as an OMS session, subscribes to instruments with one
-/// MarketDataRequest, reads the snapshots and incremental refreshes through the market-data
-/// normalizer, and prints each book's top whenever it or the last trade moves, and each
-/// derived instrument's value as it changes.
+/// gateway (or the venue simulator) as an OMS session, subscribes to each instrument with a
+/// MarketDataRequest of its own (so that one refused symbol does not refuse the others), reads
+/// the snapshots and incremental refreshes through the market-data normalizer, and prints each
+/// book's top whenever it or the last trade moves, each derived instrument's value as it
+/// changes, and each symbol the venue refuses.
 struct MarketDataWatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
@@ -36,19 +37,28 @@ struct MarketDataWatch: AsyncParsableCommand {
     func run() async throws {
         let reference = try InstrumentReferenceLoader.loadForCommand(instruments)
         let today = CalendarDate(daysSinceEpoch: Int(WallClock.now().nanosecondsSinceEpoch / 86_400_000_000_000))
-        let client = WatchClient(view: MarketView(catalog: reference.catalog(on: today)), request: request())
-        let session = try ClientSession(name: "watch", sender: sender, target: target, host: host, port: port, application: client)
+        let requests = symbols.enumerated().map { index, symbol in
+            (requestID: "WATCH-\(getpid())-\(index + 1)", symbol: symbol)
+        }
+        let client = WatchClient(view: MarketView(catalog: reference.catalog(on: today)),
+                                 requests: requests.map { ($0.requestID, $0.symbol, request(id: $0.requestID, symbol: $0.symbol)) })
+        let session = try await ClientSession(name: "watch", sender: sender, target: target, host: host, port: port,
+                                              application: client)
         client.endpoint.withLock { $0 = session.endpoint }
         try await Task.sleep(for: .seconds(seconds))
         await session.close(reason: "watch over")
         for line in client.summary() { print(line) }
-        if !client.loggedOn { throw ExitCode(2) }
+        if !client.loggedOn {
+            var standardError = StandardError()
+            print("error: not logged on to \(target) at \(host):\(port) as \(sender) within \(seconds)s", to: &standardError)
+            throw ExitCode.failure
+        }
     }
 
-    /// Snapshot and updates, bids, offers, trades and derived values, for every symbol.
-    private func request() -> FIXFieldList {
+    /// Snapshot and updates, bids, offers, trades and derived values, for one symbol.
+    private func request(id: String, symbol: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 128)
-        body.append(262, "WATCH-\(getpid())")
+        body.append(262, id)
         body.append(263, "1")
         body.append(264, depth)
         body.append(265, 1)
@@ -57,11 +67,9 @@ struct MarketDataWatch: AsyncParsableCommand {
             entry.append(269, type)
             return entry
         })
-        body.appendGroup(146, symbols.map { symbol in
-            var entry = FIXFieldList()
-            entry.append(55, symbol)
-            return entry
-        })
+        var entry = FIXFieldList()
+        entry.append(55, symbol)
+        body.appendGroup(146, [entry])
         return body
     }
 }
@@ -145,12 +153,13 @@ struct MarketView {
 private final class WatchClient: FIXApplication {
     let endpoint = Mutex<SessionEndpoint?>(nil)
     private let view: Mutex<MarketView>
-    private let request: FIXFieldList
+    /// One MarketDataRequest a symbol, with its MDReqID.
+    private let requests: [(requestID: String, symbol: String, body: FIXFieldList)]
     private let state = Mutex(false)
 
-    init(view: MarketView, request: FIXFieldList) {
+    init(view: MarketView, requests: [(requestID: String, symbol: String, body: FIXFieldList)]) {
         self.view = Mutex(view)
-        self.request = request
+        self.requests = requests
     }
 
     var loggedOn: Bool { state.withLock { $0 } }
@@ -158,9 +167,9 @@ private final class WatchClient: FIXApplication {
     func onLogon(_ session: SessionID) {
         state.withLock { $0 = true }
         print("logged on as \(session.senderCompID) to \(session.targetCompID)")
-        let request = self.request
+        let bodies = requests.map(\.body)
         let endpoint = self.endpoint.withLock { $0 }
-        DispatchQueue.global().async { endpoint?.send(msgType: "V", body: request) }
+        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: "V", body: body) } }
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
@@ -173,7 +182,12 @@ private final class WatchClient: FIXApplication {
                 print("unreadable market data: \(error)")
             }
         case "Y":
-            print("MarketDataRequestReject MDReqRejReason=\(message[281]?.string ?? "") Text=\"\(message[58]?.string ?? "")\"")
+            // The symbol it refuses, by the refused request's MDReqID.
+            let requestID = message[262]?.string
+            let symbol = requests.first { $0.requestID == requestID }?.symbol ?? requestID ?? "?"
+            let reason = message[281]?.string ?? ""
+            let meaning = reason == "0" ? " (unknown symbol)" : ""
+            print("\(symbol) not subscribed: MarketDataRequestReject MDReqRejReason=\(reason)\(meaning) Text=\"\(message[58]?.string ?? "")\"")
         default:
             print("\(message.msgType ?? "?") \(message[58]?.string ?? "")")
         }

@@ -4,6 +4,7 @@ import FIXCodec
 import FIXSession
 import FIXTransport
 import Foundation
+import Gateway
 import Synchronization
 
 /// `wellhead order`: a small FIX client for traders and QA. Logs on as an OMS session, sends
@@ -12,8 +13,20 @@ import Synchronization
 struct OrderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order",
-        abstract: "Log on as an OMS session, send one order, cancel or replace, and print the execution reports."
+        abstract: "Log on as an OMS session, send one order, cancel or replace, and print the execution reports.",
+        discussion: """
+            Exit status:
+              0  the request was accepted: the order is working, filled or done (IOC, FOK), or the
+                 cancel or replace was carried out
+              2  the request was rejected: an ExecutionReport with OrdStatus Rejected, an
+                 OrderCancelReject, or a session-level or business Reject of the request
+              1  an error: the gateway could not be reached (connection refused, no answer), the
+                 session did not log on, or no final answer came within --wait seconds
+            """
     )
+
+    /// The exit status of a request the gateway rejected (see the discussion above).
+    static let rejectedStatus: Int32 = 2
 
     enum Action: String, ExpressibleByArgument, CaseIterable { case new, cancel, replace }
 
@@ -32,7 +45,8 @@ struct OrderCommand: AsyncParsableCommand {
     @Option(help: "Limit price (44).") var price: String?
     @Option(help: "Stop price (99).") var stopPrice: String?
     @Option(help: "day, gtc, ioc or fok.") var tif = "day"
-    @Option(help: "ExDestination (100), e.g. SIM.") var destination: String?
+    @Option(help: "ExDestination (100), e.g. SIM: for a new order or a replace (a cancel goes where the order is).")
+    var destination: String?
     @Option(help: "Seconds to wait for the order to settle before logging out.") var wait = 5.0
 
     func validate() throws {
@@ -51,22 +65,37 @@ struct OrderCommand: AsyncParsableCommand {
     static let timesInForce = ["day": "0", "gtc": "1", "ioc": "3", "fok": "4"]
 
     func run() async throws {
+        var standardError = StandardError()
+        if action == .cancel, let destination {
+            print("note: --destination \(destination) is left off the cancel: FIX 4.4's OrderCancelRequest has no ExDestination (100); "
+                  + "the cancel goes to wherever the order is", to: &standardError)
+        }
         let clOrdID = self.clOrdID ?? "WO-\(Int(Date().timeIntervalSince1970 * 1000))"
         let client = OrderClient(msgType: action == .new ? "D" : (action == .cancel ? "F" : "G"), body: body(clOrdID: clOrdID))
-        let session = try ClientSession(name: "order", sender: sender, target: target, host: host, port: port, application: client)
+        let session = try await ClientSession(name: "order", sender: sender, target: target, host: host, port: port,
+                                              application: client)
         client.endpoint.withLock { $0 = session.endpoint }
         let settled = await client.waitUntilSettled(timeout: wait)
-        if !settled { print("no final report within \(wait)s; logging out") }
         await session.close(reason: "order sent")
-        if !client.loggedOn { throw ExitCode(2) }
+        guard client.loggedOn else {
+            print("error: not logged on to \(target) at \(host):\(port) as \(sender) within \(wait)s", to: &standardError)
+            throw ExitCode.failure
+        }
+        guard settled else {
+            print("error: no final report within \(wait)s", to: &standardError)
+            throw ExitCode.failure
+        }
+        if client.rejected { throw ExitCode(Self.rejectedStatus) }
     }
 
+    /// The request's body, with only the fields FIX 4.4 defines for its message: a cancel
+    /// (OrderCancelRequest) carries no ExDestination, OrdType, Price, StopPx or TimeInForce.
     private func body(clOrdID: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
         body.append(11, clOrdID)
         if let origClOrdID { body.append(41, origClOrdID) }
         if let account { body.append(1, account) }
-        if let destination { body.append(100, destination) }
+        if action != .cancel, let destination { body.append(100, destination) }
         body.append(55, symbol)
         body.append(54, side == "buy" ? "1" : "2")
         body.append(60, WallClock.now())
@@ -86,12 +115,15 @@ struct OrderCommand: AsyncParsableCommand {
 private final class OrderClient: FIXApplication {
     let endpoint = Mutex<SessionEndpoint?>(nil)
     private let request: (msgType: String, body: FIXFieldList)
-    private let state = Mutex((loggedOn: false, settled: false))
+    private let state = Mutex((loggedOn: false, settled: false, rejected: false))
     private let settledSignal = DispatchSemaphore(value: 0)
 
     init(msgType: String, body: FIXFieldList) { request = (msgType, body) }
 
     var loggedOn: Bool { state.withLock { $0.loggedOn } }
+    /// Whether the request was refused: a rejecting ExecutionReport, an OrderCancelReject,
+    /// or a session-level (3) or business (j) Reject.
+    var rejected: Bool { state.withLock { $0.rejected } }
 
     func onLogon(_ session: SessionID) {
         state.withLock { $0.loggedOn = true }
@@ -104,14 +136,19 @@ private final class OrderClient: FIXApplication {
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         print(Self.describe(message))
-        let final: Set<String> = ["2", "3", "4", "8", "C"]
-        let settled = (message.msgType == "8" && final.contains(message[39]?.string ?? ""))
-            || message.msgType == "9" || message.msgType == "j"
-            || (message.msgType == "8" && ["0", "5"].contains(message[150]?.string ?? "") && request.msgType != "D")
-            || (message.msgType == "8" && message[150]?.string == "0" && message[59]?.string != "3" && message[59]?.string != "4")
+        let report = message.msgType == "8"
+        let status = report ? (message[39]?.string).flatMap(OrderStatus.init(rawValue:)) : nil
+        let execType = report ? (message[150]?.string).flatMap(ExecType.init(rawValue:)) : nil
+        let refused = status == .rejected || ["9", "j", "3"].contains(message.msgType ?? "")
+        let final: Set<OrderStatus> = [.filled, .doneForDay, .canceled, .rejected, .expired]
+        let settled = refused || status.map(final.contains) == true
+            || ((execType == .new || execType == .replaced) && request.msgType != "D")
+            || (execType == .new && message[59]?.string != TimeInForce.immediateOrCancel.rawValue
+                && message[59]?.string != TimeInForce.fillOrKill.rawValue)
         if settled {
             let first = state.withLock { state in
                 defer { state.settled = true }
+                if !state.settled { state.rejected = refused }
                 return !state.settled
             }
             if first { settledSignal.signal() }
@@ -126,23 +163,39 @@ private final class OrderClient: FIXApplication {
         }
     }
 
-    /// One line per report: what happened, the order's state, quantities and prices.
+    /// One line per report: what happened, the order's state, quantities and prices, each
+    /// enumerated value by its FIX name with its code (`ExecType=Trade(F)`).
     static func describe(_ message: FIXMessage) -> String {
         let field = { (tag: Int) in message[tag]?.string ?? "" }
         switch message.msgType {
         case "8":
-            var line = "ExecutionReport \(field(37)) ClOrdID=\(field(11)) ExecType=\(field(150)) OrdStatus=\(field(39))"
-            line += " \(field(55)) \(field(54) == "1" ? "buy" : "sell") \(field(38))"
+            var line = "ExecutionReport \(field(37)) ClOrdID=\(field(11)) ExecType=\(named(field(150), as: ExecType.self))"
+            line += " OrdStatus=\(named(field(39), as: OrderStatus.self))"
+            // A reject echoes the OMS's own Side, which may be neither buy nor sell.
+            line += " \(field(55)) \(["1": "buy", "2": "sell"][field(54)] ?? "Side=\(field(54))") \(field(38))"
             if !field(44).isEmpty { line += " @ \(field(44))" }
             line += " CumQty=\(field(14)) LeavesQty=\(field(151)) AvgPx=\(field(6))"
             if !field(32).isEmpty { line += " LastQty=\(field(32)) LastPx=\(field(31))" }
-            if !field(103).isEmpty { line += " OrdRejReason=\(field(103))" }
+            if !field(103).isEmpty { line += " OrdRejReason=\(named(field(103), as: OrderRejectReason.self))" }
             if !field(58).isEmpty { line += " Text=\"\(field(58))\"" }
             return line
         case "9":
-            return "OrderCancelReject ClOrdID=\(field(11)) OrigClOrdID=\(field(41)) CxlRejReason=\(field(102)) Text=\"\(field(58))\""
+            return "OrderCancelReject ClOrdID=\(field(11)) OrigClOrdID=\(field(41)) OrdStatus=\(named(field(39), as: OrderStatus.self))"
+                + " CxlRejReason=\(named(field(102), as: CancelRejectReason.self)) Text=\"\(field(58))\""
+        case "3":
+            return "Reject RefSeqNum=\(field(45)) RefTagID=\(field(371)) SessionRejectReason=\(field(373)) Text=\"\(field(58))\""
         default:
             return "\(message.msgType ?? "?") \(field(58))"
         }
+    }
+
+    /// `Name(code)` for a value of one of the gateway's FIX enumerations (ExecType F is
+    /// `Trade(F)`, OrdStatus 1 `PartiallyFilled(1)`): the case's name, capitalised as FIX
+    /// spells it. A code the gateway never sends stays a bare code.
+    static func named<Value: RawRepresentable>(_ code: String, as type: Value.Type) -> String
+        where Value.RawValue: LosslessStringConvertible {
+        guard let raw = Value.RawValue(code), let value = Value(rawValue: raw) else { return code }
+        let name = String(describing: value)
+        return name.prefix(1).uppercased() + name.dropFirst() + "(\(code))"
     }
 }

@@ -96,8 +96,28 @@ struct RiskCommand: AsyncParsableCommand {
             print("kill switch ENGAGED at \(record.level) by \(record.engagedBy) since \(since)\(record.reason.isEmpty ? "" : ": \(record.reason)")")
         }
         guard utilisation else { return }
-        for limit in response.utilisation {
-            print("\(limit.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(limit.percent)% \(limit.kind.rawValue) \(limit.subject): \(limit.used) of \(limit.limit)")
+        for limit in response.utilisation { print(describe(limit)) }
+    }
+
+    /// One limit's line: its level and use, what it measures, the amounts in their unit, and
+    /// where the limit is set: `normal   5.00% position per month of account DESK1 CLF7: 2 of
+    /// 40 contracts (limit of root CL, for each contract month)`.
+    static func describe(_ limit: LimitUtilisation) -> String {
+        let level = limit.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+        let amounts = "\(limit.used) of \(limit.limit) \(limit.unit)"
+        return "\(level) \(limit.percent)% \(limit.kind.label) of \(limit.subject): \(amounts) (\(setAt(limit)))"
+    }
+
+    /// Where a limit is configured, which is not always what it measures: a root's
+    /// position-per-month limit measures each month of the root.
+    private static func setAt(_ limit: LimitUtilisation) -> String {
+        switch limit.scope {
+        case .firm: "firm limit"
+        case .account(let name): "limit of account \(name)"
+        case .session(let name): "limit of session \(name)"
+        case .root(let name) where limit.kind == .positionPerMonth: "limit of root \(name), for each contract month"
+        case .root(let name): "limit of root \(name)"
+        case .symbol(let name): "limit of contract month \(name)"
         }
     }
 }

@@ -14,12 +14,12 @@ import Synchronization
 /// the session they concern, whichever session's message (or timer) produced them.
 public final class GatewayApplication: FIXApplication {
     public let gateway: OrderGateway
-    private let journal: Journal
+    let journal: Journal
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
     private let timer = Mutex<RepeatedTask?>(nil)
     /// Reports a restore produced, sent once the sessions are attached (``start(on:interval:)``).
     private let restoredReports = Mutex<[GatewayOutbound]>([])
-    private let logger: Logger
+    let logger: Logger
     /// Nanoseconds since the epoch: the machine's clock, or a test's.
     public let clock: @Sendable () -> Int64
     /// Market data for OMS clients (MarketDataRequest).

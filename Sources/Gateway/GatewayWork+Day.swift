@@ -88,10 +88,12 @@ extension GatewayWork {
         }
         let expired = state.expiredToday
 
-        // Settlement: a FIX venue's published settlement, else the simulated venue's mark.
+        // Settlement: a FIX venue's published settlement, else the simulated venue's price at
+        // the calendar's settlement time, else its mark now.
         var settlements: [String: FIXDecimal] = [:]
         for instrument in state.catalog.instruments {
-            if let price = state.venueSettlements[instrument.symbol] ?? state.venue.mark(symbol: instrument.symbol) {
+            if let price = state.venueSettlements[instrument.symbol] ?? state.settlements[instrument.symbol]
+                ?? state.venue.mark(symbol: instrument.symbol) {
                 settlements[instrument.symbol] = price
             }
         }
@@ -117,6 +119,7 @@ extension GatewayWork {
         state.routeByClOrdID = state.routeByClOrdID.filter { numbers.contains($0.value) }
         state.expiredToday.removeAll()
         state.venueSettlements.removeAll()
+        state.settlements.removeAll()
         state.tradingDate = next
         let listed = list(listing)
         updateMarks(symbols: listed)
@@ -138,6 +141,20 @@ extension GatewayWork {
 }
 
 extension GatewayWork {
+    /// At the calendar's settlement time (14:30 New York for CME energy), the simulated venue's
+    /// marks become the day's settlement prices, journaled (`day.settlement`) as what the
+    /// day's end will re-base positions at.
+    mutating func takeSettlementIfDue() {
+        guard state.settlements.isEmpty, let minute = state.calendar.settlement,
+              now >= state.calendar.zone.instant(state.tradingDate, minute: minute), now < state.calendar.end(of: state.tradingDate)
+        else { return }
+        for instrument in state.catalog.instruments {
+            if let mark = state.venue.mark(symbol: instrument.symbol) { state.settlements[instrument.symbol] = mark }
+        }
+        record("day.settlement", ["tradingDate": state.tradingDate.description,
+                                  "prices": state.settlements.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
+    }
+
     /// Makes `listing` what the gateway and the simulated venue trade; the symbols listed anew.
     @discardableResult
     mutating func list(_ listing: InstrumentCatalog) -> [String] {

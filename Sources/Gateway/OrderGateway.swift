@@ -252,6 +252,7 @@ public final class OrderGateway: Sendable {
     /// After a long stop the appliance rolls once, to the trading day `now` falls in.
     public func rollIfDue(now: Int64) -> (DayEndRecord, [GatewayOutbound])? {
         perform(now: now) { work in
+            work.takeSettlementIfDue()
             guard now >= work.state.calendar.end(of: work.state.tradingDate) else { return nil }
             let record = work.endDay(next: work.state.calendar.tradingDate(at: now), by: nil, reason: nil)
             return (record, work.outbound)
@@ -332,6 +333,8 @@ struct GatewayState: Sendable {
     var expiredToday: [String] = []
     /// Settlement prices FIX venues published today (MDEntryType 6), by symbol.
     var venueSettlements: [String: FIXDecimal] = [:]
+    /// The simulated venue's prices at the calendar's settlement time, once taken today.
+    var settlements: [String: FIXDecimal] = [:]
     var venue: SimulatedVenue
     let settings: GatewaySettings
     var orders: [String: GatewayOrder] = [:]

@@ -4,7 +4,7 @@ import Gateway
 extension VenueApplication {
     /// The venue's own admin requests (halt, resume, scenarios); the order side
     /// (``GatewayApplication``) answers the rest: kill switches, shocks, status.
-    public func handle(_ request: AdminRequest) -> AdminResponse {
+    public func handle(_ request: AdminRequest) async -> AdminResponse {
         switch request.command {
         case .halt, .resume:
             guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
@@ -26,7 +26,7 @@ extension VenueApplication {
                 return orders.adminResponse(ok: false, "\(error)")
             }
         default:
-            let response = orders.handle(request)
+            let response = await orders.handle(request)
             // A shock moves the books at once: subscribers see it now, not at the next tick.
             if request.command == .shock { publishMarketData() }
             return response

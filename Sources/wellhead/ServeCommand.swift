@@ -129,8 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let venue { venue.start() } else { gateway.start() }
         do {
             let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { request in
-                if let venue { return venue.handle(request) }
-                return gateway.handle(request)
+                if let venue { return await venue.handle(request) }
+                return await gateway.handle(request)
             }
             Logger(label: "wellhead").info("risk admin socket \(admin.path) (wellhead risk --config \(profile.file))")
             return admin

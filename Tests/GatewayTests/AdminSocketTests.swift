@@ -19,7 +19,7 @@ import TestSupport
             journal = try Journal(path: harness.directory.path("journal.sqlite"))
             let application = GatewayApplication(gateway: harness.gateway, journal: journal, clock: { GatewayHarness.start })
             self.application = application
-            server = try await GatewayAdminServer.start(path: harness.directory.path("admin.sock")) { application.handle($0) }
+            server = try await GatewayAdminServer.start(path: harness.directory.path("admin.sock")) { await application.handle($0) }
         }
 
         func send(_ request: AdminRequest) async throws -> AdminResponse {

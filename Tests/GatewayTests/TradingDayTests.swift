@@ -78,6 +78,24 @@ import TestSupport
         #expect(order.last?.ordStatus == "2", "\(order.map(\.debugText))")
     }
 
+    @Test func settlementPricesAreTakenAtTheCalendarsSettlementTimeAndPositionsRebasedAtThem() throws {
+        var harness = try GatewayHarness(limits: Self.limits)
+        _ = harness.order("S1", quantity: 2, type: 1, tif: 3)
+        let status = harness.gateway.dayStatus(now: harness.now)
+        let calendar = TradingCalendar.aroundTheClock
+        let settlementTime = calendar.zone.instant(try #require(CalendarDate(iso: status.tradingDate)), minute: 14 * 60 + 30)
+        #expect(harness.gateway.rollIfDue(now: settlementTime) == nil)
+        let taken = harness.gateway.drainAudit().filter { $0.kind == "day.settlement" }
+        #expect(taken.count == 1 && taken.first?.json.contains("CLF7 ") == true, "\(taken.map(\.json))")
+        let settlement = try #require(harness.gateway.mark(symbol: "CLF7"))
+        // The market moves on; the day's end still re-bases at the price taken at 14:30.
+        harness.now = settlementTime
+        _ = harness.advance(seconds: 60)
+        let (record, _) = try #require(harness.gateway.rollIfDue(now: status.ends))
+        #expect(record.settlements["CLF7"] == settlement)
+        #expect(record.positions.first { $0.symbol == "CLF7" }?.settlement == settlement)
+    }
+
     @Test func theDayEndsOnItsOwnWhenTheCalendarSays() throws {
         let harness = try GatewayHarness(limits: Self.limits)
         let status = harness.gateway.dayStatus(now: harness.now)

@@ -36,7 +36,7 @@ public final class GatewayAdminServer: Sendable {
     /// Binds `path` (replacing a stale socket file left by a process that died) and serves
     /// requests with `handler`, which runs on an event loop and must not block for long.
     public static func start(path: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             handler: @escaping @Sendable (AdminRequest) -> AdminResponse) async throws(AdminSocketError) -> GatewayAdminServer {
+                             handler: @escaping @Sendable (AdminRequest) async -> AdminResponse) async throws(AdminSocketError) -> GatewayAdminServer {
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -97,7 +97,7 @@ final class AdminLineHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     enum Role {
-        case server(@Sendable (AdminRequest) -> AdminResponse)
+        case server(@Sendable (AdminRequest) async -> AdminResponse)
         case client(EventLoopPromise<String>)
     }
 
@@ -142,15 +142,19 @@ final class AdminLineHandler: ChannelInboundHandler {
         case .client(let promise):
             if let line { promise.succeed(line) } else { promise.fail(AdminSocketError.malformed("response too long")) }
         case .server(let handler):
-            let response: AdminResponse
+            // The answer is written once the request is carried out and journaled, off the
+            // event loop: nothing here waits on the journal.
+            let promise = context.eventLoop.makePromise(of: AdminResponse.self)
             if let line, let request = try? JSONDecoder().decode(AdminRequest.self, from: Data(line.utf8)) {
-                response = handler(request)
+                promise.completeWithTask { await handler(request) }
             } else {
-                response = AdminResponse(ok: false, message: "not an admin request: \((line ?? "(too long)").prefix(200))")
+                promise.succeed(AdminResponse(ok: false, message: "not an admin request: \((line ?? "(too long)").prefix(200))"))
             }
-            let bytes = ((try? JSONEncoder().encode(response)) ?? Data()) + Data("\n".utf8)
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: bytes))).whenComplete { _ in channel.close(promise: nil) }
+            promise.futureResult.whenSuccess { response in
+                let bytes = ((try? JSONEncoder().encode(response)) ?? Data()) + Data("\n".utf8)
+                channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenComplete { _ in channel.close(promise: nil) }
+            }
         }
     }
 }

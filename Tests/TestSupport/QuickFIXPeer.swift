@@ -11,6 +11,9 @@ public enum QuickFIXPeer {
     /// A compiled program of `Tests/Interop` (`qf_peer`, the echo counterparty; `qf_oms`,
     /// an OMS running a script), rebuilt when its source is newer.
     public static func executable(_ name: String = "qf_peer") throws -> String {
+        // Suites run in parallel: one build at a time, each to a file of its own until renamed.
+        building.lock()
+        defer { building.unlock() }
         let source = TestDictionaries.path("Tests/Interop/\(name).cpp")
         let output = TestDictionaries.path(".build/interop/\(name)")
         let manager = FileManager.default
@@ -22,10 +25,13 @@ public enum QuickFIXPeer {
             throw Failure(description: "QuickFIX is not installed: apt-get install -y libquickfix-dev (.ci/run does this)")
         }
         try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
+        let temporary = "\(output).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(temporary)' && mv '\(temporary)' '\(output)'")
         guard result.status == 0 else { throw Failure(description: "building \(name) failed:\n\(result.output)") }
         return output
     }
+
+    private static let building = NSLock()
 
     /// A QuickFIX settings file for one FIX 4.4 session, using Wellhead's dictionary; `extra`
     /// goes into `[DEFAULT]`, where QuickFIX's SSL sockets look for their keys.
@@ -129,16 +135,26 @@ public final class BackgroundProcess: @unchecked Sendable {
     }
 }
 
-/// A free TCP port on loopback, found by binding port 0.
+/// A loopback TCP port no other socket can be given until this test process exits.
+///
+/// The port is bound (to 127.0.0.1, with SO_REUSEADDR, never listening) and stays bound:
+/// the kernel does not hand a bound port to another `bind` to port 0 or to an outgoing
+/// connection, so no other test (or process) can take it, whichever suites run in parallel,
+/// while a server started for it (`wellhead serve`, a QuickFIX acceptor, both with
+/// SO_REUSEADDR) listens on it, and again after a restart.
 public func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    precondition(fd >= 0, "socket: errno \(errno)")
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    precondition(bound == 0, "bind: errno \(errno)")
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    // Never closed: the descriptor is the reservation (a few hundred ports in a full run).
     return Int(UInt16(bigEndian: address.sin_port))
 }

@@ -115,7 +115,6 @@ import TestSupport
 
     /// The CL front month listed today, as the appliance lists it (same reference data).
     static func frontMonth(on date: Date) -> String? {
-        let days = Int(date.timeIntervalSince1970 / 86_400)
-        return InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: days)).frontMonth(root: "CL")?.symbol
+        Listing.catalog(on: date).frontMonth(root: "CL")?.symbol
     }
 }

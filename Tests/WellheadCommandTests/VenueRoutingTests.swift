@@ -103,7 +103,7 @@ import TestSupport
         }
         let s = gateway.symbol
         let now = Date()
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(now.timeIntervalSince1970 / 86_400)))
+        let catalog = Listing.catalog(on: now)
         let instrument = try #require(catalog.instrument(symbol: s))
         let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
                                                    startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: s))
@@ -162,7 +162,7 @@ import TestSupport
         defer { venueFolder.remove() }
         let (venue, _, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits, brentAs: "BRN")
         defer { gateway.stop() }
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let catalog = Listing.catalog()
         let brent = try #require(catalog.frontMonth(root: "BZ")).symbol
         let venueBrent = "BRN" + brent.dropFirst(2)
         let (status, output) = try gateway.run("""

@@ -33,19 +33,20 @@ import TestSupport
         let venue = try Self.venue()
         defer { venue.stop() }
         let s = venue.symbol
+        let unlisted = Listing.unlisted()
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
             L SL1
             WAITMSG y 1 10
             C SD1 \(s)
-            C SD2 CLZ9
+            C SD2 \(unlisted)
             WAITMSG d 2 10
             V MD1 1 5 012 \(s)
             WAITMSG W 1 10
             D B1 \(s) 1 3 1 - 3
             EXPECT B1 2 10
             WAITMSG X 1 10
-            V MD2 1 5 012 CLZ9
+            V MD2 1 5 012 \(unlisted)
             WAITMSG Y 1 10
             """)
         #expect(status == 0, "\(output)\n\(venue.server.output.suffix(2000))")
@@ -58,7 +59,7 @@ import TestSupport
         #expect(list.contains("167=MLEG"), "spreads and cracks are listed too")
         let definitions = Self.lines(output, "RECV 35=d")
         #expect(definitions.contains { $0.contains("320=SD1") && $0.contains("323=1") && $0.contains("55=\(s) 167=FUT") })
-        #expect(definitions.contains { $0.contains("320=SD2") && $0.contains("323=5") && $0.contains("58=CLZ9 is not listed") })
+        #expect(definitions.contains { $0.contains("320=SD2") && $0.contains("323=5") && $0.contains("58=\(unlisted) is not listed") })
         // The snapshot: five bids and five offers from the market makers, best first.
         let snapshot = try #require(Self.lines(output, "RECV 35=W").first)
         #expect(snapshot.contains("262=MD1") && snapshot.contains("55=\(s)"))

@@ -86,14 +86,31 @@ public enum Shell {
     }
 }
 
+/// Polls `condition` every 20 ms until it holds or `timeout` seconds have passed, and says
+/// whether it held: how tests wait for an event (a line of output, a file, a journal row)
+/// with a deadline, never for a fixed time.
+public func eventually(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if try condition() { return true }
+        if Date() >= deadline { return try condition() }
+        usleep(20_000)
+    }
+}
+
 /// A child process running in the background, its output collected into a file.
 public final class BackgroundProcess: @unchecked Sendable {
-    // @unchecked: `process` is only touched from the test that owns this object.
+    // @unchecked: `process` and `input` are only touched from the test that owns this object.
     public let process: Process
     public let logPath: String
+    private let input: Pipe?
 
-    /// - Parameter environment: variables added to this process's environment for the child.
-    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - environment: variables added to this process's environment for the child.
+    ///   - standardInput: gives the child a pipe to read from (``write(_:)``, ``closeInput()``);
+    ///     otherwise it inherits the test's.
+    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:],
+                standardInput: Bool = false) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -104,30 +121,50 @@ public final class BackgroundProcess: @unchecked Sendable {
         let handle = FileHandle(forWritingAtPath: log)!
         process.standardOutput = handle
         process.standardError = handle
+        input = standardInput ? Pipe() : nil
+        if let input { process.standardInput = input }
         logPath = log
         try process.run()
     }
 
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    /// Sends signal `number`, unless the child has exited (its process ID may be another's by now).
+    public func signal(_ number: Int32) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, number)
+    }
+
+    /// Writes `bytes` to the child's standard input (see `standardInput`).
+    public func write(_ bytes: [UInt8]) throws {
+        try input?.fileHandleForWriting.write(contentsOf: bytes)
+    }
+
+    /// Closes the child's standard input: it reads end of file.
+    public func closeInput() {
+        try? input?.fileHandleForWriting.close()
+    }
 
     /// Waits up to `timeout` seconds; the exit status, or `nil` if still running.
     public func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        _ = eventually(timeout: timeout) { !process.isRunning }
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// Waits until the output contains `text`.
-    public func waitForOutput(_ text: String, timeout: Double = 30) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if output.contains(text) { return true }
-            if !process.isRunning { return output.contains(text) }
-            usleep(20_000)
+    /// Waits until the output contains `text` (at least `count` times).
+    public func waitForOutput(_ text: String, count: Int = 1, timeout: Double = 30) -> Bool {
+        waitForOutput(timeout: timeout) { $0.components(separatedBy: text).count > count }
+    }
+
+    /// Waits until `condition` holds for the output so far; gives up early once the child has
+    /// exited and its last output does not satisfy it.
+    public func waitForOutput(timeout: Double = 30, _ condition: (String) -> Bool) -> Bool {
+        var met = false
+        _ = eventually(timeout: timeout) {
+            met = condition(output)
+            return met || !process.isRunning
         }
-        return false
+        return met || condition(output)
     }
 
     deinit {

@@ -20,9 +20,15 @@ import TestSupport
     /// holding `steps` (YAML list items) under `name` and `seed`.
     static func venue(scenario name: String, seed: Int, steps: String) throws -> (ServedProfile, String) {
         let venue = try Self.venue()
-        let path = venue.directory.path("\(name).yaml")
+        return (venue, try scenario(in: venue, file: name, name: name, seed: seed, steps: steps))
+    }
+
+    /// Writes `file`.yaml into `venue`'s folder: the scenario `name` with `seed` and `steps`
+    /// (YAML list items). Returns its path.
+    static func scenario(in venue: ServedProfile, file: String, name: String, seed: Int, steps: String) throws -> String {
+        let path = venue.directory.path("\(file).yaml")
         try "name: \(name)\nseed: \(seed)\nsteps:\n\(steps)".write(toFile: path, atomically: true, encoding: .utf8)
-        return (venue, path)
+        return path
     }
 
     static func lines(_ output: String, _ prefix: String) -> [String] {
@@ -161,22 +167,35 @@ import TestSupport
     }
 
     @Test func aBadNetworkScenarioDelaysRejectsAndDropsTheOMS() throws {
-        let (venue, scenario) = try Self.venue(scenario: "network-test", seed: 8, steps: """
+        let venue = try Self.venue()
+        defer { venue.stop() }
+        // The network worsens in three steps, each a scenario file whose steps are due at once:
+        // `wellhead venue scenario` returns once they are in force (a run replaces the one
+        // before it), so the OMS acts on each, never racing a step's time.
+        let network = { (file: String, steps: String) in
+            try Self.scenario(in: venue, file: file, name: "network-test", seed: 8, steps: steps)
+        }
+        let rejecting = try network("network-1", """
               - {at: 0s, latency: {milliseconds: 300}}
               - {at: 0s, rejectRate: {percent: 100}}
-              - {at: 2s, rejectRate: {percent: 0}}
-              - {at: 4s, drop: {session: QA1}}
             """)
-        defer { venue.stop() }
+        let slow = try network("network-2", """
+              - {at: 0s, latency: {milliseconds: 300}}
+              - {at: 0s, rejectRate: {percent: 0}}
+            """)
+        let dropping = try network("network-3", """
+              - {at: 0s, drop: {session: QA1}}
+            """)
         let s = venue.symbol
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
-            \(venue.command("venue scenario \(scenario)"))
+            \(venue.command("venue scenario \(rejecting)"))
             D RR1 \(s) 1 1 2 1.00 0
             EXPECT RR1 8 10
-            SLEEP 2500
+            \(venue.command("venue scenario \(slow)"))
             D LAT1 \(s) 1 1 2 1.00 0
             EXPECT LAT1 0 10
+            \(venue.command("venue scenario \(dropping)"))
             WAITMSG h 2 20
             EXPECT LAT1 4 10
             """)

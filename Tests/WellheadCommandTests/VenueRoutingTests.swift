@@ -93,6 +93,59 @@ import TestSupport
         #expect(QuickFIXOMSTests.reports(output, "R7").last?["39"] == "4", "\(output)")
     }
 
+    /// The gateway killed (SIGKILL) with an order working at the venue simulator, and started
+    /// again from its journal: the order is the venue's still, not put on the gateway's own
+    /// simulated venue. When the route logs on again the gateway asks the venue for its status,
+    /// and follows what the venue does with it: a fill there reaches the OMS under its ClOrdID.
+    @Test func afterAGatewayRestartAnOrderAtTheFIXVenueIsReconciledThere() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: QuickFIXOMSTests.limits)
+        var second: BackgroundProcess?
+        defer {
+            second?.signal(SIGTERM)
+            _ = second?.wait(timeout: 10)
+            venue.signal(SIGTERM)
+            _ = venue.wait(timeout: 10)
+            gateway.stop()
+        }
+        let s = gateway.symbol
+        // A GTC bid far under the market rests at the venue; after the restart, a shock at the
+        // venue alone (the gateway's in-process simulator is not moved) fills it there.
+        let oms = try gateway.launch("""
+            D R1 \(s) 1 2 2 1.00 1 FIXSIM
+            EXPECT R1 0 10
+            \(gateway.pause("gateway-restarted"))
+            WAITLOGON 2 30
+            RUN \(WellheadProcess.executable.path) venue shock --root CL --percent -99 --config \(venueConfig) > /dev/null
+            EXPECT R1 2 15
+            """)
+        try gateway.at("gateway-restarted", of: oms) {
+            gateway.server.signal(SIGKILL)
+            #expect(gateway.server.wait(timeout: 10) != nil)
+            let restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", gateway.config],
+                                                  log: gateway.directory.path("second.log"))
+            second = restarted
+            #expect(restarted.waitForOutput("accepting on"), "\(restarted.output)")
+            #expect(restarted.output.contains("restored 1 orders (1 working)"), "\(restarted.output)")
+            // The route logged on again and the status request for the order reached the venue.
+            #expect(waitForJournal(venueFolder.path("venue.sqlite")) {
+                try journaled($0, session: "FIX.4.4:SIMVENUE->GATEWAY", .inbound, msgType: "H", with: ["11=WH00000001"])
+            }, "\(restarted.output.suffix(3000))")
+        }
+        let status = oms.wait(timeout: 60)
+        let output = oms.output
+        #expect(status == 0, "\(output)\n\(second?.output.suffix(3000) ?? "")")
+        let fill = try #require(QuickFIXOMSTests.reports(output, "R1").last)
+        #expect(fill["39"] == "2" && fill["14"] == "2" && fill["37"] == "WH00000001", "filled at the venue: \(fill)")
+        // The venue was sent the order once: after the restart, the status request, not the
+        // order again.
+        let journal = try Journal(path: venueFolder.path("venue.sqlite"))
+        defer { journal.close() }
+        let orders = try journal.messages().filter { $0.session.name == "FIX.4.4:SIMVENUE->GATEWAY" && $0.direction == .inbound && $0.msgType == "D" }
+        #expect(orders.count == 1, "R1 was sent to the venue once")
+    }
+
     /// The report telling the OMS that `clOrdID`, working at the venue, is in an unknown state
     /// since the venue disconnected.
     static func disconnectedReport(in output: String, for clOrdID: String) -> [String: String]? {

@@ -24,15 +24,21 @@ import TestSupport
         #expect(harness10.disconnects.count == 1, "disconnect after 2.4 × HeartBtInt")
     }
 
-    @Test func answeredTestRequestKeepsTheSessionUp() {
+    @Test func answeredTestRequestKeepsTheSessionUp() throws {
         var harness = SessionHarness()
         harness.connect()
         harness.receive(harness.counterparty.logon(heartBtInt: 10))
-        harness.advance(seconds: 12)
-        harness.receive(harness.counterparty.message("0", seq: 2, at: harness.now, "112=TEST1|"))
         harness.clear()
-        harness.advance(seconds: 10)
-        #expect(harness.disconnects.isEmpty)
+        harness.advance(seconds: 12)
+        let testRequest = try #require(harness.sentMessages.last { $0.msgType == "1" }, "TestRequest after 1.2 × HeartBtInt of silence")
+        let testReqID = try #require(testRequest[112]?.string)
+        harness.receive(harness.counterparty.message("0", seq: 2, at: harness.now, "112=\(testReqID)|"))
+        harness.clear()
+        // Second by second, as the engine ticks, to 26 s after the Logon: past 2.4 × HeartBtInt
+        // (24 s) of silence, where an ignored TestRequest disconnects (see above).
+        for _ in 0..<14 { harness.advance(seconds: 1) }
+        #expect(harness.disconnects.isEmpty, "the Heartbeat answered the TestRequest: \(harness.disconnects)")
+        #expect(harness.sentTypes.last == "1", "12 s after the Heartbeat, silence again brings a TestRequest, not a disconnect")
     }
 
     @Test func testRequestIsAnsweredWithItsID() {

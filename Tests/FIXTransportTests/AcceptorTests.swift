@@ -105,7 +105,7 @@ import TestSupport
         let running = try await Running.start()
         defer { running.directory.remove() }
         let client = try logOn(running.port, as: Counterparty(senderCompID: "NOBODY"))
-        #expect(client.isClosed())
+        #expect(client.awaitClose() == .closed, "closed, and nothing sent before it")
         await running.stop()
     }
 

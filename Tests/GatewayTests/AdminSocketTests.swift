@@ -98,24 +98,27 @@ import TestSupport
         }
     }
 
+    /// Restarts through a journal file (the appliance killed with SIGKILL and started again is
+    /// `ApplianceTests.aKillSwitchStaysEngagedAcrossASIGKILLRestartUntilReleased`).
     @Test func aKillSwitchStaysEngagedAcrossARestartUntilReleased() throws {
         var before = try GatewayHarness()
         _ = before.order("R1", price: before.price(offsetTicks: -40), tif: 1)
         _ = before.gateway.engageKillSwitch(.session("OMS1"), by: "maria", reason: "runaway", now: before.now)
-        let events = before.journaled()
+        let journal = before.directory.path("gateway.sqlite")
+        try before.journalDecisions(to: journal)
 
         var after = try GatewayHarness(seed: 99)
-        _ = try after.gateway.restore(events: events, now: after.now)
+        _ = try after.restore(fromJournal: journal)
         let record = try #require(after.gateway.risk.killSwitch(.session("OMS1")))
         #expect(record.engagedBy == "maria" && record.reason == "runaway")
         #expect(after.order("R2", price: after.price(offsetTicks: -40)).first?[58]?.string.contains("kill switch") == true)
         #expect(after.order("R3", price: after.price(offsetTicks: -40, symbol: "BZF7"), symbol: "BZF7", from: "OMS2").first?.execType == "A")
 
-        // Released before the restart: not engaged after it.
+        // Released before the restart (journaled after what was there): not engaged after it.
         _ = after.gateway.releaseKillSwitch(.session("OMS1"), by: "maria", now: after.now)
-        let released = events + after.journaled()
+        try after.journalDecisions(to: journal)
         let third = try GatewayHarness(seed: 5)
-        _ = try third.gateway.restore(events: released, now: third.now)
+        _ = try third.restore(fromJournal: journal)
         #expect(third.gateway.risk.killSwitch(.session("OMS1")) == nil)
     }
 }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXJournal
 import Foundation
 @testable import Gateway
 import Instruments
@@ -82,11 +83,6 @@ struct GatewayHarness {
         return instrument.price(ticks: ticks + offsetTicks).description
     }
 
-    /// What the gateway decided since the last call, as a restore reads it from the journal.
-    func journaled() -> [GatewayRecord] {
-        gateway.drainAudit().enumerated().map { GatewayRecord(id: Int64($0.offset + 1), kind: $0.element.kind, json: $0.element.json) }
-    }
-
     static func parse(_ outbound: [GatewayOutbound]) -> [(session: String, message: FIXMessage)] {
         outbound.map { out in
             var builder = FIXMessageBuilder(msgType: out.msgType)
@@ -95,6 +91,30 @@ struct GatewayHarness {
             builder.body = out.body
             return (out.session, try! FIXMessage(parsing: builder.encode()))
         }
+    }
+}
+
+extension GatewayHarness {
+    /// Journals the gateway's decisions so far into the SQLite journal at `path` (after what
+    /// is there already), through a ``GatewayApplication`` as the appliance does, and closes it:
+    /// what a process has on disk when it is killed.
+    func journalDecisions(to path: String) throws {
+        let journal = try Journal(path: path)
+        GatewayApplication(gateway: gateway, journal: journal, clock: { GatewayHarness.start }).journalAudit()
+        journal.close()
+    }
+
+    /// A restart from the journal file at `path`: every event read back from a journal opened
+    /// afresh on it, as `wellhead serve` reads them at startup, and this gateway restored from
+    /// them. Also returns the events read.
+    func restore(fromJournal path: String) throws -> (restored: OrderGateway.Restored, reports: [GatewayOutbound],
+                                                     events: [GatewayRecord]) {
+        let journal = try Journal(path: path)
+        defer { journal.close() }
+        let events = try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
+            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        let (restored, reports) = try gateway.restore(events: events, now: now)
+        return (restored, reports, events)
     }
 }
 

@@ -165,17 +165,20 @@ import TestSupport
     }
 }
 
-/// A restart in the middle of the day: the gateway rebuilt from its own journaled events.
+/// A restart in the middle of the day: the gateway rebuilt from its own events, written to a
+/// journal file and read back from it. (The appliance killed with SIGKILL and started again is
+/// `ApplianceTests.restartAfterSIGKILLKeepsPositionsAndUsedClOrdIDs`.)
 @Suite struct RestartTests {
     @Test func ordersPositionsAndOrderIDsComeBackFromTheJournal() throws {
         var before = try GatewayHarness()
         _ = before.order("F1", quantity: 2, price: before.price(offsetTicks: 50))
         _ = before.order("G1", quantity: 3, price: before.price(offsetTicks: -40), tif: 1)
-        let events = before.journaled()
+        let journal = before.directory.path("gateway.sqlite")
+        try before.journalDecisions(to: journal)
         let position = try #require(before.gateway.positions.position(account: "DESK1", symbol: "CLF7"))
 
         var after = try GatewayHarness(seed: 99)
-        let (restored, reports) = try after.gateway.restore(events: events, now: after.now)
+        let (restored, reports, _) = try after.restore(fromJournal: journal)
         #expect(restored.orders == 2 && restored.workingOrders == 1)
         #expect(reports.isEmpty, "nothing is reported twice")
         #expect(after.gateway.positions.position(account: "DESK1", symbol: "CLF7")?.quantity == position.quantity)

@@ -76,12 +76,16 @@ import TestSupport
         #expect(out.first?.message[103]?.int == 2 && out.first?.message[58]?.string.contains("venue FIXSIM is not connected") == true)
     }
 
+    /// Restarts through a journal file (the gateway killed with SIGKILL and started again, its
+    /// order at the venue simulator in another process, is
+    /// `VenueRoutingTests.afterAGatewayRestartAnOrderAtTheFIXVenueIsReconciledThere`).
     @Test func afterARestartAnOrderAtAFIXVenueIsReconciledThereNotPutOnTheSimulatedVenue() throws {
         let before = try Self.routedOrder()
-        let events = before.journaled()
-        #expect(events.contains { $0.kind == "route" })
+        let journal = before.directory.path("gateway.sqlite")
+        try before.journalDecisions(to: journal)
         let after = try GatewayHarness(seed: 99, fixVenues: ["FIXSIM": "SIMVENUE"])
-        let (restored, reports) = try after.gateway.restore(events: events, now: after.now)
+        let (restored, reports, events) = try after.restore(fromJournal: journal)
+        #expect(events.contains { $0.kind == "route" })
         #expect(restored.workingOrders == 1 && reports.isEmpty)
         let up = GatewayHarness.parse(after.gateway.venueSession("SIMVENUE", up: true, now: after.now))
         #expect(up.map { $0.message.msgType } == ["H"])

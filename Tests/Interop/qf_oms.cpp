@@ -16,7 +16,10 @@
 //   L <SecurityReqID>                        SecurityListRequest for every security
 //   C <SecurityReqID> <Symbol>               SecurityDefinitionRequest
 //   WAITMSG <MsgType> <count> <seconds>      wait until that many messages of the type arrived
-//   SLEEP <milliseconds>                     pause the script
+//   AWAIT <seconds> <path>                   print "AWAITING <path>" and wait until that file exists: the
+//                                            test, seeing the line, acts (kills or starts a process, waits
+//                                            for an event) and then creates the file
+//   WAITLOGON <count> <seconds>              wait until QuickFIX has logged on <count> times in all
 //   RUN <shell command>                      run a command between steps; it must exit 0
 //   DROP                                     disconnect without a Logout and exit
 //
@@ -53,12 +56,16 @@ public:
   std::vector<std::pair<std::string, std::string>> reports;  // (ClOrdID, OrdStatus)
   std::map<std::string, int> received;                        // messages by MsgType
   std::atomic<bool> loggedOn{false};
+  int logons = 0;
   FIX::SessionID session;
 
   void onCreate(const FIX::SessionID&) override {}
   void onLogon(const FIX::SessionID& id) override {
     session = id;
     loggedOn = true;
+    std::lock_guard<std::mutex> guard(lock);
+    logons += 1;
+    changed.notify_all();
   }
   void onLogout(const FIX::SessionID&) override { loggedOn = false; }
   void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
@@ -125,6 +132,11 @@ public:
   bool waitFor(const std::string& msgType, int count, int seconds) {
     std::unique_lock<std::mutex> guard(lock);
     return changed.wait_for(guard, std::chrono::seconds(seconds), [&] { return received[msgType] >= count; });
+  }
+
+  bool waitForLogons(int count, int seconds) {
+    std::unique_lock<std::mutex> guard(lock);
+    return changed.wait_for(guard, std::chrono::seconds(seconds), [&] { return logons >= count; });
   }
 
   bool expect(const std::string& clOrdID, const std::string& status, int seconds) {
@@ -233,8 +245,24 @@ int main(int argc, char** argv) {
         std::printf("%s %s %s\n", met ? "MET" : "MISSED", words[1].c_str(), words[2].c_str());
         std::fflush(stdout);
         ok = ok && met;
-      } else if (words[0] == "SLEEP") {
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(words[1])));
+      } else if (words[0] == "AWAIT") {
+        const std::string& path = words[2];
+        std::printf("AWAITING %s\n", path.c_str());
+        std::fflush(stdout);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(std::stoi(words[1]));
+        bool met = access(path.c_str(), F_OK) == 0;
+        while (!met && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          met = access(path.c_str(), F_OK) == 0;
+        }
+        std::printf("%s AWAIT %s\n", met ? "MET" : "MISSED", path.c_str());
+        std::fflush(stdout);
+        ok = ok && met;
+      } else if (words[0] == "WAITLOGON") {
+        bool met = oms.waitForLogons(std::stoi(words[1]), std::stoi(words[2]));
+        std::printf("%s LOGON %s\n", met ? "MET" : "MISSED", words[1].c_str());
+        std::fflush(stdout);
+        ok = ok && met;
       } else if (words[0] == "RUN") {
         // A shell command between steps (the rest of the line), e.g. a risk manager's
         // `wellhead risk kill-switch engage`; its exit status is printed and must be 0.

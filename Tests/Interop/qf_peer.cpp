@@ -22,7 +22,8 @@
 // Logon; an acceptor given QF_EXPECT_USERNAME / QF_EXPECT_PASSWORD refuses any other pair
 // (RejectLogon). Every Logout received is printed as "logout: <text>"; QF_LOGON_WAIT sets
 // how many seconds to wait for the first logon (30). It prints
-// "progress <n>" as the 100th, 200th … echo arrives, for tests that act mid-stream.
+// "progress <n>" as the 100th, 200th … echo arrives, for tests that act mid-stream, and an
+// acceptor prints "listening" once its port accepts connections.
 #include <quickfix/Application.h>
 #include <quickfix/FileLog.h>
 #include <quickfix/FileStore.h>
@@ -265,7 +266,9 @@ int main(int argc, char** argv) {
       if (mode == "tls-acceptor") owned.reset(new FIX::SSLSocketAcceptor(peer, store, settings, log));
       else owned.reset(new FIX::SocketAcceptor(peer, store, settings, log));
       FIX::Acceptor& acceptor = *owned;
-      acceptor.start();
+      acceptor.start();  // binds and listens before it returns
+      std::printf("listening\n");
+      std::fflush(stdout);
       if (!waitFor([&] { return peer.loggedOn.load(); }, 60)) {
         std::printf("no logon\n");
         acceptor.stop(true);

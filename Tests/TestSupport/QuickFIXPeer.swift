@@ -11,6 +11,9 @@ public enum QuickFIXPeer {
     /// A compiled program of `Tests/Interop` (`qf_peer`, the echo counterparty; `qf_oms`,
     /// an OMS running a script), rebuilt when its source is newer.
     public static func executable(_ name: String = "qf_peer") throws -> String {
+        // Suites run in parallel: one build at a time, each to a file of its own until renamed.
+        building.lock()
+        defer { building.unlock() }
         let source = TestDictionaries.path("Tests/Interop/\(name).cpp")
         let output = TestDictionaries.path(".build/interop/\(name)")
         let manager = FileManager.default
@@ -22,10 +25,13 @@ public enum QuickFIXPeer {
             throw Failure(description: "QuickFIX is not installed: apt-get install -y libquickfix-dev (.ci/run does this)")
         }
         try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(output).tmp' && mv '\(output).tmp' '\(output)'")
+        let temporary = "\(output).\(ProcessInfo.processInfo.processIdentifier).tmp"
+        let result = try Shell.run("g++ -std=c++14 -O1 -w -DHAVE_SSL=1 '\(source)' -lquickfix -lssl -lcrypto -lpthread -o '\(temporary)' && mv '\(temporary)' '\(output)'")
         guard result.status == 0 else { throw Failure(description: "building \(name) failed:\n\(result.output)") }
         return output
     }
+
+    private static let building = NSLock()
 
     /// A QuickFIX settings file for one FIX 4.4 session, using Wellhead's dictionary; `extra`
     /// goes into `[DEFAULT]`, where QuickFIX's SSL sockets look for their keys.
@@ -80,14 +86,31 @@ public enum Shell {
     }
 }
 
+/// Polls `condition` every 20 ms until it holds or `timeout` seconds have passed, and says
+/// whether it held: how tests wait for an event (a line of output, a file, a journal row)
+/// with a deadline, never for a fixed time.
+public func eventually(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        if try condition() { return true }
+        if Date() >= deadline { return try condition() }
+        usleep(20_000)
+    }
+}
+
 /// A child process running in the background, its output collected into a file.
 public final class BackgroundProcess: @unchecked Sendable {
-    // @unchecked: `process` is only touched from the test that owns this object.
+    // @unchecked: `process` and `input` are only touched from the test that owns this object.
     public let process: Process
     public let logPath: String
+    private let input: Pipe?
 
-    /// - Parameter environment: variables added to this process's environment for the child.
-    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - environment: variables added to this process's environment for the child.
+    ///   - standardInput: gives the child a pipe to read from (``write(_:)``, ``closeInput()``);
+    ///     otherwise it inherits the test's.
+    public init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:],
+                standardInput: Bool = false) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -98,30 +121,50 @@ public final class BackgroundProcess: @unchecked Sendable {
         let handle = FileHandle(forWritingAtPath: log)!
         process.standardOutput = handle
         process.standardError = handle
+        input = standardInput ? Pipe() : nil
+        if let input { process.standardInput = input }
         logPath = log
         try process.run()
     }
 
     public var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    /// Sends signal `number`, unless the child has exited (its process ID may be another's by now).
+    public func signal(_ number: Int32) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, number)
+    }
+
+    /// Writes `bytes` to the child's standard input (see `standardInput`).
+    public func write(_ bytes: [UInt8]) throws {
+        try input?.fileHandleForWriting.write(contentsOf: bytes)
+    }
+
+    /// Closes the child's standard input: it reads end of file.
+    public func closeInput() {
+        try? input?.fileHandleForWriting.close()
+    }
 
     /// Waits up to `timeout` seconds; the exit status, or `nil` if still running.
     public func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+        _ = eventually(timeout: timeout) { !process.isRunning }
         return process.isRunning ? nil : process.terminationStatus
     }
 
-    /// Waits until the output contains `text`.
-    public func waitForOutput(_ text: String, timeout: Double = 30) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if output.contains(text) { return true }
-            if !process.isRunning { return output.contains(text) }
-            usleep(20_000)
+    /// Waits until the output contains `text` (at least `count` times).
+    public func waitForOutput(_ text: String, count: Int = 1, timeout: Double = 30) -> Bool {
+        waitForOutput(timeout: timeout) { $0.components(separatedBy: text).count > count }
+    }
+
+    /// Waits until `condition` holds for the output so far; gives up early once the child has
+    /// exited and its last output does not satisfy it.
+    public func waitForOutput(timeout: Double = 30, _ condition: (String) -> Bool) -> Bool {
+        var met = false
+        _ = eventually(timeout: timeout) {
+            met = condition(output)
+            return met || !process.isRunning
         }
-        return false
+        return met || condition(output)
     }
 
     deinit {
@@ -129,16 +172,26 @@ public final class BackgroundProcess: @unchecked Sendable {
     }
 }
 
-/// A free TCP port on loopback, found by binding port 0.
+/// A loopback TCP port no other socket can be given until this test process exits.
+///
+/// The port is bound (to 127.0.0.1, with SO_REUSEADDR, never listening) and stays bound:
+/// the kernel does not hand a bound port to another `bind` to port 0 or to an outgoing
+/// connection, so no other test (or process) can take it, whichever suites run in parallel,
+/// while a server started for it (`wellhead serve`, a QuickFIX acceptor, both with
+/// SO_REUSEADDR) listens on it, and again after a restart.
 public func freePort() -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    precondition(fd >= 0, "socket: errno \(errno)")
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = 0
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    precondition(bound == 0, "bind: errno \(errno)")
     _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    // Never closed: the descriptor is the reservation (a few hundred ports in a full run).
     return Int(UInt16(bigEndian: address.sin_port))
 }

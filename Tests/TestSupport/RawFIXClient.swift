@@ -50,7 +50,7 @@ public final class RawFIXClient: @unchecked Sendable {
     }
 
     /// What ``awaitClose(timeout:)`` saw.
-    public enum CloseOutcome: Sendable {
+    public enum CloseOutcome: Sendable, Equatable {
         case closed
         /// A message arrived before the connection closed.
         case received([UInt8])

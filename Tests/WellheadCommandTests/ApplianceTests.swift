@@ -79,42 +79,135 @@ import TestSupport
         #expect(canceled.standardOutput.contains("ExecType=Canceled(4) OrdStatus=Canceled(4)"), "\(canceled.standardOutput)")
         let unknown = try WellheadProcess.run(["order", "--port", "\(port)", "--action", "cancel", "--orig-cl-ord-id", "NOPE",
                                                "--symbol", symbol])
-        #expect(unknown.standardOutput.contains("OrderCancelReject") && unknown.standardOutput.contains("CxlRejReason=UnknownOrder(1)"))
+        #expect(unknown.standardOutput.contains("OrderCancelReject") && unknown.standardOutput.contains("CxlRejReason=1"))
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 10) == 0)
     }
 
-    @Test func restartAfterSIGKILLKeepsOpenOrdersAndOrderIDs() throws {
+    /// The gateway appliance with `limits`, in a folder and on a port of its own, run by
+    /// `wellhead serve` until killed (SIGKILL) and started again on the same profile, and the
+    /// commands an operator runs against it.
+    final class Appliance {
         let directory = TemporaryDirectory()
-        defer { directory.remove() }
         let port = freePort()
-        let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port,
-                                                          limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
-        let symbol = try #require(Self.frontMonth(on: Date()))
-        let first = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("first.log"))
-        #expect(first.waitForOutput("accepting on"))
-        let resting = try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol, "--quantity", "4", "--price", "1.00",
-                                               "--tif", "gtc", "--cl-ord-id", "KEEP"])
-        #expect(resting.standardOutput.contains("WH00000001 ClOrdID=KEEP ExecType=New(0)"), "\(resting.standardOutput)")
-        first.signal(SIGKILL)
-        _ = first.wait(timeout: 5)
+        let config: String
+        /// The CL front month listed today.
+        let symbol: String
+        /// The `wellhead serve` running now.
+        private(set) var server: BackgroundProcess
+        private var runs = 1
 
-        let second = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("second.log"))
-        #expect(second.waitForOutput("accepting on"))
-        #expect(second.output.contains("restored 1 orders (1 working)"), "\(second.output)")
-        let next = try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol, "--quantity", "1", "--price", "1.00",
-                                            "--cl-ord-id", "NEXT"])
-        #expect(next.standardOutput.contains("WH00000002 ClOrdID=NEXT"), "\(next.standardOutput)")
-        let canceled = try WellheadProcess.run(["order", "--port", "\(port)", "--action", "cancel", "--orig-cl-ord-id", "KEEP",
-                                                "--symbol", symbol])
-        #expect(canceled.standardOutput.contains("WH00000001") && canceled.standardOutput.contains("ExecType=Canceled(4) OrdStatus=Canceled(4)"),
-                "\(canceled.standardOutput)")
-        second.signal(SIGTERM)
-        #expect(second.wait(timeout: 10) == 0)
+        init(limits: String) throws {
+            config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits)
+            symbol = try #require(ApplianceTests.frontMonth(on: Date()))
+            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve-1.log"))
+            #expect(server.waitForOutput("risk admin socket"), "\(server.output)")
+        }
+
+        /// SIGKILL, then `wellhead serve` again, serving once its admin socket is up (after the
+        /// acceptor, after the restore).
+        func restart() throws {
+            server.signal(SIGKILL)
+            #expect(server.wait(timeout: 10) != nil)
+            runs += 1
+            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
+                                           log: directory.path("serve-\(runs).log"))
+            #expect(server.waitForOutput("risk admin socket"), "\(server.output)")
+        }
+
+        /// What `wellhead order` prints for the `arguments` after its port and symbol.
+        func order(_ arguments: [String]) throws -> String {
+            try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol] + arguments).standardOutput
+        }
+
+        /// What `wellhead risk <arguments> --config <profile>` prints.
+        func risk(_ arguments: [String]) throws -> String {
+            try WellheadProcess.run(["risk"] + arguments + ["--config", config]).standardOutput
+        }
+
+        /// SIGTERM; the exit status.
+        func stop() -> Int32? {
+            server.signal(SIGTERM)
+            defer { directory.remove() }
+            return server.wait(timeout: 10)
+        }
+    }
+
+    @Test func restartAfterSIGKILLKeepsOpenOrdersAndOrderIDs() throws {
+        let appliance = try Appliance(limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
+        let resting = try appliance.order(["--quantity", "4", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", "KEEP"])
+        #expect(resting.contains("WH00000001 ClOrdID=KEEP ExecType=New(0)"), "\(resting)")
+
+        try appliance.restart()
+        #expect(appliance.server.output.contains("restored 1 orders (1 working)"), "\(appliance.server.output)")
+        let next = try appliance.order(["--quantity", "1", "--price", "1.00", "--cl-ord-id", "NEXT"])
+        #expect(next.contains("WH00000002 ClOrdID=NEXT"), "\(next)")
+        let canceled = try appliance.order(["--action", "cancel", "--orig-cl-ord-id", "KEEP"])
+        #expect(canceled.contains("WH00000001") && canceled.contains("ExecType=Canceled(4) OrdStatus=Canceled(4)"), "\(canceled)")
+        #expect(appliance.stop() == 0)
+    }
+
+    /// Fills make positions, and ClOrdIDs once used stay taken: both come back from the journal
+    /// after a SIGKILL (as `RestartTests` in GatewayTests checks through a journal file).
+    @Test func restartAfterSIGKILLKeepsPositionsAndUsedClOrdIDs() throws {
+        let appliance = try Appliance(limits: """
+            firm:
+              maxOrderSize: 50
+              maxPositionPerMonth: 40
+              marketProtection: {ticks: 100}
+            """)
+        defer { _ = appliance.stop() }
+        /// The position-per-month utilisation `wellhead risk status` shows: position and working orders.
+        let utilisation = {
+            try appliance.risk(["status"]).split(separator: "\n").filter { $0.contains("position per month") }.map(String.init)
+        }
+        let filled = try appliance.order(["--quantity", "2", "--type", "market", "--tif", "ioc", "--cl-ord-id", "F1"])
+        #expect(filled.contains("ClOrdID=F1 ExecType=Trade(F) OrdStatus=Filled(2)"), "\(filled)")
+        let resting = try appliance.order(["--quantity", "3", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", "G1"])
+        #expect(resting.contains("WH00000002 ClOrdID=G1 ExecType=New(0)"), "\(resting)")
+        let before = try utilisation()
+        #expect(before.contains { $0.contains(": 5 of 40 contracts") }, "bought 2, bidding for 3: \(before)")
+
+        try appliance.restart()
+        #expect(appliance.server.output.contains("restored 2 orders (1 working) and 1 fills"), "\(appliance.server.output)")
+        let after = try utilisation()
+        #expect(after == before, "the position and the working order, as before the kill: \(before) then \(after)")
+        // G1 is taken: the same ClOrdID again is a duplicate.
+        let again = try appliance.order(["--quantity", "1", "--price", "1.00", "--cl-ord-id", "G1"])
+        #expect(again.contains("ExecType=Rejected(8)") && again.contains("OrdRejReason=DuplicateOrder(6)"), "\(again)")
+        // The numbering goes on after the restored orders.
+        let next = try appliance.order(["--quantity", "1", "--price", "1.00", "--cl-ord-id", "N1"])
+        #expect(next.contains("WH00000003 ClOrdID=N1"), "\(next)")
+    }
+
+    /// A kill switch engaged with `wellhead risk` stays engaged after a SIGKILL until a person
+    /// releases it, and a released one stays released (as AdminSocketTests checks through a
+    /// journal file).
+    @Test func aKillSwitchStaysEngagedAcrossASIGKILLRestartUntilReleased() throws {
+        let appliance = try Appliance(limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
+        defer { _ = appliance.stop() }
+        let order = { (clOrdID: String, sender: String) in
+            try appliance.order(["--sender", sender, "--quantity", "1", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", clOrdID])
+        }
+        #expect(try order("R1", "OMS1").contains("ClOrdID=R1 ExecType=New(0)"))
+        let engaged = try appliance.risk(["kill-switch", "engage", "--scope", "session:OMS1", "--by", "maria", "--reason", "runaway"])
+        #expect(engaged.contains("1 working order(s) cancelled"), "\(engaged)")
+
+        try appliance.restart()
+        #expect(try appliance.risk(["status"]).contains("kill switch ENGAGED at session OMS1 by maria"))
+        let blocked = try order("R2", "OMS1")
+        #expect(blocked.contains("ClOrdID=R2 ExecType=Rejected(8)") && blocked.contains("kill switch"), "\(blocked)")
+        #expect(try order("R3", "OMS2").contains("ClOrdID=R3 ExecType=New(0)"), "OMS2 is not under the switch")
+
+        // Released before the next restart: not engaged after it.
+        #expect(try appliance.risk(["kill-switch", "release", "--scope", "session:OMS1", "--by", "maria"]).contains("released"))
+        try appliance.restart()
+        #expect(try appliance.risk(["status"]).contains("kill switches: none engaged"))
+        #expect(try order("R4", "OMS1").contains("ClOrdID=R4 ExecType=New(0)"))
     }
 
     /// The CL front month listed today, as the appliance lists it (same reference data).
     static func frontMonth(on date: Date) -> String? {
-        TodaysListing.catalog(at: date).frontMonth(root: "CL")?.symbol
+        Listing.catalog(on: date).frontMonth(root: "CL")?.symbol
     }
 }

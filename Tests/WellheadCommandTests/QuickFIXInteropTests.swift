@@ -30,7 +30,7 @@ import TestSupport
         let port = freePort()
         let settings = try QuickFIXPeer.settings(in: directory, connectionType: "acceptor", sender: "VENUE", target: "WELLHEAD", port: port)
         let peer = try BackgroundProcess(try QuickFIXPeer.executable(), ["acceptor", settings, "3000"], log: directory.path("peer.log"))
-        usleep(300_000)
+        #expect(peer.waitForOutput("listening"), "\(peer.output)")
         let client = try BackgroundProcess(
             WellheadProcess.executable.path,
             ["serve", "--config", try WellheadProfiles.echoInitiator(in: directory, port: port, sender: "WELLHEAD", target: "VENUE")],
@@ -50,11 +50,13 @@ import TestSupport
         let first = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("first.log"))
         #expect(first.waitForOutput("accepting on"))
         let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: "OMS1", target: "WELLHEAD", port: port)
-        // 2,000 orders, one every 500 µs: Wellhead is killed part-way through.
+        // 2,000 orders, one every 500 µs: Wellhead is killed part-way through, once the first
+        // hundred have come back (a second or more of orders still to send).
         let peer = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", settings, "2000", "500"], log: directory.path("peer.log"))
         #expect(first.waitForOutput("logged on"))
-        usleep(400_000)
+        #expect(peer.waitForOutput("progress 100", timeout: 60), "peer: \(peer.output)\nwellhead: \(first.output.suffix(2000))")
         first.signal(SIGKILL)
+        #expect(!peer.output.contains("progress 2000"), "killed mid-stream: \(peer.output)")
         _ = first.wait(timeout: 5)
         let second = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("second.log"))
         let status = peer.wait(timeout: 120)

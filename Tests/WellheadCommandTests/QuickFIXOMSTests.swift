@@ -31,7 +31,7 @@ import TestSupport
     /// A derived instrument with no book of its own today (a same-month Brent−WTI spread):
     /// only the market-data normalizer prices it.
     static func derivedOnlySymbol() throws -> String {
-        let catalog = TodaysListing.catalog()
+        let catalog = Listing.catalog()
         let listed = Set(catalog.instruments.map(\.symbol))
         return try #require(MarketDataNormalizer(catalog: catalog).derivedInstruments.map(\.symbol).first { !listed.contains($0) })
     }
@@ -95,6 +95,7 @@ import TestSupport
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting on"))
         let s = appliance.symbol
+        let unlisted = Listing.unlisted()
         let (status, output) = try appliance.run("""
             D BIG \(s) 1 101 2 1.00 0
             EXPECT BIG 8 10
@@ -105,7 +106,7 @@ import TestSupport
             D P1 \(s) 1 1 2 1.00 0
             D OFF \(s) 1 1 2 1.005 0
             EXPECT OFF 8 10
-            D MISSING CLZ9 1 1 2 70.00 0
+            D MISSING \(unlisted) 1 1 2 70.00 0
             EXPECT MISSING 8 10
             """)
         #expect(status == 0, "\(output)")
@@ -190,6 +191,7 @@ import TestSupport
         #expect(appliance.server.waitForOutput("accepting on"))
         let s = appliance.symbol
         let derived = try Self.derivedOnlySymbol()
+        let unlisted = Listing.unlisted()
         let (status, output) = try appliance.run("""
             V MD1 1 3 012 \(s)
             WAITMSG W 1 10
@@ -198,7 +200,7 @@ import TestSupport
             D B1 \(s) 1 5 1 - 3
             EXPECT B1 2 10
             WAITMSG X 1 10
-            V MD3 1 0 3 CLZ9
+            V MD3 1 0 3 \(unlisted)
             WAITMSG Y 1 10
             """)
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
@@ -225,7 +227,7 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("final \(s) bid ") && $0.contains(" ask ") && $0.hasSuffix(" ok") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("final \(derived) value ") }, "\(lines)")
         let refused = try WellheadProcess.run(["marketdata", "watch", "--port", "\(appliance.port)", "--sender", "OMS2",
-                                               "--symbol", "CLZ9", "--seconds", "1"])
+                                               "--symbol", Listing.unlisted(), "--seconds", "1"])
         #expect(refused.standardOutput.contains("MarketDataRequestReject MDReqRejReason=0"), "\(refused.standardOutput)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// `wellhead serve` running a generated profile in its own process, with QuickFIX's C++
@@ -41,6 +42,25 @@ struct ServedProfile {
         return try BackgroundProcess(try QuickFIXPeer.executable("qf_oms"), [settings, scriptPath],
                                      log: directory.path("\(name).log"))
     }
+
+    /// A script line at which QuickFIX stops until the test, seeing it there, has done what
+    /// `at(_:of:_:)` is given for `name`.
+    func pause(_ name: String) -> String {
+        "AWAIT 120 \(goFile(name))"
+    }
+
+    /// Waits until `oms`, running a script (``launch(_:name:)``), stops at ``pause(_:)`` for
+    /// `name`; runs `body` (the test acts there, and waits for what it acted on to take
+    /// effect); then lets the script go on.
+    func at(_ name: String, of oms: BackgroundProcess, sourceLocation: SourceLocation = #_sourceLocation,
+            _ body: () throws -> Void) rethrows {
+        defer { _ = FileManager.default.createFile(atPath: goFile(name), contents: nil) }
+        let reached = oms.waitForOutput("AWAITING \(goFile(name))", timeout: 90)
+        #expect(reached, "QuickFIX did not reach \(name): \(oms.output)", sourceLocation: sourceLocation)
+        if reached { try body() }
+    }
+
+    private func goFile(_ name: String) -> String { directory.path("\(name).go") }
 
     /// A script line running `wellhead <arguments> --config <this profile>`.
     func command(_ arguments: String) -> String {

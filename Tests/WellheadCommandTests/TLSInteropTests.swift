@@ -38,16 +38,21 @@ import TestSupport
     }
 
     /// `openssl s_client` with the given client certificate: sends a Logon from OMS1 and
-    /// returns what came back (FIX bytes with SOH shown as `|`) and s_client's own report.
-    private func sClientLogon(port: Int, ca: String, certificate: String?, key: String?) throws -> String {
-        let logon = Counterparty().logon(at: TestClock.wall())
-        let wire = logon.map { $0 == 0x01 ? "\\001" : String(UnicodeScalar($0)) }.joined()
-        let identity = certificate.map { "-cert '\($0)' -key '\(key!)'" } ?? ""
-        let result = try Shell.run("""
-            (printf '\(wire)'; sleep 2) | timeout 10 openssl s_client -connect 127.0.0.1:\(port) \
-              -CAfile '\(ca)' -verify_return_error \(identity) 2>&1 | tr '\\001' '|'
-            """)
-        return result.output
+    /// returns what came back (FIX bytes with SOH shown as `|`) and s_client's own report,
+    /// once a Logon has come back or the server has ended the connection (`ended`: s_client
+    /// exited by itself, before its input closed).
+    private func sClientLogon(port: Int, ca: String, certificate: String?, key: String?,
+                              in directory: TemporaryDirectory) throws -> (output: String, ended: Bool) {
+        var arguments = ["openssl", "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", ca, "-verify_return_error"]
+        if let certificate, let key { arguments += ["-cert", certificate, "-key", key] }
+        let client = try BackgroundProcess("/usr/bin/env", arguments, log: directory.path("s_client-\(UUID().uuidString.prefix(8)).log"),
+                                           standardInput: true)
+        try client.write(Counterparty().logon(at: TestClock.wall()))
+        _ = client.waitForOutput(timeout: 15) { $0.contains("\u{1}35=A\u{1}") }
+        let ended = !client.process.isRunning
+        client.closeInput()
+        _ = client.wait(timeout: 10)
+        return (client.output.replacingOccurrences(of: "\u{1}", with: "|"), ended)
     }
 
     @Test func quickFIXInitiatorOverMutualTLS() throws {
@@ -87,7 +92,7 @@ import TestSupport
             CertificateVerifyLevel=0
             """)
         let peer = try BackgroundProcess(try QuickFIXPeer.executable(), ["tls-acceptor", settings, "\(orders)"], log: directory.path("peer.log"))
-        usleep(300_000)
+        #expect(peer.waitForOutput("listening"), "\(peer.output)")
         let client = try BackgroundProcess(
             WellheadProcess.executable.path,
             ["serve", "--config", try WellheadProfiles.echoInitiator(in: directory, port: port, sender: "WELLHEAD", target: "VENUE", extra: """
@@ -138,13 +143,18 @@ import TestSupport
         let server = try mutualTLSAcceptor(directory, certificates, port: port)
 
         // The control: the CA's own client certificate logs on.
-        let trusted = try sClientLogon(port: port, ca: certificates.ca, certificate: certificates.client, key: certificates.clientKey)
+        let trusted = try sClientLogon(port: port, ca: certificates.ca, certificate: certificates.client, key: certificates.clientKey,
+                                       in: directory).output
         #expect(trusted.contains("|35=A|"), "\(trusted)")
-        // A certificate from another CA, and no certificate at all: no Logon reply.
-        let foreign = try sClientLogon(port: port, ca: certificates.ca, certificate: stranger.client, key: stranger.clientKey)
-        #expect(!foreign.contains("35=A"), "\(foreign)")
-        let anonymous = try sClientLogon(port: port, ca: certificates.ca, certificate: nil, key: nil)
-        #expect(!anonymous.contains("35=A"), "\(anonymous)")
+        // A certificate from another CA, and no certificate at all: the server ends the
+        // connection, with no Logon reply.
+        let foreign = try sClientLogon(port: port, ca: certificates.ca, certificate: stranger.client, key: stranger.clientKey,
+                                       in: directory)
+        #expect(!foreign.output.contains("35=A"), "\(foreign.output)")
+        #expect(foreign.ended, "\(foreign.output)")
+        let anonymous = try sClientLogon(port: port, ca: certificates.ca, certificate: nil, key: nil, in: directory)
+        #expect(!anonymous.output.contains("35=A"), "\(anonymous.output)")
+        #expect(anonymous.ended, "\(anonymous.output)")
         #expect(server.output.contains("logged on"))
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 10) == 0)

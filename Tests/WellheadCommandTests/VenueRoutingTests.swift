@@ -31,15 +31,16 @@ import TestSupport
         let venueFolder = TemporaryDirectory()
         defer { venueFolder.remove() }
         let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: QuickFIXOMSTests.limits)
+        var restarted: BackgroundProcess?
         defer {
             venue.signal(SIGKILL)
+            restarted?.signal(SIGTERM)
+            _ = restarted?.wait(timeout: 10)
             gateway.stop()
         }
         let s = gateway.symbol
-        // The venue is killed mid-session by the script, and started again from its journal by
-        // the test when the script asks (a child of QuickFIX would hold its sockets open).
-        try "kill -9 \(venue.process.processIdentifier)\n".write(toFile: venueFolder.path("kill.sh"), atomically: true, encoding: .utf8)
-        let restartRequest = venueFolder.path("restart-now")
+        // The venue is killed mid-session, and started again from its journal, by the test at
+        // the script's pauses (a child of QuickFIX would hold its sockets open).
         let oms = try gateway.launch("""
             D R1 \(s) 1 2 1 - 3 FIXSIM
             EXPECT R1 2 15
@@ -53,21 +54,27 @@ import TestSupport
             EXPECT R5 0 10
             D U1 \(s) 1 1 2 1.00 0 NOWHERE
             EXPECT U1 8 10
-            RUN sh \(venueFolder.path("kill.sh"))
-            SLEEP 1500
+            \(gateway.pause("venue-killed"))
             D R6 \(s) 1 1 2 1.00 0 FIXSIM
             EXPECT R6 8 10
-            RUN touch \(restartRequest)
-            SLEEP 5000
+            \(gateway.pause("venue-restarted"))
             F R7 R5 \(s) 1
             EXPECT R7 4 15
             """)
-        for _ in 0..<1_500 where !FileManager.default.fileExists(atPath: restartRequest) { usleep(20_000) }
-        let restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig],
-                                          log: venueFolder.path("venue-2.log"))
-        defer {
-            restarted.signal(SIGTERM)
-            _ = restarted.wait(timeout: 10)
+        gateway.at("venue-killed", of: oms) {
+            venue.signal(SIGKILL)
+            #expect(venue.wait(timeout: 10) != nil)
+            // The gateway has seen it go when it tells the OMS that R5, working there, is in
+            // an unknown state.
+            #expect(oms.waitForOutput { Self.disconnectedReport(in: $0, for: "R5") != nil }, "\(oms.output)")
+        }
+        try gateway.at("venue-restarted", of: oms) {
+            restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig],
+                                              log: venueFolder.path("venue-2.log"))
+            // Back once the gateway, logged on again, has asked the venue for R5's status.
+            #expect(waitForJournal(gateway.directory.path("gateway.sqlite")) {
+                try journaled($0, session: "FIX.4.4:GATEWAY->SIMVENUE", .outbound, msgType: "H")
+            }, "\(gateway.server.output.suffix(3000))")
         }
         let status = oms.wait(timeout: 60)
         let output = oms.output
@@ -80,11 +87,69 @@ import TestSupport
         #expect(QuickFIXOMSTests.reports(output, "R4").last?["150"] == "4")
         #expect(QuickFIXOMSTests.reports(output, "U1").first?["58"]?.contains("unknown venue NOWHERE") == true)
         // While the venue was down: its working order marked, new orders refused.
-        #expect(QuickFIXOMSTests.reports(output, "R5").contains { $0["150"] == "I" && $0["58"]?.contains("venue FIXSIM disconnected") == true },
-                "\(output)")
+        #expect(Self.disconnectedReport(in: output, for: "R5") != nil, "\(output)")
         #expect(QuickFIXOMSTests.reports(output, "R6").first?["58"]?.contains("venue FIXSIM is not connected") == true, "\(output)")
         // Back: reconciled by status request, and the order can be cancelled at the venue.
         #expect(QuickFIXOMSTests.reports(output, "R7").last?["39"] == "4", "\(output)")
+    }
+
+    /// The gateway killed (SIGKILL) with an order working at the venue simulator, and started
+    /// again from its journal: the order is the venue's still, not put on the gateway's own
+    /// simulated venue. When the route logs on again the gateway asks the venue for its status,
+    /// and follows what the venue does with it: a fill there reaches the OMS under its ClOrdID.
+    @Test func afterAGatewayRestartAnOrderAtTheFIXVenueIsReconciledThere() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: QuickFIXOMSTests.limits)
+        var second: BackgroundProcess?
+        defer {
+            second?.signal(SIGTERM)
+            _ = second?.wait(timeout: 10)
+            venue.signal(SIGTERM)
+            _ = venue.wait(timeout: 10)
+            gateway.stop()
+        }
+        let s = gateway.symbol
+        // A GTC bid far under the market rests at the venue; after the restart, a shock at the
+        // venue alone (the gateway's in-process simulator is not moved) fills it there.
+        let oms = try gateway.launch("""
+            D R1 \(s) 1 2 2 1.00 1 FIXSIM
+            EXPECT R1 0 10
+            \(gateway.pause("gateway-restarted"))
+            WAITLOGON 2 30
+            RUN \(WellheadProcess.executable.path) venue shock --root CL --percent -99 --config \(venueConfig) > /dev/null
+            EXPECT R1 2 15
+            """)
+        try gateway.at("gateway-restarted", of: oms) {
+            gateway.server.signal(SIGKILL)
+            #expect(gateway.server.wait(timeout: 10) != nil)
+            let restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", gateway.config],
+                                                  log: gateway.directory.path("second.log"))
+            second = restarted
+            #expect(restarted.waitForOutput("accepting on"), "\(restarted.output)")
+            #expect(restarted.output.contains("restored 1 orders (1 working)"), "\(restarted.output)")
+            // The route logged on again and the status request for the order reached the venue.
+            #expect(waitForJournal(venueFolder.path("venue.sqlite")) {
+                try journaled($0, session: "FIX.4.4:SIMVENUE->GATEWAY", .inbound, msgType: "H", with: ["11=WH00000001"])
+            }, "\(restarted.output.suffix(3000))")
+        }
+        let status = oms.wait(timeout: 60)
+        let output = oms.output
+        #expect(status == 0, "\(output)\n\(second?.output.suffix(3000) ?? "")")
+        let fill = try #require(QuickFIXOMSTests.reports(output, "R1").last)
+        #expect(fill["39"] == "2" && fill["14"] == "2" && fill["37"] == "WH00000001", "filled at the venue: \(fill)")
+        // The venue was sent the order once: after the restart, the status request, not the
+        // order again.
+        let journal = try Journal(path: venueFolder.path("venue.sqlite"))
+        defer { journal.close() }
+        let orders = try journal.messages().filter { $0.session.name == "FIX.4.4:SIMVENUE->GATEWAY" && $0.direction == .inbound && $0.msgType == "D" }
+        #expect(orders.count == 1, "R1 was sent to the venue once")
+    }
+
+    /// The report telling the OMS that `clOrdID`, working at the venue, is in an unknown state
+    /// since the venue disconnected.
+    static func disconnectedReport(in output: String, for clOrdID: String) -> [String: String]? {
+        QuickFIXOMSTests.reports(output, clOrdID).first { $0["150"] == "I" && $0["58"]?.contains("venue FIXSIM disconnected") == true }
     }
 
     /// The venue's market data through the gateway: the gateway subscribes over the route
@@ -103,7 +168,7 @@ import TestSupport
         }
         let s = gateway.symbol
         let now = Date()
-        let catalog = TodaysListing.catalog(at: now)
+        let catalog = Listing.catalog(on: now)
         let instrument = try #require(catalog.instrument(symbol: s))
         let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
                                                    startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: s))
@@ -112,7 +177,8 @@ import TestSupport
         let bid = instrument.price(ticks: try #require(instrument.ticks(for: fair)) * 97 / 100)
         let shockedBid = instrument.price(ticks: try #require(instrument.ticks(for: fair)) * 485 / 1_000)
         let venueCommand = "RUN \(WellheadProcess.executable.path) venue"
-        let (status, output) = try gateway.run("""
+        let half = fair * FIXDecimal(mantissa: 6, scale: 1)
+        let oms = try gateway.launch("""
             V MD1 1 5 012 \(s)
             WAITMSG W 1 10
             D K0 \(s) 1 1 2 \(bid) 0 FIXSIM
@@ -120,24 +186,34 @@ import TestSupport
             F K0X K0 \(s) 1
             EXPECT K0X 4 10
             \(venueCommand) shock --root CL --percent -50 --config \(venueConfig)
-            SLEEP 1500
+            \(gateway.pause("shocked"))
             D K1 \(s) 1 1 2 \(bid) 0 FIXSIM
             EXPECT K1 8 10
             \(venueCommand) halt --by QA --reason drill --config \(venueConfig)
-            SLEEP 500
+            \(gateway.pause("halted"))
             D H1 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
             EXPECT H1 8 10
             \(venueCommand) resume --by QA --config \(venueConfig)
-            SLEEP 500
+            \(gateway.pause("resumed"))
             D H2 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
             EXPECT H2 0 10
             """)
+        gateway.at("shocked", of: oms) {
+            // The gateway applies the venue's market data (its reference prices among it) before
+            // it passes the levels on: the OMS seeing the shocked book means the collar moved.
+            #expect(oms.waitForOutput { Self.levelsAfterTheShock(in: $0).contains { $0 < half } }, "\(oms.output)")
+        }
+        gateway.at("halted", of: oms) {
+            #expect(Self.venueStatus(halted: true, journaledBy: gateway), "\(gateway.server.output.suffix(3000))")
+        }
+        gateway.at("resumed", of: oms) {
+            #expect(Self.venueStatus(halted: false, journaledBy: gateway), "\(gateway.server.output.suffix(3000))")
+        }
+        let status = oms.wait(timeout: 60)
+        let output = oms.output
         #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(3000))")
         // After the shock, the OMS's book is the venue's: levels near half the old price.
-        let afterShock = output.range(of: "RAN 0").map { String(output[$0.upperBound...]) } ?? ""
-        let prices = afterShock.split(separator: "\n").filter { $0.hasPrefix("RECV 35=X 262=MD1") }
-            .flatMap { $0.components(separatedBy: " 270=").dropFirst().compactMap { FIXDecimal(String($0.prefix { $0 != " " && $0 != "]" })) } }
-        let half = fair * FIXDecimal(mantissa: 6, scale: 1)
+        let prices = Self.levelsAfterTheShock(in: output)
         #expect(prices.contains { $0 < half }, "the venue's shocked levels: \(prices)\n\(output)")
         // The collar now measures from the venue's shocked prices.
         let rejected = try #require(QuickFIXOMSTests.reports(output, "K1").first)
@@ -154,6 +230,25 @@ import TestSupport
         #expect(bestBid < half, "\(book)")
     }
 
+    /// The price levels of MD1's incremental refreshes the OMS printed after the first command
+    /// its script ran (the shock).
+    static func levelsAfterTheShock(in output: String) -> [FIXDecimal] {
+        let afterShock = output.range(of: "RAN 0").map { String(output[$0.upperBound...]) } ?? ""
+        return afterShock.split(separator: "\n").filter { $0.hasPrefix("RECV 35=X 262=MD1") }
+            .flatMap { $0.components(separatedBy: " 270=").dropFirst().compactMap { FIXDecimal(String($0.prefix { $0 != " " && $0 != "]" })) } }
+    }
+
+    /// Waits until the gateway has journaled, as the venue's latest trading session status,
+    /// that the whole venue is `halted` (or open): the gateway refuses or sends orders by it
+    /// from then on.
+    static func venueStatus(halted: Bool, journaledBy gateway: ServedProfile) -> Bool {
+        waitForJournal(gateway.directory.path("gateway.sqlite")) { journal in
+            guard let latest = try journal.events(kind: "venue.status").last,
+                  let status = try JSONSerialization.jsonObject(with: Data(latest.json.utf8)) as? [String: Any] else { return false }
+            return status["symbol"] == nil && status["halted"] as? Bool == halted
+        }
+    }
+
     /// A venue that names Brent BRN, as ICE does (the venue simulator with
     /// `VenueSymbolRoots=BZ:BRN`), and a gateway told so on its route: the OMS trades and
     /// watches BZ, the venue only ever sees and sends BRN.
@@ -162,7 +257,7 @@ import TestSupport
         defer { venueFolder.remove() }
         let (venue, _, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits, brentAs: "BRN")
         defer { gateway.stop() }
-        let catalog = InstrumentReference.standard.catalog(on: CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)))
+        let catalog = Listing.catalog()
         let brent = try #require(catalog.frontMonth(root: "BZ")).symbol
         let venueBrent = "BRN" + brent.dropFirst(2)
         let (status, output) = try gateway.run("""

@@ -20,9 +20,15 @@ import TestSupport
     /// holding `steps` (YAML list items) under `name` and `seed`.
     static func venue(scenario name: String, seed: Int, steps: String) throws -> (ServedProfile, String) {
         let venue = try Self.venue()
-        let path = venue.directory.path("\(name).yaml")
+        return (venue, try scenario(in: venue, file: name, name: name, seed: seed, steps: steps))
+    }
+
+    /// Writes `file`.yaml into `venue`'s folder: the scenario `name` with `seed` and `steps`
+    /// (YAML list items). Returns its path.
+    static func scenario(in venue: ServedProfile, file: String, name: String, seed: Int, steps: String) throws -> String {
+        let path = venue.directory.path("\(file).yaml")
         try "name: \(name)\nseed: \(seed)\nsteps:\n\(steps)".write(toFile: path, atomically: true, encoding: .utf8)
-        return (venue, path)
+        return path
     }
 
     static func lines(_ output: String, _ prefix: String) -> [String] {
@@ -33,19 +39,20 @@ import TestSupport
         let venue = try Self.venue()
         defer { venue.stop() }
         let s = venue.symbol
+        let unlisted = Listing.unlisted()
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
             L SL1
             WAITMSG y 1 10
             C SD1 \(s)
-            C SD2 CLZ9
+            C SD2 \(unlisted)
             WAITMSG d 2 10
             V MD1 1 5 012 \(s)
             WAITMSG W 1 10
             D B1 \(s) 1 3 1 - 3
             EXPECT B1 2 10
             WAITMSG X 1 10
-            V MD2 1 5 012 CLZ9
+            V MD2 1 5 012 \(unlisted)
             WAITMSG Y 1 10
             """)
         #expect(status == 0, "\(output)\n\(venue.server.output.suffix(2000))")
@@ -58,7 +65,7 @@ import TestSupport
         #expect(list.contains("167=MLEG"), "spreads and cracks are listed too")
         let definitions = Self.lines(output, "RECV 35=d")
         #expect(definitions.contains { $0.contains("320=SD1") && $0.contains("323=1") && $0.contains("55=\(s) 167=FUT") })
-        #expect(definitions.contains { $0.contains("320=SD2") && $0.contains("323=5") && $0.contains("58=CLZ9 is not listed") })
+        #expect(definitions.contains { $0.contains("320=SD2") && $0.contains("323=5") && $0.contains("58=\(unlisted) is not listed") })
         // The snapshot: five bids and five offers from the market makers, best first.
         let snapshot = try #require(Self.lines(output, "RECV 35=W").first)
         #expect(snapshot.contains("262=MD1") && snapshot.contains("55=\(s)"))
@@ -160,22 +167,35 @@ import TestSupport
     }
 
     @Test func aBadNetworkScenarioDelaysRejectsAndDropsTheOMS() throws {
-        let (venue, scenario) = try Self.venue(scenario: "network-test", seed: 8, steps: """
+        let venue = try Self.venue()
+        defer { venue.stop() }
+        // The network worsens in three steps, each a scenario file whose steps are due at once:
+        // `wellhead venue scenario` returns once they are in force (a run replaces the one
+        // before it), so the OMS acts on each, never racing a step's time.
+        let network = { (file: String, steps: String) in
+            try Self.scenario(in: venue, file: file, name: "network-test", seed: 8, steps: steps)
+        }
+        let rejecting = try network("network-1", """
               - {at: 0s, latency: {milliseconds: 300}}
               - {at: 0s, rejectRate: {percent: 100}}
-              - {at: 2s, rejectRate: {percent: 0}}
-              - {at: 4s, drop: {session: QA1}}
             """)
-        defer { venue.stop() }
+        let slow = try network("network-2", """
+              - {at: 0s, latency: {milliseconds: 300}}
+              - {at: 0s, rejectRate: {percent: 0}}
+            """)
+        let dropping = try network("network-3", """
+              - {at: 0s, drop: {session: QA1}}
+            """)
         let s = venue.symbol
         let (status, output) = try venue.run("""
             WAITMSG h 1 10
-            \(venue.command("venue scenario \(scenario)"))
+            \(venue.command("venue scenario \(rejecting)"))
             D RR1 \(s) 1 1 2 1.00 0
             EXPECT RR1 8 10
-            SLEEP 2500
+            \(venue.command("venue scenario \(slow)"))
             D LAT1 \(s) 1 1 2 1.00 0
             EXPECT LAT1 0 10
+            \(venue.command("venue scenario \(dropping)"))
             WAITMSG h 2 20
             EXPECT LAT1 4 10
             """)

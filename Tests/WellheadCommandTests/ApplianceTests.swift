@@ -79,7 +79,7 @@ import TestSupport
         #expect(canceled.standardOutput.contains("ExecType=Canceled(4) OrdStatus=Canceled(4)"), "\(canceled.standardOutput)")
         let unknown = try WellheadProcess.run(["order", "--port", "\(port)", "--action", "cancel", "--orig-cl-ord-id", "NOPE",
                                                "--symbol", symbol])
-        #expect(unknown.standardOutput.contains("OrderCancelReject") && unknown.standardOutput.contains("CxlRejReason=1"))
+        #expect(unknown.standardOutput.contains("OrderCancelReject") && unknown.standardOutput.contains("CxlRejReason=UnknownOrder(1)"))
         server.signal(SIGTERM)
         #expect(server.wait(timeout: 10) == 0)
     }

@@ -11,8 +11,10 @@ import SimulatedVenue
 // SQLite file (`Journal.events(fromLast:)`) and the gateway rebuilt from them
 // (`OrderGateway.restore`). Each journal is made once, before the samples, by a real gateway:
 // per trading day 25,000 GTC orders placed and cancelled (50,000 order events, as many risk
-// decisions), 250 left working, a fill every 100 orders, then a day's end. Journals:
-//   "20 days": 1,000,000 order events over 20 days;
+// decisions), 250 left working until the next day cancels them, a fill every 100 orders, then a
+// day's end; the last day is in progress at the restart. Journals:
+//   "20 days": 1,000,000 order events over 20 days: the restart reads the 19th day's end and
+//   the 20th day's 50,000 order events;
 //   "5 days": the same days, 250,000 order events: the restart should cost the same;
 //   "1 day, no day end": 1,000,000 order events and no restore point, for contrast.
 
@@ -25,12 +27,24 @@ struct JournalFixture: Sendable {
     /// days are never ended (one long day).
     static func make(days: Int, ordersPerDay: Int = ordersPerDay, endDays: Bool = true) -> JournalFixture {
         let path = NSTemporaryDirectory() + "wellhead-restore-\(days)-\(ordersPerDay)-\(endDays).sqlite"
-        if FileManager.default.fileExists(atPath: path) { return JournalFixture(path: path) }
+        // Made once and kept for later runs; a journal without its marker is a run cut short.
+        let done = path + ".done"
+        if FileManager.default.fileExists(atPath: done) { return JournalFixture(path: path) }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        defer { FileManager.default.createFile(atPath: done, contents: nil) }
         let journal = try! Journal(path: path, synchronous: .normal)
         let gateway = makeGateway()
         var now = start
         var sequence = 0
         for day in 0..<days {
+            // Yesterday's GTC orders are cancelled first, so that a day's end carries about the
+            // same working orders however many days came before (as a desk's book does).
+            if day > 0 {
+                for number in stride(from: 0, to: ordersPerDay, by: 100) {
+                    now += 1_000_000
+                    _ = gateway.handle(message("F", "11=Y\(day)-\(number)|41=D\(day - 1)-\(number)|55=CLF7|54=1|"), from: "OMS1", now: now)
+                }
+            }
             for number in 0..<ordersPerDay {
                 now += 1_000_000
                 sequence += 1
@@ -44,7 +58,8 @@ struct JournalFixture: Sendable {
                 _ = gateway.handle(message("F", "11=X\(clOrdID)|41=\(clOrdID)|55=CLF7|54=1|"), from: "OMS1", now: now)
                 if number % 1_000 == 999 { flush(gateway, to: journal) }
             }
-            if endDays { _ = gateway.roll(by: "benchmark", reason: "day \(day)", now: now) }
+            // The last day is still in progress when the appliance restarts.
+            if endDays, day < days - 1 { _ = gateway.roll(by: "benchmark", reason: "day \(day)", now: now) }
             flush(gateway, to: journal)
         }
         journal.close()

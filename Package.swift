@@ -80,7 +80,7 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
-        .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "SimulatedVenue"]),
+        .target(name: "MarketDataFeed", dependencies: ["FIXCodec"]),
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [

@@ -1,6 +1,7 @@
 import FIXCodec
 import Instruments
 import Logging
+import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
@@ -305,8 +306,10 @@ public final class OrderGateway: Sendable {
 
     // MARK: Market data
 
-    /// The venue's book to `levels` price levels a side, for market data.
-    public func depth(symbol: String, levels: Int) -> VenueDepth? { state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) } }
+    /// The venue's book to `levels` price levels a side, as market data publishes it.
+    public func depth(symbol: String, levels: Int) -> BookDepth? {
+        state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
+    }
 
     /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
     /// publisher wants them, and nothing else drains them.
@@ -316,7 +319,7 @@ public final class OrderGateway: Sendable {
     public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.lastTradePrice(symbol: symbol) } }
 
     /// The venue's trades since the last call, market makers' prints included.
-    public func drainTrades() -> [VenueTrade] { state.withLock { $0?.venue.drainTrades() ?? [] } }
+    public func drainTrades() -> [TradePrint] { state.withLock { $0?.venue.drainTrades() ?? [] }.map(TradePrint.init) }
 }
 
 /// Everything behind the gateway's lock.

@@ -45,7 +45,7 @@ let package = Package(
         // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
         // discipline, and the applications sessions hand messages to.
         .target(name: "FIXTransport", dependencies: [
-            "FIXCodec", "FIXDictionary", "FIXSession", "FIXJournal",
+            "FIXCodec", "FIXSession", "FIXJournal",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -121,6 +121,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Every target imports each dependency it declares (.ci/check-dependencies), except that
+        // the tests that run the `wellhead` binary depend on it to have it built.
         .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary", "Instruments"], path: "Tests/TestSupport"),
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
@@ -136,7 +138,7 @@ let package = Package(
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
-        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
+        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FIXJournal", "MarketData", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),

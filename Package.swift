@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "MarketDataFeed", targets: ["MarketDataFeed"]),
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "AdminSocket", targets: ["AdminSocket"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -81,11 +82,19 @@ let package = Package(
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
         .target(name: "MarketDataFeed", dependencies: ["FIXCodec"]),
+        // The appliance's admin socket: a local Unix domain socket carrying one JSON request and
+        // one response a connection (kill switches, utilisation, venue controls, the trading
+        // day). What a request does is the handler's, which the gateway or the venue provides.
+        .target(name: "AdminSocket", dependencies: [
+            "Instruments", "RiskSidecar",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
             "FIXCodec", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions", "SimulatedVenue",
-            "MarketData", "MarketDataFeed",
+            "MarketData", "MarketDataFeed", "AdminSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,7 +102,8 @@ let package = Package(
         // The simulated venue as a FIX exchange (Application=venue): order entry through the
         // gateway's state machine, market data by subscription, reference data, trading status.
         .target(name: "VenueSimulator", dependencies: [
-            "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar", "SimulatedVenue",
+            "AdminSocket", "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar",
+            "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -102,6 +112,7 @@ let package = Package(
         .executableTarget(
             name: "wellhead",
             dependencies: [
+                "AdminSocket",
                 "FIXCodec",
                 "FIXDictionary",
                 "FIXJournal",
@@ -139,7 +150,8 @@ let package = Package(
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),

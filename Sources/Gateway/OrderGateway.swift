@@ -239,14 +239,7 @@ public final class OrderGateway: Sendable {
 
     /// The trading day in progress, when it opened and when it ends.
     public func dayStatus(now: Int64) -> TradingDayStatus {
-        state.withLock { state in
-            let state = state!
-            let calendar = state.calendar
-            return TradingDayStatus(tradingDate: state.tradingDate.description, opens: calendar.open(of: state.tradingDate),
-                                    ends: calendar.end(of: state.tradingDate),
-                                    nextTradingDate: calendar.next(after: state.tradingDate).description,
-                                    open: calendar.isOpen(at: now), calendar: calendar.summary)
-        }
+        state.withLock { $0!.calendar.status(of: $0!.tradingDate, at: now) }
     }
 
     /// Ends the trading day if its end has come (the timer calls this): `nil` when it has not.

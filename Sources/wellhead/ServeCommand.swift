@@ -1,3 +1,4 @@
+import AdminSocket
 import ArgumentParser
 import FIXJournal
 import FIXSession
@@ -48,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let engine = FIXEngine(logger: logger)
-        let admin: GatewayAdminServer?
+        let admin: AdminServer?
         do {
             admin = try await start(profile, engine: engine, journal: journal)
         } catch let error as SettingsError {
@@ -67,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts every session, then the gateway's clock and its admin socket (returned).
-    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> GatewayAdminServer? {
+    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> AdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal)
         // A venue profile serves the same order flow, with market data and reference data on top.
         let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
@@ -128,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let venue { venue.start() } else { gateway.start() }
         do {
-            let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { request in
+            let admin = try await AdminServer.start(path: settings.adminSocketPath) { request in
                 if let venue { return await venue.handle(request) }
                 return await gateway.handle(request)
             }

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
+        .library(name: "FIXTransportConfiguration", targets: ["FIXTransportConfiguration"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "FIXSettings", targets: ["FIXSettings"]),
         .library(name: "FIXCredentials", targets: ["FIXCredentials"]),
@@ -43,10 +44,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite journal: every message in and out, sequence numbers, group commit.
         .target(name: "FIXJournal", dependencies: ["CSQLite"]),
+        // How sessions are carried on the wire, as plain values a settings file produces: TLS
+        // settings and connect addresses. No SwiftNIO.
+        .target(name: "FIXTransportConfiguration"),
         // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
         // discipline, and the applications sessions hand messages to.
         .target(name: "FIXTransport", dependencies: [
-            "FIXCodec", "FIXSession", "FIXJournal",
+            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -60,7 +64,8 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         // QuickFIX-format settings files, read into typed, checked session profiles.
-        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport", "FIXCredentials"]),
+        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransportConfiguration",
+                                                    "FIXCredentials"]),
         // Reference data for oil futures: contracts, months, symbols, last trade dates, spreads
         // and cracks, read from a YAML file.
         .target(name: "Instruments", dependencies: ["FIXCodec", .product(name: "Yams", package: "Yams")]),
@@ -120,6 +125,7 @@ let package = Package(
                 "FIXSettings",
                 "FIXCredentials",
                 "FIXTransport",
+                "FIXTransportConfiguration",
                 "Gateway",
                 "Instruments",
                 "RiskSidecar",
@@ -141,7 +147,7 @@ let package = Package(
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
-        .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
+        .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
         .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "Instruments", "MarketData", "SimulatedVenue",
                                                                  "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),

@@ -2,19 +2,8 @@ import FIXCodec
 import FIXCredentials
 import FIXDictionary
 import FIXSession
-import FIXTransport
+import FIXTransportConfiguration
 import Foundation
-
-/// A network address to connect to.
-public struct ConnectAddress: Sendable, Hashable {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-}
 
 /// Everything one `[SESSION]` of a settings file says, typed and checked.
 public struct SessionProfile: Sendable {

@@ -4,6 +4,7 @@ import FIXJournal
 import FIXSession
 import FIXSettings
 import FIXTransport
+import FIXTransportConfiguration
 import Foundation
 import Gateway
 import Logging
@@ -102,7 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
                         throw SettingsError(file: profile.file, section: "\(session.configuration.id)", key: "SocketUseSSL", message: "\(error)")
                     }
                 }
-                engine.connect(endpoint, addresses: session.connectAddresses.map { ($0.host, $0.port) },
+                engine.connect(endpoint, addresses: session.connectAddresses,
                                reconnectInterval: session.reconnectInterval, tls: tls, serverHostname: session.tls?.serverHostname,
                                noDelay: session.noDelay, validateChecksum: session.validateLengthAndChecksum)
             }

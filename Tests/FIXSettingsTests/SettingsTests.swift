@@ -1,5 +1,6 @@
 import FIXSession
 @testable import FIXSettings
+import FIXTransportConfiguration
 import Foundation
 import Testing
 import TestSupport

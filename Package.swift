@@ -63,7 +63,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        // QuickFIX-format settings files, read into typed, checked session profiles.
+        // QuickFIX-format settings files, read into typed, checked session profiles; the keys of
+        // an application's own are handed to it (with file, line and section) to read and check.
         .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransportConfiguration",
                                                     "FIXCredentials"]),
         // Reference data for oil futures: contracts, months, symbols, last trade dates, spreads
@@ -148,8 +149,8 @@ let package = Package(
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "Instruments", "MarketData", "SimulatedVenue",
-                                                                 "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments",
+                                                                 "MarketData", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),

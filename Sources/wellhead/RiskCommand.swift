@@ -25,9 +25,9 @@ struct RiskCommand: AsyncParsableCommand {
 
         func socketPath() throws -> String {
             if let socket { return socket }
-            let profile: EngineProfile
+            let profile: ApplianceProfile
             do {
-                profile = try EngineProfile.load(path: config!)
+                profile = try ApplianceProfile.load(path: config!)
             } catch {
                 throw ValidationError("\(error)")
             }

@@ -35,9 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "wellhead")
         var standardError = StandardError()
-        let profile: EngineProfile
+        let profile: ApplianceProfile
         do {
-            profile = try EngineProfile.load(path: config)
+            profile = try ApplianceProfile.load(path: config)
         } catch {
             print("error: \(error)", to: &standardError)
             throw ExitCode.failure
@@ -69,11 +69,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts every session, then the gateway's clock and its admin socket (returned).
-    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> AdminServer? {
+    private func start(_ profile: ApplianceProfile, engine: FIXEngine, journal: Journal) async throws -> AdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal)
         // A venue profile serves the same order flow, with market data and reference data on top.
         let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
-        var acceptors: [ConnectAddress: (registry: SessionRegistry, first: SessionProfile, checksum: Bool)] = [:]
+        var acceptors: [ConnectAddress: (registry: SessionRegistry, first: ApplianceSession, checksum: Bool)] = [:]
         for session in profile.sessions {
             let endpoint: SessionEndpoint
             do {

@@ -115,6 +115,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
+        // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
+        // client and admin commands.
         .executableTarget(
             name: "wellhead",
             dependencies: [

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
+        .library(name: "FIXTransportConfiguration", targets: ["FIXTransportConfiguration"]),
         .library(name: "FIXTransport", targets: ["FIXTransport"]),
         .library(name: "FIXSettings", targets: ["FIXSettings"]),
         .library(name: "FIXCredentials", targets: ["FIXCredentials"]),
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "MarketDataFeed", targets: ["MarketDataFeed"]),
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "AdminSocket", targets: ["AdminSocket"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -42,10 +44,13 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite journal: every message in and out, sequence numbers, group commit.
         .target(name: "FIXJournal", dependencies: ["CSQLite"]),
+        // How sessions are carried on the wire, as plain values a settings file produces: TLS
+        // settings and connect addresses. No SwiftNIO.
+        .target(name: "FIXTransportConfiguration"),
         // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
         // discipline, and the applications sessions hand messages to.
         .target(name: "FIXTransport", dependencies: [
-            "FIXCodec", "FIXDictionary", "FIXSession", "FIXJournal",
+            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -58,8 +63,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        // QuickFIX-format settings files, read into typed, checked session profiles.
-        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransport", "FIXCredentials"]),
+        // QuickFIX-format settings files, read into typed, checked session profiles; the keys of
+        // an application's own are handed to it (with file, line and section) to read and check.
+        .target(name: "FIXSettings", dependencies: ["FIXCodec", "FIXDictionary", "FIXSession", "FIXTransportConfiguration",
+                                                    "FIXCredentials"]),
         // Reference data for oil futures: contracts, months, symbols, last trade dates, spreads
         // and cracks, read from a YAML file.
         .target(name: "Instruments", dependencies: ["FIXCodec", .product(name: "Yams", package: "Yams")]),
@@ -80,12 +87,20 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
-        .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "SimulatedVenue"]),
+        .target(name: "MarketDataFeed", dependencies: ["FIXCodec"]),
+        // The appliance's admin socket: a local Unix domain socket carrying one JSON request and
+        // one response a connection (kill switches, utilisation, venue controls, the trading
+        // day). What a request does is the handler's, which the gateway or the venue provides.
+        .target(name: "AdminSocket", dependencies: [
+            "Instruments", "RiskSidecar",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
             "FIXCodec", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions", "SimulatedVenue",
-            "MarketData", "MarketDataFeed",
+            "MarketData", "MarketDataFeed", "AdminSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -93,15 +108,20 @@ let package = Package(
         // The simulated venue as a FIX exchange (Application=venue): order entry through the
         // gateway's state machine, market data by subscription, reference data, trading status.
         .target(name: "VenueSimulator", dependencies: [
-            "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar", "SimulatedVenue",
+            "AdminSocket", "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar",
+            "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
+        // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
+        // client and admin commands.
         .executableTarget(
             name: "wellhead",
             dependencies: [
+                "AdminSocket",
                 "FIXCodec",
                 "FIXDictionary",
                 "FIXJournal",
@@ -109,6 +129,7 @@ let package = Package(
                 "FIXSettings",
                 "FIXCredentials",
                 "FIXTransport",
+                "FIXTransportConfiguration",
                 "Gateway",
                 "Instruments",
                 "RiskSidecar",
@@ -121,6 +142,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Every target imports each dependency it declares (.ci/check-dependencies), except that
+        // the tests that run the `wellhead` binary depend on it to have it built.
         .target(name: "TestSupport", dependencies: ["FIXCodec", "FIXDictionary", "Instruments"], path: "Tests/TestSupport"),
         .testTarget(name: "FIXCodecTests", dependencies: ["FIXCodec", "TestSupport"]),
         .testTarget(name: "FIXDictionaryTests", dependencies: ["FIXDictionary", "TestSupport"]),
@@ -128,16 +151,17 @@ let package = Package(
         .testTarget(name: "FIXJournalTests", dependencies: ["FIXJournal", "TestSupport"]),
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
-        .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "Instruments", "MarketData", "SimulatedVenue",
-                                                                 "TestSupport"]),
+        .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments",
+                                                                 "MarketData", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
-        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "TestSupport"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),

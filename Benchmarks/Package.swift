@@ -78,7 +78,6 @@ let package = Package(
             dependencies: [
                 .product(name: "MarketData", package: "Wellhead"),
                 .product(name: "MarketDataFeed", package: "Wellhead"),
-                .product(name: "SimulatedVenue", package: "Wellhead"),
                 .product(name: "FIXCodec", package: "Wellhead"),
                 .product(name: "Instruments", package: "Wellhead"),
                 .product(name: "Benchmark", package: "benchmark"),

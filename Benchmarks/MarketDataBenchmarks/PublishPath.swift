@@ -2,7 +2,6 @@ import FIXCodec
 import Instruments
 import MarketData
 import MarketDataFeed
-import SimulatedVenue
 
 /// The gateway's path for one FIX venue update, without the sockets and the journal: the
 /// venue's MarketDataIncrementalRefresh (35=X) parsed, read into the normalizer
@@ -90,10 +89,10 @@ final class PublishPath: @unchecked Sendable {
     }
 
     /// The book as the publisher takes it (the gateway's VenueFeed does the same).
-    static func depth(_ normalizer: MarketDataNormalizer, book: BookID, levels: Int) -> VenueDepth {
-        func side(_ side: BookSide) -> [DepthLevel] {
-            normalizer.levels(book, side: side).prefix(levels).map { DepthLevel(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount)) }
+    static func depth(_ normalizer: MarketDataNormalizer, book: BookID, levels: Int) -> BookDepth {
+        func side(_ side: BookSide) -> [BookDepth.Level] {
+            normalizer.levels(book, side: side).prefix(levels).map { BookDepth.Level(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount)) }
         }
-        return VenueDepth(bids: side(.bid), asks: side(.ask))
+        return BookDepth(bids: side(.bid), asks: side(.ask))
     }
 }

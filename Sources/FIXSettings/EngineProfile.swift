@@ -2,24 +2,15 @@ import FIXCodec
 import FIXCredentials
 import FIXDictionary
 import FIXSession
-import FIXTransport
+import FIXTransportConfiguration
 import Foundation
 
-/// A network address to connect to.
-public struct ConnectAddress: Sendable, Hashable {
-    public var host: String
-    public var port: Int
-
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-}
-
-/// Everything one `[SESSION]` of a settings file says, typed and checked.
+/// Everything one `[SESSION]` of a settings file says to the engine, typed and checked, and
+/// the keys it leaves to the session's application.
 public struct SessionProfile: Sendable {
     public var configuration: SessionConfiguration
-    /// Wellhead's `Application` key: which application the session hands messages to.
+    /// Wellhead's `Application` key: which application the session hands messages to, one of
+    /// the profile's ``ApplicationKeys``.
     public var application: String
     public var acceptHost: String
     public var acceptPort: Int?
@@ -34,49 +25,27 @@ public struct SessionProfile: Sendable {
     /// PersistMessages: when N, a ResendRequest is answered with gap fills only.
     public var persistMessages: Bool
     public var dictionaryPath: String?
-    /// `Application=gateway` only: the order gateway's files and the OMS session's default
-    /// account (Wellhead's keys RiskLimits, Instruments, DefaultAccount, SimulationSeed).
-    public var gateway: GatewayProfile?
-    /// `Application=route`: the name (`VenueName`) OMS orders give in ExDestination (100) or
-    /// SecurityExchange (207) to be routed over this session to a venue.
-    public var venueName: String?
-    /// `Application=route`: the venue's root for each gateway root it names differently
-    /// (`VenueSymbolRoots=BZ:BRN,HO:HOX`). `Application=venue`: the roots the venue
-    /// simulator shows its participants instead of the catalog's, as that exchange would.
-    public var venueSymbolRoots: [String: String] = [:]
-    /// `Application=route`: fields added to every order request sent to the venue
-    /// (`VenueOrderFields=207:XNYM,582:1`), in order.
-    public var venueOrderFields: [VenueOrderField] = []
+    /// The session's keys the engine does not read, with the `[DEFAULT]` values it inherits:
+    /// its application's own, for the application to read and check.
+    public var applicationSettings: SessionSettings
 }
 
-/// A field a venue wants on every order request (`VenueOrderFields`).
-public struct VenueOrderField: Sendable, Hashable {
-    public var tag: Int
-    public var value: String
-}
+/// The applications sessions may hand their messages to (`Application=`), each with the
+/// settings keys of its own. The engine reads QuickFIX's keys and its own; any other key must
+/// be one an application declares, or it is an error naming the file and the key.
+public struct ApplicationKeys: Sendable {
+    /// Each application's own keys, by the name `Application` gives it.
+    public var keys: [String: Set<String>]
+    /// The application of a session that names none.
+    public var fallback: String
 
-/// What `Application=gateway` (and `Application=venue`, which runs the same order state
-/// machine and matching engine) needs beyond a FIX session.
-public struct GatewayProfile: Sendable, Hashable {
-    /// The risk limits YAML file (`RiskLimits`), reloaded on SIGHUP. Required for the gateway;
-    /// optional for a venue (an exchange's own limits), which runs without limits when absent.
-    public var riskLimitsPath: String?
-    /// The instrument reference YAML file (`Instruments`).
-    public var instrumentsPath: String
-    /// The account for orders that carry none (`DefaultAccount`).
-    public var defaultAccount: String?
-    /// The accounts the session may trade (`Accounts`, comma-separated; the default account
-    /// is one of them). An OMS session of the gateway must name at least one; empty for a
-    /// venue's participant means any.
-    public var accounts: [String]
-    /// The trading calendar YAML file (`TradingCalendar`): when the venue trades and when the
-    /// trading day ends. Around the clock, the day ending at 17:00 New York time, when absent.
-    public var tradingCalendarPath: String?
-    /// The simulated venue's random seed (`SimulationSeed`): the same seed, the same market.
-    public var simulationSeed: UInt64
-    /// The Unix domain socket for risk admin requests (`AdminSocket`): kill switches and
-    /// limit utilisation for `wellhead risk`. Beside the journal unless set.
-    public var adminSocketPath: String
+    public init(_ keys: [String: Set<String>], fallback: String) {
+        self.keys = keys
+        self.fallback = fallback
+    }
+
+    /// Every application's keys: a key of one may stand in `[DEFAULT]` for sessions of others.
+    var all: Set<String> { keys.values.reduce(into: []) { $0.formUnion($1) } }
 }
 
 /// A whole settings file: one journal, any number of sessions.
@@ -85,7 +54,8 @@ public struct EngineProfile: Sendable {
     public var journalPath: String
     public var sessions: [SessionProfile]
 
-    /// The keys Wellhead reads, with QuickFIX's meaning.
+    /// The keys the engine reads: QuickFIX's, with their meaning, and Wellhead's journal,
+    /// `Application` and logon credentials. Applications declare their own (``ApplicationKeys``).
     public static let knownKeys: Set<String> = [
         "ConnectionType", "BeginString", "SenderCompID", "TargetCompID", "SessionQualifier",
         "SocketAcceptPort", "SocketAcceptHost", "SocketAcceptAddress", "SocketConnectHost", "SocketConnectPort",
@@ -99,16 +69,10 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application", "RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed", "AdminSocket", "VenueName",
-        "VenueSymbolRoots", "VenueOrderFields",
+        "JournalPath", "Application",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
     ]
-
-    /// Tags the gateway (or the session layer) sets on order requests itself: a venue's
-    /// `VenueOrderFields` may not name them.
-    static let gatewayOrderTags: Set<Int> = [1, 8, 9, 10, 11, 34, 35, 37, 38, 40, 41, 43, 44, 49, 52, 54, 55, 56, 59, 60, 97, 99,
-                                             122, 126]
 
     /// QuickFIX keys Wellhead deliberately does not take, with what to use instead.
     static let replacedKeys: [String: String] = [
@@ -121,26 +85,24 @@ public struct EngineProfile: Sendable {
         "AppDataDictionary": "FIXT 1.1 sessions are not supported yet; use BeginString=FIX.4.4",
     ]
 
-    /// Applications the `Application` key may name.
-    public static let applications: Set<String> = ["echo", "gateway", "venue", "route"]
-
-    public static func load(path: String) throws(SettingsError) -> EngineProfile {
-        try EngineProfile(file: SettingsFile.load(path: path))
+    /// Reads `path`; `applications` are those its sessions may name, with their keys.
+    public static func load(path: String, applications: ApplicationKeys) throws(SettingsError) -> EngineProfile {
+        try EngineProfile(file: SettingsFile.load(path: path), applications: applications)
     }
 
-    public init(file settings: SettingsFile) throws(SettingsError) {
+    public init(file settings: SettingsFile, applications: ApplicationKeys) throws(SettingsError) {
         file = settings.path
         guard !settings.sessions.isEmpty else {
             throw SettingsError(file: settings.path, message: "no [SESSION] section: nothing to run")
         }
         var dictionaries: [String: FIXDataDictionary] = [:]
         var sessions: [SessionProfile] = []
-        var journal: (path: String, reader: SessionReader)?
+        var journal: (path: String, reader: SessionSettings)?
         var seen: [SessionID: Int] = [:]
         for section in settings.sessions {
-            var reader = SessionReader(file: settings, section: section)
-            let profile = try reader.profile(dictionaries: &dictionaries)
-            try reader.rejectUnknownKeys()
+            var reader = SessionSettings(file: settings, section: section)
+            let profile = try reader.profile(dictionaries: &dictionaries, applications: applications)
+            try reader.rejectUnknownKeys(applications: applications)
             let journalPath = try reader.journalPath()
             if let journal, journal.path != journalPath {
                 throw reader.error("JournalPath", "every session of a profile shares one journal; another session uses \(journal.path)")
@@ -171,21 +133,12 @@ public struct EngineProfile: Sendable {
     }
 }
 
-/// Reads one `[SESSION]` with the `[DEFAULT]` values it inherits, remembering which keys
-/// were used so an unknown one is an error rather than silently ignored.
-struct SessionReader {
-    let file: SettingsFile
-    let section: SettingsFile.Section
-    private var label: String
-
+/// The engine's reading of one `[SESSION]` with the `[DEFAULT]` values it inherits: its keys
+/// typed and checked, an unknown key an error rather than silently ignored.
+extension SessionSettings {
     init(file: SettingsFile, section: SettingsFile.Section) {
-        self.file = file
-        self.section = section
-        label = "[SESSION] at line \(section.line)"
-    }
-
-    private func entry(_ key: String) -> SettingsFile.Entry? {
-        section.entries[key] ?? file.defaults.entries[key]
+        self.init(file: file.path, section: "[SESSION] at line \(section.line)", line: section.line,
+                  entries: file.defaults.entries.merging(section.entries) { $1 })
     }
 
     /// Logon credentials: an acceptor checks them against a password file of hashes, an
@@ -252,63 +205,17 @@ struct SessionReader {
         }
     }
 
-    func error(_ key: String?, _ message: String) -> SettingsError {
-        SettingsError(file: file.path, line: key.flatMap { entry($0)?.line } ?? section.line, section: label, key: key, message: message)
-    }
-
-    func string(_ key: String) -> String? {
-        guard let value = entry(key)?.value, !value.isEmpty else { return nil }
-        return value
-    }
-
-    func required(_ key: String, _ why: String = "required") throws(SettingsError) -> String {
-        guard let value = string(key) else { throw error(key, "missing (\(why))") }
-        return value
-    }
-
-    func bool(_ key: String, default fallback: Bool) throws(SettingsError) -> Bool {
-        guard let value = string(key) else { return fallback }
-        switch value.uppercased() {
-        case "Y", "YES", "TRUE": return true
-        case "N", "NO", "FALSE": return false
-        default: throw error(key, "'\(value)' is not Y or N")
-        }
-    }
-
-    func int(_ key: String, default fallback: Int?, range: ClosedRange<Int> = 0...Int.max) throws(SettingsError) -> Int? {
-        guard let value = string(key) else { return fallback }
-        guard let number = Int(value), range.contains(number) else {
-            throw error(key, "'\(value)' is not a whole number in \(range.lowerBound)...\(range.upperBound == Int.max ? "" : "\(range.upperBound)")")
-        }
-        return number
-    }
-
-    func requiredInt(_ key: String, default fallback: Int? = nil, range: ClosedRange<Int>, _ why: String) throws(SettingsError) -> Int {
-        guard let value = try int(key, default: fallback, range: range) else { throw error(key, "missing (\(why))") }
-        return value
-    }
-
-    /// A path as written, or relative to the settings file's folder when it exists there
-    /// and not relative to the working directory.
-    func path(_ key: String) -> String? {
-        guard let value = string(key) else { return nil }
-        if value.hasPrefix("/") || FileManager.default.fileExists(atPath: value) { return value }
-        let beside = URL(fileURLWithPath: file.path).deletingLastPathComponent().appendingPathComponent(value).path
-        return FileManager.default.fileExists(atPath: beside) ? beside : value
-    }
-
-    func existingFile(_ key: String) throws(SettingsError) -> String? {
-        guard let path = path(key) else { return nil }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw error(key, "cannot read \(path)") }
-        return path
-    }
-
-    func rejectUnknownKeys() throws(SettingsError) {
-        for (key, entry) in file.defaults.entries.merging(section.entries, uniquingKeysWith: { $1 })
-        where !EngineProfile.knownKeys.contains(key) && !Self.isFailoverKey(key) {
+    func rejectUnknownKeys(applications: ApplicationKeys) throws(SettingsError) {
+        let declared = applications.all
+        for (key, entry) in entries where !Self.engineReads(key) && !declared.contains(key) {
             let hint = EngineProfile.replacedKeys[key] ?? "not a setting Wellhead knows"
-            throw SettingsError(file: file.path, line: entry.line, section: label, key: key, message: hint)
+            throw SettingsError(file: file, line: entry.line, section: section, key: key, message: hint)
         }
+    }
+
+    /// Whether the engine reads `key` itself: one of its keys, or a failover address.
+    private static func engineReads(_ key: String) -> Bool {
+        EngineProfile.knownKeys.contains(key) || isFailoverKey(key)
     }
 
     private static func isFailoverKey(_ key: String) -> Bool {
@@ -318,29 +225,6 @@ struct SessionReader {
         return false
     }
 
-    /// `Accounts`: the accounts an OMS session may trade, with `DefaultAccount` among them.
-    /// A gateway session must name one or the other: without, any account could be traded.
-    func accounts(application: String) throws(SettingsError) -> [String] {
-        var accounts: [String] = []
-        for name in string("Accounts")?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
-            let account = name.trimmingCharacters(in: .whitespaces)
-            guard !account.isEmpty else { throw error("Accounts", "an empty account name: list accounts as DESK1,DESK2") }
-            guard !accounts.contains(account) else { throw error("Accounts", "\(account) is listed twice") }
-            accounts.append(account)
-        }
-        if let fallback = string("DefaultAccount") {
-            guard accounts.isEmpty || accounts.contains(fallback) else {
-                throw error("DefaultAccount", "\(fallback) is not one of this session's Accounts (\(accounts.joined(separator: ",")))")
-            }
-            // A venue's participant is restricted only by a list it is given.
-            if accounts.isEmpty, application == "gateway" { accounts = [fallback] }
-        }
-        if application == "gateway", accounts.isEmpty {
-            throw error("Accounts", "missing: an OMS session lists the accounts it may trade (Accounts=DESK1,DESK2) or names one with DefaultAccount=")
-        }
-        return accounts
-    }
-
     func journalPath() throws(SettingsError) -> String {
         guard let value = string("JournalPath") else {
             throw error("JournalPath", "missing (the SQLite journal every message is written to)")
@@ -348,14 +232,7 @@ struct SessionReader {
         return besideSettings(value)
     }
 
-    /// A path as written, or relative to the settings file's folder: for files Wellhead
-    /// creates (the journal, the admin socket), which need not exist yet.
-    func besideSettings(_ value: String) -> String {
-        if value.hasPrefix("/") { return value }
-        return URL(fileURLWithPath: file.path).deletingLastPathComponent().appendingPathComponent(value).path
-    }
-
-    mutating func profile(dictionaries: inout [String: FIXDataDictionary]) throws(SettingsError) -> SessionProfile {
+    mutating func profile(dictionaries: inout [String: FIXDataDictionary], applications: ApplicationKeys) throws(SettingsError) -> SessionProfile {
         let role: SessionRole
         switch try required("ConnectionType") {
         case "acceptor": role = .acceptor
@@ -368,7 +245,7 @@ struct SessionReader {
         }
         let id = SessionID(beginString: beginString, senderCompID: try required("SenderCompID"),
                            targetCompID: try required("TargetCompID"), qualifier: string("SessionQualifier"))
-        label = "[SESSION] at line \(section.line) (\(id))"
+        section = "[SESSION] at line \(line) (\(id))"
 
         var configuration = SessionConfiguration(id: id, role: role)
         configuration.heartBtInt = try requiredInt("HeartBtInt", default: role == .initiator ? nil : 30, range: 0...3600,
@@ -413,41 +290,9 @@ struct SessionReader {
             }
         }
 
-        let application = string("Application") ?? "echo"
-        guard EngineProfile.applications.contains(application) else {
-            throw error("Application", "'\(application)' is not an application Wellhead has (\(EngineProfile.applications.sorted().joined(separator: ", ")))")
-        }
-
-        var gateway: GatewayProfile?
-        if application == "gateway" || application == "venue" {
-            for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where string(key) == nil {
-                throw error(key, "missing (required with Application=\(application))")
-            }
-            let seed = try int("SimulationSeed", default: 2026, range: 0...Int.max)!
-            var adminSocket = URL(fileURLWithPath: try journalPath()).deletingPathExtension().path + ".admin.sock"
-            if let value = string("AdminSocket") { adminSocket = besideSettings(value) }
-            // sockaddr_un holds 108 bytes on Linux, 104 on macOS, with the terminating NUL.
-            guard adminSocket.utf8.count < 104 else {
-                throw error("AdminSocket", "\(adminSocket) is longer than a Unix domain socket path may be (103 bytes); set a shorter AdminSocket")
-            }
-            gateway = GatewayProfile(riskLimitsPath: try existingFile("RiskLimits"), instrumentsPath: try existingFile("Instruments")!,
-                                     defaultAccount: string("DefaultAccount"), accounts: try accounts(application: application),
-                                     tradingCalendarPath: try existingFile("TradingCalendar"), simulationSeed: UInt64(seed),
-                                     adminSocketPath: adminSocket)
-        }
-
-        var venueName: String?
-        if application == "route" {
-            guard let name = string("VenueName"), !name.isEmpty else {
-                throw error("VenueName", "missing (required with Application=route: the ExDestination orders give to reach this venue)")
-            }
-            venueName = name
-        } else {
-            // A venue simulator may name contracts as an exchange does; only a route has the rest.
-            for key in ["VenueName", "VenueSymbolRoots", "VenueOrderFields"] where string(key) != nil
-                && !(key == "VenueSymbolRoots" && application == "venue") {
-                throw error(key, "only a route session (Application=route) talks to a venue; this session is Application=\(application)")
-            }
+        let application = string("Application") ?? applications.fallback
+        guard applications.keys[application] != nil else {
+            throw error("Application", "'\(application)' is not an application Wellhead has (\(applications.keys.keys.sorted().joined(separator: ", ")))")
         }
 
         var acceptPort: Int?
@@ -465,53 +310,8 @@ struct SessionReader {
             reconnectInterval: try int("ReconnectInterval", default: 30, range: 1...86_400)!,
             reuseAddress: try bool("SocketReuseAddress", default: true), noDelay: try bool("SocketNodelay", default: true),
             tls: try tls(role: role), validateLengthAndChecksum: try bool("ValidateLengthAndChecksum", default: true),
-            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath, gateway: gateway,
-            venueName: venueName, venueSymbolRoots: try venueSymbolRoots(), venueOrderFields: try venueOrderFields())
-    }
-
-    /// `VenueSymbolRoots`: `gatewayRoot:venueRoot` pairs, comma-separated.
-    private func venueSymbolRoots() throws(SettingsError) -> [String: String] {
-        var roots: [String: String] = [:]
-        for (ours, theirs) in try pairs("VenueSymbolRoots", "gatewayRoot:venueRoot, such as BZ:BRN") {
-            guard ours.allSatisfy({ $0.isUppercase || $0.isNumber }), theirs.allSatisfy({ $0.isUppercase || $0.isNumber }) else {
-                throw error("VenueSymbolRoots", "'\(ours):\(theirs)': roots are upper-case letters and digits")
-            }
-            guard roots[ours] == nil else { throw error("VenueSymbolRoots", "root \(ours) is mapped twice") }
-            roots[ours] = theirs
-        }
-        let venueRoots = Array(roots.values)
-        if let twice = venueRoots.first(where: { root in venueRoots.filter { $0 == root }.count > 1 }) {
-            throw error("VenueSymbolRoots", "two roots map to the venue's \(twice): symbols could not be translated back")
-        }
-        return roots
-    }
-
-    /// `VenueOrderFields`: `tag:value` pairs, comma-separated.
-    private func venueOrderFields() throws(SettingsError) -> [VenueOrderField] {
-        var fields: [VenueOrderField] = []
-        for (tag, value) in try pairs("VenueOrderFields", "tag:value, such as 207:XNYM") {
-            guard let number = Int(tag), number > 0 else { throw error("VenueOrderFields", "'\(tag)' is not a FIX tag number") }
-            guard !EngineProfile.gatewayOrderTags.contains(number) else {
-                throw error("VenueOrderFields", "tag \(number) is set by the gateway on every order request and cannot be fixed per venue")
-            }
-            guard !fields.contains(where: { $0.tag == number }) else { throw error("VenueOrderFields", "tag \(number) is given twice") }
-            fields.append(VenueOrderField(tag: number, value: value))
-        }
-        return fields
-    }
-
-    /// A comma-separated list of `a:b` pairs, both sides non-empty.
-    private func pairs(_ key: String, _ form: String) throws(SettingsError) -> [(String, String)] {
-        guard let value = string(key) else { return [] }
-        var result: [(String, String)] = []
-        for item in value.split(separator: ",") {
-            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw error(key, "'\(item.trimmingCharacters(in: .whitespaces))' is not \(form)")
-            }
-            result.append((parts[0], parts[1]))
-        }
-        return result
+            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath,
+            applicationSettings: filter { !Self.engineReads($0) })
     }
 
     private func connectAddresses() throws(SettingsError) -> [ConnectAddress] {

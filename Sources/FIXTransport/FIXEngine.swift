@@ -1,5 +1,6 @@
 import FIXCodec
 import FIXSession
+import FIXTransportConfiguration
 import Logging
 import NIOCore
 import NIOPosix
@@ -62,7 +63,7 @@ public final class FIXEngine: Sendable {
 
     /// Keeps `endpoint` connected to the first reachable address, in turn, waiting
     /// `reconnectInterval` seconds between attempts, until the engine shuts down.
-    public func connect(_ endpoint: SessionEndpoint, addresses: [(host: String, port: Int)], reconnectInterval: Int = 30,
+    public func connect(_ endpoint: SessionEndpoint, addresses: [ConnectAddress], reconnectInterval: Int = 30,
                         tls: NIOSSLContext? = nil, serverHostname: String? = nil, noDelay: Bool = true,
                         validateChecksum: Bool = true) {
         endpoints.withLock { $0.append(endpoint) }

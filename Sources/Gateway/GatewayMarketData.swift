@@ -35,7 +35,7 @@ final class GatewayMarketData: Sendable {
         var local: MarketDataNormalizer
         var gateway: OrderGateway
 
-        func depth(_ symbol: String, _ levels: Int) -> VenueDepth? {
+        func depth(_ symbol: String, _ levels: Int) -> BookDepth? {
             for feed in feeds { if let depth = feed.depth(symbol: symbol, levels: levels) { return depth } }
             return gateway.depth(symbol: symbol, levels: levels)
         }
@@ -104,7 +104,7 @@ final class GatewayMarketData: Sendable {
             for session in feedOrder { state.feeds[session]?.tick(now: now) }
             guard state.recording else { return [] }
             refresh(&state, gateway: gateway, now: now)
-            var trades: [VenueTrade] = []
+            var trades: [TradePrint] = []
             for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
             let market = market(state, gateway: gateway)
             trades += gateway.drainTrades().filter { !market.quotedByFeed($0.symbol) }
@@ -113,7 +113,7 @@ final class GatewayMarketData: Sendable {
     }
 
     /// Publishes to every subscriber; with `symbols`, only what those instruments changed.
-    private func publishLocked(_ state: inout State, market: Market, trades: [VenueTrade],
+    private func publishLocked(_ state: inout State, market: Market, trades: [TradePrint],
                                symbols: Set<String>? = nil) -> [MarketDataPublisher.Outbound] {
         guard state.publisher.subscriptionCount > 0 else { return [] }
         return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived,
@@ -190,5 +190,22 @@ final class GatewayMarketData: Sendable {
             try? state.normalizer.apply(snapshot, into: &state.events)
         }
         state.events.removeAll(keepingCapacity: true)
+    }
+}
+
+extension BookDepth {
+    /// The in-process simulated venue's book, as the feed publishes it.
+    init(_ depth: VenueDepth) {
+        func levels(_ side: [DepthLevel]) -> [Level] {
+            side.map { Level(price: $0.price, quantity: $0.quantity, orderCount: $0.orderCount) }
+        }
+        self.init(bids: levels(depth.bids), asks: levels(depth.asks))
+    }
+}
+
+extension TradePrint {
+    /// A trade on the in-process simulated venue's tape, as the feed prints it.
+    init(_ trade: VenueTrade) {
+        self.init(symbol: trade.symbol, price: trade.price, quantity: trade.quantity)
     }
 }

@@ -163,14 +163,3 @@ extension GatewayWork {
         return listed
     }
 }
-
-/// The trading day as `wellhead day status` shows it.
-public struct TradingDayStatus: Codable, Sendable, Hashable {
-    public var tradingDate: String
-    /// When the day opened and when it ends (nanoseconds since the epoch).
-    public var opens: Int64
-    public var ends: Int64
-    public var nextTradingDate: String
-    public var open: Bool
-    public var calendar: String
-}

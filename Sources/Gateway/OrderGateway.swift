@@ -1,6 +1,7 @@
 import FIXCodec
 import Instruments
 import Logging
+import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
@@ -238,14 +239,7 @@ public final class OrderGateway: Sendable {
 
     /// The trading day in progress, when it opened and when it ends.
     public func dayStatus(now: Int64) -> TradingDayStatus {
-        state.withLock { state in
-            let state = state!
-            let calendar = state.calendar
-            return TradingDayStatus(tradingDate: state.tradingDate.description, opens: calendar.open(of: state.tradingDate),
-                                    ends: calendar.end(of: state.tradingDate),
-                                    nextTradingDate: calendar.next(after: state.tradingDate).description,
-                                    open: calendar.isOpen(at: now), calendar: calendar.summary)
-        }
+        state.withLock { $0!.calendar.status(of: $0!.tradingDate, at: now) }
     }
 
     /// Ends the trading day if its end has come (the timer calls this): `nil` when it has not.
@@ -305,8 +299,10 @@ public final class OrderGateway: Sendable {
 
     // MARK: Market data
 
-    /// The venue's book to `levels` price levels a side, for market data.
-    public func depth(symbol: String, levels: Int) -> VenueDepth? { state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) } }
+    /// The venue's book to `levels` price levels a side, as market data publishes it.
+    public func depth(symbol: String, levels: Int) -> BookDepth? {
+        state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
+    }
 
     /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
     /// publisher wants them, and nothing else drains them.
@@ -316,7 +312,7 @@ public final class OrderGateway: Sendable {
     public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.lastTradePrice(symbol: symbol) } }
 
     /// The venue's trades since the last call, market makers' prints included.
-    public func drainTrades() -> [VenueTrade] { state.withLock { $0?.venue.drainTrades() ?? [] } }
+    public func drainTrades() -> [TradePrint] { state.withLock { $0?.venue.drainTrades() ?? [] }.map(TradePrint.init) }
 }
 
 /// Everything behind the gateway's lock.

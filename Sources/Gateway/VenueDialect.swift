@@ -20,6 +20,11 @@ public struct VenueDialect: Sendable {
         }
     }
 
+    /// Tags the gateway (or the session layer) sets on every order request itself: a venue's
+    /// order fields may not name them.
+    public static let gatewayOrderTags: Set<Int> = [1, 8, 9, 10, 11, 34, 35, 37, 38, 40, 41, 43, 44, 49, 52, 54, 55, 56, 59, 60, 97,
+                                                    99, 122, 126]
+
     /// The venue's root for each gateway root it names differently (`BZ` → `BRN`).
     public let roots: [String: String]
     public let orderFields: [Field]

@@ -3,7 +3,6 @@ import Instruments
 import MarketData
 import MarketDataFeed
 import RiskSidecar
-import SimulatedVenue
 
 /// One FIX venue's market data as the gateway keeps it: the venue's MarketDataSnapshotFullRefresh
 /// (W) and MarketDataIncrementalRefresh (X) messages read into a market-data normalizer of its
@@ -21,7 +20,7 @@ struct VenueFeed: Sendable {
     /// Books with a snapshot since the venue last logged on.
     private var live: Set<BookID> = []
     /// Trades the venue printed since the last publish, for OMS subscribers.
-    private var trades: [VenueTrade] = []
+    private var trades: [TradePrint] = []
     private var events: [MarketDataEvent] = []
     private var snapshotRequests = 0
     private var loggedOnBefore = false
@@ -87,8 +86,7 @@ struct VenueFeed: Sendable {
                 applied.changed.insert(normalizer.symbol(top.book))
             case .trade(let trade):
                 quoted.insert(trade.book)
-                trades.append(VenueTrade(symbol: normalizer.symbol(trade.book), tradeID: 0, price: trade.price, quantity: trade.size,
-                                         aggressorSide: trade.aggressor ?? .buy, time: trade.time))
+                trades.append(TradePrint(symbol: normalizer.symbol(trade.book), price: trade.price, quantity: trade.size))
                 applied.changed.insert(normalizer.symbol(trade.book))
             case .snapshotNeeded(let book):
                 snapshotRequests += 1
@@ -119,15 +117,15 @@ struct VenueFeed: Sendable {
 
     /// The venue's book in `symbol` to `levels` a side, if the book is the venue's (empty
     /// while the venue has not sent it since logging on).
-    func depth(symbol: String, levels: Int) -> VenueDepth? {
+    func depth(symbol: String, levels: Int) -> BookDepth? {
         guard let book = normalizer.bookID(symbol: symbol), owned.contains(book) else { return nil }
-        guard live.contains(book) else { return VenueDepth(bids: [], asks: []) }
-        func side(_ side: BookSide) -> [DepthLevel] {
+        guard live.contains(book) else { return .empty }
+        func side(_ side: BookSide) -> [BookDepth.Level] {
             normalizer.levels(book, side: side).prefix(levels).map {
-                DepthLevel(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount))
+                BookDepth.Level(price: $0.price, quantity: $0.size, orderCount: Int($0.orderCount))
             }
         }
-        return VenueDepth(bids: side(.bid), asks: side(.ask))
+        return BookDepth(bids: side(.bid), asks: side(.ask))
     }
 
     func lastTradePrice(symbol: String) -> FIXDecimal? {
@@ -143,7 +141,7 @@ struct VenueFeed: Sendable {
         normalizer.bookID(symbol: symbol).map(owned.contains) ?? false
     }
 
-    mutating func drainTrades() -> [VenueTrade] {
+    mutating func drainTrades() -> [TradePrint] {
         defer { trades.removeAll(keepingCapacity: true) }
         return trades
     }

@@ -142,6 +142,13 @@ public struct TradingCalendar: Sendable, Hashable {
         return nanos >= open(of: date) && nanos < end(of: date)
     }
 
+    /// The trading day `date` as of `nanos`: when it opened and ends, the one after it, and
+    /// whether the venue is trading.
+    public func status(of date: CalendarDate, at nanos: Int64) -> TradingDayStatus {
+        TradingDayStatus(tradingDate: date.description, opens: open(of: date), ends: end(of: date),
+                         nextTradingDate: next(after: date).description, open: isOpen(at: nanos), calendar: summary)
+    }
+
     /// `18:00–17:00 America/New_York`, or `around the clock, day ends 17:00 America/New_York`.
     public var summary: String {
         switch hours {
@@ -268,5 +275,26 @@ extension TradingCalendar {
     /// YAML reads an unquoted `2026-12-25` as a timestamp at UTC midnight.
     private static func isoDate(_ date: Date) -> String {
         CalendarDate(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))).description
+    }
+}
+
+/// A trading day as `wellhead day status` shows it.
+public struct TradingDayStatus: Codable, Sendable, Hashable {
+    public var tradingDate: String
+    /// When the day opened and when it ends (nanoseconds since the epoch).
+    public var opens: Int64
+    public var ends: Int64
+    public var nextTradingDate: String
+    public var open: Bool
+    /// The calendar's hours (``TradingCalendar/summary``).
+    public var calendar: String
+
+    public init(tradingDate: String, opens: Int64, ends: Int64, nextTradingDate: String, open: Bool, calendar: String) {
+        self.tradingDate = tradingDate
+        self.opens = opens
+        self.ends = ends
+        self.nextTradingDate = nextTradingDate
+        self.open = open
+        self.calendar = calendar
     }
 }

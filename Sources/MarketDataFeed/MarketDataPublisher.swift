@@ -1,5 +1,4 @@
 import FIXCodec
-import SimulatedVenue
 
 /// A FIX venue's market-data subscriptions and what each subscriber was last sent, so that a
 /// change goes out as an incremental refresh (35=X) of just the levels that moved: deletes,
@@ -28,7 +27,7 @@ public struct MarketDataPublisher: Sendable {
 
     private struct Subscription {
         var request: MarketDataRequest
-        var published: [String: VenueDepth] = [:]
+        var published: [String: BookDepth] = [:]
         /// Derived instruments' values as last sent (instruments without a book).
         var values: [String: FIXDecimal] = [:]
         var levels: Int { request.depth == 0 ? MarketDataPublisher.fullBookDepth : request.depth }
@@ -53,7 +52,7 @@ public struct MarketDataPublisher: Sendable {
     /// A symbol with no book but a `derived` value (a spread or crack priced from its legs) is
     /// published as one Index Value entry (MDEntryType 3) that changes as the value does.
     public mutating func handle(_ request: MarketDataRequest, from session: String, listed: (String) -> Bool,
-                                book: (String, Int) -> VenueDepth?, lastTrade: (String) -> FIXDecimal?,
+                                book: (String, Int) -> BookDepth?, lastTrade: (String) -> FIXDecimal?,
                                 derived: (String) -> FIXDecimal? = { _ in nil })
         -> Result<[FIXFieldList], MarketDataRequestRejection> {
         let key = Key(session: session, requestID: request.id)
@@ -98,7 +97,7 @@ public struct MarketDataPublisher: Sendable {
     /// What changed since the last call, for every subscriber: one incremental refresh per
     /// subscription with its level changes and trades, or a snapshot per changed book. With
     /// `only`, just those symbols are looked at (the caller knows nothing else moved).
-    public mutating func publish(book: (String, Int) -> VenueDepth?, trades: [VenueTrade],
+    public mutating func publish(book: (String, Int) -> BookDepth?, trades: [TradePrint],
                                  lastTrade: (String) -> FIXDecimal?, derived: (String) -> FIXDecimal? = { _ in nil },
                                  only: Set<String>? = nil) -> [Outbound] {
         var out: [Outbound] = []
@@ -124,7 +123,7 @@ public struct MarketDataPublisher: Sendable {
                     }
                     continue
                 }
-                let before = subscription.published[symbol] ?? VenueDepth(bids: [], asks: [])
+                let before = subscription.published[symbol] ?? BookDepth.empty
                 let traded = request.entryTypes.contains(.trade) ? tradesBySymbol[symbol] ?? [] : []
                 let changed = Self.visible(before, request) != Self.visible(depth, request)
                 subscription.published[symbol] = depth
@@ -154,15 +153,15 @@ public struct MarketDataPublisher: Sendable {
     }
 
     /// The sides a subscriber sees, for deciding whether anything it sees changed.
-    private static func visible(_ depth: VenueDepth, _ request: MarketDataRequest) -> VenueDepth {
-        VenueDepth(bids: request.entryTypes.contains(.bid) ? depth.bids : [],
+    private static func visible(_ depth: BookDepth, _ request: MarketDataRequest) -> BookDepth {
+        BookDepth(bids: request.entryTypes.contains(.bid) ? depth.bids : [],
                    asks: request.entryTypes.contains(.offer) ? depth.asks : [])
     }
 
     /// Level changes of one side keyed by price: deletes, then changes, then new levels.
     /// Both sides come best first (bids falling, offers rising), so one merge walk pairs the
     /// levels by price without a lookup table.
-    static func changes(from old: [DepthLevel], to new: [DepthLevel], type: MarketDataRequest.EntryType,
+    static func changes(from old: [BookDepth.Level], to new: [BookDepth.Level], type: MarketDataRequest.EntryType,
                         symbol: String) -> [FIXFieldList] {
         let falling = type == .bid
         var deletes: [FIXFieldList] = []
@@ -186,7 +185,7 @@ public struct MarketDataPublisher: Sendable {
         return deletes + changes + additions
     }
 
-    private static func levelEntry(action: StaticString, type: MarketDataRequest.EntryType, symbol: String, level: DepthLevel,
+    private static func levelEntry(action: StaticString, type: MarketDataRequest.EntryType, symbol: String, level: BookDepth.Level,
                                    withSize: Bool) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
         entry.append(279, action)
@@ -200,7 +199,7 @@ public struct MarketDataPublisher: Sendable {
         return entry
     }
 
-    private static func tradeEntry(_ trade: VenueTrade) -> FIXFieldList {
+    private static func tradeEntry(_ trade: TradePrint) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
         entry.append(279, "0")
         entry.append(269, char: MarketDataRequest.EntryType.trade.rawValue)
@@ -228,9 +227,9 @@ public struct MarketDataPublisher: Sendable {
     }
 
     /// A MarketDataSnapshotFullRefresh (35=W) body for one symbol.
-    static func snapshot(_ request: MarketDataRequest, symbol: String, depth: VenueDepth, lastTrade: FIXDecimal?) -> FIXFieldList {
+    static func snapshot(_ request: MarketDataRequest, symbol: String, depth: BookDepth, lastTrade: FIXDecimal?) -> FIXFieldList {
         var entries: [FIXFieldList] = []
-        func add(_ levels: [DepthLevel], _ type: MarketDataRequest.EntryType) {
+        func add(_ levels: [BookDepth.Level], _ type: MarketDataRequest.EntryType) {
             guard request.entryTypes.contains(type) else { return }
             for (position, level) in levels.enumerated() {
                 var entry = FIXFieldList(reservingCapacity: 48)

@@ -1,3 +1,4 @@
+import AdminSocket
 import Foundation
 import Gateway
 

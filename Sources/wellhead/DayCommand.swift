@@ -1,3 +1,4 @@
+import AdminSocket
 import ArgumentParser
 import Foundation
 import Gateway
@@ -35,7 +36,7 @@ struct DayCommand: AsyncParsableCommand {
     /// The appliance's answer; a refused request or an unreachable appliance exits non-zero.
     static func send(_ request: AdminRequest, to target: RiskCommand.Target) async throws -> AdminResponse {
         do {
-            let response = try await GatewayAdminClient.send(request, to: try target.socketPath())
+            let response = try await AdminClient.send(request, to: try target.socketPath())
             if !response.ok {
                 var standardError = StandardError()
                 Swift.print("error: \(response.message)", to: &standardError)

@@ -13,7 +13,7 @@ import Synchronization
 /// instruments listed for today, the risk sidecar with its limits, the simulated venue.
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
-    static func make(_ profile: EngineProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
+    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
         let sessions = profile.sessions.filter { $0.gateway != nil }
         let routes = profile.sessions.filter { $0.application == "route" }
         guard let first = sessions.first, let settings = first.gateway else {
@@ -28,8 +28,7 @@ enum GatewayAssembly {
         for route in routes {
             let session = route.configuration.id.targetCompID
             fixVenues[route.venueName ?? ""] = session
-            dialects[session] = VenueDialect(roots: route.venueSymbolRoots,
-                                             orderFields: route.venueOrderFields.map { VenueDialect.Field(tag: $0.tag, value: $0.value) })
+            dialects[session] = VenueDialect(roots: route.venueSymbolRoots, orderFields: route.venueOrderFields)
         }
         let section = "\(first.configuration.id)"
         let reference: InstrumentReference

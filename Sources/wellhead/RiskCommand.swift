@@ -1,3 +1,4 @@
+import AdminSocket
 import ArgumentParser
 import FIXSettings
 import Foundation
@@ -24,9 +25,9 @@ struct RiskCommand: AsyncParsableCommand {
 
         func socketPath() throws -> String {
             if let socket { return socket }
-            let profile: EngineProfile
+            let profile: ApplianceProfile
             do {
-                profile = try EngineProfile.load(path: config!)
+                profile = try ApplianceProfile.load(path: config!)
             } catch {
                 throw ValidationError("\(error)")
             }
@@ -40,7 +41,7 @@ struct RiskCommand: AsyncParsableCommand {
         func send(_ request: AdminRequest, showUtilisation: Bool = false) async throws {
             let response: AdminResponse
             do {
-                response = try await GatewayAdminClient.send(request, to: try socketPath())
+                response = try await AdminClient.send(request, to: try socketPath())
             } catch let error as AdminSocketError {
                 var standardError = StandardError()
                 print("error: \(error)", to: &standardError)

@@ -1,8 +1,10 @@
+import AdminSocket
 import ArgumentParser
 import FIXJournal
 import FIXSession
 import FIXSettings
 import FIXTransport
+import FIXTransportConfiguration
 import Foundation
 import Gateway
 import Logging
@@ -33,9 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "wellhead")
         var standardError = StandardError()
-        let profile: EngineProfile
+        let profile: ApplianceProfile
         do {
-            profile = try EngineProfile.load(path: config)
+            profile = try ApplianceProfile.load(path: config)
         } catch {
             print("error: \(error)", to: &standardError)
             throw ExitCode.failure
@@ -48,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let engine = FIXEngine(logger: logger)
-        let admin: GatewayAdminServer?
+        let admin: AdminServer?
         do {
             admin = try await start(profile, engine: engine, journal: journal)
         } catch let error as SettingsError {
@@ -67,11 +69,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts every session, then the gateway's clock and its admin socket (returned).
-    private func start(_ profile: EngineProfile, engine: FIXEngine, journal: Journal) async throws -> GatewayAdminServer? {
+    private func start(_ profile: ApplianceProfile, engine: FIXEngine, journal: Journal) async throws -> AdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal)
         // A venue profile serves the same order flow, with market data and reference data on top.
         let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
-        var acceptors: [ConnectAddress: (registry: SessionRegistry, first: SessionProfile, checksum: Bool)] = [:]
+        var acceptors: [ConnectAddress: (registry: SessionRegistry, first: ApplianceSession, checksum: Bool)] = [:]
         for session in profile.sessions {
             let endpoint: SessionEndpoint
             do {
@@ -101,7 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
                         throw SettingsError(file: profile.file, section: "\(session.configuration.id)", key: "SocketUseSSL", message: "\(error)")
                     }
                 }
-                engine.connect(endpoint, addresses: session.connectAddresses.map { ($0.host, $0.port) },
+                engine.connect(endpoint, addresses: session.connectAddresses,
                                reconnectInterval: session.reconnectInterval, tls: tls, serverHostname: session.tls?.serverHostname,
                                noDelay: session.noDelay, validateChecksum: session.validateLengthAndChecksum)
             }
@@ -128,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let venue { venue.start() } else { gateway.start() }
         do {
-            let admin = try await GatewayAdminServer.start(path: settings.adminSocketPath) { request in
+            let admin = try await AdminServer.start(path: settings.adminSocketPath) { request in
                 if let venue { return await venue.handle(request) }
                 return await gateway.handle(request)
             }

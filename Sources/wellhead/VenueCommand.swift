@@ -1,3 +1,4 @@
+import AdminSocket
 import ArgumentParser
 import Foundation
 import Gateway

@@ -1,5 +1,6 @@
 import FIXSession
 @testable import FIXSettings
+import FIXTransportConfiguration
 import Foundation
 import Testing
 import TestSupport
@@ -7,23 +8,14 @@ import TestSupport
 @Suite struct SettingsTests {
     private let dictionary = TestDictionaries.path("dictionaries/FIX44.xml")
 
+    /// The engine's own echo application, and one with keys of its own.
+    static let applications = ApplicationKeys(["echo": [], "desk": ["DeskName", "DeskLimit"]], fallback: "echo")
+
     private func profile(_ text: String) throws(SettingsError) -> EngineProfile {
-        try EngineProfile(file: SettingsFile(text: text, path: "/tmp/test.cfg"))
+        try EngineProfile(file: SettingsFile(text: text, path: "/tmp/test.cfg"), applications: Self.applications)
     }
 
-    private var base: String {
-        """
-        # comment
-        [DEFAULT]
-        ConnectionType=acceptor
-        BeginString=FIX.4.4
-        SenderCompID=WELLHEAD
-        SocketAcceptPort=9880
-        DataDictionary=\(dictionary)
-        JournalPath=/tmp/j.sqlite
-
-        """
-    }
+    private var base: String { WellheadProfiles.settingsDefaults }
 
     @Test func sessionsInheritDefaultsAndOverrideThem() throws {
         let loaded = try profile(base + """
@@ -101,6 +93,7 @@ import TestSupport
         ("Application=gateway9", "Application", "not an application"),
         ("SocketUseSSL=Y", "ServerCertificateFile", "missing"),
         ("BeginString=FIX.9.9", "BeginString", "not supported"),
+        ("RiskLimits=limits.yaml", "RiskLimits", "not a setting Wellhead knows"),
     ])
     func badSettingNamesItsKey(line: String, key: String, message: String) {
         do {
@@ -133,91 +126,21 @@ import TestSupport
         }
     }
 
-    @Test func shippedProfilesLoad() throws {
-        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg", "venue-sim.cfg", "gateway-to-venue.cfg"] {
-            let loaded = try EngineProfile.load(path: TestDictionaries.path("sessions/\(name)"))
-            #expect(!loaded.sessions.isEmpty)
-        }
-    }
-
-    @Test func demoProfileIsTheGatewayWithItsFiles() throws {
-        let demo = try EngineProfile.load(path: TestDictionaries.path("sessions/demo.cfg"))
-        #expect(demo.sessions.map(\.configuration.id.targetCompID) == ["OMS1", "OMS2"])
-        #expect(demo.sessions.allSatisfy { $0.application == "gateway" && $0.acceptPort == 9878 })
-        let gateway = try #require(demo.sessions.first?.gateway)
-        #expect(gateway.riskLimitsPath?.hasSuffix("sessions/risk-limits.yaml") == true)
-        #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
-        #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
-        #expect(gateway.adminSocketPath == demo.journalPath.replacingOccurrences(of: ".sqlite", with: ".admin.sock"),
-                "the admin socket sits beside the journal unless AdminSocket says otherwise")
-    }
-
-    @Test func adminSocketIsBesideTheSettingsAndMustFitASocketAddress() throws {
-        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\nDefaultAccount=DESK1\n"
-        let set = try profile(gateway + "AdminSocket=run/admin.sock\n[SESSION]\nTargetCompID=OMS1\n")
-        #expect(set.sessions.first?.gateway?.adminSocketPath == "/tmp/run/admin.sock")
-        let long = "/tmp/" + String(repeating: "deep/", count: 25) + "admin.sock"
-        #expect { try profile(gateway + "AdminSocket=\(long)\n[SESSION]\nTargetCompID=OMS1\n") } throws: { error in
-            "\(error)".contains("AdminSocket: \(long) is longer than a Unix domain socket path may be")
-        }
-    }
-
-    /// Each OMS session of a gateway names the accounts it may trade; a default account alone
-    /// is the one.
-    @Test func gatewaySessionsNameTheAccountsTheyMayTrade() throws {
-        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\n"
-        let listed = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1, DESK1-HEDGE\nDefaultAccount=DESK1\n")
-        #expect(listed.sessions.first?.gateway?.accounts == ["DESK1", "DESK1-HEDGE"])
-        let single = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nDefaultAccount=DESK2\n")
-        #expect(single.sessions.first?.gateway?.accounts == ["DESK2"])
-        let failures = [
-            ("[SESSION]\nTargetCompID=OMS1\n", "Accounts: missing: an OMS session lists the accounts it may trade"),
-            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,,DESK2\n", "Accounts: an empty account name"),
-            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,DESK1\n", "Accounts: DESK1 is listed twice"),
-            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1\nDefaultAccount=DESK9\n", "DefaultAccount: DESK9 is not one of this session's Accounts (DESK1)"),
-        ]
-        for (session, message) in failures {
-            #expect { try profile(gateway + session) } throws: { error in "\(error)".contains(message) && "\(error)".contains("/tmp/test.cfg") }
-        }
-    }
-
-    @Test func gatewayNeedsItsRiskLimitsAndInstruments() {
-        let text = base + "Application=gateway\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=OMS1\n"
-        #expect { try profile(text) } throws: { error in
-            "\(error)".contains("RiskLimits: missing (required with Application=gateway)")
-        }
-        let unreadable = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=/nonexistent/limits.yaml\n[SESSION]\nTargetCompID=OMS1\n"
-        #expect { try profile(unreadable) } throws: { error in
-            "\(error)".contains("RiskLimits: cannot read /nonexistent/limits.yaml")
-        }
-    }
-
-    /// A route session says how its venue names roots and which fields it wants on orders;
-    /// each malformed entry is an error naming the key.
-    @Test func routeSessionsTranslateSymbolsAndAddVenueFields() throws {
-        let route = base.replacingOccurrences(of: "ConnectionType=acceptor", with: "ConnectionType=initiator")
-            .replacingOccurrences(of: "SocketAcceptPort=9880", with: "SocketConnectHost=127.0.0.1\nSocketConnectPort=9890\nHeartBtInt=30")
-            + "Application=route\nVenueName=ICE\n[SESSION]\nTargetCompID=ICEVENUE\n"
-        let loaded = try profile(route + "VenueSymbolRoots=BZ:BRN, HO:OH\nVenueOrderFields=207:IFEU,582:1\n")
+    /// The keys an application declares are its own: the engine hands them over with their
+    /// lines and section, and an application's helpers name them in errors the same way.
+    @Test func anApplicationGetsItsOwnKeysWithTheirLinesAndSection() throws {
+        let loaded = try profile(base + "DeskName=Crude\n[SESSION]\nTargetCompID=OMS1\nApplication=desk\nDeskLimit=many\n")
         let session = try #require(loaded.sessions.first)
-        #expect(session.venueSymbolRoots == ["BZ": "BRN", "HO": "OH"])
-        #expect(session.venueOrderFields == [VenueOrderField(tag: 207, value: "IFEU"), VenueOrderField(tag: 582, value: "1")])
-        for (line, message) in [("VenueSymbolRoots=BZ", "is not gatewayRoot:venueRoot"),
-                                ("VenueSymbolRoots=BZ:BRN,CL:BRN", "two roots map to the venue's BRN"),
-                                ("VenueSymbolRoots=bz:BRN", "upper-case"),
-                                ("VenueOrderFields=55:X", "tag 55 is set by the gateway"),
-                                ("VenueOrderFields=SecurityExchange:X", "'SecurityExchange' is not a FIX tag number"),
-                                ("VenueOrderFields=207:A,207:B", "tag 207 is given twice")] {
-            #expect { try profile(route + line + "\n") } throws: { error in
-                "\(error)".hasPrefix("/tmp/test.cfg:") && "\(error)".contains(message)
-                    && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
-            }
+        #expect(session.application == "desk")
+        let settings = session.applicationSettings
+        #expect(Set(settings.entries.keys) == ["DeskName", "DeskLimit"], "the engine's keys are not the application's")
+        #expect(settings.string("DeskName") == "Crude" && settings.entries["DeskName"]?.line == 9, "inherited from [DEFAULT], with its line")
+        #expect { _ = try settings.int("DeskLimit", default: nil) } throws: { error in
+            "\(error)" == "/tmp/test.cfg:13: [SESSION] at line 10 (FIX.4.4:WELLHEAD->OMS1): DeskLimit: 'many' is not a whole number in 0..."
         }
-        let venue = try profile(base + "Application=venue\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=QA1\nVenueSymbolRoots=BZ:BRN\n")
-        #expect(venue.sessions.first?.venueSymbolRoots == ["BZ": "BRN"], "a venue simulator may show an exchange's roots")
-        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in
-            "\(error)".contains("VenueSymbolRoots: only a route session (Application=route) talks to a venue")
-        }
+        #expect(loaded.sessions.count == 1)
+        let echo = try profile(base + "[SESSION]\nTargetCompID=OMS2\n")
+        #expect(echo.sessions.first?.application == "echo", "a session that names no application runs the fallback")
     }
 }
 
@@ -240,7 +163,7 @@ import TestSupport
             TargetCompID=OMS1
             \(sessionLines)
 
-            """, path: "/tmp/creds.cfg"))
+            """, path: "/tmp/creds.cfg"), applications: SettingsTests.applications)
     }
 
     @Test func aPasswordInTheSettingsFileIsRefusedByName() {

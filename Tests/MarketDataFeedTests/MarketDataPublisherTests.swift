@@ -1,5 +1,4 @@
 import FIXCodec
-import SimulatedVenue
 import Testing
 import TestSupport
 @testable import MarketDataFeed
@@ -7,15 +6,15 @@ import TestSupport
 /// Subscriptions and incremental refreshes, without a socket: what each subscriber is sent as
 /// the book moves.
 @Suite struct MarketDataPublisherTests {
-    static func level(_ price: String, _ quantity: Int64, _ orders: Int = 1) -> DepthLevel {
-        DepthLevel(price: FIXDecimal(price)!, quantity: quantity, orderCount: orders)
+    static func level(_ price: String, _ quantity: Int64, _ orders: Int = 1) -> BookDepth.Level {
+        BookDepth.Level(price: FIXDecimal(price)!, quantity: quantity, orderCount: orders)
     }
 
     /// A book the test changes between publishes.
     final class Books: @unchecked Sendable {
-        var depth: [String: VenueDepth] = [:]
-        func book(_ symbol: String, _ levels: Int) -> VenueDepth? {
-            depth[symbol].map { VenueDepth(bids: Array($0.bids.prefix(levels)), asks: Array($0.asks.prefix(levels))) }
+        var depth: [String: BookDepth] = [:]
+        func book(_ symbol: String, _ levels: Int) -> BookDepth? {
+            depth[symbol].map { BookDepth(bids: Array($0.bids.prefix(levels)), asks: Array($0.asks.prefix(levels))) }
         }
     }
 
@@ -49,7 +48,7 @@ import TestSupport
 
     @Test func aSubscriptionStartsWithASnapshotToItsDepth() throws {
         let books = Books()
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 5, 2), Self.level("69.99", 7), Self.level("69.98", 9)],
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 5, 2), Self.level("69.99", 7), Self.level("69.98", 9)],
                                          asks: [Self.level("70.01", 4)])
         var publisher = MarketDataPublisher()
         let snapshots = try publisher.handle(Self.request(), from: "QA1", listed: { $0 == "CLF7" }, book: books.book,
@@ -64,12 +63,12 @@ import TestSupport
 
     @Test func changesGoOutAsDeletesThenChangesThenNewLevels() throws {
         let books = Books()
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 5), Self.level("69.99", 7)], asks: [Self.level("70.01", 4)])
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 5), Self.level("69.99", 7)], asks: [Self.level("70.01", 4)])
         var publisher = MarketDataPublisher()
         _ = try publisher.handle(Self.request(), from: "QA1", listed: { _ in true }, book: books.book, lastTrade: { _ in nil }).get()
         // The best bid is hit away, the next bid grows, a new level appears behind it.
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("69.99", 8), Self.level("69.98", 3)], asks: [Self.level("70.01", 4)])
-        let trade = VenueTrade(symbol: "CLF7", tradeID: 9, price: FIXDecimal("70.00")!, quantity: 5, aggressorSide: .sell, time: 0)
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("69.99", 8), Self.level("69.98", 3)], asks: [Self.level("70.01", 4)])
+        let trade = TradePrint(symbol: "CLF7", price: FIXDecimal("70.00")!, quantity: 5)
         let out = publisher.publish(book: books.book, trades: [trade], lastTrade: { _ in nil })
         #expect(out.count == 1 && out[0].msgType == "X" && out[0].session == "QA1")
         let entries = Self.entries(out[0].body, delimiter: 279)
@@ -84,13 +83,13 @@ import TestSupport
 
     @Test func aSubscriberOnlyHearsOfTheSidesItAskedFor() throws {
         let books = Books()
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 5)], asks: [Self.level("70.01", 4)])
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 5)], asks: [Self.level("70.01", 4)])
         var publisher = MarketDataPublisher()
         _ = try publisher.handle(Self.request(types: [.offer]), from: "QA1", listed: { _ in true }, book: books.book,
                                  lastTrade: { _ in nil }).get()
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 9)], asks: [Self.level("70.01", 4)])
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 9)], asks: [Self.level("70.01", 4)])
         #expect(publisher.publish(book: books.book, trades: [], lastTrade: { _ in nil }).isEmpty, "only the bid moved")
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 9)], asks: [Self.level("70.02", 1)])
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 9)], asks: [Self.level("70.02", 1)])
         let entries = Self.entries(publisher.publish(book: books.book, trades: [], lastTrade: { _ in nil })[0].body, delimiter: 279)
         #expect(entries.map { [$0[279], $0[270]] } == [["2", "70.01"], ["0", "70.02"]])
     }
@@ -138,8 +137,8 @@ import TestSupport
     /// publish: nothing is lost, and nothing else is looked at.
     @Test func aPublishOfSomeSymbolsLeavesTheOthersForLater() throws {
         let books = Books()
-        books.depth["CLF7"] = VenueDepth(bids: [Self.level("70.00", 5)], asks: [Self.level("70.01", 4)])
-        books.depth["CLG7"] = VenueDepth(bids: [Self.level("69.80", 5)], asks: [Self.level("69.81", 4)])
+        books.depth["CLF7"] = BookDepth(bids: [Self.level("70.00", 5)], asks: [Self.level("70.01", 4)])
+        books.depth["CLG7"] = BookDepth(bids: [Self.level("69.80", 5)], asks: [Self.level("69.81", 4)])
         var publisher = MarketDataPublisher()
         _ = try publisher.handle(Self.request(symbols: ["CLF7", "CLG7"]), from: "QA1", listed: { _ in true }, book: books.book,
                                  lastTrade: { _ in nil }).get()

@@ -1,7 +1,6 @@
 import FIXCodec
 import Instruments
 import MarketData
-import SimulatedVenue
 import Testing
 import TestSupport
 @testable import MarketDataFeed
@@ -12,16 +11,16 @@ import TestSupport
     static let catalog = InstrumentReference.standard.catalog(on: CalendarDate(year: 2026, month: 11, day: 25)!)
 
     /// Random books on CLF7's tick grid: up to eight levels a side, bids below 70.00, asks above.
-    static func randomDepth(_ random: inout SeededRandom) -> VenueDepth {
-        func side(_ base: Int64, _ direction: Int64) -> [DepthLevel] {
+    static func randomDepth(_ random: inout SeededRandom) -> BookDepth {
+        func side(_ base: Int64, _ direction: Int64) -> [BookDepth.Level] {
             var prices = Set<Int64>()
             for _ in 0..<random.next(upTo: 9) { prices.insert(base + direction * Int64(random.next(upTo: 12))) }
             return prices.sorted { direction < 0 ? $0 > $1 : $0 < $1 }.map {
-                DepthLevel(price: FIXDecimal(mantissa: $0, scale: 2), quantity: Int64(1 + random.next(upTo: 30)),
+                BookDepth.Level(price: FIXDecimal(mantissa: $0, scale: 2), quantity: Int64(1 + random.next(upTo: 30)),
                            orderCount: 1 + random.next(upTo: 3))
             }
         }
-        return VenueDepth(bids: side(7_000, -1), asks: side(7_001, 1))
+        return BookDepth(bids: side(7_000, -1), asks: side(7_001, 1))
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])

@@ -25,6 +25,23 @@ public enum WellheadProfiles {
         return path
     }
 
+    /// The `[DEFAULT]` section settings tests start from, after a comment line: an acceptor
+    /// WELLHEAD on port 9880 with the FIX 4.4 dictionary, journaling to /tmp/j.sqlite (its
+    /// last line is line 8, so what a test appends starts at line 9).
+    public static var settingsDefaults: String {
+        """
+        # comment
+        [DEFAULT]
+        ConnectionType=acceptor
+        BeginString=FIX.4.4
+        SenderCompID=WELLHEAD
+        SocketAcceptPort=9880
+        DataDictionary=\(TestDictionaries.path("dictionaries/FIX44.xml"))
+        JournalPath=/tmp/j.sqlite
+
+        """
+    }
+
     /// An echo acceptor for `clients` on `port`, journaling into `directory`.
     public static func echoAcceptor(in directory: TemporaryDirectory, port: Int, clients: [String] = ["OMS1", "OMS2"],
                                     extra: String = "") throws -> String {

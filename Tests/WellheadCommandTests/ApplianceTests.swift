@@ -181,7 +181,7 @@ import TestSupport
     }
 
     /// A kill switch engaged with `wellhead risk` stays engaged after a SIGKILL until a person
-    /// releases it, and a released one stays released (as AdminSocketTests checks through a
+    /// releases it, and a released one stays released (as GatewayAdminTests checks through a
     /// journal file).
     @Test func aKillSwitchStaysEngagedAcrossASIGKILLRestartUntilReleased() throws {
         let appliance = try Appliance(limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")

@@ -1,3 +1,4 @@
+import AdminSocket
 import FIXCodec
 import Foundation
 import RiskSidecar

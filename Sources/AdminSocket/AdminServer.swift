@@ -21,10 +21,11 @@ public enum AdminSocketError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The gateway's admin socket: a Unix domain socket, readable and writable by its owner only,
-/// on which each connection sends one ``AdminRequest`` line and gets one ``AdminResponse``
-/// line back. Local only by design: whoever can reach it can stop the firm's trading.
-public final class GatewayAdminServer: Sendable {
+/// The appliance's admin socket: a Unix domain socket, readable and writable by its owner
+/// only, on which each connection sends one ``AdminRequest`` line and gets one
+/// ``AdminResponse`` line back. Local only by design: whoever can reach it can stop the firm's
+/// trading. What a request does is the handler's: the gateway's, or the venue simulator's.
+public final class AdminServer: Sendable {
     public let path: String
     private let channel: any Channel
 
@@ -36,7 +37,7 @@ public final class GatewayAdminServer: Sendable {
     /// Binds `path` (replacing a stale socket file left by a process that died) and serves
     /// requests with `handler`, which runs on an event loop and must not block for long.
     public static func start(path: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                             handler: @escaping @Sendable (AdminRequest) async -> AdminResponse) async throws(AdminSocketError) -> GatewayAdminServer {
+                             handler: @escaping @Sendable (AdminRequest) async -> AdminResponse) async throws(AdminSocketError) -> AdminServer {
         let channel: any Channel
         do {
             channel = try await ServerBootstrap(group: group)
@@ -50,7 +51,7 @@ public final class GatewayAdminServer: Sendable {
             throw .cannotListen(path: path, reason: "\(error)")
         }
         chmod(path, 0o600)
-        return GatewayAdminServer(path: path, channel: channel)
+        return AdminServer(path: path, channel: channel)
     }
 
     public func close() async {
@@ -60,7 +61,7 @@ public final class GatewayAdminServer: Sendable {
 }
 
 /// Sends admin requests to a running appliance.
-public enum GatewayAdminClient {
+public enum AdminClient {
     public static func send(_ request: AdminRequest, to path: String,
                             group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws(AdminSocketError) -> AdminResponse {
         let line: String

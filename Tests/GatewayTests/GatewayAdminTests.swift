@@ -1,3 +1,4 @@
+import AdminSocket
 import FIXJournal
 import Foundation
 @testable import Gateway
@@ -5,25 +6,26 @@ import RiskSidecar
 import Testing
 import TestSupport
 
-/// The risk admin socket: a real Unix domain socket in front of a gateway application with a
-/// real journal, driven by the same client `wellhead risk` uses.
-@Suite struct AdminSocketTests {
+/// The gateway's admin requests over the admin socket: a real Unix domain socket in front of a
+/// gateway application with a real journal, driven by the same client `wellhead risk` uses.
+/// (The socket on its own, malformed lines and an absent appliance, is AdminSocketTests.)
+@Suite struct GatewayAdminTests {
     struct Served {
         var harness: GatewayHarness
         let journal: Journal
         let application: GatewayApplication
-        let server: GatewayAdminServer
+        let server: AdminServer
 
         init() async throws {
             harness = try GatewayHarness(limits: GatewayHarness.baseLimits.replacingOccurrences(of: "firm:\n", with: "firm:\n  maxPositionPerMonth: 50\n"))
             journal = try Journal(path: harness.directory.path("journal.sqlite"))
             let application = GatewayApplication(gateway: harness.gateway, journal: journal, clock: { GatewayHarness.start })
             self.application = application
-            server = try await GatewayAdminServer.start(path: harness.directory.path("admin.sock")) { await application.handle($0) }
+            server = try await AdminServer.start(path: harness.directory.path("admin.sock")) { await application.handle($0) }
         }
 
         func send(_ request: AdminRequest) async throws -> AdminResponse {
-            try await GatewayAdminClient.send(request, to: server.path)
+            try await AdminClient.send(request, to: server.path)
         }
 
         func close() async {
@@ -74,28 +76,6 @@ import TestSupport
         #expect(!notEngaged.ok && notEngaged.message == "no kill switch is engaged at firm")
         #expect(served.harness.gateway.risk.killSwitch(.firm) == nil)
         await served.close()
-    }
-
-    @Test func aLineThatIsNotARequestGetsAnAnswerNotACrash() async throws {
-        let served = try await Served()
-        let path = served.server.path
-        let reply = await offCooperativePool { (try? RawLineClient.exchange("{\"command\":\"self-destruct\"}\n", path: path)) ?? "" }
-        #expect(reply.contains("\"ok\":false") && reply.contains("not an admin request"), "\(reply)")
-        let status = try await served.send(AdminRequest(command: .status))
-        #expect(status.ok, "the server goes on serving")
-        await served.close()
-    }
-
-    @Test func anAbsentApplianceIsReportedWithThePath() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("nobody.sock")
-        await #expect(throws: AdminSocketError.self) { try await GatewayAdminClient.send(AdminRequest(command: .status), to: path) }
-        do {
-            _ = try await GatewayAdminClient.send(AdminRequest(command: .status), to: path)
-        } catch {
-            #expect("\(error)".contains(path) && "\(error)".contains("wellhead serve"))
-        }
     }
 
     /// Restarts through a journal file (the appliance killed with SIGKILL and started again is

@@ -1,7 +1,9 @@
+import Instruments
 import RiskSidecar
 
-/// A request on the gateway's admin socket: one JSON object on one line. This is how a
-/// person reaches the running appliance's risk controls (`wellhead risk …`, later the console).
+/// A request on the appliance's admin socket: one JSON object on one line. This is how a
+/// person reaches the running appliance's controls (`wellhead risk …`, `wellhead venue …`,
+/// `wellhead day …`, later the console).
 public struct AdminRequest: Codable, Sendable, Hashable {
     public enum Command: String, Codable, Sendable, Hashable {
         /// Cancels every working order under the scope and blocks new ones.
@@ -50,7 +52,7 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     }
 }
 
-/// The gateway's answer: whether the request was carried out, what happened, and the state
+/// The appliance's answer: whether the request was carried out, what happened, and the state
 /// of the controls afterwards.
 public struct AdminResponse: Codable, Sendable {
     public var ok: Bool

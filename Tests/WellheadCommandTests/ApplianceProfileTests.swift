@@ -1,0 +1,116 @@
+import FIXSettings
+import Foundation
+import Gateway
+import Testing
+import TestSupport
+@testable import wellhead
+
+/// The keys of Wellhead's own applications (the order gateway, the venue simulator, routes to
+/// venues), read and checked beside the gateway's assembly with errors naming the file, line,
+/// section and key. The engine's keys are FIXSettingsTests'.
+@Suite struct ApplianceProfileTests {
+    private let dictionary = TestDictionaries.path("dictionaries/FIX44.xml")
+    private var base: String { WellheadProfiles.settingsDefaults }
+
+    private func profile(_ text: String) throws(SettingsError) -> ApplianceProfile {
+        try ApplianceProfile(file: SettingsFile(text: text, path: "/tmp/test.cfg"))
+    }
+
+    /// A key no application declares is still an error naming the file and the key.
+    @Test func aKeyNoApplicationDeclaresIsAnError() {
+        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nRiskLimit=limits.yaml\n") } throws: { error in
+            "\(error)".hasPrefix("/tmp/test.cfg:11: ") && (error as? SettingsError)?.key == "RiskLimit"
+                && "\(error)".contains("not a setting Wellhead knows")
+        }
+        #expect { try profile(base + "Application=gateway9\n[SESSION]\nTargetCompID=OMS1\n") } throws: { error in
+            "\(error)".contains("'gateway9' is not an application Wellhead has (echo, gateway, route, venue)")
+        }
+    }
+
+    @Test func shippedProfilesLoad() throws {
+        for name in ["echo-acceptor.cfg", "initiator.cfg", "demo.cfg", "venue-sim.cfg", "gateway-to-venue.cfg"] {
+            let loaded = try ApplianceProfile.load(path: TestDictionaries.path("sessions/\(name)"))
+            #expect(!loaded.sessions.isEmpty)
+        }
+    }
+
+    @Test func demoProfileIsTheGatewayWithItsFiles() throws {
+        let demo = try ApplianceProfile.load(path: TestDictionaries.path("sessions/demo.cfg"))
+        #expect(demo.sessions.map(\.configuration.id.targetCompID) == ["OMS1", "OMS2"])
+        #expect(demo.sessions.allSatisfy { $0.application == "gateway" && $0.acceptPort == 9878 })
+        let gateway = try #require(demo.sessions.first?.gateway)
+        #expect(gateway.riskLimitsPath?.hasSuffix("sessions/risk-limits.yaml") == true)
+        #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
+        #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
+        #expect(gateway.adminSocketPath == demo.journalPath.replacingOccurrences(of: ".sqlite", with: ".admin.sock"),
+                "the admin socket sits beside the journal unless AdminSocket says otherwise")
+    }
+
+    @Test func adminSocketIsBesideTheSettingsAndMustFitASocketAddress() throws {
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\nDefaultAccount=DESK1\n"
+        let set = try profile(gateway + "AdminSocket=run/admin.sock\n[SESSION]\nTargetCompID=OMS1\n")
+        #expect(set.sessions.first?.gateway?.adminSocketPath == "/tmp/run/admin.sock")
+        let long = "/tmp/" + String(repeating: "deep/", count: 25) + "admin.sock"
+        #expect { try profile(gateway + "AdminSocket=\(long)\n[SESSION]\nTargetCompID=OMS1\n") } throws: { error in
+            "\(error)".contains("AdminSocket: \(long) is longer than a Unix domain socket path may be")
+        }
+    }
+
+    /// Each OMS session of a gateway names the accounts it may trade; a default account alone
+    /// is the one.
+    @Test func gatewaySessionsNameTheAccountsTheyMayTrade() throws {
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\n"
+        let listed = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1, DESK1-HEDGE\nDefaultAccount=DESK1\n")
+        #expect(listed.sessions.first?.gateway?.accounts == ["DESK1", "DESK1-HEDGE"])
+        let single = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nDefaultAccount=DESK2\n")
+        #expect(single.sessions.first?.gateway?.accounts == ["DESK2"])
+        let failures = [
+            ("[SESSION]\nTargetCompID=OMS1\n", "Accounts: missing: an OMS session lists the accounts it may trade"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,,DESK2\n", "Accounts: an empty account name"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1,DESK1\n", "Accounts: DESK1 is listed twice"),
+            ("[SESSION]\nTargetCompID=OMS1\nAccounts=DESK1\nDefaultAccount=DESK9\n", "DefaultAccount: DESK9 is not one of this session's Accounts (DESK1)"),
+        ]
+        for (session, message) in failures {
+            #expect { try profile(gateway + session) } throws: { error in "\(error)".contains(message) && "\(error)".contains("/tmp/test.cfg") }
+        }
+    }
+
+    @Test func gatewayNeedsItsRiskLimitsAndInstruments() {
+        let text = base + "Application=gateway\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=OMS1\n"
+        #expect { try profile(text) } throws: { error in
+            "\(error)".contains("RiskLimits: missing (required with Application=gateway)")
+        }
+        let unreadable = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=/nonexistent/limits.yaml\n[SESSION]\nTargetCompID=OMS1\n"
+        #expect { try profile(unreadable) } throws: { error in
+            "\(error)".contains("RiskLimits: cannot read /nonexistent/limits.yaml")
+        }
+    }
+
+    /// A route session says how its venue names roots and which fields it wants on orders;
+    /// each malformed entry is an error naming the key.
+    @Test func routeSessionsTranslateSymbolsAndAddVenueFields() throws {
+        let route = base.replacingOccurrences(of: "ConnectionType=acceptor", with: "ConnectionType=initiator")
+            .replacingOccurrences(of: "SocketAcceptPort=9880", with: "SocketConnectHost=127.0.0.1\nSocketConnectPort=9890\nHeartBtInt=30")
+            + "Application=route\nVenueName=ICE\n[SESSION]\nTargetCompID=ICEVENUE\n"
+        let loaded = try profile(route + "VenueSymbolRoots=BZ:BRN, HO:OH\nVenueOrderFields=207:IFEU,582:1\n")
+        let session = try #require(loaded.sessions.first)
+        #expect(session.venueSymbolRoots == ["BZ": "BRN", "HO": "OH"])
+        #expect(session.venueOrderFields == [VenueDialect.Field(tag: 207, value: "IFEU"), VenueDialect.Field(tag: 582, value: "1")])
+        for (line, message) in [("VenueSymbolRoots=BZ", "is not gatewayRoot:venueRoot"),
+                                ("VenueSymbolRoots=BZ:BRN,CL:BRN", "two roots map to the venue's BRN"),
+                                ("VenueSymbolRoots=bz:BRN", "upper-case"),
+                                ("VenueOrderFields=55:X", "tag 55 is set by the gateway"),
+                                ("VenueOrderFields=SecurityExchange:X", "'SecurityExchange' is not a FIX tag number"),
+                                ("VenueOrderFields=207:A,207:B", "tag 207 is given twice")] {
+            #expect { try profile(route + line + "\n") } throws: { error in
+                "\(error)".hasPrefix("/tmp/test.cfg:") && "\(error)".contains(message)
+                    && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
+            }
+        }
+        let venue = try profile(base + "Application=venue\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=QA1\nVenueSymbolRoots=BZ:BRN\n")
+        #expect(venue.sessions.first?.venueSymbolRoots == ["BZ": "BRN"], "a venue simulator may show an exchange's roots")
+        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in
+            "\(error)".contains("VenueSymbolRoots: only a route session (Application=route) talks to a venue")
+        }
+    }
+}

@@ -82,6 +82,7 @@ public final class GatewayApplication: FIXApplication {
     /// journaled with the reports.
     func dayEnded(_ record: DayEndRecord, reports: [GatewayOutbound]) {
         _ = deliver(reports, replyingTo: nil)
+        if !record.listed.isEmpty || !record.delisted.isEmpty { marketData.relist(gateway.catalog) }
         logger.notice("trading day ended", metadata: [
             "tradingDate": "\(record.tradingDate)", "next": "\(record.nextTradingDate)", "expired": "\(record.expired.count)",
             "carried": "\(record.positions.count)", "working": "\(record.orders.count)", "by": "\(record.by ?? "schedule")",

@@ -69,6 +69,12 @@ final class GatewayMarketData: Sendable {
         state = Mutex(State(normalizer: MarketDataNormalizer(catalog: catalog), feeds: feeds))
     }
 
+    /// A day's end changed the listing: the in-process venue's books are those of `catalog`
+    /// from now on (months listed anew may be subscribed to at once).
+    func relist(_ catalog: InstrumentCatalog) {
+        state.withLock { $0.normalizer = MarketDataNormalizer(catalog: catalog) }
+    }
+
     private func market(_ state: State, gateway: OrderGateway) -> Market {
         Market(feeds: feedOrder.compactMap { state.feeds[$0] }, local: state.normalizer, gateway: gateway)
     }

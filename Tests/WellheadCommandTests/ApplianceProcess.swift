@@ -129,6 +129,18 @@ struct OMS {
         try request("F", clOrdID, "11=\(clOrdID)|41=\(orig)|55=\(symbol)|54=1|60=\(TestClock.wall())|", until: ["0", "2", "4", "8"])
     }
 
+    /// A MarketDataRequest for the book top of `symbol` (snapshot only); the answer to it, W or Y.
+    mutating func marketData(_ requestID: String, symbol: String) throws -> FIXMessage? {
+        try client.send(party.message("V", seq: nextSeq, at: TestClock.wall(),
+                                      "262=\(requestID)|263=0|264=1|267=2|269=0|269=1|146=1|55=\(symbol)|"))
+        nextSeq += 1
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, let message = client.receive(timeout: deadline.timeIntervalSinceNow) {
+            if message[262]?.string == requestID { return message }
+        }
+        return nil
+    }
+
     /// The next message about `clOrdID` the gateway sends unasked (an expiry, a fill).
     func next(about clOrdID: String, timeout: Double = 10) -> FIXMessage? {
         let deadline = Date().addingTimeInterval(timeout)

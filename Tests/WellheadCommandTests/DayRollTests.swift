@@ -82,6 +82,9 @@ import TestSupport
         let now = InstrumentReference.standard.catalog(on: tradingDate)
         let newMonth = try #require(now.futures(root: "CL").last { listing.instrument(symbol: $0.symbol) == nil })
         #expect(try oms.order("E3", "54=1|38=1|40=1|59=3", symbol: newMonth.symbol, until: ["2", "4", "8"]).last?[39]?.string == "2")
+        // Its market data may be subscribed to at once: a snapshot, not a reject.
+        let snapshot = try oms.marketData("MD1", symbol: newMonth.symbol)
+        #expect(snapshot?.msgType == "W" && snapshot?[55]?.string == newMonth.symbol, "\(snapshot?.debugText ?? "no answer")")
     }
 
     @Test func aDayOrderAtAFIXVenueIsCancelledThereAtTheRollAndReportedExpired() throws {

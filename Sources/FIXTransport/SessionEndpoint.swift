@@ -2,6 +2,7 @@ import FIXCodec
 import FIXJournal
 import FIXSession
 import Dispatch
+import Logging
 import NIOCore
 import Synchronization
 
@@ -15,6 +16,7 @@ public final class SessionEndpoint: Sendable {
     /// QuickFIX's PersistMessages: when false, a ResendRequest is answered with gap fills only.
     public let persistMessages: Bool
     private let connection = Mutex<Channel?>(nil)
+    private static let logger = Logger(label: "wellhead.session")
 
     public init(configuration: SessionConfiguration, application: any FIXApplication, journal: Journal,
                 persistMessages: Bool = true, now: FIXTimestamp = WallClock.now()) throws(JournalError) {
@@ -86,7 +88,15 @@ public final class SessionEndpoint: Sendable {
             // Held under the connection lock, so no connection can bind (and read the
             // sequence numbers) until this message and its number are in the journal.
             let now = WallClock.now()
-            guard let state = try? journalState(now: now) else { return }
+            let state: JournalSessionState
+            do {
+                state = try journalState(now: now)
+            } catch {
+                // Not sent and not journaled: said, never dropped in silence.
+                Self.logger.critical("message for a disconnected session not journaled: its sequence numbers cannot be read",
+                                     metadata: ["session": "\(configuration.id)", "msgType": "\(msgType)", "error": "\(error)"])
+                return
+            }
             var machine = SessionStateMachine(configuration: configuration, nextSenderSeqNum: state.nextSenderSeqNum,
                                               nextTargetSeqNum: state.nextTargetSeqNum)
             var entries: [JournalEntry] = []
@@ -97,7 +107,14 @@ public final class SessionEndpoint: Sendable {
             }
             entries.append(.sequenceNumbers(journalSession, nextSender: machine.nextSenderSeqNum, nextTarget: machine.nextTargetSeqNum))
             let written = DispatchSemaphore(value: 0)
-            journal.write(entries) { _ in written.signal() }
+            let id = configuration.id
+            journal.write(entries) { error in
+                if let error {
+                    Self.logger.critical("message for a disconnected session not journaled",
+                                         metadata: ["session": "\(id)", "msgType": "\(msgType)", "error": "\(error)"])
+                }
+                written.signal()
+            }
             written.wait()
         }
     }

@@ -65,7 +65,7 @@ extension ServerProcess {
         let directory = try makeFolder(folderName)
         let server = try ServerProcess(name: name, executable: try wellheadExecutable(),
                                        arguments: ["serve", "--config", try profile(directory).write(in: directory, port: port)],
-                                       directory: directory, readyText: "accepting on")
+                                       directory: directory, readyText: "accepting connections")
         return (server, port)
     }
 

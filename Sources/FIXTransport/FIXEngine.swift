@@ -57,7 +57,7 @@ public final class FIXEngine: Sendable {
         servers.withLock { $0.append(server) }
         endpoints.withLock { $0.append(contentsOf: registry.all) }
         let bound = server.localAddress?.port ?? port
-        logger.info("accepting on \(host):\(bound)", metadata: ["sessions": "\(registry.all.map(\.id.description))"])
+        logger.info("accepting connections", metadata: ["address": "\(host):\(bound)", "sessions": "\(registry.all.map(\.id.description))"])
         return bound
     }
 
@@ -82,10 +82,10 @@ public final class FIXEngine: Sendable {
                     let channel = try await openChannel(endpoint, host: address.host, port: address.port, tls: tls,
                                                         serverHostname: serverHostname, noDelay: noDelay,
                                                         validateChecksum: validateChecksum, logger: logger)
-                    logger.info("connected to \(address.host):\(address.port)")
+                    logger.info("connected", metadata: ["address": "\(address.host):\(address.port)"])
                     try await channel.closeFuture.get()
                 } catch {
-                    logger.notice("cannot connect to \(address.host):\(address.port): \(error)")
+                    logger.notice("cannot connect", metadata: ["address": "\(address.host):\(address.port)", "error": "\(error)"])
                 }
                 try? await Task.sleep(for: .seconds(reconnectInterval))
             }
@@ -108,7 +108,7 @@ public final class FIXEngine: Sendable {
             throw ConnectionFailure(host: host, port: port, error: error)
         }
         endpoints.withLock { $0.append(endpoint) }
-        logger.info("connected to \(host):\(port)")
+        logger.info("connected", metadata: ["address": "\(host):\(port)"])
         initiators.withLock { $0.append(Task { try? await channel.closeFuture.get() }) }
     }
 
@@ -154,7 +154,7 @@ public final class FIXEngine: Sendable {
                 group.cancelAll()
                 return first
             }
-            if !finished { logger.warning("session \(endpoint.id) did not close within \(limit)s of its Logout") }
+            if !finished { logger.warning("session did not close in time after its Logout", metadata: ["session": "\(endpoint.id)", "seconds": "\(limit)"]) }
         }
         for server in servers.withLock({ $0 }) { try? await server.close() }
         for task in initiators.withLock({ $0 }) { _ = await task.value }

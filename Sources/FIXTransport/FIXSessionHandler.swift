@@ -97,7 +97,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
     /// Attaches the connection to its session, or closes it if the session is taken.
     private func bind(_ endpoint: SessionEndpoint, context: ChannelHandlerContext) -> Bool {
         guard endpoint.claim(context.channel) else {
-            logger.warning("session \(endpoint.id) is already connected; dropping the second connection")
+            logger.warning("session already connected; dropping the second connection", metadata: ["session": "\(endpoint.id)"])
             close(context)
             return false
         }
@@ -106,7 +106,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         do {
             state = try endpoint.journalState(now: now)
         } catch {
-            logger.error("cannot read the journal: \(error)")
+            logger.error("cannot read the journal", metadata: ["error": "\(error)"])
             endpoint.release(context.channel)
             close(context)
             return false
@@ -149,7 +149,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
                                        bytes: message?.msgType == SessionMsgType.logon ? LogonRedaction.redacted(bytes) : bytes)
             inbound.append((message, record))
         case .garbled(let reason, let bytes):
-            logger.notice("ignoring garbled input: \(reason)")
+            logger.notice("ignoring garbled input", metadata: ["reason": "\(reason)"])
             inbound.append((nil, JournalRecord(session: endpoint.journalSession, direction: .inbound, sequenceNumber: 0,
                                                msgType: "", kind: .garbled, time: now.nanosecondsSinceEpoch, bytes: bytes)))
         }
@@ -173,7 +173,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
     private func inboundDurable(_ messages: [FIXMessage?], error: JournalError?) {
         inboundInFlight -= 1
         if let error {
-            logger.error("journal write failed, closing without acting on the input: \(error)")
+            logger.error("journal write failed, closing without acting on the input", metadata: ["error": "\(error)"])
             closeNow()
             return
         }
@@ -263,14 +263,14 @@ final class FIXSessionHandler: ChannelInboundHandler {
             endpoint.application.onLogon(endpoint.id)
         case .loggedOut(let reason):
             entries.append(.status(endpoint.journalSession, .loggedOut))
-            logger.info("logged out: \(reason)")
+            logger.info("logged out", metadata: ["reason": "\(reason)"])
             endpoint.application.onLogout(endpoint.id, loggedOut: true)
         case .rejected(let seq, let reason):
-            logger.notice("rejected message \(seq): \(reason)")
+            logger.notice("rejected message", metadata: ["seq": "\(seq)", "reason": "\(reason)"])
         case .gapDetected(let expected, let received):
-            logger.notice("sequence gap: expected \(expected), received \(received); resend requested")
+            logger.notice("sequence gap; resend requested", metadata: ["expected": "\(expected)", "received": "\(received)"])
         case .garbled(let reason):
-            logger.notice("garbled message ignored: \(reason)")
+            logger.notice("garbled message ignored", metadata: ["reason": "\(reason)"])
         case .logonRefused(let reason):
             logger.warning("logon refused", metadata: ["reason": "\(reason)"])
             entries.append(.event(kind: "session.logon-refused", time: WallClock.now().nanosecondsSinceEpoch,
@@ -279,9 +279,9 @@ final class FIXSessionHandler: ChannelInboundHandler {
             entries.append(.status(endpoint.journalSession, .resetPending))
             logger.notice("sequence numbers reset; the next Logon asks the counterparty to reset too")
         case .warning(let text):
-            logger.warning("\(text)")
+            logger.warning("session warning", metadata: ["text": "\(text)"])
         default:
-            logger.debug("\(event)")
+            logger.debug("session event", metadata: ["event": "\(event)"])
         }
     }
 
@@ -320,7 +320,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
                                  error: JournalError?) {
         guard let context else { return }
         if let error {
-            logger.error("journal write failed; nothing sent: \(error)")
+            logger.error("journal write failed; nothing sent", metadata: ["error": "\(error)"])
             closeNow()
             return
         }
@@ -336,7 +336,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
             commit()
         }
         if let reason {
-            logger.info("closing: \(reason)")
+            logger.info("closing", metadata: ["reason": "\(reason)"])
             closeNow()
         }
     }
@@ -345,7 +345,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
 
     private func tick() {
         if endpoint == nil, !closing, let context, WallClock.now().nanosecondsSinceEpoch - openedAt > Self.unboundTimeout {
-            logger.notice("no Logon within \(Self.unboundTimeout / 1_000_000_000)s of connecting; closing")
+            logger.notice("no Logon in time after connecting; closing", metadata: ["seconds": "\(Self.unboundTimeout / 1_000_000_000)"])
             close(context)
             return
         }
@@ -396,7 +396,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        logger.notice("connection error: \(error)")
+        logger.notice("connection error", metadata: ["error": "\(error)"])
         close(context)
     }
 

@@ -73,7 +73,7 @@ import TestSupport
         let port = freePort()
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", try profile(directory, port)],
                                            log: directory.path("wellhead.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         let runner = ConformanceRunner(port: port)
         var failed: [String] = []
         for scenario in scenarios {

@@ -38,7 +38,7 @@ final class Appliance {
 
     private static func start(_ config: String, log: String) throws -> BackgroundProcess {
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: log)
-        guard server.waitForOutput("accepting on") else {
+        guard server.waitForOutput("accepting connections") else {
             throw RestartFailure(description: "wellhead serve did not start: \(server.output.suffix(2000))")
         }
         return server

@@ -13,7 +13,7 @@ import TestSupport
         let port = freePort()
         let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port)
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         let oms = Counterparty()
         let client = try RawFIXClient(port: port)
         try client.send(oms.logon(at: TestClock.wall()))
@@ -64,7 +64,7 @@ import TestSupport
         let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port,
                                                           limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         let symbol = try #require(Self.frontMonth(on: Date()))
         let placed = try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol, "--side", "sell", "--quantity", "2",
                                               "--type", "market", "--tif", "ioc"])

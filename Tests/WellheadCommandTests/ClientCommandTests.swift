@@ -35,7 +35,7 @@ import TestSupport
         let appliance = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
             try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: Self.limits(month: month))
         }
-        #expect(appliance.server.waitForOutput("accepting on"), "\(appliance.server.output)")
+        #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
         return appliance
     }
 

@@ -97,7 +97,7 @@ import TestSupport
             venue.signal(SIGTERM)
             _ = venue.wait(timeout: 10)
         }
-        #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
+        #expect(venue.waitForOutput("accepting connections"), "\(venue.output)")
         let appliance = try Appliance(limits: Self.limits, routeTo: venuePort)
         defer { appliance.stop() }
         var oms = try appliance.connect()
@@ -129,7 +129,7 @@ import TestSupport
             server.signal(SIGTERM)
             _ = server.wait(timeout: 10)
         }
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         let symbol = try #require(ApplianceTests.frontMonth(on: Date()))
         var oms = try OMS(port: port, symbol: symbol, nextSeq: 1)
         let filled = try oms.order("DEMO1", "54=1|38=1|40=1|59=3", until: ["2", "4", "8"])

@@ -40,7 +40,7 @@ import TestSupport
             """)
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
                                            log: directory.path("wellhead.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
 
         // Right: OMS1 logs on and its orders come back.
         let right = try BackgroundProcess(

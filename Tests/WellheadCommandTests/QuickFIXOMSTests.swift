@@ -54,7 +54,7 @@ import TestSupport
     @Test func ordersFillPartiallyAndFullyCancelAndReplaceWork() throws {
         let appliance = try Self.appliance()
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"), "\(appliance.server.output)")
+        #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
         let s = appliance.symbol
         let (status, output) = try appliance.run("""
             D BUY1 \(s) 1 60 1 - 3
@@ -93,7 +93,7 @@ import TestSupport
     @Test func riskRejectsReachTheOMSWithCheckLimitAndValue() throws {
         let appliance = try Self.appliance()
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"))
+        #expect(appliance.server.waitForOutput("accepting connections"))
         let s = appliance.symbol
         let unlisted = Listing.unlisted()
         let (status, output) = try appliance.run("""
@@ -161,7 +161,7 @@ import TestSupport
     @Test func droppedOMSLosesDayOrdersKeepsGTCAndHearsOfItAtTheNextLogon() throws {
         let appliance = try Self.appliance()
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"))
+        #expect(appliance.server.waitForOutput("accepting connections"))
         let s = appliance.symbol
         let first = try appliance.run("""
             D DAY1 \(s) 1 2 2 1.00 0
@@ -188,7 +188,7 @@ import TestSupport
     @Test func marketDataForListedAndDerivedInstrumentsReachesTheOMS() throws {
         let appliance = try Self.appliance()
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"))
+        #expect(appliance.server.waitForOutput("accepting connections"))
         let s = appliance.symbol
         let derived = try Self.derivedOnlySymbol()
         let unlisted = Listing.unlisted()
@@ -217,7 +217,7 @@ import TestSupport
     @Test func theWatchCommandPrintsBooksValuesAndRefusals() throws {
         let appliance = try Self.appliance()
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"))
+        #expect(appliance.server.waitForOutput("accepting connections"))
         let s = appliance.symbol
         let derived = try Self.derivedOnlySymbol()
         let watch = try WellheadProcess.run(["marketdata", "watch", "--port", "\(appliance.port)", "--sender", "OMS2",

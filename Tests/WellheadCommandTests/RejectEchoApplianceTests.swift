@@ -12,7 +12,7 @@ import TestSupport
             try WellheadProfiles.gatewayAcceptor(in: directory, port: port)
         }
         defer { appliance.stop() }
-        #expect(appliance.server.waitForOutput("accepting on"), "\(appliance.server.output)")
+        #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
         let oms = Counterparty()
         let client = try RawFIXClient(port: appliance.port)
         try client.send(oms.logon(at: TestClock.wall()))

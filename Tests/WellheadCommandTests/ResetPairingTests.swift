@@ -47,7 +47,7 @@ import TestSupport
             wellheadConfig = try WellheadProfiles.echoAcceptor(in: directory, port: port, extra: pairing.wellhead.lines)
             first = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", wellheadConfig],
                                           log: directory.path("first.log"))
-            #expect(first.waitForOutput("accepting on"), "\(first.output)")
+            #expect(first.waitForOutput("accepting connections"), "\(first.output)")
             let settings = try QuickFIXPeer.settings(in: directory, connectionType: "initiator", sender: "OMS1", target: "WELLHEAD",
                                                      port: port, extra: pairing.quickFIX.lines)
             peer = try BackgroundProcess(try QuickFIXPeer.executable(), ["initiator", settings, "\(Self.orders)", "1000"],

@@ -10,7 +10,7 @@ import TestSupport
         let port = freePort()
         let config = try WellheadProfiles.echoAcceptor(in: directory, port: port)
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         let client = try RawFIXClient(port: port)
         try client.send(Counterparty().logon(at: TestClock.wall()))
         #expect(client.receive()?.msgType == "A")
@@ -52,7 +52,7 @@ import TestSupport
         let first = try BackgroundProcess(WellheadProcess.executable.path,
                                           ["serve", "--config", try WellheadProfiles.echoAcceptor(in: directory, port: port)],
                                           log: directory.path("first.log"))
-        #expect(first.waitForOutput("accepting on"))
+        #expect(first.waitForOutput("accepting connections"))
         let other = TemporaryDirectory()
         defer { other.remove() }
         var config = try String(contentsOfFile: WellheadProfiles.echoAcceptor(in: other, port: port), encoding: .utf8)

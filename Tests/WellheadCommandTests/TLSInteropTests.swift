@@ -33,7 +33,7 @@ import TestSupport
             """)
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
                                            log: directory.path("wellhead.log"))
-        #expect(server.waitForOutput("accepting on"), "\(server.output)")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
         return server
     }
 

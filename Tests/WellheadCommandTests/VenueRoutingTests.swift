@@ -19,7 +19,7 @@ import TestSupport
         let symbolRoots = venueRoot.map { "VenueSymbolRoots=BZ:\($0)" } ?? ""
         let venueConfig = try WellheadProfiles.venueAcceptor(in: folder, port: venuePort, participants: ["GATEWAY"], keys: symbolRoots)
         let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig], log: folder.path("venue.log"))
-        #expect(venue.waitForOutput("accepting on"), "\(venue.output)")
+        #expect(venue.waitForOutput("accepting connections"), "\(venue.output)")
         let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
             try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, routeKeys: symbolRoots)
         }
@@ -126,7 +126,7 @@ import TestSupport
             let restarted = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", gateway.config],
                                                   log: gateway.directory.path("second.log"))
             second = restarted
-            #expect(restarted.waitForOutput("accepting on"), "\(restarted.output)")
+            #expect(restarted.waitForOutput("accepting connections"), "\(restarted.output)")
             #expect(restarted.output.contains("restored 1 orders (1 working)"), "\(restarted.output)")
             // The route logged on again and the status request for the order reached the venue.
             #expect(waitForJournal(venueFolder.path("venue.sqlite")) {

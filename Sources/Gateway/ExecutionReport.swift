@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// An ExecutionReport (35=8) about to go to an OMS, as values; ``fields(transactTime:)``
@@ -17,14 +18,14 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
     public var averagePrice: FIXDecimal
     public var lastQty: Int64?
     public var lastPrice: FIXDecimal?
-    public var rejectReason: OrderRejectReason?
+    public var rejectReason: OrdRejReason?
     public var text: String?
 
     /// A report about a request that never became an order (a reject, an unknown order's
     /// status, a mass status with nothing to report): OrderID NONE, OrdStatus rejected, nothing
     /// filled, and the request's own fields echoed as the OMS sent them.
     static func aboutRequest(_ request: OrderRequestEcho, clOrdID: String, execID: String, execType: ExecType,
-                             reason: OrderRejectReason, text: String) -> ExecutionReport {
+                             reason: OrdRejReason, text: String) -> ExecutionReport {
         ExecutionReport(orderID: "NONE", execID: execID, clOrdID: clOrdID, execType: execType, status: .rejected,
                         terms: .request(request), cumQty: 0, leavesQty: 0, averagePrice: .zero, rejectReason: reason, text: text)
     }

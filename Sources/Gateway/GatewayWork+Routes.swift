@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import SimulatedVenue
 
@@ -52,7 +53,7 @@ extension GatewayWork {
         body.append(59, char: venueTerms.timeInForce.rawValue.fixByte)
         if let expireTime = venueTerms.expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
         for field in dialect.orderFields { body.append(field.tag, field.value) }
-        outbound.append(GatewayOutbound(session: session, msgType: "D", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .newOrderSingle, body: body))
     }
 
     /// Sends an OrderCancelRequest (or, with `newTerms`, an OrderCancelReplaceRequest) for a
@@ -81,7 +82,8 @@ extension GatewayWork {
             body.append(59, char: terms.timeInForce.rawValue.fixByte)
         }
         for field in dialect.orderFields { body.append(field.tag, field.value) }
-        outbound.append(GatewayOutbound(session: route.session, msgType: newTerms == nil ? "F" : "G", body: body))
+        let type: MsgType = newTerms == nil ? .orderCancelRequest : .orderCancelReplaceRequest
+        outbound.append(GatewayOutbound(session: route.session, type: type, body: body))
         return true
     }
 
@@ -95,8 +97,8 @@ extension GatewayWork {
             return
         }
         if let venueOrderID = message[37]?.string, venueOrderID != "NONE" { route.venueOrderID = venueOrderID }
-        if message[150]?.string == "4" || message[150]?.string == "C" { route.pendingClOrdID = nil }
-        if message.msgType == "9" {
+        if message[ExecType.self] == .canceled || message[ExecType.self] == .expired { route.pendingClOrdID = nil }
+        if message.type == .orderCancelReject {
             // The venue refused the cancel or replace: the order stands as it was.
             route.pendingClOrdID = nil
             save(route, for: number)
@@ -106,35 +108,35 @@ extension GatewayWork {
             state.orders[orderID] = order
             if replace { risk.replaceRejected(key: .init(orderID), now: now) }
             cancelReject(session: order.session, clOrdID: pending.clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
-                         reason: CancelRejectReason(rawValue: message[102]?.int ?? 99) ?? .other,
+                         reason: message[CxlRejReason.self] ?? .other,
                          text: "venue refused: \(message[58]?.string ?? "no reason given")")
             return
         }
         let leaves = Int64(message[151]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
         var events: [VenueEvent] = []
-        switch message[150]?.string {
-        case "0":
+        switch message[ExecType.self] {
+        case .new:
             events.append(.accepted(id: number))
-        case "F":
+        case .trade:
             guard let quantity = message[32]?.decimal?.rounded(toScale: 0).mantissa, let price = message[31]?.decimal else { break }
             events.append(.fill(VenueFill(id: number, owner: state.owner(of: order.terms.account), symbol: order.terms.symbol,
                                           side: order.terms.side, price: price, quantity: quantity, leavesQuantity: leaves,
                                           tradeID: 0, aggressor: false)))
-        case "4", "C":
+        case .canceled, .expired:
             if clOrdID != route.pendingClOrdID, state.cancelReasons[number] == nil {
                 state.cancelReasons[number] = "canceled by the venue\(message[58].map { ": \($0.string)" } ?? "")"
             }
             events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - order.cumQty),
-                                    reason: message[150]?.string == "C" ? .expired : .requested))
-        case "5":
+                                    reason: message[ExecType.self] == .expired ? .expired : .requested))
+        case .replaced:
             route.clOrdID = clOrdID
             route.pendingClOrdID = nil
             events.append(.replaced(VenueReplacement(id: number, quantity: message[38]?.decimal?.rounded(toScale: 0).mantissa ?? 0,
                                                      leavesQuantity: leaves, price: message[44]?.decimal,
                                                      stopPrice: message[99]?.decimal, keptPriority: false)))
-        case "8":
+        case .rejected:
             events.append(.rejected(id: number, reason: message[58]?.string ?? "rejected by the venue"))
-        case "I":
+        case .orderStatus:
             events += reconcile(order, number: number, with: message)
         default:
             break  // PendingNew, PendingCancel, PendingReplace, DoneForDay: the OMS already knows.
@@ -161,11 +163,11 @@ extension GatewayWork {
                                           side: order.terms.side, price: price, quantity: missed, leavesQuantity: leaves,
                                           tradeID: 0, aggressor: false)))
         }
-        switch message[39]?.string {
-        case "4", "C", "8":
+        switch message[OrderStatus.self] {
+        case .canceled, .expired, .rejected:
             state.cancelReasons[number] = state.cancelReasons[number] ?? "found canceled at the venue after it reconnected"
             events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - max(order.cumQty, venueCum)),
-                                    reason: message[39]?.string == "C" ? .expired : .requested))
+                                    reason: message[OrderStatus.self] == .expired ? .expired : .requested))
         default:
             break
         }
@@ -185,7 +187,7 @@ extension GatewayWork {
             body.append(11, route.clOrdID)
             body.append(55, dialect.venueSymbol(order.terms.symbol))
             body.append(54, Int(order.terms.side.rawValue))
-            outbound.append(GatewayOutbound(session: session, msgType: "H", body: body))
+            outbound.append(GatewayOutbound(session: session, type: .orderStatusRequest, body: body))
         }
         for (route, order) in working where route.pendingClOrdID == nil {
             guard let number = state.venueIDByOrderID[order.orderID], state.cancelReasons[number] != nil else { continue }
@@ -236,12 +238,12 @@ extension GatewayWork {
     mutating func venueStatus(_ message: FIXMessage, from session: String, dialect: VenueDialect) {
         let halt: VenueHalt
         let halted: Bool
-        switch message.msgType {
-        case "h":
+        switch message.type {
+        case .tradingSessionStatus:
             guard let status = message[340]?.int, [1, 2, 3].contains(status) else { return }
             halt = VenueHalt(session: session, symbol: nil)
             halted = status != 2
-        case "f":
+        case .securityStatus:
             guard let symbol = message[55]?.string, let status = message[326]?.int, [2, 3, 17, 18].contains(status) else { return }
             halt = VenueHalt(session: session, symbol: dialect.canonicalSymbol(symbol))
             halted = status == 2 || status == 18

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Foundation
 import Instruments
 import Positions
@@ -26,7 +27,7 @@ struct GatewayWork {
     // MARK: Sending
 
     mutating func send(_ report: ExecutionReport, to session: String) {
-        outbound.append(GatewayOutbound(session: session, msgType: "8", body: report.fields(transactTime: transactTime)))
+        outbound.append(GatewayOutbound(session: session, type: .executionReport, body: report.fields(transactTime: transactTime)))
     }
 
     /// One encoder for every record (set up once, not per order; encoding does not change it).
@@ -45,7 +46,7 @@ struct GatewayWork {
     /// request's fields as the OMS sent them (a Side or OrderQty the gateway could not read
     /// included, a field the OMS left out left out), never values of the gateway's making; an
     /// Account the request left out is the one it was read for (`terms`), when it was read.
-    mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrderRejectReason, text: String) {
+    mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrdRejReason, text: String) {
         let clOrdID = message[11]?.string ?? ""
         send(.aboutRequest(OrderRequestEcho(message, account: terms?.account), clOrdID: clOrdID,
                            execID: "R-\(session)-\(clOrdID)-\(now)", execType: .rejected, reason: reason, text: text), to: session)
@@ -54,7 +55,7 @@ struct GatewayWork {
 
     /// An OrderCancelReject (35=9).
     mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: GatewayOrder?,
-                               replace: Bool, reason: CancelRejectReason, text: String) {
+                               replace: Bool, reason: CxlRejReason, text: String) {
         var body = FIXFieldList(reservingCapacity: 160)
         body.append(37, order?.orderID ?? "NONE")
         // As the OMS sent them: left out when it sent none (never an empty field).
@@ -64,17 +65,17 @@ struct GatewayWork {
         body.append(434, replace ? 2 : 1)
         body.append(102, reason.rawValue)
         body.append(58, text)
-        outbound.append(GatewayOutbound(session: session, msgType: "9", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .orderCancelReject, body: body))
         record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
 
     /// Far above its message rate limit, a session is logged out (after the reject already
     /// queued for it), as exchanges' messaging controls do.
     mutating func logOutIfFlooding(_ decision: RiskDecision, session: String) {
-        guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.msgType == "5" }) else { return }
+        guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.type == .logout }) else { return }
         var body = FIXFieldList()
         body.append(58, "message rate far above the limit: logged out by the risk sidecar")
-        pendingLogouts.append(GatewayOutbound(session: session, msgType: "5", body: body))
+        pendingLogouts.append(GatewayOutbound(session: session, type: .logout, body: body))
     }
 
     // MARK: NewOrderSingle
@@ -153,7 +154,7 @@ struct GatewayWork {
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
             var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
-            send(order.rejected(OrderRejectReason(rawValue: rejection.ordRejReason.rawValue) ?? .other, text: rejection.text), to: session)
+            send(order.rejected(rejection.ordRejReason, text: rejection.text), to: session)
             state.orders[orderID] = order
             return
         }
@@ -223,7 +224,7 @@ struct GatewayWork {
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: false,
-                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+                         reason: rejection.cxlRejReason, text: rejection.text)
             return
         }
         if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: false) { return }
@@ -267,7 +268,7 @@ struct GatewayWork {
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
-                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+                         reason: rejection.cxlRejReason, text: rejection.text)
             return
         }
         if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: true) {
@@ -358,7 +359,7 @@ struct GatewayWork {
             body.append(584, requestID)
             body.append(911, orders.count)
             if index == orders.count - 1 { body.append(912, "Y") }
-            outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+            outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
             state.orders[order.orderID] = order
         }
     }
@@ -366,7 +367,7 @@ struct GatewayWork {
     /// A mass status request's only report when there is no order to report: OrdStatus
     /// rejected, with why. It names no order: no ClOrdID, and only the Account, Symbol and Side
     /// the request itself carried.
-    private mutating func massStatusAnswer(_ message: FIXMessage, session: String, requestID: String, reason: OrderRejectReason,
+    private mutating func massStatusAnswer(_ message: FIXMessage, session: String, requestID: String, reason: OrdRejReason,
                                            total: Int?, text: String) {
         let report = ExecutionReport.aboutRequest(OrderRequestEcho(message), clOrdID: "", execID: "MS-\(session)-\(requestID)-\(now)",
                                                   execType: .orderStatus, reason: reason, text: text)
@@ -376,7 +377,7 @@ struct GatewayWork {
             body.append(911, total)
             body.append(912, "Y")
         }
-        outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
     }
 
     mutating func massCancel(_ message: FIXMessage, session: String) {
@@ -391,7 +392,7 @@ struct GatewayWork {
             body.append(531, 0)
             body.append(532, 1)
             body.append(58, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
-            outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+            outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
             return
         }
         let doomed = state.orders.values.filter { order in
@@ -400,7 +401,7 @@ struct GatewayWork {
         body.append(531, requestType)
         body.append(533, doomed.count)
         if let symbol, requestType == 1 { body.append(55, symbol) }
-        outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
         for order in doomed { cancelForRisk(orderID: order.orderID, reason: "mass cancel \(clOrdID)") }
     }
 }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import RiskSidecar
 
@@ -6,7 +7,7 @@ import RiskSidecar
 /// prescribes when they cannot be traded.
 enum OrderRequestParser {
     struct Problem: Error {
-        var reason: OrderRejectReason
+        var reason: OrdRejReason
         var text: String
     }
 

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import MarketData
 import MarketDataFeed
@@ -63,7 +64,7 @@ struct VenueFeed: Sendable {
     mutating func apply(_ message: FIXMessage, now: Int64) throws(FIXMarketDataError) -> Applied {
         events.removeAll(keepingCapacity: true)
         let books = try reader.apply(message, to: &normalizer, time: now, into: &events)
-        if message.msgType == "W", let book = books.first {
+        if message.type == .marketDataSnapshotFullRefresh, let book = books.first {
             live.insert(book)
             owned.insert(book)
         }

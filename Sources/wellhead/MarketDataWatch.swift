@@ -3,6 +3,7 @@ import Dispatch
 import FIXCodec
 import FIXSession
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Instruments
 import MarketData
@@ -95,7 +96,7 @@ struct MarketView {
         var lines = valueLines(message)
         events.removeAll(keepingCapacity: true)
         // A derived instrument without a book of its own comes as a value alone.
-        if message.msgType == "W", message[55].map({ normalizer.bookID(symbol: $0.string) == nil }) ?? true { return lines }
+        if message.type == .marketDataSnapshotFullRefresh, message[55].map({ normalizer.bookID(symbol: $0.string) == nil }) ?? true { return lines }
         _ = try reader.apply(message, to: &normalizer, time: time, into: &events)
         var moved: [BookID] = []
         for event in events {
@@ -169,19 +170,19 @@ private final class WatchClient: FIXApplication {
         print("logged on as \(session.senderCompID) to \(session.targetCompID)")
         let bodies = requests.map(\.body)
         let endpoint = self.endpoint.withLock { $0 }
-        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: "V", body: body) } }
+        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: MsgType.marketDataRequest.rawValue, body: body) } }
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
-        switch message.msgType {
-        case "W", "X":
+        switch message.type {
+        case .marketDataSnapshotFullRefresh, .marketDataIncrementalRefresh:
             do {
                 let lines = try view.withLock { try $0.apply(message, time: WallClock.now().nanosecondsSinceEpoch) }
                 for line in lines { print(line) }
             } catch {
                 print("unreadable market data: \(error)")
             }
-        case "Y":
+        case .marketDataRequestReject:
             // The symbol it refuses, by the refused request's MDReqID.
             let requestID = message[262]?.string
             let symbol = requests.first { $0.requestID == requestID }?.symbol ?? requestID ?? "?"

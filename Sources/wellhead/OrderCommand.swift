@@ -3,6 +3,7 @@ import Dispatch
 import FIXCodec
 import FIXSession
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Gateway
 import Synchronization
@@ -71,7 +72,8 @@ struct OrderCommand: AsyncParsableCommand {
                   + "the cancel goes to wherever the order is", to: &standardError)
         }
         let clOrdID = self.clOrdID ?? "WO-\(Int(Date().timeIntervalSince1970 * 1000))"
-        let client = OrderClient(msgType: action == .new ? "D" : (action == .cancel ? "F" : "G"), body: body(clOrdID: clOrdID))
+        let type: MsgType = action == .new ? .newOrderSingle : (action == .cancel ? .orderCancelRequest : .orderCancelReplaceRequest)
+        let client = OrderClient(type: type, body: body(clOrdID: clOrdID))
         let session = try await ClientSession(name: "order", sender: sender, target: target, host: host, port: port,
                                               application: client)
         client.endpoint.withLock { $0 = session.endpoint }
@@ -114,11 +116,11 @@ struct OrderCommand: AsyncParsableCommand {
 /// back, and says when the order has settled.
 private final class OrderClient: FIXApplication {
     let endpoint = Mutex<SessionEndpoint?>(nil)
-    private let request: (msgType: String, body: FIXFieldList)
+    private let request: (type: MsgType, body: FIXFieldList)
     private let state = Mutex((loggedOn: false, settled: false, rejected: false))
     private let settledSignal = DispatchSemaphore(value: 0)
 
-    init(msgType: String, body: FIXFieldList) { request = (msgType, body) }
+    init(type: MsgType, body: FIXFieldList) { request = (type, body) }
 
     var loggedOn: Bool { state.withLock { $0.loggedOn } }
     /// Whether the request was refused: a rejecting ExecutionReport, an OrderCancelReject,
@@ -131,20 +133,19 @@ private final class OrderClient: FIXApplication {
         let request = self.request
         let endpoint = self.endpoint.withLock { $0 }
         // Sent from outside the session's own callback, as any application message is.
-        DispatchQueue.global().async { endpoint?.send(msgType: request.msgType, body: request.body) }
+        DispatchQueue.global().async { endpoint?.send(msgType: request.type.rawValue, body: request.body) }
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         print(Self.describe(message))
-        let report = message.msgType == "8"
-        let status = report ? (message[39]?.string).flatMap(OrderStatus.init(rawValue:)) : nil
-        let execType = report ? (message[150]?.string).flatMap(ExecType.init(rawValue:)) : nil
-        let refused = status == .rejected || ["9", "j", "3"].contains(message.msgType ?? "")
+        let report = message.type == .executionReport
+        let status = report ? message[OrderStatus.self] : nil
+        let execType = report ? message[ExecType.self] : nil
+        let refused = status == .rejected || [MsgType.orderCancelReject, .businessMessageReject, .reject].contains { $0 == message.type }
         let final: Set<OrderStatus> = [.filled, .doneForDay, .canceled, .rejected, .expired]
         let settled = refused || status.map(final.contains) == true
-            || ((execType == .new || execType == .replaced) && request.msgType != "D")
-            || (execType == .new && message[59]?.string != TimeInForce.immediateOrCancel.rawValue
-                && message[59]?.string != TimeInForce.fillOrKill.rawValue)
+            || ((execType == .new || execType == .replaced) && request.type != .newOrderSingle)
+            || (execType == .new && message[TimeInForce.self] != .immediateOrCancel && message[TimeInForce.self] != .fillOrKill)
         if settled {
             let first = state.withLock { state in
                 defer { state.settled = true }
@@ -167,8 +168,8 @@ private final class OrderClient: FIXApplication {
     /// enumerated value by its FIX name with its code (`ExecType=Trade(F)`).
     static func describe(_ message: FIXMessage) -> String {
         let field = { (tag: Int) in message[tag]?.string ?? "" }
-        switch message.msgType {
-        case "8":
+        switch message.type {
+        case .executionReport:
             var line = "ExecutionReport \(field(37)) ClOrdID=\(field(11)) ExecType=\(named(field(150), as: ExecType.self))"
             line += " OrdStatus=\(named(field(39), as: OrderStatus.self))"
             // A reject echoes the OMS's own Side, which may be neither buy nor sell.
@@ -176,13 +177,13 @@ private final class OrderClient: FIXApplication {
             if !field(44).isEmpty { line += " @ \(field(44))" }
             line += " CumQty=\(field(14)) LeavesQty=\(field(151)) AvgPx=\(field(6))"
             if !field(32).isEmpty { line += " LastQty=\(field(32)) LastPx=\(field(31))" }
-            if !field(103).isEmpty { line += " OrdRejReason=\(named(field(103), as: OrderRejectReason.self))" }
+            if !field(103).isEmpty { line += " OrdRejReason=\(named(field(103), as: OrdRejReason.self))" }
             if !field(58).isEmpty { line += " Text=\"\(field(58))\"" }
             return line
-        case "9":
+        case .orderCancelReject:
             return "OrderCancelReject ClOrdID=\(field(11)) OrigClOrdID=\(field(41)) OrdStatus=\(named(field(39), as: OrderStatus.self))"
-                + " CxlRejReason=\(named(field(102), as: CancelRejectReason.self)) Text=\"\(field(58))\""
-        case "3":
+                + " CxlRejReason=\(named(field(102), as: CxlRejReason.self)) Text=\"\(field(58))\""
+        case .reject:
             return "Reject RefSeqNum=\(field(45)) RefTagID=\(field(371)) SessionRejectReason=\(field(373)) Text=\"\(field(58))\""
         default:
             return "\(message.msgType ?? "?") \(field(58))"

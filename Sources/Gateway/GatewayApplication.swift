@@ -145,7 +145,7 @@ public final class GatewayApplication: FIXApplication {
             gateway.venueStatus(message, from: venue, now: now)
             journalAudit()
         case .marketDataRequestReject:
-            logger.warning("venue \(venue) refused market data request \(message[262]?.string ?? ""): \(message[58]?.string ?? "no reason given")")
+            logger.warning("venue \(venue) refused market data request \(message[FIXTag.mdReqID]?.string ?? ""): \(message[FIXTag.text]?.string ?? "no reason given")")
         default:
             break
         }

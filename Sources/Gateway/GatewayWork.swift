@@ -47,7 +47,7 @@ struct GatewayWork {
     /// included, a field the OMS left out left out), never values of the gateway's making; an
     /// Account the request left out is the one it was read for (`terms`), when it was read.
     mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrdRejReason, text: String) {
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         send(.aboutRequest(OrderRequestEcho(message, account: terms?.account), clOrdID: clOrdID,
                            execID: "R-\(session)-\(clOrdID)-\(now)", execType: .rejected, reason: reason, text: text), to: session)
         record("order.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
@@ -57,14 +57,14 @@ struct GatewayWork {
     mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: GatewayOrder?,
                                replace: Bool, reason: CxlRejReason, text: String) {
         var body = FIXFieldList(reservingCapacity: 160)
-        body.append(37, order?.orderID ?? "NONE")
+        body.append(FIXTag.orderID, order?.orderID ?? "NONE")
         // As the OMS sent them: left out when it sent none (never an empty field).
-        if !clOrdID.isEmpty { body.append(11, clOrdID) }
-        if !origClOrdID.isEmpty { body.append(41, origClOrdID) }
-        body.append(39, char: (order?.status ?? .rejected).rawValue.fixByte)
-        body.append(434, replace ? 2 : 1)
-        body.append(102, reason.rawValue)
-        body.append(58, text)
+        if !clOrdID.isEmpty { body.append(FIXTag.clOrdID, clOrdID) }
+        if !origClOrdID.isEmpty { body.append(FIXTag.origClOrdID, origClOrdID) }
+        body.append(FIXTag.ordStatus, char: (order?.status ?? .rejected).rawValue.fixByte)
+        body.append(FIXTag.cxlRejResponseTo, replace ? 2 : 1)
+        body.append(FIXTag.cxlRejReason, reason.rawValue)
+        body.append(FIXTag.text, text)
         outbound.append(GatewayOutbound(session: session, type: .orderCancelReject, body: body))
         record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
@@ -74,14 +74,14 @@ struct GatewayWork {
     mutating func logOutIfFlooding(_ decision: RiskDecision, session: String) {
         guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.type == .logout }) else { return }
         var body = FIXFieldList()
-        body.append(58, "message rate far above the limit: logged out by the risk sidecar")
+        body.append(FIXTag.text, "message rate far above the limit: logged out by the risk sidecar")
         pendingLogouts.append(GatewayOutbound(session: session, type: .logout, body: body))
     }
 
     // MARK: NewOrderSingle
 
     mutating func newOrder(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let terms: OrderTerms
         switch OrderRequestParser.terms(of: message, defaultAccount: state.settings.defaultAccounts[session]) {
         case .failure(let problem):
@@ -105,7 +105,7 @@ struct GatewayWork {
                       text: "duplicate ClOrdID \(clOrdID): already used by this session today")
             return
         }
-        let destination = message[100]?.string ?? message[207]?.string
+        let destination = message[FIXTag.exDestination]?.string ?? message[FIXTag.securityExchange]?.string
         let venueSession = fixVenueSession(destination)
         if let destination, venueSession == nil, !state.settings.venueNames.contains(destination) {
             let known = state.settings.venueNames.union(state.settings.fixVenues.keys).sorted().joined(separator: ", ")
@@ -186,8 +186,8 @@ struct GatewayWork {
 
     /// The order a cancel or replace names by OrigClOrdID, or the reject to send.
     private mutating func target(of message: FIXMessage, session: String, replace: Bool) -> GatewayOrder? {
-        let clOrdID = message[11]?.string ?? ""
-        let origClOrdID = message[41]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let origClOrdID = message[FIXTag.origClOrdID]?.string ?? ""
         guard !clOrdID.isEmpty, !origClOrdID.isEmpty else {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: nil, replace: replace,
                          reason: .other, text: "ClOrdID (11) and OrigClOrdID (41) are required")
@@ -218,7 +218,7 @@ struct GatewayWork {
 
     mutating func cancel(_ message: FIXMessage, session: String) {
         guard var order = target(of: message, session: session, replace: false) else { return }
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let decision = risk.check(RiskCancel(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
@@ -241,7 +241,7 @@ struct GatewayWork {
 
     mutating func replace(_ message: FIXMessage, session: String) {
         guard var order = target(of: message, session: session, replace: true) else { return }
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let newTerms: OrderTerms
         switch OrderRequestParser.terms(of: message, defaultAccount: order.terms.account) {
         case .failure(let problem):
@@ -321,8 +321,8 @@ struct GatewayWork {
     // MARK: Status and mass cancel
 
     mutating func status(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
-        let orderID = message[37]?.string ?? state.clOrdIDs[session]?[clOrdID]
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let orderID = message[FIXTag.orderID]?.string ?? state.clOrdIDs[session]?[clOrdID]
         guard let orderID, var order = state.orders[orderID], order.session == session else {
             send(.aboutRequest(OrderRequestEcho(message), clOrdID: clOrdID, execID: "S-\(session)-\(clOrdID)-\(now)",
                                execType: .orderStatus, reason: .unknownOrder, text: "unknown order \(clOrdID)"), to: session)
@@ -337,9 +337,9 @@ struct GatewayWork {
     /// MassStatusReqID, TotNumReports and, on the last, LastRptRequested. With none working,
     /// one report says so (OrdStatus rejected, Text).
     mutating func massStatus(_ message: FIXMessage, session: String) {
-        let requestID = message[584]?.string ?? ""
-        let requestType = message[585]?.int ?? 7
-        let symbol = message[55]?.string
+        let requestID = message[FIXTag.massStatusReqID]?.string ?? ""
+        let requestType = message[FIXTag.massStatusReqType]?.int ?? 7
+        let symbol = message[FIXTag.symbol]?.string
         let orders = state.orders.values.filter { order in
             order.session == session && !order.status.isTerminal && (requestType != 1 || order.terms.symbol == symbol)
         }.sorted { $0.orderID < $1.orderID }
@@ -356,9 +356,9 @@ struct GatewayWork {
         for (index, original) in orders.enumerated() {
             var order = original
             var body = order.statusReport().fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
-            body.append(584, requestID)
-            body.append(911, orders.count)
-            if index == orders.count - 1 { body.append(912, "Y") }
+            body.append(FIXTag.massStatusReqID, requestID)
+            body.append(FIXTag.totNumReports, orders.count)
+            if index == orders.count - 1 { body.append(FIXTag.lastRptRequested, "Y") }
             outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
             state.orders[order.orderID] = order
         }
@@ -372,35 +372,35 @@ struct GatewayWork {
         let report = ExecutionReport.aboutRequest(OrderRequestEcho(message), clOrdID: "", execID: "MS-\(session)-\(requestID)-\(now)",
                                                   execType: .orderStatus, reason: reason, text: text)
         var body = report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
-        body.append(584, requestID)
+        body.append(FIXTag.massStatusReqID, requestID)
         if let total {
-            body.append(911, total)
-            body.append(912, "Y")
+            body.append(FIXTag.totNumReports, total)
+            body.append(FIXTag.lastRptRequested, "Y")
         }
         outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
     }
 
     mutating func massCancel(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
-        let requestType = message[530]?.int ?? 0
-        let symbol = message[55]?.string
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let requestType = message[FIXTag.massCancelRequestType]?.int ?? 0
+        let symbol = message[FIXTag.symbol]?.string
         var body = FIXFieldList(reservingCapacity: 128)
-        body.append(11, clOrdID)
-        body.append(37, "MC-\(session)-\(clOrdID)")
-        body.append(530, requestType)
+        body.append(FIXTag.clOrdID, clOrdID)
+        body.append(FIXTag.orderID, "MC-\(session)-\(clOrdID)")
+        body.append(FIXTag.massCancelRequestType, requestType)
         guard requestType == 1 || requestType == 7 else {
-            body.append(531, 0)
-            body.append(532, 1)
-            body.append(58, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
+            body.append(FIXTag.massCancelResponse, 0)
+            body.append(FIXTag.massCancelRejectReason, 1)
+            body.append(FIXTag.text, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
             outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
             return
         }
         let doomed = state.orders.values.filter { order in
             order.session == session && !order.status.isTerminal && (requestType == 7 || order.terms.symbol == symbol)
         }.sorted { $0.orderID < $1.orderID }
-        body.append(531, requestType)
-        body.append(533, doomed.count)
-        if let symbol, requestType == 1 { body.append(55, symbol) }
+        body.append(FIXTag.massCancelResponse, requestType)
+        body.append(FIXTag.totalAffectedOrders, doomed.count)
+        if let symbol, requestType == 1 { body.append(FIXTag.symbol, symbol) }
         outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
         for order in doomed { cancelForRisk(orderID: order.orderID, reason: "mass cancel \(clOrdID)") }
     }

@@ -140,7 +140,7 @@ public final class OrderGateway: Sendable {
         perform(now: now) { work in
             work.venueReport(message, from: session)
             // A fill moved a position: its P&L, and the account's, go to the daily loss control.
-            if message[150]?.string == "F" || message[150]?.string == "I", let symbol = message[55]?.string {
+            if message[ExecType.self] == .trade || message[ExecType.self] == .orderStatus, let symbol = message[FIXTag.symbol]?.string {
                 work.updateMarks(symbols: [dialect(ofVenueSession: session).canonicalSymbol(symbol)])
             }
             return work.outbound
@@ -211,8 +211,8 @@ public final class OrderGateway: Sendable {
     public func refuse(_ message: FIXMessage, from session: String, text: String, now: Int64) -> [GatewayOutbound] {
         perform(now: now) { work in
             if message.type == .orderCancelReplaceRequest {
-                let order = message[41].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
-                work.cancelReject(session: session, clOrdID: message[11]?.string ?? "", origClOrdID: message[41]?.string ?? "",
+                let order = message[FIXTag.origClOrdID].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
+                work.cancelReject(session: session, clOrdID: message[FIXTag.clOrdID]?.string ?? "", origClOrdID: message[FIXTag.origClOrdID]?.string ?? "",
                                   order: order, replace: true, reason: .brokerOption, text: text)
             } else {
                 work.rejectNew(message, session: session, terms: nil, reason: .exchangeClosed, text: text)

@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
-        .target(name: "MarketDataFeed", dependencies: ["FIXCodec"]),
+        .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "FIXVocabulary"]),
         // The appliance's admin socket: a local Unix domain socket carrying one JSON request and
         // one response a connection (kill switches, utilisation, venue controls, the trading
         // day). What a request does is the handler's, which the gateway or the venue provides.

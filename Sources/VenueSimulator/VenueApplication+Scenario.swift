@@ -93,10 +93,10 @@ extension VenueApplication {
         for status in statuses {
             if status.halted { logger.warning("\(status.text)") } else { logger.notice("\(status.text)") }
             var body = FIXFieldList(reservingCapacity: 96)
-            body.append(55, status.symbol)
-            body.append(325, "Y")
-            body.append(326, status.halted ? 2 : 17)
-            body.append(58, status.text)
+            body.append(FIXTag.symbol, status.symbol)
+            body.append(FIXTag.unsolicitedIndicator, "Y")
+            body.append(FIXTag.securityTradingStatus, status.halted ? 2 : 17)
+            body.append(FIXTag.text, status.text)
             for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: orders.outward(body)) }
         }
     }
@@ -107,7 +107,7 @@ extension VenueApplication {
         let kind = message.type
         return conditions.withLock { conditions in
             if kind == .newOrderSingle || kind == .orderCancelReplaceRequest {
-                let symbol = message[55]?.string ?? ""
+                let symbol = message[FIXTag.symbol]?.string ?? ""
                 if let until = conditions.halted[symbol] {
                     let seconds = max(0, (until - now) / 1_000_000_000)
                     return .refuse("\(symbol) is halted by the dynamic circuit breaker for another \(seconds)s")

@@ -97,17 +97,17 @@ public final class VenueApplication: FIXApplication {
             marketDataRequest(message, from: counterparty, replies: &replies)
         case .securityListRequest:
             let listed = orders.gateway.catalog.instruments
-            let wanted = message[55]?.string
-            let instruments = message[559]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
-            replies.send(msgType: MsgType.securityList.rawValue, body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[320]?.string ?? "",
+            let wanted = message[FIXTag.symbol]?.string
+            let instruments = message[FIXTag.securityListRequestType]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
+            replies.send(msgType: MsgType.securityList.rawValue, body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
                                                                                       responseID: nextResponseID())))
         case .securityDefinitionRequest:
-            let symbol = message[55]?.string ?? ""
+            let symbol = message[FIXTag.symbol]?.string ?? ""
             replies.send(msgType: MsgType.securityDefinition.rawValue, body: orders.outward(SecurityDefinitions.definition(
                 orders.gateway.catalog.instrument(symbol: symbol), symbol: symbol,
-                requestID: message[320]?.string ?? "", responseID: nextResponseID())))
+                requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID())))
         case .tradingSessionStatusRequest:
-            replies.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: message[335]?.string))
+            replies.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: message[FIXTag.tradSesReqID]?.string))
         default:
             switch entryConditions(message, now: orders.clock()) {
             case .refuse(let text):
@@ -187,11 +187,11 @@ public final class VenueApplication: FIXApplication {
 
     private func statusBody(requestID: String?, text: String? = nil) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 64)
-        if let requestID { body.append(335, requestID) }
-        body.append(336, name)
-        if requestID == nil { body.append(325, "Y") }
-        body.append(340, tradingStatus.rawValue)
-        if let text { body.append(58, text) }
+        if let requestID { body.append(FIXTag.tradSesReqID, requestID) }
+        body.append(FIXTag.tradingSessionID, name)
+        if requestID == nil { body.append(FIXTag.unsolicitedIndicator, "Y") }
+        body.append(FIXTag.tradSesStatus, tradingStatus.rawValue)
+        if let text { body.append(FIXTag.text, text) }
         return body
     }
 

@@ -94,19 +94,19 @@ struct OrderCommand: AsyncParsableCommand {
     /// (OrderCancelRequest) carries no ExDestination, OrdType, Price, StopPx or TimeInForce.
     private func body(clOrdID: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
-        body.append(11, clOrdID)
-        if let origClOrdID { body.append(41, origClOrdID) }
-        if let account { body.append(1, account) }
-        if action != .cancel, let destination { body.append(100, destination) }
-        body.append(55, symbol)
-        body.append(54, side == "buy" ? "1" : "2")
-        body.append(60, WallClock.now())
+        body.append(FIXTag.clOrdID, clOrdID)
+        if let origClOrdID { body.append(FIXTag.origClOrdID, origClOrdID) }
+        if let account { body.append(FIXTag.account, account) }
+        if action != .cancel, let destination { body.append(FIXTag.exDestination, destination) }
+        body.append(FIXTag.symbol, symbol)
+        body.append(FIXTag.side, side == "buy" ? "1" : "2")
+        body.append(FIXTag.transactTime, WallClock.now())
         if action != .cancel {
-            body.append(38, quantity)
-            body.append(40, Self.orderTypes[type] ?? "2")
-            if let price, let value = FIXDecimal(price) { body.append(44, value) }
-            if let stopPrice, let value = FIXDecimal(stopPrice) { body.append(99, value) }
-            body.append(59, Self.timesInForce[tif] ?? "0")
+            body.append(FIXTag.orderQty, quantity)
+            body.append(FIXTag.ordType, Self.orderTypes[type] ?? "2")
+            if let price, let value = FIXDecimal(price) { body.append(FIXTag.price, value) }
+            if let stopPrice, let value = FIXDecimal(stopPrice) { body.append(FIXTag.stopPx, value) }
+            body.append(FIXTag.timeInForce, Self.timesInForce[tif] ?? "0")
         }
         return body
     }
@@ -170,23 +170,23 @@ private final class OrderClient: FIXApplication {
         let field = { (tag: Int) in message[tag]?.string ?? "" }
         switch message.type {
         case .executionReport:
-            var line = "ExecutionReport \(field(37)) ClOrdID=\(field(11)) ExecType=\(named(field(150), as: ExecType.self))"
-            line += " OrdStatus=\(named(field(39), as: OrderStatus.self))"
+            var line = "ExecutionReport \(field(FIXTag.orderID)) ClOrdID=\(field(FIXTag.clOrdID)) ExecType=\(named(field(FIXTag.execType), as: ExecType.self))"
+            line += " OrdStatus=\(named(field(FIXTag.ordStatus), as: OrderStatus.self))"
             // A reject echoes the OMS's own Side, which may be neither buy nor sell.
-            line += " \(field(55)) \(["1": "buy", "2": "sell"][field(54)] ?? "Side=\(field(54))") \(field(38))"
-            if !field(44).isEmpty { line += " @ \(field(44))" }
-            line += " CumQty=\(field(14)) LeavesQty=\(field(151)) AvgPx=\(field(6))"
-            if !field(32).isEmpty { line += " LastQty=\(field(32)) LastPx=\(field(31))" }
-            if !field(103).isEmpty { line += " OrdRejReason=\(named(field(103), as: OrdRejReason.self))" }
-            if !field(58).isEmpty { line += " Text=\"\(field(58))\"" }
+            line += " \(field(FIXTag.symbol)) \(["1": "buy", "2": "sell"][field(FIXTag.side)] ?? "Side=\(field(FIXTag.side))") \(field(FIXTag.orderQty))"
+            if !field(FIXTag.price).isEmpty { line += " @ \(field(FIXTag.price))" }
+            line += " CumQty=\(field(FIXTag.cumQty)) LeavesQty=\(field(FIXTag.leavesQty)) AvgPx=\(field(FIXTag.avgPx))"
+            if !field(FIXTag.lastQty).isEmpty { line += " LastQty=\(field(FIXTag.lastQty)) LastPx=\(field(FIXTag.lastPx))" }
+            if !field(FIXTag.ordRejReason).isEmpty { line += " OrdRejReason=\(named(field(FIXTag.ordRejReason), as: OrdRejReason.self))" }
+            if !field(FIXTag.text).isEmpty { line += " Text=\"\(field(FIXTag.text))\"" }
             return line
         case .orderCancelReject:
-            return "OrderCancelReject ClOrdID=\(field(11)) OrigClOrdID=\(field(41)) OrdStatus=\(named(field(39), as: OrderStatus.self))"
-                + " CxlRejReason=\(named(field(102), as: CxlRejReason.self)) Text=\"\(field(58))\""
+            return "OrderCancelReject ClOrdID=\(field(FIXTag.clOrdID)) OrigClOrdID=\(field(FIXTag.origClOrdID)) OrdStatus=\(named(field(FIXTag.ordStatus), as: OrderStatus.self))"
+                + " CxlRejReason=\(named(field(FIXTag.cxlRejReason), as: CxlRejReason.self)) Text=\"\(field(FIXTag.text))\""
         case .reject:
-            return "Reject RefSeqNum=\(field(45)) RefTagID=\(field(371)) SessionRejectReason=\(field(373)) Text=\"\(field(58))\""
+            return "Reject RefSeqNum=\(field(FIXTag.refSeqNum)) RefTagID=\(field(FIXTag.refTagID)) SessionRejectReason=\(field(FIXTag.sessionRejectReason)) Text=\"\(field(FIXTag.text))\""
         default:
-            return "\(message.msgType ?? "?") \(field(58))"
+            return "\(message.msgType ?? "?") \(field(FIXTag.text))"
         }
     }
 

@@ -37,6 +37,7 @@ extension FIXTag {
     public static let maturityMonthYear = 200
     public static let securityExchange = 207
     public static let contractMultiplier = 231
+    public static let underlyingSymbol = 311
     public static let mdReqID = 262
     public static let subscriptionRequestType = 263
     public static let marketDepth = 264
@@ -68,6 +69,7 @@ extension FIXTag {
     public static let massCancelRejectReason = 532
     public static let totalAffectedOrders = 533
     public static let maturityDate = 541
+    public static let legSymbol = 600
     public static let securityListRequestType = 559
     public static let securityRequestResult = 560
     public static let massStatusReqID = 584

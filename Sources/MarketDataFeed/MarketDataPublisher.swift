@@ -120,7 +120,8 @@ public struct MarketDataPublisher: Sendable {
                         entry.append(FIXTag.mdEntryPx, value)
                         entries.append(entry)
                     } else {
-                        out.append(Outbound(session: key.session, msgType: "W", body: Self.valueSnapshot(request, symbol: symbol, value: value)))
+                        out.append(Outbound(session: key.session, msgType: MsgType.marketDataSnapshotFullRefresh.rawValue,
+                                            body: Self.valueSnapshot(request, symbol: symbol, value: value)))
                     }
                     continue
                 }
@@ -138,7 +139,7 @@ public struct MarketDataPublisher: Sendable {
                     }
                     for trade in traded { entries.append(Self.tradeEntry(trade)) }
                 } else {
-                    out.append(Outbound(session: key.session, msgType: "W",
+                    out.append(Outbound(session: key.session, msgType: MsgType.marketDataSnapshotFullRefresh.rawValue,
                                         body: Self.snapshot(request, symbol: symbol, depth: depth, lastTrade: lastTrade(symbol))))
                 }
             }
@@ -147,7 +148,7 @@ public struct MarketDataPublisher: Sendable {
                 var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
                 body.append(FIXTag.mdReqID, request.id)
                 body.appendGroup(268, entries)
-                out.append(Outbound(session: key.session, msgType: "X", body: body))
+                out.append(Outbound(session: key.session, msgType: MsgType.marketDataIncrementalRefresh.rawValue, body: body))
             }
         }
         return out

@@ -120,9 +120,9 @@ struct MarketView {
         var type: String?
         for position in 0..<message.count {
             switch message.tag(at: position) {
-            case 55: symbol = message.value(at: position).string
-            case 269: type = message.value(at: position).string
-            case 270 where type == "3":
+            case FIXTag.symbol: symbol = message.value(at: position).string
+            case FIXTag.mdEntryType: type = message.value(at: position).string
+            case FIXTag.mdEntryPx where type == "3":
                 guard let symbol else { continue }
                 let value = message.value(at: position).string
                 if values[symbol] != value {

@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
-        .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
+        .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "FIXVocabulary", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),

@@ -44,6 +44,16 @@ public enum OrderType: String, Sendable, Hashable, Codable {
     case stop = "3"
     case stopLimit = "4"
 
+    /// The type as risk texts and audit records spell it: `market`, `limit`, `stop`, `stopLimit`.
+    public var name: String {
+        switch self {
+        case .market: "market"
+        case .limit: "limit"
+        case .stop: "stop"
+        case .stopLimit: "stopLimit"
+        }
+    }
+
     public var needsPrice: Bool { self == .limit || self == .stopLimit }
     public var needsStopPrice: Bool { self == .stop || self == .stopLimit }
 }

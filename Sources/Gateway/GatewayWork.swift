@@ -95,7 +95,7 @@ struct GatewayWork {
             if let root = state.catalog.instrument(symbol: terms.symbol)?.root {
                 let decision = risk.check(RiskOrder(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), clOrdID: clOrdID,
                                                     account: terms.account, session: session, symbol: terms.symbol, root: root,
-                                                    side: terms.side, quantity: terms.quantity, type: terms.type.riskType,
+                                                    side: terms.side, quantity: terms.quantity, type: terms.type,
                                                     price: terms.price, stopPrice: terms.stopPrice,
                                                     timeInForce: terms.timeInForce.riskTimeInForce), now: now)
                 record("risk.decision", decision.auditRecord)
@@ -147,7 +147,7 @@ struct GatewayWork {
         let orderID = String(format: "WH%08llu", number)
         let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
                                             symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
-                                            type: terms.type.riskType, price: terms.price, stopPrice: terms.stopPrice,
+                                            type: terms.type, price: terms.price, stopPrice: terms.stopPrice,
                                             timeInForce: terms.timeInForce.riskTimeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
@@ -262,7 +262,7 @@ struct GatewayWork {
             return
         }
         let decision = risk.check(RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session,
-                                              quantity: newTerms.quantity, type: newTerms.type.riskType, price: newTerms.price,
+                                              quantity: newTerms.quantity, type: newTerms.type, price: newTerms.price,
                                               stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce.riskTimeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)

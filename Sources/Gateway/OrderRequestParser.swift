@@ -66,17 +66,6 @@ enum OrderRequestParser {
     }
 }
 
-extension OrderType {
-    var riskType: RiskOrderType {
-        switch self {
-        case .market: .market
-        case .limit: .limit
-        case .stop: .stop
-        case .stopLimit: .stopLimit
-        }
-    }
-}
-
 extension TimeInForce {
     var riskTimeInForce: RiskTimeInForce {
         switch self {

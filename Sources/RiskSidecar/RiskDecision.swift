@@ -300,7 +300,7 @@ public struct RiskWorkingOrder: Sendable, Hashable {
     public var symbol: String
     public var root: String
     public var side: Side
-    public var type: RiskOrderType
+    public var type: OrderType
     /// The limit price working at the venue (the capped price for market and stop orders).
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?

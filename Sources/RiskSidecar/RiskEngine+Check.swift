@@ -1,11 +1,12 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// A new order or a replace, reduced to what the controls measure.
 struct Intent {
     var context: Context
     var side: Side
-    var type: RiskOrderType
+    var type: OrderType
     /// The OrderQty the size and value checks see.
     var quantity: Int64
     var price: FIXDecimal?
@@ -202,21 +203,21 @@ extension RiskEngine {
 
     // MARK: The controls
 
-    func validate(quantity: Int64, type: RiskOrderType, price: FIXDecimal?, stopPrice: FIXDecimal?) -> RiskRejection? {
+    func validate(quantity: Int64, type: OrderType, price: FIXDecimal?, stopPrice: FIXDecimal?) -> RiskRejection? {
         if quantity <= 0 {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: FIXDecimal(mantissa: quantity),
                                  ordRejReason: .incorrectQuantity,
                                  text: "invalid order: quantity must be a positive number of contracts, got \(quantity)")
         }
-        if type.hasLimitPrice, price == nil {
+        if type.needsPrice, price == nil {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
                                  ordRejReason: .unsupportedOrderCharacteristic,
-                                 text: "invalid order: a \(type.rawValue) order needs a limit price")
+                                 text: "invalid order: a \(type.name) order needs a limit price")
         }
-        if type.isStop, stopPrice == nil {
+        if type.needsStopPrice, stopPrice == nil {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
                                  ordRejReason: .unsupportedOrderCharacteristic,
-                                 text: "invalid order: a \(type.rawValue) order needs a stop price")
+                                 text: "invalid order: a \(type.name) order needs a stop price")
         }
         return nil
     }
@@ -460,7 +461,7 @@ extension RiskEngine {
                 }
             }
         }
-        if !intent.type.isStop, let rejection = selfTrade(intent, scopes, &notes) {
+        if !intent.type.needsStopPrice, let rejection = selfTrade(intent, scopes, &notes) {
             return rejection
         }
         return nil
@@ -507,7 +508,7 @@ extension RiskEngine {
         guard let cap else {
             return RiskRejection(
                 check: .marketProtection, scope: nil, limit: nil, value: nil, ordRejReason: .unsupportedOrderCharacteristic,
-                text: "market-order protection: none configured for \(symbols[symbol].name); \(intent.type.rawValue) orders are not accepted without a cap")
+                text: "market-order protection: none configured for \(symbols[symbol].name); \(intent.type.name) orders are not accepted without a cap")
         }
         let price = Fixed.decimal(cap, minimumScale: roots[root].tickScale)
         intent.workingPrice = price
@@ -713,7 +714,7 @@ extension RiskEngine {
         return c
     }
 
-    static func typeCode(_ type: RiskOrderType) -> UInt8 {
+    static func typeCode(_ type: OrderType) -> UInt8 {
         switch type {
         case .market: 1
         case .limit: 2

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// The gateway's own key for a working order (its OrderID, or a number it assigns).
@@ -22,20 +23,6 @@ public struct RiskOrderKey: Hashable, Sendable, Codable, CustomStringConvertible
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }
-}
-
-/// The order types the sidecar distinguishes (FIX OrdType 40: 1, 2, 3, 4).
-public enum RiskOrderType: String, Sendable, Hashable, Codable, CaseIterable {
-    case market
-    case limit
-    /// Stop (market once triggered): capped by market-order protection from the stop price.
-    case stop
-    case stopLimit
-
-    /// Whether the order carries its own limit price (44).
-    public var hasLimitPrice: Bool { self == .limit || self == .stopLimit }
-    /// Whether the order rests untriggered behind a stop price (99) and so cannot self-trade yet.
-    public var isStop: Bool { self == .stop || self == .stopLimit }
 }
 
 /// Time in force (FIX 59). Cancel-on-disconnect keeps only good-till-cancel and good-till-date.
@@ -69,7 +56,7 @@ public struct RiskOrder: Sendable, Hashable {
     public var side: Side
     /// Contracts.
     public var quantity: Int64
-    public var type: RiskOrderType
+    public var type: OrderType
     /// Limit price (44) for limit and stop-limit orders.
     public var price: FIXDecimal?
     /// Stop price (99) for stop and stop-limit orders.
@@ -77,7 +64,7 @@ public struct RiskOrder: Sendable, Hashable {
     public var timeInForce: RiskTimeInForce
 
     public init(key: RiskOrderKey, clOrdID: String, account: String, session: String, symbol: String, root: String,
-                side: Side, quantity: Int64, type: RiskOrderType = .limit, price: FIXDecimal? = nil,
+                side: Side, quantity: Int64, type: OrderType = .limit, price: FIXDecimal? = nil,
                 stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce = .day) {
         self.key = key
         self.clOrdID = clOrdID
@@ -104,13 +91,13 @@ public struct RiskReplace: Sendable, Hashable {
     public var session: String
     /// The new total OrderQty (38), filled contracts included, as FIX counts it.
     public var quantity: Int64
-    public var type: RiskOrderType
+    public var type: OrderType
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?
     /// A new time in force, or `nil` to keep the order's.
     public var timeInForce: RiskTimeInForce?
 
-    public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: RiskOrderType = .limit,
+    public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: OrderType = .limit,
                 price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce? = nil) {
         self.key = key
         self.clOrdID = clOrdID

@@ -66,6 +66,18 @@ public enum TimeInForce: String, Sendable, Hashable, Codable {
     case fillOrKill = "4"
     case goodTillDate = "6"
 
+    /// The time in force as risk audit records spell it: `day`, `goodTillCancel`, `immediateOrCancel`,
+    /// `fillOrKill`, `goodTillDate`.
+    public var name: String {
+        switch self {
+        case .day: "day"
+        case .goodTillCancel: "goodTillCancel"
+        case .immediateOrCancel: "immediateOrCancel"
+        case .fillOrKill: "fillOrKill"
+        case .goodTillDate: "goodTillDate"
+        }
+    }
+
     /// Kept across a disconnect and the end of the trading day.
     public var outlivesTheDay: Bool { self == .goodTillCancel || self == .goodTillDate }
 }

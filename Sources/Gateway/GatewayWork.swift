@@ -97,7 +97,7 @@ struct GatewayWork {
                                                     account: terms.account, session: session, symbol: terms.symbol, root: root,
                                                     side: terms.side, quantity: terms.quantity, type: terms.type,
                                                     price: terms.price, stopPrice: terms.stopPrice,
-                                                    timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+                                                    timeInForce: terms.timeInForce), now: now)
                 record("risk.decision", decision.auditRecord)
                 if decision.rejection == nil { _ = risk.orderDone(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), now: now) }
             }
@@ -148,7 +148,7 @@ struct GatewayWork {
         let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
                                             symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
                                             type: terms.type, price: terms.price, stopPrice: terms.stopPrice,
-                                            timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+                                            timeInForce: terms.timeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
@@ -263,7 +263,7 @@ struct GatewayWork {
         }
         let decision = risk.check(RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session,
                                               quantity: newTerms.quantity, type: newTerms.type, price: newTerms.price,
-                                              stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce.riskTimeInForce), now: now)
+                                              stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {

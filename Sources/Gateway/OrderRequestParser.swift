@@ -65,15 +65,3 @@ enum OrderRequestParser {
                                    stopPrice: type.needsStopPrice ? stopPrice : nil, expireTime: expireTime))
     }
 }
-
-extension TimeInForce {
-    var riskTimeInForce: RiskTimeInForce {
-        switch self {
-        case .day: .day
-        case .goodTillCancel: .goodTillCancel
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        case .goodTillDate: .goodTillDate
-        }
-    }
-}

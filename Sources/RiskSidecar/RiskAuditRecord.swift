@@ -65,7 +65,7 @@ extension RiskDecision {
             record.orderType = order.type.name
             record.price = order.price?.description
             record.stopPrice = order.stopPrice?.description
-            record.timeInForce = order.timeInForce.rawValue
+            record.timeInForce = order.timeInForce.name
             record.ordRejReason = rejection?.ordRejReason.rawValue
         case .replace(let replace, let original):
             record.action = "replace"
@@ -76,7 +76,7 @@ extension RiskDecision {
             record.orderType = replace.type.name
             record.price = replace.price?.description
             record.stopPrice = replace.stopPrice?.description
-            record.timeInForce = (replace.timeInForce ?? original?.timeInForce)?.rawValue
+            record.timeInForce = (replace.timeInForce ?? original?.timeInForce)?.name
             record.cxlRejReason = rejection?.cxlRejReason.rawValue
             if let original {
                 record.account = original.account

@@ -304,7 +304,7 @@ public struct RiskWorkingOrder: Sendable, Hashable {
     /// The limit price working at the venue (the capped price for market and stop orders).
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?
-    public var timeInForce: RiskTimeInForce
+    public var timeInForce: TimeInForce
     public var orderQuantity: Int64
     public var filledQuantity: Int64
     public var leavesQuantity: Int64 { max(0, orderQuantity - filledQuantity) }

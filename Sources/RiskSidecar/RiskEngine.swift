@@ -227,11 +227,11 @@ final class PendingReplace: Sendable {
     let price: FIXDecimal?
     let exposurePrice: Int128
     let stopPrice: FIXDecimal?
-    let timeInForce: RiskTimeInForce
+    let timeInForce: TimeInForce
     let orderQuantity: Int64
 
     init(clOrdID: String, type: OrderType, price: FIXDecimal?, exposurePrice: Int128, stopPrice: FIXDecimal?,
-         timeInForce: RiskTimeInForce, orderQuantity: Int64) {
+         timeInForce: TimeInForce, orderQuantity: Int64) {
         self.clOrdID = clOrdID
         self.type = type
         self.price = price
@@ -256,7 +256,7 @@ struct WorkingOrder {
     /// Raw price its value is counted at.
     var exposurePrice: Int128
     var stopPrice: FIXDecimal?
-    var timeInForce: RiskTimeInForce
+    var timeInForce: TimeInForce
     var orderQuantity: Int64
     var filledQuantity: Int64 = 0
     var acknowledged = false

@@ -25,21 +25,6 @@ public struct RiskOrderKey: Hashable, Sendable, Codable, CustomStringConvertible
     }
 }
 
-/// Time in force (FIX 59). Cancel-on-disconnect keeps only good-till-cancel and good-till-date.
-public enum RiskTimeInForce: String, Sendable, Hashable, Codable, CaseIterable {
-    case day
-    case goodTillCancel
-    case atTheOpening
-    case immediateOrCancel
-    case fillOrKill
-    case goodTillCrossing
-    case goodTillDate
-    case atTheClose
-
-    /// GTC and GTD orders outlive the session that entered them.
-    public var survivesDisconnect: Bool { self == .goodTillCancel || self == .goodTillDate }
-}
-
 /// A new order as the gateway hands it to the sidecar: plain values, no FIX.
 public struct RiskOrder: Sendable, Hashable {
     /// The gateway's key for this order; the sidecar holds the order as working under it once accepted.
@@ -61,11 +46,11 @@ public struct RiskOrder: Sendable, Hashable {
     public var price: FIXDecimal?
     /// Stop price (99) for stop and stop-limit orders.
     public var stopPrice: FIXDecimal?
-    public var timeInForce: RiskTimeInForce
+    public var timeInForce: TimeInForce
 
     public init(key: RiskOrderKey, clOrdID: String, account: String, session: String, symbol: String, root: String,
                 side: Side, quantity: Int64, type: OrderType = .limit, price: FIXDecimal? = nil,
-                stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce = .day) {
+                stopPrice: FIXDecimal? = nil, timeInForce: TimeInForce = .day) {
         self.key = key
         self.clOrdID = clOrdID
         self.account = account
@@ -95,10 +80,10 @@ public struct RiskReplace: Sendable, Hashable {
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?
     /// A new time in force, or `nil` to keep the order's.
-    public var timeInForce: RiskTimeInForce?
+    public var timeInForce: TimeInForce?
 
     public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: OrderType = .limit,
-                price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce? = nil) {
+                price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: TimeInForce? = nil) {
         self.key = key
         self.clOrdID = clOrdID
         self.session = session

@@ -41,7 +41,7 @@ struct OrderFactory {
 
     mutating func order(_ side: Side = .buy, _ quantity: Int64 = 10, _ symbol: String = "CLK6", at price: String? = "75.30",
                         account: String = "DESK1", session: String = "OMS1", type: OrderType = .limit,
-                        stop: String? = nil, tif: RiskTimeInForce = .day, root: String? = nil) -> RiskOrder {
+                        stop: String? = nil, tif: TimeInForce = .day, root: String? = nil) -> RiskOrder {
         next += 1
         return RiskOrder(key: RiskOrderKey(Int64(next)), clOrdID: "C\(next)", account: account, session: session,
                          symbol: symbol, root: root ?? String(symbol.prefix(2)), side: side, quantity: quantity, type: type,

@@ -4,6 +4,20 @@ import FIXCodec
 /// header and trailer tags the codec needs are declared with ``FIXTag`` in FIXCodec; these extend
 /// it, so every tag name lives on the one type.
 extension FIXTag {
+    // Routing fields of the standard header, which a rebuilt message keeps.
+    public static let senderSubID = 50
+    public static let targetSubID = 57
+    public static let onBehalfOfCompID = 115
+    public static let onBehalfOfSubID = 116
+    public static let deliverToCompID = 128
+    public static let deliverToSubID = 129
+    public static let senderLocationID = 142
+    public static let targetLocationID = 143
+    public static let onBehalfOfLocationID = 144
+    public static let deliverToLocationID = 145
+    public static let lastMsgSeqNumProcessed = 369
+
+    // Application fields.
     public static let account = 1
     public static let avgPx = 6
     public static let clOrdID = 11

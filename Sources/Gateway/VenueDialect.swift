@@ -112,7 +112,12 @@ public struct VenueDialect: Sendable {
     /// BeginString, BodyLength, MsgType and CheckSum: the frame a builder writes itself.
     private static let frameTags: Set<Int> = [FIXTag.beginString, FIXTag.bodyLength, FIXTag.msgType, FIXTag.checkSum]
     /// The standard header's other fields, kept in the header of a rebuilt message.
-    private static let headerTags: Set<Int> = [34, 43, 49, 50, 52, 56, 57, 97, 115, 116, 122, 128, 129, 142, 143, 144, 145, 369]
+    private static let headerTags: Set<Int> = [
+        FIXTag.msgSeqNum, FIXTag.possDupFlag, FIXTag.senderCompID, FIXTag.senderSubID, FIXTag.sendingTime, FIXTag.targetCompID,
+        FIXTag.targetSubID, FIXTag.possResend, FIXTag.onBehalfOfCompID, FIXTag.onBehalfOfSubID, FIXTag.origSendingTime,
+        FIXTag.deliverToCompID, FIXTag.deliverToSubID, FIXTag.senderLocationID, FIXTag.targetLocationID,
+        FIXTag.onBehalfOfLocationID, FIXTag.deliverToLocationID, FIXTag.lastMsgSeqNumProcessed,
+    ]
 
     private static func translate(_ symbol: String, roots: [(from: String, to: String)]) -> String {
         guard !roots.isEmpty else { return symbol }

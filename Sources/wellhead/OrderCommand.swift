@@ -62,8 +62,9 @@ struct OrderCommand: AsyncParsableCommand {
         if action != .cancel && ["stop", "stop-limit"].contains(type) && stopPrice == nil { throw ValidationError("a \(type) order needs --stop-price") }
     }
 
-    static let orderTypes = ["market": "1", "limit": "2", "stop": "3", "stop-limit": "4"]
-    static let timesInForce = ["day": "0", "gtc": "1", "ioc": "3", "fok": "4"]
+    static let orderTypes: [String: OrderType] = ["market": .market, "limit": .limit, "stop": .stop, "stop-limit": .stopLimit]
+    static let timesInForce: [String: TimeInForce] = ["day": .day, "gtc": .goodTillCancel, "ioc": .immediateOrCancel,
+                                                      "fok": .fillOrKill]
 
     func run() async throws {
         var standardError = StandardError()
@@ -99,14 +100,14 @@ struct OrderCommand: AsyncParsableCommand {
         if let account { body.append(FIXTag.account, account) }
         if action != .cancel, let destination { body.append(FIXTag.exDestination, destination) }
         body.append(FIXTag.symbol, symbol)
-        body.append(FIXTag.side, side == "buy" ? "1" : "2")
+        body.append(FIXTag.side, (side == "buy" ? FIXSide.buy : .sell).rawValue)
         body.append(FIXTag.transactTime, WallClock.now())
         if action != .cancel {
             body.append(FIXTag.orderQty, quantity)
-            body.append(FIXTag.ordType, Self.orderTypes[type] ?? "2")
+            body.append(FIXTag.ordType, (Self.orderTypes[type] ?? .limit).rawValue)
             if let price, let value = FIXDecimal(price) { body.append(FIXTag.price, value) }
             if let stopPrice, let value = FIXDecimal(stopPrice) { body.append(FIXTag.stopPx, value) }
-            body.append(FIXTag.timeInForce, Self.timesInForce[tif] ?? "0")
+            body.append(FIXTag.timeInForce, (Self.timesInForce[tif] ?? .day).rawValue)
         }
         return body
     }
@@ -166,6 +167,8 @@ private final class OrderClient: FIXApplication {
 
     /// One line per report: what happened, the order's state, quantities and prices, each
     /// enumerated value by its FIX name with its code (`ExecType=Trade(F)`).
+    private static let sideNames: [FIXSide: String] = [.buy: "buy", .sell: "sell"]
+
     static func describe(_ message: FIXMessage) -> String {
         let field = { (tag: Int) in message[tag]?.string ?? "" }
         switch message.type {
@@ -173,7 +176,7 @@ private final class OrderClient: FIXApplication {
             var line = "ExecutionReport \(field(FIXTag.orderID)) ClOrdID=\(field(FIXTag.clOrdID)) ExecType=\(named(field(FIXTag.execType), as: ExecType.self))"
             line += " OrdStatus=\(named(field(FIXTag.ordStatus), as: OrderStatus.self))"
             // A reject echoes the OMS's own Side, which may be neither buy nor sell.
-            line += " \(field(FIXTag.symbol)) \(["1": "buy", "2": "sell"][field(FIXTag.side)] ?? "Side=\(field(FIXTag.side))") \(field(FIXTag.orderQty))"
+            line += " \(field(FIXTag.symbol)) \(message[FIXSide.self].flatMap { sideNames[$0] } ?? "Side=\(field(FIXTag.side))") \(field(FIXTag.orderQty))"
             if !field(FIXTag.price).isEmpty { line += " @ \(field(FIXTag.price))" }
             line += " CumQty=\(field(FIXTag.cumQty)) LeavesQty=\(field(FIXTag.leavesQty)) AvgPx=\(field(FIXTag.avgPx))"
             if !field(FIXTag.lastQty).isEmpty { line += " LastQty=\(field(FIXTag.lastQty)) LastPx=\(field(FIXTag.lastPx))" }

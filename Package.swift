@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "FIXCodec", targets: ["FIXCodec"]),
+        .library(name: "FIXVocabulary", targets: ["FIXVocabulary"]),
         .library(name: "FIXDictionary", targets: ["FIXDictionary"]),
         .library(name: "FIXSession", targets: ["FIXSession"]),
         .library(name: "FIXJournal", targets: ["FIXJournal"]),
@@ -37,6 +38,9 @@ let package = Package(
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
         // Knows nothing of dictionaries, sessions, sockets or storage.
         .target(name: "FIXCodec"),
+        // FIX 4.4's application vocabulary, owned in one place: MsgType, the named tags, and the
+        // enumerations (OrdType, TimeInForce, Side, OrdStatus, ExecType, OrdRejReason, CxlRejReason).
+        .target(name: "FIXVocabulary", dependencies: ["FIXCodec"]),
         // QuickFIX-format XML data dictionaries and the validation they drive.
         .target(name: "FIXDictionary", dependencies: ["FIXCodec"]),
         // The FIX session protocol as a state machine: no sockets, no clock, no storage.
@@ -74,7 +78,7 @@ let package = Package(
         .target(name: "MatchingEngine"),
         // Pre-trade risk checks and the limits they enforce: knows nothing of sockets or sessions.
         .target(name: "RiskSidecar", dependencies: [
-            "FIXCodec", "Instruments",
+            "FIXCodec", "FIXVocabulary", "Instruments",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -87,7 +91,7 @@ let package = Package(
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
-        .target(name: "MarketDataFeed", dependencies: ["FIXCodec"]),
+        .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "FIXVocabulary"]),
         // The appliance's admin socket: a local Unix domain socket carrying one JSON request and
         // one response a connection (kill switches, utilisation, venue controls, the trading
         // day). What a request does is the handler's, which the gateway or the venue provides.
@@ -99,7 +103,8 @@ let package = Package(
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
-            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions", "SimulatedVenue",
+            "FIXCodec", "FIXVocabulary", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions",
+            "SimulatedVenue",
             "MarketData", "MarketDataFeed", "AdminSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -108,8 +113,8 @@ let package = Package(
         // The simulated venue as a FIX exchange (Application=venue): order entry through the
         // gateway's state machine, market data by subscription, reference data, trading status.
         .target(name: "VenueSimulator", dependencies: [
-            "AdminSocket", "FIXCodec", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed", "RiskSidecar",
-            "SimulatedVenue",
+            "AdminSocket", "FIXCodec", "FIXVocabulary", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed",
+            "RiskSidecar", "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -130,6 +135,7 @@ let package = Package(
                 "FIXCredentials",
                 "FIXTransport",
                 "FIXTransportConfiguration",
+                "FIXVocabulary",
                 "Gateway",
                 "Instruments",
                 "RiskSidecar",
@@ -157,7 +163,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
-        .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "TestSupport"]),
+        .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "FIXVocabulary", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// An ExecutionReport (35=8) about to go to an OMS, as values; ``fields(transactTime:)``
@@ -17,14 +18,14 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
     public var averagePrice: FIXDecimal
     public var lastQty: Int64?
     public var lastPrice: FIXDecimal?
-    public var rejectReason: OrderRejectReason?
+    public var rejectReason: OrdRejReason?
     public var text: String?
 
     /// A report about a request that never became an order (a reject, an unknown order's
     /// status, a mass status with nothing to report): OrderID NONE, OrdStatus rejected, nothing
     /// filled, and the request's own fields echoed as the OMS sent them.
     static func aboutRequest(_ request: OrderRequestEcho, clOrdID: String, execID: String, execType: ExecType,
-                             reason: OrderRejectReason, text: String) -> ExecutionReport {
+                             reason: OrdRejReason, text: String) -> ExecutionReport {
         ExecutionReport(orderID: "NONE", execID: execID, clOrdID: clOrdID, execType: execType, status: .rejected,
                         terms: .request(request), cumQty: 0, leavesQty: 0, averagePrice: .zero, rejectReason: reason, text: text)
     }
@@ -32,24 +33,24 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
     /// The body in the order FIX 4.4 lists an ExecutionReport's fields.
     public func fields(transactTime: FIXTimestamp) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
-        body.append(37, orderID)
-        if !clOrdID.isEmpty { body.append(11, clOrdID) }
-        if let origClOrdID { body.append(41, origClOrdID) }
-        body.append(17, execID)
-        body.append(150, char: execType.rawValue.fixByte)
-        body.append(39, char: status.rawValue.fixByte)
-        if let rejectReason { body.append(103, rejectReason.rawValue) }
+        body.append(FIXTag.orderID, orderID)
+        if !clOrdID.isEmpty { body.append(FIXTag.clOrdID, clOrdID) }
+        if let origClOrdID { body.append(FIXTag.origClOrdID, origClOrdID) }
+        body.append(FIXTag.execID, execID)
+        body.append(FIXTag.execType, char: execType.rawValue.fixByte)
+        body.append(FIXTag.ordStatus, char: status.rawValue.fixByte)
+        if let rejectReason { body.append(FIXTag.ordRejReason, rejectReason.rawValue) }
         switch terms {
         case .order(let terms): terms.appendReported(to: &body)
         case .request(let request): request.appendReported(to: &body)
         }
-        if let lastQty { body.append(32, FIXDecimal(mantissa: lastQty)) }
-        if let lastPrice { body.append(31, lastPrice) }
-        body.append(151, FIXDecimal(mantissa: leavesQty))
-        body.append(14, FIXDecimal(mantissa: cumQty))
-        body.append(6, averagePrice)
-        body.append(60, transactTime)
-        if let text { body.append(58, text) }
+        if let lastQty { body.append(FIXTag.lastQty, FIXDecimal(mantissa: lastQty)) }
+        if let lastPrice { body.append(FIXTag.lastPx, lastPrice) }
+        body.append(FIXTag.leavesQty, FIXDecimal(mantissa: leavesQty))
+        body.append(FIXTag.cumQty, FIXDecimal(mantissa: cumQty))
+        body.append(FIXTag.avgPx, averagePrice)
+        body.append(FIXTag.transactTime, transactTime)
+        if let text { body.append(FIXTag.text, text) }
         return body
     }
 }
@@ -108,14 +109,14 @@ extension OrderTerms {
     /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime of
     /// an order the gateway holds.
     fileprivate func appendReported(to body: inout FIXFieldList) {
-        if !account.isEmpty { body.append(1, account) }
-        body.append(55, symbol)
-        body.append(54, Int(side.rawValue))
-        body.append(38, FIXDecimal(mantissa: quantity))
-        body.append(40, char: type.rawValue.fixByte)
-        if let price { body.append(44, price) }
-        if let stopPrice { body.append(99, stopPrice) }
-        body.append(59, char: timeInForce.rawValue.fixByte)
-        if let expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        if !account.isEmpty { body.append(FIXTag.account, account) }
+        body.append(FIXTag.symbol, symbol)
+        body.append(FIXTag.side, Int(side.rawValue))
+        body.append(FIXTag.orderQty, FIXDecimal(mantissa: quantity))
+        body.append(FIXTag.ordType, char: type.rawValue.fixByte)
+        if let price { body.append(FIXTag.price, price) }
+        if let stopPrice { body.append(FIXTag.stopPx, stopPrice) }
+        body.append(FIXTag.timeInForce, char: timeInForce.rawValue.fixByte)
+        if let expireTime { body.append(FIXTag.expireTime, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
     }
 }

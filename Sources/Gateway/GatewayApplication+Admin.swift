@@ -1,5 +1,6 @@
 import AdminSocket
 import FIXCodec
+import FIXVocabulary
 import Foundation
 import RiskSidecar
 import SimulatedVenue
@@ -68,7 +69,7 @@ extension GatewayApplication {
             if request.command == .engageKillSwitch {
                 let outbound = gateway.engageKillSwitch(level, by: person, reason: request.reason ?? "", now: now)
                 _ = deliver(outbound, replyingTo: nil)
-                let cancels = outbound.filter { $0.msgType == "8" }.count
+                let cancels = outbound.filter { $0.type == .executionReport }.count
                 return adminResponse(ok: true, "kill switch engaged at \(level) by \(person); \(cancels) working order(s) cancelled")
             }
             guard gateway.releaseKillSwitch(level, by: person, now: now) != nil else {

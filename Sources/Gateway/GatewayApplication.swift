@@ -3,6 +3,7 @@ import FIXJournal
 import FIXSession
 import FIXTransport
 import Dispatch
+import FIXVocabulary
 import Logging
 import NIOCore
 import NIOPosix
@@ -102,7 +103,7 @@ public final class GatewayApplication: FIXApplication {
             venueMessage(message, from: session.targetCompID, now: now, replies: &replies)
             return
         }
-        if message.msgType == "V" {
+        if message.type == .marketDataRequest {
             for reply in marketData.handle(message, from: session.targetCompID, gateway: gateway, now: now) {
                 replies.send(msgType: reply.msgType, body: outward(reply.body))
             }
@@ -121,10 +122,10 @@ public final class GatewayApplication: FIXApplication {
     /// decide whether new orders may go to it. Its news is not for the order flow and is not
     /// refused either.
     private func venueMessage(_ message: FIXMessage, from venue: String, now: Int64, replies: inout FIXReplies) {
-        switch message.msgType {
-        case "8", "9":
+        switch message.type {
+        case .executionReport, .orderCancelReject:
             _ = deliver(gateway.venueReport(message, from: venue, now: now), replyingTo: nil)
-        case "W", "X":
+        case .marketDataSnapshotFullRefresh, .marketDataIncrementalRefresh:
             let update: GatewayMarketData.VenueUpdate
             do {
                 update = try marketData.venueData(message, from: venue, gateway: gateway, now: now)
@@ -136,15 +137,15 @@ public final class GatewayApplication: FIXApplication {
                 gateway.quote(update.quotes, now: now)
                 journalAudit()
             }
-            for request in update.requests { replies.send(msgType: "V", body: request) }
+            for request in update.requests { replies.send(msgType: MsgType.marketDataRequest.rawValue, body: request) }
             for message in update.published {
                 endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
             }
-        case "h", "f":
+        case .tradingSessionStatus, .securityStatus:
             gateway.venueStatus(message, from: venue, now: now)
             journalAudit()
-        case "Y":
-            logger.warning("venue \(venue) refused market data request \(message[262]?.string ?? ""): \(message[58]?.string ?? "no reason given")")
+        case .marketDataRequestReject:
+            logger.warning("venue \(venue) refused market data request \(message[FIXTag.mdReqID]?.string ?? ""): \(message[FIXTag.text]?.string ?? "no reason given")")
         default:
             break
         }
@@ -154,7 +155,7 @@ public final class GatewayApplication: FIXApplication {
         guard gateway.isVenueSession(session.targetCompID) else { return }
         _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
         guard let endpoint = endpoints.withLock({ $0[session.targetCompID] }) else { return }
-        for request in marketData.venueLoggedOn(session.targetCompID) { endpoint.send(msgType: "V", body: request) }
+        for request in marketData.venueLoggedOn(session.targetCompID) { endpoint.send(msgType: MsgType.marketDataRequest.rawValue, body: request) }
     }
 
     /// Sends every OMS subscriber what moved in the market since the last publish.
@@ -214,7 +215,7 @@ public final class GatewayApplication: FIXApplication {
         journalAudit()
         var replies: [GatewayOutbound] = []
         for message in outbound {
-            if message.msgType == "5" {
+            if message.type == .logout {
                 // The only logout the gateway asks for. Run after this message's handling, so
                 // the replies already queued for the session go first.
                 let endpoint = endpoints.withLock { $0[message.session] }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// What an OMS asked for in a NewOrderSingle or the replacing half of a cancel/replace:
@@ -94,7 +95,7 @@ public struct GatewayOrder: Sendable, Hashable, Codable {
     }
 
     /// The order was refused, by the risk sidecar or the venue.
-    public mutating func rejected(_ reason: OrderRejectReason, text: String) -> ExecutionReport {
+    public mutating func rejected(_ reason: OrdRejReason, text: String) -> ExecutionReport {
         status = .rejected
         var report = report(.rejected)
         report.rejectReason = reason

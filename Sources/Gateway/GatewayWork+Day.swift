@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Foundation
 import Instruments
 import Positions

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import SimulatedVenue
 
@@ -40,19 +41,19 @@ extension GatewayWork {
         save(VenueRoute(session: session, clOrdID: orderID), for: number)
         let dialect = state.settings.venueDialects[session] ?? VenueDialect()
         var body = FIXFieldList(reservingCapacity: 200)
-        body.append(11, orderID)
-        if !terms.account.isEmpty { body.append(1, terms.account) }
-        body.append(55, dialect.venueSymbol(terms.symbol))
-        body.append(54, Int(terms.side.rawValue))
-        body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
-        body.append(38, FIXDecimal(mantissa: venueTerms.quantity))
-        body.append(40, char: venueTerms.type.rawValue.fixByte)
-        if let price = venueTerms.price { body.append(44, price) }
-        if let stopPrice = venueTerms.stopPrice { body.append(99, stopPrice) }
-        body.append(59, char: venueTerms.timeInForce.rawValue.fixByte)
-        if let expireTime = venueTerms.expireTime { body.append(126, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        body.append(FIXTag.clOrdID, orderID)
+        if !terms.account.isEmpty { body.append(FIXTag.account, terms.account) }
+        body.append(FIXTag.symbol, dialect.venueSymbol(terms.symbol))
+        body.append(FIXTag.side, Int(terms.side.rawValue))
+        body.append(FIXTag.transactTime, FIXTimestamp(nanosecondsSinceEpoch: now))
+        body.append(FIXTag.orderQty, FIXDecimal(mantissa: venueTerms.quantity))
+        body.append(FIXTag.ordType, char: venueTerms.type.rawValue.fixByte)
+        if let price = venueTerms.price { body.append(FIXTag.price, price) }
+        if let stopPrice = venueTerms.stopPrice { body.append(FIXTag.stopPx, stopPrice) }
+        body.append(FIXTag.timeInForce, char: venueTerms.timeInForce.rawValue.fixByte)
+        if let expireTime = venueTerms.expireTime { body.append(FIXTag.expireTime, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
         for field in dialect.orderFields { body.append(field.tag, field.value) }
-        outbound.append(GatewayOutbound(session: session, msgType: "D", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .newOrderSingle, body: body))
     }
 
     /// Sends an OrderCancelRequest (or, with `newTerms`, an OrderCancelReplaceRequest) for a
@@ -65,76 +66,77 @@ extension GatewayWork {
         save(route, for: number)
         let dialect = state.settings.venueDialects[route.session] ?? VenueDialect()
         var body = FIXFieldList(reservingCapacity: 200)
-        body.append(41, route.clOrdID)
-        body.append(11, clOrdID)
-        if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
-        if !order.terms.account.isEmpty { body.append(1, order.terms.account) }
-        body.append(55, dialect.venueSymbol(order.terms.symbol))
-        body.append(54, Int(order.terms.side.rawValue))
-        body.append(60, FIXTimestamp(nanosecondsSinceEpoch: now))
+        body.append(FIXTag.origClOrdID, route.clOrdID)
+        body.append(FIXTag.clOrdID, clOrdID)
+        if let venueOrderID = route.venueOrderID { body.append(FIXTag.orderID, venueOrderID) }
+        if !order.terms.account.isEmpty { body.append(FIXTag.account, order.terms.account) }
+        body.append(FIXTag.symbol, dialect.venueSymbol(order.terms.symbol))
+        body.append(FIXTag.side, Int(order.terms.side.rawValue))
+        body.append(FIXTag.transactTime, FIXTimestamp(nanosecondsSinceEpoch: now))
         let terms = newTerms ?? order.terms
-        body.append(38, FIXDecimal(mantissa: terms.quantity))
+        body.append(FIXTag.orderQty, FIXDecimal(mantissa: terms.quantity))
         if newTerms != nil {
-            body.append(40, char: terms.type.rawValue.fixByte)
-            if let price = terms.price { body.append(44, price) }
-            if let stopPrice = terms.stopPrice { body.append(99, stopPrice) }
-            body.append(59, char: terms.timeInForce.rawValue.fixByte)
+            body.append(FIXTag.ordType, char: terms.type.rawValue.fixByte)
+            if let price = terms.price { body.append(FIXTag.price, price) }
+            if let stopPrice = terms.stopPrice { body.append(FIXTag.stopPx, stopPrice) }
+            body.append(FIXTag.timeInForce, char: terms.timeInForce.rawValue.fixByte)
         }
         for field in dialect.orderFields { body.append(field.tag, field.value) }
-        outbound.append(GatewayOutbound(session: route.session, msgType: newTerms == nil ? "F" : "G", body: body))
+        let type: MsgType = newTerms == nil ? .orderCancelRequest : .orderCancelReplaceRequest
+        outbound.append(GatewayOutbound(session: route.session, type: type, body: body))
         return true
     }
 
     /// An ExecutionReport or OrderCancelReject from a venue session, followed through the
     /// order's state machine and reported to its OMS.
     mutating func venueReport(_ message: FIXMessage, from session: String) {
-        let clOrdID = message[11]?.string ?? ""
-        guard let number = state.routeByClOrdID[clOrdID] ?? message[41].flatMap({ state.routeByClOrdID[$0.string] }),
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        guard let number = state.routeByClOrdID[clOrdID] ?? message[FIXTag.origClOrdID].flatMap({ state.routeByClOrdID[$0.string] }),
               var route = state.routes[number], route.session == session,
               let orderID = state.orderIDByVenueID[number], var order = state.orders[orderID] else {
             return
         }
-        if let venueOrderID = message[37]?.string, venueOrderID != "NONE" { route.venueOrderID = venueOrderID }
-        if message[150]?.string == "4" || message[150]?.string == "C" { route.pendingClOrdID = nil }
-        if message.msgType == "9" {
+        if let venueOrderID = message[FIXTag.orderID]?.string, venueOrderID != "NONE" { route.venueOrderID = venueOrderID }
+        if message[ExecType.self] == .canceled || message[ExecType.self] == .expired { route.pendingClOrdID = nil }
+        if message.type == .orderCancelReject {
             // The venue refused the cancel or replace: the order stands as it was.
             route.pendingClOrdID = nil
             save(route, for: number)
             guard let pending = order.pending else { return }
-            let replace = message[434]?.int == 2
+            let replace = message[FIXTag.cxlRejResponseTo]?.int == 2
             order.changeRefused()
             state.orders[orderID] = order
             if replace { risk.replaceRejected(key: .init(orderID), now: now) }
             cancelReject(session: order.session, clOrdID: pending.clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
-                         reason: CancelRejectReason(rawValue: message[102]?.int ?? 99) ?? .other,
-                         text: "venue refused: \(message[58]?.string ?? "no reason given")")
+                         reason: message[CxlRejReason.self] ?? .other,
+                         text: "venue refused: \(message[FIXTag.text]?.string ?? "no reason given")")
             return
         }
-        let leaves = Int64(message[151]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
+        let leaves = Int64(message[FIXTag.leavesQty]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
         var events: [VenueEvent] = []
-        switch message[150]?.string {
-        case "0":
+        switch message[ExecType.self] {
+        case .new:
             events.append(.accepted(id: number))
-        case "F":
-            guard let quantity = message[32]?.decimal?.rounded(toScale: 0).mantissa, let price = message[31]?.decimal else { break }
+        case .trade:
+            guard let quantity = message[FIXTag.lastQty]?.decimal?.rounded(toScale: 0).mantissa, let price = message[FIXTag.lastPx]?.decimal else { break }
             events.append(.fill(VenueFill(id: number, owner: state.owner(of: order.terms.account), symbol: order.terms.symbol,
                                           side: order.terms.side, price: price, quantity: quantity, leavesQuantity: leaves,
                                           tradeID: 0, aggressor: false)))
-        case "4", "C":
+        case .canceled, .expired:
             if clOrdID != route.pendingClOrdID, state.cancelReasons[number] == nil {
-                state.cancelReasons[number] = "canceled by the venue\(message[58].map { ": \($0.string)" } ?? "")"
+                state.cancelReasons[number] = "canceled by the venue\(message[FIXTag.text].map { ": \($0.string)" } ?? "")"
             }
             events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - order.cumQty),
-                                    reason: message[150]?.string == "C" ? .expired : .requested))
-        case "5":
+                                    reason: message[ExecType.self] == .expired ? .expired : .requested))
+        case .replaced:
             route.clOrdID = clOrdID
             route.pendingClOrdID = nil
-            events.append(.replaced(VenueReplacement(id: number, quantity: message[38]?.decimal?.rounded(toScale: 0).mantissa ?? 0,
-                                                     leavesQuantity: leaves, price: message[44]?.decimal,
-                                                     stopPrice: message[99]?.decimal, keptPriority: false)))
-        case "8":
-            events.append(.rejected(id: number, reason: message[58]?.string ?? "rejected by the venue"))
-        case "I":
+            events.append(.replaced(VenueReplacement(id: number, quantity: message[FIXTag.orderQty]?.decimal?.rounded(toScale: 0).mantissa ?? 0,
+                                                     leavesQuantity: leaves, price: message[FIXTag.price]?.decimal,
+                                                     stopPrice: message[FIXTag.stopPx]?.decimal, keptPriority: false)))
+        case .rejected:
+            events.append(.rejected(id: number, reason: message[FIXTag.text]?.string ?? "rejected by the venue"))
+        case .orderStatus:
             events += reconcile(order, number: number, with: message)
         default:
             break  // PendingNew, PendingCancel, PendingReplace, DoneForDay: the OMS already knows.
@@ -150,22 +152,22 @@ extension GatewayWork {
     /// venue was away: fills (at the price that makes the venue's average come out) and an end.
     private mutating func reconcile(_ order: GatewayOrder, number: UInt64, with message: FIXMessage) -> [VenueEvent] {
         var events: [VenueEvent] = []
-        let venueCum = message[14]?.decimal?.rounded(toScale: 0).mantissa ?? 0
+        let venueCum = message[FIXTag.cumQty]?.decimal?.rounded(toScale: 0).mantissa ?? 0
         let missed = venueCum - order.cumQty
-        if missed > 0, let average = message[6]?.decimal {
+        if missed > 0, let average = message[FIXTag.avgPx]?.decimal {
             let venueValue = average * FIXDecimal(mantissa: venueCum)
             let ourValue = order.averagePrice * FIXDecimal(mantissa: order.cumQty)
             let price = (venueValue - ourValue).divided(by: FIXDecimal(mantissa: missed), toScale: 8) ?? average
-            let leaves = Int64(message[151]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
+            let leaves = Int64(message[FIXTag.leavesQty]?.decimal?.rounded(toScale: 0).mantissa ?? 0)
             events.append(.fill(VenueFill(id: number, owner: state.owner(of: order.terms.account), symbol: order.terms.symbol,
                                           side: order.terms.side, price: price, quantity: missed, leavesQuantity: leaves,
                                           tradeID: 0, aggressor: false)))
         }
-        switch message[39]?.string {
-        case "4", "C", "8":
+        switch message[OrderStatus.self] {
+        case .canceled, .expired, .rejected:
             state.cancelReasons[number] = state.cancelReasons[number] ?? "found canceled at the venue after it reconnected"
             events.append(.canceled(id: number, canceledQuantity: max(0, order.terms.quantity - max(order.cumQty, venueCum)),
-                                    reason: message[39]?.string == "C" ? .expired : .requested))
+                                    reason: message[OrderStatus.self] == .expired ? .expired : .requested))
         default:
             break
         }
@@ -181,11 +183,11 @@ extension GatewayWork {
         let working = workingOrders(at: session)
         for (route, order) in working {
             var body = FIXFieldList(reservingCapacity: 96)
-            if let venueOrderID = route.venueOrderID { body.append(37, venueOrderID) }
-            body.append(11, route.clOrdID)
-            body.append(55, dialect.venueSymbol(order.terms.symbol))
-            body.append(54, Int(order.terms.side.rawValue))
-            outbound.append(GatewayOutbound(session: session, msgType: "H", body: body))
+            if let venueOrderID = route.venueOrderID { body.append(FIXTag.orderID, venueOrderID) }
+            body.append(FIXTag.clOrdID, route.clOrdID)
+            body.append(FIXTag.symbol, dialect.venueSymbol(order.terms.symbol))
+            body.append(FIXTag.side, Int(order.terms.side.rawValue))
+            outbound.append(GatewayOutbound(session: session, type: .orderStatusRequest, body: body))
         }
         for (route, order) in working where route.pendingClOrdID == nil {
             guard let number = state.venueIDByOrderID[order.orderID], state.cancelReasons[number] != nil else { continue }
@@ -236,19 +238,19 @@ extension GatewayWork {
     mutating func venueStatus(_ message: FIXMessage, from session: String, dialect: VenueDialect) {
         let halt: VenueHalt
         let halted: Bool
-        switch message.msgType {
-        case "h":
-            guard let status = message[340]?.int, [1, 2, 3].contains(status) else { return }
+        switch message.type {
+        case .tradingSessionStatus:
+            guard let status = message[FIXTag.tradSesStatus]?.int, [1, 2, 3].contains(status) else { return }
             halt = VenueHalt(session: session, symbol: nil)
             halted = status != 2
-        case "f":
-            guard let symbol = message[55]?.string, let status = message[326]?.int, [2, 3, 17, 18].contains(status) else { return }
+        case .securityStatus:
+            guard let symbol = message[FIXTag.symbol]?.string, let status = message[FIXTag.securityTradingStatus]?.int, [2, 3, 17, 18].contains(status) else { return }
             halt = VenueHalt(session: session, symbol: dialect.canonicalSymbol(symbol))
             halted = status == 2 || status == 18
         default:
             return
         }
-        let text = message[58]?.string ?? (halt.symbol == nil ? (message[340]?.int == 3 ? "closed" : "halted") : "halted")
+        let text = message[FIXTag.text]?.string ?? (halt.symbol == nil ? (message[FIXTag.tradSesStatus]?.int == 3 ? "closed" : "halted") : "halted")
         state.venueHalts[halt] = halted ? text : nil
         record("venue.status", VenueStatusAudit(venue: venueName(ofSession: session), symbol: halt.symbol, halted: halted, text: text))
     }

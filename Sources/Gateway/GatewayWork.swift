@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Foundation
 import Instruments
 import Positions
@@ -26,7 +27,7 @@ struct GatewayWork {
     // MARK: Sending
 
     mutating func send(_ report: ExecutionReport, to session: String) {
-        outbound.append(GatewayOutbound(session: session, msgType: "8", body: report.fields(transactTime: transactTime)))
+        outbound.append(GatewayOutbound(session: session, type: .executionReport, body: report.fields(transactTime: transactTime)))
     }
 
     /// One encoder for every record (set up once, not per order; encoding does not change it).
@@ -45,8 +46,8 @@ struct GatewayWork {
     /// request's fields as the OMS sent them (a Side or OrderQty the gateway could not read
     /// included, a field the OMS left out left out), never values of the gateway's making; an
     /// Account the request left out is the one it was read for (`terms`), when it was read.
-    mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrderRejectReason, text: String) {
-        let clOrdID = message[11]?.string ?? ""
+    mutating func rejectNew(_ message: FIXMessage, session: String, terms: OrderTerms?, reason: OrdRejReason, text: String) {
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         send(.aboutRequest(OrderRequestEcho(message, account: terms?.account), clOrdID: clOrdID,
                            execID: "R-\(session)-\(clOrdID)-\(now)", execType: .rejected, reason: reason, text: text), to: session)
         record("order.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
@@ -54,33 +55,33 @@ struct GatewayWork {
 
     /// An OrderCancelReject (35=9).
     mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: GatewayOrder?,
-                               replace: Bool, reason: CancelRejectReason, text: String) {
+                               replace: Bool, reason: CxlRejReason, text: String) {
         var body = FIXFieldList(reservingCapacity: 160)
-        body.append(37, order?.orderID ?? "NONE")
+        body.append(FIXTag.orderID, order?.orderID ?? "NONE")
         // As the OMS sent them: left out when it sent none (never an empty field).
-        if !clOrdID.isEmpty { body.append(11, clOrdID) }
-        if !origClOrdID.isEmpty { body.append(41, origClOrdID) }
-        body.append(39, char: (order?.status ?? .rejected).rawValue.fixByte)
-        body.append(434, replace ? 2 : 1)
-        body.append(102, reason.rawValue)
-        body.append(58, text)
-        outbound.append(GatewayOutbound(session: session, msgType: "9", body: body))
+        if !clOrdID.isEmpty { body.append(FIXTag.clOrdID, clOrdID) }
+        if !origClOrdID.isEmpty { body.append(FIXTag.origClOrdID, origClOrdID) }
+        body.append(FIXTag.ordStatus, char: (order?.status ?? .rejected).rawValue.fixByte)
+        body.append(FIXTag.cxlRejResponseTo, replace ? 2 : 1)
+        body.append(FIXTag.cxlRejReason, reason.rawValue)
+        body.append(FIXTag.text, text)
+        outbound.append(GatewayOutbound(session: session, type: .orderCancelReject, body: body))
         record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
 
     /// Far above its message rate limit, a session is logged out (after the reject already
     /// queued for it), as exchanges' messaging controls do.
     mutating func logOutIfFlooding(_ decision: RiskDecision, session: String) {
-        guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.msgType == "5" }) else { return }
+        guard decision.logoutSession, !outbound.contains(where: { $0.session == session && $0.type == .logout }) else { return }
         var body = FIXFieldList()
-        body.append(58, "message rate far above the limit: logged out by the risk sidecar")
-        pendingLogouts.append(GatewayOutbound(session: session, msgType: "5", body: body))
+        body.append(FIXTag.text, "message rate far above the limit: logged out by the risk sidecar")
+        pendingLogouts.append(GatewayOutbound(session: session, type: .logout, body: body))
     }
 
     // MARK: NewOrderSingle
 
     mutating func newOrder(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let terms: OrderTerms
         switch OrderRequestParser.terms(of: message, defaultAccount: state.settings.defaultAccounts[session]) {
         case .failure(let problem):
@@ -94,9 +95,9 @@ struct GatewayWork {
             if let root = state.catalog.instrument(symbol: terms.symbol)?.root {
                 let decision = risk.check(RiskOrder(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), clOrdID: clOrdID,
                                                     account: terms.account, session: session, symbol: terms.symbol, root: root,
-                                                    side: terms.side, quantity: terms.quantity, type: terms.type.riskType,
+                                                    side: terms.side, quantity: terms.quantity, type: terms.type,
                                                     price: terms.price, stopPrice: terms.stopPrice,
-                                                    timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+                                                    timeInForce: terms.timeInForce), now: now)
                 record("risk.decision", decision.auditRecord)
                 if decision.rejection == nil { _ = risk.orderDone(key: RiskOrderKey("DUP-\(session)-\(clOrdID)-\(now)"), now: now) }
             }
@@ -104,7 +105,7 @@ struct GatewayWork {
                       text: "duplicate ClOrdID \(clOrdID): already used by this session today")
             return
         }
-        let destination = message[100]?.string ?? message[207]?.string
+        let destination = message[FIXTag.exDestination]?.string ?? message[FIXTag.securityExchange]?.string
         let venueSession = fixVenueSession(destination)
         if let destination, venueSession == nil, !state.settings.venueNames.contains(destination) {
             let known = state.settings.venueNames.union(state.settings.fixVenues.keys).sorted().joined(separator: ", ")
@@ -146,14 +147,14 @@ struct GatewayWork {
         let orderID = String(format: "WH%08llu", number)
         let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
                                             symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
-                                            type: terms.type.riskType, price: terms.price, stopPrice: terms.stopPrice,
-                                            timeInForce: terms.timeInForce.riskTimeInForce), now: now)
+                                            type: terms.type, price: terms.price, stopPrice: terms.stopPrice,
+                                            timeInForce: terms.timeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
             var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
-            send(order.rejected(OrderRejectReason(rawValue: rejection.ordRejReason.rawValue) ?? .other, text: rejection.text), to: session)
+            send(order.rejected(rejection.ordRejReason, text: rejection.text), to: session)
             state.orders[orderID] = order
             return
         }
@@ -185,8 +186,8 @@ struct GatewayWork {
 
     /// The order a cancel or replace names by OrigClOrdID, or the reject to send.
     private mutating func target(of message: FIXMessage, session: String, replace: Bool) -> GatewayOrder? {
-        let clOrdID = message[11]?.string ?? ""
-        let origClOrdID = message[41]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let origClOrdID = message[FIXTag.origClOrdID]?.string ?? ""
         guard !clOrdID.isEmpty, !origClOrdID.isEmpty else {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: origClOrdID, order: nil, replace: replace,
                          reason: .other, text: "ClOrdID (11) and OrigClOrdID (41) are required")
@@ -217,13 +218,13 @@ struct GatewayWork {
 
     mutating func cancel(_ message: FIXMessage, session: String) {
         guard var order = target(of: message, session: session, replace: false) else { return }
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let decision = risk.check(RiskCancel(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: false,
-                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+                         reason: rejection.cxlRejReason, text: rejection.text)
             return
         }
         if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: false) { return }
@@ -240,7 +241,7 @@ struct GatewayWork {
 
     mutating func replace(_ message: FIXMessage, session: String) {
         guard var order = target(of: message, session: session, replace: true) else { return }
-        let clOrdID = message[11]?.string ?? ""
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let newTerms: OrderTerms
         switch OrderRequestParser.terms(of: message, defaultAccount: order.terms.account) {
         case .failure(let problem):
@@ -261,13 +262,13 @@ struct GatewayWork {
             return
         }
         let decision = risk.check(RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: clOrdID, session: session,
-                                              quantity: newTerms.quantity, type: newTerms.type.riskType, price: newTerms.price,
-                                              stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce.riskTimeInForce), now: now)
+                                              quantity: newTerms.quantity, type: newTerms.type, price: newTerms.price,
+                                              stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce), now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,
-                         reason: CancelRejectReason(rawValue: rejection.cxlRejReason.rawValue) ?? .other, text: rejection.text)
+                         reason: rejection.cxlRejReason, text: rejection.text)
             return
         }
         if refuseAtVenue(order, session: session, clOrdID: clOrdID, replace: true) {
@@ -320,8 +321,8 @@ struct GatewayWork {
     // MARK: Status and mass cancel
 
     mutating func status(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
-        let orderID = message[37]?.string ?? state.clOrdIDs[session]?[clOrdID]
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let orderID = message[FIXTag.orderID]?.string ?? state.clOrdIDs[session]?[clOrdID]
         guard let orderID, var order = state.orders[orderID], order.session == session else {
             send(.aboutRequest(OrderRequestEcho(message), clOrdID: clOrdID, execID: "S-\(session)-\(clOrdID)-\(now)",
                                execType: .orderStatus, reason: .unknownOrder, text: "unknown order \(clOrdID)"), to: session)
@@ -336,9 +337,9 @@ struct GatewayWork {
     /// MassStatusReqID, TotNumReports and, on the last, LastRptRequested. With none working,
     /// one report says so (OrdStatus rejected, Text).
     mutating func massStatus(_ message: FIXMessage, session: String) {
-        let requestID = message[584]?.string ?? ""
-        let requestType = message[585]?.int ?? 7
-        let symbol = message[55]?.string
+        let requestID = message[FIXTag.massStatusReqID]?.string ?? ""
+        let requestType = message[FIXTag.massStatusReqType]?.int ?? 7
+        let symbol = message[FIXTag.symbol]?.string
         let orders = state.orders.values.filter { order in
             order.session == session && !order.status.isTerminal && (requestType != 1 || order.terms.symbol == symbol)
         }.sorted { $0.orderID < $1.orderID }
@@ -355,10 +356,10 @@ struct GatewayWork {
         for (index, original) in orders.enumerated() {
             var order = original
             var body = order.statusReport().fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
-            body.append(584, requestID)
-            body.append(911, orders.count)
-            if index == orders.count - 1 { body.append(912, "Y") }
-            outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+            body.append(FIXTag.massStatusReqID, requestID)
+            body.append(FIXTag.totNumReports, orders.count)
+            if index == orders.count - 1 { body.append(FIXTag.lastRptRequested, "Y") }
+            outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
             state.orders[order.orderID] = order
         }
     }
@@ -366,41 +367,41 @@ struct GatewayWork {
     /// A mass status request's only report when there is no order to report: OrdStatus
     /// rejected, with why. It names no order: no ClOrdID, and only the Account, Symbol and Side
     /// the request itself carried.
-    private mutating func massStatusAnswer(_ message: FIXMessage, session: String, requestID: String, reason: OrderRejectReason,
+    private mutating func massStatusAnswer(_ message: FIXMessage, session: String, requestID: String, reason: OrdRejReason,
                                            total: Int?, text: String) {
         let report = ExecutionReport.aboutRequest(OrderRequestEcho(message), clOrdID: "", execID: "MS-\(session)-\(requestID)-\(now)",
                                                   execType: .orderStatus, reason: reason, text: text)
         var body = report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))
-        body.append(584, requestID)
+        body.append(FIXTag.massStatusReqID, requestID)
         if let total {
-            body.append(911, total)
-            body.append(912, "Y")
+            body.append(FIXTag.totNumReports, total)
+            body.append(FIXTag.lastRptRequested, "Y")
         }
-        outbound.append(GatewayOutbound(session: session, msgType: "8", body: body))
+        outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
     }
 
     mutating func massCancel(_ message: FIXMessage, session: String) {
-        let clOrdID = message[11]?.string ?? ""
-        let requestType = message[530]?.int ?? 0
-        let symbol = message[55]?.string
+        let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
+        let requestType = message[FIXTag.massCancelRequestType]?.int ?? 0
+        let symbol = message[FIXTag.symbol]?.string
         var body = FIXFieldList(reservingCapacity: 128)
-        body.append(11, clOrdID)
-        body.append(37, "MC-\(session)-\(clOrdID)")
-        body.append(530, requestType)
+        body.append(FIXTag.clOrdID, clOrdID)
+        body.append(FIXTag.orderID, "MC-\(session)-\(clOrdID)")
+        body.append(FIXTag.massCancelRequestType, requestType)
         guard requestType == 1 || requestType == 7 else {
-            body.append(531, 0)
-            body.append(532, 1)
-            body.append(58, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
-            outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+            body.append(FIXTag.massCancelResponse, 0)
+            body.append(FIXTag.massCancelRejectReason, 1)
+            body.append(FIXTag.text, "MassCancelRequestType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
+            outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
             return
         }
         let doomed = state.orders.values.filter { order in
             order.session == session && !order.status.isTerminal && (requestType == 7 || order.terms.symbol == symbol)
         }.sorted { $0.orderID < $1.orderID }
-        body.append(531, requestType)
-        body.append(533, doomed.count)
-        if let symbol, requestType == 1 { body.append(55, symbol) }
-        outbound.append(GatewayOutbound(session: session, msgType: "r", body: body))
+        body.append(FIXTag.massCancelResponse, requestType)
+        body.append(FIXTag.totalAffectedOrders, doomed.count)
+        if let symbol, requestType == 1 { body.append(FIXTag.symbol, symbol) }
+        outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
         for order in doomed { cancelForRisk(orderID: order.orderID, reason: "mass cancel \(clOrdID)") }
     }
 }

@@ -148,8 +148,8 @@ extension GatewayWork {
         let leaves = order.terms.quantity - order.cumQty
         let riskOrder = RiskOrder(key: RiskOrderKey(order.orderID), clOrdID: order.clOrdID, account: order.terms.account,
                                   session: order.session, symbol: order.terms.symbol, root: instrument.root, side: order.terms.side,
-                                  quantity: order.terms.quantity, type: order.terms.type.riskType, price: order.terms.price,
-                                  stopPrice: order.terms.stopPrice, timeInForce: order.terms.timeInForce.riskTimeInForce)
+                                  quantity: order.terms.quantity, type: order.terms.type, price: order.terms.price,
+                                  stopPrice: order.terms.stopPrice, timeInForce: order.terms.timeInForce)
         risk.restoreWorkingOrder(riskOrder, filledQuantity: order.cumQty, acknowledged: order.status != .pendingNew)
         state.orderIDByVenueID[number] = order.orderID
         state.venueIDByOrderID[order.orderID] = number

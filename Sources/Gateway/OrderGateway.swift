@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import Logging
 import MarketDataFeed
@@ -14,6 +15,19 @@ public struct GatewayOutbound: Sendable {
     public var session: String
     public var msgType: String
     public var body: FIXFieldList
+
+    public init(session: String, msgType: String, body: FIXFieldList) {
+        self.session = session
+        self.msgType = msgType
+        self.body = body
+    }
+
+    public init(session: String, type: MsgType, body: FIXFieldList) {
+        self.init(session: session, msgType: type.rawValue, body: body)
+    }
+
+    /// MsgType as the ``MsgType`` it names.
+    public var type: MsgType? { MsgType(rawValue: msgType) }
 }
 
 /// Something the gateway decided, for the journal: risk decisions with their inputs, and
@@ -87,13 +101,13 @@ public final class OrderGateway: Sendable {
     /// handle that MsgType (the caller answers with a BusinessMessageReject).
     public func handle(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound]? {
         return perform(now: now) { work in
-            switch message.msgType {
-            case "D": work.newOrder(message, session: session)
-            case "F": work.cancel(message, session: session)
-            case "G": work.replace(message, session: session)
-            case "H": work.status(message, session: session)
-            case "q": work.massCancel(message, session: session)
-            case "AF": work.massStatus(message, session: session)
+            switch message.type {
+            case .newOrderSingle: work.newOrder(message, session: session)
+            case .orderCancelRequest: work.cancel(message, session: session)
+            case .orderCancelReplaceRequest: work.replace(message, session: session)
+            case .orderStatusRequest: work.status(message, session: session)
+            case .orderMassCancelRequest: work.massCancel(message, session: session)
+            case .orderMassStatusRequest: work.massStatus(message, session: session)
             default: return nil
             }
             return work.outbound + work.pendingLogouts
@@ -126,7 +140,7 @@ public final class OrderGateway: Sendable {
         perform(now: now) { work in
             work.venueReport(message, from: session)
             // A fill moved a position: its P&L, and the account's, go to the daily loss control.
-            if message[150]?.string == "F" || message[150]?.string == "I", let symbol = message[55]?.string {
+            if message[ExecType.self] == .trade || message[ExecType.self] == .orderStatus, let symbol = message[FIXTag.symbol]?.string {
                 work.updateMarks(symbols: [dialect(ofVenueSession: session).canonicalSymbol(symbol)])
             }
             return work.outbound
@@ -196,9 +210,9 @@ public final class OrderGateway: Sendable {
     /// ExecutionReport (OrdRejReason 2, exchange closed) or an OrderCancelReject, with `text`.
     public func refuse(_ message: FIXMessage, from session: String, text: String, now: Int64) -> [GatewayOutbound] {
         perform(now: now) { work in
-            if message.msgType == "G" {
-                let order = message[41].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
-                work.cancelReject(session: session, clOrdID: message[11]?.string ?? "", origClOrdID: message[41]?.string ?? "",
+            if message.type == .orderCancelReplaceRequest {
+                let order = message[FIXTag.origClOrdID].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
+                work.cancelReject(session: session, clOrdID: message[FIXTag.clOrdID]?.string ?? "", origClOrdID: message[FIXTag.origClOrdID]?.string ?? "",
                                   order: order, replace: true, reason: .brokerOption, text: text)
             } else {
                 work.rejectNew(message, session: session, terms: nil, reason: .exchangeClosed, text: text)

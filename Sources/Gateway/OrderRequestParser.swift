@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import RiskSidecar
 
@@ -6,55 +7,55 @@ import RiskSidecar
 /// prescribes when they cannot be traded.
 enum OrderRequestParser {
     struct Problem: Error {
-        var reason: OrderRejectReason
+        var reason: OrdRejReason
         var text: String
     }
 
     static func terms(of message: FIXMessage, defaultAccount: String?) -> Result<OrderTerms, Problem> {
-        guard let clOrdID = message[11]?.string, !clOrdID.isEmpty else {
+        guard let clOrdID = message[FIXTag.clOrdID]?.string, !clOrdID.isEmpty else {
             return .failure(Problem(reason: .other, text: "ClOrdID (11) is required"))
         }
-        guard let account = message[1]?.string ?? defaultAccount, !account.isEmpty else {
+        guard let account = message[FIXTag.account]?.string ?? defaultAccount, !account.isEmpty else {
             return .failure(Problem(reason: .unknownAccount, text: "Account (1) is required: this session has no default account"))
         }
-        guard let symbol = message[55]?.string, !symbol.isEmpty else {
+        guard let symbol = message[FIXTag.symbol]?.string, !symbol.isEmpty else {
             return .failure(Problem(reason: .unknownSymbol, text: "Symbol (55) is required"))
         }
         let side: Side
-        switch message[54]?.string {
-        case "1": side = .buy
-        case "2": side = .sell
-        case let other:
+        switch message[FIXSide.self] {
+        case .buy: side = .buy
+        case .sell: side = .sell
+        default:
             return .failure(Problem(reason: .unsupportedOrderCharacteristic,
-                                    text: "Side \(other ?? "(missing)") is not supported: futures orders buy (1) or sell (2)"))
+                                    text: "Side \(message[FIXTag.side]?.string ?? "(missing)") is not supported: futures orders buy (1) or sell (2)"))
         }
-        guard let quantityValue = message[38]?.decimal else {
+        guard let quantityValue = message[FIXTag.orderQty]?.decimal else {
             return .failure(Problem(reason: .incorrectQuantity, text: "OrderQty (38) is required"))
         }
         guard let whole = quantityValue.rescaled(to: 0), whole.mantissa > 0 else {
             return .failure(Problem(reason: .incorrectQuantity,
                                     text: "OrderQty \(quantityValue) is not a positive whole number of contracts"))
         }
-        guard let typeText = message[40]?.string, let type = OrderType(rawValue: typeText) else {
+        guard let type = message[OrderType.self] else {
             return .failure(Problem(reason: .unsupportedOrderCharacteristic,
-                                    text: "OrdType \(message[40]?.string ?? "(missing)") is not supported: 1 market, 2 limit, 3 stop, 4 stop-limit"))
+                                    text: "OrdType \(message[FIXTag.ordType]?.string ?? "(missing)") is not supported: 1 market, 2 limit, 3 stop, 4 stop-limit"))
         }
-        let tifText = message[59]?.string ?? "0"
+        let tifText = message[FIXTag.timeInForce]?.string ?? "0"
         guard let timeInForce = TimeInForce(rawValue: tifText) else {
             return .failure(Problem(reason: .unsupportedOrderCharacteristic,
                                     text: "TimeInForce \(tifText) is not supported: 0 day, 1 GTC, 3 IOC, 4 FOK, 6 GTD"))
         }
-        let price = message[44]?.decimal
-        let stopPrice = message[99]?.decimal
+        let price = message[FIXTag.price]?.decimal
+        let stopPrice = message[FIXTag.stopPx]?.decimal
         if type.needsPrice && price == nil {
-            return .failure(Problem(reason: .other, text: "Price (44) is required for OrdType \(typeText)"))
+            return .failure(Problem(reason: .other, text: "Price (44) is required for OrdType \(type.rawValue)"))
         }
         if type.needsStopPrice && stopPrice == nil {
-            return .failure(Problem(reason: .other, text: "StopPx (99) is required for OrdType \(typeText)"))
+            return .failure(Problem(reason: .other, text: "StopPx (99) is required for OrdType \(type.rawValue)"))
         }
         var expireTime: Int64?
         if timeInForce == .goodTillDate {
-            guard let expiry = message[126]?.timestamp else {
+            guard let expiry = message[FIXTag.expireTime]?.timestamp else {
                 return .failure(Problem(reason: .other, text: "ExpireTime (126) is required for a GTD order"))
             }
             expireTime = expiry.nanosecondsSinceEpoch
@@ -62,28 +63,5 @@ enum OrderRequestParser {
         return .success(OrderTerms(account: account, symbol: symbol, side: side, type: type, timeInForce: timeInForce,
                                    quantity: whole.mantissa, price: type.needsPrice ? price : nil,
                                    stopPrice: type.needsStopPrice ? stopPrice : nil, expireTime: expireTime))
-    }
-}
-
-extension OrderType {
-    var riskType: RiskOrderType {
-        switch self {
-        case .market: .market
-        case .limit: .limit
-        case .stop: .stop
-        case .stopLimit: .stopLimit
-        }
-    }
-}
-
-extension TimeInForce {
-    var riskTimeInForce: RiskTimeInForce {
-        switch self {
-        case .day: .day
-        case .goodTillCancel: .goodTillCancel
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        case .goodTillDate: .goodTillDate
-        }
     }
 }

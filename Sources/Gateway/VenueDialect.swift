@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 
 /// How one venue reached over FIX differs from the gateway's own FIX: the symbols it gives the
 /// gateway's instruments, and fields it wants on every order request.
@@ -22,8 +23,12 @@ public struct VenueDialect: Sendable {
 
     /// Tags the gateway (or the session layer) sets on every order request itself: a venue's
     /// order fields may not name them.
-    public static let gatewayOrderTags: Set<Int> = [1, 8, 9, 10, 11, 34, 35, 37, 38, 40, 41, 43, 44, 49, 52, 54, 55, 56, 59, 60, 97,
-                                                    99, 122, 126]
+    public static let gatewayOrderTags: Set<Int> = [
+        FIXTag.account, FIXTag.beginString, FIXTag.bodyLength, FIXTag.checkSum, FIXTag.clOrdID, FIXTag.msgSeqNum, FIXTag.msgType,
+        FIXTag.orderID, FIXTag.orderQty, FIXTag.ordType, FIXTag.origClOrdID, FIXTag.possDupFlag, FIXTag.price, FIXTag.senderCompID,
+        FIXTag.sendingTime, FIXTag.side, FIXTag.symbol, FIXTag.targetCompID, FIXTag.timeInForce, FIXTag.transactTime,
+        FIXTag.possResend, FIXTag.stopPx, FIXTag.origSendingTime, FIXTag.expireTime,
+    ]
 
     /// The venue's root for each gateway root it names differently (`BZ` → `BRN`).
     public let roots: [String: String]
@@ -63,13 +68,13 @@ public struct VenueDialect: Sendable {
     }
 
     /// Tags that carry a symbol: Symbol, LegSymbol, UnderlyingSymbol.
-    static let symbolTags: Set<Int> = [55, 311, 600]
+    static let symbolTags: Set<Int> = [FIXTag.symbol, FIXTag.underlyingSymbol, FIXTag.legSymbol]
 
     /// `body` with every symbol in the venue's form, its repeating groups' included (for a
     /// venue simulator that names contracts as an exchange does).
     public func venueBody(_ body: FIXFieldList) -> FIXFieldList {
         guard !roots.isEmpty else { return body }
-        var builder = FIXMessageBuilder(msgType: "0")
+        var builder = FIXMessageBuilder(msgType: MsgType.heartbeat.rawValue)  // a wrapper to parse the body with
         builder.body = body
         guard let message = try? FIXMessage(parsing: builder.encode()) else { return body }
         var translated = FIXFieldList(reservingCapacity: body.bytes.count + 16)
@@ -105,9 +110,14 @@ public struct VenueDialect: Sendable {
     }
 
     /// BeginString, BodyLength, MsgType and CheckSum: the frame a builder writes itself.
-    private static let frameTags: Set<Int> = [8, 9, 35, 10]
+    private static let frameTags: Set<Int> = [FIXTag.beginString, FIXTag.bodyLength, FIXTag.msgType, FIXTag.checkSum]
     /// The standard header's other fields, kept in the header of a rebuilt message.
-    private static let headerTags: Set<Int> = [34, 43, 49, 50, 52, 56, 57, 97, 115, 116, 122, 128, 129, 142, 143, 144, 145, 369]
+    private static let headerTags: Set<Int> = [
+        FIXTag.msgSeqNum, FIXTag.possDupFlag, FIXTag.senderCompID, FIXTag.senderSubID, FIXTag.sendingTime, FIXTag.targetCompID,
+        FIXTag.targetSubID, FIXTag.possResend, FIXTag.onBehalfOfCompID, FIXTag.onBehalfOfSubID, FIXTag.origSendingTime,
+        FIXTag.deliverToCompID, FIXTag.deliverToSubID, FIXTag.senderLocationID, FIXTag.targetLocationID,
+        FIXTag.onBehalfOfLocationID, FIXTag.deliverToLocationID, FIXTag.lastMsgSeqNumProcessed,
+    ]
 
     private static func translate(_ symbol: String, roots: [(from: String, to: String)]) -> String {
         guard !roots.isEmpty else { return symbol }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import MarketData
 import MarketDataFeed
@@ -63,7 +64,7 @@ struct VenueFeed: Sendable {
     mutating func apply(_ message: FIXMessage, now: Int64) throws(FIXMarketDataError) -> Applied {
         events.removeAll(keepingCapacity: true)
         let books = try reader.apply(message, to: &normalizer, time: now, into: &events)
-        if message.msgType == "W", let book = books.first {
+        if message.type == .marketDataSnapshotFullRefresh, let book = books.first {
             live.insert(book)
             owned.insert(book)
         }
@@ -149,19 +150,19 @@ struct VenueFeed: Sendable {
     /// A MarketDataRequest body for one book, in the venue's symbol.
     private func request(book: BookID, id: String, kind: StaticString) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 96)
-        body.append(262, id)
-        body.append(263, kind)
-        body.append(264, Self.depth)
-        body.append(265, 1)
+        body.append(FIXTag.mdReqID, id)
+        body.append(FIXTag.subscriptionRequestType, kind)
+        body.append(FIXTag.marketDepth, Self.depth)
+        body.append(FIXTag.mdUpdateType, 1)
         var types: [FIXFieldList] = []
         for type in [MarketDataRequest.EntryType.bid, .offer, .trade] {
             var entry = FIXFieldList(reservingCapacity: 8)
-            entry.append(269, char: type.rawValue)
+            entry.append(FIXTag.mdEntryType, char: type.rawValue)
             types.append(entry)
         }
         body.appendGroup(267, types)
         var symbol = FIXFieldList(reservingCapacity: 24)
-        symbol.append(55, dialect.venueSymbol(normalizer.symbol(book)))
+        symbol.append(FIXTag.symbol, dialect.venueSymbol(normalizer.symbol(book)))
         body.appendGroup(146, [symbol])
         return body
     }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 
 /// A FIX venue's market-data subscriptions and what each subscriber was last sent, so that a
 /// change goes out as an incremental refresh (35=X) of just the levels that moved: deletes,
@@ -113,13 +114,14 @@ public struct MarketDataPublisher: Sendable {
                     subscription.values[symbol] = value
                     if request.incremental {
                         var entry = FIXFieldList(reservingCapacity: 40)
-                        entry.append(279, action)
-                        entry.append(269, "3")
-                        entry.append(55, symbol)
-                        entry.append(270, value)
+                        entry.append(FIXTag.mdUpdateAction, action)
+                        entry.append(FIXTag.mdEntryType, "3")
+                        entry.append(FIXTag.symbol, symbol)
+                        entry.append(FIXTag.mdEntryPx, value)
                         entries.append(entry)
                     } else {
-                        out.append(Outbound(session: key.session, msgType: "W", body: Self.valueSnapshot(request, symbol: symbol, value: value)))
+                        out.append(Outbound(session: key.session, msgType: MsgType.marketDataSnapshotFullRefresh.rawValue,
+                                            body: Self.valueSnapshot(request, symbol: symbol, value: value)))
                     }
                     continue
                 }
@@ -137,16 +139,16 @@ public struct MarketDataPublisher: Sendable {
                     }
                     for trade in traded { entries.append(Self.tradeEntry(trade)) }
                 } else {
-                    out.append(Outbound(session: key.session, msgType: "W",
+                    out.append(Outbound(session: key.session, msgType: MsgType.marketDataSnapshotFullRefresh.rawValue,
                                         body: Self.snapshot(request, symbol: symbol, depth: depth, lastTrade: lastTrade(symbol))))
                 }
             }
             subscriptions[key] = subscription
             if !entries.isEmpty {
                 var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
-                body.append(262, request.id)
+                body.append(FIXTag.mdReqID, request.id)
                 body.appendGroup(268, entries)
-                out.append(Outbound(session: key.session, msgType: "X", body: body))
+                out.append(Outbound(session: key.session, msgType: MsgType.marketDataIncrementalRefresh.rawValue, body: body))
             }
         }
         return out
@@ -188,24 +190,24 @@ public struct MarketDataPublisher: Sendable {
     private static func levelEntry(action: StaticString, type: MarketDataRequest.EntryType, symbol: String, level: BookDepth.Level,
                                    withSize: Bool) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
-        entry.append(279, action)
-        entry.append(269, char: type.rawValue)
-        entry.append(55, symbol)
-        entry.append(270, level.price)
+        entry.append(FIXTag.mdUpdateAction, action)
+        entry.append(FIXTag.mdEntryType, char: type.rawValue)
+        entry.append(FIXTag.symbol, symbol)
+        entry.append(FIXTag.mdEntryPx, level.price)
         if withSize {
-            entry.append(271, FIXDecimal(mantissa: level.quantity))
-            entry.append(346, level.orderCount)
+            entry.append(FIXTag.mdEntrySize, FIXDecimal(mantissa: level.quantity))
+            entry.append(FIXTag.numberOfOrders, level.orderCount)
         }
         return entry
     }
 
     private static func tradeEntry(_ trade: TradePrint) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
-        entry.append(279, "0")
-        entry.append(269, char: MarketDataRequest.EntryType.trade.rawValue)
-        entry.append(55, trade.symbol)
-        entry.append(270, trade.price)
-        entry.append(271, FIXDecimal(mantissa: trade.quantity))
+        entry.append(FIXTag.mdUpdateAction, "0")
+        entry.append(FIXTag.mdEntryType, char: MarketDataRequest.EntryType.trade.rawValue)
+        entry.append(FIXTag.symbol, trade.symbol)
+        entry.append(FIXTag.mdEntryPx, trade.price)
+        entry.append(FIXTag.mdEntrySize, FIXDecimal(mantissa: trade.quantity))
         return entry
     }
 
@@ -215,13 +217,13 @@ public struct MarketDataPublisher: Sendable {
         var entries: [FIXFieldList] = []
         if let value {
             var entry = FIXFieldList(reservingCapacity: 24)
-            entry.append(269, "3")
-            entry.append(270, value)
+            entry.append(FIXTag.mdEntryType, "3")
+            entry.append(FIXTag.mdEntryPx, value)
             entries.append(entry)
         }
         var body = FIXFieldList(reservingCapacity: 64)
-        body.append(262, request.id)
-        body.append(55, symbol)
+        body.append(FIXTag.mdReqID, request.id)
+        body.append(FIXTag.symbol, symbol)
         body.appendGroup(268, entries)
         return body
     }
@@ -233,11 +235,11 @@ public struct MarketDataPublisher: Sendable {
             guard request.entryTypes.contains(type) else { return }
             for (position, level) in levels.enumerated() {
                 var entry = FIXFieldList(reservingCapacity: 48)
-                entry.append(269, char: type.rawValue)
-                entry.append(270, level.price)
-                entry.append(271, FIXDecimal(mantissa: level.quantity))
-                entry.append(346, level.orderCount)
-                entry.append(290, position + 1)
+                entry.append(FIXTag.mdEntryType, char: type.rawValue)
+                entry.append(FIXTag.mdEntryPx, level.price)
+                entry.append(FIXTag.mdEntrySize, FIXDecimal(mantissa: level.quantity))
+                entry.append(FIXTag.numberOfOrders, level.orderCount)
+                entry.append(FIXTag.mdEntryPositionNo, position + 1)
                 entries.append(entry)
             }
         }
@@ -245,13 +247,13 @@ public struct MarketDataPublisher: Sendable {
         add(depth.asks, .offer)
         if request.entryTypes.contains(.trade), let lastTrade {
             var entry = FIXFieldList(reservingCapacity: 24)
-            entry.append(269, char: MarketDataRequest.EntryType.trade.rawValue)
-            entry.append(270, lastTrade)
+            entry.append(FIXTag.mdEntryType, char: MarketDataRequest.EntryType.trade.rawValue)
+            entry.append(FIXTag.mdEntryPx, lastTrade)
             entries.append(entry)
         }
         var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
-        body.append(262, request.id)
-        body.append(55, symbol)
+        body.append(FIXTag.mdReqID, request.id)
+        body.append(FIXTag.symbol, symbol)
         body.appendGroup(268, entries)
         return body
     }

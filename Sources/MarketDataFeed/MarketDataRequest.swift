@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 
 /// What a subscriber asked for in a MarketDataRequest (35=V).
 public struct MarketDataRequest: Sendable, Hashable {
@@ -39,28 +40,28 @@ public struct MarketDataRequest: Sendable, Hashable {
 
     /// Reads a MarketDataRequest, or says why it cannot be served (a MarketDataRequestReject).
     public static func parse(_ message: FIXMessage) -> Result<MarketDataRequest, MarketDataRequestRejection> {
-        let id = message[262]?.string ?? ""
+        let id = message[FIXTag.mdReqID]?.string ?? ""
         func reject(_ reason: MarketDataRequestRejection.Reason?, _ text: String) -> Result<MarketDataRequest, MarketDataRequestRejection> {
             .failure(MarketDataRequestRejection(requestID: id, reason: reason, text: text))
         }
         guard !id.isEmpty else { return reject(nil, "MDReqID (262) is missing") }
         let kind: Kind
-        switch message[263]?.string {
+        switch message[FIXTag.subscriptionRequestType]?.string {
         case "0": kind = .snapshot
         case "1": kind = .subscribe
         case "2": kind = .unsubscribe
         case let other: return reject(.unsupportedSubscriptionRequestType, "SubscriptionRequestType (263) '\(other ?? "")' is not 0, 1 or 2")
         }
-        guard let depth = message[264]?.int, depth >= 0 else {
-            return reject(.unsupportedMarketDepth, "MarketDepth (264) '\(message[264]?.string ?? "")' is not a number of levels (0 for the full book)")
+        guard let depth = message[FIXTag.marketDepth]?.int, depth >= 0 else {
+            return reject(.unsupportedMarketDepth, "MarketDepth (264) '\(message[FIXTag.marketDepth]?.string ?? "")' is not a number of levels (0 for the full book)")
         }
         var incremental = true
-        switch message[265]?.string {
+        switch message[FIXTag.mdUpdateType]?.string {
         case nil, "1": incremental = true
         case "0": incremental = false
         case let other: return reject(.unsupportedMDUpdateType, "MDUpdateType (265) '\(other ?? "")' is not 0 or 1")
         }
-        if message[266]?.string == "N" {
+        if message[FIXTag.aggregatedBook]?.string == "N" {
             return reject(.unsupportedAggregatedBook, "the venue publishes aggregated books only (AggregatedBook 266=Y)")
         }
         var entryTypes: Set<EntryType> = []
@@ -102,9 +103,9 @@ public struct MarketDataRequestRejection: Error, Sendable, Hashable {
     /// The MarketDataRequestReject's body.
     public var body: FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 96)
-        body.append(262, requestID)
-        if let reason { body.append(281, reason.rawValue) }
-        body.append(58, text)
+        body.append(FIXTag.mdReqID, requestID)
+        if let reason { body.append(FIXTag.mdReqRejReason, reason.rawValue) }
+        body.append(FIXTag.text, text)
         return body
     }
 }

@@ -62,10 +62,10 @@ extension RiskDecision {
             record.root = order.root
             record.side = order.side.auditName
             record.quantity = order.quantity
-            record.orderType = order.type.rawValue
+            record.orderType = order.type.name
             record.price = order.price?.description
             record.stopPrice = order.stopPrice?.description
-            record.timeInForce = order.timeInForce.rawValue
+            record.timeInForce = order.timeInForce.name
             record.ordRejReason = rejection?.ordRejReason.rawValue
         case .replace(let replace, let original):
             record.action = "replace"
@@ -73,10 +73,10 @@ extension RiskDecision {
             record.clOrdID = replace.clOrdID
             record.session = replace.session
             record.quantity = replace.quantity
-            record.orderType = replace.type.rawValue
+            record.orderType = replace.type.name
             record.price = replace.price?.description
             record.stopPrice = replace.stopPrice?.description
-            record.timeInForce = (replace.timeInForce ?? original?.timeInForce)?.rawValue
+            record.timeInForce = (replace.timeInForce ?? original?.timeInForce)?.name
             record.cxlRejReason = rejection?.cxlRejReason.rawValue
             if let original {
                 record.account = original.account

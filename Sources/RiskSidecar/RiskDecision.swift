@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// Where a limit is configured: the firm, one account, one OMS session, one product root or one
@@ -72,31 +73,6 @@ public enum RiskCheck: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// FIX 4.4 OrdRejReason (103), for the ExecutionReport (35=8, 150=8, 39=8) of a rejected order.
-public enum OrdRejReason: Int, Sendable, Hashable, Codable, CaseIterable {
-    case brokerExchangeOption = 0
-    case unknownSymbol = 1
-    case exchangeClosed = 2
-    case orderExceedsLimit = 3
-    case tooLateToEnter = 4
-    case unknownOrder = 5
-    case duplicateOrder = 6
-    case unsupportedOrderCharacteristic = 11
-    case incorrectQuantity = 13
-    case unknownAccount = 15
-    case other = 99
-}
-
-/// FIX 4.4 CxlRejReason (102), for the OrderCancelReject (35=9) of a rejected replace.
-public enum CxlRejReason: Int, Sendable, Hashable, Codable, CaseIterable {
-    case tooLateToCancel = 0
-    case unknownOrder = 1
-    case brokerExchangeOption = 2
-    case pendingCancelOrReplace = 3
-    case duplicateClOrdID = 6
-    case other = 99
-}
-
 /// Why an order or replace was refused: the check, the limit that tripped, where it is configured,
 /// the value seen, and what the gateway sends back.
 public struct RiskRejection: Sendable, Hashable {
@@ -127,7 +103,7 @@ public struct RiskRejection: Sendable, Hashable {
             switch (check, ordRejReason) {
             case (.duplicateClOrdID, _): .duplicateClOrdID
             case (_, .unknownOrder): .unknownOrder
-            default: .brokerExchangeOption
+            default: .brokerOption
             }
         }()
     }
@@ -324,11 +300,11 @@ public struct RiskWorkingOrder: Sendable, Hashable {
     public var symbol: String
     public var root: String
     public var side: Side
-    public var type: RiskOrderType
+    public var type: OrderType
     /// The limit price working at the venue (the capped price for market and stop orders).
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?
-    public var timeInForce: RiskTimeInForce
+    public var timeInForce: TimeInForce
     public var orderQuantity: Int64
     public var filledQuantity: Int64
     public var leavesQuantity: Int64 { max(0, orderQuantity - filledQuantity) }

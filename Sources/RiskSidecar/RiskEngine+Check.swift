@@ -1,11 +1,12 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// A new order or a replace, reduced to what the controls measure.
 struct Intent {
     var context: Context
     var side: Side
-    var type: RiskOrderType
+    var type: OrderType
     /// The OrderQty the size and value checks see.
     var quantity: Int64
     var price: FIXDecimal?
@@ -153,7 +154,7 @@ extension RiskEngine {
         if original.pending != nil {
             return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
                 check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .other,
-                cxlRejReason: .pendingCancelOrReplace,
+                cxlRejReason: .alreadyPending,
                 text: "invalid order: order \(replace.key) already has a replace pending"))
         }
         if let rejection = validate(quantity: replace.quantity, type: replace.type, price: replace.price,
@@ -202,21 +203,21 @@ extension RiskEngine {
 
     // MARK: The controls
 
-    func validate(quantity: Int64, type: RiskOrderType, price: FIXDecimal?, stopPrice: FIXDecimal?) -> RiskRejection? {
+    func validate(quantity: Int64, type: OrderType, price: FIXDecimal?, stopPrice: FIXDecimal?) -> RiskRejection? {
         if quantity <= 0 {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: FIXDecimal(mantissa: quantity),
                                  ordRejReason: .incorrectQuantity,
                                  text: "invalid order: quantity must be a positive number of contracts, got \(quantity)")
         }
-        if type.hasLimitPrice, price == nil {
+        if type.needsPrice, price == nil {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
                                  ordRejReason: .unsupportedOrderCharacteristic,
-                                 text: "invalid order: a \(type.rawValue) order needs a limit price")
+                                 text: "invalid order: a \(type.name) order needs a limit price")
         }
-        if type.isStop, stopPrice == nil {
+        if type.needsStopPrice, stopPrice == nil {
             return RiskRejection(check: .invalidOrder, scope: nil, limit: nil, value: nil,
                                  ordRejReason: .unsupportedOrderCharacteristic,
-                                 text: "invalid order: a \(type.rawValue) order needs a stop price")
+                                 text: "invalid order: a \(type.name) order needs a stop price")
         }
         return nil
     }
@@ -324,7 +325,7 @@ extension RiskEngine {
         if firm.tradingState == .halted || account.tradingState == .halted {
             let owner = firm.tradingState == .halted ? 0 : context.account
             return RiskRejection(check: .tradingState, scope: owners[owner].scope, limit: nil, value: nil,
-                                 ordRejReason: .brokerExchangeOption,
+                                 ordRejReason: .brokerOption,
                                  text: "trading state: \(owners[owner].scope) is HALTED; only cancels are accepted")
         }
         for slot in 0..<5 {
@@ -335,7 +336,7 @@ extension RiskEngine {
                 let what = isAccount ? "\(scope) may not trade" : "\(symbol.name) may not be traded"
                 let check: RiskCheck = isAccount ? .restrictedAccount : .restrictedInstrument
                 return RiskRejection(check: check, scope: scope, limit: nil, value: nil,
-                                     ordRejReason: .brokerExchangeOption,
+                                     ordRejReason: .brokerOption,
                                      text: "\(check.label): \(what) (\(scope) is restricted)")
             }
             if let hours = limits.hours, !hours.isOpen(now) {
@@ -416,7 +417,7 @@ extension RiskEngine {
                 let worst = worstAfter(context.account, month: context.symbol, intent.side, addedQuantity)
                 return RiskRejection(
                     check: .tradingState, scope: owners[owner].scope, limit: nil, value: FIXDecimal(mantissa: worst),
-                    ordRejReason: .brokerExchangeOption,
+                    ordRejReason: .brokerOption,
                     text: "trading state: \(owners[owner].scope) is REDUCING; \(Self.sideName(intent.side)) \(addedQuantity) \(symbol.name) would take \(account.name)'s worst-case position from \(position) to \(worst) (only orders that shrink a position are accepted)")
             }
         }
@@ -455,12 +456,12 @@ extension RiskEngine {
                     let rule = limits.allowReducingOnLoss ? "only orders that reduce a position are accepted" : "new orders are blocked"
                     return RiskRejection(
                         check: .dailyLoss, scope: limits.scope, limit: Fixed.decimal(-limit), value: Fixed.decimal(pnl),
-                        ordRejReason: .brokerExchangeOption,
+                        ordRejReason: .brokerOption,
                         text: "daily loss limit: P&L \(Fixed.decimal(pnl)) is below -\(Fixed.decimal(limit)); \(rule) (\(limits.scope))")
                 }
             }
         }
-        if !intent.type.isStop, let rejection = selfTrade(intent, scopes, &notes) {
+        if !intent.type.needsStopPrice, let rejection = selfTrade(intent, scopes, &notes) {
             return rejection
         }
         return nil
@@ -479,7 +480,7 @@ extension RiskEngine {
         guard let record = owners[owner].killSwitch else { return nil }
         let reason = record.reason.isEmpty ? "" : " (\(record.reason))"
         return RiskRejection(
-            check: .killSwitch, scope: owners[owner].scope, limit: nil, value: nil, ordRejReason: .brokerExchangeOption,
+            check: .killSwitch, scope: owners[owner].scope, limit: nil, value: nil, ordRejReason: .brokerOption,
             text: "kill switch: \(owners[owner].scope) engaged by \(record.engagedBy) at \(Self.timestamp(record.engagedAt))\(reason); new orders are blocked until it is released")
     }
 
@@ -507,7 +508,7 @@ extension RiskEngine {
         guard let cap else {
             return RiskRejection(
                 check: .marketProtection, scope: nil, limit: nil, value: nil, ordRejReason: .unsupportedOrderCharacteristic,
-                text: "market-order protection: none configured for \(symbols[symbol].name); \(intent.type.rawValue) orders are not accepted without a cap")
+                text: "market-order protection: none configured for \(symbols[symbol].name); \(intent.type.name) orders are not accepted without a cap")
         }
         let price = Fixed.decimal(cap, minimumScale: roots[root].tickScale)
         intent.workingPrice = price
@@ -653,7 +654,7 @@ extension RiskEngine {
         let scope = accountMode != nil ? owners[context.account].scope : RiskScope.firm
         let price = intent.workingPrice.map(\.description) ?? "market"
         return RiskRejection(
-            check: .selfTrade, scope: scope, limit: nil, value: Fixed.decimal(first.price), ordRejReason: .brokerExchangeOption,
+            check: .selfTrade, scope: scope, limit: nil, value: Fixed.decimal(first.price), ordRejReason: .brokerOption,
             text: "self-trade prevention: \(Self.sideName(intent.side)) \(intent.quantity) \(symbols[context.symbol].name) at \(price) would cross working \(Self.sideName(first.side)) \(first.key) at \(Fixed.decimal(first.price)) of account \(owners[context.account].name)")
     }
 
@@ -713,7 +714,7 @@ extension RiskEngine {
         return c
     }
 
-    static func typeCode(_ type: RiskOrderType) -> UInt8 {
+    static func typeCode(_ type: OrderType) -> UInt8 {
         switch type {
         case .market: 1
         case .limit: 2

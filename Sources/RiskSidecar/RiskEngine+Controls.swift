@@ -90,7 +90,7 @@ extension RiskEngine {
         guard !loggedOut, let index = sessionIndex[session] else { return [] }
         let enabled = owners[index].limits?.set.cancelOnDisconnect ?? owners[0].limits?.set.cancelOnDisconnect ?? true
         guard enabled else { return [] }
-        let cancels = workingOrders { $0.session == index && !$0.timeInForce.survivesDisconnect }
+        let cancels = workingOrders { $0.session == index && !$0.timeInForce.outlivesTheDay }
         if !cancels.isEmpty {
             logger.warning("cancel on disconnect: session \(session) dropped without a logout; \(cancels.count) day orders to cancel",
                            metadata: ["session": "\(session)"])

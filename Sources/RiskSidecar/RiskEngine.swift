@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 import Logging
 
@@ -222,15 +223,15 @@ final class RootState {
 /// order is copied in and out of the book on every check.
 final class PendingReplace: Sendable {
     let clOrdID: String
-    let type: RiskOrderType
+    let type: OrderType
     let price: FIXDecimal?
     let exposurePrice: Int128
     let stopPrice: FIXDecimal?
-    let timeInForce: RiskTimeInForce
+    let timeInForce: TimeInForce
     let orderQuantity: Int64
 
-    init(clOrdID: String, type: RiskOrderType, price: FIXDecimal?, exposurePrice: Int128, stopPrice: FIXDecimal?,
-         timeInForce: RiskTimeInForce, orderQuantity: Int64) {
+    init(clOrdID: String, type: OrderType, price: FIXDecimal?, exposurePrice: Int128, stopPrice: FIXDecimal?,
+         timeInForce: TimeInForce, orderQuantity: Int64) {
         self.clOrdID = clOrdID
         self.type = type
         self.price = price
@@ -249,13 +250,13 @@ struct WorkingOrder {
     let symbol: Int
     let root: Int
     let side: Side
-    var type: RiskOrderType
+    var type: OrderType
     /// The limit working at the venue (capped for market and stop orders).
     var price: FIXDecimal?
     /// Raw price its value is counted at.
     var exposurePrice: Int128
     var stopPrice: FIXDecimal?
-    var timeInForce: RiskTimeInForce
+    var timeInForce: TimeInForce
     var orderQuantity: Int64
     var filledQuantity: Int64 = 0
     var acknowledged = false
@@ -266,7 +267,7 @@ struct WorkingOrder {
 
     var leaves: Int64 { Swift.max(0, orderQuantity - filledQuantity) }
     /// Rests on the book where a same-account order could hit it.
-    var rests: Bool { !type.isStop && price != nil }
+    var rests: Bool { !type.needsStopPrice && price != nil }
 }
 
 /// A resting order of an account in a month that an incoming order would cross.
@@ -283,7 +284,7 @@ struct OrderSignature: Hashable {
     let price: Int128
     let stopPrice: Int128
 
-    init(account: Int, symbol: Int, side: Side, type: RiskOrderType, quantity: Int64, price: Int128, stopPrice: Int128) {
+    init(account: Int, symbol: Int, side: Side, type: OrderType, quantity: Int64, price: Int128, stopPrice: Int128) {
         owner = UInt64(truncatingIfNeeded: account) << 36 | UInt64(truncatingIfNeeded: symbol) << 4
             | UInt64(side.rawValue) << 2 | UInt64(RiskEngine.typeCode(type) & 3)
         self.quantity = quantity

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// The gateway's own key for a working order (its OrderID, or a number it assigns).
@@ -24,35 +25,6 @@ public struct RiskOrderKey: Hashable, Sendable, Codable, CustomStringConvertible
     }
 }
 
-/// The order types the sidecar distinguishes (FIX OrdType 40: 1, 2, 3, 4).
-public enum RiskOrderType: String, Sendable, Hashable, Codable, CaseIterable {
-    case market
-    case limit
-    /// Stop (market once triggered): capped by market-order protection from the stop price.
-    case stop
-    case stopLimit
-
-    /// Whether the order carries its own limit price (44).
-    public var hasLimitPrice: Bool { self == .limit || self == .stopLimit }
-    /// Whether the order rests untriggered behind a stop price (99) and so cannot self-trade yet.
-    public var isStop: Bool { self == .stop || self == .stopLimit }
-}
-
-/// Time in force (FIX 59). Cancel-on-disconnect keeps only good-till-cancel and good-till-date.
-public enum RiskTimeInForce: String, Sendable, Hashable, Codable, CaseIterable {
-    case day
-    case goodTillCancel
-    case atTheOpening
-    case immediateOrCancel
-    case fillOrKill
-    case goodTillCrossing
-    case goodTillDate
-    case atTheClose
-
-    /// GTC and GTD orders outlive the session that entered them.
-    public var survivesDisconnect: Bool { self == .goodTillCancel || self == .goodTillDate }
-}
-
 /// A new order as the gateway hands it to the sidecar: plain values, no FIX.
 public struct RiskOrder: Sendable, Hashable {
     /// The gateway's key for this order; the sidecar holds the order as working under it once accepted.
@@ -69,16 +41,16 @@ public struct RiskOrder: Sendable, Hashable {
     public var side: Side
     /// Contracts.
     public var quantity: Int64
-    public var type: RiskOrderType
+    public var type: OrderType
     /// Limit price (44) for limit and stop-limit orders.
     public var price: FIXDecimal?
     /// Stop price (99) for stop and stop-limit orders.
     public var stopPrice: FIXDecimal?
-    public var timeInForce: RiskTimeInForce
+    public var timeInForce: TimeInForce
 
     public init(key: RiskOrderKey, clOrdID: String, account: String, session: String, symbol: String, root: String,
-                side: Side, quantity: Int64, type: RiskOrderType = .limit, price: FIXDecimal? = nil,
-                stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce = .day) {
+                side: Side, quantity: Int64, type: OrderType = .limit, price: FIXDecimal? = nil,
+                stopPrice: FIXDecimal? = nil, timeInForce: TimeInForce = .day) {
         self.key = key
         self.clOrdID = clOrdID
         self.account = account
@@ -104,14 +76,14 @@ public struct RiskReplace: Sendable, Hashable {
     public var session: String
     /// The new total OrderQty (38), filled contracts included, as FIX counts it.
     public var quantity: Int64
-    public var type: RiskOrderType
+    public var type: OrderType
     public var price: FIXDecimal?
     public var stopPrice: FIXDecimal?
     /// A new time in force, or `nil` to keep the order's.
-    public var timeInForce: RiskTimeInForce?
+    public var timeInForce: TimeInForce?
 
-    public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: RiskOrderType = .limit,
-                price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: RiskTimeInForce? = nil) {
+    public init(key: RiskOrderKey, clOrdID: String, session: String, quantity: Int64, type: OrderType = .limit,
+                price: FIXDecimal? = nil, stopPrice: FIXDecimal? = nil, timeInForce: TimeInForce? = nil) {
         self.key = key
         self.clOrdID = clOrdID
         self.session = session

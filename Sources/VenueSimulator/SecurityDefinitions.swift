@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 /// The venue's instruments as FIX reference data: a SecurityList (35=y) answering a
@@ -10,14 +11,14 @@ enum SecurityDefinitions {
     /// MaturityDate (the last trade date), ContractMultiplier, SecurityExchange, SecurityDesc.
     static func instrument(_ instrument: Instrument) -> FIXFieldList {
         var fields = FIXFieldList(reservingCapacity: 128)
-        fields.append(55, instrument.symbol)
-        fields.append(167, instrument.isSpread ? "MLEG" : "FUT")
-        fields.append(200, FIXMonthYear(year: instrument.month.year, month: instrument.month.month))
+        fields.append(FIXTag.symbol, instrument.symbol)
+        fields.append(FIXTag.securityType, instrument.isSpread ? "MLEG" : "FUT")
+        fields.append(FIXTag.maturityMonthYear, FIXMonthYear(year: instrument.month.year, month: instrument.month.month))
         let last = instrument.lastTradeDate
-        fields.append(541, FIXDate(year: last.year, month: last.month, day: last.day))
-        fields.append(231, instrument.multiplier)
-        fields.append(207, instrument.exchange)
-        fields.append(107, "\(instrument.name), tick \(instrument.tickSize) \(instrument.priceUnit)")
+        fields.append(FIXTag.maturityDate, FIXDate(year: last.year, month: last.month, day: last.day))
+        fields.append(FIXTag.contractMultiplier, instrument.multiplier)
+        fields.append(FIXTag.securityExchange, instrument.exchange)
+        fields.append(FIXTag.securityDesc, "\(instrument.name), tick \(instrument.tickSize) \(instrument.priceUnit)")
         return fields
     }
 
@@ -25,14 +26,14 @@ enum SecurityDefinitions {
     /// no instrument matched (SecurityRequestResult 2).
     static func list(_ instruments: [Instrument], requestID: String, responseID: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 96 + instruments.count * 140)
-        body.append(320, requestID)
-        body.append(322, responseID)
-        body.append(560, instruments.isEmpty ? 2 : 0)
-        body.append(393, instruments.count)
-        body.append(893, "Y")
+        body.append(FIXTag.securityReqID, requestID)
+        body.append(FIXTag.securityResponseID, responseID)
+        body.append(FIXTag.securityRequestResult, instruments.isEmpty ? 2 : 0)
+        body.append(FIXTag.totNoRelatedSym, instruments.count)
+        body.append(FIXTag.lastFragment, "Y")
         body.appendGroup(146, instruments.map { listed in
             var entry = instrument(listed)
-            entry.append(15, listed.currency)
+            entry.append(FIXTag.currency, listed.currency)
             return entry
         })
         return body
@@ -42,16 +43,16 @@ enum SecurityDefinitions {
     /// one rejecting the request (5) with a Text when nothing is listed under that Symbol.
     static func definition(_ listed: Instrument?, symbol: String, requestID: String, responseID: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
-        body.append(320, requestID)
-        body.append(322, responseID)
+        body.append(FIXTag.securityReqID, requestID)
+        body.append(FIXTag.securityResponseID, responseID)
         if let listed {
-            body.append(323, 1)
+            body.append(FIXTag.securityResponseType, 1)
             body.append(contentsOf: instrument(listed))
-            body.append(15, listed.currency)
+            body.append(FIXTag.currency, listed.currency)
         } else {
-            body.append(323, 5)
-            body.append(55, symbol)
-            body.append(58, "\(symbol) is not listed on this venue")
+            body.append(FIXTag.securityResponseType, 5)
+            body.append(FIXTag.symbol, symbol)
+            body.append(FIXTag.text, "\(symbol) is not listed on this venue")
         }
         return body
     }

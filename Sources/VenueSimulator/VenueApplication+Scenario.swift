@@ -1,5 +1,6 @@
 import FIXCodec
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Gateway
 import SimulatedVenue
@@ -92,21 +93,21 @@ extension VenueApplication {
         for status in statuses {
             if status.halted { logger.warning("\(status.text)") } else { logger.notice("\(status.text)") }
             var body = FIXFieldList(reservingCapacity: 96)
-            body.append(55, status.symbol)
-            body.append(325, "Y")
-            body.append(326, status.halted ? 2 : 17)
-            body.append(58, status.text)
-            for endpoint in connectedEndpoints { endpoint.send(msgType: "f", body: orders.outward(body)) }
+            body.append(FIXTag.symbol, status.symbol)
+            body.append(FIXTag.unsolicitedIndicator, "Y")
+            body.append(FIXTag.securityTradingStatus, status.halted ? 2 : 17)
+            body.append(FIXTag.text, status.text)
+            for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: orders.outward(body)) }
         }
     }
 
     /// Whether an order request is refused (a halted instrument, a random reject), delayed,
     /// or handled now. Only new orders and replaces are refused: cancels always go through.
     func entryConditions(_ message: FIXMessage, now: Int64) -> Entry {
-        let kind = message.msgType ?? ""
+        let kind = message.type
         return conditions.withLock { conditions in
-            if kind == "D" || kind == "G" {
-                let symbol = message[55]?.string ?? ""
+            if kind == .newOrderSingle || kind == .orderCancelReplaceRequest {
+                let symbol = message[FIXTag.symbol]?.string ?? ""
                 if let until = conditions.halted[symbol] {
                     let seconds = max(0, (until - now) / 1_000_000_000)
                     return .refuse("\(symbol) is halted by the dynamic circuit breaker for another \(seconds)s")
@@ -115,7 +116,9 @@ extension VenueApplication {
                     return .refuse("venue scenario \(conditions.scenario?.name ?? ""): random reject (\(conditions.rejectPercent)% of orders)")
                 }
             }
-            if conditions.latencyMilliseconds > 0, ["D", "F", "G", "H", "q"].contains(kind) {
+            let orderFlow: Set<MsgType> = [.newOrderSingle, .orderCancelRequest, .orderCancelReplaceRequest, .orderStatusRequest,
+                                           .orderMassCancelRequest]
+            if conditions.latencyMilliseconds > 0, let kind, orderFlow.contains(kind) {
                 return .delay(milliseconds: conditions.latencyMilliseconds)
             }
             return .accept

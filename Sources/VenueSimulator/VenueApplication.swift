@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import MarketDataFeed
 import FIXSession
 import FIXTransport
@@ -78,7 +79,7 @@ public final class VenueApplication: FIXApplication {
 
     public func onLogon(_ session: SessionID) {
         // Unsolicited, as exchanges announce the session's state to each participant.
-        endpoint(session.targetCompID)?.send(msgType: "h", body: statusBody(requestID: nil))
+        endpoint(session.targetCompID)?.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: nil))
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
@@ -91,22 +92,22 @@ public final class VenueApplication: FIXApplication {
         // Participants may name contracts as an exchange does (`VenueSymbolRoots`): the order
         // flow and the books work in the catalog's symbols, and answers go out in theirs.
         let message = orders.participantSymbols.canonicalMessage(message)
-        switch message.msgType {
-        case "V":
+        switch message.type {
+        case .marketDataRequest:
             marketDataRequest(message, from: counterparty, replies: &replies)
-        case "x":
+        case .securityListRequest:
             let listed = orders.gateway.catalog.instruments
-            let wanted = message[55]?.string
-            let instruments = message[559]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
-            replies.send(msgType: "y", body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[320]?.string ?? "",
+            let wanted = message[FIXTag.symbol]?.string
+            let instruments = message[FIXTag.securityListRequestType]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
+            replies.send(msgType: MsgType.securityList.rawValue, body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
                                                                                       responseID: nextResponseID())))
-        case "c":
-            let symbol = message[55]?.string ?? ""
-            replies.send(msgType: "d", body: orders.outward(SecurityDefinitions.definition(
+        case .securityDefinitionRequest:
+            let symbol = message[FIXTag.symbol]?.string ?? ""
+            replies.send(msgType: MsgType.securityDefinition.rawValue, body: orders.outward(SecurityDefinitions.definition(
                 orders.gateway.catalog.instrument(symbol: symbol), symbol: symbol,
-                requestID: message[320]?.string ?? "", responseID: nextResponseID())))
-        case "g":
-            replies.send(msgType: "h", body: statusBody(requestID: message[335]?.string))
+                requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID())))
+        case .tradingSessionStatusRequest:
+            replies.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: message[FIXTag.tradSesReqID]?.string))
         default:
             switch entryConditions(message, now: orders.clock()) {
             case .refuse(let text):
@@ -131,7 +132,7 @@ public final class VenueApplication: FIXApplication {
         switch MarketDataRequest.parse(message) {
         case .success(let parsed): request = parsed
         case .failure(let rejection):
-            replies.send(msgType: "Y", body: orders.outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: orders.outward(rejection.body))
             return
         }
         let gateway = orders.gateway
@@ -144,9 +145,9 @@ public final class VenueApplication: FIXApplication {
         }
         switch result {
         case .success(let snapshots):
-            for snapshot in snapshots { replies.send(msgType: "W", body: orders.outward(snapshot)) }
+            for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: orders.outward(snapshot)) }
         case .failure(let rejection):
-            replies.send(msgType: "Y", body: orders.outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: orders.outward(rejection.body))
         }
     }
 
@@ -181,16 +182,16 @@ public final class VenueApplication: FIXApplication {
         orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
         logger.warning("trading session \(name): \(new) by \(person)\(reason.isEmpty ? "" : " (\(reason))")")
         let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
-        for endpoint in connectedEndpoints { endpoint.send(msgType: "h", body: body) }
+        for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.tradingSessionStatus.rawValue, body: body) }
     }
 
     private func statusBody(requestID: String?, text: String? = nil) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 64)
-        if let requestID { body.append(335, requestID) }
-        body.append(336, name)
-        if requestID == nil { body.append(325, "Y") }
-        body.append(340, tradingStatus.rawValue)
-        if let text { body.append(58, text) }
+        if let requestID { body.append(FIXTag.tradSesReqID, requestID) }
+        body.append(FIXTag.tradingSessionID, name)
+        if requestID == nil { body.append(FIXTag.unsolicitedIndicator, "Y") }
+        body.append(FIXTag.tradSesStatus, tradingStatus.rawValue)
+        if let text { body.append(FIXTag.text, text) }
         return body
     }
 

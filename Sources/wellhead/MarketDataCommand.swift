@@ -1,6 +1,7 @@
 import ArgumentParser
 import FIXCodec
 import FIXJournal
+import FIXVocabulary
 import Foundation
 import Instruments
 import MarketData
@@ -39,9 +40,10 @@ struct MarketDataCommand: AsyncParsableCommand {
             do {
                 let opened = try Journal(path: journal)
                 defer { opened.close() }
-                records = try opened.messages().filter {
-                    $0.session.name == session && $0.direction == (outbound ? .outbound : .inbound)
-                        && ($0.msgType == "W" || $0.msgType == "X") && $0.kind != .resend
+                records = try opened.messages().filter { record in
+                    record.session.name == session && record.direction == (outbound ? .outbound : .inbound)
+                        && [MsgType.marketDataSnapshotFullRefresh, .marketDataIncrementalRefresh].contains(where: { $0.rawValue == record.msgType })
+                        && record.kind != .resend
                 }
             } catch {
                 print("error: \(journal): \(error)", to: &standardError)

@@ -3,6 +3,7 @@ import Dispatch
 import FIXCodec
 import FIXSession
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Instruments
 import MarketData
@@ -58,17 +59,17 @@ struct MarketDataWatch: AsyncParsableCommand {
     /// Snapshot and updates, bids, offers, trades and derived values, for one symbol.
     private func request(id: String, symbol: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 128)
-        body.append(262, id)
-        body.append(263, "1")
-        body.append(264, depth)
-        body.append(265, 1)
+        body.append(FIXTag.mdReqID, id)
+        body.append(FIXTag.subscriptionRequestType, "1")
+        body.append(FIXTag.marketDepth, depth)
+        body.append(FIXTag.mdUpdateType, 1)
         body.appendGroup(267, ["0", "1", "2", "3"].map { type in
             var entry = FIXFieldList()
-            entry.append(269, type)
+            entry.append(FIXTag.mdEntryType, type)
             return entry
         })
         var entry = FIXFieldList()
-        entry.append(55, symbol)
+        entry.append(FIXTag.symbol, symbol)
         body.appendGroup(146, [entry])
         return body
     }
@@ -95,7 +96,7 @@ struct MarketView {
         var lines = valueLines(message)
         events.removeAll(keepingCapacity: true)
         // A derived instrument without a book of its own comes as a value alone.
-        if message.msgType == "W", message[55].map({ normalizer.bookID(symbol: $0.string) == nil }) ?? true { return lines }
+        if message.type == .marketDataSnapshotFullRefresh, message[FIXTag.symbol].map({ normalizer.bookID(symbol: $0.string) == nil }) ?? true { return lines }
         _ = try reader.apply(message, to: &normalizer, time: time, into: &events)
         var moved: [BookID] = []
         for event in events {
@@ -115,13 +116,13 @@ struct MarketView {
     /// Index values (MDEntryType 3), each with its symbol (an entry's, or the snapshot's).
     private mutating func valueLines(_ message: FIXMessage) -> [String] {
         var lines: [String] = []
-        var symbol = message[55]?.string
+        var symbol = message[FIXTag.symbol]?.string
         var type: String?
         for position in 0..<message.count {
             switch message.tag(at: position) {
-            case 55: symbol = message.value(at: position).string
-            case 269: type = message.value(at: position).string
-            case 270 where type == "3":
+            case FIXTag.symbol: symbol = message.value(at: position).string
+            case FIXTag.mdEntryType: type = message.value(at: position).string
+            case FIXTag.mdEntryPx where type == "3":
                 guard let symbol else { continue }
                 let value = message.value(at: position).string
                 if values[symbol] != value {
@@ -169,27 +170,27 @@ private final class WatchClient: FIXApplication {
         print("logged on as \(session.senderCompID) to \(session.targetCompID)")
         let bodies = requests.map(\.body)
         let endpoint = self.endpoint.withLock { $0 }
-        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: "V", body: body) } }
+        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: MsgType.marketDataRequest.rawValue, body: body) } }
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
-        switch message.msgType {
-        case "W", "X":
+        switch message.type {
+        case .marketDataSnapshotFullRefresh, .marketDataIncrementalRefresh:
             do {
                 let lines = try view.withLock { try $0.apply(message, time: WallClock.now().nanosecondsSinceEpoch) }
                 for line in lines { print(line) }
             } catch {
                 print("unreadable market data: \(error)")
             }
-        case "Y":
+        case .marketDataRequestReject:
             // The symbol it refuses, by the refused request's MDReqID.
-            let requestID = message[262]?.string
+            let requestID = message[FIXTag.mdReqID]?.string
             let symbol = requests.first { $0.requestID == requestID }?.symbol ?? requestID ?? "?"
-            let reason = message[281]?.string ?? ""
+            let reason = message[FIXTag.mdReqRejReason]?.string ?? ""
             let meaning = reason == "0" ? " (unknown symbol)" : ""
-            print("\(symbol) not subscribed: MarketDataRequestReject MDReqRejReason=\(reason)\(meaning) Text=\"\(message[58]?.string ?? "")\"")
+            print("\(symbol) not subscribed: MarketDataRequestReject MDReqRejReason=\(reason)\(meaning) Text=\"\(message[FIXTag.text]?.string ?? "")\"")
         default:
-            print("\(message.msgType ?? "?") \(message[58]?.string ?? "")")
+            print("\(message.msgType ?? "?") \(message[FIXTag.text]?.string ?? "")")
         }
     }
 

@@ -3,6 +3,7 @@ import Dispatch
 import FIXCodec
 import FIXSession
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Gateway
 import Synchronization
@@ -61,8 +62,9 @@ struct OrderCommand: AsyncParsableCommand {
         if action != .cancel && ["stop", "stop-limit"].contains(type) && stopPrice == nil { throw ValidationError("a \(type) order needs --stop-price") }
     }
 
-    static let orderTypes = ["market": "1", "limit": "2", "stop": "3", "stop-limit": "4"]
-    static let timesInForce = ["day": "0", "gtc": "1", "ioc": "3", "fok": "4"]
+    static let orderTypes: [String: OrderType] = ["market": .market, "limit": .limit, "stop": .stop, "stop-limit": .stopLimit]
+    static let timesInForce: [String: TimeInForce] = ["day": .day, "gtc": .goodTillCancel, "ioc": .immediateOrCancel,
+                                                      "fok": .fillOrKill]
 
     func run() async throws {
         var standardError = StandardError()
@@ -71,7 +73,8 @@ struct OrderCommand: AsyncParsableCommand {
                   + "the cancel goes to wherever the order is", to: &standardError)
         }
         let clOrdID = self.clOrdID ?? "WO-\(Int(Date().timeIntervalSince1970 * 1000))"
-        let client = OrderClient(msgType: action == .new ? "D" : (action == .cancel ? "F" : "G"), body: body(clOrdID: clOrdID))
+        let type: MsgType = action == .new ? .newOrderSingle : (action == .cancel ? .orderCancelRequest : .orderCancelReplaceRequest)
+        let client = OrderClient(type: type, body: body(clOrdID: clOrdID))
         let session = try await ClientSession(name: "order", sender: sender, target: target, host: host, port: port,
                                               application: client)
         client.endpoint.withLock { $0 = session.endpoint }
@@ -92,19 +95,19 @@ struct OrderCommand: AsyncParsableCommand {
     /// (OrderCancelRequest) carries no ExDestination, OrdType, Price, StopPx or TimeInForce.
     private func body(clOrdID: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
-        body.append(11, clOrdID)
-        if let origClOrdID { body.append(41, origClOrdID) }
-        if let account { body.append(1, account) }
-        if action != .cancel, let destination { body.append(100, destination) }
-        body.append(55, symbol)
-        body.append(54, side == "buy" ? "1" : "2")
-        body.append(60, WallClock.now())
+        body.append(FIXTag.clOrdID, clOrdID)
+        if let origClOrdID { body.append(FIXTag.origClOrdID, origClOrdID) }
+        if let account { body.append(FIXTag.account, account) }
+        if action != .cancel, let destination { body.append(FIXTag.exDestination, destination) }
+        body.append(FIXTag.symbol, symbol)
+        body.append(FIXTag.side, (side == "buy" ? FIXSide.buy : .sell).rawValue)
+        body.append(FIXTag.transactTime, WallClock.now())
         if action != .cancel {
-            body.append(38, quantity)
-            body.append(40, Self.orderTypes[type] ?? "2")
-            if let price, let value = FIXDecimal(price) { body.append(44, value) }
-            if let stopPrice, let value = FIXDecimal(stopPrice) { body.append(99, value) }
-            body.append(59, Self.timesInForce[tif] ?? "0")
+            body.append(FIXTag.orderQty, quantity)
+            body.append(FIXTag.ordType, (Self.orderTypes[type] ?? .limit).rawValue)
+            if let price, let value = FIXDecimal(price) { body.append(FIXTag.price, value) }
+            if let stopPrice, let value = FIXDecimal(stopPrice) { body.append(FIXTag.stopPx, value) }
+            body.append(FIXTag.timeInForce, (Self.timesInForce[tif] ?? .day).rawValue)
         }
         return body
     }
@@ -114,11 +117,11 @@ struct OrderCommand: AsyncParsableCommand {
 /// back, and says when the order has settled.
 private final class OrderClient: FIXApplication {
     let endpoint = Mutex<SessionEndpoint?>(nil)
-    private let request: (msgType: String, body: FIXFieldList)
+    private let request: (type: MsgType, body: FIXFieldList)
     private let state = Mutex((loggedOn: false, settled: false, rejected: false))
     private let settledSignal = DispatchSemaphore(value: 0)
 
-    init(msgType: String, body: FIXFieldList) { request = (msgType, body) }
+    init(type: MsgType, body: FIXFieldList) { request = (type, body) }
 
     var loggedOn: Bool { state.withLock { $0.loggedOn } }
     /// Whether the request was refused: a rejecting ExecutionReport, an OrderCancelReject,
@@ -131,20 +134,19 @@ private final class OrderClient: FIXApplication {
         let request = self.request
         let endpoint = self.endpoint.withLock { $0 }
         // Sent from outside the session's own callback, as any application message is.
-        DispatchQueue.global().async { endpoint?.send(msgType: request.msgType, body: request.body) }
+        DispatchQueue.global().async { endpoint?.send(msgType: request.type.rawValue, body: request.body) }
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         print(Self.describe(message))
-        let report = message.msgType == "8"
-        let status = report ? (message[39]?.string).flatMap(OrderStatus.init(rawValue:)) : nil
-        let execType = report ? (message[150]?.string).flatMap(ExecType.init(rawValue:)) : nil
-        let refused = status == .rejected || ["9", "j", "3"].contains(message.msgType ?? "")
+        let report = message.type == .executionReport
+        let status = report ? message[OrderStatus.self] : nil
+        let execType = report ? message[ExecType.self] : nil
+        let refused = status == .rejected || [MsgType.orderCancelReject, .businessMessageReject, .reject].contains { $0 == message.type }
         let final: Set<OrderStatus> = [.filled, .doneForDay, .canceled, .rejected, .expired]
         let settled = refused || status.map(final.contains) == true
-            || ((execType == .new || execType == .replaced) && request.msgType != "D")
-            || (execType == .new && message[59]?.string != TimeInForce.immediateOrCancel.rawValue
-                && message[59]?.string != TimeInForce.fillOrKill.rawValue)
+            || ((execType == .new || execType == .replaced) && request.type != .newOrderSingle)
+            || (execType == .new && message[TimeInForce.self] != .immediateOrCancel && message[TimeInForce.self] != .fillOrKill)
         if settled {
             let first = state.withLock { state in
                 defer { state.settled = true }
@@ -165,27 +167,29 @@ private final class OrderClient: FIXApplication {
 
     /// One line per report: what happened, the order's state, quantities and prices, each
     /// enumerated value by its FIX name with its code (`ExecType=Trade(F)`).
+    private static let sideNames: [FIXSide: String] = [.buy: "buy", .sell: "sell"]
+
     static func describe(_ message: FIXMessage) -> String {
         let field = { (tag: Int) in message[tag]?.string ?? "" }
-        switch message.msgType {
-        case "8":
-            var line = "ExecutionReport \(field(37)) ClOrdID=\(field(11)) ExecType=\(named(field(150), as: ExecType.self))"
-            line += " OrdStatus=\(named(field(39), as: OrderStatus.self))"
+        switch message.type {
+        case .executionReport:
+            var line = "ExecutionReport \(field(FIXTag.orderID)) ClOrdID=\(field(FIXTag.clOrdID)) ExecType=\(named(field(FIXTag.execType), as: ExecType.self))"
+            line += " OrdStatus=\(named(field(FIXTag.ordStatus), as: OrderStatus.self))"
             // A reject echoes the OMS's own Side, which may be neither buy nor sell.
-            line += " \(field(55)) \(["1": "buy", "2": "sell"][field(54)] ?? "Side=\(field(54))") \(field(38))"
-            if !field(44).isEmpty { line += " @ \(field(44))" }
-            line += " CumQty=\(field(14)) LeavesQty=\(field(151)) AvgPx=\(field(6))"
-            if !field(32).isEmpty { line += " LastQty=\(field(32)) LastPx=\(field(31))" }
-            if !field(103).isEmpty { line += " OrdRejReason=\(named(field(103), as: OrderRejectReason.self))" }
-            if !field(58).isEmpty { line += " Text=\"\(field(58))\"" }
+            line += " \(field(FIXTag.symbol)) \(message[FIXSide.self].flatMap { sideNames[$0] } ?? "Side=\(field(FIXTag.side))") \(field(FIXTag.orderQty))"
+            if !field(FIXTag.price).isEmpty { line += " @ \(field(FIXTag.price))" }
+            line += " CumQty=\(field(FIXTag.cumQty)) LeavesQty=\(field(FIXTag.leavesQty)) AvgPx=\(field(FIXTag.avgPx))"
+            if !field(FIXTag.lastQty).isEmpty { line += " LastQty=\(field(FIXTag.lastQty)) LastPx=\(field(FIXTag.lastPx))" }
+            if !field(FIXTag.ordRejReason).isEmpty { line += " OrdRejReason=\(named(field(FIXTag.ordRejReason), as: OrdRejReason.self))" }
+            if !field(FIXTag.text).isEmpty { line += " Text=\"\(field(FIXTag.text))\"" }
             return line
-        case "9":
-            return "OrderCancelReject ClOrdID=\(field(11)) OrigClOrdID=\(field(41)) OrdStatus=\(named(field(39), as: OrderStatus.self))"
-                + " CxlRejReason=\(named(field(102), as: CancelRejectReason.self)) Text=\"\(field(58))\""
-        case "3":
-            return "Reject RefSeqNum=\(field(45)) RefTagID=\(field(371)) SessionRejectReason=\(field(373)) Text=\"\(field(58))\""
+        case .orderCancelReject:
+            return "OrderCancelReject ClOrdID=\(field(FIXTag.clOrdID)) OrigClOrdID=\(field(FIXTag.origClOrdID)) OrdStatus=\(named(field(FIXTag.ordStatus), as: OrderStatus.self))"
+                + " CxlRejReason=\(named(field(FIXTag.cxlRejReason), as: CxlRejReason.self)) Text=\"\(field(FIXTag.text))\""
+        case .reject:
+            return "Reject RefSeqNum=\(field(FIXTag.refSeqNum)) RefTagID=\(field(FIXTag.refTagID)) SessionRejectReason=\(field(FIXTag.sessionRejectReason)) Text=\"\(field(FIXTag.text))\""
         default:
-            return "\(message.msgType ?? "?") \(field(58))"
+            return "\(message.msgType ?? "?") \(field(FIXTag.text))"
         }
     }
 

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Foundation
 import Instruments
 import Logging
@@ -39,8 +40,8 @@ struct OrderFactory {
     private var next = 0
 
     mutating func order(_ side: Side = .buy, _ quantity: Int64 = 10, _ symbol: String = "CLK6", at price: String? = "75.30",
-                        account: String = "DESK1", session: String = "OMS1", type: RiskOrderType = .limit,
-                        stop: String? = nil, tif: RiskTimeInForce = .day, root: String? = nil) -> RiskOrder {
+                        account: String = "DESK1", session: String = "OMS1", type: OrderType = .limit,
+                        stop: String? = nil, tif: TimeInForce = .day, root: String? = nil) -> RiskOrder {
         next += 1
         return RiskOrder(key: RiskOrderKey(Int64(next)), clOrdID: "C\(next)", account: account, session: session,
                          symbol: symbol, root: root ?? String(symbol.prefix(2)), side: side, quantity: quantity, type: type,
@@ -48,7 +49,7 @@ struct OrderFactory {
     }
 
     mutating func replace(_ key: RiskOrderKey, quantity: Int64, price: String?, session: String = "OMS1",
-                          type: RiskOrderType = .limit) -> RiskReplace {
+                          type: OrderType = .limit) -> RiskReplace {
         next += 1
         return RiskReplace(key: key, clOrdID: "C\(next)", session: session, quantity: quantity, type: type,
                            price: price.map(dec))

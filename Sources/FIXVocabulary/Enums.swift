@@ -37,18 +37,28 @@ public enum ExecType: String, Sendable, Hashable, Codable {
     case orderStatus = "I"
 }
 
-/// OrdType (40) values the gateway routes.
+/// OrdType (40) values Wellhead routes.
 public enum OrderType: String, Sendable, Hashable, Codable {
     case market = "1"
     case limit = "2"
     case stop = "3"
     case stopLimit = "4"
 
+    /// The type as risk texts and audit records spell it: `market`, `limit`, `stop`, `stopLimit`.
+    public var name: String {
+        switch self {
+        case .market: "market"
+        case .limit: "limit"
+        case .stop: "stop"
+        case .stopLimit: "stopLimit"
+        }
+    }
+
     public var needsPrice: Bool { self == .limit || self == .stopLimit }
     public var needsStopPrice: Bool { self == .stop || self == .stopLimit }
 }
 
-/// TimeInForce (59) values the gateway routes.
+/// TimeInForce (59) values Wellhead routes.
 public enum TimeInForce: String, Sendable, Hashable, Codable {
     case day = "0"
     case goodTillCancel = "1"
@@ -56,12 +66,25 @@ public enum TimeInForce: String, Sendable, Hashable, Codable {
     case fillOrKill = "4"
     case goodTillDate = "6"
 
+    /// The time in force as risk audit records spell it: `day`, `goodTillCancel`, `immediateOrCancel`,
+    /// `fillOrKill`, `goodTillDate`.
+    public var name: String {
+        switch self {
+        case .day: "day"
+        case .goodTillCancel: "goodTillCancel"
+        case .immediateOrCancel: "immediateOrCancel"
+        case .fillOrKill: "fillOrKill"
+        case .goodTillDate: "goodTillDate"
+        }
+    }
+
     /// Kept across a disconnect and the end of the trading day.
     public var outlivesTheDay: Bool { self == .goodTillCancel || self == .goodTillDate }
 }
 
-/// OrdRejReason (103) values the gateway sends.
-public enum OrderRejectReason: Int, Sendable, Hashable, Codable {
+/// FIX 4.4 OrdRejReason (103): why a new order was rejected, for the ExecutionReport
+/// (35=8, 150=8, 39=8) the gateway and the risk checks answer it with.
+public enum OrdRejReason: Int, Sendable, Hashable, Codable, CaseIterable {
     case brokerOption = 0
     case unknownSymbol = 1
     case exchangeClosed = 2
@@ -75,8 +98,8 @@ public enum OrderRejectReason: Int, Sendable, Hashable, Codable {
     case other = 99
 }
 
-/// CxlRejReason (102) values for an OrderCancelReject.
-public enum CancelRejectReason: Int, Sendable, Hashable, Codable {
+/// FIX 4.4 CxlRejReason (102): why a cancel or replace was rejected, for the OrderCancelReject (35=9).
+public enum CxlRejReason: Int, Sendable, Hashable, Codable, CaseIterable {
     case tooLateToCancel = 0
     case unknownOrder = 1
     case brokerOption = 2
@@ -85,7 +108,22 @@ public enum CancelRejectReason: Int, Sendable, Hashable, Codable {
     case other = 99
 }
 
+/// FIX 4.4 Side (54) as the wire spells it. Buy and sell are the sides Wellhead trades, and the
+/// domain's `Instruments.Side` (which positions and risk use) has the same raw values 1 and 2;
+/// this enum names the other FIX values so a message carrying one can be recognised and refused.
+public enum FIXSide: String, Sendable, Hashable, Codable, CaseIterable {
+    case buy = "1"
+    case sell = "2"
+    case buyMinus = "3"
+    case sellPlus = "4"
+    case sellShort = "5"
+    case sellShortExempt = "6"
+    case undisclosed = "7"
+    case cross = "8"
+    case crossShort = "9"
+}
+
 extension String {
     /// The single byte of a one-character FIX char value.
-    var fixByte: UInt8 { utf8.first ?? UInt8(ascii: "?") }
+    public var fixByte: UInt8 { utf8.first ?? UInt8(ascii: "?") }
 }

@@ -4,8 +4,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `wellhead serve` on the gateway profile with `WellheadProfiles.limitsAtEveryScope`, SIGKILLed and
-/// started again on the same journal file.
+/// `wellhead serve` on the gateway profile (with `WellheadProfiles.limitsAtEveryScope` unless other limits are given), SIGKILLed and
+/// started again on the same journal file, and the commands an operator runs against it.
 final class Appliance {
     let directory = TemporaryDirectory()
     let port = freePort()
@@ -38,14 +38,15 @@ final class Appliance {
 
     private static func start(_ config: String, log: String) throws -> BackgroundProcess {
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: log)
-        guard server.waitForOutput("accepting connections") else {
+        // Serving once the FIX port accepts and the admin socket is up (after the restore).
+        guard server.waitForOutput("accepting connections"), server.waitForOutput("risk admin socket") else {
             throw RestartFailure(description: "wellhead serve did not start: \(server.output.suffix(2000))")
         }
         return server
     }
 
     /// SIGKILL, then a new process on the same settings and journal.
-    func crashAndRestart() throws {
+    func restart() throws {
         server.signal(SIGKILL)
         _ = server.wait(timeout: 10)
         starts += 1
@@ -95,10 +96,22 @@ final class Appliance {
         }
     }
 
-    func stop() {
+    /// What `wellhead order` prints for the `arguments` after its port and symbol.
+    func order(_ arguments: [String]) throws -> String {
+        try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol] + arguments).standardOutput
+    }
+
+    /// What `wellhead risk <arguments> --config <profile>` prints.
+    func risk(_ arguments: [String]) throws -> String {
+        try command(["risk"] + arguments).standardOutput
+    }
+
+    /// SIGTERM; the exit status.
+    @discardableResult
+    func stop() -> Int32? {
         server.signal(SIGTERM)
-        _ = server.wait(timeout: 10)
-        directory.remove()
+        defer { directory.remove() }
+        return server.wait(timeout: 10)
     }
 }
 

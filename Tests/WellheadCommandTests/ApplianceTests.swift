@@ -84,55 +84,6 @@ import TestSupport
         #expect(server.wait(timeout: 10) == 0)
     }
 
-    /// The gateway appliance with `limits`, in a folder and on a port of its own, run by
-    /// `wellhead serve` until killed (SIGKILL) and started again on the same profile, and the
-    /// commands an operator runs against it.
-    final class Appliance {
-        let directory = TemporaryDirectory()
-        let port = freePort()
-        let config: String
-        /// The CL front month listed today.
-        let symbol: String
-        /// The `wellhead serve` running now.
-        private(set) var server: BackgroundProcess
-        private var runs = 1
-
-        init(limits: String) throws {
-            config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits)
-            symbol = try #require(ApplianceTests.frontMonth(on: Date()))
-            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve-1.log"))
-            #expect(server.waitForOutput("risk admin socket"), "\(server.output)")
-        }
-
-        /// SIGKILL, then `wellhead serve` again, serving once its admin socket is up (after the
-        /// acceptor, after the restore).
-        func restart() throws {
-            server.signal(SIGKILL)
-            #expect(server.wait(timeout: 10) != nil)
-            runs += 1
-            server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config],
-                                           log: directory.path("serve-\(runs).log"))
-            #expect(server.waitForOutput("risk admin socket"), "\(server.output)")
-        }
-
-        /// What `wellhead order` prints for the `arguments` after its port and symbol.
-        func order(_ arguments: [String]) throws -> String {
-            try WellheadProcess.run(["order", "--port", "\(port)", "--symbol", symbol] + arguments).standardOutput
-        }
-
-        /// What `wellhead risk <arguments> --config <profile>` prints.
-        func risk(_ arguments: [String]) throws -> String {
-            try WellheadProcess.run(["risk"] + arguments + ["--config", config]).standardOutput
-        }
-
-        /// SIGTERM; the exit status.
-        func stop() -> Int32? {
-            server.signal(SIGTERM)
-            defer { directory.remove() }
-            return server.wait(timeout: 10)
-        }
-    }
-
     @Test func restartAfterSIGKILLKeepsOpenOrdersAndOrderIDs() throws {
         let appliance = try Appliance(limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
         let resting = try appliance.order(["--quantity", "4", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", "KEEP"])

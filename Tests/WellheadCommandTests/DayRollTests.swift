@@ -47,7 +47,7 @@ import TestSupport
         #expect(try oms.next(about: "D1")?[150]?.string == "C", "the new day order expired too")
         let dayBefore = try appliance.command(["day", "status"]).standardOutput
         let positions = try appliance.utilisation().filter { $0.key.hasPrefix("position") }
-        try appliance.crashAndRestart()
+        try appliance.restart()
         oms = try appliance.connect(continuing: oms)
         #expect(appliance.server.output.contains("restored 1 orders (1 working)"), "\(appliance.server.output.suffix(2000))")
         #expect(try appliance.command(["day", "status"]).standardOutput.prefix(30) == dayBefore.prefix(30))

@@ -19,7 +19,7 @@ import TestSupport
         let rested = try oms.order("REST1", "54=1|38=2|40=2|44=1.00|59=1")
         #expect(rested.last?[39]?.string == "0", "\(rested.map(\.debugText))")
 
-        try appliance.crashAndRestart()
+        try appliance.restart()
         oms = try appliance.connect(continuing: oms)
 
         // Still working, never cancelled by a replay of the engage: no status 4 was journaled
@@ -36,7 +36,7 @@ import TestSupport
         let again = try oms.order("REST2", "54=1|38=1|40=2|44=1.00|59=1")
         #expect(again.last?[39]?.string == "0")
         #expect(try appliance.admin(#"{"command":"kill-switch-engage","scope":"session:OMS2","by":"maria","reason":"other desk"}"#)["ok"] as? Bool == true)
-        try appliance.crashAndRestart()
+        try appliance.restart()
         oms = try appliance.connect(continuing: oms)
         let engaged = try appliance.admin(#"{"command":"status"}"#)["engagedKillSwitches"] as? [[String: Any]]
         #expect(engaged?.count == 1 && (engaged?.first?["engagedBy"] as? String) == "maria", "\(engaged ?? [])")
@@ -62,7 +62,7 @@ import TestSupport
         #expect(before.keys.contains { $0.hasPrefix("dailyLoss") })
         #expect(before["grossNotional account DESK1"] == "7000", "the resting order at 1.00: \(before)")
 
-        try appliance.crashAndRestart()
+        try appliance.restart()
         oms = try appliance.connect(continuing: oms)
         let after = try appliance.utilisation()
         #expect(after == before, "before: \(before)\nafter: \(after)")
@@ -74,7 +74,7 @@ import TestSupport
         #expect(opened.last?[39]?.string == "2", "\(opened.map(\.debugText))")
         let open = try appliance.utilisation().filter { $0.key.hasPrefix("position") }
         #expect(open.values.contains("11"), "4 held and 7 working: \(open)")
-        try appliance.crashAndRestart()
+        try appliance.restart()
         oms = try appliance.connect(continuing: oms)
         let restored = try appliance.utilisation()
         #expect(restored.filter { $0.key.hasPrefix("position") } == open, "\(restored)")

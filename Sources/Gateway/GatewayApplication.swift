@@ -130,7 +130,7 @@ public final class GatewayApplication: FIXApplication {
             do {
                 update = try marketData.venueData(message, from: venue, gateway: gateway, now: now)
             } catch {
-                logger.warning("market data from venue \(venue) not applied: \(error)")
+                logger.warning("market data from a venue not applied", metadata: ["venue": "\(venue)", "error": "\(error)"])
                 return
             }
             if !update.quotes.isEmpty {
@@ -145,7 +145,10 @@ public final class GatewayApplication: FIXApplication {
             gateway.venueStatus(message, from: venue, now: now)
             journalAudit()
         case .marketDataRequestReject:
-            logger.warning("venue \(venue) refused market data request \(message[FIXTag.mdReqID]?.string ?? ""): \(message[FIXTag.text]?.string ?? "no reason given")")
+            logger.warning("a venue refused a market data request", metadata: [
+                "venue": "\(venue)", "mdReqID": "\(message[FIXTag.mdReqID]?.string ?? "")",
+                "text": "\(message[FIXTag.text]?.string ?? "no reason given")",
+            ])
         default:
             break
         }
@@ -228,7 +231,7 @@ public final class GatewayApplication: FIXApplication {
             } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
                 endpoint.send(msgType: message.msgType, body: outward(message.body))
             } else {
-                logger.warning("no session \(message.session) for a \(message.msgType) report")
+                logger.warning("no session for a report", metadata: ["session": "\(message.session)", "msgType": "\(message.msgType)"])
             }
         }
         return replies
@@ -239,7 +242,7 @@ public final class GatewayApplication: FIXApplication {
         guard !events.isEmpty else { return }
         let logger = self.logger
         journal.write(events.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
-            if let error { logger.error("gateway decisions not journaled: \(error)") }
+            if let error { logger.error("gateway decisions not journaled", metadata: ["error": "\(error)"]) }
         }
     }
 }

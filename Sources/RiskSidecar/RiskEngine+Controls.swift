@@ -28,8 +28,7 @@ extension RiskEngine {
             let record = KillSwitchRecord(level: level, engagedBy: person, reason: reason, engagedAt: now)
             owners[index].killSwitch = record
             killSwitchHistory.append(record)
-            logger.critical("kill switch engaged: \(level) by \(person)\(reason.isEmpty ? "" : " (\(reason))")",
-                            metadata: ["scope": "\(level)", "by": "\(person)"])
+            logger.critical("kill switch engaged", metadata: ["scope": "\(level)", "by": "\(person)", "reason": "\(reason)"])
         }
         return workingOrders(under: index)
     }
@@ -41,7 +40,7 @@ extension RiskEngine {
         let index = owner(of: level)
         guard var record = owners[index].killSwitch else { return nil }
         guard !person.trimmingCharacters(in: .whitespaces).isEmpty else {
-            logger.error("kill switch \(level) not released: the release must name a person")
+            logger.error("kill switch not released: the release must name a person", metadata: ["scope": "\(level)"])
             return nil
         }
         record.releasedBy = person
@@ -50,7 +49,7 @@ extension RiskEngine {
         if let position = killSwitchHistory.lastIndex(where: { $0.level == level && $0.releasedBy == nil }) {
             killSwitchHistory[position] = record
         }
-        logger.warning("kill switch released: \(level) by \(person)", metadata: ["scope": "\(level)", "by": "\(person)"])
+        logger.warning("kill switch released", metadata: ["scope": "\(level)", "by": "\(person)"])
         return record
     }
 
@@ -78,8 +77,9 @@ extension RiskEngine {
         let previous = owners[index].tradingState
         owners[index].tradingState = state
         if previous != state {
-            logger.warning("trading state of \(owners[index].scope): \(previous.rawValue) → \(state.rawValue) by \(person)",
-                           metadata: ["scope": "\(owners[index].scope)", "by": "\(person)"])
+            logger.warning("trading state changed", metadata: [
+                "scope": "\(owners[index].scope)", "from": "\(previous.rawValue)", "to": "\(state.rawValue)", "by": "\(person)",
+            ])
         }
     }
 
@@ -92,8 +92,8 @@ extension RiskEngine {
         guard enabled else { return [] }
         let cancels = workingOrders { $0.session == index && !$0.timeInForce.outlivesTheDay }
         if !cancels.isEmpty {
-            logger.warning("cancel on disconnect: session \(session) dropped without a logout; \(cancels.count) day orders to cancel",
-                           metadata: ["session": "\(session)"])
+            logger.warning("cancel on disconnect: a session dropped without a logout",
+                           metadata: ["session": "\(session)", "dayOrders": "\(cancels.count)"])
         }
         return cancels
     }

@@ -202,8 +202,8 @@ extension RiskEngine {
         levels[key] = level == .normal ? nil : level
         guard level > previous, let measured = measure(kind, limits, slot, context, now: now) else { return }
         let message = "risk limit \(level == .critical ? "critical" : "warning"): \(kind.label) at \(measured.percent)% (\(measured.used) of \(measured.limit)) for \(measured.subject) (\(measured.scope))"
-        logger.warning("\(message)", metadata: [
-            "limit": "\(kind.rawValue)", "scope": "\(measured.scope)", "subject": "\(measured.subject)",
+        logger.warning("risk limit utilisation crossed a level", metadata: [
+            "text": "\(message)", "limit": "\(kind.rawValue)", "scope": "\(measured.scope)", "subject": "\(measured.subject)",
             "percent": "\(measured.percent)", "level": "\(level.rawValue)",
         ])
         warnings.append(RiskWarning(utilisation: measured, message: message))

@@ -78,11 +78,11 @@ public final class RiskSidecar: Sendable {
         do {
             newLimits = try RiskLimits.load(path: path)
         } catch {
-            logger.error("risk limits not reloaded, keeping the current ones: \(error)")
+            logger.error("risk limits not reloaded, keeping the current ones", metadata: ["error": "\(error)"])
             throw error
         }
         replaceLimits(newLimits)
-        logger.notice("risk limits reloaded from \(path)")
+        logger.notice("risk limits reloaded", metadata: ["path": "\(path)"])
     }
 
     public func replaceLimits(_ limits: RiskLimits) {

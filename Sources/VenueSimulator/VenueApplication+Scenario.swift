@@ -20,7 +20,7 @@ extension VenueApplication {
     public func run(_ scenario: Scenario) {
         let now = orders.clock()
         conditions.withLock { $0.start(scenario, now: now) }
-        logger.notice("scenario \(scenario.name) started: \(scenario.steps.count) steps, seed \(scenario.seed)")
+        logger.notice("scenario started", metadata: ["scenario": "\(scenario.name)", "steps": "\(scenario.steps.count)", "seed": "\(scenario.seed)"])
         runScenario(now: now)
         publishMarketData()
     }
@@ -55,15 +55,17 @@ extension VenueApplication {
             case .latency(let milliseconds): conditions.withLock { $0.latencyMilliseconds = milliseconds }
             case .rejectRate(let percent): conditions.withLock { $0.rejectPercent = percent }
             case .drop(let session):
-                if endpoint(session)?.drop() != true { logger.notice("\(by): \(session) is not connected; nothing to drop") }
+                if endpoint(session)?.drop() != true {
+                    logger.notice("scenario drop: session not connected", metadata: ["scenario": "\(name)", "session": "\(session)"])
+                }
             case .circuitBreaker(let root, let percent, let window, let halt):
                 conditions.withLock {
                     $0.breakers.append(CircuitBreaker(root: root, percent: percent, windowNanos: window, haltNanos: halt))
                 }
             }
-            logger.notice("\(by): \(action)")
+            logger.notice("scenario step", metadata: ["scenario": "\(name)", "action": "\(action)"])
         } catch {
-            logger.error("\(by): \(action) failed: \(error)")
+            logger.error("scenario step failed", metadata: ["scenario": "\(name)", "action": "\(action)", "error": "\(error)"])
         }
     }
 
@@ -91,7 +93,11 @@ extension VenueApplication {
             }
         }
         for status in statuses {
-            if status.halted { logger.warning("\(status.text)") } else { logger.notice("\(status.text)") }
+            if status.halted {
+                logger.warning("circuit breaker", metadata: ["status": "\(status.text)"])
+            } else {
+                logger.notice("circuit breaker", metadata: ["status": "\(status.text)"])
+            }
             var body = FIXFieldList(reservingCapacity: 96)
             body.append(FIXTag.symbol, status.symbol)
             body.append(FIXTag.unsolicitedIndicator, "Y")

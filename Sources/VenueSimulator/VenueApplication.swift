@@ -180,7 +180,7 @@ public final class VenueApplication: FIXApplication {
     private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
         status.withLock { $0 = new }
         orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
-        logger.warning("trading session \(name): \(new) by \(person)\(reason.isEmpty ? "" : " (\(reason))")")
+        logger.warning("trading session status changed", metadata: ["venue": "\(name)", "status": "\(new)", "by": "\(person)", "reason": "\(reason)"])
         let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
         for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.tradingSessionStatus.rawValue, body: body) }
     }

@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         print("wellhead: serving \(profile.sessions.count) session(s) from \(config); journal \(profile.journalPath)")
         let signal = await Self.waitForTermination()
-        logger.info("received \(signal); logging sessions out")
+        logger.info("signal received; logging sessions out", metadata: ["signal": "\(signal)"])
         await admin?.close()
         await engine.shutdown()
         journal.close()

@@ -94,8 +94,10 @@ struct CapturingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The line as a log shows it: the message, then its metadata (the handler's and the event's).
     func log(event: LogEvent) {
-        capture.append(.init(level: event.level, message: event.message.description))
+        let values = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        capture.append(.init(level: event.level, message: ([event.message.description] + values).joined(separator: " ")))
     }
 }
 

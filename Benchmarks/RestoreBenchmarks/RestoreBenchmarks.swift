@@ -104,8 +104,7 @@ struct JournalFixture: Sendable {
     func restore() -> OrderGateway.Restored {
         let journal = try! Journal(path: path)
         defer { journal.close() }
-        let records = try! journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
-            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        let records = try! GatewayRecord.restorePoint(in: journal)
         return try! JournalFixture.makeGateway().restore(events: records, now: JournalFixture.start).0
     }
 }

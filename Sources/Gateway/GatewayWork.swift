@@ -123,7 +123,7 @@ struct GatewayWork {
                       text: "venue \(destination) has halted \(terms.symbol): \(halt)")
             return
         }
-        if venueSession == nil, case .sessions = state.calendar.hours, !state.calendar.isOpen(at: now) {
+        if venueSession == nil, !venueIsOpen() {
             let date = state.calendar.tradingDate(at: now)
             let opens = FIXTimestamp(nanosecondsSinceEpoch: state.calendar.open(of: date))
             rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
@@ -180,6 +180,18 @@ struct GatewayWork {
                                                    timeInForce: venueTerms.venueTimeInForce), now: now)
         apply(venue: events)
         updateMarks(symbols: [terms.symbol])
+    }
+
+    /// Whether the simulated venue trades now, by its calendar. The session it is in is kept
+    /// (``GatewayState/openSession``), so an order pays for a calendar lookup once a session,
+    /// not once an order; around the clock it is always open.
+    private mutating func venueIsOpen() -> Bool {
+        guard case .sessions = state.calendar.hours else { return true }
+        if state.openSession.contains(now) { return true }
+        let date = state.calendar.tradingDate(at: now)
+        let session = state.calendar.open(of: date)..<state.calendar.end(of: date)
+        state.openSession = session
+        return session.contains(now)
     }
 
     // MARK: Cancel and replace

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXJournal
 import Foundation
 import Instruments
 import RiskSidecar
@@ -15,6 +16,15 @@ public struct GatewayRecord: Sendable, Hashable {
         self.id = id
         self.kind = kind
         self.json = json
+    }
+}
+
+extension GatewayRecord {
+    /// What a restart reads from `journal`: the last `day.end` (the restore point) and every
+    /// event after it of the kinds a restore reads (``OrderGateway/restoredKinds``), oldest first.
+    public static func restorePoint(in journal: Journal) throws(JournalError) -> [GatewayRecord] {
+        try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
+            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
     }
 }
 

@@ -341,6 +341,8 @@ struct GatewayState: Sendable {
     var expiring: Set<UInt64> = []
     /// OrderIDs of the day orders the day's end expired, for its record.
     var expiredToday: [String] = []
+    /// The simulated venue's trading session last found around an order (empty until then).
+    var openSession: Range<Int64> = 0..<0
     /// Settlement prices FIX venues published today (MDEntryType 6), by symbol.
     var venueSettlements: [String: FIXDecimal] = [:]
     /// The simulated venue's prices at the calendar's settlement time, once taken today.

@@ -35,19 +35,13 @@ struct DayCommand: AsyncParsableCommand {
 
     /// The appliance's answer; a refused request or an unreachable appliance exits non-zero.
     static func send(_ request: AdminRequest, to target: RiskCommand.Target) async throws -> AdminResponse {
-        do {
-            let response = try await AdminClient.send(request, to: try target.socketPath())
-            if !response.ok {
-                var standardError = StandardError()
-                Swift.print("error: \(response.message)", to: &standardError)
-                throw ExitCode.failure
-            }
-            return response
-        } catch let error as AdminSocketError {
+        let response = try await target.exchange(request)
+        if !response.ok {
             var standardError = StandardError()
-            Swift.print("error: \(error)", to: &standardError)
+            Swift.print("error: \(response.message)", to: &standardError)
             throw ExitCode.failure
         }
+        return response
     }
 
     static func print(_ response: AdminResponse) {

@@ -96,8 +96,7 @@ enum GatewayAssembly {
         let application = GatewayApplication(gateway: gateway, journal: journal, participantSymbols: participantSymbols)
         let events: [GatewayRecord]
         do {
-            events = try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
-                .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+            events = try GatewayRecord.restorePoint(in: journal)
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
         }

@@ -37,16 +37,21 @@ struct RiskCommand: AsyncParsableCommand {
             return gateway.adminSocketPath
         }
 
-        /// Sends `request`, prints the answer; a refused request exits non-zero.
-        func send(_ request: AdminRequest, showUtilisation: Bool = false) async throws {
-            let response: AdminResponse
+        /// The appliance's answer to `request`; an appliance that cannot be reached is an error
+        /// on standard error and a non-zero exit.
+        func exchange(_ request: AdminRequest) async throws -> AdminResponse {
             do {
-                response = try await AdminClient.send(request, to: try socketPath())
+                return try await AdminClient.send(request, to: try socketPath())
             } catch let error as AdminSocketError {
                 var standardError = StandardError()
                 print("error: \(error)", to: &standardError)
                 throw ExitCode.failure
             }
+        }
+
+        /// Sends `request`, prints the answer; a refused request exits non-zero.
+        func send(_ request: AdminRequest, showUtilisation: Bool = false) async throws {
+            let response = try await exchange(request)
             if !response.message.isEmpty { print(response.message) }
             RiskCommand.printState(response, utilisation: showUtilisation)
             if !response.ok { throw ExitCode.failure }

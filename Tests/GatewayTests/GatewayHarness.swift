@@ -32,7 +32,8 @@ struct GatewayHarness {
     /// - Parameter tradingDate: a trading day other than the harness's usual one; the harness's
     ///   time is then noon (New York) that day.
     init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
-         venueDialects: [String: VenueDialect] = [:], tradingDate: CalendarDate? = nil) throws {
+         venueDialects: [String: VenueDialect] = [:], tradingDate: CalendarDate? = nil,
+         calendar: TradingCalendar = .aroundTheClock) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
         let reference = InstrumentReference.standard
@@ -43,7 +44,7 @@ struct GatewayHarness {
         gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
                                                          venueDialects: venueDialects),
-                               now: now)
+                               calendar: calendar, now: now)
     }
 
     /// Sends `35=<msgType>` from `session` with `fields` (`|`-separated text) and returns
@@ -111,8 +112,7 @@ extension GatewayHarness {
                                                      events: [GatewayRecord]) {
         let journal = try Journal(path: path)
         defer { journal.close() }
-        let events = try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
-            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        let events = try GatewayRecord.restorePoint(in: journal)
         let (restored, reports) = try gateway.restore(events: events, now: now)
         return (restored, reports, events)
     }

@@ -36,8 +36,7 @@ import TestSupport
 
         let reader = try Journal(path: path)
         defer { reader.close() }
-        let records = try reader.events().filter { OrderGateway.restoredKinds.contains($0.kind) }
-            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        let records = try GatewayRecord.restorePoint(in: reader)
         let after = try GatewayHarness(limits: WellheadProfiles.limitsAtEveryScope)
         let (restored, reports) = try after.gateway.restore(events: records, now: before.now)
         after.gateway.quote(Self.pinned, now: before.now)

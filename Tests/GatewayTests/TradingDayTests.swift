@@ -96,6 +96,32 @@ import TestSupport
         #expect(record.positions.first { $0.symbol == "CLF7" }?.settlement == settlement)
     }
 
+    /// With CME's hours, an order to the simulated venue outside them is refused as exchange
+    /// closed, in the daily break and at the weekend, and accepted inside them.
+    @Test func outsideTheCalendarsHoursOrdersAreRejectedAsExchangeClosed() throws {
+        let cme = try TradingCalendar.load(path: TestDictionaries.path("sessions/calendar-cme-energy.yaml"))
+        var harness = try GatewayHarness(limits: Self.limits, calendar: cme)
+        let utc = { (text: String) in Int64(ISO8601DateFormatter().date(from: text)!.timeIntervalSince1970) * 1_000_000_000 }
+        let cases: [(String, String?)] = [
+            ("2026-11-24T15:00:00Z", "0"),  // Tuesday 10:00 New York
+            ("2026-11-24T15:00:01Z", "0"),  // the same session again
+            ("2026-11-24T22:30:00Z", nil),  // Tuesday 17:30: the daily break
+            ("2026-11-24T23:30:00Z", "0"),  // Tuesday 18:30: Wednesday's session
+            ("2026-11-28T15:00:00Z", nil),  // Saturday
+        ]
+        for (number, (instant, status)) in cases.enumerated() {
+            harness.now = utc(instant)
+            let report = try #require(harness.order("H\(number)", quantity: 1, price: "60.00", tif: 1).last)
+            if let status {
+                #expect(report.ordStatus == status, "\(instant): \(report.debugText)")
+            } else {
+                #expect(report.ordStatus == "8" && report[103]?.int == 2
+                        && report[58]?.string.hasPrefix("exchange closed: the venue trades 18:00–17:00 America/New_York") == true,
+                        "\(instant): \(report.debugText)")
+            }
+        }
+    }
+
     @Test func theDayEndsOnItsOwnWhenTheCalendarSays() throws {
         let harness = try GatewayHarness(limits: Self.limits)
         let status = harness.gateway.dayStatus(now: harness.now)
@@ -147,9 +173,8 @@ import TestSupport
         writer.close()
         let reader = try Journal(path: directory.path("gateway.sqlite"))
         defer { reader.close() }
-        let read = try reader.events(fromLast: "day.end")
-        #expect(read.first?.kind == "day.end" && read.filter { $0.kind == "day.end" }.count == 1, "only the last day's end is read")
-        let records = read.filter { OrderGateway.restoredKinds.contains($0.kind) }.map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+        let records = try GatewayRecord.restorePoint(in: reader)
+        #expect(records.first?.kind == "day.end" && records.filter { $0.kind == "day.end" }.count == 1, "only the last day's end is read")
 
         var after = try GatewayHarness(limits: Self.limits)
         let (restored, reports) = try after.gateway.restore(events: records, now: before.now)

@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MatchingEngine", targets: ["MatchingEngine"]),
         .library(name: "RiskSidecar", targets: ["RiskSidecar"]),
         .library(name: "Positions", targets: ["Positions"]),
+        .library(name: "OrderEntry", targets: ["OrderEntry"]),
         .library(name: "SimulatedVenue", targets: ["SimulatedVenue"]),
         .library(name: "MarketData", targets: ["MarketData"]),
         .library(name: "MarketDataFeed", targets: ["MarketDataFeed"]),
@@ -84,9 +85,13 @@ let package = Package(
         ]),
         // Positions and P&L (realised at average cost, unrealised against marks) from fills.
         .target(name: "Positions", dependencies: ["FIXCodec", "Instruments"]),
+        // Order entry, as a broker and an exchange both keep it: FIX 4.4's order state machine
+        // (each transition returns the ExecutionReport to send), requests read into typed terms,
+        // the venue-neutral events any venue reports, and a venue's dialect. No I/O.
+        .target(name: "OrderEntry", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments"]),
         // The in-process simulated venue: matching engine books for the listed instruments,
         // with seeded market makers quoting around a price process.
-        .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine"]),
+        .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine", "OrderEntry"]),
         // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
@@ -103,8 +108,8 @@ let package = Package(
         // The order gateway: FIX 4.4's order state machine for OMS sessions, the risk sidecar
         // inline, routing to venues, positions and P&L from fills.
         .target(name: "Gateway", dependencies: [
-            "FIXCodec", "FIXVocabulary", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "RiskSidecar", "Positions",
-            "SimulatedVenue",
+            "FIXCodec", "FIXVocabulary", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "OrderEntry", "RiskSidecar",
+            "Positions", "SimulatedVenue",
             "MarketData", "MarketDataFeed", "AdminSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +145,7 @@ let package = Package(
                 "Instruments",
                 "RiskSidecar",
                 "MarketData",
+                "OrderEntry",
                 "SimulatedVenue",
                 "VenueSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -158,15 +164,15 @@ let package = Package(
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments",
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments", "OrderEntry",
                                                                  "MarketData", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "FIXVocabulary", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
-        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "OrderEntry"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "OrderEntry", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),
         .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),

@@ -9,6 +9,7 @@ import NIOCore
 import NIOPosix
 import SimulatedVenue
 import Synchronization
+import OrderEntry
 
 /// The order gateway as a FIX application (`Application=gateway`): each OMS session's
 /// orders, cancels and replaces go to the ``OrderGateway``; its execution reports go back to

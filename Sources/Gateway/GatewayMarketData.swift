@@ -4,6 +4,7 @@ import MarketData
 import MarketDataFeed
 import SimulatedVenue
 import Synchronization
+import OrderEntry
 
 /// Market data for the gateway's OMS clients, by MarketDataRequest, published as the venue
 /// simulator publishes it (snapshot, then incremental refreshes).

@@ -5,6 +5,7 @@ import Instruments
 import Positions
 import RiskSidecar
 import SimulatedVenue
+import OrderEntry
 
 /// What the end of a trading day decided, journaled as `day.end`: the restore point. A restart
 /// rebuilds the gateway from the last one and the events after it, so its cost does not grow
@@ -25,7 +26,7 @@ public struct DayEndRecord: Codable, Sendable {
     public var expired: [String]
     /// Every order still working (GTC, GTD, and day orders whose cancel a FIX venue has yet to
     /// confirm), as it stood.
-    public var orders: [GatewayOrder]
+    public var orders: [ClientOrder]
     /// The orders at FIX venues among them, by venue id.
     var routes: [RouteAudit]
     /// Kill switches still engaged.

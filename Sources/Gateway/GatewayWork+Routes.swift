@@ -2,6 +2,7 @@ import FIXCodec
 import FIXVocabulary
 import Instruments
 import SimulatedVenue
+import OrderEntry
 
 /// An order the gateway sent to a venue over FIX: the venue session, and the ClOrdIDs the
 /// gateway uses with the venue (its own, never the OMS's, so two OMS sessions' ClOrdIDs never
@@ -58,7 +59,7 @@ extension GatewayWork {
 
     /// Sends an OrderCancelRequest (or, with `newTerms`, an OrderCancelReplaceRequest) for a
     /// routed order. `false` when the venue is not connected (nothing sent).
-    mutating func requestChange(_ number: UInt64, order: GatewayOrder, newTerms: OrderTerms?) -> Bool {
+    mutating func requestChange(_ number: UInt64, order: ClientOrder, newTerms: OrderTerms?) -> Bool {
         guard var route = state.routes[number], state.venuesUp.contains(route.session) else { return false }
         route.changes += 1
         let clOrdID = "\(order.orderID)-\(route.changes)"
@@ -150,7 +151,7 @@ extension GatewayWork {
 
     /// What an order status report from the venue shows that the gateway missed while the
     /// venue was away: fills (at the price that makes the venue's average come out) and an end.
-    private mutating func reconcile(_ order: GatewayOrder, number: UInt64, with message: FIXMessage) -> [VenueEvent] {
+    private mutating func reconcile(_ order: ClientOrder, number: UInt64, with message: FIXMessage) -> [VenueEvent] {
         var events: [VenueEvent] = []
         let venueCum = message[FIXTag.cumQty]?.decimal?.rounded(toScale: 0).mantissa ?? 0
         let missed = venueCum - order.cumQty
@@ -210,7 +211,7 @@ extension GatewayWork {
     }
 
     /// The orders still working at the venue on `session`, in the order they were sent.
-    private func workingOrders(at session: String) -> [(route: VenueRoute, order: GatewayOrder)] {
+    private func workingOrders(at session: String) -> [(route: VenueRoute, order: ClientOrder)] {
         state.routes.sorted { $0.key < $1.key }.compactMap { number, route in
             guard route.session == session, let orderID = state.orderIDByVenueID[number], let order = state.orders[orderID],
                   !order.status.isTerminal else { return nil }

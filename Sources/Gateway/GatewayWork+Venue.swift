@@ -4,6 +4,7 @@ import Instruments
 import Positions
 import RiskSidecar
 import SimulatedVenue
+import OrderEntry
 
 extension GatewayWork {
     /// Follows the venue's events through each order's state machine, telling the OMS, the
@@ -57,7 +58,7 @@ extension GatewayWork {
         }
     }
 
-    private mutating func applyToPositions(_ order: GatewayOrder, report: ExecutionReport, fill: VenueFill) {
+    private mutating func applyToPositions(_ order: ClientOrder, report: ExecutionReport, fill: VenueFill) {
         guard let instrument = state.catalog.instrument(symbol: order.terms.symbol) else { return }
         let entry = Fill(account: order.terms.account, symbol: order.terms.symbol, root: instrument.root,
                          multiplier: instrument.multiplier, side: order.terms.side, quantity: fill.quantity, price: fill.price,
@@ -138,8 +139,8 @@ public struct MarketQuote: Sendable, Hashable {
 
 /// An order's state after a change, for the journal (and for rebuilding after a restart).
 struct OrderAudit: Codable {
-    var order: GatewayOrder
-    init(_ order: GatewayOrder) { self.order = order }
+    var order: ClientOrder
+    init(_ order: ClientOrder) { self.order = order }
 }
 
 /// A fill as the position book took it, for the journal (and for rebuilding positions).

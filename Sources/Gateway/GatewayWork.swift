@@ -5,6 +5,7 @@ import Instruments
 import Positions
 import RiskSidecar
 import SimulatedVenue
+import OrderEntry
 
 /// One call's worth of gateway work under the lock: the state it changes and the messages
 /// it produces.
@@ -54,7 +55,7 @@ struct GatewayWork {
     }
 
     /// An OrderCancelReject (35=9).
-    mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: GatewayOrder?,
+    mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: ClientOrder?,
                                replace: Bool, reason: CxlRejReason, text: String) {
         var body = FIXFieldList(reservingCapacity: 160)
         body.append(FIXTag.orderID, order?.orderID ?? "NONE")
@@ -153,7 +154,7 @@ struct GatewayWork {
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
-            var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+            var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
             send(order.rejected(rejection.ordRejReason, text: rejection.text), to: session)
             state.orders[orderID] = order
             return
@@ -165,7 +166,7 @@ struct GatewayWork {
             venueTerms.price = capped
             venueTerms.type = terms.type == .stop ? .stopLimit : .limit
         }
-        var order = GatewayOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+        var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
         send(order.pendingNew(), to: session)
         state.orders[orderID] = order
         state.orderIDByVenueID[number] = orderID
@@ -197,7 +198,7 @@ struct GatewayWork {
     // MARK: Cancel and replace
 
     /// The order a cancel or replace names by OrigClOrdID, or the reject to send.
-    private mutating func target(of message: FIXMessage, session: String, replace: Bool) -> GatewayOrder? {
+    private mutating func target(of message: FIXMessage, session: String, replace: Bool) -> ClientOrder? {
         let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let origClOrdID = message[FIXTag.origClOrdID]?.string ?? ""
         guard !clOrdID.isEmpty, !origClOrdID.isEmpty else {
@@ -314,7 +315,7 @@ struct GatewayWork {
     /// A cancel or replace of an order at a FIX venue that is not connected cannot be carried
     /// out, nor a replace at one that has halted the instrument: refused (OrderCancelReject)
     /// rather than left pending. `true` when refused.
-    private mutating func refuseAtVenue(_ order: GatewayOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
+    private mutating func refuseAtVenue(_ order: ClientOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
         guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID] else { return false }
         let name = venueName(ofSession: route.session)
         let text: String

@@ -4,6 +4,7 @@ import Foundation
 import Instruments
 import RiskSidecar
 import SimulatedVenue
+import OrderEntry
 
 /// One of the gateway's journaled events, as a restore reads it: the journal's row id names it
 /// in an error.
@@ -69,7 +70,7 @@ extension OrderGateway {
     /// - Throws: the first record that cannot be read, by its journal row id: nothing is skipped.
     public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> (Restored, [GatewayOutbound]) {
         let decoder = JSONDecoder()
-        var latest: [String: GatewayOrder] = [:]
+        var latest: [String: ClientOrder] = [:]
         var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
         var routes: [UInt64: VenueRoute] = [:]
@@ -147,7 +148,7 @@ extension OrderGateway {
 
 extension GatewayWork {
     /// One journaled order back in the gateway, and on the venue if it is still working.
-    mutating func restore(_ order: GatewayOrder) {
+    mutating func restore(_ order: ClientOrder) {
         let number = UInt64(order.orderID.dropFirst(2)) ?? 0
         state.nextOrderNumber = max(state.nextOrderNumber, number + 1)
         state.orders[order.orderID] = order

@@ -7,6 +7,7 @@ import Positions
 import RiskSidecar
 import SimulatedVenue
 import Synchronization
+import OrderEntry
 
 /// A FIX message the gateway wants sent to an OMS session. MsgType `5` asks for the session
 /// to be logged out (its Text the reason), through the session's own Logout handshake.
@@ -300,8 +301,8 @@ public final class OrderGateway: Sendable {
 
     // MARK: Queries
 
-    public func order(_ orderID: String) -> GatewayOrder? { state.withLock { $0?.orders[orderID] } }
-    public func orders(session: String? = nil) -> [GatewayOrder] {
+    public func order(_ orderID: String) -> ClientOrder? { state.withLock { $0?.orders[orderID] } }
+    public func orders(session: String? = nil) -> [ClientOrder] {
         state.withLock { state in
             (state?.orders.values ?? [:].values).filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
         }
@@ -349,7 +350,7 @@ struct GatewayState: Sendable {
     var settlements: [String: FIXDecimal] = [:]
     var venue: SimulatedVenue
     let settings: GatewaySettings
-    var orders: [String: GatewayOrder] = [:]
+    var orders: [String: ClientOrder] = [:]
     /// Per session, every ClOrdID used today, to the order it names.
     var clOrdIDs: [String: [String: String]] = [:]
     var orderIDByVenueID: [UInt64: String] = [:]

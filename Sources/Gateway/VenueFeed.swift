@@ -4,6 +4,7 @@ import Instruments
 import MarketData
 import MarketDataFeed
 import RiskSidecar
+import OrderEntry
 
 /// One FIX venue's market data as the gateway keeps it: the venue's MarketDataSnapshotFullRefresh
 /// (W) and MarketDataIncrementalRefresh (X) messages read into a market-data normalizer of its

@@ -1,5 +1,6 @@
 import FIXCodec
 import Instruments
+import OrderEntry
 import MatchingEngine
 
 // The moving parts behind the client API: the step schedule, fair prices, the market makers'
@@ -220,7 +221,7 @@ extension SimulatedVenue {
                 guard cancellation.owner != marketMaker else { continue }
                 working[cancellation.id] = nil
                 out.append(.canceled(id: cancellation.id, canceledQuantity: cancellation.cancelledQuantity,
-                                     reason: cancellation.reason))
+                                     reason: VenueCancelReason(cancellation.reason)))
             case .replaced(let replacement):
                 guard replacement.owner != marketMaker else { continue }
                 out.append(.replaced(VenueReplacement(
@@ -291,3 +292,19 @@ struct Ladder {
     }
 }
 
+
+extension VenueCancelReason {
+    /// The matching engine's reason, as every venue reports it.
+    init(_ reason: CancelReason) {
+        switch reason {
+        case .requested: self = .requested
+        case .immediateOrCancelRemainder: self = .immediateOrCancelRemainder
+        case .fillOrKillUnfilled: self = .fillOrKillUnfilled
+        case .expired: self = .expired
+        case .endOfDay: self = .endOfDay
+        case .selfTrade: self = .selfTrade
+        case .marketNoLiquidity: self = .marketNoLiquidity
+        case .replacedAtOrBelowFilled: self = .replacedAtOrBelowFilled
+        }
+    }
+}

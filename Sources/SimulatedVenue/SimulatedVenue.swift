@@ -1,5 +1,6 @@
 import FIXCodec
 import Instruments
+import OrderEntry
 import MatchingEngine
 
 /// Wellhead's in-process simulated exchange for oil futures.

@@ -1,6 +1,7 @@
 import FIXSettings
 import Foundation
 import Gateway
+import OrderEntry
 
 /// A settings file as `wellhead serve` runs it: the FIX engine's profile (FIXSettings: the
 /// file, QuickFIX's keys, how each session is carried), and what each session's application

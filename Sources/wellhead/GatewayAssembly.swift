@@ -8,6 +8,7 @@ import Logging
 import RiskSidecar
 import SimulatedVenue
 import Synchronization
+import OrderEntry
 
 /// Builds the order gateway a profile's `Application=gateway` (or `venue`) sessions share:
 /// instruments listed for today, the risk sidecar with its limits, the simulated venue.

@@ -6,6 +6,7 @@ import Instruments
 import RiskSidecar
 import SimulatedVenue
 import TestSupport
+import OrderEntry
 
 /// An order gateway with everything real behind it: the standard instrument listing for
 /// 25 November 2026, the simulated venue with a fixed seed, and the risk sidecar with the

@@ -7,6 +7,7 @@ import SimulatedVenue
 import Synchronization
 import Testing
 import TestSupport
+import OrderEntry
 
 /// Every pre-trade risk control of `risk-controls.md`, through the whole gateway: FIX in from an
 /// OMS session, the real risk sidecar with the limits each test writes, the simulated venue, and

@@ -4,6 +4,7 @@ import FIXJournal
 import MarketData
 import Testing
 import TestSupport
+import OrderEntry
 
 /// A FIX venue's market data in the gateway, and the venue's own symbols: the venue's side is
 /// played by W, X and execution reports written as a venue writes them, in the venue's

@@ -2,6 +2,7 @@ import FIXCodec
 import Instruments
 import SimulatedVenue
 import Testing
+import OrderEntry
 
 /// 25 November 2026: CL's front month is January 2027 (CLF7), RB's and HO's December 2026.
 func catalog() throws -> InstrumentCatalog {

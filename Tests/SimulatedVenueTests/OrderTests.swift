@@ -2,6 +2,7 @@ import FIXCodec
 import Instruments
 import SimulatedVenue
 import Testing
+import OrderEntry
 
 @Suite struct OrderTests {
     @Test func marketBuyFillsAgainstMarketMakerOffersOnTheGrid() throws {

@@ -1,5 +1,6 @@
 import FIXCodec
 import Instruments
+import OrderEntry
 import SimulatedVenue
 import Testing
 

@@ -1,6 +1,7 @@
 import FIXSettings
 import Foundation
 import Gateway
+import OrderEntry
 import Testing
 import TestSupport
 @testable import wellhead

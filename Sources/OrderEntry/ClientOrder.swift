@@ -42,6 +42,11 @@ public struct PendingChange: Sendable, Hashable, Codable {
     /// The ClOrdID of the cancel or replace request, which becomes the order's ClOrdID once
     /// the venue confirms.
     public var clOrdID: String
+
+    public init(kind: Kind, clOrdID: String) {
+        self.kind = kind
+        self.clOrdID = clOrdID
+    }
 }
 
 /// One order as the gateway tracks it for the OMS: FIX 4.4's order state machine, with
@@ -49,7 +54,7 @@ public struct PendingChange: Sendable, Hashable, Codable {
 ///
 /// Each transition returns the ``ExecutionReport`` to send, so the caller cannot change the
 /// state without telling the OMS.
-public struct GatewayOrder: Sendable, Hashable, Codable {
+public struct ClientOrder: Sendable, Hashable, Codable {
     public let orderID: String
     /// The OMS session the order came from, as `SenderCompID->TargetCompID` text.
     public let session: String

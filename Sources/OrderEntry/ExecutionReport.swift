@@ -24,7 +24,7 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
     /// A report about a request that never became an order (a reject, an unknown order's
     /// status, a mass status with nothing to report): OrderID NONE, OrdStatus rejected, nothing
     /// filled, and the request's own fields echoed as the OMS sent them.
-    static func aboutRequest(_ request: OrderRequestEcho, clOrdID: String, execID: String, execType: ExecType,
+    public static func aboutRequest(_ request: OrderRequestEcho, clOrdID: String, execID: String, execType: ExecType,
                              reason: OrdRejReason, text: String) -> ExecutionReport {
         ExecutionReport(orderID: "NONE", execID: execID, clOrdID: clOrdID, execType: execType, status: .rejected,
                         terms: .request(request), cumQty: 0, leavesQty: 0, averagePrice: .zero, rejectReason: reason, text: text)
@@ -80,27 +80,28 @@ public struct OrderRequestEcho: Sendable, Hashable, Codable {
     /// The fields of `message` (a NewOrderSingle, OrderCancelReplaceRequest, OrderStatusRequest
     /// or OrderMassStatusRequest). `account` stands for an Account (1) the request left out: the
     /// account the gateway read it for (the session's default), when there is one.
-    init(_ message: FIXMessage, account defaultAccount: String? = nil) {
+    public init(_ message: FIXMessage, account defaultAccount: String? = nil) {
         func sent(_ tag: Int) -> String? {
             guard let value = message[tag]?.string, !value.isEmpty else { return nil }
             return value
         }
-        account = sent(1) ?? defaultAccount
-        symbol = sent(55)
-        side = sent(54)
-        orderQty = sent(38)
-        ordType = sent(40)
-        price = sent(44)
-        stopPx = sent(99)
-        timeInForce = sent(59)
-        expireTime = sent(126)
+        account = sent(FIXTag.account) ?? defaultAccount
+        symbol = sent(FIXTag.symbol)
+        side = sent(FIXTag.side)
+        orderQty = sent(FIXTag.orderQty)
+        ordType = sent(FIXTag.ordType)
+        price = sent(FIXTag.price)
+        stopPx = sent(FIXTag.stopPx)
+        timeInForce = sent(FIXTag.timeInForce)
+        expireTime = sent(FIXTag.expireTime)
     }
 
     /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime,
     /// each where the request had it.
     fileprivate func appendReported(to body: inout FIXFieldList) {
-        let fields = [(1, account), (55, symbol), (54, side), (38, orderQty), (40, ordType), (44, price), (99, stopPx),
-                      (59, timeInForce), (126, expireTime)]
+        let fields = [(FIXTag.account, account), (FIXTag.symbol, symbol), (FIXTag.side, side), (FIXTag.orderQty, orderQty),
+                      (FIXTag.ordType, ordType), (FIXTag.price, price), (FIXTag.stopPx, stopPx),
+                      (FIXTag.timeInForce, timeInForce), (FIXTag.expireTime, expireTime)]
         for case let (tag, value?) in fields { body.append(tag, value) }
     }
 }

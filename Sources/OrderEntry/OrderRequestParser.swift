@@ -1,17 +1,19 @@
 import FIXCodec
 import FIXVocabulary
 import Instruments
-import RiskSidecar
 
 /// Reads the terms of a NewOrderSingle or OrderCancelReplaceRequest, with the reject FIX
 /// prescribes when they cannot be traded.
-enum OrderRequestParser {
-    struct Problem: Error {
-        var reason: OrdRejReason
-        var text: String
+public enum OrderRequestParser {
+    /// Why a request cannot become an order: the OrdRejReason to report and the words.
+    public struct Problem: Error, Sendable {
+        public var reason: OrdRejReason
+        public var text: String
     }
 
-    static func terms(of message: FIXMessage, defaultAccount: String?) -> Result<OrderTerms, Problem> {
+    /// The terms of `message`, or the reject to send; `defaultAccount` stands for an Account
+    /// (1) the request left out.
+    public static func terms(of message: FIXMessage, defaultAccount: String?) -> Result<OrderTerms, Problem> {
         guard let clOrdID = message[FIXTag.clOrdID]?.string, !clOrdID.isEmpty else {
             return .failure(Problem(reason: .other, text: "ClOrdID (11) is required"))
         }

@@ -4,8 +4,9 @@ import FIXCodec
 /// every order, and Foundation's `JSONEncoder` cost a fifth of the gateway's time per order.
 /// The text is exactly what `JSONEncoder` writes for ``OrderAudit`` (the form
 /// `JSONDecoder` reads back at a restart), with keys in a fixed order.
-extension GatewayOrder {
-    func auditJSON() -> String {
+extension ClientOrder {
+    /// The order as the journal keeps it (`{"order": {...}}`).
+    public func auditJSON() -> String {
         var json = JSONText()
         json.object {
             $0.key("order")

@@ -61,21 +61,25 @@ extension GatewayWork {
     /// the decisions are journaled as `day.end`. GTC and GTD orders stay working.
     mutating func endDay(next: CalendarDate, by person: String?, reason: String?) -> DayEndRecord {
         let ending = state.tradingDate
-        apply(venue: state.venue.advance(to: now))
+        advanceVenues()
         updateMarks()
 
-        // Day orders: the simulated venue cancels its own, a FIX venue is asked to; each is
-        // reported to the OMS as Expired when it is gone (``apply(venue:)``).
+        // Day orders: each venue ends its own (the simulated venue cancels them, a FIX venue is
+        // asked to); each is reported to the OMS as Expired when it is gone (``apply(venue:)``).
         let text = "day order expired at the end of trading day \(ending)"
+        var dayOrders: [Int: [VenueRequest]] = [:]
         for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
         where !order.status.isTerminal && order.terms.timeInForce == .day {
-            guard let number = state.venueIDByOrderID[order.orderID], state.routes[number] != nil else { continue }
+            guard let (index, number) = placement(of: order) else { continue }
             state.expiring.insert(number)
-            cancelForRisk(orderID: order.orderID, reason: text)
+            state.cancelReasons[number] = text
+            dayOrders[index, default: []].append(VenueRequest(number: number, order: order, owner: state.owner(of: order.terms.account)))
         }
-        for event in state.venue.endOfDay() {
-            if case .canceled(let number, _, _) = event { state.cancelReasons[number] = text }
-            apply(venue: [event])
+        for index in state.venues.indices {
+            guard var venue = take(index) else { continue }
+            var output = VenueOutput()
+            venue.endDay(dayOrders: dayOrders[index] ?? [], now: now, into: &output)
+            put(venue, at: index, output)
         }
 
         // Contracts past their last trade date are delisted, their orders expired; new months
@@ -95,7 +99,7 @@ extension GatewayWork {
         var settlements: [String: FIXDecimal] = [:]
         for instrument in state.catalog.instruments {
             if let price = state.venueSettlements[instrument.symbol] ?? state.settlements[instrument.symbol]
-                ?? state.venue.mark(symbol: instrument.symbol) {
+                ?? state.market?.mark(symbol: instrument.symbol) {
                 settlements[instrument.symbol] = price
             }
         }
@@ -117,8 +121,8 @@ extension GatewayWork {
         let numbers = Set(state.orders.keys.compactMap { state.venueIDByOrderID[$0] })
         state.orderIDByVenueID = state.orderIDByVenueID.filter { numbers.contains($0.key) }
         state.venueIDByOrderID = state.venueIDByOrderID.filter { state.orders[$0.key] != nil }
-        state.routes = state.routes.filter { numbers.contains($0.key) }
-        state.routeByClOrdID = state.routeByClOrdID.filter { numbers.contains($0.value) }
+        state.venueOfOrder = state.venueOfOrder.filter { numbers.contains($0.key) }
+        for index in state.venues.indices { state.venues[index]?.forget(keeping: numbers) }
         state.expiredToday.removeAll()
         state.venueSettlements.removeAll()
         state.settlements.removeAll()
@@ -134,7 +138,7 @@ extension GatewayWork {
             tradingDate: ending.description, nextTradingDate: next.description, time: now, by: person, reason: reason,
             settlements: settlements, positions: carried.sorted { ($0.account, $0.symbol) < ($1.account, $1.symbol) },
             expired: expired, orders: state.orders.values.sorted { $0.orderID < $1.orderID },
-            routes: state.routes.keys.sorted().map { RouteAudit(id: $0, route: state.routes[$0]!) },
+            routes: state.venues.flatMap { $0?.carried ?? [] }.sorted { $0.id < $1.id },
             killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber,
             delisted: delisted, listed: listed.filter { listing.instrument(symbol: $0)?.kind == .future })
         record("day.end", dayEnd)
@@ -151,7 +155,7 @@ extension GatewayWork {
               now >= state.calendar.zone.instant(state.tradingDate, minute: minute), now < state.calendar.end(of: state.tradingDate)
         else { return }
         for instrument in state.catalog.instruments {
-            if let mark = state.venue.mark(symbol: instrument.symbol) { state.settlements[instrument.symbol] = mark }
+            if let mark = state.market?.mark(symbol: instrument.symbol) { state.settlements[instrument.symbol] = mark }
         }
         record("day.settlement", ["tradingDate": state.tradingDate.description,
                                   "prices": state.settlements.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")])
@@ -160,7 +164,12 @@ extension GatewayWork {
     /// Makes `listing` what the gateway and the simulated venue trade; the symbols listed anew.
     @discardableResult
     mutating func list(_ listing: InstrumentCatalog) -> [String] {
-        let listed = state.venue.relist(listing)
+        var listed: [String] = []
+        for index in state.venues.indices {
+            guard var venue = take(index) else { continue }
+            for symbol in venue.relist(listing) where !listed.contains(symbol) { listed.append(symbol) }
+            state.venues[index] = venue
+        }
         state.catalog = listing
         return listed
     }

@@ -52,6 +52,13 @@ extension GatewayWork {
                 recordWarnings(risk.orderReplaced(key: key, now: now))
             case .stopTriggered:
                 continue
+            case .changeRefused(_, let replace, let reason, let text):
+                // The venue refused the cancel or replace: the order stands as it was.
+                guard let pending = order.pending else { continue }
+                order.changeRefused()
+                if replace { risk.replaceRejected(key: key, now: now) }
+                cancelReject(session: order.session, clOrdID: pending.clOrdID, origClOrdID: order.clOrdID, order: order,
+                             replace: replace, reason: reason, text: text)
             }
             state.orders[orderID] = order
             state.audit.append(GatewayAuditEvent(kind: "order", time: now, json: order.auditJSON()))
@@ -84,11 +91,10 @@ extension GatewayWork {
     /// Symbols a FIX venue's market data prices (``updateMarks(quotes:)``) are left to it.
     mutating func updateMarks(symbols: [String]? = nil) {
         let listed = symbols ?? state.catalog.instruments.map(\.symbol)
-        for symbol in listed where !state.quotedByVenueFeed.contains(symbol) {
-            let top = state.venue.topOfBook(symbol: symbol)
-            let prices = ReferencePrices(last: state.venue.lastTradePrice(symbol: symbol) ?? state.venue.fairPrice(symbol: symbol),
-                                         bid: top?.bidPrice, ask: top?.askPrice)
-            setMarks(MarketQuote(symbol: symbol, prices: prices, mark: state.venue.mark(symbol: symbol)))
+        if let index = state.priceVenue, let venue = state.venues[index] {
+            for symbol in listed where !state.quotedByVenueFeed.contains(symbol) {
+                if let quote = venue.quote(symbol: symbol) { setMarks(quote) }
+            }
         }
         updatePnL(symbols: symbols == nil ? nil : listed)
     }
@@ -164,31 +170,5 @@ struct FillAudit: Codable {
 
     var riskFill: RiskFill {
         RiskFill(account: account, session: session, symbol: symbol, root: root, side: side, quantity: quantity, price: price)
-    }
-}
-
-extension OrderType {
-    /// The venue's form of these terms' type.
-    func venueType(price: FIXDecimal?, stopPrice: FIXDecimal?) -> VenueOrderType {
-        switch self {
-        case .market: .market
-        case .limit: .limit(price ?? .zero)
-        case .stop: .stop(stopPrice ?? .zero)
-        case .stopLimit: .stopLimit(stop: stopPrice ?? .zero, limit: price ?? .zero)
-        }
-    }
-}
-
-extension OrderTerms {
-    var venueType: VenueOrderType { type.venueType(price: price, stopPrice: stopPrice) }
-
-    var venueTimeInForce: VenueTimeInForce {
-        switch timeInForce {
-        case .day: .day
-        case .goodTillCancel: .goodTillCancel
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        case .goodTillDate: .goodTillDate(expireAt: expireTime ?? 0)
-        }
     }
 }

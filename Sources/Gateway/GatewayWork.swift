@@ -31,16 +31,8 @@ struct GatewayWork {
         outbound.append(GatewayOutbound(session: session, type: .executionReport, body: report.fields(transactTime: transactTime)))
     }
 
-    /// One encoder for every record (set up once, not per order; encoding does not change it).
-    private static let auditEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
     mutating func record(_ kind: String, _ value: some Encodable) {
-        guard let data = try? Self.auditEncoder.encode(value) else { return }
-        state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: String(decoding: data, as: UTF8.self)))
+        state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: AuditJSON.encode(value)))
     }
 
     /// An ExecutionReport rejecting a request that never became an order. It echoes the
@@ -107,28 +99,20 @@ struct GatewayWork {
             return
         }
         let destination = message[FIXTag.exDestination]?.string ?? message[FIXTag.securityExchange]?.string
-        let venueSession = fixVenueSession(destination)
-        if let destination, venueSession == nil, !state.settings.venueNames.contains(destination) {
-            let known = state.settings.venueNames.union(state.settings.fixVenues.keys).sorted().joined(separator: ", ")
-            rejectNew(message, session: session, terms: terms, reason: .brokerOption,
-                      text: "unknown venue \(destination): this gateway routes to \(known)")
-            return
+        let venueIndex: Int
+        if let destination {
+            guard let index = state.router[destination] else {
+                let known = state.router.keys.sorted().joined(separator: ", ")
+                rejectNew(message, session: session, terms: terms, reason: .brokerOption,
+                          text: "unknown venue \(destination): this gateway routes to \(known)")
+                return
+            }
+            venueIndex = index
+        } else {
+            venueIndex = state.defaultVenue
         }
-        if let venueSession, let destination, !state.venuesUp.contains(venueSession) {
-            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
-                      text: "venue \(destination) is not connected: orders for it are refused until it is back")
-            return
-        }
-        if let venueSession, let destination, let halt = haltReason(at: venueSession, symbol: terms.symbol) {
-            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
-                      text: "venue \(destination) has halted \(terms.symbol): \(halt)")
-            return
-        }
-        if venueSession == nil, !venueIsOpen() {
-            let date = state.calendar.tradingDate(at: now)
-            let opens = FIXTimestamp(nanosecondsSinceEpoch: state.calendar.open(of: date))
-            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed,
-                      text: "exchange closed: the venue trades \(state.calendar.summary); trading day \(date) opens at \(opens) UTC")
+        if let refusal = state.venues[venueIndex]?.refusal(newOrderIn: terms.symbol, now: now) {
+            rejectNew(message, session: session, terms: terms, reason: .exchangeClosed, text: refusal)
             return
         }
         guard let instrument = state.catalog.instrument(symbol: terms.symbol) else {
@@ -171,28 +155,8 @@ struct GatewayWork {
         state.orders[orderID] = order
         state.orderIDByVenueID[number] = orderID
         state.venueIDByOrderID[orderID] = number
-        if let venueSession {
-            submit(number, orderID: orderID, terms: terms, venueTerms: venueTerms, toVenue: venueSession)
-            return
-        }
-        let owner = state.owner(of: terms.account)
-        let events = state.venue.submit(VenueOrder(id: number, owner: owner, symbol: terms.symbol, side: terms.side,
-                                                   type: venueTerms.venueType, quantity: terms.quantity,
-                                                   timeInForce: venueTerms.venueTimeInForce), now: now)
-        apply(venue: events)
-        updateMarks(symbols: [terms.symbol])
-    }
-
-    /// Whether the simulated venue trades now, by its calendar. The session it is in is kept
-    /// (``GatewayState/openSession``), so an order pays for a calendar lookup once a session,
-    /// not once an order; around the clock it is always open.
-    private mutating func venueIsOpen() -> Bool {
-        guard case .sessions = state.calendar.hours else { return true }
-        if state.openSession.contains(now) { return true }
-        let date = state.calendar.tradingDate(at: now)
-        let session = state.calendar.open(of: date)..<state.calendar.end(of: date)
-        state.openSession = session
-        return session.contains(now)
+        submit(order, number: number, terms: venueTerms, to: venueIndex)
+        if venueIndex == state.priceVenue { updateMarks(symbols: [terms.symbol]) }
     }
 
     // MARK: Cancel and replace
@@ -244,12 +208,7 @@ struct GatewayWork {
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .cancel, clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
-        guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
-        if state.routes[venueID] != nil {
-            _ = requestChange(venueID, order: order, newTerms: nil)
-            return
-        }
-        apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
+        change(order)
     }
 
     mutating func replace(_ message: FIXMessage, session: String) {
@@ -291,13 +250,7 @@ struct GatewayWork {
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .replace(newTerms), clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
-        guard let venueID = state.venueIDByOrderID[order.orderID] else { return }
-        if state.routes[venueID] != nil {
-            _ = requestChange(venueID, order: order, newTerms: newTerms)
-            return
-        }
-        apply(venue: state.venue.replace(id: venueID, symbol: order.terms.symbol, quantity: newTerms.quantity,
-                                         price: newTerms.price, stopPrice: newTerms.stopPrice, now: now))
+        change(order, to: newTerms)
     }
 
     /// Cancels an order the OMS did not ask to cancel (kill switch, cancel on disconnect,
@@ -305,27 +258,14 @@ struct GatewayWork {
     mutating func cancelForRisk(orderID: String, reason: String) {
         guard let order = state.orders[orderID], !order.status.isTerminal, let venueID = state.venueIDByOrderID[orderID] else { return }
         state.cancelReasons[venueID] = reason
-        if state.routes[venueID] != nil {
-            _ = requestChange(venueID, order: order, newTerms: nil)
-            return
-        }
-        apply(venue: state.venue.cancel(id: venueID, symbol: order.terms.symbol, now: now))
+        change(order)
     }
 
     /// A cancel or replace of an order at a FIX venue that is not connected cannot be carried
     /// out, nor a replace at one that has halted the instrument: refused (OrderCancelReject)
     /// rather than left pending. `true` when refused.
     private mutating func refuseAtVenue(_ order: ClientOrder, session: String, clOrdID: String, replace: Bool) -> Bool {
-        guard let venueID = state.venueIDByOrderID[order.orderID], let route = state.routes[venueID] else { return false }
-        let name = venueName(ofSession: route.session)
-        let text: String
-        if !state.venuesUp.contains(route.session) {
-            text = "venue \(name) is not connected: the request cannot reach it; try again once it is back"
-        } else if replace, let halt = haltReason(at: route.session, symbol: order.terms.symbol) {
-            text = "venue \(name) has halted \(order.terms.symbol): \(halt)"
-        } else {
-            return false
-        }
+        guard let text = refusal(changing: order, replace: replace) else { return false }
         cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: replace,
                      reason: .brokerOption, text: text)
         return true

@@ -73,7 +73,7 @@ extension OrderGateway {
         var latest: [String: ClientOrder] = [:]
         var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
-        var routes: [UInt64: VenueRoute] = [:]
+        var routes: [UInt64: (record: Int64, route: VenueRoute)] = [:]
         var tradingDate: CalendarDate?
         var nextOrderNumber: UInt64 = 1
         func decode<T: Decodable>(_ type: T.Type, _ event: GatewayRecord) throws(GatewayRestoreError) -> T {
@@ -92,7 +92,7 @@ extension OrderGateway {
             case "risk.killSwitch": switches.append(try decode(KillSwitchRecord.self, event))
             case "route":
                 let audit = try decode(RouteAudit.self, event)
-                routes[audit.id] = audit.route
+                routes[audit.id] = (event.id, audit.route)
             case "day.end":
                 // A restore point: everything before it is summed up in it.
                 let day = try decode(DayEndRecord.self, event)
@@ -103,7 +103,7 @@ extension OrderGateway {
                 latest = Dictionary(day.orders.map { ($0.orderID, $0) }, uniquingKeysWith: { $1 })
                 fills = day.positions.map { (event.id, $0.fill(tradingDate: day.tradingDate, time: day.time)) }
                 switches = day.killSwitches
-                routes = Dictionary(day.routes.map { ($0.id, $0.route) }, uniquingKeysWith: { $1 })
+                routes = Dictionary(day.routes.map { ($0.id, (event.id, $0.route)) }, uniquingKeysWith: { $1 })
                 nextOrderNumber = day.nextOrderNumber
             default: continue
             }
@@ -115,10 +115,13 @@ extension OrderGateway {
                 if work.state.catalog.tradingDate != tradingDate { work.list(work.state.catalog.reference.catalog(on: tradingDate)) }
             }
             work.state.nextOrderNumber = max(work.state.nextOrderNumber, nextOrderNumber)
-            for (number, route) in routes {
-                work.state.routes[number] = route
-                work.state.routeByClOrdID[route.clOrdID] = number
-                if let pending = route.pendingClOrdID { work.state.routeByClOrdID[pending] = number }
+            for (number, (record, route)) in routes.sorted(by: { $0.key < $1.key }) {
+                let audit = RouteAudit(id: number, route: route)
+                guard let index = work.state.venues.indices.first(where: { work.state.venues[$0]?.restore(audit) == true }) else {
+                    return .failure(GatewayRestoreError(record: record, kind: "route",
+                                                        reason: "order \(number) was routed to venue session \(route.session), which this profile no longer has"))
+                }
+                work.state.venueOfOrder[number] = index
             }
             for (id, fill) in fills {
                 do {
@@ -164,16 +167,12 @@ extension GatewayWork {
         risk.restoreWorkingOrder(riskOrder, filledQuantity: order.cumQty, acknowledged: order.status != .pendingNew)
         state.orderIDByVenueID[number] = order.orderID
         state.venueIDByOrderID[order.orderID] = number
-        guard state.routes[number] == nil else { return }
-        let owner = state.owner(of: order.terms.account)
-        var events = state.venue.submit(VenueOrder(id: number, owner: owner, symbol: order.terms.symbol, side: order.terms.side,
-                                                   type: order.terms.venueType, quantity: leaves,
-                                                   timeInForce: order.terms.venueTimeInForce), now: now)
-        // The resubmission's own acknowledgement is not news to the OMS.
-        events.removeAll { $0 == .accepted(id: number) }
-        apply(venue: events)
-        if order.pending != nil {
-            apply(venue: state.venue.cancel(id: number, symbol: order.terms.symbol, now: now))
-        }
+        // An order without a route was at the in-process venue; a routed one is its venue's.
+        let index = state.venueOfOrder[number] ?? state.defaultVenue
+        state.venueOfOrder[number] = index
+        guard var venue = take(index) else { return }
+        var output = VenueOutput()
+        venue.restore(VenueRequest(number: number, order: order, owner: state.owner(of: order.terms.account)), now: now, into: &output)
+        put(venue, at: index, output)
     }
 }

@@ -119,7 +119,7 @@ public final class OrderGateway: Sendable {
     /// GTD orders expire; marks feed P&L and the risk sidecar.
     public func advance(now: Int64) -> [GatewayOutbound] {
         return perform(now: now) { work in
-            work.apply(venue: work.state.venue.advance(to: now))
+            work.advanceVenues()
             work.updateMarks()
             return work.outbound
         }
@@ -139,7 +139,7 @@ public final class OrderGateway: Sendable {
     /// An execution report or cancel reject from the venue session `session` (its TargetCompID).
     public func venueReport(_ message: FIXMessage, from session: String, now: Int64) -> [GatewayOutbound] {
         perform(now: now) { work in
-            work.venueReport(message, from: session)
+            work.venueMessage(message, from: session)
             // A fill moved a position: its P&L, and the account's, go to the daily loss control.
             if message[ExecType.self] == .trade || message[ExecType.self] == .orderStatus, let symbol = message[FIXTag.symbol]?.string {
                 work.updateMarks(symbols: [dialect(ofVenueSession: session).canonicalSymbol(symbol)])
@@ -163,8 +163,7 @@ public final class OrderGateway: Sendable {
     /// venue or an instrument is halted, new orders and replaces for it are refused here, with
     /// the venue's words, rather than sent to be rejected there. Cancels still go.
     public func venueStatus(_ message: FIXMessage, from session: String, now: Int64) {
-        let dialect = dialect(ofVenueSession: session)
-        perform(now: now) { work in work.venueStatus(message, from: session, dialect: dialect) }
+        perform(now: now) { work in work.venueMessage(message, from: session) }
     }
 
     /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
@@ -173,7 +172,7 @@ public final class OrderGateway: Sendable {
     /// A venue session logged on (`true`) or went away: orders are reconciled, or marked.
     public func venueSession(_ session: String, up: Bool, now: Int64) -> [GatewayOutbound] {
         perform(now: now) { work in
-            if up { work.venueUp(session) } else { work.venueDown(session) }
+            work.venueConnected(session, up: up)
             return work.outbound
         }
     }
@@ -227,12 +226,8 @@ public final class OrderGateway: Sendable {
     private func moveMarket(now: Int64, _ change: (inout SimulatedVenue) throws(SimulatedVenueError) -> [VenueEvent])
         throws(SimulatedVenueError) -> [GatewayOutbound] {
         let result: Result<[GatewayOutbound], SimulatedVenueError> = perform(now: now) { work in
-            do throws(SimulatedVenueError) {
-                work.apply(venue: work.state.venue.advance(to: now))
-                work.apply(venue: try change(&work.state.venue))
-            } catch {
-                return .failure(error)
-            }
+            work.advanceVenues()
+            if case .failure(let error) = work.moveMarket(change) { return .failure(error) }
             work.updateMarks()
             return .success(work.outbound)
         }
@@ -308,7 +303,7 @@ public final class OrderGateway: Sendable {
         }
     }
     public var positions: PositionBook { state.withLock { $0?.positions ?? PositionBook() } }
-    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.mark(symbol: symbol) } }
+    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0?.market?.mark(symbol: symbol) } }
     /// What is listed on the simulated venue today.
     public var catalog: InstrumentCatalog { state.withLock { $0!.catalog } }
 
@@ -316,39 +311,50 @@ public final class OrderGateway: Sendable {
 
     /// The venue's book to `levels` price levels a side, as market data publishes it.
     public func depth(symbol: String, levels: Int) -> BookDepth? {
-        state.withLock { $0?.venue.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
+        state.withLock { $0?.market?.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
     }
 
     /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
     /// publisher wants them, and nothing else drains them.
-    public func recordTrades(_ on: Bool = true) { state.withLock { $0?.venue.recordsTrades = on } }
+    public func recordTrades(_ on: Bool = true) { perform(now: 0) { work in work.withMarket { $0.recordsTrades = on } } }
 
     /// The venue's last trade price in `symbol`, if it has traded.
-    public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.venue.lastTradePrice(symbol: symbol) } }
+    public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.market?.lastTradePrice(symbol: symbol) } }
 
     /// The venue's trades since the last call, market makers' prints included.
-    public func drainTrades() -> [TradePrint] { state.withLock { $0?.venue.drainTrades() ?? [] }.map(TradePrint.init) }
+    public func drainTrades() -> [TradePrint] {
+        perform(now: 0) { work in work.withMarket { $0.drainTrades() } ?? [] }.map(TradePrint.init)
+    }
 }
 
 /// Everything behind the gateway's lock.
 struct GatewayState: Sendable {
     /// What is listed on the trading day in progress (relisted at each day's end).
     var catalog: InstrumentCatalog
-    /// When the venue trades and when its day ends.
+    /// When the gateway's trading day ends (the in-process venue's calendar).
     let calendar: TradingCalendar
     /// The trading day in progress: what "today" means for day orders, ClOrdIDs and the daily loss.
     var tradingDate: CalendarDate
-    /// Orders at FIX venues being cancelled because their day ended: their cancel is an expiry.
+    /// Orders whose cancel is an expiry (their day ended, or their contract): by number.
     var expiring: Set<UInt64> = []
     /// OrderIDs of the day orders the day's end expired, for its record.
     var expiredToday: [String] = []
-    /// The simulated venue's trading session last found around an order (empty until then).
-    var openSession: Range<Int64> = 0..<0
     /// Settlement prices FIX venues published today (MDEntryType 6), by symbol.
     var venueSettlements: [String: FIXDecimal] = [:]
-    /// The simulated venue's prices at the calendar's settlement time, once taken today.
+    /// The in-process venue's prices at the calendar's settlement time, once taken today.
     var settlements: [String: FIXDecimal] = [:]
-    var venue: SimulatedVenue
+    /// The venues, by the router's index; each is taken out while it works (``GatewayWork/take(_:)``).
+    var venues: [(any Venue)?]
+    /// The router: a name an order gives in ExDestination (100) or SecurityExchange (207), to its venue.
+    let router: [String: Int]
+    /// Where an order naming no venue goes: the in-process venue.
+    let defaultVenue: Int
+    /// The venue with a market of its own, whose prices are the marks and reference prices.
+    let priceVenue: Int?
+    /// FIX venues by their session's TargetCompID.
+    let venueBySession: [String: Int]
+    /// The venue each order went to, by number.
+    var venueOfOrder: [UInt64: Int] = [:]
     let settings: GatewaySettings
     var orders: [String: ClientOrder] = [:]
     /// Per session, every ClOrdID used today, to the order it names.
@@ -361,23 +367,28 @@ struct GatewayState: Sendable {
     var cancelReasons: [UInt64: String] = [:]
     var positions = PositionBook()
     var audit: [GatewayAuditEvent] = []
-    /// Orders sent to venues over FIX, by venue id, and the venue-side ClOrdIDs that name them.
-    var routes: [UInt64: VenueRoute] = [:]
-    var routeByClOrdID: [String: UInt64] = [:]
-    /// Venue sessions logged on now.
-    var venuesUp: Set<String> = []
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
-    /// Trading halts FIX venues announced, with the venue's words: a whole venue
-    /// (TradingSessionStatus) or one instrument there (SecurityStatus).
-    var venueHalts: [VenueHalt: String] = [:]
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings, calendar: TradingCalendar, now: Int64) {
         self.catalog = catalog
         self.calendar = calendar
         tradingDate = calendar.tradingDate(at: now)
-        self.venue = venue
         self.settings = settings
+        var venues: [(any Venue)?] = [InProcessVenue(market: venue, calendar: calendar)]
+        var router: [String: Int] = [:]
+        for name in settings.venueNames { router[name] = 0 }
+        var bySession: [String: Int] = [:]
+        for (name, session) in settings.fixVenues.sorted(by: { $0.key < $1.key }) {
+            bySession[session] = venues.count
+            router[name] = venues.count
+            venues.append(FIXVenue(name: name, session: session, dialect: settings.venueDialects[session] ?? VenueDialect()))
+        }
+        self.venues = venues
+        self.router = router
+        venueBySession = bySession
+        defaultVenue = 0
+        priceVenue = 0
     }
 
     /// A small number per account for the venue's self-trade prevention (0 is the venue's
@@ -388,4 +399,7 @@ struct GatewayState: Sendable {
         ownerByAccount[account] = owner
         return owner
     }
+
+    /// The in-process venue's market (prices, books, the tape), read in place.
+    var market: SimulatedVenue? { priceVenue.flatMap { (venues[$0] as? InProcessVenue)?.market } }
 }

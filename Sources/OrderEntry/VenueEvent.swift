@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 import Instruments
 
 // What a venue tells the owner of an order, whatever the venue: the in-process simulated
@@ -112,11 +113,15 @@ public enum VenueEvent: Sendable, Hashable {
     case replaced(VenueReplacement)
     /// A stop order's trigger was reached: it now works as a market or limit order.
     case stopTriggered(id: UInt64)
+    /// The venue refused a cancel (or, with `replace`, a replace) of the order: it stands as
+    /// it was. `reason` and `text` are the venue's.
+    case changeRefused(id: UInt64, replace: Bool, reason: CxlRejReason, text: String)
 
     /// The client order the event concerns.
     public var orderID: UInt64 {
         switch self {
-        case .accepted(let id), .rejected(let id, _), .canceled(let id, _, _), .stopTriggered(let id): id
+        case .accepted(let id), .rejected(let id, _), .canceled(let id, _, _), .stopTriggered(let id),
+             .changeRefused(let id, _, _, _): id
         case .fill(let fill): fill.id
         case .replaced(let replacement): replacement.id
         }

@@ -1,0 +1,109 @@
+import FIXCodec
+import Instruments
+import OrderEntry
+import RiskSidecar
+import SimulatedVenue
+
+/// The simulated venue inside the appliance as one of the gateway's venues: orders go to its
+/// matching engine books and its events come back at once. It trades by its own calendar.
+public struct InProcessVenue: Venue {
+    /// The router's key for the in-process venue.
+    public static let key = "@simulated"
+
+    public let name: String
+    public var market: SimulatedVenue
+    /// When the venue trades.
+    public let calendar: TradingCalendar
+    /// The trading session last found around an order (empty until then): an order pays for a
+    /// calendar lookup once a session, not once an order.
+    private var openSession: Range<Int64> = 0..<0
+
+    public init(name: String = "SIM", market: SimulatedVenue, calendar: TradingCalendar) {
+        self.name = name
+        self.market = market
+        self.calendar = calendar
+    }
+
+    public mutating func refusal(newOrderIn symbol: String, now: Int64) -> String? {
+        guard case .sessions = calendar.hours, !openSession.contains(now) else { return nil }
+        let date = calendar.tradingDate(at: now)
+        openSession = calendar.open(of: date)..<calendar.end(of: date)
+        guard !openSession.contains(now) else { return nil }
+        let opens = FIXTimestamp(nanosecondsSinceEpoch: calendar.open(of: date))
+        return "exchange closed: the venue trades \(calendar.summary); trading day \(date) opens at \(opens) UTC"
+    }
+
+    /// The in-process venue is always reachable.
+    public func refusal(changing request: VenueRequest, replace: Bool) -> String? { nil }
+
+    public mutating func submit(_ request: VenueRequest, now: Int64, into output: inout VenueOutput) {
+        output.events += market.submit(request.venueOrder(quantity: request.terms.quantity), now: now)
+    }
+
+    public mutating func cancel(_ request: VenueRequest, now: Int64, into output: inout VenueOutput) {
+        output.events += market.cancel(id: request.number, symbol: request.order.terms.symbol, now: now)
+    }
+
+    public mutating func replace(_ request: VenueRequest, with terms: OrderTerms, now: Int64, into output: inout VenueOutput) {
+        output.events += market.replace(id: request.number, symbol: request.order.terms.symbol, quantity: terms.quantity,
+                                        price: terms.price, stopPrice: terms.stopPrice, now: now)
+    }
+
+    /// Puts what is left of the order back on the book. The resubmission's own
+    /// acknowledgement is not news to the OMS; a cancel the crash left pending is carried out.
+    public mutating func restore(_ request: VenueRequest, now: Int64, into output: inout VenueOutput) {
+        let order = request.order
+        var events = market.submit(request.venueOrder(quantity: order.terms.quantity - order.cumQty), now: now)
+        events.removeAll { $0 == .accepted(id: request.number) }
+        output.events += events
+        if order.pending != nil { cancel(request, now: now, into: &output) }
+    }
+
+    public mutating func advance(to now: Int64, into output: inout VenueOutput) {
+        output.events += market.advance(to: now)
+    }
+
+    /// The venue expires its day orders itself.
+    public mutating func endDay(dayOrders: [VenueRequest], now: Int64, into output: inout VenueOutput) {
+        output.events += market.endOfDay()
+    }
+
+    public mutating func relist(_ catalog: InstrumentCatalog) -> [String] { market.relist(catalog) }
+
+    public func quote(symbol: String) -> MarketQuote? {
+        let top = market.topOfBook(symbol: symbol)
+        let prices = ReferencePrices(last: market.lastTradePrice(symbol: symbol) ?? market.fairPrice(symbol: symbol),
+                                     bid: top?.bidPrice, ask: top?.askPrice)
+        return MarketQuote(symbol: symbol, prices: prices, mark: market.mark(symbol: symbol))
+    }
+}
+
+extension VenueRequest {
+    /// The order as the simulated venue's books take it, for `quantity` contracts.
+    func venueOrder(quantity: Int64) -> VenueOrder {
+        VenueOrder(id: number, owner: owner, symbol: terms.symbol, side: terms.side, type: terms.venueType, quantity: quantity,
+                   timeInForce: terms.venueTimeInForce)
+    }
+}
+
+extension OrderTerms {
+    /// The simulated venue's form of these terms' type and prices.
+    var venueType: VenueOrderType {
+        switch type {
+        case .market: .market
+        case .limit: .limit(price ?? .zero)
+        case .stop: .stop(stopPrice ?? .zero)
+        case .stopLimit: .stopLimit(stop: stopPrice ?? .zero, limit: price ?? .zero)
+        }
+    }
+
+    var venueTimeInForce: VenueTimeInForce {
+        switch timeInForce {
+        case .day: .day
+        case .goodTillCancel: .goodTillCancel
+        case .immediateOrCancel: .immediateOrCancel
+        case .fillOrKill: .fillOrKill
+        case .goodTillDate: .goodTillDate(expireAt: expireTime ?? 0)
+        }
+    }
+}

@@ -85,10 +85,14 @@ public final class OrderGateway: Sendable {
     ///   sidecar's first reference prices, so the first order has a collar to meet.
     /// - Parameter calendar: when the venue trades and its day ends (around the clock, ending at
     ///   17:00 New York time, unless given).
+    /// - Parameter venues: venues of other kinds, by the name orders give them (ExDestination):
+    ///   the router hands them orders as it does the simulated venue and the FIX venues.
     public init(catalog: InstrumentCatalog, venue: SimulatedVenue, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
+                venues: [String: any Venue] = [:],
                 calendar: TradingCalendar = .aroundTheClock, now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
         for (session, accounts) in settings.permittedAccounts { risk.permitAccounts(accounts.sorted(), session: session) }
-        var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings, calendar: calendar, now: now),
+        var work = GatewayWork(state: GatewayState(catalog: catalog, venue: venue, settings: settings, venues: venues, calendar: calendar,
+                                                   now: now),
                                risk: risk, now: now)
         work.updateMarks()
         state = Mutex(.some(work.state))
@@ -370,7 +374,8 @@ struct GatewayState: Sendable {
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
 
-    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings, calendar: TradingCalendar, now: Int64) {
+    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings, venues others: [String: any Venue] = [:],
+         calendar: TradingCalendar, now: Int64) {
         self.catalog = catalog
         self.calendar = calendar
         tradingDate = calendar.tradingDate(at: now)
@@ -383,6 +388,10 @@ struct GatewayState: Sendable {
             bySession[session] = venues.count
             router[name] = venues.count
             venues.append(FIXVenue(name: name, session: session, dialect: settings.venueDialects[session] ?? VenueDialect()))
+        }
+        for (name, venue) in others.sorted(by: { $0.key < $1.key }) {
+            router[name] = venues.count
+            venues.append(venue)
         }
         self.venues = venues
         self.router = router

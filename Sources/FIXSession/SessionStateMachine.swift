@@ -759,18 +759,28 @@ public struct SessionStateMachine: Sendable {
     /// before FIX 4.2, which has no BusinessMessageReject, a session Reject with the text.
     public mutating func businessReject(_ message: FIXMessage, reason: Int, text: String,
                                         refIDTag: Int? = nil, now: FIXTimestamp) -> [SessionAction] {
+        let reject = Self.businessReject(to: message, reason: reason, text: text, refIDTag: refIDTag,
+                                         beginString: configuration.id.beginString)
+        return send(msgType: reject.msgType, body: reject.body, header: reject.header, now: now)
+    }
+
+    /// The reject of an application message the application cannot take: a
+    /// BusinessMessageReject (35=j), or before FIX 4.2 a session Reject (35=3) with Text, its
+    /// routing header reversed to reach whoever sent `message`.
+    public static func businessReject(to message: FIXMessage, reason: Int, text: String, refIDTag: Int?,
+                                      beginString: String) -> (msgType: String, body: FIXFieldList, header: FIXFieldList) {
         var body = FIXFieldList()
-        if configuration.id.beginString < "FIX.4.2" && !configuration.id.beginString.hasPrefix("FIXT") {
+        if beginString < "FIX.4.2" && !beginString.hasPrefix("FIXT") {
             if let seq = message.msgSeqNum { body.append(SessionTag.refSeqNum, seq) }
             body.append(SessionTag.text, text)
-            return send(msgType: SessionMsgType.reject, body: body, header: Self.replyRouting(to: message), now: now)
+            return (SessionMsgType.reject, body, replyRouting(to: message))
         }
         if let seq = message.msgSeqNum { body.append(SessionTag.refSeqNum, seq) }
         body.append(SessionTag.refMsgType, message.msgType ?? "")
         if let refIDTag, let id = message[refIDTag] { body.append(SessionTag.businessRejectRefID, id) }
         body.append(SessionTag.businessRejectReason, reason)
         body.append(SessionTag.text, text)
-        return send(msgType: SessionMsgType.businessMessageReject, body: body, header: Self.replyRouting(to: message), now: now)
+        return (SessionMsgType.businessMessageReject, body, replyRouting(to: message))
     }
 
     /// The routing header of a reply: the message's OnBehalfOf* fields become DeliverTo*

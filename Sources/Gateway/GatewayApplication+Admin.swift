@@ -12,13 +12,21 @@ extension GatewayApplication {
     /// only once that record, and every decision it caused before it, is durable: an
     /// acknowledged action survives a crash the moment after.
     public func handle(_ request: AdminRequest) async -> AdminResponse {
-        let response = carryOut(request)
+        let response: AdminResponse
+        do {
+            response = try await onLoop { _ in self.carryOut(request) }
+        } catch {
+            logger.error("admin request not carried out: the gateway's event loop is gone", metadata: [
+                "command": "\(request.command.rawValue)", "error": "\(error)",
+            ])
+            return AdminResponse(ok: false, message: "the gateway is shutting down: \(error)", engagedKillSwitches: [], utilisation: [],
+                                 day: nil)
+        }
         guard request.command.changesState else { return response }
         let record = AdminRecord(command: request.command.rawValue, scope: request.scope, by: request.by, reason: request.reason,
                                  ok: response.ok, message: response.message)
-        let data = (try? JSONEncoder().encode(record)) ?? Data("{}".utf8)
         do {
-            try await journal.write([.event(kind: "admin", time: clock(), json: String(decoding: data, as: UTF8.self))])
+            try await journal.write([.event(kind: "admin", time: clock(), json: AuditJSON.encode(record))])
         } catch {
             logger.error("admin request not journaled", metadata: ["command": "\(request.command.rawValue)", "error": "\(error)"])
             var failed = response
@@ -80,8 +88,20 @@ extension GatewayApplication {
         }
     }
 
+    /// The answer to an admin request: `message`, and the state of the risk controls and the
+    /// trading day after it; from any thread.
+    public func respond(ok: Bool, _ message: String) async -> AdminResponse {
+        do {
+            return try await onLoop { _ in self.adminResponse(ok: ok, message) }
+        } catch {
+            return AdminResponse(ok: false, message: "\(message); the gateway is shutting down: \(error)", engagedKillSwitches: [],
+                                 utilisation: [], day: nil)
+        }
+    }
+
     /// The answer to an admin request: `message`, and the state of the risk controls after it.
-    public func adminResponse(ok: Bool, _ message: String) -> AdminResponse {
+    /// On the loop.
+    func adminResponse(ok: Bool, _ message: String) -> AdminResponse {
         let risk = gateway.risk
         let now = clock()
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),

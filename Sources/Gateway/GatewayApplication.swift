@@ -2,9 +2,9 @@ import FIXCodec
 import FIXJournal
 import FIXSession
 import FIXTransport
-import Dispatch
 import FIXVocabulary
 import Logging
+import RiskSidecar
 import NIOCore
 import NIOPosix
 import SimulatedVenue
@@ -14,13 +14,20 @@ import OrderEntry
 /// The order gateway as a FIX application (`Application=gateway`): each OMS session's
 /// orders, cancels and replaces go to the ``OrderGateway``; its execution reports go back to
 /// the session they concern, whichever session's message (or timer) produced them.
+///
+/// The gateway has one owner: this application's event loop (``loop``). Every call into it,
+/// from a session's message, the timer, a venue's report or an admin request, runs there, one
+/// at a time, so it needs no lock. The appliance runs its FIX sessions on the same loop, so a
+/// message reaches the gateway with no hand-off; a session on another loop is handed over.
 public final class GatewayApplication: FIXApplication {
-    public let gateway: OrderGateway
+    /// The event loop that owns the gateway.
+    public let loop: any EventLoop
+    private let owned: LoopConfined
     let journal: Journal
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
     private let timer = Mutex<RepeatedTask?>(nil)
-    /// Reports a restore produced, sent once the sessions are attached (``start(on:interval:)``).
-    private let restoredReports = Mutex<[GatewayOutbound]>([])
+    /// Reports a restore produced, sent once the sessions are attached (``start(interval:)``).
+    private let restoredReports: [GatewayOutbound]
     let logger: Logger
     /// Nanoseconds since the epoch: the machine's clock, or a test's.
     public let clock: @Sendable () -> Int64
@@ -30,22 +37,45 @@ public final class GatewayApplication: FIXApplication {
     /// venue simulator presenting an exchange's symbols. Reports are translated on the way out;
     /// the venue application translates requests on the way in.
     public let participantSymbols: VenueDialect
+    /// The risk sidecar, which keeps its own lock and may be read from anywhere.
+    public let risk: RiskSidecar
+    /// Venue sessions (TargetCompIDs), fixed by the settings: told apart from OMS sessions
+    /// without asking the gateway.
+    private let venueSessions: Set<String>
 
     /// - Parameters:
+    ///   - gateway: the gateway, handed over: from now on only ``loop`` calls it.
     ///   - journal: where the gateway's decisions are written (the profile's journal).
+    ///   - loop: the event loop that owns the gateway (the FIX sessions' own, in the appliance).
+    ///   - restoredReports: what a restore left to report (``OrderGateway/restore(events:now:)``),
+    ///     sent at ``start(interval:)``.
     ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
     ///   - participantSymbols: how the counterparties name instruments (the gateway's own
     ///     symbols unless set).
-    public init(gateway: OrderGateway, journal: Journal, logger: Logger = Logger(label: "wellhead.gateway"),
+    public init(gateway: OrderGateway, journal: Journal, loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
+                restoredReports: [GatewayOutbound] = [], logger: Logger = Logger(label: "wellhead.gateway"),
                 participantSymbols: VenueDialect = VenueDialect(),
                 clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
-        self.gateway = gateway
+        self.loop = loop
         self.participantSymbols = participantSymbols
         self.journal = journal
         self.logger = logger
         self.clock = clock
+        self.restoredReports = restoredReports
+        risk = gateway.risk
+        venueSessions = gateway.venueSessions
         marketData = GatewayMarketData(catalog: gateway.catalog, venueDialects: Dictionary(
             uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }))
+        owned = LoopConfined(gateway: gateway, loop: loop)
+    }
+
+    /// The gateway; only on ``loop`` (anywhere else it traps: see ``onLoop(_:)``).
+    public var gateway: OrderGateway { owned.value }
+
+    /// Runs `body` with the gateway on its loop and returns what it gives.
+    public func onLoop<Result: Sendable>(_ body: @escaping @Sendable (OrderGateway) -> Result) async throws -> Result {
+        let owned = self.owned
+        return try await loop.submit { body(owned.value) }.get()
     }
 
     /// Makes the application's reports reach `endpoint`'s OMS (named by its TargetCompID),
@@ -54,30 +84,20 @@ public final class GatewayApplication: FIXApplication {
         endpoints.withLock { $0[endpoint.id.targetCompID] = endpoint }
     }
 
-    /// Rebuilds the gateway from its journaled events after a restart (see
-    /// ``OrderGateway/restore(events:now:)``). What the restore has to report (a cancel left
-    /// pending by the crash, an order cancelled under a kill switch) goes out at ``start(on:interval:)``.
-    public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> OrderGateway.Restored {
-        let (restored, reports) = try gateway.restore(events: events, now: now)
-        restoredReports.withLock { $0.append(contentsOf: reports) }
-        return restored
-    }
-
     /// Sends what the restore left to report, then moves the venue's clock every `interval`:
     /// prices step, resting orders fill. Call once the sessions are attached.
-    public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
-        let reports = restoredReports.withLock { reports in
-            defer { reports.removeAll() }
-            return reports
-        }
-        _ = deliver(reports, replyingTo: nil)
-        let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            let now = clock()
-            if let (record, reports) = gateway.rollIfDue(now: now) { dayEnded(record, reports: reports) }
-            _ = deliver(gateway.advance(now: now), replyingTo: nil)
-            publishMarketData()
-        }
+    public func start(interval: TimeAmount = .milliseconds(250)) {
+        loop.execute { [self] in _ = deliver(restoredReports, replyingTo: nil) }
+        let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in tick() }
         timer.withLock { $0 = task }
+    }
+
+    /// One tick of the timer, on the loop: the day's end if due, the venues' clocks, market data.
+    private func tick() {
+        let now = clock()
+        if let (record, reports) = gateway.rollIfDue(now: now) { dayEnded(record, reports: reports) }
+        _ = deliver(gateway.advance(now: now), replyingTo: nil)
+        publishMarketData()
     }
 
     /// Sends what a day's end reported (expired day orders) and logs it; the record itself is
@@ -98,9 +118,36 @@ public final class GatewayApplication: FIXApplication {
         }
     }
 
+    /// Runs `body` on the loop: at once when called there, else handed over in order.
+    private func confined(_ body: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop { body() } else { loop.execute(body) }
+    }
+
+    /// Runs `body` on the loop with the replies to a message of `session`: the message's own
+    /// replies when called there; when handed over from another loop, replies sent through the
+    /// session's endpoint.
+    private func answering(_ session: SessionID, replies: inout FIXReplies, _ body: @escaping @Sendable (inout FIXReplies) -> Void) {
+        guard loop.inEventLoop else {
+            loop.execute { [self] in
+                var later = FIXReplies()
+                body(&later)
+                endpoint(session.targetCompID)?.send(later)
+            }
+            return
+        }
+        body(&replies)
+    }
+
+    private func endpoint(_ session: String) -> SessionEndpoint? { endpoints.withLock { $0[session] } }
+
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+        answering(session, replies: &replies) { [self] replies in handle(message, from: session, replies: &replies) }
+    }
+
+    /// One message from `session`, on the loop.
+    private func handle(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let now = clock()
-        if gateway.isVenueSession(session.targetCompID) {
+        if venueSessions.contains(session.targetCompID) {
             venueMessage(message, from: session.targetCompID, now: now, replies: &replies)
             return
         }
@@ -140,7 +187,7 @@ public final class GatewayApplication: FIXApplication {
             }
             for request in update.requests { replies.send(msgType: MsgType.marketDataRequest.rawValue, body: request) }
             for message in update.published {
-                endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
+                endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body))
             }
         case .tradingSessionStatus, .securityStatus:
             gateway.venueStatus(message, from: venue, now: now)
@@ -156,40 +203,50 @@ public final class GatewayApplication: FIXApplication {
     }
 
     public func onLogon(_ session: SessionID) {
-        guard gateway.isVenueSession(session.targetCompID) else { return }
-        _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
-        guard let endpoint = endpoints.withLock({ $0[session.targetCompID] }) else { return }
-        for request in marketData.venueLoggedOn(session.targetCompID) { endpoint.send(msgType: MsgType.marketDataRequest.rawValue, body: request) }
+        guard venueSessions.contains(session.targetCompID) else { return }
+        confined { [self] in
+            _ = deliver(gateway.venueSession(session.targetCompID, up: true, now: clock()), replyingTo: nil)
+            guard let endpoint = endpoint(session.targetCompID) else { return }
+            for request in marketData.venueLoggedOn(session.targetCompID) {
+                endpoint.send(msgType: MsgType.marketDataRequest.rawValue, body: request)
+            }
+        }
     }
 
     /// Sends every OMS subscriber what moved in the market since the last publish.
     func publishMarketData() {
         for message in marketData.publish(gateway: gateway, now: clock()) {
-            endpoints.withLock { $0[message.session] }?.send(msgType: message.msgType, body: outward(message.body))
+            endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body))
         }
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
-        marketData.sessionEnded(session.targetCompID)
-        if gateway.isVenueSession(session.targetCompID) {
-            marketData.venueLoggedOff(session.targetCompID)
-            _ = deliver(gateway.venueSession(session.targetCompID, up: false, now: clock()), replyingTo: nil)
-            return
+        confined { [self] in
+            marketData.sessionEnded(session.targetCompID)
+            if venueSessions.contains(session.targetCompID) {
+                marketData.venueLoggedOff(session.targetCompID)
+                _ = deliver(gateway.venueSession(session.targetCompID, up: false, now: clock()), replyingTo: nil)
+                return
+            }
+            let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: clock())
+            _ = deliver(outbound, replyingTo: nil)
         }
-        let outbound = gateway.sessionDisconnected(session.targetCompID, loggedOut: loggedOut, now: clock())
-        _ = deliver(outbound, replyingTo: nil)
     }
 
     /// Handles an order request outside its session's callback (after a venue's added
     /// latency): every report goes out through the sessions' endpoints.
     public func receivedLater(_ message: FIXMessage, from session: SessionID) {
-        guard let outbound = gateway.handle(message, from: session.targetCompID, now: clock()) else { return }
-        _ = deliver(outbound, replyingTo: nil)
+        confined { [self] in
+            guard let outbound = gateway.handle(message, from: session.targetCompID, now: clock()) else { return }
+            _ = deliver(outbound, replyingTo: nil)
+        }
     }
 
     /// Refuses an order request before the gateway acts on it (see ``OrderGateway/refuse(_:from:text:now:)``).
     public func refuse(_ message: FIXMessage, from session: SessionID, text: String, replies: inout FIXReplies) {
-        reply(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), to: session, replies: &replies)
+        answering(session, replies: &replies) { [self] replies in
+            reply(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), to: session, replies: &replies)
+        }
     }
 
     /// Delivers `outbound`; what is for `session` goes back through its `replies`.
@@ -222,14 +279,14 @@ public final class GatewayApplication: FIXApplication {
             if message.type == .logout {
                 // The only logout the gateway asks for. Run after this message's handling, so
                 // the replies already queued for the session go first.
-                let endpoint = endpoints.withLock { $0[message.session] }
-                DispatchQueue.global().async { _ = endpoint?.logout(reason: "message rate far above the limit") }
+                let endpoint = endpoint(message.session)
+                loop.execute { _ = endpoint?.logout(reason: "message rate far above the limit") }
             } else if message.session == session {
                 replies.append(GatewayOutbound(session: message.session, msgType: message.msgType, body: outward(message.body)))
-            } else if gateway.isVenueSession(message.session), let endpoint = endpoints.withLock({ $0[message.session] }) {
+            } else if venueSessions.contains(message.session), let endpoint = endpoint(message.session) {
                 // Requests to a venue are in its own symbols already (``VenueDialect``).
                 endpoint.send(msgType: message.msgType, body: message.body)
-            } else if let endpoint = endpoints.withLock({ $0[message.session] }) {
+            } else if let endpoint = endpoint(message.session) {
                 endpoint.send(msgType: message.msgType, body: outward(message.body))
             } else {
                 logger.warning("no session for a report", metadata: ["session": "\(message.session)", "msgType": "\(message.msgType)"])
@@ -239,11 +296,32 @@ public final class GatewayApplication: FIXApplication {
     }
 
     func journalAudit() {
-        let events = gateway.drainAudit()
+        Self.journal(gateway.drainAudit(), to: journal, logger: logger)
+    }
+
+    /// Hands the gateway's decisions to the journal's writer, in order.
+    static func journal(_ events: [GatewayAuditEvent], to journal: Journal, logger: Logger) {
         guard !events.isEmpty else { return }
-        let logger = self.logger
         journal.write(events.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
             if let error { logger.error("gateway decisions not journaled", metadata: ["error": "\(error)"]) }
         }
+    }
+}
+
+/// The gateway, bound to the event loop that owns it: every access checks it is made there.
+/// (NIO's `NIOLoopBound` must be made on its loop; the gateway is handed over from the thread
+/// that built and restored it.)
+private struct LoopConfined: @unchecked Sendable {
+    private let gateway: OrderGateway
+    let loop: any EventLoop
+
+    init(gateway: OrderGateway, loop: any EventLoop) {
+        self.gateway = gateway
+        self.loop = loop
+    }
+
+    var value: OrderGateway {
+        loop.preconditionInEventLoop()
+        return gateway
     }
 }

@@ -12,7 +12,8 @@ import OrderEntry
 struct GatewayWork {
     var state: GatewayState
     let risk: RiskSidecar
-    let now: Int64
+    /// The time of the call in progress.
+    private(set) var now: Int64
     var outbound: [GatewayOutbound] = []
     /// Logouts, sent after everything else this call produced.
     var pendingLogouts: [GatewayOutbound] = []
@@ -21,6 +22,13 @@ struct GatewayWork {
         self.state = state
         self.risk = risk
         self.now = now
+    }
+
+    /// Starts a call at `now`, with nothing yet to send.
+    mutating func begin(now: Int64) {
+        self.now = now
+        outbound.removeAll(keepingCapacity: true)
+        pendingLogouts.removeAll(keepingCapacity: true)
     }
 
     private var transactTime: FIXTimestamp { FIXTimestamp(nanosecondsSinceEpoch: now) }

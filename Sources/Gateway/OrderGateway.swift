@@ -6,7 +6,6 @@ import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
-import Synchronization
 import OrderEntry
 
 /// A FIX message the gateway wants sent to an OMS session. MsgType `5` asks for the session
@@ -69,11 +68,12 @@ public struct GatewaySettings: Sendable {
 /// The order gateway: OMS requests in, through the risk sidecar, to the venue, and execution
 /// reports back, with positions and P&L kept from the fills.
 ///
-/// All state sits behind one lock and every entry point runs to completion under it, so the
-/// order of events is the order of calls; calls are short (a risk check and a match), so the
-/// lock is never held for long.
-public final class OrderGateway: Sendable {
-    let state: Mutex<GatewayState?>
+/// It has no lock and is not `Sendable`: it has one owner, which calls it from one executor
+/// (``GatewayApplication`` pins it to its event loop; a test calls it from its own task).
+/// Every entry point runs to completion, so the order of events is the order of calls.
+public final class OrderGateway {
+    /// The gateway's state and the call in progress.
+    private var work: GatewayWork
     public let risk: RiskSidecar
     /// The venue sessions' TargetCompIDs (fixed by the settings): told apart from OMS sessions
     /// on every message without taking the lock.
@@ -95,7 +95,8 @@ public final class OrderGateway: Sendable {
                                                    now: now),
                                risk: risk, now: now)
         work.updateMarks()
-        state = Mutex(.some(work.state))
+        work.outbound.removeAll()
+        self.work = work
         self.risk = risk
         venueSessions = Set(settings.fixVenues.values)
         venueDialects = settings.venueDialects
@@ -253,7 +254,7 @@ public final class OrderGateway: Sendable {
 
     /// The trading day in progress, when it opened and when it ends.
     public func dayStatus(now: Int64) -> TradingDayStatus {
-        state.withLock { $0!.calendar.status(of: $0!.tradingDate, at: now) }
+        state.calendar.status(of: state.tradingDate, at: now)
     }
 
     /// Ends the trading day if its end has come (the timer calls this): `nil` when it has not.
@@ -285,37 +286,32 @@ public final class OrderGateway: Sendable {
         }
     }
 
-    /// Runs `body` on the state moved out of the lock and back. Moved, not copied: changing a
-    /// copy while the lock still held the original would duplicate every book, order and
-    /// position on each request.
+    /// Runs `body` as one call of the gateway's at `now`: it starts with nothing to send, and
+    /// works on the state in place.
     func perform<Result>(now: Int64, _ body: (inout GatewayWork) -> Result) -> Result {
-        let risk = self.risk
-        return state.withLock { slot in
-            guard let taken = slot.take() else { preconditionFailure("gateway state re-entered") }
-            var work = GatewayWork(state: taken, risk: risk, now: now)
-            defer { slot = work.state }
-            return body(&work)
-        }
+        work.begin(now: now)
+        return body(&work)
     }
+
+    /// Everything the gateway holds, as it stands.
+    var state: GatewayState { work.state }
 
     // MARK: Queries
 
-    public func order(_ orderID: String) -> ClientOrder? { state.withLock { $0?.orders[orderID] } }
+    public func order(_ orderID: String) -> ClientOrder? { state.orders[orderID] }
     public func orders(session: String? = nil) -> [ClientOrder] {
-        state.withLock { state in
-            (state?.orders.values ?? [:].values).filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
-        }
+        state.orders.values.filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
     }
-    public var positions: PositionBook { state.withLock { $0?.positions ?? PositionBook() } }
-    public func mark(symbol: String) -> FIXDecimal? { state.withLock { $0?.market?.mark(symbol: symbol) } }
+    public var positions: PositionBook { state.positions }
+    public func mark(symbol: String) -> FIXDecimal? { state.market?.mark(symbol: symbol) }
     /// What is listed on the simulated venue today.
-    public var catalog: InstrumentCatalog { state.withLock { $0!.catalog } }
+    public var catalog: InstrumentCatalog { state.catalog }
 
     // MARK: Market data
 
     /// The venue's book to `levels` price levels a side, as market data publishes it.
     public func depth(symbol: String, levels: Int) -> BookDepth? {
-        state.withLock { $0?.market?.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
+        state.market?.depth(symbol: symbol, levels: levels).map(BookDepth.init)
     }
 
     /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
@@ -323,7 +319,7 @@ public final class OrderGateway: Sendable {
     public func recordTrades(_ on: Bool = true) { perform(now: 0) { work in work.withMarket { $0.recordsTrades = on } } }
 
     /// The venue's last trade price in `symbol`, if it has traded.
-    public func lastTradePrice(symbol: String) -> FIXDecimal? { state.withLock { $0?.market?.lastTradePrice(symbol: symbol) } }
+    public func lastTradePrice(symbol: String) -> FIXDecimal? { state.market?.lastTradePrice(symbol: symbol) }
 
     /// The venue's trades since the last call, market makers' prints included.
     public func drainTrades() -> [TradePrint] {
@@ -331,7 +327,7 @@ public final class OrderGateway: Sendable {
     }
 }
 
-/// Everything behind the gateway's lock.
+/// Everything the gateway holds: one owner, no lock (see ``OrderGateway``).
 struct GatewayState: Sendable {
     /// What is listed on the trading day in progress (relisted at each day's end).
     var catalog: InstrumentCatalog

@@ -9,27 +9,27 @@ extension VenueApplication {
         switch request.command {
         case .halt, .resume:
             guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
-                return orders.adminResponse(ok: false, "a halt or resume names the person acting (by)")
+                return await orders.respond(ok: false, "a halt or resume names the person acting (by)")
             }
             if request.command == .halt {
                 halt(by: person, reason: request.reason ?? "")
-                return orders.adminResponse(ok: true, "trading halted on \(name) by \(person); only cancels are accepted")
+                return await orders.respond(ok: true, "trading halted on \(name) by \(person); only cancels are accepted")
             }
             resume(by: person)
-            return orders.adminResponse(ok: true, "trading resumed on \(name) by \(person)")
+            return await orders.respond(ok: true, "trading resumed on \(name) by \(person)")
         case .scenario:
             let file = request.file ?? "scenario"
             do {
                 let scenario = try ScenarioLoader.parse(yaml: request.scenario ?? "", file: file)
-                run(scenario)
-                return orders.adminResponse(ok: true, "scenario \(scenario.name) started on \(name): \(scenario.steps.count) steps, seed \(scenario.seed)")
+                _ = try await orders.onLoop { _ in self.run(scenario) }
+                return await orders.respond(ok: true, "scenario \(scenario.name) started on \(name): \(scenario.steps.count) steps, seed \(scenario.seed)")
             } catch {
-                return orders.adminResponse(ok: false, "\(error)")
+                return await orders.respond(ok: false, "\(error)")
             }
         default:
             let response = await orders.handle(request)
             // A shock moves the books at once: subscribers see it now, not at the next tick.
-            if request.command == .shock { publishMarketData() }
+            if request.command == .shock { _ = try? await orders.onLoop { _ in self.publishMarketData() } }
             return response
         }
     }

@@ -55,9 +55,10 @@ public final class VenueApplication: FIXApplication {
 
     /// Starts the market: the venue's clock (prices step, resting orders fill) and market data
     /// published to subscribers every `interval`.
-    public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
-        orders.gateway.recordTrades()
-        orders.start(on: loop, interval: interval)
+    public func start(interval: TimeAmount = .milliseconds(250)) {
+        let loop = orders.loop
+        loop.execute { [orders] in orders.gateway.recordTrades() }
+        orders.start(interval: interval)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
             runScenario(now: orders.clock())
             publishMarketData()
@@ -114,7 +115,7 @@ public final class VenueApplication: FIXApplication {
                 orders.refuse(message, from: session, text: text, replies: &replies)
             case .delay(let milliseconds):
                 // An exchange slow to answer: the request reaches the book that much later.
-                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
+                orders.loop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
                     orders.receivedLater(message, from: session)
                     publishMarketData()
                 }
@@ -179,7 +180,7 @@ public final class VenueApplication: FIXApplication {
 
     private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
         status.withLock { $0 = new }
-        orders.gateway.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
+        orders.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
         logger.warning("trading session status changed", metadata: ["venue": "\(name)", "status": "\(new)", "by": "\(person)", "reason": "\(reason)"])
         let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
         for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.tradingSessionStatus.rawValue, body: body) }

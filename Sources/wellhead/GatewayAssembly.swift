@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import Instruments
 import Logging
+import NIOCore
 import RiskSidecar
 import SimulatedVenue
 import Synchronization
@@ -14,7 +15,9 @@ import OrderEntry
 /// instruments listed for today, the risk sidecar with its limits, the simulated venue.
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
-    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
+    /// The gateway is restored from the journal here, before any session runs, and then handed
+    /// to its application, whose event loop `loop` owns it from then on.
+    static func make(_ profile: ApplianceProfile, journal: Journal, loop: any EventLoop) throws(SettingsError) -> GatewayApplication? {
         let sessions = profile.sessions.filter { $0.gateway != nil }
         let routes = profile.sessions.filter { $0.application == "route" }
         guard let first = sessions.first, let settings = first.gateway else {
@@ -94,15 +97,16 @@ enum GatewayAssembly {
                                 message: "every venue session shows the same symbols, but this one differs from \(first.configuration.id)")
         }
         let participantSymbols = VenueDialect(roots: venueSessions.first?.venueSymbolRoots ?? [:])
-        let application = GatewayApplication(gateway: gateway, journal: journal, participantSymbols: participantSymbols)
         let events: [GatewayRecord]
+        var restoredReports: [GatewayOutbound] = []
         do {
             events = try GatewayRecord.restorePoint(in: journal)
         } catch {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
         }
         do {
-            let restored = try application.restore(events: events, now: now.nanosecondsSinceEpoch)
+            let (restored, reports) = try gateway.restore(events: events, now: now.nanosecondsSinceEpoch)
+            restoredReports = reports
             if restored.orders > 0 {
                 Logger(label: "wellhead.gateway").notice(
                     "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; next OrderID number \(restored.nextOrderNumber)")
@@ -111,7 +115,8 @@ enum GatewayAssembly {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath",
                                 message: "cannot restore the gateway from \(profile.journalPath): \(error)")
         }
-        return application
+        return GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
+                                  participantSymbols: participantSymbols)
     }
 
     /// SIGHUP reloads the risk limits without touching a session; a bad file keeps the old

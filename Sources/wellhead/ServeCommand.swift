@@ -9,6 +9,7 @@ import Foundation
 import Gateway
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import VenueSimulator
 
@@ -49,10 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure
         }
-        let engine = FIXEngine(logger: logger)
+        // One event loop carries every session and owns the gateway's state: a message reaches
+        // the gateway with no hand-off between threads, and the gateway needs no lock.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let engine = FIXEngine(group: loop, logger: logger)
         let admin: AdminServer?
         do {
-            admin = try await start(profile, engine: engine, journal: journal)
+            admin = try await start(profile, engine: engine, journal: journal, loop: loop)
         } catch let error as SettingsError {
             print("error: \(error)", to: &standardError)
             await engine.shutdown()
@@ -69,8 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Starts every session, then the gateway's clock and its admin socket (returned).
-    private func start(_ profile: ApplianceProfile, engine: FIXEngine, journal: Journal) async throws -> AdminServer? {
-        let gateway = try GatewayAssembly.make(profile, journal: journal)
+    private func start(_ profile: ApplianceProfile, engine: FIXEngine, journal: Journal, loop: any EventLoop) async throws -> AdminServer? {
+        let gateway = try GatewayAssembly.make(profile, journal: journal, loop: loop)
         // A venue profile serves the same order flow, with market data and reference data on top.
         let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
         var acceptors: [ConnectAddress: (registry: SessionRegistry, first: ApplianceSession, checksum: Bool)] = [:]

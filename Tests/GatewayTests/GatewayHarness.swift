@@ -3,6 +3,7 @@ import FIXJournal
 import Foundation
 @testable import Gateway
 import Instruments
+import Logging
 import RiskSidecar
 import SimulatedVenue
 import TestSupport
@@ -102,7 +103,7 @@ extension GatewayHarness {
     /// what a process has on disk when it is killed.
     func journalDecisions(to path: String) throws {
         let journal = try Journal(path: path)
-        GatewayApplication(gateway: gateway, journal: journal, clock: { GatewayHarness.start }).journalAudit()
+        GatewayApplication.journal(gateway.drainAudit(), to: journal, logger: Logger(label: "test"))
         journal.close()
     }
 

@@ -86,7 +86,7 @@ import OrderEntry
                 priceCollar: {percent: 1, reference: last}
             """)
         // Nothing has traded yet: the gateway's "last" is the venue's fair price.
-        let reference = try #require(harness.gateway.state.withLock { $0?.market?.fairPrice(symbol: "CLF7") })
+        let reference = try #require(harness.gateway.state.market?.fairPrice(symbol: "CLF7"))
         let far = harness.price(offsetTicks: -100)
         let percent = try truncatedPercent(distance: reference - FIXDecimal(far)!, of: reference)
         #expect(percent > FIXDecimal(1))
@@ -771,7 +771,7 @@ private func dayPnL(_ harness: GatewayHarness, _ account: String) -> FIXDecimal 
 extension GatewayHarness {
     /// The simulated venue's best bid and offer now.
     fileprivate func top(_ symbol: String = "CLF7") -> TopOfBook? {
-        gateway.state.withLock { $0?.market?.topOfBook(symbol: symbol) }
+        gateway.state.market?.topOfBook(symbol: symbol)
     }
 
     /// An OrderCancelRequest for the order `orig` names.

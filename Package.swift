@@ -173,7 +173,10 @@ let package = Package(
         .testTarget(name: "RiskSidecarTests", dependencies: ["RiskSidecar", "FIXVocabulary", "TestSupport"]),
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "OrderEntry"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "OrderEntry", "AdminSocket", "FIXJournal", "MarketData", "TestSupport"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "OrderEntry", "AdminSocket", "FIXJournal", "FIXSession", "FIXTransport", "MarketData", "TestSupport",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),

@@ -35,6 +35,9 @@ public struct FIXVenue: Venue {
     /// The venue session's TargetCompID.
     public let session: String
     public let dialect: VenueDialect
+    /// When it trades, if the profile says (`TradingCalendar` on its route): outside its hours
+    /// new orders are refused here rather than sent to be rejected there.
+    private var hours: TradingHours?
     /// Whether its session is logged on now.
     public private(set) var isUp = false
     private var routes: [UInt64: VenueRoute] = [:]
@@ -44,10 +47,11 @@ public struct FIXVenue: Venue {
     /// Orders the gateway cancelled while the venue was away: their cancels go at its logon.
     private var cancelsOwed: Set<UInt64> = []
 
-    public init(name: String, session: String, dialect: VenueDialect) {
+    public init(name: String, session: String, dialect: VenueDialect, calendar: TradingCalendar? = nil) {
         self.name = name
         self.session = session
         self.dialect = dialect
+        hours = calendar.map(TradingHours.init)
     }
 
     // MARK: Requests
@@ -55,6 +59,7 @@ public struct FIXVenue: Venue {
     public mutating func refusal(newOrderIn symbol: String, now: Int64) -> String? {
         if !isUp { return "venue \(name) is not connected: orders for it are refused until it is back" }
         if let halt = haltReason(symbol: symbol) { return "venue \(name) has halted \(symbol): \(halt)" }
+        if let closed = hours?.closed(now: now) { return "venue \(name) is closed: \(closed)" }
         return nil
     }
 

@@ -13,24 +13,16 @@ public struct InProcessVenue: Venue {
     public let name: String
     public var market: SimulatedVenue
     /// When the venue trades.
-    public let calendar: TradingCalendar
-    /// The trading session last found around an order (empty until then): an order pays for a
-    /// calendar lookup once a session, not once an order.
-    private var openSession: Range<Int64> = 0..<0
+    private var hours: TradingHours
 
     public init(name: String = "SIM", market: SimulatedVenue, calendar: TradingCalendar) {
         self.name = name
         self.market = market
-        self.calendar = calendar
+        hours = TradingHours(calendar: calendar)
     }
 
     public mutating func refusal(newOrderIn symbol: String, now: Int64) -> String? {
-        guard case .sessions = calendar.hours, !openSession.contains(now) else { return nil }
-        let date = calendar.tradingDate(at: now)
-        openSession = calendar.open(of: date)..<calendar.end(of: date)
-        guard !openSession.contains(now) else { return nil }
-        let opens = FIXTimestamp(nanosecondsSinceEpoch: calendar.open(of: date))
-        return "exchange closed: the venue trades \(calendar.summary); trading day \(date) opens at \(opens) UTC"
+        hours.closed(now: now).map { "exchange closed: \($0)" }
     }
 
     /// The in-process venue is always reachable.
@@ -75,6 +67,28 @@ public struct InProcessVenue: Venue {
         let prices = ReferencePrices(last: market.lastTradePrice(symbol: symbol) ?? market.fairPrice(symbol: symbol),
                                      bid: top?.bidPrice, ask: top?.askPrice)
         return MarketQuote(symbol: symbol, prices: prices, mark: market.mark(symbol: symbol))
+    }
+}
+
+/// When a venue takes new orders, by its calendar. The trading session last found around an
+/// order is kept, so an order pays for a calendar lookup once a session, not once an order.
+struct TradingHours: Sendable {
+    let calendar: TradingCalendar
+    private var openSession: Range<Int64> = 0..<0
+
+    init(calendar: TradingCalendar) {
+        self.calendar = calendar
+    }
+
+    /// Why the venue takes no new order at `now`, in words; `nil` inside its hours (always,
+    /// around the clock).
+    mutating func closed(now: Int64) -> String? {
+        guard case .sessions = calendar.hours, !openSession.contains(now) else { return nil }
+        let date = calendar.tradingDate(at: now)
+        openSession = calendar.open(of: date)..<calendar.end(of: date)
+        guard !openSession.contains(now) else { return nil }
+        let opens = FIXTimestamp(nanosecondsSinceEpoch: calendar.open(of: date))
+        return "the venue trades \(calendar.summary); trading day \(date) opens at \(opens) UTC"
     }
 }
 

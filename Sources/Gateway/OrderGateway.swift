@@ -54,9 +54,14 @@ public struct GatewaySettings: Sendable {
     /// The accounts each OMS session may trade; an order from it for another account is
     /// rejected by the risk sidecar (unknown account). A session not listed is not restricted.
     public var permittedAccounts: [String: Set<String>]
+    /// When each FIX venue trades, by the venue session's TargetCompID; a venue without one is
+    /// left to say so itself.
+    public var venueCalendars: [String: TradingCalendar]
 
     public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:],
-                venueDialects: [String: VenueDialect] = [:], permittedAccounts: [String: Set<String>] = [:]) {
+                venueDialects: [String: VenueDialect] = [:], permittedAccounts: [String: Set<String>] = [:],
+                venueCalendars: [String: TradingCalendar] = [:]) {
+        self.venueCalendars = venueCalendars
         self.venueNames = venueNames
         self.defaultAccounts = defaultAccounts
         self.permittedAccounts = permittedAccounts
@@ -383,7 +388,8 @@ struct GatewayState: Sendable {
         for (name, session) in settings.fixVenues.sorted(by: { $0.key < $1.key }) {
             bySession[session] = venues.count
             router[name] = venues.count
-            venues.append(FIXVenue(name: name, session: session, dialect: settings.venueDialects[session] ?? VenueDialect()))
+            venues.append(FIXVenue(name: name, session: session, dialect: settings.venueDialects[session] ?? VenueDialect(),
+                                   calendar: settings.venueCalendars[session]))
         }
         for (name, venue) in others.sorted(by: { $0.key < $1.key }) {
             router[name] = venues.count

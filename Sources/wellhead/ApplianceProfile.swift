@@ -23,7 +23,7 @@ struct ApplianceProfile: Sendable {
         "echo": [],
         "gateway": GatewayProfile.keys,
         "venue": GatewayProfile.keys.union(["VenueSymbolRoots"]),
-        "route": Set(ApplianceSession.routeKeys),
+        "route": Set(ApplianceSession.routeKeys).union(["TradingCalendar"]),
     ], fallback: "echo")
 
     static func load(path: String) throws(SettingsError) -> ApplianceProfile {
@@ -58,6 +58,9 @@ struct ApplianceSession: Sendable {
     /// `Application=route`: fields added to every order request sent to the venue
     /// (`VenueOrderFields=207:XNYM,582:1`), in order.
     let venueOrderFields: [VenueDialect.Field]
+    /// `Application=route`: when the venue trades (`TradingCalendar`, a calendar YAML file):
+    /// outside its hours the gateway refuses new orders for it. Absent: the venue says.
+    let venueCalendarPath: String?
 
     subscript<Value>(dynamicMember path: KeyPath<SessionProfile, Value>) -> Value { fix[keyPath: path] }
 
@@ -72,12 +75,14 @@ struct ApplianceSession: Sendable {
                 throw settings.error("VenueName", "missing (required with Application=route: the ExDestination orders give to reach this venue)")
             }
             venueName = name
+            venueCalendarPath = try settings.existingFile("TradingCalendar")
         } else {
             // A venue simulator may name contracts as an exchange does; only a route has the rest.
             for key in Self.routeKeys where settings.string(key) != nil && !(key == "VenueSymbolRoots" && application == "venue") {
                 throw settings.error(key, "only a route session (Application=route) talks to a venue; this session is Application=\(application)")
             }
             venueName = nil
+            venueCalendarPath = nil
         }
         venueSymbolRoots = try settings.venueSymbolRoots()
         venueOrderFields = try settings.venueOrderFields()

@@ -29,10 +29,18 @@ enum GatewayAssembly {
         }
         var fixVenues: [String: String] = [:]
         var dialects: [String: VenueDialect] = [:]
+        var venueCalendars: [String: TradingCalendar] = [:]
         for route in routes {
             let session = route.configuration.id.targetCompID
             fixVenues[route.venueName ?? ""] = session
             dialects[session] = VenueDialect(roots: route.venueSymbolRoots, orderFields: route.venueOrderFields)
+            if let path = route.venueCalendarPath {
+                do {
+                    venueCalendars[session] = try TradingCalendar.load(path: path)
+                } catch {
+                    throw SettingsError(file: profile.file, section: "\(route.configuration.id)", key: "TradingCalendar", message: "\(error)")
+                }
+            }
         }
         let section = "\(first.configuration.id)"
         let reference: InstrumentReference
@@ -88,7 +96,7 @@ enum GatewayAssembly {
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
-                                                             permittedAccounts: permitted),
+                                                             permittedAccounts: permitted, venueCalendars: venueCalendars),
                                    calendar: calendar, now: now.nanosecondsSinceEpoch)
         // A venue simulator's participants all see its symbols, so its sessions must agree on them.
         let venueSessions = sessions.filter { $0.application == "venue" }

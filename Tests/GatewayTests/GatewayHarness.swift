@@ -34,7 +34,8 @@ struct GatewayHarness {
     /// - Parameter tradingDate: a trading day other than the harness's usual one; the harness's
     ///   time is then noon (New York) that day.
     init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
-         venueDialects: [String: VenueDialect] = [:], venues: [String: any Venue] = [:], tradingDate: CalendarDate? = nil,
+         venueDialects: [String: VenueDialect] = [:], venueCalendars: [String: TradingCalendar] = [:],
+         venues: [String: any Venue] = [:], tradingDate: CalendarDate? = nil,
          calendar: TradingCalendar = .aroundTheClock) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
@@ -45,7 +46,7 @@ struct GatewayHarness {
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: now)
         gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
-                                                         venueDialects: venueDialects),
+                                                         venueDialects: venueDialects, venueCalendars: venueCalendars),
                                venues: venues, calendar: calendar, now: now)
     }
 

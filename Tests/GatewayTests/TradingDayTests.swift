@@ -122,6 +122,24 @@ import TestSupport
         }
     }
 
+    /// A FIX venue with a calendar of its own (`TradingCalendar` on its route): outside its
+    /// hours the gateway refuses new orders for it, naming the venue, while the in-process
+    /// venue, around the clock, still takes them; inside them the order goes to the venue.
+    @Test func aFIXVenuesOwnCalendarRefusesOrdersOutsideItsHours() throws {
+        let cme = try TradingCalendar.load(path: TestDictionaries.path("sessions/calendar-cme-energy.yaml"))
+        var harness = try GatewayHarness(limits: Self.limits, fixVenues: ["FIXSIM": "SIMVENUE"], venueCalendars: ["SIMVENUE": cme])
+        _ = harness.gateway.venueSession("SIMVENUE", up: true, now: harness.now)
+        harness.now = Int64(ISO8601DateFormatter().date(from: "2026-11-28T15:00:00Z")!.timeIntervalSince1970) * 1_000_000_000  // Saturday
+        let refused = try #require(harness.order("S1", price: "60.00", tif: 1, extra: "100=FIXSIM|").last)
+        #expect(refused.ordStatus == "8" && refused[103]?.int == 2
+                && refused[58]?.string.hasPrefix("venue FIXSIM is closed: the venue trades 18:00–17:00 America/New_York") == true,
+                "\(refused.debugText)")
+        #expect(harness.order("S2", price: "60.00", tif: 1).last?.ordStatus == "0", "the in-process venue trades around the clock")
+        harness.now = Int64(ISO8601DateFormatter().date(from: "2026-11-24T15:00:00Z")!.timeIntervalSince1970) * 1_000_000_000  // Tuesday
+        let sent = harness.send("D", "11=S3|55=CLF7|54=1|38=1|40=2|44=60.00|59=1|100=FIXSIM|60=\(FIXTimestamp(nanosecondsSinceEpoch: harness.now))|")
+        #expect(sent.map(\.session) == ["OMS1", "SIMVENUE"] && sent.last?.message.msgType == "D")
+    }
+
     @Test func theDayEndsOnItsOwnWhenTheCalendarSays() throws {
         let harness = try GatewayHarness(limits: Self.limits)
         let status = harness.gateway.dayStatus(now: harness.now)

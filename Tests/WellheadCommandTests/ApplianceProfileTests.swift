@@ -108,6 +108,12 @@ import TestSupport
                     && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
             }
         }
+        let calendar = TestDictionaries.path("sessions/calendar-cme-energy.yaml")
+        #expect(try profile(route + "TradingCalendar=\(calendar)\n").sessions.first?.venueCalendarPath == calendar,
+                "a route may say when its venue trades")
+        #expect { try profile(route + "TradingCalendar=/nowhere/cme.yaml\n") } throws: { error in
+            "\(error)".hasPrefix("/tmp/test.cfg:") && (error as? SettingsError)?.key == "TradingCalendar" && "\(error)".contains("/nowhere/cme.yaml")
+        }
         let venue = try profile(base + "Application=venue\nInstruments=\(dictionary)\n[SESSION]\nTargetCompID=QA1\nVenueSymbolRoots=BZ:BRN\n")
         #expect(venue.sessions.first?.venueSymbolRoots == ["BZ": "BRN"], "a venue simulator may show an exchange's roots")
         #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in

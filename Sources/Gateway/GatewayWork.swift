@@ -116,8 +116,13 @@ struct GatewayWork {
                 return
             }
             venueIndex = index
+        } else if let index = state.defaultVenue {
+            venueIndex = index
         } else {
-            venueIndex = state.defaultVenue
+            let known = state.router.keys.sorted().joined(separator: ", ")
+            rejectNew(message, session: session, terms: terms, reason: .brokerOption,
+                      text: "no venue named: this gateway routes only by ExDestination (100), to \(known)")
+            return
         }
         if let refusal = state.venues[venueIndex]?.refusal(newOrderIn: terms.symbol, now: now) {
             rejectNew(message, session: session, terms: terms, reason: .exchangeClosed, text: refusal)

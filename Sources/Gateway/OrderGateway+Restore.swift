@@ -71,6 +71,8 @@ extension OrderGateway {
     public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> (Restored, [GatewayOutbound]) {
         let decoder = JSONDecoder()
         var latest: [String: ClientOrder] = [:]
+        /// The journal row each order's latest state came from.
+        var orderRecords: [String: Int64] = [:]
         var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
         var routes: [UInt64: (record: Int64, route: VenueRoute)] = [:]
@@ -88,6 +90,7 @@ extension OrderGateway {
             case "order":
                 let order = try decode(OrderAudit.self, event).order
                 latest[order.orderID] = order
+                orderRecords[order.orderID] = event.id
             case "fill": fills.append((event.id, try decode(FillAudit.self, event)))
             case "risk.killSwitch": switches.append(try decode(KillSwitchRecord.self, event))
             case "route":
@@ -101,6 +104,7 @@ extension OrderGateway {
                 }
                 tradingDate = next
                 latest = Dictionary(day.orders.map { ($0.orderID, $0) }, uniquingKeysWith: { $1 })
+                orderRecords = latest.mapValues { _ in event.id }
                 fills = day.positions.map { (event.id, $0.fill(tradingDate: day.tradingDate, time: day.time)) }
                 switches = day.killSwitches
                 routes = Dictionary(day.routes.map { ($0.id, (event.id, $0.route)) }, uniquingKeysWith: { $1 })
@@ -137,7 +141,10 @@ extension OrderGateway {
             for record in switches { work.risk.restoreKillSwitch(record) }
             var working = 0
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
-                work.restore(order)
+                guard work.restore(order) else {
+                    return .failure(GatewayRestoreError(record: orderRecords[order.orderID] ?? 0, kind: "order",
+                                                        reason: "working order \(order.orderID) was at the in-process venue, which this profile no longer has"))
+                }
                 if !order.status.isTerminal { working += 1 }
             }
             work.updateMarks()
@@ -151,15 +158,15 @@ extension OrderGateway {
 
 extension GatewayWork {
     /// One journaled order back in the gateway, and on the venue if it is still working.
-    mutating func restore(_ order: ClientOrder) {
+    /// `false` when the order is working and no venue can hold it.
+    mutating func restore(_ order: ClientOrder) -> Bool {
         let number = UInt64(order.orderID.dropFirst(2)) ?? 0
         state.nextOrderNumber = max(state.nextOrderNumber, number + 1)
         state.orders[order.orderID] = order
         state.clOrdIDs[order.session, default: [:]][order.clOrdID] = order.orderID
         if let original = order.origClOrdID { state.clOrdIDs[order.session, default: [:]][original] = order.orderID }
         if let pending = order.pending { state.clOrdIDs[order.session, default: [:]][pending.clOrdID] = order.orderID }
-        guard !order.status.isTerminal, let instrument = state.catalog.instrument(symbol: order.terms.symbol) else { return }
-        let leaves = order.terms.quantity - order.cumQty
+        guard !order.status.isTerminal, let instrument = state.catalog.instrument(symbol: order.terms.symbol) else { return true }
         let riskOrder = RiskOrder(key: RiskOrderKey(order.orderID), clOrdID: order.clOrdID, account: order.terms.account,
                                   session: order.session, symbol: order.terms.symbol, root: instrument.root, side: order.terms.side,
                                   quantity: order.terms.quantity, type: order.terms.type, price: order.terms.price,
@@ -168,11 +175,11 @@ extension GatewayWork {
         state.orderIDByVenueID[number] = order.orderID
         state.venueIDByOrderID[order.orderID] = number
         // An order without a route was at the in-process venue; a routed one is its venue's.
-        let index = state.venueOfOrder[number] ?? state.defaultVenue
+        guard let index = state.venueOfOrder[number] ?? state.defaultVenue, var venue = take(index) else { return false }
         state.venueOfOrder[number] = index
-        guard var venue = take(index) else { return }
         var output = VenueOutput()
         venue.restore(VenueRequest(number: number, order: order, owner: state.owner(of: order.terms.account)), now: now, into: &output)
         put(venue, at: index, output)
+        return true
     }
 }

@@ -90,9 +90,11 @@ public final class OrderGateway {
     ///   sidecar's first reference prices, so the first order has a collar to meet.
     /// - Parameter calendar: when the venue trades and its day ends (around the clock, ending at
     ///   17:00 New York time, unless given).
+    /// - Parameter venue: the in-process simulated venue, where an order naming no venue goes
+    ///   and whose prices are the marks; `nil` for a gateway that only routes to venues by name.
     /// - Parameter venues: venues of other kinds, by the name orders give them (ExDestination):
     ///   the router hands them orders as it does the simulated venue and the FIX venues.
-    public init(catalog: InstrumentCatalog, venue: SimulatedVenue, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
+    public init(catalog: InstrumentCatalog, venue: SimulatedVenue?, risk: RiskSidecar, settings: GatewaySettings = GatewaySettings(),
                 venues: [String: any Venue] = [:],
                 calendar: TradingCalendar = .aroundTheClock, now: Int64, logger: Logger = Logger(label: "wellhead.gateway")) {
         for (session, accounts) in settings.permittedAccounts { risk.permitAccounts(accounts.sorted(), session: session) }
@@ -352,8 +354,8 @@ struct GatewayState: Sendable {
     var venues: [(any Venue)?]
     /// The router: a name an order gives in ExDestination (100) or SecurityExchange (207), to its venue.
     let router: [String: Int]
-    /// Where an order naming no venue goes: the in-process venue.
-    let defaultVenue: Int
+    /// Where an order naming no venue goes: the in-process venue, when there is one.
+    let defaultVenue: Int?
     /// The venue with a market of its own, whose prices are the marks and reference prices.
     let priceVenue: Int?
     /// FIX venues by their session's TargetCompID.
@@ -375,15 +377,18 @@ struct GatewayState: Sendable {
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
 
-    init(catalog: InstrumentCatalog, venue: SimulatedVenue, settings: GatewaySettings, venues others: [String: any Venue] = [:],
+    init(catalog: InstrumentCatalog, venue: SimulatedVenue?, settings: GatewaySettings, venues others: [String: any Venue] = [:],
          calendar: TradingCalendar, now: Int64) {
         self.catalog = catalog
         self.calendar = calendar
         tradingDate = calendar.tradingDate(at: now)
         self.settings = settings
-        var venues: [(any Venue)?] = [InProcessVenue(market: venue, calendar: calendar)]
+        var venues: [(any Venue)?] = []
         var router: [String: Int] = [:]
-        for name in settings.venueNames { router[name] = 0 }
+        if let venue {
+            venues.append(InProcessVenue(market: venue, calendar: calendar))
+            for name in settings.venueNames { router[name] = 0 }
+        }
         var bySession: [String: Int] = [:]
         for (name, session) in settings.fixVenues.sorted(by: { $0.key < $1.key }) {
             bySession[session] = venues.count
@@ -398,8 +403,8 @@ struct GatewayState: Sendable {
         self.venues = venues
         self.router = router
         venueBySession = bySession
-        defaultVenue = 0
-        priceVenue = 0
+        defaultVenue = venue == nil ? nil : 0
+        priceVenue = defaultVenue
     }
 
     /// A small number per account for the venue's self-trade prevention (0 is the venue's

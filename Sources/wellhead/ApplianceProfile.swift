@@ -114,10 +114,14 @@ struct GatewayProfile: Sendable, Hashable {
     /// utilisation for `wellhead risk`, venue controls, the trading day. Beside the journal
     /// unless set.
     var adminSocketPath: String
+    /// Whether the gateway has the in-process simulated venue (`SimulatedVenue`, Y unless set):
+    /// where an order naming no venue goes, and whose prices are the marks. A gateway in front
+    /// of real venues only sets N: every order names its venue (ExDestination).
+    var simulatedVenue: Bool
 
     /// The keys it reads.
     static let keys: Set<String> = ["RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed",
-                                    "AdminSocket"]
+                                    "AdminSocket", "SimulatedVenue"]
 
     init(_ settings: SessionSettings, application: String, journalPath: String) throws(SettingsError) {
         for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where settings.string(key) == nil {
@@ -137,6 +141,10 @@ struct GatewayProfile: Sendable, Hashable {
         tradingCalendarPath = try settings.existingFile("TradingCalendar")
         simulationSeed = UInt64(seed)
         adminSocketPath = adminSocket
+        simulatedVenue = try settings.bool("SimulatedVenue", default: true)
+        if !simulatedVenue, application == "venue" {
+            throw settings.error("SimulatedVenue", "the venue simulator is the simulated venue: N is for a gateway (Application=gateway)")
+        }
     }
 }
 

@@ -87,12 +87,17 @@ enum GatewayAssembly {
                 accounts[target] = account
             }
         }
-        let venue: SimulatedVenue
-        do {
-            venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard,
-                                       startTime: now.nanosecondsSinceEpoch)
-        } catch {
-            throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
+        var venue: SimulatedVenue?
+        if settings.simulatedVenue {
+            do {
+                venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard,
+                                           startTime: now.nanosecondsSinceEpoch)
+            } catch {
+                throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
+            }
+        } else if routes.isEmpty {
+            throw SettingsError(file: profile.file, section: section, key: "SimulatedVenue",
+                                message: "N leaves this gateway no venue: add a route session (Application=route) or set Y")
         }
         let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,

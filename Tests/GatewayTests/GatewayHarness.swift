@@ -35,7 +35,7 @@ struct GatewayHarness {
     ///   time is then noon (New York) that day.
     init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
          venueDialects: [String: VenueDialect] = [:], venueCalendars: [String: TradingCalendar] = [:],
-         venues: [String: any Venue] = [:], tradingDate: CalendarDate? = nil,
+         venues: [String: any Venue] = [:], simulatedVenue: Bool = true, tradingDate: CalendarDate? = nil,
          calendar: TradingCalendar = .aroundTheClock) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
@@ -44,7 +44,7 @@ struct GatewayHarness {
         if let tradingDate { now = TradingCalendar.aroundTheClock.end(of: tradingDate) - 5 * 3_600_000_000_000 }
         let risk = try RiskSidecar(limitsPath: path, contracts: reference.products.map(\.spec))
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: now)
-        gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
+        gateway = OrderGateway(catalog: catalog, venue: simulatedVenue ? venue : nil, risk: risk,
                                settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
                                                          venueDialects: venueDialects, venueCalendars: venueCalendars),
                                venues: venues, calendar: calendar, now: now)

@@ -2,6 +2,7 @@ import FIXCodec
 @testable import Gateway
 import Instruments
 import OrderEntry
+import RiskSidecar
 import Testing
 
 /// The router knows venues only through ``Venue``: a kind it has never seen (here a crossing
@@ -62,5 +63,23 @@ import Testing
         #expect(rejected[150]?.string == "8" && rejected[103]?.string == "2" && rejected[58]?.string == "HALVES trades no RB")
         let unknown = try #require(harness.order("R2", price: harness.price(offsetTicks: 0), extra: "100=NOWHERE|").first)
         #expect(unknown[58]?.string == "unknown venue NOWHERE: this gateway routes to HALVES, NYMEX, SIM")
+    }
+
+    /// A gateway in front of real venues only (`SimulatedVenue=N`): an order must name its
+    /// venue, and one that does goes there; nothing in-process prices or fills it.
+    @Test func withoutTheInProcessVenueEveryOrderNamesItsVenue() throws {
+        var harness = try GatewayHarness(fixVenues: ["FIXSIM": "SIMVENUE"], simulatedVenue: false)
+        _ = harness.gateway.venueSession("SIMVENUE", up: true, now: harness.now)
+        let unnamed = try #require(harness.order("N1", price: "60.00").first)
+        #expect(unnamed[150]?.string == "8" && unnamed[58]?.string == "no venue named: this gateway routes only by ExDestination (100), to FIXSIM")
+        #expect(try #require(harness.order("N2", price: "60.00", extra: "100=FIXSIM|").first)[58]?.string
+                == "price collar: no reference price (last, mid) for CLF7 (firm)", "no in-process market gives it prices")
+        harness.gateway.quote([MarketQuote(symbol: "CLF7", prices: ReferencePrices(last: FIXDecimal("60.01"), bid: FIXDecimal("60.00"),
+                                                                                ask: FIXDecimal("60.02")), mark: FIXDecimal("60.01"))],
+                              now: harness.now)
+        let routed = harness.send("D", "11=N3|55=CLF7|54=1|38=1|40=2|44=60.00|59=0|100=FIXSIM|60=\(FIXTimestamp(nanosecondsSinceEpoch: harness.now))|")
+        #expect(routed.map(\.session) == ["OMS1", "SIMVENUE"] && routed.first?.message[150]?.string == "A", "\(routed.map { $0.message.debugText })")
+        #expect(harness.gateway.positions.currentMark(symbol: "CLF7") == nil && harness.gateway.depth(symbol: "CLF7", levels: 5) == nil)
+        #expect(harness.advance(seconds: 1).isEmpty, "no market of its own moves")
     }
 }

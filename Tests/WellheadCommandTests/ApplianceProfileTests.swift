@@ -108,6 +108,9 @@ import TestSupport
                     && (error as? SettingsError)?.key == String(line.prefix { $0 != "=" })
             }
         }
+        #expect { try profile(base + "Application=venue\nInstruments=\(dictionary)\nSimulatedVenue=N\n[SESSION]\nTargetCompID=QA1\n") } throws: { error in
+            (error as? SettingsError)?.key == "SimulatedVenue" && "\(error)".contains("N is for a gateway")
+        }
         let calendar = TestDictionaries.path("sessions/calendar-cme-energy.yaml")
         #expect(try profile(route + "TradingCalendar=\(calendar)\n").sessions.first?.venueCalendarPath == calendar,
                 "a route may say when its venue trades")

@@ -12,21 +12,14 @@ extension GatewayApplication {
     /// only once that record, and every decision it caused before it, is durable: an
     /// acknowledged action survives a crash the moment after.
     public func handle(_ request: AdminRequest) async -> AdminResponse {
-        let response = carryOut(request)
-        guard request.command.changesState else { return response }
-        let record = AdminRecord(command: request.command.rawValue, scope: request.scope, by: request.by, reason: request.reason,
-                                 ok: response.ok, message: response.message)
-        let data = (try? JSONEncoder().encode(record)) ?? Data("{}".utf8)
-        do {
-            try await journal.write([.event(kind: "admin", time: clock(), json: String(decoding: data, as: UTF8.self))])
-        } catch {
-            logger.error("admin request not journaled", metadata: ["command": "\(request.command.rawValue)", "error": "\(error)"])
-            var failed = response
-            failed.ok = false
-            failed.message = response.message + "; but the journal could not record it: \(error)"
-            return failed
+        await carryOut(request).recorded(for: request) { json in
+            do {
+                try await journal.write([.event(kind: "admin", time: clock(), json: json)])
+            } catch {
+                logger.error("admin request not journaled", metadata: ["command": "\(request.command.rawValue)", "error": "\(error)"])
+                throw error
+            }
         }
-        return response
     }
 
     /// The request carried out, its decisions handed to the journal.
@@ -86,25 +79,5 @@ extension GatewayApplication {
         let now = clock()
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
                              utilisation: risk.utilisation(now: now), day: gateway.dayStatus(now: now))
-    }
-}
-
-/// An admin request as the journal keeps it (kind `admin`).
-struct AdminRecord: Codable {
-    var command: String
-    var scope: String?
-    var by: String?
-    var reason: String?
-    var ok: Bool
-    var message: String
-}
-
-extension AdminRequest.Command {
-    /// Whether carrying it out changes anything (and so is journaled before it is answered).
-    public var changesState: Bool {
-        switch self {
-        case .status, .dayStatus: false
-        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll: true
-        }
     }
 }

@@ -166,29 +166,3 @@ struct FillAudit: Codable {
         RiskFill(account: account, session: session, symbol: symbol, root: root, side: side, quantity: quantity, price: price)
     }
 }
-
-extension OrderType {
-    /// The venue's form of these terms' type.
-    func venueType(price: FIXDecimal?, stopPrice: FIXDecimal?) -> VenueOrderType {
-        switch self {
-        case .market: .market
-        case .limit: .limit(price ?? .zero)
-        case .stop: .stop(stopPrice ?? .zero)
-        case .stopLimit: .stopLimit(stop: stopPrice ?? .zero, limit: price ?? .zero)
-        }
-    }
-}
-
-extension OrderTerms {
-    var venueType: VenueOrderType { type.venueType(price: price, stopPrice: stopPrice) }
-
-    var venueTimeInForce: VenueTimeInForce {
-        switch timeInForce {
-        case .day: .day
-        case .goodTillCancel: .goodTillCancel
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        case .goodTillDate: .goodTillDate(expireAt: expireTime ?? 0)
-        }
-    }
-}

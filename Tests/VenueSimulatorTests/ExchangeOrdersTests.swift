@@ -191,6 +191,21 @@ extension FIXMessage {
         #expect(bench.order("GTC1", price: bench.price(offsetTicks: -40)).first?[103]?.int == 6)
     }
 
+    @Test func aKillSwitchCancelsWhatItCoversRefusesNewOrdersUntilReleasedAndIsJournaled() throws {
+        var bench = try ExchangeBench()
+        _ = bench.order("K1", price: bench.price(offsetTicks: -40), tif: 1)
+        _ = bench.order("K2", price: bench.price(offsetTicks: -41), from: "QA2")
+        let cancels = ExchangeBench.parse(bench.exchange.engageKillSwitch(.session("QA1"), by: "maria", reason: "drill", now: bench.now))
+        #expect(cancels.map { $0[11]?.string } == ["K1"] && cancels.first?.execType == "4")
+        #expect(cancels.first?[58]?.string == "kill switch: drill")
+        #expect(bench.order("K3", price: bench.price(offsetTicks: -40)).first?.execType == "8", "refused while engaged")
+        #expect(bench.order("K4", price: bench.price(offsetTicks: -40), from: "QA2").first?.execType == "0", "another session trades on")
+        #expect(bench.exchange.releaseKillSwitch(.session("QA1"), by: "maria", now: bench.now) != nil)
+        #expect(bench.exchange.releaseKillSwitch(.session("QA1"), by: "maria", now: bench.now) == nil, "released already")
+        #expect(bench.order("K5", price: bench.price(offsetTicks: -40)).first?.execType == "0")
+        #expect(bench.exchange.drainRecords().filter { $0.kind == "exchange.killSwitch" }.count == 2, "engaged and released")
+    }
+
     @Test func workingOrdersComeBackFromTheJournalFileOntoTheBooksUnderTheirOrderIDs() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

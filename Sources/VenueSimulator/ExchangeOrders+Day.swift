@@ -89,6 +89,8 @@ extension ExchangeOrders {
 public struct ExchangeJournalRow: Sendable, Hashable {
     public var id: Int64
     public var kind: String
+    /// When it was journaled (nanoseconds since the epoch): the trading day it belongs to.
+    public var time: Int64
     public var json: String
 
     /// The kinds a restore reads.
@@ -98,7 +100,7 @@ public struct ExchangeJournalRow: Sendable, Hashable {
     /// event after it (all of them when no day has ended), oldest first.
     public static func restorePoint(in journal: Journal) throws(JournalError) -> [ExchangeJournalRow] {
         try journal.events(fromLast: ExchangeDayEnd.kind).filter { restoredKinds.contains($0.kind) }
-            .map { ExchangeJournalRow(id: $0.id, kind: $0.kind, json: $0.json) }
+            .map { ExchangeJournalRow(id: $0.id, kind: $0.kind, time: $0.time, json: $0.json) }
     }
 }
 
@@ -126,6 +128,10 @@ extension ExchangeOrders {
     /// switches as they were; the trading day the last day end began. Nothing is reported
     /// again, except what the books do with an order put back (a fill, an expiry).
     ///
+    /// The trading day is the latest the rows belong to (a day end's next day, or the day an
+    /// order was journaled on): a restart after that day's end rolls it at the first
+    /// ``rollIfDue(now:)``, expiring its day orders, as if the venue had been up.
+    ///
     /// - Throws: the first row that cannot be read: nothing is skipped.
     public mutating func restore(_ rows: [ExchangeJournalRow], now: Int64) throws(ExchangeRestoreError) -> (ExchangeRestored, [ExchangeMessage]) {
         let decoder = JSONDecoder()
@@ -148,6 +154,8 @@ extension ExchangeOrders {
             next = max(next, number + 1)
         }
         for row in rows {
+            let journaledOn = calendar.tradingDate(at: row.time)
+            day = max(day ?? journaledOn, journaledOn)
             switch row.kind {
             case Self.orderKind:
                 try take(read(JournaledOrder.self, row).order, row)
@@ -158,7 +166,7 @@ extension ExchangeOrders {
                 guard let date = CalendarDate(iso: dayEnd.nextTradingDate) else {
                     throw ExchangeRestoreError(row: row.id, kind: row.kind, reason: "nextTradingDate '\(dayEnd.nextTradingDate)' is not a date")
                 }
-                day = date
+                day = max(day ?? date, date)
                 latest.removeAll()
                 for order in dayEnd.orders { try take(order, row) }
                 switches = dayEnd.killSwitches

@@ -216,12 +216,16 @@ public struct ExchangeOrders: Sendable {
         return records
     }
 
-    /// Keeps `value` as JSON for the journal.
+    /// Keeps `value` as JSON for the journal, under `kind` (a fixed name).
     mutating func record(_ kind: String, _ value: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(value) else { return }
-        records.append(ExchangeRecord(kind: kind, time: now, json: String(decoding: data, as: UTF8.self)))
+        do {
+            records.append(ExchangeRecord(kind: kind, time: now, json: String(decoding: try encoder.encode(value), as: UTF8.self)))
+        } catch {
+            // Not expected of these plain values; if it happens, the journal says what it lost.
+            records.append(ExchangeRecord(kind: "exchange.error", time: now, json: #"{"notJournaled":"\#(kind)"}"#))
+        }
     }
 
     /// Keeps an order's state after a change, as the journal holds orders (``ClientOrder/auditJSON()``).

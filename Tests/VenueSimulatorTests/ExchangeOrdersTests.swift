@@ -20,12 +20,15 @@ struct ExchangeBench {
     var sequence = 2
 
     /// With no limits of the venue's own: market-order protection alone, as `wellhead serve` gives it.
-    init(limits: RiskLimits = RiskLimits(firm: LimitSet(marketProtection: .ticks(100))), seed: UInt64 = 7) throws {
+    /// Starting at `start` (the test clock's start unless given).
+    init(limits: RiskLimits = RiskLimits(firm: LimitSet(marketProtection: .ticks(100))), seed: UInt64 = 7,
+         start: Int64 = ExchangeBench.start) throws {
         let reference = InstrumentReference.standard
-        let catalog = reference.catalog(on: TradingCalendar.aroundTheClock.tradingDate(at: Self.start))
+        let catalog = reference.catalog(on: TradingCalendar.aroundTheClock.tradingDate(at: start))
         let risk = RiskSidecar(limits: limits, contracts: reference.products.map(\.spec))
-        let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: Self.start)
-        exchange = ExchangeOrders(venue: venue, risk: risk, now: Self.start)
+        let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: start)
+        exchange = ExchangeOrders(venue: venue, risk: risk, now: start)
+        now = start
     }
 
     /// Sends `35=<msgType>` from `session` with `fields` (`|`-separated); what the exchange sent.
@@ -237,6 +240,32 @@ extension FIXMessage {
         #expect(after.order("N1", price: after.price(offsetTicks: -40)).first?[37]?.string == "SIM-00000005")
     }
 
+    @Test func aRestartAfterTheDaysEndExpiresThatDaysOrdersAtTheFirstTick() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("venue.sqlite")
+        var before = try ExchangeBench()
+        _ = before.order("DAY1", price: before.price(offsetTicks: -40))
+        _ = before.order("GTC1", price: before.price(offsetTicks: -41), tif: 1)
+        try await before.journal(to: path)
+        // Down over the day's end: started again the next morning.
+        let nextMorning = ExchangeBench.start + 24 * 3_600_000_000_000
+        var after = try ExchangeBench(start: nextMorning)
+        let reader = try Journal(path: path)
+        let rows = try ExchangeJournalRow.restorePoint(in: reader)
+        reader.close()
+        let (restored, _) = try after.exchange.restore(rows, now: nextMorning)
+        #expect(restored.workingOrders == 2)
+        #expect(after.exchange.tradingDate == CalendarDate(year: 2026, month: 11, day: 24)!, "the day the orders were entered")
+        let rolled = after.exchange.rollIfDue(now: nextMorning)
+        let (dayEnd, sent) = try #require(rolled)
+        let expired = ExchangeBench.parse(sent)
+        #expect(expired.map { $0[11]?.string } == ["DAY1"] && expired.first?.execType == "C", "\(expired.map(\.debugText))")
+        #expect(dayEnd.nextTradingDate == "2026-11-25" && dayEnd.orders.map(\.clOrdID) == ["GTC1"])
+        let again = after.exchange.rollIfDue(now: nextMorning)
+        #expect(again == nil, "rolled once")
+    }
+
     @Test func aRestoreReadsFromTheLastDayEndAndAnUnreadableRowIsNamed() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
@@ -258,7 +287,7 @@ extension FIXMessage {
 
         var broken = try ExchangeBench()
         do {
-            _ = try broken.exchange.restore([ExchangeJournalRow(id: 41, kind: ExchangeOrders.orderKind, json: #"{"order":{}}"#)],
+            _ = try broken.exchange.restore([ExchangeJournalRow(id: 41, kind: ExchangeOrders.orderKind, time: ExchangeBench.start, json: #"{"order":{}}"#)],
                                             now: ExchangeBench.start)
             Issue.record("a row that cannot be read was skipped")
         } catch {

@@ -90,8 +90,10 @@ let package = Package(
         // the venue-neutral events any venue reports, and a venue's dialect. No I/O.
         .target(name: "OrderEntry", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments"]),
         // The in-process simulated venue: matching engine books for the listed instruments,
-        // with seeded market makers quoting around a price process.
-        .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine", "OrderEntry"]),
+        // with seeded market makers quoting around a price process; order entry's terms in the
+        // venue's form, and its books and tape in the feed's.
+        .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments", "MarketDataFeed", "MatchingEngine",
+                                                       "OrderEntry"]),
         // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
         .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
@@ -115,11 +117,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // The simulated venue as a FIX exchange (Application=venue): order entry through the
-        // gateway's state machine, market data by subscription, reference data, trading status.
+        // The simulated venue as a FIX exchange (Application=venue): order entry of its own
+        // (ExchangeOrders: the exchange's OrderIDs, New without PendingNew, no positions), its
+        // orders journaled and restored, market data by subscription, reference data, trading status.
         .target(name: "VenueSimulator", dependencies: [
-            "AdminSocket", "FIXCodec", "FIXVocabulary", "FIXSession", "FIXTransport", "Gateway", "Instruments", "MarketDataFeed",
-            "RiskSidecar", "SimulatedVenue",
+            "AdminSocket", "FIXCodec", "FIXVocabulary", "FIXJournal", "FIXSession", "FIXTransport", "Instruments", "MarketDataFeed",
+            "OrderEntry", "RiskSidecar", "SimulatedVenue",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -179,7 +182,8 @@ let package = Package(
         ]),
         .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData", "TestSupport"]),
-        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "TestSupport"]),
+        .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "FIXJournal", "FIXVocabulary", "Instruments",
+                                                                "OrderEntry", "RiskSidecar", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Foundation
 import Instruments
 import RiskSidecar
 
@@ -52,6 +53,37 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     }
 }
 
+extension AdminRequest.Command {
+    /// Whether carrying it out changes anything (and so is journaled before it is answered).
+    public var changesState: Bool {
+        switch self {
+        case .status, .dayStatus: false
+        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll: true
+        }
+    }
+}
+
+/// An admin request as the journal keeps it (kind `admin`), with its outcome: the gateway and
+/// the venue simulator journal every request that changes anything.
+public struct AdminRecord: Codable, Sendable {
+    public var command: String
+    public var scope: String?
+    public var by: String?
+    public var reason: String?
+    public var ok: Bool
+    public var message: String
+
+    /// `request` and the answer it got.
+    public init(_ request: AdminRequest, answer: AdminResponse) {
+        command = request.command.rawValue
+        scope = request.scope
+        by = request.by
+        reason = request.reason
+        ok = answer.ok
+        message = answer.message
+    }
+}
+
 /// The appliance's answer: whether the request was carried out, what happened, and the state
 /// of the controls afterwards.
 public struct AdminResponse: Codable, Sendable {
@@ -69,6 +101,26 @@ public struct AdminResponse: Codable, Sendable {
         self.message = message
         self.engagedKillSwitches = engagedKillSwitches
         self.utilisation = utilisation
+    }
+}
+
+extension AdminResponse {
+    /// This answer to `request`, given once `record` has made the request durable (the JSON of
+    /// its ``AdminRecord``, journaled as `admin`) when it changes anything: an acknowledged
+    /// action survives a crash the moment after. A record that fails fails the answer, saying why.
+    public func recorded(for request: AdminRequest, by record: (String) async throws -> Void) async -> AdminResponse {
+        guard request.command.changesState else { return self }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            try await record(String(decoding: try encoder.encode(AdminRecord(request, answer: self)), as: UTF8.self))
+        } catch {
+            var failed = self
+            failed.ok = false
+            failed.message = message + "; but the journal could not record it: \(error)"
+            return failed
+        }
+        return self
     }
 }
 

@@ -127,3 +127,21 @@ extension String {
     /// The single byte of a one-character FIX char value.
     public var fixByte: UInt8 { utf8.first ?? UInt8(ascii: "?") }
 }
+
+extension OrderStatus {
+    /// The status in words, for a reject's Text ("too late: order … is filled").
+    public var text: String {
+        switch self {
+        case .new: "new"
+        case .partiallyFilled: "partially filled"
+        case .filled: "filled"
+        case .doneForDay: "done for the day"
+        case .canceled: "canceled"
+        case .pendingCancel: "pending cancel"
+        case .rejected: "rejected"
+        case .pendingNew: "pending new"
+        case .expired: "expired"
+        case .pendingReplace: "pending replace"
+        }
+    }
+}

@@ -19,22 +19,16 @@ extension GatewayApplication {
             logger.error("admin request not carried out: the gateway's event loop is gone", metadata: [
                 "command": "\(request.command.rawValue)", "error": "\(error)",
             ])
-            return AdminResponse(ok: false, message: "the gateway is shutting down: \(error)", engagedKillSwitches: [], utilisation: [],
-                                 day: nil)
+            return AdminResponse(ok: false, message: "the gateway is shutting down: \(error)")
         }
-        guard request.command.changesState else { return response }
-        let record = AdminRecord(command: request.command.rawValue, scope: request.scope, by: request.by, reason: request.reason,
-                                 ok: response.ok, message: response.message)
-        do {
-            try await journal.write([.event(kind: "admin", time: clock(), json: AuditJSON.encode(record))])
-        } catch {
-            logger.error("admin request not journaled", metadata: ["command": "\(request.command.rawValue)", "error": "\(error)"])
-            var failed = response
-            failed.ok = false
-            failed.message = response.message + "; but the journal could not record it: \(error)"
-            return failed
+        return await response.recorded(for: request) { json in
+            do {
+                try await journal.write([.event(kind: "admin", time: clock(), json: json)])
+            } catch {
+                logger.error("admin request not journaled", metadata: ["command": "\(request.command.rawValue)", "error": "\(error)"])
+                throw error
+            }
         }
-        return response
     }
 
     /// The request carried out, its decisions handed to the journal.
@@ -88,17 +82,6 @@ extension GatewayApplication {
         }
     }
 
-    /// The answer to an admin request: `message`, and the state of the risk controls and the
-    /// trading day after it; from any thread.
-    public func respond(ok: Bool, _ message: String) async -> AdminResponse {
-        do {
-            return try await onLoop { _ in self.adminResponse(ok: ok, message) }
-        } catch {
-            return AdminResponse(ok: false, message: "\(message); the gateway is shutting down: \(error)", engagedKillSwitches: [],
-                                 utilisation: [], day: nil)
-        }
-    }
-
     /// The answer to an admin request: `message`, and the state of the risk controls after it.
     /// On the loop.
     func adminResponse(ok: Bool, _ message: String) -> AdminResponse {
@@ -106,25 +89,5 @@ extension GatewayApplication {
         let now = clock()
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
                              utilisation: risk.utilisation(now: now), day: gateway.dayStatus(now: now))
-    }
-}
-
-/// An admin request as the journal keeps it (kind `admin`).
-struct AdminRecord: Codable {
-    var command: String
-    var scope: String?
-    var by: String?
-    var reason: String?
-    var ok: Bool
-    var message: String
-}
-
-extension AdminRequest.Command {
-    /// Whether carrying it out changes anything (and so is journaled before it is answered).
-    public var changesState: Bool {
-        switch self {
-        case .status, .dayStatus: false
-        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll: true
-        }
     }
 }

@@ -33,10 +33,6 @@ public final class GatewayApplication: FIXApplication {
     public let clock: @Sendable () -> Int64
     /// Market data for OMS clients (MarketDataRequest).
     let marketData: GatewayMarketData
-    /// How the sessions' counterparties name instruments, when not as the gateway does: the
-    /// venue simulator presenting an exchange's symbols. Reports are translated on the way out;
-    /// the venue application translates requests on the way in.
-    public let participantSymbols: VenueDialect
     /// The risk sidecar, which keeps its own lock and may be read from anywhere.
     public let risk: RiskSidecar
     /// Venue sessions (TargetCompIDs), fixed by the settings: told apart from OMS sessions
@@ -50,14 +46,10 @@ public final class GatewayApplication: FIXApplication {
     ///   - restoredReports: what a restore left to report (``OrderGateway/restore(events:now:)``),
     ///     sent at ``start(interval:)``.
     ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
-    ///   - participantSymbols: how the counterparties name instruments (the gateway's own
-    ///     symbols unless set).
     public init(gateway: OrderGateway, journal: Journal, loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
                 restoredReports: [GatewayOutbound] = [], logger: Logger = Logger(label: "wellhead.gateway"),
-                participantSymbols: VenueDialect = VenueDialect(),
                 clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
         self.loop = loop
-        self.participantSymbols = participantSymbols
         self.journal = journal
         self.logger = logger
         self.clock = clock
@@ -153,7 +145,7 @@ public final class GatewayApplication: FIXApplication {
         }
         if message.type == .marketDataRequest {
             for reply in marketData.handle(message, from: session.targetCompID, gateway: gateway, now: now) {
-                replies.send(msgType: reply.msgType, body: outward(reply.body))
+                replies.send(msgType: reply.msgType, body: reply.body)
             }
             return
         }
@@ -187,7 +179,7 @@ public final class GatewayApplication: FIXApplication {
             }
             for request in update.requests { replies.send(msgType: MsgType.marketDataRequest.rawValue, body: request) }
             for message in update.published {
-                endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body))
+                endpoint(message.session)?.send(msgType: message.msgType, body: message.body)
             }
         case .tradingSessionStatus, .securityStatus:
             gateway.venueStatus(message, from: venue, now: now)
@@ -216,7 +208,7 @@ public final class GatewayApplication: FIXApplication {
     /// Sends every OMS subscriber what moved in the market since the last publish.
     func publishMarketData() {
         for message in marketData.publish(gateway: gateway, now: clock()) {
-            endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body))
+            endpoint(message.session)?.send(msgType: message.msgType, body: message.body)
         }
     }
 
@@ -233,32 +225,11 @@ public final class GatewayApplication: FIXApplication {
         }
     }
 
-    /// Handles an order request outside its session's callback (after a venue's added
-    /// latency): every report goes out through the sessions' endpoints.
-    public func receivedLater(_ message: FIXMessage, from session: SessionID) {
-        confined { [self] in
-            guard let outbound = gateway.handle(message, from: session.targetCompID, now: clock()) else { return }
-            _ = deliver(outbound, replyingTo: nil)
-        }
-    }
-
-    /// Refuses an order request before the gateway acts on it (see ``OrderGateway/refuse(_:from:text:now:)``).
-    public func refuse(_ message: FIXMessage, from session: SessionID, text: String, replies: inout FIXReplies) {
-        answering(session, replies: &replies) { [self] replies in
-            reply(gateway.refuse(message, from: session.targetCompID, text: text, now: clock()), to: session, replies: &replies)
-        }
-    }
-
     /// Delivers `outbound`; what is for `session` goes back through its `replies`.
     private func reply(_ outbound: [GatewayOutbound], to session: SessionID, replies: inout FIXReplies) {
         for message in deliver(outbound, replyingTo: session.targetCompID) {
             replies.send(msgType: message.msgType, body: message.body)
         }
-    }
-
-    /// A body as the counterparties name instruments.
-    public func outward(_ body: FIXFieldList) -> FIXFieldList {
-        participantSymbols.venueBody(body)
     }
 
     /// Moves the simulated venue's prices (a shock of `root`, or one month set to a price) and
@@ -282,12 +253,10 @@ public final class GatewayApplication: FIXApplication {
                 let endpoint = endpoint(message.session)
                 loop.execute { _ = endpoint?.logout(reason: "message rate far above the limit") }
             } else if message.session == session {
-                replies.append(GatewayOutbound(session: message.session, msgType: message.msgType, body: outward(message.body)))
-            } else if venueSessions.contains(message.session), let endpoint = endpoint(message.session) {
+                replies.append(message)
+            } else if let endpoint = endpoint(message.session) {
                 // Requests to a venue are in its own symbols already (``VenueDialect``).
                 endpoint.send(msgType: message.msgType, body: message.body)
-            } else if let endpoint = endpoint(message.session) {
-                endpoint.send(msgType: message.msgType, body: outward(message.body))
             } else {
                 logger.warning("no session for a report", metadata: ["session": "\(message.session)", "msgType": "\(message.msgType)"])
             }

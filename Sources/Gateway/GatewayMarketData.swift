@@ -199,20 +199,3 @@ final class GatewayMarketData: Sendable {
         state.events.removeAll(keepingCapacity: true)
     }
 }
-
-extension BookDepth {
-    /// The in-process simulated venue's book, as the feed publishes it.
-    init(_ depth: VenueDepth) {
-        func levels(_ side: [DepthLevel]) -> [Level] {
-            side.map { Level(price: $0.price, quantity: $0.quantity, orderCount: $0.orderCount) }
-        }
-        self.init(bids: levels(depth.bids), asks: levels(depth.asks))
-    }
-}
-
-extension TradePrint {
-    /// A trade on the in-process simulated venue's tape, as the feed prints it.
-    init(_ trade: VenueTrade) {
-        self.init(symbol: trade.symbol, price: trade.price, quantity: trade.quantity)
-    }
-}

@@ -57,16 +57,8 @@ struct GatewayWork {
     /// An OrderCancelReject (35=9).
     mutating func cancelReject(session: String, clOrdID: String, origClOrdID: String, order: ClientOrder?,
                                replace: Bool, reason: CxlRejReason, text: String) {
-        var body = FIXFieldList(reservingCapacity: 160)
-        body.append(FIXTag.orderID, order?.orderID ?? "NONE")
-        // As the OMS sent them: left out when it sent none (never an empty field).
-        if !clOrdID.isEmpty { body.append(FIXTag.clOrdID, clOrdID) }
-        if !origClOrdID.isEmpty { body.append(FIXTag.origClOrdID, origClOrdID) }
-        body.append(FIXTag.ordStatus, char: (order?.status ?? .rejected).rawValue.fixByte)
-        body.append(FIXTag.cxlRejResponseTo, replace ? 2 : 1)
-        body.append(FIXTag.cxlRejReason, reason.rawValue)
-        body.append(FIXTag.text, text)
-        outbound.append(GatewayOutbound(session: session, type: .orderCancelReject, body: body))
+        let reject = OrderCancelReject(order: order, clOrdID: clOrdID, origClOrdID: origClOrdID, replace: replace, reason: reason, text: text)
+        outbound.append(GatewayOutbound(session: session, type: .orderCancelReject, body: reject.fields()))
         record("cancel.rejected", RejectAudit(session: session, clOrdID: clOrdID, reason: reason.rawValue, text: text))
     }
 
@@ -378,21 +370,4 @@ struct RejectAudit: Encodable {
     var clOrdID: String
     var reason: Int
     var text: String
-}
-
-extension OrderStatus {
-    var text: String {
-        switch self {
-        case .new: "new"
-        case .partiallyFilled: "partially filled"
-        case .filled: "filled"
-        case .doneForDay: "done for the day"
-        case .canceled: "canceled"
-        case .pendingCancel: "pending cancel"
-        case .rejected: "rejected"
-        case .pendingNew: "pending new"
-        case .expired: "expired"
-        case .pendingReplace: "pending replace"
-        }
-    }
 }

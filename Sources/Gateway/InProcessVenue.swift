@@ -14,6 +14,9 @@ public struct InProcessVenue: Venue {
     public var market: SimulatedVenue
     /// When the venue trades.
     private var hours: TradingHours
+    /// Orders put back on the book after a restart with only what was left of them: what had
+    /// filled before, which the book's order does not hold, by number.
+    private var filledBeforeRestore: [UInt64: Int64] = [:]
 
     public init(name: String = "SIM", market: SimulatedVenue, calendar: TradingCalendar) {
         self.name = name
@@ -37,7 +40,9 @@ public struct InProcessVenue: Venue {
     }
 
     public mutating func replace(_ request: VenueRequest, with terms: OrderTerms, now: Int64, into output: inout VenueOutput) {
-        output.events += market.replace(id: request.number, symbol: request.order.terms.symbol, quantity: terms.quantity,
+        // The book holds an order restored after a restart for what was left of it then.
+        let quantity = terms.quantity - (filledBeforeRestore[request.number] ?? 0)
+        output.events += market.replace(id: request.number, symbol: request.order.terms.symbol, quantity: quantity,
                                         price: terms.price, stopPrice: terms.stopPrice, now: now)
     }
 
@@ -45,6 +50,7 @@ public struct InProcessVenue: Venue {
     /// acknowledgement is not news to the OMS; a cancel the crash left pending is carried out.
     public mutating func restore(_ request: VenueRequest, now: Int64, into output: inout VenueOutput) {
         let order = request.order
+        if order.cumQty > 0 { filledBeforeRestore[request.number] = order.cumQty }
         var events = market.submit(request.venueOrder(quantity: order.terms.quantity - order.cumQty), now: now)
         events.removeAll { $0 == .accepted(id: request.number) }
         output.events += events
@@ -61,6 +67,10 @@ public struct InProcessVenue: Venue {
     }
 
     public mutating func relist(_ catalog: InstrumentCatalog) -> [String] { market.relist(catalog) }
+
+    public mutating func forget(keeping numbers: Set<UInt64>) {
+        filledBeforeRestore = filledBeforeRestore.filter { numbers.contains($0.key) }
+    }
 
     public func quote(symbol: String) -> MarketQuote? {
         let top = market.topOfBook(symbol: symbol)
@@ -97,27 +107,5 @@ extension VenueRequest {
     func venueOrder(quantity: Int64) -> VenueOrder {
         VenueOrder(id: number, owner: owner, symbol: terms.symbol, side: terms.side, type: terms.venueType, quantity: quantity,
                    timeInForce: terms.venueTimeInForce)
-    }
-}
-
-extension OrderTerms {
-    /// The simulated venue's form of these terms' type and prices.
-    var venueType: VenueOrderType {
-        switch type {
-        case .market: .market
-        case .limit: .limit(price ?? .zero)
-        case .stop: .stop(stopPrice ?? .zero)
-        case .stopLimit: .stopLimit(stop: stopPrice ?? .zero, limit: price ?? .zero)
-        }
-    }
-
-    var venueTimeInForce: VenueTimeInForce {
-        switch timeInForce {
-        case .day: .day
-        case .goodTillCancel: .goodTillCancel
-        case .immediateOrCancel: .immediateOrCancel
-        case .fillOrKill: .fillOrKill
-        case .goodTillDate: .goodTillDate(expireAt: expireTime ?? 0)
-        }
     }
 }

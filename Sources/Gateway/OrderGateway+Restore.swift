@@ -12,11 +12,14 @@ public struct GatewayRecord: Sendable, Hashable {
     public var id: Int64
     public var kind: String
     public var json: String
+    /// When it was journaled, nanoseconds since the epoch (when known).
+    public var time: Int64?
 
-    public init(id: Int64, kind: String, json: String) {
+    public init(id: Int64, kind: String, json: String, time: Int64? = nil) {
         self.id = id
         self.kind = kind
         self.json = json
+        self.time = time
     }
 }
 
@@ -25,7 +28,7 @@ extension GatewayRecord {
     /// event after it of the kinds a restore reads (``OrderGateway/restoredKinds``), oldest first.
     public static func restorePoint(in journal: Journal) throws(JournalError) -> [GatewayRecord] {
         try journal.events(fromLast: "day.end").filter { OrderGateway.restoredKinds.contains($0.kind) }
-            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json) }
+            .map { GatewayRecord(id: $0.id, kind: $0.kind, json: $0.json, time: $0.time) }
     }
 }
 
@@ -113,7 +116,12 @@ extension OrderGateway {
             }
         }
         let result: Result<(Restored, [GatewayOutbound]), GatewayRestoreError> = perform(now: now) { work in
-            if let tradingDate {
+            // Without a day's end journaled, the events belong to the trading day the first of
+            // them was written in: if that day is over, the first tick ends it (its day orders
+            // expire), as it would have had the appliance been running.
+            let firstTime = events.lazy.compactMap(\.time).first
+            let started = firstTime.map { work.state.calendar.tradingDate(at: $0) }.flatMap { $0 < work.state.tradingDate ? $0 : nil }
+            if let tradingDate = tradingDate ?? started {
                 work.state.tradingDate = tradingDate
                 // What was listed that day, whatever day the appliance started on.
                 if work.state.catalog.tradingDate != tradingDate { work.list(work.state.catalog.reference.catalog(on: tradingDate)) }

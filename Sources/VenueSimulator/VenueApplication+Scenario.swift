@@ -2,7 +2,6 @@ import FIXCodec
 import FIXTransport
 import FIXVocabulary
 import Foundation
-import Gateway
 import SimulatedVenue
 
 /// Scenario runs: the steps of a ``Scenario`` carried out on the running venue as their time
@@ -18,7 +17,7 @@ extension VenueApplication {
 
     /// Starts `scenario` now (replacing a run in progress), and carries out the steps due at 0.
     public func run(_ scenario: Scenario) {
-        let now = orders.clock()
+        let now = clock()
         conditions.withLock { $0.start(scenario, now: now) }
         logger.notice("scenario started", metadata: ["scenario": "\(scenario.name)", "steps": "\(scenario.steps.count)", "seed": "\(scenario.seed)"])
         runScenario(now: now)
@@ -45,13 +44,9 @@ extension VenueApplication {
             case .halt(let reason): halt(by: by, reason: reason)
             case .resume: resume(by: by)
             case .shock(let root, let percent, let months):
-                _ = try orders.moveMarket { gateway, now throws(SimulatedVenueError) in
-                    try gateway.shock(root: root, percent: percent, months: months, now: now)
-                }
+                try moveMarket { venue throws(SimulatedVenueError) in try venue.shock(root: root, percent: percent, months: months) }
             case .price(let root, let month, let price):
-                _ = try orders.moveMarket { gateway, now throws(SimulatedVenueError) in
-                    try gateway.setPrice(root: root, month: month, to: price, now: now)
-                }
+                try moveMarket { venue throws(SimulatedVenueError) in try venue.setPrice(root: root, month: month, to: price) }
             case .latency(let milliseconds): conditions.withLock { $0.latencyMilliseconds = milliseconds }
             case .rejectRate(let percent): conditions.withLock { $0.rejectPercent = percent }
             case .drop(let session):
@@ -72,8 +67,7 @@ extension VenueApplication {
     /// Trips a breaker whose lead month moved too far within its window (halting that month
     /// and telling every session with a SecurityStatus), and reopens months whose halt is over.
     private func watchCircuitBreakers(now: Int64) {
-        let gateway = orders.gateway
-        let catalog = gateway.catalog
+        let catalog = catalog
         var statuses: [(symbol: String, halted: Bool, text: String)] = []
         conditions.withLock { conditions in
             for (symbol, until) in conditions.halted where until <= now {
@@ -86,7 +80,7 @@ extension VenueApplication {
             for index in conditions.breakers.indices {
                 let breaker = conditions.breakers[index]
                 guard let lead = catalog.futures(root: breaker.root).first?.symbol, conditions.halted[lead] == nil,
-                      let price = gateway.lastTradePrice(symbol: lead) ?? gateway.mark(symbol: lead),
+                      let price = lastTradePrice(symbol: lead) ?? mark(symbol: lead),
                       let reference = conditions.breakers[index].observe(price, at: now) else { continue }
                 conditions.halted[lead] = now + breaker.haltNanos
                 statuses.append((lead, true, "dynamic circuit breaker: \(lead) moved from \(reference) to \(price), more than \(breaker.percent)% within \(breaker.windowNanos / 1_000_000_000)s; halted for \(breaker.haltNanos / 1_000_000_000)s"))
@@ -103,7 +97,7 @@ extension VenueApplication {
             body.append(FIXTag.unsolicitedIndicator, "Y")
             body.append(FIXTag.securityTradingStatus, status.halted ? 2 : 17)
             body.append(FIXTag.text, status.text)
-            for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: orders.outward(body)) }
+            for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: outward(body)) }
         }
     }
 

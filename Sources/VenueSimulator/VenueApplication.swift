@@ -1,26 +1,30 @@
+import Dispatch
 import FIXCodec
+import FIXJournal
 import FIXVocabulary
+import Instruments
 import MarketDataFeed
 import FIXSession
 import FIXTransport
-import Gateway
 import Logging
 import NIOCore
 import NIOPosix
+import OrderEntry
 import RiskSidecar
+import SimulatedVenue
 import Synchronization
 
 /// The simulated venue as a FIX 4.4 exchange (`Application=venue`), for QA teams to test an
 /// OMS against, and for Wellhead's own gateway to route to over FIX.
 ///
-/// Orders, cancels, replaces, status requests and mass cancels go through the same order
-/// state machine and matching engine as the appliance's in-process venue (``GatewayApplication``,
-/// with the venue's own risk limits, if any). On top of that it serves what an exchange
-/// serves: market data by subscription (MarketDataRequest V → snapshots W, then incremental
-/// refreshes X as the book and the tape move, MarketDataRequestReject Y), reference data
-/// (SecurityListRequest x → SecurityList y, SecurityDefinitionRequest c → SecurityDefinition
-/// d), and the trading session's state (TradingSessionStatus h at logon, on request (g), and
-/// on every halt and resume).
+/// Orders, cancels, replaces, status requests and mass cancels go to the exchange's own order
+/// entry (``ExchangeOrders``: its books, its OrderIDs, its own risk limits if any), whose
+/// decisions are journaled and restored after a restart. On top of that it serves what an
+/// exchange serves: market data by subscription (MarketDataRequest V → snapshots W, then
+/// incremental refreshes X as the book and the tape move, MarketDataRequestReject Y),
+/// reference data (SecurityListRequest x → SecurityList y, SecurityDefinitionRequest c →
+/// SecurityDefinition d), and the trading session's state (TradingSessionStatus h at logon, on
+/// request (g), and on every halt and resume).
 public final class VenueApplication: FIXApplication {
     /// The venue's trading session, as TradSesStatus (340) reports it.
     public enum TradingStatus: Int, Sendable {
@@ -29,45 +33,81 @@ public final class VenueApplication: FIXApplication {
         case closed = 3
     }
 
-    public let orders: GatewayApplication
     /// TradingSessionID (336) and the venue's name in reports.
     public let name: String
+    /// How participants name instruments, when not as the catalog does (an exchange's roots,
+    /// `VenueSymbolRoots`): requests are read in the catalog's symbols, answers go out in theirs.
+    public let participantSymbols: VenueDialect
+    /// Nanoseconds since the epoch: the machine's clock, or a test's.
+    public let clock: @Sendable () -> Int64
+    private let exchange: Mutex<ExchangeOrders>
+    let journal: Journal
     private let publisher = Mutex(MarketDataPublisher())
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
     private let status = Mutex(TradingStatus.open)
     private let responses = Atomic<Int>(0)
     private let timer = Mutex<RepeatedTask?>(nil)
+    /// Reports a restore produced, sent once the sessions are attached (``start(on:interval:)``).
+    private let restoredReports = Mutex<[ExchangeMessage]>([])
     let conditions = Mutex(VenueConditions())
     let logger: Logger
 
-    public init(orders: GatewayApplication, name: String = "SIM", logger: Logger = Logger(label: "wellhead.venue")) {
-        self.orders = orders
-        self.name = name
+    /// - Parameters:
+    ///   - exchange: the venue's order entry and books.
+    ///   - journal: where its orders and admin requests are journaled (the profile's journal).
+    public init(exchange: ExchangeOrders, journal: Journal, participantSymbols: VenueDialect = VenueDialect(),
+                logger: Logger = Logger(label: "wellhead.venue"),
+                clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
+        name = exchange.name
+        self.exchange = Mutex(exchange)
+        self.journal = journal
+        self.participantSymbols = participantSymbols
         self.logger = logger
+        self.clock = clock
+    }
+
+    /// Rebuilds the exchange's orders from its journal after a restart (see
+    /// ``ExchangeOrders/restore(_:now:)``); what the books did with them goes out at ``start(on:interval:)``.
+    public func restore(from journal: Journal, now: Int64) throws -> ExchangeRestored {
+        let rows = try ExchangeJournalRow.restorePoint(in: journal)
+        let result = withExchange { exchange -> Result<(ExchangeRestored, [ExchangeMessage]), ExchangeRestoreError> in
+            do throws(ExchangeRestoreError) {
+                return .success(try exchange.restore(rows, now: now))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (restored, reports) = try result.get()
+        restoredReports.withLock { $0.append(contentsOf: reports) }
+        return restored
     }
 
     /// Makes `endpoint`'s counterparty (named by its TargetCompID) reachable for reports and
     /// market data.
     public func attach(_ endpoint: SessionEndpoint) {
-        orders.attach(endpoint)
         endpoints.withLock { $0[endpoint.id.targetCompID] = endpoint }
     }
 
-    /// Starts the market: the venue's clock (prices step, resting orders fill) and market data
-    /// published to subscribers every `interval`.
-    public func start(interval: TimeAmount = .milliseconds(250)) {
-        let loop = orders.loop
-        loop.execute { [orders] in orders.gateway.recordTrades() }
-        orders.start(interval: interval)
+    /// Starts the market: sends what the restore left to report, then every `interval` the
+    /// venue's clock moves (prices step, resting orders fill, the trading day ends on time),
+    /// the running scenario's steps come due, and market data goes to subscribers.
+    public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
+        withExchange { $0.recordTrades() }
+        deliver(restoredReports.withLock { reports in
+            defer { reports.removeAll() }
+            return reports
+        }, replyingTo: nil)
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
-            runScenario(now: orders.clock())
+            let now = clock()
+            if let (dayEnd, sent) = withExchange({ $0.rollIfDue(now: now) }) { dayEnded(dayEnd, sent) }
+            deliver(withExchange { $0.advance(now: now) }, replyingTo: nil)
+            runScenario(now: now)
             publishMarketData()
         }
         timer.withLock { $0 = task }
     }
 
     public func stop() {
-        orders.stop()
         timer.withLock { task in
             task?.cancel()
             task = nil
@@ -75,6 +115,12 @@ public final class VenueApplication: FIXApplication {
     }
 
     public var tradingStatus: TradingStatus { status.withLock { $0 } }
+
+    /// What is listed on the trading day in progress.
+    public var catalog: InstrumentCatalog { withExchange { $0.catalog } }
+
+    /// The participants' orders (one session's, or everyone's), by OrderID.
+    public func orders(session: String? = nil) -> [ClientOrder] { withExchange { $0.orderList(session: session) } }
 
     // MARK: FIXApplication
 
@@ -85,45 +131,131 @@ public final class VenueApplication: FIXApplication {
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
         publisher.withLock { $0.sessionEnded(session.targetCompID) }
-        orders.onLogout(session, loggedOut: loggedOut)
+        let now = clock()
+        deliver(withExchange { $0.disconnected(session.targetCompID, loggedOut: loggedOut, now: now) }, replyingTo: nil)
     }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let counterparty = session.targetCompID
         // Participants may name contracts as an exchange does (`VenueSymbolRoots`): the order
         // flow and the books work in the catalog's symbols, and answers go out in theirs.
-        let message = orders.participantSymbols.canonicalMessage(message)
+        let message = participantSymbols.canonicalMessage(message)
         switch message.type {
         case .marketDataRequest:
             marketDataRequest(message, from: counterparty, replies: &replies)
         case .securityListRequest:
-            let listed = orders.gateway.catalog.instruments
+            let listed = catalog.instruments
             let wanted = message[FIXTag.symbol]?.string
             let instruments = message[FIXTag.securityListRequestType]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
-            replies.send(msgType: MsgType.securityList.rawValue, body: orders.outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
+            replies.send(msgType: MsgType.securityList.rawValue, body: outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
                                                                                       responseID: nextResponseID())))
         case .securityDefinitionRequest:
             let symbol = message[FIXTag.symbol]?.string ?? ""
-            replies.send(msgType: MsgType.securityDefinition.rawValue, body: orders.outward(SecurityDefinitions.definition(
-                orders.gateway.catalog.instrument(symbol: symbol), symbol: symbol,
+            replies.send(msgType: MsgType.securityDefinition.rawValue, body: outward(SecurityDefinitions.definition(
+                catalog.instrument(symbol: symbol), symbol: symbol,
                 requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID())))
         case .tradingSessionStatusRequest:
             replies.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: message[FIXTag.tradSesReqID]?.string))
         default:
-            switch entryConditions(message, now: orders.clock()) {
+            let now = clock()
+            switch entryConditions(message, now: now) {
             case .refuse(let text):
-                orders.refuse(message, from: session, text: text, replies: &replies)
+                reply(withExchange { $0.refuse(message, from: counterparty, text: text, now: now) }, to: counterparty, replies: &replies)
             case .delay(let milliseconds):
                 // An exchange slow to answer: the request reaches the book that much later.
-                orders.loop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
-                    orders.receivedLater(message, from: session)
+                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
+                    let later = clock()
+                    deliver(withExchange { $0.handle(message, from: counterparty, now: later) } ?? [], replyingTo: nil)
                     publishMarketData()
                 }
             case .accept:
-                orders.received(message, from: session, replies: &replies)
+                guard let sent = withExchange({ $0.handle(message, from: counterparty, now: now) }) else {
+                    replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
+                    return
+                }
+                reply(sent, to: counterparty, replies: &replies)
                 publishMarketData()
             }
         }
+    }
+
+    // MARK: The exchange
+
+    /// Runs `body` on the exchange under its lock, and hands what it decided to the journal
+    /// there, so the journal keeps decisions in the order they were taken.
+    @discardableResult
+    func withExchange<T: Sendable>(_ body: (inout ExchangeOrders) -> T) -> T {
+        let journal = self.journal
+        let logger = self.logger
+        return exchange.withLock { exchange in
+            let result = body(&exchange)
+            let records = exchange.drainRecords()
+            if !records.isEmpty {
+                journal.write(records.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
+                    if let error { logger.error("the exchange's orders not journaled", metadata: ["error": "\(error)"]) }
+                }
+            }
+            return result
+        }
+    }
+
+    /// Sends what the exchange decided: the messages for `session`, whose request is being
+    /// handled, come back to go through its `FIXReplies` (in order with it); the rest go out
+    /// through the sessions' endpoints. A Logout goes last, once what is queued has gone.
+    @discardableResult
+    func deliver(_ messages: [ExchangeMessage], replyingTo session: String?) -> [ExchangeMessage] {
+        var replies: [ExchangeMessage] = []
+        for message in messages {
+            let endpoint = endpoint(message.session)
+            if message.type == .logout {
+                DispatchQueue.global().async { _ = endpoint?.logout(reason: "message rate far above the limit") }
+            } else if message.session == session {
+                replies.append(message)
+            } else if let endpoint {
+                endpoint.send(msgType: message.type.rawValue, body: outward(message.body))
+            } else {
+                logger.warning("no session for a report", metadata: ["session": "\(message.session)", "msgType": "\(message.type.rawValue)"])
+            }
+        }
+        return replies
+    }
+
+    private func reply(_ messages: [ExchangeMessage], to session: String, replies: inout FIXReplies) {
+        for message in deliver(messages, replyingTo: session) {
+            replies.send(msgType: message.type.rawValue, body: outward(message.body))
+        }
+    }
+
+    /// A day's end: the expiries go out, and it is logged.
+    func dayEnded(_ dayEnd: ExchangeDayEnd, _ sent: [ExchangeMessage]) {
+        deliver(sent, replyingTo: nil)
+        logger.notice("trading day ended", metadata: [
+            "venue": "\(name)", "tradingDate": "\(dayEnd.tradingDate)", "next": "\(dayEnd.nextTradingDate)",
+            "expired": "\(dayEnd.expired.count)", "working": "\(dayEnd.orders.count)", "by": "\(dayEnd.by ?? "schedule")",
+        ])
+    }
+
+    /// Moves the venue's prices (a shock, a price set), sends the reports of the orders it
+    /// filled, and publishes the moved books; returns how many reports went out.
+    @discardableResult
+    func moveMarket(_ change: (inout SimulatedVenue) throws(SimulatedVenueError) -> [VenueEvent]) throws(SimulatedVenueError) -> Int {
+        let now = clock()
+        let result = withExchange { exchange -> Result<[ExchangeMessage], SimulatedVenueError> in
+            do throws(SimulatedVenueError) {
+                return .success(try exchange.move(now: now, change))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let sent = try result.get()
+        deliver(sent, replyingTo: nil)
+        publishMarketData()
+        return sent.count
+    }
+
+    /// A body as the participants name instruments.
+    func outward(_ body: FIXFieldList) -> FIXFieldList {
+        participantSymbols.venueBody(body)
     }
 
     // MARK: Market data
@@ -133,37 +265,46 @@ public final class VenueApplication: FIXApplication {
         switch MarketDataRequest.parse(message) {
         case .success(let parsed): request = parsed
         case .failure(let rejection):
-            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: orders.outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: outward(rejection.body))
             return
         }
-        let gateway = orders.gateway
-        let catalog = gateway.catalog
+        let catalog = catalog
         // Under the publisher's lock, so no publish can slip between the snapshot and the
         // subscription's first incremental.
         let result = publisher.withLock { publisher in
             publisher.handle(request, from: session, listed: { catalog.instrument(symbol: $0) != nil },
-                             book: { gateway.depth(symbol: $0, levels: $1) }, lastTrade: { gateway.lastTradePrice(symbol: $0) })
+                             book: { depth(symbol: $0, levels: $1) }, lastTrade: { lastTradePrice(symbol: $0) })
         }
         switch result {
         case .success(let snapshots):
-            for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: orders.outward(snapshot)) }
+            for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: outward(snapshot)) }
         case .failure(let rejection):
-            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: orders.outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: outward(rejection.body))
         }
     }
 
     /// Sends every subscriber what moved since the last publish: book levels and trades.
     public func publishMarketData() {
-        let gateway = orders.gateway
         publisher.withLock { publisher in
-            let trades = gateway.drainTrades()
+            let trades = withExchange { $0.drainTrades() }.map(TradePrint.init)
             guard publisher.subscriptionCount > 0 else { return }
-            let out = publisher.publish(book: { gateway.depth(symbol: $0, levels: $1) }, trades: trades,
-                                        lastTrade: { gateway.lastTradePrice(symbol: $0) })
+            let out = publisher.publish(book: { depth(symbol: $0, levels: $1) }, trades: trades,
+                                        lastTrade: { lastTradePrice(symbol: $0) })
             // Sent under the lock, so two publishes never reach a session out of order.
-            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: orders.outward(message.body)) }
+            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body)) }
         }
     }
+
+    /// The book in `symbol` to `levels` price levels a side, as market data publishes it.
+    func depth(symbol: String, levels: Int) -> BookDepth? {
+        withExchange { $0.venue.depth(symbol: symbol, levels: levels) }.map(BookDepth.init)
+    }
+
+    /// The last trade price in `symbol`, if it has traded.
+    func lastTradePrice(symbol: String) -> FIXDecimal? { withExchange { $0.venue.lastTradePrice(symbol: symbol) } }
+
+    /// The mark of `symbol`: its last trade, or its fair price.
+    func mark(symbol: String) -> FIXDecimal? { withExchange { $0.venue.mark(symbol: symbol) } }
 
     // MARK: Trading session
 
@@ -180,7 +321,8 @@ public final class VenueApplication: FIXApplication {
 
     private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
         status.withLock { $0 = new }
-        orders.risk.setTradingState(tradingState, for: .firm, by: person, now: orders.clock())
+        let now = clock()
+        withExchange { $0.risk.setTradingState(tradingState, for: .firm, by: person, now: now) }
         logger.warning("trading session status changed", metadata: ["venue": "\(name)", "status": "\(new)", "by": "\(person)", "reason": "\(reason)"])
         let body = statusBody(requestID: nil, text: reason.isEmpty ? nil : reason)
         for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.tradingSessionStatus.rawValue, body: body) }

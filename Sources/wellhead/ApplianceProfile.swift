@@ -17,8 +17,8 @@ struct ApplianceProfile: Sendable {
     var journalPath: String { engine.journalPath }
 
     /// The applications a session may name, with the keys of their own: the echo application
-    /// has none; the venue simulator runs the gateway's order flow and may show an exchange's
-    /// roots.
+    /// has none; the venue simulator reads the gateway's files (instruments, its own limits,
+    /// calendar, seed) for an exchange of its own, and may show an exchange's roots.
     static let applications = ApplicationKeys([
         "echo": [],
         "gateway": GatewayProfile.keys,
@@ -45,8 +45,8 @@ struct ApplianceProfile: Sendable {
 @dynamicMemberLookup
 struct ApplianceSession: Sendable {
     let fix: SessionProfile
-    /// `Application=gateway` (and `venue`, which runs the same order state machine and matching
-    /// engine): the order gateway's files and the session's accounts.
+    /// `Application=gateway` (and `venue`, whose exchange reads the same files): the order
+    /// gateway's files and the session's accounts.
     let gateway: GatewayProfile?
     /// `Application=route`: the name (`VenueName`) OMS orders give in ExDestination (100) or
     /// SecurityExchange (207) to be routed over this session to a venue.

@@ -11,14 +11,14 @@ import SimulatedVenue
 import Synchronization
 import OrderEntry
 
-/// Builds the order gateway a profile's `Application=gateway` (or `venue`) sessions share:
-/// instruments listed for today, the risk sidecar with its limits, the simulated venue.
+/// Builds the order gateway a profile's `Application=gateway` sessions share: instruments
+/// listed for today, the risk sidecar with its limits, the simulated venue, the routes to FIX
+/// venues; restored from its journal, then handed to its application, whose event loop `loop`
+/// owns it from then on.
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
-    /// The gateway is restored from the journal here, before any session runs, and then handed
-    /// to its application, whose event loop `loop` owns it from then on.
     static func make(_ profile: ApplianceProfile, journal: Journal, loop: any EventLoop) throws(SettingsError) -> GatewayApplication? {
-        let sessions = profile.sessions.filter { $0.gateway != nil }
+        let sessions = profile.sessions.filter { $0.application == "gateway" }
         let routes = profile.sessions.filter { $0.application == "route" }
         guard let first = sessions.first, let settings = first.gateway else {
             if let route = routes.first {
@@ -43,6 +43,62 @@ enum GatewayAssembly {
             }
         }
         let section = "\(first.configuration.id)"
+        if !settings.simulatedVenue, routes.isEmpty {
+            throw SettingsError(file: profile.file, section: section, key: "SimulatedVenue",
+                                message: "N leaves this gateway no venue: add a route session (Application=route) or set Y")
+        }
+        let market = try MarketAssembly(profile, section: section, settings: settings)
+        var accounts: [String: String] = [:]
+        var permitted: [String: Set<String>] = [:]
+        for session in sessions {
+            let target = session.configuration.id.targetCompID
+            if let listed = session.gateway?.accounts, !listed.isEmpty { permitted[target] = Set(listed) }
+            if let account = session.gateway?.defaultAccount { accounts[target] = account }
+        }
+        let gateway = OrderGateway(catalog: market.catalog, venue: settings.simulatedVenue ? market.venue : nil, risk: market.risk,
+                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
+                                                             permittedAccounts: permitted, venueCalendars: venueCalendars),
+                                   calendar: market.calendar, now: market.now)
+        var restoredReports: [GatewayOutbound] = []
+        try profile.restore("gateway", section: section) {
+            let (restored, reports) = try gateway.restore(events: GatewayRecord.restorePoint(in: journal), now: market.now)
+            restoredReports = reports
+            guard restored.orders > 0 else { return nil }
+            return "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; "
+                + "next OrderID number \(restored.nextOrderNumber)"
+        }
+        return GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports)
+    }
+}
+
+extension ApplianceProfile {
+    /// Restores `application` (the gateway, the venue) from the profile's journal at startup:
+    /// `restore` returns what it found, to log (`nil` when nothing); a journal it cannot
+    /// restore from stops the start, named with `section`.
+    func restore(_ application: String, section: String, _ restore: () throws -> String?) throws(SettingsError) {
+        do {
+            if let found = try restore() { Logger(label: "wellhead.\(application)").notice("\(found)") }
+        } catch {
+            throw SettingsError(file: file, section: section, key: "JournalPath",
+                                message: "cannot restore the \(application) from \(journalPath): \(error)")
+        }
+    }
+}
+
+/// What the gateway and the venue simulator each build from their first session's files: the
+/// instrument reference, the trading calendar, what is listed today, the risk sidecar with its
+/// limits, and the simulated venue.
+struct MarketAssembly {
+    let calendar: TradingCalendar
+    /// What is listed on the trading day in progress (after 17:00 New York, tomorrow's).
+    let catalog: InstrumentCatalog
+    let risk: RiskSidecar
+    let venue: SimulatedVenue
+    /// The start time, nanoseconds since the epoch.
+    let now: Int64
+
+    /// Errors name the profile's file and `section`, the session whose keys were read.
+    init(_ profile: ApplianceProfile, section: String, settings: GatewayProfile) throws(SettingsError) {
         let reference: InstrumentReference
         do {
             reference = try InstrumentReferenceLoader.load(path: settings.instrumentsPath)
@@ -57,10 +113,9 @@ enum GatewayAssembly {
                 throw SettingsError(file: profile.file, section: section, key: "TradingCalendar", message: "\(error)")
             }
         }
-        let now = WallClock.now()
-        // What is listed on the trading day in progress (after 17:00 New York, tomorrow's).
-        let catalog = reference.catalog(on: calendar.tradingDate(at: now.nanosecondsSinceEpoch))
-        let risk: RiskSidecar
+        now = WallClock.now().nanosecondsSinceEpoch
+        catalog = reference.catalog(on: calendar.tradingDate(at: now))
+        self.calendar = calendar
         let contracts = reference.products.map(\.spec)
         if let limitsPath = settings.riskLimitsPath {
             do {
@@ -68,68 +123,18 @@ enum GatewayAssembly {
             } catch {
                 throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
             }
-            reloadOnHangUp(risk, path: limitsPath)
+            Self.reloadOnHangUp(risk, path: limitsPath)
         } else {
             // A venue without limits of its own: every order reaches the book, market and stop
             // orders with protection points, as CME Globex gives them (100 ticks).
             risk = RiskSidecar(limits: RiskLimits(firm: LimitSet(marketProtection: .ticks(100))), contracts: contracts,
                                logger: Logger(label: "wellhead.risk"))
         }
-        var accounts: [String: String] = [:]
-        var permitted: [String: Set<String>] = [:]
-        for session in sessions {
-            if let listed = session.gateway?.accounts, !listed.isEmpty {
-                permitted[session.configuration.id.targetCompID] = Set(listed)
-            }
-            // A venue's participants trade under their own CompID unless an Account is given.
-            let target = session.configuration.id.targetCompID
-            if let account = session.gateway?.defaultAccount ?? (session.application == "venue" ? target : nil) {
-                accounts[target] = account
-            }
-        }
-        var venue: SimulatedVenue?
-        if settings.simulatedVenue {
-            do {
-                venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard,
-                                           startTime: now.nanosecondsSinceEpoch)
-            } catch {
-                throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
-            }
-        } else if routes.isEmpty {
-            throw SettingsError(file: profile.file, section: section, key: "SimulatedVenue",
-                                message: "N leaves this gateway no venue: add a route session (Application=route) or set Y")
-        }
-        let gateway = OrderGateway(catalog: catalog, venue: venue, risk: risk,
-                                   settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
-                                                             permittedAccounts: permitted, venueCalendars: venueCalendars),
-                                   calendar: calendar, now: now.nanosecondsSinceEpoch)
-        // A venue simulator's participants all see its symbols, so its sessions must agree on them.
-        let venueSessions = sessions.filter { $0.application == "venue" }
-        if let first = venueSessions.first, let other = venueSessions.first(where: { $0.venueSymbolRoots != first.venueSymbolRoots }) {
-            throw SettingsError(file: profile.file, section: "\(other.configuration.id)", key: "VenueSymbolRoots",
-                                message: "every venue session shows the same symbols, but this one differs from \(first.configuration.id)")
-        }
-        let participantSymbols = VenueDialect(roots: venueSessions.first?.venueSymbolRoots ?? [:])
-        let events: [GatewayRecord]
-        var restoredReports: [GatewayOutbound] = []
         do {
-            events = try GatewayRecord.restorePoint(in: journal)
+            venue = try SimulatedVenue(catalog: catalog, seed: settings.simulationSeed, settings: .standard, startTime: now)
         } catch {
-            throw SettingsError(file: profile.file, section: section, key: "JournalPath", message: "cannot read the gateway's journal: \(error)")
+            throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
-        do {
-            let (restored, reports) = try gateway.restore(events: events, now: now.nanosecondsSinceEpoch)
-            restoredReports = reports
-            if restored.orders > 0 {
-                Logger(label: "wellhead.gateway").notice(
-                    "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; next OrderID number \(restored.nextOrderNumber)")
-            }
-        } catch {
-            throw SettingsError(file: profile.file, section: section, key: "JournalPath",
-                                message: "cannot restore the gateway from \(profile.journalPath): \(error)")
-        }
-        return GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
-                                  participantSymbols: participantSymbols)
     }
 
     /// SIGHUP reloads the risk limits without touching a session; a bad file keeps the old

@@ -75,8 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// Starts every session, then the gateway's clock and its admin socket (returned).
     private func start(_ profile: ApplianceProfile, engine: FIXEngine, journal: Journal, loop: any EventLoop) async throws -> AdminServer? {
         let gateway = try GatewayAssembly.make(profile, journal: journal, loop: loop)
-        // A venue profile serves the same order flow, with market data and reference data on top.
-        let venue = profile.sessions.contains { $0.application == "venue" } ? gateway.map { VenueApplication(orders: $0) } : nil
+        // A venue profile's exchange: order entry of its own, market data and reference data.
+        let venue = try VenueAssembly.make(profile, journal: journal)
         var acceptors: [ConnectAddress: (registry: SessionRegistry, first: ApplianceSession, checksum: Bool)] = [:]
         for session in profile.sessions {
             let endpoint: SessionEndpoint
@@ -129,14 +129,16 @@ struct ServeCommand: AsyncParsableCommand {
                                     message: "cannot listen on \(address.host):\(address.port): \(error)")
             }
         }
-        guard let gateway, let session = profile.sessions.first(where: { $0.gateway != nil }), let settings = session.gateway else {
+        guard gateway != nil || venue != nil, let session = profile.sessions.first(where: { $0.gateway != nil }),
+              let settings = session.gateway else {
             return nil
         }
-        if let venue { venue.start() } else { gateway.start() }
+        gateway?.start()
+        venue?.start()
         do {
             let admin = try await AdminServer.start(path: settings.adminSocketPath) { request in
                 if let venue { return await venue.handle(request) }
-                return await gateway.handle(request)
+                return await gateway?.handle(request) ?? AdminResponse(ok: false, message: "no gateway or venue serves this socket")
             }
             Logger(label: "wellhead").info("risk admin socket \(admin.path) (wellhead risk --config \(profile.file))")
             return admin

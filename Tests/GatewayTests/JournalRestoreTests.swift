@@ -1,6 +1,7 @@
 import FIXCodec
 import FIXJournal
 import Foundation
+import OrderEntry
 @testable import Gateway
 import RiskSidecar
 import Testing
@@ -51,6 +52,24 @@ import TestSupport
         #expect(after.gateway.risk.killSwitch(.session("OMS2"))?.engagedBy == "omar")
         #expect(after.gateway.risk.killSwitch(.account("DESK2")) == nil)
         #expect(after.gateway.orders().map(\.status) == before.gateway.orders().map(\.status))
+    }
+
+    /// An order partly filled before a restart is back on the book for what was left; a later
+    /// replace asks the book for the new quantity less what had filled, never the whole of it.
+    @Test func aReplaceAfterARestartLeavesOnTheBookOnlyWhatIsLeftOfTheNewQuantity() throws {
+        var order = ClientOrder(orderID: "WH00000001", session: "OMS1", clOrdID: "P1",
+                                terms: OrderTerms(account: "DESK1", symbol: "CLF7", side: .buy, type: .limit, timeInForce: .goodTillCancel,
+                                                  quantity: 5, price: FIXDecimal("1.00")))
+        _ = order.pendingNew()
+        _ = order.accepted()
+        _ = order.filled(3, at: FIXDecimal("1.00")!)
+        var harness = try GatewayHarness(limits: "firm:\n  maxOrderSize: 500\n")
+        _ = try harness.gateway.restore(events: [GatewayRecord(id: 1, kind: "order", json: order.auditJSON())], now: harness.now)
+        let resting = { harness.gateway.depth(symbol: "CLF7", levels: 100)?.bids.first { $0.price == FIXDecimal("1.00") }?.quantity }
+        #expect(resting() == 2)
+        let replaced = harness.send("G", "11=P2|41=P1|55=CLF7|54=1|38=6|40=2|44=1.00|59=1|60=\(FIXTimestamp(nanosecondsSinceEpoch: harness.now))|")
+        #expect(replaced.last?.message[150]?.string == "5" && replaced.last?.message[151]?.string == "3")
+        #expect(resting() == 3, "6 ordered, 3 filled before the restart")
     }
 
     @Test func aRecordThatCannotBeReadStopsTheRestoreAndIsNamed() throws {

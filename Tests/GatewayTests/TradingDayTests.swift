@@ -169,6 +169,29 @@ import TestSupport
                 "\(confirmed.map(\.message.debugText))")
     }
 
+    /// Down over a day's end with no `day.end` journaled yet: the restart comes back on the
+    /// trading day its events were written in, and the first tick ends it: yesterday's day
+    /// order expires (reported), the GTC order stays.
+    @Test func aRestartAfterADaysEndItMissedEndsThatDayAtTheFirstTick() async throws {
+        var before = try GatewayHarness(limits: Self.limits)
+        _ = before.order("D1", quantity: 1, price: before.price(offsetTicks: -60), tif: 0)
+        _ = before.order("G1", quantity: 1, price: before.price(offsetTicks: -60), tif: 1)
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("gateway.sqlite")
+        try before.journalDecisions(to: path)
+
+        let after = try GatewayHarness(limits: Self.limits, tradingDate: CalendarDate(year: 2026, month: 11, day: 26)!)
+        let (restored, _, _) = try after.restore(fromJournal: path)
+        #expect(restored.workingOrders == 2)
+        #expect(after.gateway.dayStatus(now: after.now).tradingDate == before.gateway.dayStatus(now: before.now).tradingDate)
+        let (record, reports) = try #require(after.gateway.rollIfDue(now: after.now))
+        #expect(record.expired == ["WH00000001"] && record.nextTradingDate == "2026-11-26")
+        let expired = GatewayHarness.parse(reports).map(\.message).filter { $0.execType == "C" }
+        #expect(expired.map { $0[11]?.string } == ["D1"])
+        #expect(after.gateway.orders().filter { !$0.status.isTerminal }.map(\.clOrdID) == ["G1"])
+    }
+
     /// Three days, two ends: a restart reads the last `day.end` and what followed, and has
     /// the same positions, working orders and trading day as before.
     @Test func aRestartAfterSeveralDaysRestoresFromTheLastDaysEnd() async throws {

@@ -75,6 +75,9 @@ import TestSupport
             #expect(waitForJournal(gateway.directory.path("gateway.sqlite")) {
                 try journaled($0, session: "FIX.4.4:GATEWAY->SIMVENUE", .outbound, msgType: "H")
             }, "\(gateway.server.output.suffix(3000))")
+            // The venue rebuilt its own orders from its journal: R1 filled, R2 (replaced, then
+            // cancelled) and R5, still working, back on its book.
+            #expect(restarted?.output.contains("restored 3 orders (1 working)") == true, "\(restarted?.output.suffix(2000) ?? "")")
         }
         let status = oms.wait(timeout: 60)
         let output = oms.output

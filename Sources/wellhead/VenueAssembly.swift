@@ -1,0 +1,41 @@
+import FIXJournal
+import FIXSettings
+import Logging
+import OrderEntry
+import VenueSimulator
+
+/// Builds the venue simulator a profile's `Application=venue` sessions share: an exchange of its
+/// own (``ExchangeOrders``: the simulated venue's books, the instruments listed today, the
+/// venue's own risk limits, or market-order protection alone), showing its participants the
+/// symbols the sessions give (`VenueSymbolRoots`), its orders restored from the journal.
+enum VenueAssembly {
+    /// `nil` when no session of the profile is a venue session.
+    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> VenueApplication? {
+        let sessions = profile.sessions.filter { $0.application == "venue" }
+        guard let first = sessions.first, let settings = first.gateway else { return nil }
+        // Every participant sees the venue's symbols, so its sessions must agree on them.
+        if let other = sessions.first(where: { $0.venueSymbolRoots != first.venueSymbolRoots }) {
+            throw SettingsError(file: profile.file, section: "\(other.configuration.id)", key: "VenueSymbolRoots",
+                                message: "every venue session shows the same symbols, but this one differs from \(first.configuration.id)")
+        }
+        let section = "\(first.configuration.id)"
+        let market = try MarketAssembly(profile, section: section, settings: settings)
+        // A participant trades under its own CompID unless the session names an Account, and
+        // any account unless it lists some.
+        var accounts: [String: String] = [:]
+        for session in sessions {
+            let participant = session.configuration.id.targetCompID
+            accounts[participant] = session.gateway?.defaultAccount ?? participant
+            if let listed = session.gateway?.accounts, !listed.isEmpty { market.risk.permitAccounts(listed.sorted(), session: participant) }
+        }
+        let exchange = ExchangeOrders(venue: market.venue, risk: market.risk, calendar: market.calendar, accounts: accounts,
+                                      now: market.now)
+        let venue = VenueApplication(exchange: exchange, journal: journal, participantSymbols: VenueDialect(roots: first.venueSymbolRoots))
+        try profile.restore("venue", section: section) {
+            let restored = try venue.restore(from: journal, now: market.now)
+            guard restored.orders > 0 else { return nil }
+            return "restored \(restored.orders) orders (\(restored.workingOrders) working) from the journal; next OrderID number \(restored.nextOrderNumber)"
+        }
+        return venue
+    }
+}

@@ -54,7 +54,7 @@ let package = Package(
         // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
         // discipline, and the applications sessions hand messages to.
         .target(name: "FIXTransport", dependencies: [
-            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration",
+            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration", "FIXVocabulary",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -88,7 +88,7 @@ let package = Package(
         // with seeded market makers quoting around a price process.
         .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "Instruments", "MatchingEngine"]),
         // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
-        .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
+        .target(name: "MarketData", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
         .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "FIXVocabulary"]),

@@ -109,12 +109,17 @@ import TestSupport
         #expect(Set(try journal.messages().map(\.sequenceNumber)) == Set(1...500))
     }
 
-    @Test func writesBuiltFromTheSessionStateAndStateReadsFollowTheWritersOrder() async throws {
+    /// A new journal in a directory of its own, with session "S": the test closes the one and
+    /// removes the other.
+    private func freshJournal() throws -> (Journal, JournalSession, TemporaryDirectory) {
         let directory = TemporaryDirectory()
-        defer { directory.remove() }
         let journal = try Journal(path: directory.path("j.sqlite"))
-        defer { journal.close() }
-        let (session, _) = try journal.session(named: "S", now: 0)
+        return (journal, try journal.session(named: "S", now: 0).0, directory)
+    }
+
+    @Test func writesBuiltFromTheSessionStateAndStateReadsFollowTheWritersOrder() async throws {
+        let (journal, session, directory) = try freshJournal()
+        defer { journal.close(); directory.remove() }
         let seen = Mutex<[Int]>([])
         // Queued one after the other without waiting: each sees what the ones before it wrote,
         // committed or not yet.
@@ -135,10 +140,8 @@ import TestSupport
     }
 
     @Test func aStateReadOfAnUnknownSessionFailsAloneAndAfterCloseFailsClearly() async throws {
-        let directory = TemporaryDirectory()
-        defer { directory.remove() }
-        let journal = try Journal(path: directory.path("j.sqlite"))
-        let (session, _) = try journal.session(named: "S", now: 0)
+        let (journal, session, directory) = try freshJournal()
+        defer { journal.close(); directory.remove() }
         let unknown = JournalSession(id: 99, name: "NOT-THERE")
         let failed = await withCheckedContinuation { continuation in
             journal.readState(of: unknown) { continuation.resume(returning: $0) }

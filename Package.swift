@@ -55,7 +55,7 @@ let package = Package(
         // Sessions on the wire: SwiftNIO acceptor and initiator, TLS, the journal's write-ahead
         // discipline, and the applications sessions hand messages to.
         .target(name: "FIXTransport", dependencies: [
-            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration",
+            "FIXCodec", "FIXSession", "FIXJournal", "FIXTransportConfiguration", "FIXVocabulary",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -95,7 +95,7 @@ let package = Package(
         .target(name: "SimulatedVenue", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments", "MarketDataFeed", "MatchingEngine",
                                                        "OrderEntry"]),
         // Venue market data normalised: L2 books, gap recovery, bars, live spreads, cracks and curves; no I/O.
-        .target(name: "MarketData", dependencies: ["FIXCodec", "Instruments"]),
+        .target(name: "MarketData", dependencies: ["FIXCodec", "FIXVocabulary", "Instruments"]),
         // Market data over FIX: MarketDataRequest read and answered, books published as snapshots
         // (W) and incremental refreshes (X) of what each subscriber was last sent.
         .target(name: "MarketDataFeed", dependencies: ["FIXCodec", "FIXVocabulary"]),

@@ -121,9 +121,23 @@ public final class Journal: Sendable {
     /// 1: sessions and messages; 2: application events; 3: each session's status.
     static let schemaVersion: Int64 = 3
 
-    fileprivate struct Pending {
-        var entries: [JournalEntry]
-        var completion: @Sendable (JournalError?) -> Void
+    /// One item of the writer's queue, carried out in queue order inside one group commit.
+    fileprivate enum Pending {
+        /// Entries to write; the completion runs once they are committed or failed.
+        case write([JournalEntry], completion: @Sendable (JournalError?) -> Void)
+        /// Entries built from the session's state as the queue has it at this point, then written.
+        case build(JournalSession, make: @Sendable (JournalSessionState) -> [JournalEntry],
+                   completion: @Sendable (JournalError?) -> Void)
+        /// The session's state as the queue has it at this point, delivered once committed.
+        case read(JournalSession, completion: @Sendable (Result<JournalSessionState, JournalError>) -> Void)
+
+        /// Completes the item with a failure, its entries unwritten.
+        func fail(_ error: JournalError) {
+            switch self {
+            case .write(_, let completion), .build(_, _, let completion): completion(error)
+            case .read(_, let completion): completion(.failure(error))
+            }
+        }
     }
 
     private struct WriteQueue {
@@ -234,7 +248,7 @@ public final class Journal: Sendable {
         }
     }
 
-    private static func loadSession(_ db: SQLiteConnection, name: String) throws(JournalError) -> (JournalSession, JournalSessionState)? {
+    fileprivate static func loadSession(_ db: SQLiteConnection, name: String) throws(JournalError) -> (JournalSession, JournalSessionState)? {
         let query = try db.statement("SELECT id, next_sender, next_target, generation, period_start, status FROM sessions WHERE name = ?")
         query.bind(1, name)
         defer { query.finish() }
@@ -261,15 +275,42 @@ public final class Journal: Sendable {
     /// Queues `entries` for the next group commit; `completion` runs on the writer thread
     /// once they are durable (with `nil`) or failed.
     public func write(_ entries: [JournalEntry], completion: @escaping @Sendable (JournalError?) -> Void) {
+        enqueue(.write(entries, completion: completion))
+    }
+
+    /// Queues a write whose entries depend on the session's sequence numbers: on the writer
+    /// thread, in queue order, `make` gets the session's state with every write queued before
+    /// this one applied, and what it returns is written in the same commit; `completion` runs
+    /// on the writer thread once that is durable (with `nil`) or failed.
+    ///
+    /// A message numbered while no connection carries its session is journaled this way:
+    /// nothing waits for the journal, and because the writer is serial, a state read queued
+    /// after it (``readState(of:completion:)``, a connection binding) sees the number it took.
+    /// `make` runs inside the writer's transaction: it must be quick and must not wait.
+    public func write(for session: JournalSession, building make: @escaping @Sendable (JournalSessionState) -> [JournalEntry],
+                      completion: @escaping @Sendable (JournalError?) -> Void) {
+        enqueue(.build(session, make: make, completion: completion))
+    }
+
+    /// Reads the session's state on the writer thread, after every write queued before this
+    /// call; `completion` runs on the writer thread once those writes are committed, with the
+    /// state or the failure. An event loop binding a connection asks this way instead of
+    /// reading SQLite itself, and sees every message numbered for the session before it asked.
+    public func readState(of session: JournalSession,
+                          completion: @escaping @Sendable (Result<JournalSessionState, JournalError>) -> Void) {
+        enqueue(.read(session, completion: completion))
+    }
+
+    private func enqueue(_ item: Pending) {
         let accepted = queue.withLock { queue in
             guard !queue.closing else { return false }
-            queue.pending.append(Pending(entries: entries, completion: completion))
+            queue.pending.append(item)
             return true
         }
         if accepted {
             wakeup.signal()
         } else {
-            completion(JournalError(.closed, path: path, "closed"))
+            item.fail(JournalError(.closed, path: path, "closed"))
         }
     }
 
@@ -415,8 +456,7 @@ private struct WriterThread: Sendable {
         while true {
             let (batch, closing) = journal.takePending()
             if !batch.isEmpty {
-                let failure = commit(batch, db, &generations)
-                for pending in batch { pending.completion(failure) }
+                for complete in commit(batch, db, &generations) { complete() }
                 journal.committed()
             }
             if closing {
@@ -427,19 +467,48 @@ private struct WriterThread: Sendable {
         }
     }
 
-    private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) -> JournalError? {
+    /// Commits the batch in one transaction; returns each item's completion, in order, to run
+    /// once the commit is over. A session whose state cannot be read fails that item alone; a
+    /// failed statement or commit fails them all.
+    private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) -> [() -> Void] {
         do throws(JournalError) {
             try db.execute("BEGIN IMMEDIATE")
+            var completions: [() -> Void] = []
+            completions.reserveCapacity(batch.count)
             for pending in batch {
-                for entry in pending.entries { try apply(entry, db, &generations) }
+                switch pending {
+                case .write(let entries, let completion):
+                    for entry in entries { try apply(entry, db, &generations) }
+                    completions.append { completion(nil) }
+                case .build(let session, let make, let completion):
+                    // Read inside the transaction: it sees what the items before it wrote.
+                    switch Result(catching: { () throws(JournalError) in try state(of: session, db) }) {
+                    case .success(let state):
+                        for entry in make(state) { try apply(entry, db, &generations) }
+                        completions.append { completion(nil) }
+                    case .failure(let error):
+                        completions.append { completion(error) }
+                    }
+                case .read(let session, let completion):
+                    let outcome = Result { () throws(JournalError) in try state(of: session, db) }
+                    completions.append { completion(outcome) }
+                }
             }
             try db.execute("COMMIT")
-            return nil
+            return completions
         } catch {
             try? db.execute("ROLLBACK")
             generations.removeAll()
-            return error
+            return batch.map { pending in { pending.fail(error) } }
         }
+    }
+
+    /// The session's state through the writer's connection, inside its transaction.
+    private func state(of session: JournalSession, _ db: SQLiteConnection) throws(JournalError) -> JournalSessionState {
+        guard let (_, state) = try Journal.loadSession(db, name: session.name) else {
+            throw JournalError(.sqlite, path: db.path, "session \(session.name) is not in the journal")
+        }
+        return state
     }
 
     private func generation(of session: JournalSession, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) -> Int64 {

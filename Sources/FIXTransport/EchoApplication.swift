@@ -1,5 +1,6 @@
 import FIXCodec
 import FIXSession
+import FIXVocabulary
 import Synchronization
 
 /// The conformance-testing application FIX engines ship: reflects NewOrderSingle (D),
@@ -10,7 +11,7 @@ import Synchronization
 /// A reflected message keeps its PossResend flag, as QuickFIX's echo does: the application
 /// on the other side decides what a possible resend means to it.
 public final class EchoApplication: FIXApplication {
-    private static let reflected: Set<String> = ["D", "d", "C"]
+    private static let reflected: Set<String> = [MsgType.newOrderSingle.rawValue, MsgType.securityDefinition.rawValue, MsgType.email.rawValue]
     private let seenClOrdIDs = Mutex<[SessionID: Set<String>]>([:])
 
     public init() {}
@@ -26,7 +27,7 @@ public final class EchoApplication: FIXApplication {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
         }
-        if msgType == "D", let clOrdID = message[11]?.string {
+        if msgType == MsgType.newOrderSingle.rawValue, let clOrdID = message[FIXTag.clOrdID]?.string {
             let possResend = message[FIXTag.possResend]?.bool == true
             let seenBefore = seenClOrdIDs.withLock { seen in
                 !seen[session, default: []].insert(clOrdID).inserted

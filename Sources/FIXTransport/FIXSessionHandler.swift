@@ -44,6 +44,16 @@ final class FIXSessionHandler: ChannelInboundHandler {
     /// acting on it at once would number it from a stale copy.
     private var inApplication = 0
     private var deferred: [FIXSessionCommand] = []
+    /// What arrived between claiming the session and its state coming back from the journal's
+    /// writer (`nil` when not waiting): frames and commands, carried out in order once it is in.
+    private var held: [HeldInput]?
+
+    /// Input held while the session's state is read.
+    private enum HeldInput {
+        /// A frame and when it arrived, the time its journal record keeps.
+        case frame(FIXInboundFrame, at: FIXTimestamp)
+        case command(FIXSessionCommand)
+    }
 
     private let openedAt = WallClock.now().nanosecondsSinceEpoch
     /// How long an acceptor waits for the first message before it knows the session.
@@ -64,8 +74,6 @@ final class FIXSessionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         if case .initiator(let endpoint) = binding {
             guard bind(endpoint, context: context) else { return }
-            perform(machine!.connected(now: WallClock.now()))
-            commit()
         }
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
@@ -89,34 +97,77 @@ final class FIXSessionHandler: ChannelInboundHandler {
             entries.removeAll()
             endpoint.release(context.channel)
             logger.info("disconnected")
+        } else if let endpoint {
+            // Closed before the session's state came in: nothing was numbered here. Messages
+            // the application gave meanwhile go the way of any sent while no connection
+            // carries the session, numbered and journaled for the counterparty's next logon.
+            endpoint.release(context.channel)
+            for case .command(.send(let msgType, let body, let header)) in held ?? [] {
+                endpoint.send(msgType: msgType, body: body, header: header)
+            }
+            held = nil
+            logger.info("disconnected")
         }
         closing = true
         context.fireChannelInactive()
     }
 
-    /// Attaches the connection to its session, or closes it if the session is taken.
+    /// Attaches the connection to its session, or closes it if the session is taken, and asks
+    /// the journal for the session's state; input waits in `held` until it comes back.
+    ///
+    /// The state is read on the journal's writer thread, not here on the event loop, and only
+    /// after the claim: a message sent while the session was free is queued on the writer
+    /// before the claim, so the read sees its number; one sent after the claim comes to this
+    /// connection (``SessionEndpoint/send(msgType:body:header:)``).
     private func bind(_ endpoint: SessionEndpoint, context: ChannelHandlerContext) -> Bool {
         guard endpoint.claim(context.channel) else {
             logger.warning("session already connected; dropping the second connection", metadata: ["session": "\(endpoint.id)"])
             close(context)
             return false
         }
-        let now = WallClock.now()
-        let state: JournalSessionState
-        do {
-            state = try endpoint.journalState(now: now)
-        } catch {
-            logger.error("cannot read the journal", metadata: ["error": "\(error)"])
-            endpoint.release(context.channel)
-            close(context)
-            return false
-        }
         self.endpoint = endpoint
         logger[metadataKey: "session"] = "\(endpoint.id)"
-        machine = SessionStateMachine(configuration: endpoint.configuration, nextSenderSeqNum: state.nextSenderSeqNum,
-                                      nextTargetSeqNum: state.nextTargetSeqNum, endedWithoutLogout: state.status == .loggedOn,
-                                      resetOnNextLogon: state.status == .resetPending)
+        held = []
+        // What is already read waits in `held`; no more is read until the state is in.
+        pauseReading(context)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        endpoint.readJournalState { result in
+            loop.execute { bound.value.stateRead(result) }
+        }
         return true
+    }
+
+    /// The session's state is in: starts the state machine, then carries out what was held.
+    private func stateRead(_ result: Result<JournalSessionState, JournalError>) {
+        guard let endpoint, let context, let input = held, !closing else { return }
+        held = nil
+        let state: JournalSessionState
+        switch result {
+        case .success(let read): state = read
+        case .failure(let error):
+            logger.error("cannot read the journal", metadata: ["session": "\(endpoint.id)", "error": "\(error)"])
+            // Back in `held` so that closing hands the application's messages to the endpoint.
+            held = input
+            close(context)
+            return
+        }
+        var machine = SessionStateMachine(configuration: endpoint.configuration, nextSenderSeqNum: state.nextSenderSeqNum,
+                                          nextTargetSeqNum: state.nextTargetSeqNum, endedWithoutLogout: state.status == .loggedOn,
+                                          resetOnNextLogon: state.status == .resetPending)
+        perform(machine.connected(now: WallClock.now()), machine: &machine)
+        self.machine = machine
+        commit()
+        var commands: [FIXSessionCommand] = []
+        for item in input {
+            switch item {
+            case .frame(let frame, let arrived): receive(frame, now: arrived)
+            case .command(let command): commands.append(command)
+            }
+        }
+        journalInbound(context)
+        for command in commands { carryOut(command) }
+        if context.channel.isWritable && inboundInFlight < Self.inFlightLimit { resumeReading(context) }
     }
 
     // MARK: Inbound
@@ -136,8 +187,16 @@ final class FIXSessionHandler: ChannelInboundHandler {
                 return
             }
             guard bind(endpoint, context: context) else { return }
-            perform(machine!.connected(now: now))
         }
+        if held != nil {
+            held?.append(.frame(frame, at: now))
+            return
+        }
+        receive(frame, now: now)
+    }
+
+    /// Adds a frame of the bound session to the batch the read's end journals.
+    private func receive(_ frame: FIXInboundFrame, now: FIXTimestamp) {
         guard let endpoint, let machine else { return }
         switch frame {
         case .message(let bytes):
@@ -156,7 +215,14 @@ final class FIXSessionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        guard let endpoint, !inbound.isEmpty else { return }
+        if journalInbound(context) { context.fireChannelReadComplete() }
+    }
+
+    /// Journals the frames read since the last batch, to be processed once durable; `false`
+    /// when there were none.
+    @discardableResult
+    private func journalInbound(_ context: ChannelHandlerContext) -> Bool {
+        guard let endpoint, !inbound.isEmpty else { return false }
         let batch = inbound
         inbound.removeAll(keepingCapacity: true)
         inboundInFlight += 1
@@ -167,7 +233,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         endpoint.journal.write(batch.map { .message($0.record) }) { error in
             loop.execute { bound.value.inboundDurable(messages, error: error) }
         }
-        context.fireChannelReadComplete()
+        return true
     }
 
     private func inboundDurable(_ messages: [FIXMessage?], error: JournalError?) {
@@ -304,19 +370,45 @@ final class FIXSessionHandler: ChannelInboundHandler {
         let persist = endpoint.persistMessages
         journal.write(batch) { error in
             // Resends are read here, on the journal's thread, never on the event loop.
-            var stored: [[StoredMessage]] = []
+            var served: [ServedResend] = []
+            var unreadable: UnreadableResend?
             if error == nil {
-                for range in resends where persist {
-                    let rows = (try? journal.sentMessages(session: session, from: range.begin, through: range.end)) ?? []
-                    stored.append(rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) })
+                for range in resends {
+                    guard persist else {
+                        served.append(ServedResend(begin: range.begin, end: range.end, stored: []))
+                        continue
+                    }
+                    do throws(JournalError) {
+                        let rows = try journal.sentMessages(session: session, from: range.begin, through: range.end)
+                        served.append(ServedResend(begin: range.begin, end: range.end,
+                                                   stored: rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) }))
+                    } catch {
+                        unreadable = UnreadableResend(begin: range.begin, end: range.end, error: error)
+                        break
+                    }
                 }
             }
-            let served = resends.enumerated().map { ($0.element, $0.offset < stored.count ? stored[$0.offset] : []) }
-            loop.execute { bound.value.outboundDurable(bytes, resends: served, close: reason, error: error) }
+            let read = served, failed = unreadable
+            loop.execute { bound.value.outboundDurable(bytes, resends: read, unreadable: failed, close: reason, error: error) }
         }
     }
 
-    private func outboundDurable(_ bytes: [[UInt8]], resends: [((begin: Int, end: Int), [StoredMessage])], close reason: String?,
+    /// A ResendRequest's range with the messages the journal holds in it (none when messages
+    /// are not persisted: all of it is gap-filled).
+    private struct ServedResend {
+        var begin: Int
+        var end: Int
+        var stored: [StoredMessage]
+    }
+
+    /// A ResendRequest's range whose stored messages cannot be read.
+    private struct UnreadableResend {
+        var begin: Int
+        var end: Int
+        var error: JournalError
+    }
+
+    private func outboundDurable(_ bytes: [[UInt8]], resends: [ServedResend], unreadable: UnreadableResend?, close reason: String?,
                                  error: JournalError?) {
         guard let context else { return }
         if let error {
@@ -328,9 +420,19 @@ final class FIXSessionHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: message)), promise: nil)
         }
         context.flush()
+        if let unreadable, let endpoint {
+            // Gap-filling what cannot be read would tell the counterparty those messages never
+            // mattered (an execution report lost for good): fail closed instead, so its next
+            // logon asks again, and the journal's damage is seen.
+            logger.error("stored messages cannot be read for a resend; closing without serving it",
+                         metadata: ["session": "\(endpoint.id)", "beginSeqNo": "\(unreadable.begin)",
+                                    "endSeqNo": "\(unreadable.end)", "error": "\(unreadable.error)"])
+            closeNow()
+            return
+        }
         if !resends.isEmpty, var machine {
-            for (range, stored) in resends {
-                perform(machine.replay(stored, begin: range.begin, end: range.end, now: WallClock.now()), machine: &machine)
+            for resend in resends {
+                perform(machine.replay(resend.stored, begin: resend.begin, end: resend.end, now: WallClock.now()), machine: &machine)
             }
             self.machine = machine
             commit()
@@ -364,6 +466,14 @@ final class FIXSessionHandler: ChannelInboundHandler {
             deferred.append(command)
             return
         }
+        if held != nil {
+            held?.append(.command(command))
+            return
+        }
+        carryOut(command)
+    }
+
+    private func carryOut(_ command: FIXSessionCommand) {
         guard var machine, !closing else { return }
         perform(actions(for: command, machine: &machine), machine: &machine)
         self.machine = machine
@@ -376,7 +486,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         // A slow reader on the other side: stop reading (and so producing replies) until
         // our writes drain, so memory does not grow without bound.
         if context.channel.isWritable {
-            if inboundInFlight < Self.inFlightLimit { resumeReading(context) }
+            if inboundInFlight < Self.inFlightLimit && held == nil { resumeReading(context) }
         } else {
             pauseReading(context)
         }

@@ -1,7 +1,6 @@
 import FIXCodec
 import FIXJournal
 import FIXSession
-import Dispatch
 import Logging
 import NIOCore
 import Synchronization
@@ -29,9 +28,12 @@ public final class SessionEndpoint: Sendable {
 
     public var id: SessionID { configuration.id }
 
-    /// The journal's sequence numbers and period for this session, as of now.
-    func journalState(now: FIXTimestamp) throws(JournalError) -> JournalSessionState {
-        try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch).1
+    /// The journal's sequence numbers and status for this session, read on the journal's
+    /// writer thread after every write queued before this call (the messages numbered while no
+    /// connection carried the session among them): `completion` runs there with the state, or
+    /// with why it cannot be read. An event loop binding a connection never touches SQLite.
+    func readJournalState(completion: @escaping @Sendable (Result<JournalSessionState, JournalError>) -> Void) {
+        journal.readState(of: journalSession, completion: completion)
     }
 
     /// Binds a connection to this session; `false` if another already carries it.
@@ -73,30 +75,47 @@ public final class SessionEndpoint: Sendable {
         return true
     }
 
+    /// The connection carrying this session, if one is live: a connection that has closed
+    /// (only its clean-up still to run) carries nothing, as in ``claim(_:)``.
+    private var carrier: Channel? {
+        connection.withLock { current in current.flatMap { $0.isActive ? $0 : nil } }
+    }
+
     /// Sends an application message from outside the session's event loop (a venue's
-    /// execution report, a console action).
+    /// execution report, a console action); returns at once, whatever loop or thread it is
+    /// called on.
     ///
     /// While no connection carries the session the message still gets its sequence number
     /// and is journaled (as FIX engines do): at the next logon the counterparty sees the
     /// gap and fetches it with a ResendRequest, so nothing the application sent is lost.
     public func send(msgType: String, body: FIXFieldList, header: FIXFieldList = FIXFieldList()) {
-        connection.withLock { channel in
-            if let channel {
-                channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.send(msgType: msgType, body: body, header: header))
-                return
+        let command = FIXSessionCommand.send(msgType: msgType, body: body, header: header)
+        if let channel = carrier {
+            channel.pipeline.fireUserInboundEventTriggered(command)
+            return
+        }
+        queueWhileDisconnected(command, msgType: msgType, body: body, header: header)
+    }
+
+    /// Numbers and journals a message for a session no connection carries, on the journal's
+    /// writer thread: the numbers are read there, in the writer's order, so nothing here
+    /// waits on SQLite or on another thread.
+    ///
+    /// The writer looks again whether a connection carries the session. A connection claims
+    /// the session before it queues its state read, so when none does, a connection still to
+    /// come queues its read after this write and sees the number it took. When one does, it
+    /// may have claimed between `send` looking and this write being queued, its read ahead of
+    /// this write: the message goes to it instead, to be numbered by its own state machine (a
+    /// handler holds commands until its state is in). So neither the connection lock nor the
+    /// journal's queue is ever taken inside the other, and no one waits.
+    private func queueWhileDisconnected(_ command: FIXSessionCommand, msgType: String, body: FIXFieldList, header: FIXFieldList) {
+        let id = configuration.id
+        journal.write(for: journalSession, building: { [self] state in
+            if let channel = carrier {
+                channel.pipeline.fireUserInboundEventTriggered(command)
+                return []
             }
-            // Held under the connection lock, so no connection can bind (and read the
-            // sequence numbers) until this message and its number are in the journal.
             let now = WallClock.now()
-            let state: JournalSessionState
-            do {
-                state = try journalState(now: now)
-            } catch {
-                // Not sent and not journaled: said, never dropped in silence.
-                Self.logger.critical("message for a disconnected session not journaled: its sequence numbers cannot be read",
-                                     metadata: ["session": "\(configuration.id)", "msgType": "\(msgType)", "error": "\(error)"])
-                return
-            }
             var machine = SessionStateMachine(configuration: configuration, nextSenderSeqNum: state.nextSenderSeqNum,
                                               nextTargetSeqNum: state.nextTargetSeqNum)
             var entries: [JournalEntry] = []
@@ -106,17 +125,13 @@ public final class SessionEndpoint: Sendable {
                                                       kind: .queued, time: now.nanosecondsSinceEpoch, bytes: outbound.bytes)))
             }
             entries.append(.sequenceNumbers(journalSession, nextSender: machine.nextSenderSeqNum, nextTarget: machine.nextTargetSeqNum))
-            let written = DispatchSemaphore(value: 0)
-            let id = configuration.id
-            journal.write(entries) { error in
-                if let error {
-                    Self.logger.critical("message for a disconnected session not journaled",
-                                         metadata: ["session": "\(id)", "msgType": "\(msgType)", "error": "\(error)"])
-                }
-                written.signal()
-            }
-            written.wait()
-        }
+            return entries
+        }, completion: { error in
+            guard let error else { return }
+            // Not sent and not journaled: said, never dropped in silence.
+            Self.logger.critical("message for a disconnected session not journaled",
+                                 metadata: ["session": "\(id)", "msgType": "\(msgType)", "error": "\(error)"])
+        })
     }
 }
 

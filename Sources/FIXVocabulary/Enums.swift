@@ -123,6 +123,24 @@ public enum FIXSide: String, Sendable, Hashable, Codable, CaseIterable {
     case crossShort = "9"
 }
 
+/// SubscriptionRequestType (263): what a MarketDataRequest (35=V) asks for.
+public enum SubscriptionRequestType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// One snapshot, no updates after it.
+    case snapshot = "0"
+    /// A snapshot, then updates as the book changes.
+    case snapshotPlusUpdates = "1"
+    /// Ends the subscription the request's MDReqID opened.
+    case disablePreviousSnapshotPlusUpdateRequest = "2"
+}
+
+/// MDUpdateType (265): how a subscription's updates are published.
+public enum MDUpdateType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A full refresh (35=W) of the book on each change.
+    case fullRefresh = "0"
+    /// Incremental refreshes (35=X) of what changed.
+    case incrementalRefresh = "1"
+}
+
 extension String {
     /// The single byte of a one-character FIX char value.
     public var fixByte: UInt8 { utf8.first ?? UInt8(ascii: "?") }

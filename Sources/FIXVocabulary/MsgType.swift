@@ -36,6 +36,8 @@ public enum MsgType: String, Sendable, Hashable, Codable, CaseIterable {
     case tradingSessionStatus = "h"
     case securityListRequest = "x"
     case securityList = "y"
+    // Reflected by the conformance-testing echo.
+    case email = "C"
 }
 
 extension FIXMessage {
@@ -80,3 +82,5 @@ extension TimeInForce: FIXFieldValue { public static var tag: Int { FIXTag.timeI
 extension OrdRejReason: FIXFieldValue { public static var tag: Int { FIXTag.ordRejReason } }
 extension CxlRejReason: FIXFieldValue { public static var tag: Int { FIXTag.cxlRejReason } }
 extension FIXSide: FIXFieldValue { public static var tag: Int { FIXTag.side } }
+extension SubscriptionRequestType: FIXFieldValue { public static var tag: Int { FIXTag.subscriptionRequestType } }
+extension MDUpdateType: FIXFieldValue { public static var tag: Int { FIXTag.mdUpdateType } }

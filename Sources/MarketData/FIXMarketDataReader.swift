@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXVocabulary
 
 /// Why a FIX market-data message could not be read.
 public enum FIXMarketDataError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -41,17 +42,17 @@ public struct FIXMarketDataReader: Sendable {
     /// A snapshot (35=W) of one instrument, at `time` (nanoseconds, the caller's clock).
     public mutating func snapshot(_ message: FIXMessage, in normalizer: MarketDataNormalizer, time: Int64)
         throws(FIXMarketDataError) -> BookSnapshot {
-        guard let symbol = message[55]?.string else { throw .malformed("a snapshot without Symbol (55)") }
+        guard let symbol = message[FIXTag.symbol]?.string else { throw .malformed("a snapshot without Symbol (55)") }
         guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
         var bids: [SnapshotLevel] = []
         var asks: [SnapshotLevel] = []
-        for entry in try Self.entries(message, delimiter: 269) {
-            guard let type = entry[269], let side = Self.side(type) else { continue }  // trades, indices: not book levels
+        for entry in try Self.entries(message, delimiter: FIXTag.mdEntryType) {
+            guard let type = entry[FIXTag.mdEntryType], let side = Self.side(type) else { continue }  // trades, indices: not book levels
             let price = try Self.ticks(entry, book: book, normalizer)
-            guard let size = entry[271]?.decimal.flatMap(Self.contracts) else {
-                throw .malformed("\(symbol) snapshot level at \(entry[270]?.string ?? "?") without a whole MDEntrySize (271)")
+            guard let size = entry[FIXTag.mdEntrySize]?.decimal.flatMap(Self.contracts) else {
+                throw .malformed("\(symbol) snapshot level at \(entry[FIXTag.mdEntryPx]?.string ?? "?") without a whole MDEntrySize (271)")
             }
-            let level = SnapshotLevel(price: price, size: size, orderCount: Int32(clamping: entry[346]?.int ?? 0))
+            let level = SnapshotLevel(price: price, size: size, orderCount: Int32(clamping: entry[FIXTag.numberOfOrders]?.int ?? 0))
             if side == .bid { bids.append(level) } else { asks.append(level) }
         }
         return BookSnapshot(book: book, sequence: nextSequence(book), time: time, bids: bids, asks: asks)
@@ -61,25 +62,25 @@ public struct FIXMarketDataReader: Sendable {
     public mutating func incrementals(_ message: FIXMessage, in normalizer: MarketDataNormalizer, time: Int64)
         throws(FIXMarketDataError) -> [IncrementalUpdate] {
         var updates: [IncrementalUpdate] = []
-        for entry in try Self.entries(message, delimiter: 279) {
-            guard let symbol = entry[55]?.string else { throw .malformed("an incremental entry without Symbol (55)") }
-            guard let type = entry[269] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
+        for entry in try Self.entries(message, delimiter: FIXTag.mdUpdateAction) {
+            guard let symbol = entry[FIXTag.symbol]?.string else { throw .malformed("an incremental entry without Symbol (55)") }
+            guard let type = entry[FIXTag.mdEntryType] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
             // Index values, settlement prices and the like: not the book's, and maybe not a book's symbol.
             let side = Self.side(type)
             guard side != nil || type.string == "2" else { continue }
             guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
             let price = try Self.ticks(entry, book: book, normalizer)
-            let size = entry[271]?.decimal.flatMap(Self.contracts) ?? 0
+            let size = entry[FIXTag.mdEntrySize]?.decimal.flatMap(Self.contracts) ?? 0
             if type.string == "2" {
                 updates.append(.trade(TradeUpdate(book: book, sequence: nextSequence(book), time: time, price: price, size: size)))
                 continue
             }
             guard let side else { continue }
-            guard let code = entry[279]?.bytes.first, let action = LevelAction(rawValue: code) else {
-                throw .malformed("\(symbol) entry with MDUpdateAction (279) '\(entry[279]?.string ?? "")'")
+            guard let code = entry[FIXTag.mdUpdateAction]?.bytes.first, let action = LevelAction(rawValue: code) else {
+                throw .malformed("\(symbol) entry with MDUpdateAction (279) '\(entry[FIXTag.mdUpdateAction]?.string ?? "")'")
             }
             updates.append(.level(LevelUpdate(book: book, sequence: nextSequence(book), time: time, action: action, side: side,
-                                              price: price, size: size, orderCount: Int32(clamping: entry[346]?.int ?? 0))))
+                                              price: price, size: size, orderCount: Int32(clamping: entry[FIXTag.numberOfOrders]?.int ?? 0))))
         }
         return updates
     }
@@ -89,7 +90,7 @@ public struct FIXMarketDataReader: Sendable {
     /// message that cannot be read changes nothing.
     public mutating func apply(_ message: FIXMessage, to normalizer: inout MarketDataNormalizer, time: Int64,
                                into events: inout [MarketDataEvent]) throws(FIXMarketDataError) -> [BookID] {
-        if message.msgType == "W" {
+        if message.type == .marketDataSnapshotFullRefresh {
             let snapshot = try self.snapshot(message, in: normalizer, time: time)
             do {
                 try normalizer.apply(snapshot, into: &events)
@@ -124,7 +125,7 @@ public struct FIXMarketDataReader: Sendable {
 
     private static func ticks(_ entry: Entry, book: BookID, _ normalizer: MarketDataNormalizer)
         throws(FIXMarketDataError) -> Int64 {
-        guard let price = entry[270]?.decimal else {
+        guard let price = entry[FIXTag.mdEntryPx]?.decimal else {
             throw .malformed("\(normalizer.symbol(book)) entry without a decimal MDEntryPx (270)")
         }
         do {
@@ -136,14 +137,14 @@ public struct FIXMarketDataReader: Sendable {
 
     /// The NoMDEntries (268) group's entries, each from its `delimiter` tag to the next.
     private static func entries(_ message: FIXMessage, delimiter: Int) throws(FIXMarketDataError) -> [Entry] {
-        guard let start = message.position(of: 268), let count = message.value(at: start).int, count >= 0 else {
+        guard let start = message.position(of: FIXTag.noMDEntries), let count = message.value(at: start).int, count >= 0 else {
             throw .malformed("no NoMDEntries (268)")
         }
         var entries: [Entry] = []
         entries.reserveCapacity(count)
         for position in (start + 1)..<message.count {
             let tag = message.tag(at: position)
-            if tag == 10 || tag == 93 { break }
+            if tag == FIXTag.checkSum || tag == FIXTag.signatureLength { break }
             if tag == delimiter { entries.append(Entry()) }
             guard !entries.isEmpty else { throw .malformed("the first entry does not start with tag \(delimiter)") }
             entries[entries.count - 1][tag] = message.value(at: position)
@@ -165,23 +166,23 @@ public struct FIXMarketDataReader: Sendable {
         subscript(tag: Int) -> FIXValue? {
             get {
                 switch tag {
-                case 55: symbol
-                case 269: type
-                case 270: price
-                case 271: size
-                case 279: action
-                case 346: orders
+                case FIXTag.symbol: symbol
+                case FIXTag.mdEntryType: type
+                case FIXTag.mdEntryPx: price
+                case FIXTag.mdEntrySize: size
+                case FIXTag.mdUpdateAction: action
+                case FIXTag.numberOfOrders: orders
                 default: nil
                 }
             }
             set {
                 switch tag {
-                case 55: symbol = newValue
-                case 269: type = newValue
-                case 270: price = newValue
-                case 271: size = newValue
-                case 279: action = newValue
-                case 346: orders = newValue
+                case FIXTag.symbol: symbol = newValue
+                case FIXTag.mdEntryType: type = newValue
+                case FIXTag.mdEntryPx: price = newValue
+                case FIXTag.mdEntrySize: size = newValue
+                case FIXTag.mdUpdateAction: action = newValue
+                case FIXTag.numberOfOrders: orders = newValue
                 default: break
                 }
             }

@@ -46,32 +46,34 @@ public struct MarketDataRequest: Sendable, Hashable {
         }
         guard !id.isEmpty else { return reject(nil, "MDReqID (262) is missing") }
         let kind: Kind
-        switch message[FIXTag.subscriptionRequestType]?.string {
-        case "0": kind = .snapshot
-        case "1": kind = .subscribe
-        case "2": kind = .unsubscribe
-        case let other: return reject(.unsupportedSubscriptionRequestType, "SubscriptionRequestType (263) '\(other ?? "")' is not 0, 1 or 2")
+        switch message[SubscriptionRequestType.self] {
+        case .snapshot: kind = .snapshot
+        case .snapshotPlusUpdates: kind = .subscribe
+        case .disablePreviousSnapshotPlusUpdateRequest: kind = .unsubscribe
+        case nil:
+            let other = message[FIXTag.subscriptionRequestType]?.string ?? ""
+            return reject(.unsupportedSubscriptionRequestType, "SubscriptionRequestType (263) '\(other)' is not 0, 1 or 2")
         }
         guard let depth = message[FIXTag.marketDepth]?.int, depth >= 0 else {
             return reject(.unsupportedMarketDepth, "MarketDepth (264) '\(message[FIXTag.marketDepth]?.string ?? "")' is not a number of levels (0 for the full book)")
         }
-        var incremental = true
-        switch message[FIXTag.mdUpdateType]?.string {
-        case nil, "1": incremental = true
-        case "0": incremental = false
-        case let other: return reject(.unsupportedMDUpdateType, "MDUpdateType (265) '\(other ?? "")' is not 0 or 1")
+        let incremental: Bool
+        switch (message[MDUpdateType.self], message[FIXTag.mdUpdateType]) {
+        case (.incrementalRefresh, _), (nil, nil): incremental = true
+        case (.fullRefresh, _): incremental = false
+        case (nil, let other?): return reject(.unsupportedMDUpdateType, "MDUpdateType (265) '\(other.string)' is not 0 or 1")
         }
         if message[FIXTag.aggregatedBook]?.string == "N" {
             return reject(.unsupportedAggregatedBook, "the venue publishes aggregated books only (AggregatedBook 266=Y)")
         }
         var entryTypes: Set<EntryType> = []
-        for value in message.values(of: 269) {
+        for value in message.values(of: FIXTag.mdEntryType) {
             guard value.bytes.count == 1, let type = EntryType(rawValue: value.bytes.first ?? 0) else {
                 return reject(.unsupportedMDEntryType, "MDEntryType (269) '\(value.string)' is not published here (0 bid, 1 offer, 2 trade, 3 index value)")
             }
             entryTypes.insert(type)
         }
-        let symbols = message.values(of: 55).map(\.string)
+        let symbols = message.values(of: FIXTag.symbol).map(\.string)
         if kind != .unsubscribe {
             guard !entryTypes.isEmpty else { return reject(.unsupportedMDEntryType, "no MDEntryType (269) asked for") }
             guard !symbols.isEmpty else { return reject(.unknownSymbol, "no Symbol (55) asked for") }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import FIXJournal
+import Synchronization
 import Testing
 import TestSupport
 
@@ -106,6 +107,52 @@ import TestSupport
             try await group.waitForAll()
         }
         #expect(Set(try journal.messages().map(\.sequenceNumber)) == Set(1...500))
+    }
+
+    /// A new journal in a directory of its own, with session "S": the test closes the one and
+    /// removes the other.
+    private func freshJournal() throws -> (Journal, JournalSession, TemporaryDirectory) {
+        let directory = TemporaryDirectory()
+        let journal = try Journal(path: directory.path("j.sqlite"))
+        return (journal, try journal.session(named: "S", now: 0).0, directory)
+    }
+
+    @Test func writesBuiltFromTheSessionStateAndStateReadsFollowTheWritersOrder() async throws {
+        let (journal, session, directory) = try freshJournal()
+        defer { journal.close(); directory.remove() }
+        let seen = Mutex<[Int]>([])
+        // Queued one after the other without waiting: each sees what the ones before it wrote,
+        // committed or not yet.
+        journal.write([record(session, .outbound, 1, "8"), .sequenceNumbers(session, nextSender: 2, nextTarget: 1)]) { _ in }
+        for _ in 0..<2 {
+            journal.write(for: session, building: { state in
+                seen.withLock { $0.append(state.nextSenderSeqNum) }
+                return [self.record(session, .outbound, state.nextSenderSeqNum, "8", kind: .queued),
+                        .sequenceNumbers(session, nextSender: state.nextSenderSeqNum + 1, nextTarget: state.nextTargetSeqNum)]
+            }, completion: { _ in })
+        }
+        let state = try await withCheckedThrowingContinuation { continuation in
+            journal.readState(of: session) { continuation.resume(with: $0) }
+        }
+        #expect(seen.withLock { $0 } == [2, 3])
+        #expect(state.nextSenderSeqNum == 4)
+        #expect(try journal.sentMessages(session: session, from: 1, through: 3).map(\.sequenceNumber) == [1, 2, 3])
+    }
+
+    @Test func aStateReadOfAnUnknownSessionFailsAloneAndAfterCloseFailsClearly() async throws {
+        let (journal, session, directory) = try freshJournal()
+        defer { journal.close(); directory.remove() }
+        let unknown = JournalSession(id: 99, name: "NOT-THERE")
+        let failed = await withCheckedContinuation { continuation in
+            journal.readState(of: unknown) { continuation.resume(returning: $0) }
+        }
+        #expect(throws: JournalError.self) { try failed.get() }
+        try await journal.write([record(session, .inbound, 1)])
+        journal.close()
+        let closed = await withCheckedContinuation { continuation in
+            journal.readState(of: session) { continuation.resume(returning: $0) }
+        }
+        #expect(throws: JournalError(.closed, path: "", "")) { try closed.get() }
     }
 
     @Test func aFileThatIsNotADatabaseIsRefusedAndKept() throws {

@@ -40,7 +40,7 @@ import TestSupport
         }
     }
 
-    private func logOn(_ port: Int, as counterparty: Counterparty = Counterparty(), seq: Int = 1, reset: Bool = false) throws -> RawFIXClient {
+    func logOn(_ port: Int, as counterparty: Counterparty = Counterparty(), seq: Int = 1, reset: Bool = false) throws -> RawFIXClient {
         let client = try RawFIXClient(port: port)
         try client.send(counterparty.logon(seq: seq, reset: reset, at: TestClock.wall()))
         return client

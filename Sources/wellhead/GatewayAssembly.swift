@@ -1,19 +1,26 @@
 import FIXJournal
 import FIXSettings
 import FIXTransport
-import Foundation
 import Gateway
 import Instruments
 import Logging
 import RiskSidecar
 import SimulatedVenue
-import Synchronization
+
+/// The order gateway a profile's sessions share, and the risk sidecar inside it.
+struct AssembledGateway {
+    let application: GatewayApplication
+    let risk: RiskSidecar
+    /// The file the sidecar's limits came from, which SIGHUP reloads (`RiskLimitsReloadService`);
+    /// `nil` for a venue without limits of its own.
+    let limitsPath: String?
+}
 
 /// Builds the order gateway a profile's `Application=gateway` (or `venue`) sessions share:
 /// instruments listed for today, the risk sidecar with its limits, the simulated venue.
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
-    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> GatewayApplication? {
+    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> AssembledGateway? {
         let sessions = profile.sessions.filter { $0.gateway != nil }
         let routes = profile.sessions.filter { $0.application == "route" }
         guard let first = sessions.first, let settings = first.gateway else {
@@ -56,7 +63,6 @@ enum GatewayAssembly {
             } catch {
                 throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
             }
-            reloadOnHangUp(risk, path: limitsPath)
         } else {
             // A venue without limits of its own: every order reaches the book, market and stop
             // orders with protection points, as CME Globex gives them (100 ticks).
@@ -110,26 +116,6 @@ enum GatewayAssembly {
             throw SettingsError(file: profile.file, section: section, key: "JournalPath",
                                 message: "cannot restore the gateway from \(profile.journalPath): \(error)")
         }
-        return application
+        return AssembledGateway(application: application, risk: risk, limitsPath: settings.riskLimitsPath)
     }
-
-    /// SIGHUP reloads the risk limits without touching a session; a bad file keeps the old
-    /// limits (the sidecar logs why).
-    private static func reloadOnHangUp(_ risk: RiskSidecar, path: String) {
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler { try? risk.reload(path: path) }
-        source.resume()
-        HangUp.sources.withLock { $0.append(SignalSource(source: source)) }
-    }
-}
-
-/// Keeps the SIGHUP source alive for the life of the process.
-private enum HangUp {
-    static let sources = Mutex<[SignalSource]>([])
-}
-
-/// A signal source, only ever handed to the list that keeps it alive.
-private struct SignalSource: @unchecked Sendable {
-    let source: DispatchSourceSignal
 }

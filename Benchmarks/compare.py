@@ -3,6 +3,7 @@
 
     compare.py codec <FIXCodecBenchmarks.jmh.json> <quickfix-peer output>
     compare.py table <Target.jmh.json>
+    compare.py before-after <EchoBenchmarks.jmh.json>
 
 Codec benchmarks run `scaledIterations` (1,000) operations per sample, so a sample's wall
 clock divided by 1,000 is the time per message; the median sample is reported.
@@ -70,8 +71,34 @@ def table(jmh):
         print(line)
 
 
+AFTER, BEFORE = ": Wellhead appliance", ": Wellhead baseline"
+
+
+def before_after(jmh):
+    """Each "<name>: Wellhead appliance" beside its "<name>: Wellhead baseline" (the build
+    WELLHEAD_BASELINE_BINARY named): p50 and p99 in µs, and after / before."""
+    results = load(jmh)
+    print(f"{'benchmark':36} {'before p50':>11} {'after p50':>10} {'ratio':>6}   {'before p99':>11} {'after p99':>10} {'ratio':>6}")
+    for name in sorted(results):
+        if not name.endswith(AFTER):
+            continue
+        base = name[: -len(AFTER)]
+        before = results.get(base + BEFORE)
+        if before is None:
+            print(f"{base:36} no baseline result")
+            continue
+        after_wall, before_wall = wall_nanoseconds(results[name]), wall_nanoseconds(before)
+        cells = []
+        for p in ("50.0", "99.0"):
+            b, a = before_wall.get(p, 0) / 1e3, after_wall.get(p, 0) / 1e3
+            cells.append(f"{b:11.1f} {a:10.1f} {a / b if b else 0:6.2f}")
+        print(f"{base:36} {cells[0]}   {cells[1]}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "codec":
         codec(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "before-after":
+        before_after(sys.argv[2])
     else:
         table(sys.argv[2])

@@ -3,11 +3,13 @@
 
     compare.py codec <FIXCodecBenchmarks.jmh.json> <quickfix-peer output>
     compare.py table <Target.jmh.json>
+    compare.py before-after <swift package benchmark's output of EchoBenchmarks>
 
 Codec benchmarks run `scaledIterations` (1,000) operations per sample, so a sample's wall
 clock divided by 1,000 is the time per message; the median sample is reported.
 """
 import json
+import re
 import sys
 
 SCALE = 1000
@@ -70,8 +72,35 @@ def table(jmh):
         print(line)
 
 
+AFTER, BEFORE = " Wellhead appliance", " Wellhead baseline"
+# "order to New (resting limit) Wellhead appliance: 20000 round trips, p50 317.6 µs, p99 1340.0 µs, …"
+ROUND_TRIPS = re.compile(r"(order to .*?): (\d+) round trips, p50 ([\d.]+) µs, p99 ([\d.]+) µs, p99\.9 ([\d.]+) µs")
+
+
+def before_after(log):
+    """Each "<name> Wellhead appliance" beside its "<name> Wellhead baseline" (the build
+    WELLHEAD_BASELINE_BINARY named), from the lines the benchmarks print on standard error from
+    their own timings of the measured iterations (the JMH export leaves out benchmarks without a
+    throughput metric, as these are): p50, p99 and p99.9 in µs, and after / before."""
+    runs = {m.group(1): (int(m.group(2)), *map(float, m.group(3, 4, 5))) for m in map(ROUND_TRIPS.search, open(log)) if m}
+    print(f"{'benchmark':32} {'':6} {'samples':>8} {'p50 µs':>9} {'p99 µs':>9} {'p99.9 µs':>9}")
+    for name in sorted(runs):
+        if not name.endswith(AFTER):
+            continue
+        base = name[: -len(AFTER)]
+        after, before = runs[name], runs.get(base + BEFORE)
+        if before is None:
+            print(f"{base:32} no baseline result")
+            continue
+        for label, row in (("before", before), ("after", after)):
+            print(f"{base:32} {label:6} {row[0]:8d} {row[1]:9.1f} {row[2]:9.1f} {row[3]:9.1f}")
+        print(f"{base:32} {'ratio':6} {'':8} {after[1] / before[1]:9.2f} {after[2] / before[2]:9.2f} {after[3] / before[3]:9.2f}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "codec":
         codec(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "before-after":
+        before_after(sys.argv[2])
     else:
         table(sys.argv[2])

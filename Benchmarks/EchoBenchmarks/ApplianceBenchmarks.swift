@@ -22,6 +22,14 @@
 //     can take a side's whole ladder between two requotes: an IOC order that comes back
 //     unfilled (150=4, CumQty 0) is not a sample; the iteration waits 20 ms and sends a new
 //     order, restarting the timed region (the count of such retries is printed).
+// With WELLHEAD_BASELINE_BINARY naming another wellhead executable (an earlier commit's release
+// build), both benchmarks are registered a second time against it, named "…: Wellhead
+// baseline", so one run measures before and after with the same client, profile, limits and
+// iteration counts. ordo-one/benchmark runs every benchmark in a process of its own, one after
+// another, in name order (New: appliance, baseline; fill: appliance, baseline), and each
+// starts its own appliance in its setup and stops it in its teardown: only one appliance is
+// ever up, and each is measured fresh (empty journal, the same seeded market).
+// Benchmarks/run-all.sh order-path runs just these four (see there).
 // Before timing, each benchmark's setup finds the contract month (the CL front month: the
 // first of the next three CL months the appliance accepts, or APPLIANCE_BENCH_SYMBOL) with a
 // resting probe order whose New report is checked field by field, then cancels it; the fill
@@ -37,15 +45,23 @@ import Foundation
 import Glibc
 #endif
 
-/// Registers the appliance benchmarks, with the echo round trips' configuration.
+/// Registers the appliance benchmarks, with the echo round trips' configuration, for this
+/// tree's wellhead and, when `WELLHEAD_BASELINE_BINARY` names one, for the baseline build too.
 func registerApplianceBenchmarks(configuration: Benchmark.Configuration) {
+    for subject in ApplianceSubject.all {
+        registerOrderToNew(subject, configuration: configuration)
+        registerOrderToFill(subject, configuration: configuration)
+    }
+}
+
+/// "Order to New (resting limit): <subject>".
+private func registerOrderToNew(_ subject: ApplianceSubject, configuration: Benchmark.Configuration) {
     let cancelEvery = ApplianceSettings.cancelEvery
     let warmup = configuration.warmupIterations
-
-    let newTarget = ApplianceTarget()
+    let newTarget = ApplianceTarget(subject)
     let newTimings = Timings()
     let resting = Counter()
-    Benchmark("Order to New (resting limit): Wellhead appliance", configuration: configuration) { benchmark in
+    Benchmark("Order to New (resting limit): \(subject.label)", configuration: configuration) { benchmark in
         let client = try newTarget.connectedClient()
         if cancelEvery > 0 && resting.value >= cancelEvery {
             let canceled = try client.cancelAllOrders()
@@ -69,14 +85,18 @@ func registerApplianceBenchmarks(configuration: Benchmark.Configuration) {
         try newTarget.start(probeFill: false)
     } teardown: {
         newTarget.stop()
-        newTimings.reportPercentiles("order to New (resting limit) Wellhead appliance")
-        newTimings.reportDrift("order to New (resting limit) Wellhead appliance")
+        newTimings.reportPercentiles("order to New (resting limit) \(subject.label)")
+        newTimings.reportDrift("order to New (resting limit) \(subject.label)")
     }
+}
 
-    let fillTarget = ApplianceTarget()
+/// "Order to fill (marketable IOC): <subject>".
+private func registerOrderToFill(_ subject: ApplianceSubject, configuration: Benchmark.Configuration) {
+    let warmup = configuration.warmupIterations
+    let fillTarget = ApplianceTarget(subject)
     let fillTimings = Timings()
     let fills = FillState()
-    Benchmark("Order to fill (marketable IOC): Wellhead appliance", configuration: configuration) { benchmark in
+    Benchmark("Order to fill (marketable IOC): \(subject.label)", configuration: configuration) { benchmark in
         let client = try fillTarget.connectedClient()
         if fills.lastPrice == nil { fills.lastPrice = fillTarget.probeFillPrice }
         guard let reference = fills.lastPrice else { throw EchoFailure("no price to trade at: the setup's probe fill is missing") }
@@ -110,9 +130,9 @@ func registerApplianceBenchmarks(configuration: Benchmark.Configuration) {
         fills.position = 1
     } teardown: {
         fillTarget.stop()
-        fillTimings.reportPercentiles("order to fill (marketable IOC) Wellhead appliance")
-        fillTimings.reportDrift("order to fill (marketable IOC) Wellhead appliance")
-        Timings.write("order to fill (marketable IOC) Wellhead appliance: \(fills.unfilled) IOC orders came back unfilled (no liquidity until the next requote) and were resent, untimed")
+        fillTimings.reportPercentiles("order to fill (marketable IOC) \(subject.label)")
+        fillTimings.reportDrift("order to fill (marketable IOC) \(subject.label)")
+        Timings.write("order to fill (marketable IOC) \(subject.label): \(fills.unfilled) IOC orders came back unfilled (no liquidity until the next requote) and were resent, untimed")
     }
 }
 

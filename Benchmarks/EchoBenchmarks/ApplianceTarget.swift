@@ -20,6 +20,21 @@ enum ApplianceSettings {
     }
 }
 
+/// A wellhead build the order-path benchmarks measure, and the name it has in the results.
+struct ApplianceSubject: Sendable {
+    /// "Wellhead appliance" (this tree's build) or "Wellhead baseline".
+    let label: String
+    /// nil: ``EchoPaths/wellhead`` (`WELLHEAD_BINARY` or the release build).
+    let executable: String?
+
+    /// This tree's build, then the baseline's when `WELLHEAD_BASELINE_BINARY` names one: the
+    /// same benchmarks registered for each, so one run measures before and after.
+    static var all: [ApplianceSubject] {
+        [ApplianceSubject(label: "Wellhead appliance", executable: nil)]
+            + (EchoPaths.wellheadBaseline.map { [ApplianceSubject(label: "Wellhead baseline", executable: $0)] } ?? [])
+    }
+}
+
 /// The Wellhead appliance (`wellhead serve` with `Application=gateway`: the order gateway,
 /// the risk sidecar inline, the simulated venue and the SQLite journal) and one OMS session
 /// connected to it, for one benchmark: started by the benchmark's setup, stopped by its
@@ -27,12 +42,18 @@ enum ApplianceSettings {
 /// an empty journal and a freshly seeded market.
 final class ApplianceTarget: @unchecked Sendable {
     // @unchecked: setup, the iterations and teardown run one after another, never together.
+    /// Which wellhead build serves: ``EchoPaths/wellhead`` or the baseline's.
+    let subject: ApplianceSubject
     private var server: ServerProcess?
     private var client: ApplianceClient?
     /// The contract month every order names: the CL front month listed today.
     private(set) var symbol = ""
     /// The price of the probe fill ``start(probeFill:)`` made, when asked to: where the market is.
     private(set) var probeFillPrice: FIXDecimal?
+
+    init(_ subject: ApplianceSubject) {
+        self.subject = subject
+    }
 
     /// The connected, logged-on client, which has already had one order acknowledged and
     /// checked field by field.
@@ -47,9 +68,9 @@ final class ApplianceTarget: @unchecked Sendable {
     func start(probeFill: Bool) throws {
         try ServerProcess.settingUp(failure: "appliance check failed", server: { server }, lastCharacters: 4_000,
                                     tearDown: stop) {
-            let (server, port) = try ServerProcess.wellhead(name: "wellhead (appliance)",
+            let (server, port) = try ServerProcess.wellhead(name: "wellhead (\(subject.label))",
                                                             folderName: "wellhead-appliance-bench-\(getpid())",
-                                                            profile: Self.profile(in:))
+                                                            executable: subject.executable, profile: Self.profile(in:))
             self.server = server
             let client = try ApplianceClient(port: port)
             self.client = client

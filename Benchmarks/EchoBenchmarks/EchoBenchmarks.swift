@@ -32,6 +32,7 @@
 //   Benchmarks/quickfix-peer/build-echo.sh         # the QuickFIX echo acceptor (libquickfix-dev)
 //   cd Benchmarks && swift package benchmark --no-progress --target EchoBenchmarks
 // Environment: WELLHEAD_BINARY and QUICKFIX_ECHO_ACCEPTOR override the two executables;
+// WELLHEAD_BASELINE_BINARY adds the order-path benchmarks against a second (baseline) wellhead;
 // ECHO_BENCH_WINDOW sets the pipelining window; ECHO_BENCH_QUICKFIX_ACCEPTOR=socket uses
 // QuickFIX's single-threaded SocketAcceptor; ECHO_BENCH_QUICKFIX_FILELOG=1 adds QuickFIX's
 // FileLog (every message in and out as text, which Wellhead's journal also records).

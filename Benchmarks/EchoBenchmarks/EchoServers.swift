@@ -18,6 +18,12 @@ enum EchoPaths {
         ProcessInfo.processInfo.environment["WELLHEAD_BINARY"] ?? repositoryRoot + "/.build/release/wellhead"
     }
 
+    /// `WELLHEAD_BASELINE_BINARY`: another build of wellhead (an earlier commit's) that the
+    /// order-path benchmarks also measure, as "Wellhead baseline", in the same run.
+    static var wellheadBaseline: String? {
+        ProcessInfo.processInfo.environment["WELLHEAD_BASELINE_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// `QUICKFIX_ECHO_ACCEPTOR`, or the acceptor build-echo.sh builds.
     static var quickfixAcceptor: String {
         ProcessInfo.processInfo.environment["QUICKFIX_ECHO_ACCEPTOR"] ?? repositoryRoot + "/Benchmarks/quickfix-peer/echo-acceptor"

@@ -56,14 +56,14 @@ struct WellheadProfile {
 }
 
 extension ServerProcess {
-    /// Starts `wellhead serve` on a free loopback port in a fresh temporary folder named
-    /// `folderName`, with the profile `profile(folder)` returns (it may write more files
-    /// there first), and waits until it accepts.
-    static func wellhead(name: String, folderName: String,
+    /// Starts `wellhead serve` (`executable`, or ``EchoPaths/wellhead`` when nil) on a free
+    /// loopback port in a fresh temporary folder named `folderName`, with the profile
+    /// `profile(folder)` returns (it may write more files there first), and waits until it accepts.
+    static func wellhead(name: String, folderName: String, executable: String? = nil,
                          profile: (_ directory: String) throws -> WellheadProfile) throws -> (server: ServerProcess, port: Int) {
         let port = freeLoopbackPort()
         let directory = try makeFolder(folderName)
-        let server = try ServerProcess(name: name, executable: try wellheadExecutable(),
+        let server = try ServerProcess(name: name, executable: try executable.map(baselineExecutable) ?? wellheadExecutable(),
                                        arguments: ["serve", "--config", try profile(directory).write(in: directory, port: port)],
                                        directory: directory, readyText: "accepting connections")
         return (server, port)
@@ -107,6 +107,17 @@ extension ServerProcess {
                 no wellhead executable at \(path): build it first with
                     cd \(EchoPaths.repositoryRoot) && swift build -c release --product wellhead
                 (or set WELLHEAD_BINARY to a wellhead executable)
+                """)
+        }
+        return path
+    }
+
+    /// `path` when it is an executable (the baseline build WELLHEAD_BASELINE_BINARY names).
+    private static func baselineExecutable(_ path: String) throws -> String {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw EchoFailure("""
+                no wellhead executable at \(path) (WELLHEAD_BASELINE_BINARY): build the baseline commit first, e.g.
+                    git worktree add ../wellhead-baseline <commit> && cd ../wellhead-baseline && swift build -c release --product wellhead
                 """)
         }
         return path

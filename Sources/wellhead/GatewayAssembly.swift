@@ -8,16 +8,28 @@ import Logging
 import NIOCore
 import RiskSidecar
 import SimulatedVenue
-import Synchronization
 import OrderEntry
 
 /// Builds the order gateway a profile's `Application=gateway` sessions share: instruments
 /// listed for today, the risk sidecar with its limits, the simulated venue, the routes to FIX
 /// venues; restored from its journal, then handed to its application, whose event loop `loop`
 /// owns it from then on.
+/// The order gateway a profile's sessions share, and the limits file its risk sidecar reloads.
+struct AssembledGateway {
+    let application: GatewayApplication
+    let limits: RiskLimitsFile?
+}
+
+/// A risk sidecar and the file its limits came from: what SIGHUP reloads
+/// (`RiskLimitsReloadService`).
+struct RiskLimitsFile {
+    let risk: RiskSidecar
+    let path: String
+}
+
 enum GatewayAssembly {
     /// `nil` when no session of the profile is a gateway session.
-    static func make(_ profile: ApplianceProfile, journal: Journal, loop: any EventLoop) throws(SettingsError) -> GatewayApplication? {
+    static func make(_ profile: ApplianceProfile, journal: Journal, loop: any EventLoop) throws(SettingsError) -> AssembledGateway? {
         let sessions = profile.sessions.filter { $0.application == "gateway" }
         let routes = profile.sessions.filter { $0.application == "route" }
         guard let first = sessions.first, let settings = first.gateway else {
@@ -67,7 +79,8 @@ enum GatewayAssembly {
             return "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; "
                 + "next OrderID number \(restored.nextOrderNumber)"
         }
-        return GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports)
+        return AssembledGateway(application: GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports),
+                                limits: market.limits)
     }
 }
 
@@ -94,6 +107,10 @@ struct MarketAssembly {
     let catalog: InstrumentCatalog
     let risk: RiskSidecar
     let venue: SimulatedVenue
+    /// The risk sidecar and the file its limits came from, which SIGHUP reloads; `nil` for a
+    /// venue without limits of its own.
+    var limits: RiskLimitsFile? { riskLimitsPath.map { RiskLimitsFile(risk: risk, path: $0) } }
+    private let riskLimitsPath: String?
     /// The start time, nanoseconds since the epoch.
     let now: Int64
 
@@ -114,6 +131,7 @@ struct MarketAssembly {
             }
         }
         now = WallClock.now().nanosecondsSinceEpoch
+        riskLimitsPath = settings.riskLimitsPath
         catalog = reference.catalog(on: calendar.tradingDate(at: now))
         self.calendar = calendar
         let contracts = reference.products.map(\.spec)
@@ -123,7 +141,6 @@ struct MarketAssembly {
             } catch {
                 throw SettingsError(file: profile.file, section: section, key: "RiskLimits", message: "\(error)")
             }
-            Self.reloadOnHangUp(risk, path: limitsPath)
         } else {
             // A venue without limits of its own: every order reaches the book, market and stop
             // orders with protection points, as CME Globex gives them (100 ticks).
@@ -136,24 +153,4 @@ struct MarketAssembly {
             throw SettingsError(file: profile.file, section: section, key: "Instruments", message: "\(error)")
         }
     }
-
-    /// SIGHUP reloads the risk limits without touching a session; a bad file keeps the old
-    /// limits (the sidecar logs why).
-    private static func reloadOnHangUp(_ risk: RiskSidecar, path: String) {
-        signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler { try? risk.reload(path: path) }
-        source.resume()
-        HangUp.sources.withLock { $0.append(SignalSource(source: source)) }
-    }
-}
-
-/// Keeps the SIGHUP source alive for the life of the process.
-private enum HangUp {
-    static let sources = Mutex<[SignalSource]>([])
-}
-
-/// A signal source, only ever handed to the list that keeps it alive.
-private struct SignalSource: @unchecked Sendable {
-    let source: DispatchSourceSignal
 }

@@ -10,7 +10,7 @@ import VenueSimulator
 /// symbols the sessions give (`VenueSymbolRoots`), its orders restored from the journal.
 enum VenueAssembly {
     /// `nil` when no session of the profile is a venue session.
-    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> VenueApplication? {
+    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> AssembledVenue? {
         let sessions = profile.sessions.filter { $0.application == "venue" }
         guard let first = sessions.first, let settings = first.gateway else { return nil }
         // Every participant sees the venue's symbols, so its sessions must agree on them.
@@ -36,6 +36,12 @@ enum VenueAssembly {
             guard restored.orders > 0 else { return nil }
             return "restored \(restored.orders) orders (\(restored.workingOrders) working) from the journal; next OrderID number \(restored.nextOrderNumber)"
         }
-        return venue
+        return AssembledVenue(application: venue, limits: market.limits)
     }
+}
+
+/// The venue simulator a profile's sessions share, and the limits file its risk sidecar reloads.
+struct AssembledVenue {
+    let application: VenueApplication
+    let limits: RiskLimitsFile?
 }

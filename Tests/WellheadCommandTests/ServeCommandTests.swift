@@ -4,7 +4,9 @@ import TestSupport
 
 /// `wellhead serve` as a user runs it: a real process, a real port, real signals.
 @Suite(.serialized) struct ServeCommandTests {
-    @Test func servesUntilSIGTERMThenLogsOutAndExitsCleanly() throws {
+    /// SIGTERM and SIGINT alike: ServiceLifecycle's graceful shutdown logs the session out.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func servesUntilSIGTERMThenLogsOutAndExitsCleanly(signal: Int32) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let port = freePort()
@@ -14,12 +16,37 @@ import TestSupport
         let client = try RawFIXClient(port: port)
         try client.send(Counterparty().logon(at: TestClock.wall()))
         #expect(client.receive()?.msgType == "A")
-        server.signal(SIGTERM)
+        server.signal(signal)
         let logout = try #require(client.receive())
         #expect(logout.msgType == "5")
         try client.send(Counterparty().message("5", seq: 2, at: TestClock.wall()))
         #expect(server.wait(timeout: 10) == 0, "\(server.output)")
-        #expect(server.output.contains("journal closed"))
+        #expect(server.output.contains("wellhead: serving 2 session(s)"), "\(server.output)")
+        #expect(server.output.contains("signal received; logging sessions out"), "\(server.output)")
+        #expect(server.output.contains("journal closed; goodbye"), "\(server.output)")
+    }
+
+    /// The whole appliance (gateway, risk sidecar, venue clock, admin socket, journal) on
+    /// SIGTERM: the OMS gets a Logout, the admin socket is closed and removed, the journal
+    /// closes after the logout, and the process exits 0.
+    @Test func applianceLogsTheOMSOutOnSIGTERMClosesTheAdminSocketAndExitsZero() throws {
+        let appliance = try Appliance()
+        defer { appliance.directory.remove() }
+        var oms = try appliance.connect()
+        let order = try oms.order("T1", "54=1|38=1|40=2|44=1.00|59=0")
+        #expect(order.last?[39]?.string == "0", "\(order.map(\.debugText))")
+        #expect(FileManager.default.fileExists(atPath: appliance.adminSocket))
+        appliance.server.signal(SIGTERM)
+        let logout = try #require(oms.client.receive(until: "5", timeout: 10).last, "\(appliance.server.output.suffix(2000))")
+        #expect(logout.msgType == "5")
+        try oms.client.send(oms.party.message("5", seq: oms.nextSeq, at: TestClock.wall()))
+        #expect(appliance.server.wait(timeout: 10) == 0, "\(appliance.server.output.suffix(2000))")
+        let output = appliance.server.output
+        let steps = ["signal received; logging sessions out", "logged out", "journal closed; goodbye"]
+        let places = steps.map { output.range(of: $0)?.lowerBound }
+        #expect(places.allSatisfy { $0 != nil }, "\(output.suffix(2000))")
+        #expect(places.compactMap { $0 } == places.compactMap { $0 }.sorted(), "\(output.suffix(2000))")
+        #expect(!FileManager.default.fileExists(atPath: appliance.adminSocket))
     }
 
     @Test func unknownKeyIsAnErrorNamingFileLineAndKey() throws {

@@ -22,7 +22,7 @@ import OrderEntry
 public final class GatewayApplication: FIXApplication {
     /// The event loop that owns the gateway.
     public let loop: any EventLoop
-    private let owned: LoopConfined
+    private let owned: LoopOwned<OrderGateway>
     let journal: Journal
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
     private let timer = Mutex<RepeatedTask?>(nil)
@@ -58,7 +58,7 @@ public final class GatewayApplication: FIXApplication {
         venueSessions = gateway.venueSessions
         marketData = GatewayMarketData(catalog: gateway.catalog, venueDialects: Dictionary(
             uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }))
-        owned = LoopConfined(gateway: gateway, loop: loop)
+        owned = LoopOwned(gateway, loop: loop)
     }
 
     /// The gateway; only on ``loop`` (anywhere else it traps: see ``onLoop(_:)``).
@@ -274,23 +274,5 @@ public final class GatewayApplication: FIXApplication {
         journal.write(events.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
             if let error { logger.error("gateway decisions not journaled", metadata: ["error": "\(error)"]) }
         }
-    }
-}
-
-/// The gateway, bound to the event loop that owns it: every access checks it is made there.
-/// (NIO's `NIOLoopBound` must be made on its loop; the gateway is handed over from the thread
-/// that built and restored it.)
-private struct LoopConfined: @unchecked Sendable {
-    private let gateway: OrderGateway
-    let loop: any EventLoop
-
-    init(gateway: OrderGateway, loop: any EventLoop) {
-        self.gateway = gateway
-        self.loop = loop
-    }
-
-    var value: OrderGateway {
-        loop.preconditionInEventLoop()
-        return gateway
     }
 }

@@ -10,13 +10,21 @@ extension VenueApplication {
     /// controls' state. A request that changes anything is journaled (`admin`) before it is
     /// answered.
     public func handle(_ request: AdminRequest) async -> AdminResponse {
-        let answer = carryOut(request)
+        let answer: AdminResponse
+        do {
+            answer = try await onLoop { self.carryOut(request) }
+        } catch {
+            logger.error("admin request not carried out: the venue's event loop is gone", metadata: [
+                "command": "\(request.command.rawValue)", "error": "\(error)",
+            ])
+            return AdminResponse(ok: false, message: "the venue is shutting down: \(error)")
+        }
         let journal = journal
         let time = clock()
         return await answer.recorded(for: request) { json in try await journal.write([.event(kind: "admin", time: time, json: json)]) }
     }
 
-    /// The request carried out; what it decided handed to the journal.
+    /// The request carried out, on the loop; what it decided handed to the journal.
     func carryOut(_ request: AdminRequest) -> AdminResponse {
         let now = clock()
         let person = request.by?.trimmingCharacters(in: .whitespaces) ?? ""

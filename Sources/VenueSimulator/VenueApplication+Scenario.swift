@@ -18,21 +18,21 @@ extension VenueApplication {
     /// Starts `scenario` now (replacing a run in progress), and carries out the steps due at 0.
     public func run(_ scenario: Scenario) {
         let now = clock()
-        conditions.withLock { $0.start(scenario, now: now) }
+        state.conditions.start(scenario, now: now)
         logger.notice("scenario started", metadata: ["scenario": "\(scenario.name)", "steps": "\(scenario.steps.count)", "seed": "\(scenario.seed)"])
         runScenario(now: now)
         publishMarketData()
     }
 
-    /// The running scenario's name and whether steps remain.
-    public var scenarioState: (name: String?, running: Bool) {
-        conditions.withLock { ($0.scenario?.name, $0.isRunning) }
+    /// The running scenario's name and whether steps remain; on the loop.
+    var scenarioState: (name: String?, running: Bool) {
+        (state.conditions.scenario?.name, state.conditions.isRunning)
     }
 
     /// Carries out the steps due at `now`, watches the circuit breakers, and lifts the halts
     /// that have run their time.
     func runScenario(now: Int64) {
-        let (steps, name) = conditions.withLock { ($0.dueSteps(now: now), $0.scenario?.name ?? "") }
+        let steps = state.conditions.dueSteps(now: now), name = state.conditions.scenario?.name ?? ""
         for step in steps { carryOut(step, scenario: name, now: now) }
         watchCircuitBreakers(now: now)
     }
@@ -47,16 +47,14 @@ extension VenueApplication {
                 try moveMarket { venue throws(SimulatedVenueError) in try venue.shock(root: root, percent: percent, months: months) }
             case .price(let root, let month, let price):
                 try moveMarket { venue throws(SimulatedVenueError) in try venue.setPrice(root: root, month: month, to: price) }
-            case .latency(let milliseconds): conditions.withLock { $0.latencyMilliseconds = milliseconds }
-            case .rejectRate(let percent): conditions.withLock { $0.rejectPercent = percent }
+            case .latency(let milliseconds): state.conditions.latencyMilliseconds = milliseconds
+            case .rejectRate(let percent): state.conditions.rejectPercent = percent
             case .drop(let session):
                 if endpoint(session)?.drop() != true {
                     logger.notice("scenario drop: session not connected", metadata: ["scenario": "\(name)", "session": "\(session)"])
                 }
             case .circuitBreaker(let root, let percent, let window, let halt):
-                conditions.withLock {
-                    $0.breakers.append(CircuitBreaker(root: root, percent: percent, windowNanos: window, haltNanos: halt))
-                }
+                state.conditions.breakers.append(CircuitBreaker(root: root, percent: percent, windowNanos: window, haltNanos: halt))
             }
             logger.notice("scenario step", metadata: ["scenario": "\(name)", "action": "\(action)"])
         } catch {
@@ -69,20 +67,20 @@ extension VenueApplication {
     private func watchCircuitBreakers(now: Int64) {
         let catalog = catalog
         var statuses: [(symbol: String, halted: Bool, text: String)] = []
-        conditions.withLock { conditions in
-            for (symbol, until) in conditions.halted where until <= now {
-                conditions.halted[symbol] = nil
-                for index in conditions.breakers.indices where catalog.futures(root: conditions.breakers[index].root).first?.symbol == symbol {
-                    conditions.breakers[index].reset()
+        do {
+            for (symbol, until) in state.conditions.halted where until <= now {
+                state.conditions.halted[symbol] = nil
+                for index in state.conditions.breakers.indices where catalog.futures(root: state.conditions.breakers[index].root).first?.symbol == symbol {
+                    state.conditions.breakers[index].reset()
                 }
                 statuses.append((symbol, false, "\(symbol) reopens after the dynamic circuit breaker halt"))
             }
-            for index in conditions.breakers.indices {
-                let breaker = conditions.breakers[index]
-                guard let lead = catalog.futures(root: breaker.root).first?.symbol, conditions.halted[lead] == nil,
+            for index in state.conditions.breakers.indices {
+                let breaker = state.conditions.breakers[index]
+                guard let lead = catalog.futures(root: breaker.root).first?.symbol, state.conditions.halted[lead] == nil,
                       let price = lastTradePrice(symbol: lead) ?? mark(symbol: lead),
-                      let reference = conditions.breakers[index].observe(price, at: now) else { continue }
-                conditions.halted[lead] = now + breaker.haltNanos
+                      let reference = state.conditions.breakers[index].observe(price, at: now) else { continue }
+                state.conditions.halted[lead] = now + breaker.haltNanos
                 statuses.append((lead, true, "dynamic circuit breaker: \(lead) moved from \(reference) to \(price), more than \(breaker.percent)% within \(breaker.windowNanos / 1_000_000_000)s; halted for \(breaker.haltNanos / 1_000_000_000)s"))
             }
         }
@@ -105,21 +103,21 @@ extension VenueApplication {
     /// or handled now. Only new orders and replaces are refused: cancels always go through.
     func entryConditions(_ message: FIXMessage, now: Int64) -> Entry {
         let kind = message.type
-        return conditions.withLock { conditions in
+        do {
             if kind == .newOrderSingle || kind == .orderCancelReplaceRequest {
                 let symbol = message[FIXTag.symbol]?.string ?? ""
-                if let until = conditions.halted[symbol] {
+                if let until = state.conditions.halted[symbol] {
                     let seconds = max(0, (until - now) / 1_000_000_000)
                     return .refuse("\(symbol) is halted by the dynamic circuit breaker for another \(seconds)s")
                 }
-                if conditions.drawReject() {
-                    return .refuse("venue scenario \(conditions.scenario?.name ?? ""): random reject (\(conditions.rejectPercent)% of orders)")
+                if state.conditions.drawReject() {
+                    return .refuse("venue scenario \(state.conditions.scenario?.name ?? ""): random reject (\(state.conditions.rejectPercent)% of orders)")
                 }
             }
             let orderFlow: Set<MsgType> = [.newOrderSingle, .orderCancelRequest, .orderCancelReplaceRequest, .orderStatusRequest,
                                            .orderMassCancelRequest]
-            if conditions.latencyMilliseconds > 0, let kind, orderFlow.contains(kind) {
-                return .delay(milliseconds: conditions.latencyMilliseconds)
+            if state.conditions.latencyMilliseconds > 0, let kind, orderFlow.contains(kind) {
+                return .delay(milliseconds: state.conditions.latencyMilliseconds)
             }
             return .accept
         }

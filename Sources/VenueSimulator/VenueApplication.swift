@@ -1,4 +1,3 @@
-import Dispatch
 import FIXCodec
 import FIXJournal
 import FIXVocabulary
@@ -25,6 +24,11 @@ import Synchronization
 /// reference data (SecurityListRequest x → SecurityList y, SecurityDefinitionRequest c →
 /// SecurityDefinition d), and the trading session's state (TradingSessionStatus h at logon, on
 /// request (g), and on every halt and resume).
+///
+/// The venue's state (the exchange, market-data subscriptions, the trading status, a
+/// scenario's conditions) has one owner, the venue's event loop (``loop``): every entry point
+/// runs there, so it needs no lock. The appliance runs the venue's sessions on that loop; a
+/// session on another loop, the timer and the admin socket hand over to it.
 public final class VenueApplication: FIXApplication {
     /// The venue's trading session, as TradSesStatus (340) reports it.
     public enum TradingStatus: Int, Sendable {
@@ -40,46 +44,64 @@ public final class VenueApplication: FIXApplication {
     public let participantSymbols: VenueDialect
     /// Nanoseconds since the epoch: the machine's clock, or a test's.
     public let clock: @Sendable () -> Int64
-    private let exchange: Mutex<ExchangeOrders>
+    /// The event loop that owns the venue's state.
+    public let loop: any EventLoop
+    private let owned: LoopOwned<State>
     let journal: Journal
-    private let publisher = Mutex(MarketDataPublisher())
+    /// The participants' sessions, by TargetCompID: looked up and released, never held.
     private let endpoints = Mutex<[String: SessionEndpoint]>([:])
-    private let status = Mutex(TradingStatus.open)
     private let responses = Atomic<Int>(0)
     private let timer = Mutex<RepeatedTask?>(nil)
-    /// Reports a restore produced, sent once the sessions are attached (``start(on:interval:)``).
-    private let restoredReports = Mutex<[ExchangeMessage]>([])
-    let conditions = Mutex(VenueConditions())
     let logger: Logger
 
+    /// What the venue changes as it runs; only on ``loop``.
+    final class State {
+        var exchange: ExchangeOrders
+        var publisher = MarketDataPublisher()
+        var status = TradingStatus.open
+        var conditions = VenueConditions()
+        /// Reports a restore produced, sent at ``start(interval:)``.
+        var restoredReports: [ExchangeMessage]
+
+        init(exchange: ExchangeOrders, restoredReports: [ExchangeMessage]) {
+            self.exchange = exchange
+            self.restoredReports = restoredReports
+        }
+    }
+
     /// - Parameters:
-    ///   - exchange: the venue's order entry and books.
+    ///   - exchange: the venue's order entry and books, restored from the journal
+    ///     (``ExchangeOrders/restore(_:now:)``) if the venue ran before; what it recorded
+    ///     restoring is journaled now.
     ///   - journal: where its orders and admin requests are journaled (the profile's journal).
-    public init(exchange: ExchangeOrders, journal: Journal, participantSymbols: VenueDialect = VenueDialect(),
+    ///   - loop: the event loop that owns the venue (its sessions' own, in the appliance).
+    ///   - restoredReports: what the restore left to report, sent at ``start(interval:)``.
+    public init(exchange: ExchangeOrders, journal: Journal, loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
+                restoredReports: [ExchangeMessage] = [], participantSymbols: VenueDialect = VenueDialect(),
                 logger: Logger = Logger(label: "wellhead.venue"),
                 clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
         name = exchange.name
-        self.exchange = Mutex(exchange)
+        var exchange = exchange
+        Self.journal(exchange.drainRecords(), to: journal, logger: logger)
+        owned = LoopOwned(State(exchange: exchange, restoredReports: restoredReports), loop: loop)
+        self.loop = loop
         self.journal = journal
         self.participantSymbols = participantSymbols
         self.logger = logger
         self.clock = clock
     }
 
-    /// Rebuilds the exchange's orders from its journal after a restart (see
-    /// ``ExchangeOrders/restore(_:now:)``); what the books did with them goes out at ``start(on:interval:)``.
-    public func restore(from journal: Journal, now: Int64) throws -> ExchangeRestored {
-        let rows = try ExchangeJournalRow.restorePoint(in: journal)
-        let result = withExchange { exchange -> Result<(ExchangeRestored, [ExchangeMessage]), ExchangeRestoreError> in
-            do throws(ExchangeRestoreError) {
-                return .success(try exchange.restore(rows, now: now))
-            } catch {
-                return .failure(error)
-            }
-        }
-        let (restored, reports) = try result.get()
-        restoredReports.withLock { $0.append(contentsOf: reports) }
-        return restored
+    /// The venue's state; only on ``loop``.
+    var state: State { owned.value }
+
+    /// Runs `body` on the venue's loop and returns what it gives.
+    public func onLoop<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async throws -> Result {
+        try await loop.submit(body).get()
+    }
+
+    /// Runs `body` on the loop: at once when called there, else handed over in order.
+    private func confined(_ body: @escaping @Sendable () -> Void) {
+        if loop.inEventLoop { body() } else { loop.execute(body) }
     }
 
     /// Makes `endpoint`'s counterparty (named by its TargetCompID) reachable for reports and
@@ -91,12 +113,12 @@ public final class VenueApplication: FIXApplication {
     /// Starts the market: sends what the restore left to report, then every `interval` the
     /// venue's clock moves (prices step, resting orders fill, the trading day ends on time),
     /// the running scenario's steps come due, and market data goes to subscribers.
-    public func start(on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(), interval: TimeAmount = .milliseconds(250)) {
-        withExchange { $0.recordTrades() }
-        deliver(restoredReports.withLock { reports in
-            defer { reports.removeAll() }
-            return reports
-        }, replyingTo: nil)
+    public func start(interval: TimeAmount = .milliseconds(250)) {
+        loop.execute { [self] in
+            withExchange { $0.recordTrades() }
+            deliver(state.restoredReports, replyingTo: nil)
+            state.restoredReports.removeAll()
+        }
         let task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in
             let now = clock()
             if let (dayEnd, sent) = withExchange({ $0.rollIfDue(now: now) }) { dayEnded(dayEnd, sent) }
@@ -114,28 +136,49 @@ public final class VenueApplication: FIXApplication {
         }
     }
 
-    public var tradingStatus: TradingStatus { status.withLock { $0 } }
+    /// The trading session's state; on the loop.
+    var tradingStatus: TradingStatus { state.status }
 
-    /// What is listed on the trading day in progress.
-    public var catalog: InstrumentCatalog { withExchange { $0.catalog } }
+    /// What is listed on the trading day in progress; on the loop.
+    var catalog: InstrumentCatalog { state.exchange.catalog }
 
     /// The participants' orders (one session's, or everyone's), by OrderID.
-    public func orders(session: String? = nil) -> [ClientOrder] { withExchange { $0.orderList(session: session) } }
+    public func orders(session: String? = nil) async throws -> [ClientOrder] {
+        try await onLoop { self.state.exchange.orderList(session: session) }
+    }
 
     // MARK: FIXApplication
 
     public func onLogon(_ session: SessionID) {
-        // Unsolicited, as exchanges announce the session's state to each participant.
-        endpoint(session.targetCompID)?.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: nil))
+        confined { [self] in
+            // Unsolicited, as exchanges announce the session's state to each participant.
+            endpoint(session.targetCompID)?.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: nil))
+        }
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {
-        publisher.withLock { $0.sessionEnded(session.targetCompID) }
-        let now = clock()
-        deliver(withExchange { $0.disconnected(session.targetCompID, loggedOut: loggedOut, now: now) }, replyingTo: nil)
+        confined { [self] in
+            state.publisher.sessionEnded(session.targetCompID)
+            let now = clock()
+            deliver(withExchange { $0.disconnected(session.targetCompID, loggedOut: loggedOut, now: now) }, replyingTo: nil)
+        }
     }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+        guard loop.inEventLoop else {
+            // A session on another loop: handled on the venue's, answered through the session.
+            loop.execute { [self] in
+                var later = FIXReplies()
+                handle(message, from: session, replies: &later)
+                endpoint(session.targetCompID)?.send(later)
+            }
+            return
+        }
+        handle(message, from: session, replies: &replies)
+    }
+
+    /// One message from a participant, on the loop.
+    private func handle(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let counterparty = session.targetCompID
         // Participants may name contracts as an exchange does (`VenueSymbolRoots`): the order
         // flow and the books work in the catalog's symbols, and answers go out in theirs.
@@ -163,7 +206,7 @@ public final class VenueApplication: FIXApplication {
                 reply(withExchange { $0.refuse(message, from: counterparty, text: text, now: now) }, to: counterparty, replies: &replies)
             case .delay(let milliseconds):
                 // An exchange slow to answer: the request reaches the book that much later.
-                MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
+                loop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { [self] in
                     let later = clock()
                     deliver(withExchange { $0.handle(message, from: counterparty, now: later) } ?? [], replyingTo: nil)
                     publishMarketData()
@@ -181,21 +224,19 @@ public final class VenueApplication: FIXApplication {
 
     // MARK: The exchange
 
-    /// Runs `body` on the exchange under its lock, and hands what it decided to the journal
-    /// there, so the journal keeps decisions in the order they were taken.
+    /// Runs `body` on the exchange, on the loop, and hands what it decided to the journal's
+    /// writer at once, so the journal keeps decisions in the order they were taken.
     @discardableResult
-    func withExchange<T: Sendable>(_ body: (inout ExchangeOrders) -> T) -> T {
-        let journal = self.journal
-        let logger = self.logger
-        return exchange.withLock { exchange in
-            let result = body(&exchange)
-            let records = exchange.drainRecords()
-            if !records.isEmpty {
-                journal.write(records.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
-                    if let error { logger.error("the exchange's orders not journaled", metadata: ["error": "\(error)"]) }
-                }
-            }
-            return result
+    func withExchange<T>(_ body: (inout ExchangeOrders) -> T) -> T {
+        let result = body(&state.exchange)
+        Self.journal(state.exchange.drainRecords(), to: journal, logger: logger)
+        return result
+    }
+
+    private static func journal(_ records: [ExchangeRecord], to journal: Journal, logger: Logger) {
+        guard !records.isEmpty else { return }
+        journal.write(records.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
+            if let error { logger.error("the exchange's orders not journaled", metadata: ["error": "\(error)"]) }
         }
     }
 
@@ -208,7 +249,8 @@ public final class VenueApplication: FIXApplication {
         for message in messages {
             let endpoint = endpoint(message.session)
             if message.type == .logout {
-                DispatchQueue.global().async { _ = endpoint?.logout(reason: "message rate far above the limit") }
+                // After this message's handling, so the replies already queued go first.
+                loop.execute { _ = endpoint?.logout(reason: "message rate far above the limit") }
             } else if message.session == session {
                 replies.append(message)
             } else if let endpoint {
@@ -269,12 +311,10 @@ public final class VenueApplication: FIXApplication {
             return
         }
         let catalog = catalog
-        // Under the publisher's lock, so no publish can slip between the snapshot and the
-        // subscription's first incremental.
-        let result = publisher.withLock { publisher in
-            publisher.handle(request, from: session, listed: { catalog.instrument(symbol: $0) != nil },
-                             book: { depth(symbol: $0, levels: $1) }, lastTrade: { lastTradePrice(symbol: $0) })
-        }
+        // On the loop, so no publish can slip between the snapshot and the subscription's
+        // first incremental.
+        let result = state.publisher.handle(request, from: session, listed: { catalog.instrument(symbol: $0) != nil },
+                                            book: { depth(symbol: $0, levels: $1) }, lastTrade: { lastTradePrice(symbol: $0) })
         switch result {
         case .success(let snapshots):
             for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: outward(snapshot)) }
@@ -285,14 +325,12 @@ public final class VenueApplication: FIXApplication {
 
     /// Sends every subscriber what moved since the last publish: book levels and trades.
     public func publishMarketData() {
-        publisher.withLock { publisher in
-            let trades = withExchange { $0.drainTrades() }.map(TradePrint.init)
-            guard publisher.subscriptionCount > 0 else { return }
-            let out = publisher.publish(book: { depth(symbol: $0, levels: $1) }, trades: trades,
-                                        lastTrade: { lastTradePrice(symbol: $0) })
-            // Sent under the lock, so two publishes never reach a session out of order.
-            for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body)) }
-        }
+        let trades = withExchange { $0.drainTrades() }.map(TradePrint.init)
+        guard state.publisher.subscriptionCount > 0 else { return }
+        let out = state.publisher.publish(book: { depth(symbol: $0, levels: $1) }, trades: trades,
+                                          lastTrade: { lastTradePrice(symbol: $0) })
+        // Sent from the loop, in order: two publishes never reach a session out of order.
+        for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body)) }
     }
 
     /// The book in `symbol` to `levels` price levels a side, as market data publishes it.
@@ -320,7 +358,7 @@ public final class VenueApplication: FIXApplication {
     }
 
     private func setStatus(_ new: TradingStatus, tradingState: TradingState, by person: String, reason: String) {
-        status.withLock { $0 = new }
+        state.status = new
         let now = clock()
         withExchange { $0.risk.setTradingState(tradingState, for: .firm, by: person, now: now) }
         logger.warning("trading session status changed", metadata: ["venue": "\(name)", "status": "\(new)", "by": "\(person)", "reason": "\(reason)"])

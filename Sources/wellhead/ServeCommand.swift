@@ -44,15 +44,15 @@ struct ServeCommand: AsyncParsableCommand {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure
         }
-        // One event loop carries every session and owns the gateway's state: a message reaches
-        // the gateway with no hand-off between threads, and the gateway needs no lock.
+        // One event loop carries every session and owns the gateway's and the venue's state: a
+        // message reaches them with no hand-off between threads, and they need no lock.
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let gateway: AssembledGateway?
         let venue: AssembledVenue?
         do {
             gateway = try GatewayAssembly.make(profile, journal: journal, loop: loop)
             // A venue profile's exchange: order entry of its own, market data and reference data.
-            venue = try VenueAssembly.make(profile, journal: journal)
+            venue = try VenueAssembly.make(profile, journal: journal, loop: loop)
         } catch {
             print("error: \(error)", to: &standardError)
             journal.close()

@@ -1,6 +1,7 @@
 import FIXJournal
 import FIXSettings
 import Logging
+import NIOCore
 import OrderEntry
 import VenueSimulator
 
@@ -10,7 +11,7 @@ import VenueSimulator
 /// symbols the sessions give (`VenueSymbolRoots`), its orders restored from the journal.
 enum VenueAssembly {
     /// `nil` when no session of the profile is a venue session.
-    static func make(_ profile: ApplianceProfile, journal: Journal) throws(SettingsError) -> AssembledVenue? {
+    static func make(_ profile: ApplianceProfile, journal: Journal, loop: any EventLoop) throws(SettingsError) -> AssembledVenue? {
         let sessions = profile.sessions.filter { $0.application == "venue" }
         guard let first = sessions.first, let settings = first.gateway else { return nil }
         // Every participant sees the venue's symbols, so its sessions must agree on them.
@@ -28,14 +29,18 @@ enum VenueAssembly {
             accounts[participant] = session.gateway?.defaultAccount ?? participant
             if let listed = session.gateway?.accounts, !listed.isEmpty { market.risk.permitAccounts(listed.sorted(), session: participant) }
         }
-        let exchange = ExchangeOrders(venue: market.venue, risk: market.risk, calendar: market.calendar, accounts: accounts,
+        var exchange = ExchangeOrders(venue: market.venue, risk: market.risk, calendar: market.calendar, accounts: accounts,
                                       now: market.now)
-        let venue = VenueApplication(exchange: exchange, journal: journal, participantSymbols: VenueDialect(roots: first.venueSymbolRoots))
+        var restoredReports: [ExchangeMessage] = []
         try profile.restore("venue", section: section) {
-            let restored = try venue.restore(from: journal, now: market.now)
+            let (restored, reports) = try exchange.restore(ExchangeJournalRow.restorePoint(in: journal), now: market.now)
+            restoredReports = reports
             guard restored.orders > 0 else { return nil }
             return "restored \(restored.orders) orders (\(restored.workingOrders) working) from the journal; next OrderID number \(restored.nextOrderNumber)"
         }
+        // Restored here, before any session runs, then handed to the loop that owns it.
+        let venue = VenueApplication(exchange: exchange, journal: journal, loop: loop, restoredReports: restoredReports,
+                                     participantSymbols: VenueDialect(roots: first.venueSymbolRoots))
         return AssembledVenue(application: venue, limits: market.limits)
     }
 }

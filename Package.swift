@@ -149,6 +149,7 @@ let package = Package(
                 "Instruments",
                 "RiskSidecar",
                 "MarketData",
+                "MarketDataFeed",
                 "OrderEntry",
                 "SimulatedVenue",
                 "VenueSimulator",

@@ -163,3 +163,23 @@ extension OrderStatus {
         }
     }
 }
+
+/// MDEntryType (269): what a market-data entry is.
+public enum MDEntryType: String, Sendable, Hashable, Codable, CaseIterable {
+    case bid = "0"
+    case offer = "1"
+    case trade = "2"
+    /// A derived instrument's value (a spread or crack priced from its legs).
+    case indexValue = "3"
+    case settlementPrice = "6"
+}
+
+/// SecurityListRequestType (559): which securities a SecurityListRequest asks for.
+public enum SecurityListRequestType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The one the request's Symbol (55) names.
+    case symbol = "0"
+    case securityTypeAndOrCFICode = "1"
+    case product = "2"
+    case tradingSessionID = "3"
+    case allSecurities = "4"
+}

@@ -84,3 +84,5 @@ extension CxlRejReason: FIXFieldValue { public static var tag: Int { FIXTag.cxlR
 extension FIXSide: FIXFieldValue { public static var tag: Int { FIXTag.side } }
 extension SubscriptionRequestType: FIXFieldValue { public static var tag: Int { FIXTag.subscriptionRequestType } }
 extension MDUpdateType: FIXFieldValue { public static var tag: Int { FIXTag.mdUpdateType } }
+extension MDEntryType: FIXFieldValue { public static var tag: Int { FIXTag.mdEntryType } }
+extension SecurityListRequestType: FIXFieldValue { public static var tag: Int { FIXTag.securityListRequestType } }

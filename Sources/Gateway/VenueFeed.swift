@@ -52,7 +52,7 @@ struct VenueFeed: Sendable {
     mutating func loggedOn() -> [FIXFieldList] {
         if loggedOnBefore { reader.sessionRestarted() }
         loggedOnBefore = true
-        return normalizer.bookIDs.map { request(book: $0, id: "WH-\(normalizer.symbol($0))", kind: "1") }
+        return normalizer.bookIDs.map { request(book: $0, id: "WH-\(normalizer.symbol($0))", kind: .snapshotPlusUpdates) }
     }
 
     /// The venue went away: its books show no market until it sends them again.
@@ -92,7 +92,7 @@ struct VenueFeed: Sendable {
                 applied.changed.insert(normalizer.symbol(trade.book))
             case .snapshotNeeded(let book):
                 snapshotRequests += 1
-                applied.requests.append(request(book: book, id: "WH-\(normalizer.symbol(book))-S\(snapshotRequests)", kind: "0"))
+                applied.requests.append(request(book: book, id: "WH-\(normalizer.symbol(book))-S\(snapshotRequests)", kind: .snapshot))
             case .level(let level):
                 applied.changed.insert(normalizer.symbol(level.book))
             case .bookRefreshed(let book):
@@ -149,22 +149,22 @@ struct VenueFeed: Sendable {
     }
 
     /// A MarketDataRequest body for one book, in the venue's symbol.
-    private func request(book: BookID, id: String, kind: StaticString) -> FIXFieldList {
+    private func request(book: BookID, id: String, kind: SubscriptionRequestType) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 96)
         body.append(FIXTag.mdReqID, id)
-        body.append(FIXTag.subscriptionRequestType, kind)
+        body.append(FIXTag.subscriptionRequestType, char: kind.rawValue.fixByte)
         body.append(FIXTag.marketDepth, Self.depth)
-        body.append(FIXTag.mdUpdateType, 1)
+        body.append(FIXTag.mdUpdateType, char: MDUpdateType.incrementalRefresh.rawValue.fixByte)
         var types: [FIXFieldList] = []
         for type in [MarketDataRequest.EntryType.bid, .offer, .trade] {
             var entry = FIXFieldList(reservingCapacity: 8)
-            entry.append(FIXTag.mdEntryType, char: type.rawValue)
+            entry.append(FIXTag.mdEntryType, char: type.rawValue.fixByte)
             types.append(entry)
         }
-        body.appendGroup(267, types)
+        body.appendGroup(FIXTag.noMDEntryTypes, types)
         var symbol = FIXFieldList(reservingCapacity: 24)
         symbol.append(FIXTag.symbol, dialect.venueSymbol(normalizer.symbol(book)))
-        body.appendGroup(146, [symbol])
+        body.appendGroup(FIXTag.noRelatedSym, [symbol])
         return body
     }
 }

@@ -67,11 +67,11 @@ public struct FIXMarketDataReader: Sendable {
             guard let type = entry[FIXTag.mdEntryType] else { throw .malformed("\(symbol) entry without MDEntryType (269)") }
             // Index values, settlement prices and the like: not the book's, and maybe not a book's symbol.
             let side = Self.side(type)
-            guard side != nil || type.string == "2" else { continue }
+            guard side != nil || MDEntryType(rawValue: type.string) == .trade else { continue }
             guard let book = normalizer.bookID(symbol: aliases[symbol] ?? symbol) else { throw .unknownSymbol(symbol) }
             let price = try Self.ticks(entry, book: book, normalizer)
             let size = entry[FIXTag.mdEntrySize]?.decimal.flatMap(Self.contracts) ?? 0
-            if type.string == "2" {
+            if MDEntryType(rawValue: type.string) == .trade {
                 updates.append(.trade(TradeUpdate(book: book, sequence: nextSequence(book), time: time, price: price, size: size)))
                 continue
             }

@@ -115,7 +115,7 @@ public struct MarketDataPublisher: Sendable {
                     if request.incremental {
                         var entry = FIXFieldList(reservingCapacity: 40)
                         entry.append(FIXTag.mdUpdateAction, action)
-                        entry.append(FIXTag.mdEntryType, "3")
+                        entry.append(FIXTag.mdEntryType, char: MDEntryType.indexValue.rawValue.fixByte)
                         entry.append(FIXTag.symbol, symbol)
                         entry.append(FIXTag.mdEntryPx, value)
                         entries.append(entry)
@@ -147,7 +147,7 @@ public struct MarketDataPublisher: Sendable {
             if !entries.isEmpty {
                 var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
                 body.append(FIXTag.mdReqID, request.id)
-                body.appendGroup(268, entries)
+                body.appendGroup(FIXTag.noMDEntries, entries)
                 out.append(Outbound(session: key.session, msgType: MsgType.marketDataIncrementalRefresh.rawValue, body: body))
             }
         }
@@ -191,7 +191,7 @@ public struct MarketDataPublisher: Sendable {
                                    withSize: Bool) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
         entry.append(FIXTag.mdUpdateAction, action)
-        entry.append(FIXTag.mdEntryType, char: type.rawValue)
+        entry.append(FIXTag.mdEntryType, char: type.rawValue.fixByte)
         entry.append(FIXTag.symbol, symbol)
         entry.append(FIXTag.mdEntryPx, level.price)
         if withSize {
@@ -204,7 +204,7 @@ public struct MarketDataPublisher: Sendable {
     private static func tradeEntry(_ trade: TradePrint) -> FIXFieldList {
         var entry = FIXFieldList(reservingCapacity: 48)
         entry.append(FIXTag.mdUpdateAction, "0")
-        entry.append(FIXTag.mdEntryType, char: MarketDataRequest.EntryType.trade.rawValue)
+        entry.append(FIXTag.mdEntryType, char: MDEntryType.trade.rawValue.fixByte)
         entry.append(FIXTag.symbol, trade.symbol)
         entry.append(FIXTag.mdEntryPx, trade.price)
         entry.append(FIXTag.mdEntrySize, FIXDecimal(mantissa: trade.quantity))
@@ -217,14 +217,14 @@ public struct MarketDataPublisher: Sendable {
         var entries: [FIXFieldList] = []
         if let value {
             var entry = FIXFieldList(reservingCapacity: 24)
-            entry.append(FIXTag.mdEntryType, "3")
+            entry.append(FIXTag.mdEntryType, char: MDEntryType.indexValue.rawValue.fixByte)
             entry.append(FIXTag.mdEntryPx, value)
             entries.append(entry)
         }
         var body = FIXFieldList(reservingCapacity: 64)
         body.append(FIXTag.mdReqID, request.id)
         body.append(FIXTag.symbol, symbol)
-        body.appendGroup(268, entries)
+        body.appendGroup(FIXTag.noMDEntries, entries)
         return body
     }
 
@@ -235,7 +235,7 @@ public struct MarketDataPublisher: Sendable {
             guard request.entryTypes.contains(type) else { return }
             for (position, level) in levels.enumerated() {
                 var entry = FIXFieldList(reservingCapacity: 48)
-                entry.append(FIXTag.mdEntryType, char: type.rawValue)
+                entry.append(FIXTag.mdEntryType, char: type.rawValue.fixByte)
                 entry.append(FIXTag.mdEntryPx, level.price)
                 entry.append(FIXTag.mdEntrySize, FIXDecimal(mantissa: level.quantity))
                 entry.append(FIXTag.numberOfOrders, level.orderCount)
@@ -247,14 +247,14 @@ public struct MarketDataPublisher: Sendable {
         add(depth.asks, .offer)
         if request.entryTypes.contains(.trade), let lastTrade {
             var entry = FIXFieldList(reservingCapacity: 24)
-            entry.append(FIXTag.mdEntryType, char: MarketDataRequest.EntryType.trade.rawValue)
+            entry.append(FIXTag.mdEntryType, char: MDEntryType.trade.rawValue.fixByte)
             entry.append(FIXTag.mdEntryPx, lastTrade)
             entries.append(entry)
         }
         var body = FIXFieldList(reservingCapacity: 64 + entries.count * 40)
         body.append(FIXTag.mdReqID, request.id)
         body.append(FIXTag.symbol, symbol)
-        body.appendGroup(268, entries)
+        body.appendGroup(FIXTag.noMDEntries, entries)
         return body
     }
 }

@@ -10,14 +10,8 @@ public struct MarketDataRequest: Sendable, Hashable {
         case unsubscribe
     }
 
-    /// MDEntryType (269) values a venue publishes.
-    public enum EntryType: UInt8, Sendable, Hashable, CaseIterable {
-        case bid = 48    // "0"
-        case offer = 49  // "1"
-        case trade = 50  // "2"
-        /// A derived instrument's value (a spread or crack priced from its legs).
-        case indexValue = 51  // "3"
-    }
+    /// MDEntryType (269) values a venue publishes: bid, offer, trade, index value.
+    public typealias EntryType = MDEntryType
 
     /// MDReqID (262).
     public var id: String
@@ -68,7 +62,7 @@ public struct MarketDataRequest: Sendable, Hashable {
         }
         var entryTypes: Set<EntryType> = []
         for value in message.values(of: FIXTag.mdEntryType) {
-            guard value.bytes.count == 1, let type = EntryType(rawValue: value.bytes.first ?? 0) else {
+            guard let type = EntryType(rawValue: value.string), type != .settlementPrice else {
                 return reject(.unsupportedMDEntryType, "MDEntryType (269) '\(value.string)' is not published here (0 bid, 1 offer, 2 trade, 3 index value)")
             }
             entryTypes.insert(type)

@@ -31,7 +31,7 @@ enum SecurityDefinitions {
         body.append(FIXTag.securityRequestResult, instruments.isEmpty ? 2 : 0)
         body.append(FIXTag.totNoRelatedSym, instruments.count)
         body.append(FIXTag.lastFragment, "Y")
-        body.appendGroup(146, instruments.map { listed in
+        body.appendGroup(FIXTag.noRelatedSym, instruments.map { listed in
             var entry = instrument(listed)
             entry.append(FIXTag.currency, listed.currency)
             return entry

@@ -189,7 +189,7 @@ public final class VenueApplication: FIXApplication {
         case .securityListRequest:
             let listed = catalog.instruments
             let wanted = message[FIXTag.symbol]?.string
-            let instruments = message[FIXTag.securityListRequestType]?.string == "0" && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
+            let instruments = message[SecurityListRequestType.self] == .symbol && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
             replies.send(msgType: MsgType.securityList.rawValue, body: outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
                                                                                       responseID: nextResponseID())))
         case .securityDefinitionRequest:

@@ -7,6 +7,7 @@ import FIXVocabulary
 import Foundation
 import Instruments
 import MarketData
+import MarketDataFeed
 import Synchronization
 
 /// `wellhead marketdata watch`: a trader's or QA's view of live market data. Logs on to a
@@ -60,17 +61,17 @@ struct MarketDataWatch: AsyncParsableCommand {
     private func request(id: String, symbol: String) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 128)
         body.append(FIXTag.mdReqID, id)
-        body.append(FIXTag.subscriptionRequestType, "1")
+        body.append(FIXTag.subscriptionRequestType, char: SubscriptionRequestType.snapshotPlusUpdates.rawValue.fixByte)
         body.append(FIXTag.marketDepth, depth)
-        body.append(FIXTag.mdUpdateType, 1)
-        body.appendGroup(267, ["0", "1", "2", "3"].map { type in
+        body.append(FIXTag.mdUpdateType, char: MDUpdateType.incrementalRefresh.rawValue.fixByte)
+        body.appendGroup(FIXTag.noMDEntryTypes, [MDEntryType.bid, .offer, .trade, .indexValue].map { type in
             var entry = FIXFieldList()
-            entry.append(FIXTag.mdEntryType, type)
+            entry.append(FIXTag.mdEntryType, char: type.rawValue.fixByte)
             return entry
         })
         var entry = FIXFieldList()
         entry.append(FIXTag.symbol, symbol)
-        body.appendGroup(146, [entry])
+        body.appendGroup(FIXTag.noRelatedSym, [entry])
         return body
     }
 }
@@ -117,12 +118,12 @@ struct MarketView {
     private mutating func valueLines(_ message: FIXMessage) -> [String] {
         var lines: [String] = []
         var symbol = message[FIXTag.symbol]?.string
-        var type: String?
+        var type: MDEntryType?
         for position in 0..<message.count {
             switch message.tag(at: position) {
             case FIXTag.symbol: symbol = message.value(at: position).string
-            case FIXTag.mdEntryType: type = message.value(at: position).string
-            case FIXTag.mdEntryPx where type == "3":
+            case FIXTag.mdEntryType: type = MDEntryType(rawValue: message.value(at: position).string)
+            case FIXTag.mdEntryPx where type == .indexValue:
                 guard let symbol else { continue }
                 let value = message.value(at: position).string
                 if values[symbol] != value {
@@ -187,7 +188,7 @@ private final class WatchClient: FIXApplication {
             let requestID = message[FIXTag.mdReqID]?.string
             let symbol = requests.first { $0.requestID == requestID }?.symbol ?? requestID ?? "?"
             let reason = message[FIXTag.mdReqRejReason]?.string ?? ""
-            let meaning = reason == "0" ? " (unknown symbol)" : ""
+            let meaning = MarketDataRequestRejection.Reason(rawValue: reason) == .unknownSymbol ? " (unknown symbol)" : ""
             print("\(symbol) not subscribed: MarketDataRequestReject MDReqRejReason=\(reason)\(meaning) Text=\"\(message[FIXTag.text]?.string ?? "")\"")
         default:
             print("\(message.msgType ?? "?") \(message[FIXTag.text]?.string ?? "")")

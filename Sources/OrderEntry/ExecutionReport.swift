@@ -30,8 +30,9 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
                         terms: .request(request), cumQty: 0, leavesQty: 0, averagePrice: .zero, rejectReason: reason, text: text)
     }
 
-    /// The body in the order FIX 4.4 lists an ExecutionReport's fields.
-    public func fields(transactTime: FIXTimestamp) -> FIXFieldList {
+    /// The body in the order FIX 4.4 lists an ExecutionReport's fields, the order's Symbol as
+    /// `symbols` names it (a request's fields are echoed as they were sent).
+    public func fields(transactTime: FIXTimestamp, symbols: VenueDialect = VenueDialect()) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 256)
         body.append(FIXTag.orderID, orderID)
         if !clOrdID.isEmpty { body.append(FIXTag.clOrdID, clOrdID) }
@@ -41,7 +42,7 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
         body.append(FIXTag.ordStatus, char: status.rawValue.fixByte)
         if let rejectReason { body.append(FIXTag.ordRejReason, rejectReason.rawValue) }
         switch terms {
-        case .order(let terms): terms.appendReported(to: &body)
+        case .order(let terms): terms.appendReported(to: &body, symbols: symbols)
         case .request(let request): request.appendReported(to: &body)
         }
         if let lastQty { body.append(FIXTag.lastQty, FIXDecimal(mantissa: lastQty)) }
@@ -109,9 +110,9 @@ public struct OrderRequestEcho: Sendable, Hashable, Codable {
 extension OrderTerms {
     /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime of
     /// an order the gateway holds.
-    fileprivate func appendReported(to body: inout FIXFieldList) {
+    fileprivate func appendReported(to body: inout FIXFieldList, symbols: VenueDialect) {
         if !account.isEmpty { body.append(FIXTag.account, account) }
-        body.append(FIXTag.symbol, symbol)
+        body.append(FIXTag.symbol, symbols.venueSymbol(symbol))
         body.append(FIXTag.side, Int(side.rawValue))
         body.append(FIXTag.orderQty, FIXDecimal(mantissa: quantity))
         body.append(FIXTag.ordType, char: type.rawValue.fixByte)

@@ -12,15 +12,17 @@ public enum OrderRequestParser {
     }
 
     /// The terms of `message`, or the reject to send; `defaultAccount` stands for an Account
-    /// (1) the request left out.
-    public static func terms(of message: FIXMessage, defaultAccount: String?) -> Result<OrderTerms, Problem> {
+    /// (1) the request left out. `symbols` is how the sender names instruments: its Symbol is
+    /// read into the catalog's.
+    public static func terms(of message: FIXMessage, defaultAccount: String?,
+                             symbols: VenueDialect = VenueDialect()) -> Result<OrderTerms, Problem> {
         guard let clOrdID = message[FIXTag.clOrdID]?.string, !clOrdID.isEmpty else {
             return .failure(Problem(reason: .other, text: "ClOrdID (11) is required"))
         }
         guard let account = message[FIXTag.account]?.string ?? defaultAccount, !account.isEmpty else {
             return .failure(Problem(reason: .unknownAccount, text: "Account (1) is required: this session has no default account"))
         }
-        guard let symbol = message[FIXTag.symbol]?.string, !symbol.isEmpty else {
+        guard let symbol = message[FIXTag.symbol].map({ symbols.canonicalSymbol($0.string) }), !symbol.isEmpty else {
             return .failure(Problem(reason: .unknownSymbol, text: "Symbol (55) is required"))
         }
         let side: Side

@@ -67,58 +67,6 @@ public struct VenueDialect: Sendable {
         return table
     }
 
-    /// Tags that carry a symbol: Symbol, LegSymbol, UnderlyingSymbol.
-    static let symbolTags: Set<Int> = [FIXTag.symbol, FIXTag.underlyingSymbol, FIXTag.legSymbol]
-
-    /// `body` with every symbol in the venue's form, its repeating groups' included (for a
-    /// venue simulator that names contracts as an exchange does).
-    public func venueBody(_ body: FIXFieldList) -> FIXFieldList {
-        guard !roots.isEmpty else { return body }
-        var builder = FIXMessageBuilder(msgType: MsgType.heartbeat.rawValue)  // a wrapper to parse the body with
-        builder.body = body
-        guard let message = try? FIXMessage(parsing: builder.encode()) else { return body }
-        var translated = FIXFieldList(reservingCapacity: body.bytes.count + 16)
-        for position in 0..<message.count {
-            let tag = message.tag(at: position)
-            guard !Self.frameTags.contains(tag) else { continue }
-            if Self.symbolTags.contains(tag) {
-                translated.append(tag, venueSymbol(message.value(at: position).string))
-            } else {
-                translated.append(tag, message.value(at: position))
-            }
-        }
-        return translated
-    }
-
-    /// `message` with every symbol in the gateway's form: what the venue's application reads.
-    public func canonicalMessage(_ message: FIXMessage) -> FIXMessage {
-        guard !roots.isEmpty, let msgType = message.msgType else { return message }
-        var builder = FIXMessageBuilder(msgType: msgType)
-        for position in 0..<message.count {
-            let tag = message.tag(at: position)
-            guard !Self.frameTags.contains(tag) else { continue }
-            let value = message.value(at: position)
-            if Self.symbolTags.contains(tag) {
-                builder.body.append(tag, canonicalSymbol(value.string))
-            } else if Self.headerTags.contains(tag) {
-                builder.header.append(tag, value)
-            } else {
-                builder.body.append(tag, value)
-            }
-        }
-        return (try? FIXMessage(parsing: builder.encode())) ?? message
-    }
-
-    /// BeginString, BodyLength, MsgType and CheckSum: the frame a builder writes itself.
-    private static let frameTags: Set<Int> = [FIXTag.beginString, FIXTag.bodyLength, FIXTag.msgType, FIXTag.checkSum]
-    /// The standard header's other fields, kept in the header of a rebuilt message.
-    private static let headerTags: Set<Int> = [
-        FIXTag.msgSeqNum, FIXTag.possDupFlag, FIXTag.senderCompID, FIXTag.senderSubID, FIXTag.sendingTime, FIXTag.targetCompID,
-        FIXTag.targetSubID, FIXTag.possResend, FIXTag.onBehalfOfCompID, FIXTag.onBehalfOfSubID, FIXTag.origSendingTime,
-        FIXTag.deliverToCompID, FIXTag.deliverToSubID, FIXTag.senderLocationID, FIXTag.targetLocationID,
-        FIXTag.onBehalfOfLocationID, FIXTag.deliverToLocationID, FIXTag.lastMsgSeqNumProcessed,
-    ]
-
     private static func translate(_ symbol: String, roots: [(from: String, to: String)]) -> String {
         guard !roots.isEmpty else { return symbol }
         let parts = symbol.split(separator: "-", omittingEmptySubsequences: false).map { part -> Substring in

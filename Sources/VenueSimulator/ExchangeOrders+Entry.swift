@@ -29,7 +29,7 @@ extension ExchangeOrders {
     mutating func enter(_ message: FIXMessage, from session: String) {
         let account = accounts[session] ?? session
         let terms: OrderTerms
-        switch OrderRequestParser.terms(of: message, defaultAccount: account) {
+        switch OrderRequestParser.terms(of: message, defaultAccount: account, symbols: participantSymbols) {
         case .failure(let problem):
             return reject(message, from: session, problem.reason, problem.text)
         case .success(let read):
@@ -170,7 +170,7 @@ extension ExchangeOrders {
         let request = ChangeRequest(message, session: session, replace: true)
         guard var order = changeable(request, in: message), let number = bookIDs[order.orderID] else { return }
         let terms: OrderTerms
-        switch OrderRequestParser.terms(of: message, defaultAccount: order.terms.account) {
+        switch OrderRequestParser.terms(of: message, defaultAccount: order.terms.account, symbols: participantSymbols) {
         case .failure(let problem):
             return refuse(request, order: order, .other, problem.text)
         case .success(let read):
@@ -232,7 +232,7 @@ extension ExchangeOrders {
         let transactTime = FIXTimestamp(nanosecondsSinceEpoch: now)
         let noneID = execID("MS", session, requestID)
         func tagged(_ report: ExecutionReport, total: Int?, last: Bool) -> ExchangeMessage {
-            var body = report.fields(transactTime: transactTime)
+            var body = report.fields(transactTime: transactTime, symbols: participantSymbols)
             body.append(FIXTag.massStatusReqID, requestID)
             if let total { body.append(FIXTag.totNumReports, total) }
             if last { body.append(FIXTag.lastRptRequested, "Y") }
@@ -242,7 +242,7 @@ extension ExchangeOrders {
             tagged(.aboutRequest(OrderRequestEcho(message), clOrdID: "", execID: noneID,
                                  execType: .orderStatus, reason: reason, text: text), total: total, last: total != nil)
         }
-        switch working(of: session, scope: scope, symbol: message[FIXTag.symbol]?.string) {
+        switch working(of: session, scope: scope, symbol: message[FIXTag.symbol].map { participantSymbols.canonicalSymbol($0.string) }) {
         case nil:
             outbox.append(none(.other, "MassStatusReqType \(scope) is not supported: 1 (a Symbol's orders) or 7 (all orders)", total: nil))
         case let found? where found.isEmpty:
@@ -262,7 +262,9 @@ extension ExchangeOrders {
     mutating func massCancel(_ message: FIXMessage, from session: String) {
         let clOrdID = message[FIXTag.clOrdID]?.string ?? ""
         let scope = message[FIXTag.massCancelRequestType]?.int ?? 0
-        let symbol = message[FIXTag.symbol]?.string
+        // As the participant sent it, for the report; the catalog's, for the orders.
+        let sentSymbol = message[FIXTag.symbol]?.string
+        let symbol = sentSymbol.map(participantSymbols.canonicalSymbol)
         var report = FIXFieldList(reservingCapacity: 128)
         report.append(FIXTag.clOrdID, clOrdID)
         report.append(FIXTag.orderID, execID("MC", session, clOrdID))
@@ -276,7 +278,7 @@ extension ExchangeOrders {
         }
         report.append(FIXTag.massCancelResponse, scope)
         report.append(FIXTag.totalAffectedOrders, doomed.count)
-        if scope == 1, let symbol { report.append(FIXTag.symbol, symbol) }
+        if scope == 1, let sentSymbol { report.append(FIXTag.symbol, sentSymbol) }
         outbox.append(ExchangeMessage(session: session, type: .orderMassCancelReport, body: report))
         for order in doomed { end(order.orderID, .canceled("mass cancel \(clOrdID)")) }
     }
@@ -314,6 +316,6 @@ extension ExchangeOrders {
 
     mutating func send(_ report: ExecutionReport, to session: String) {
         outbox.append(ExchangeMessage(session: session, type: .executionReport,
-                                      body: report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now))))
+                                      body: report.fields(transactTime: FIXTimestamp(nanosecondsSinceEpoch: now), symbols: participantSymbols)))
     }
 }

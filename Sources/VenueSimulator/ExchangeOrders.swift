@@ -46,6 +46,9 @@ public struct ExchangeOrders: Sendable {
     /// The Account an order is entered under when it names none, by session; otherwise the
     /// session's own name (its participant's CompID).
     let accounts: [String: String]
+    /// How participants name instruments (an exchange's roots, `VenueSymbolRoots`): requests
+    /// are read, and reports written, in their symbols; everything inside is the catalog's.
+    public let participantSymbols: VenueDialect
 
     /// Every order today, and every order still working, by OrderID.
     public internal(set) var orders: [String: ClientOrder] = [:]
@@ -77,8 +80,9 @@ public struct ExchangeOrders: Sendable {
     ///   - now: the start time; the venue's prices then are the risk sidecar's first
     ///     reference prices.
     public init(name: String = "SIM", venue: SimulatedVenue, risk: RiskSidecar, calendar: TradingCalendar = .aroundTheClock,
-                accounts: [String: String] = [:], now: Int64) {
+                accounts: [String: String] = [:], participantSymbols: VenueDialect = VenueDialect(), now: Int64) {
         self.name = name
+        self.participantSymbols = participantSymbols
         self.venue = venue
         self.catalog = venue.catalog
         self.risk = risk

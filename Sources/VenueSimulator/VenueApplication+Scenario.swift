@@ -91,11 +91,11 @@ extension VenueApplication {
                 logger.notice("circuit breaker", metadata: ["status": "\(status.text)"])
             }
             var body = FIXFieldList(reservingCapacity: 96)
-            body.append(FIXTag.symbol, status.symbol)
+            body.append(FIXTag.symbol, participantSymbols.venueSymbol(status.symbol))
             body.append(FIXTag.unsolicitedIndicator, "Y")
             body.append(FIXTag.securityTradingStatus, status.halted ? 2 : 17)
             body.append(FIXTag.text, status.text)
-            for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: outward(body)) }
+            for endpoint in connectedEndpoints { endpoint.send(msgType: MsgType.securityStatus.rawValue, body: body) }
         }
     }
 
@@ -105,7 +105,7 @@ extension VenueApplication {
         let kind = message.type
         do {
             if kind == .newOrderSingle || kind == .orderCancelReplaceRequest {
-                let symbol = message[FIXTag.symbol]?.string ?? ""
+                let symbol = participantSymbols.canonicalSymbol(message[FIXTag.symbol]?.string ?? "")
                 if let until = state.conditions.halted[symbol] {
                     let seconds = max(0, (until - now) / 1_000_000_000)
                     return .refuse("\(symbol) is halted by the dynamic circuit breaker for another \(seconds)s")

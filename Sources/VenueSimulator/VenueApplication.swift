@@ -180,23 +180,23 @@ public final class VenueApplication: FIXApplication {
     /// One message from a participant, on the loop.
     private func handle(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         let counterparty = session.targetCompID
-        // Participants may name contracts as an exchange does (`VenueSymbolRoots`): the order
-        // flow and the books work in the catalog's symbols, and answers go out in theirs.
-        let message = participantSymbols.canonicalMessage(message)
+        // Participants may name contracts as an exchange does (`VenueSymbolRoots`): their
+        // symbols are read into the catalog's where a request is read, and written in theirs
+        // where an answer is built; the message itself is never rewritten.
         switch message.type {
         case .marketDataRequest:
             marketDataRequest(message, from: counterparty, replies: &replies)
         case .securityListRequest:
             let listed = catalog.instruments
-            let wanted = message[FIXTag.symbol]?.string
+            let wanted = message[FIXTag.symbol].map { participantSymbols.canonicalSymbol($0.string) }
             let instruments = message[SecurityListRequestType.self] == .symbol && wanted != nil ? listed.filter { $0.symbol == wanted } : listed
-            replies.send(msgType: MsgType.securityList.rawValue, body: outward(SecurityDefinitions.list(instruments, requestID: message[FIXTag.securityReqID]?.string ?? "",
-                                                                                      responseID: nextResponseID())))
+            replies.send(msgType: MsgType.securityList.rawValue, body: SecurityDefinitions.list(
+                instruments, requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID(), symbols: participantSymbols))
         case .securityDefinitionRequest:
             let symbol = message[FIXTag.symbol]?.string ?? ""
-            replies.send(msgType: MsgType.securityDefinition.rawValue, body: outward(SecurityDefinitions.definition(
-                catalog.instrument(symbol: symbol), symbol: symbol,
-                requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID())))
+            replies.send(msgType: MsgType.securityDefinition.rawValue, body: SecurityDefinitions.definition(
+                catalog.instrument(symbol: participantSymbols.canonicalSymbol(symbol)), symbol: symbol,
+                requestID: message[FIXTag.securityReqID]?.string ?? "", responseID: nextResponseID(), symbols: participantSymbols))
         case .tradingSessionStatusRequest:
             replies.send(msgType: MsgType.tradingSessionStatus.rawValue, body: statusBody(requestID: message[FIXTag.tradSesReqID]?.string))
         default:
@@ -254,7 +254,7 @@ public final class VenueApplication: FIXApplication {
             } else if message.session == session {
                 replies.append(message)
             } else if let endpoint {
-                endpoint.send(msgType: message.type.rawValue, body: outward(message.body))
+                endpoint.send(msgType: message.type.rawValue, body: message.body)
             } else {
                 logger.warning("no session for a report", metadata: ["session": "\(message.session)", "msgType": "\(message.type.rawValue)"])
             }
@@ -264,7 +264,7 @@ public final class VenueApplication: FIXApplication {
 
     private func reply(_ messages: [ExchangeMessage], to session: String, replies: inout FIXReplies) {
         for message in deliver(messages, replyingTo: session) {
-            replies.send(msgType: message.type.rawValue, body: outward(message.body))
+            replies.send(msgType: message.type.rawValue, body: message.body)
         }
     }
 
@@ -295,10 +295,6 @@ public final class VenueApplication: FIXApplication {
         return sent.count
     }
 
-    /// A body as the participants name instruments.
-    func outward(_ body: FIXFieldList) -> FIXFieldList {
-        participantSymbols.venueBody(body)
-    }
 
     // MARK: Market data
 
@@ -307,30 +303,35 @@ public final class VenueApplication: FIXApplication {
         switch MarketDataRequest.parse(message) {
         case .success(let parsed): request = parsed
         case .failure(let rejection):
-            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: rejection.body)
             return
         }
-        let catalog = catalog
+        let catalog = catalog, symbols = participantSymbols
         // On the loop, so no publish can slip between the snapshot and the subscription's
-        // first incremental.
-        let result = state.publisher.handle(request, from: session, listed: { catalog.instrument(symbol: $0) != nil },
-                                            book: { depth(symbol: $0, levels: $1) }, lastTrade: { lastTradePrice(symbol: $0) })
+        // first incremental. The publisher works in the participants' symbols.
+        let result = state.publisher.handle(request, from: session, listed: { catalog.instrument(symbol: symbols.canonicalSymbol($0)) != nil },
+                                            book: { depth(symbol: symbols.canonicalSymbol($0), levels: $1) },
+                                            lastTrade: { lastTradePrice(symbol: symbols.canonicalSymbol($0)) })
         switch result {
         case .success(let snapshots):
-            for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: outward(snapshot)) }
+            for snapshot in snapshots { replies.send(msgType: MsgType.marketDataSnapshotFullRefresh.rawValue, body: snapshot) }
         case .failure(let rejection):
-            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: outward(rejection.body))
+            replies.send(msgType: MsgType.marketDataRequestReject.rawValue, body: rejection.body)
         }
     }
 
     /// Sends every subscriber what moved since the last publish: book levels and trades.
     public func publishMarketData() {
-        let trades = withExchange { $0.drainTrades() }.map(TradePrint.init)
+        let symbols = participantSymbols
+        let trades = withExchange { $0.drainTrades() }.map { trade in
+            TradePrint(symbol: symbols.venueSymbol(trade.symbol), price: trade.price, quantity: trade.quantity)
+        }
         guard state.publisher.subscriptionCount > 0 else { return }
-        let out = state.publisher.publish(book: { depth(symbol: $0, levels: $1) }, trades: trades,
-                                          lastTrade: { lastTradePrice(symbol: $0) })
+        // The publisher works in the participants' symbols.
+        let out = state.publisher.publish(book: { depth(symbol: symbols.canonicalSymbol($0), levels: $1) }, trades: trades,
+                                          lastTrade: { lastTradePrice(symbol: symbols.canonicalSymbol($0)) })
         // Sent from the loop, in order: two publishes never reach a session out of order.
-        for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: outward(message.body)) }
+        for message in out { endpoint(message.session)?.send(msgType: message.msgType, body: message.body) }
     }
 
     /// The book in `symbol` to `levels` price levels a side, as market data publishes it.

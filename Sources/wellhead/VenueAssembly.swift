@@ -29,8 +29,9 @@ enum VenueAssembly {
             accounts[participant] = session.gateway?.defaultAccount ?? participant
             if let listed = session.gateway?.accounts, !listed.isEmpty { market.risk.permitAccounts(listed.sorted(), session: participant) }
         }
+        let participantSymbols = VenueDialect(roots: first.venueSymbolRoots)
         var exchange = ExchangeOrders(venue: market.venue, risk: market.risk, calendar: market.calendar, accounts: accounts,
-                                      now: market.now)
+                                      participantSymbols: participantSymbols, now: market.now)
         var restoredReports: [ExchangeMessage] = []
         try profile.restore("venue", section: section) {
             let (restored, reports) = try exchange.restore(ExchangeJournalRow.restorePoint(in: journal), now: market.now)
@@ -40,7 +41,7 @@ enum VenueAssembly {
         }
         // Restored here, before any session runs, then handed to the loop that owns it.
         let venue = VenueApplication(exchange: exchange, journal: journal, loop: loop, restoredReports: restoredReports,
-                                     participantSymbols: VenueDialect(roots: first.venueSymbolRoots))
+                                     participantSymbols: participantSymbols)
         return AssembledVenue(application: venue, limits: market.limits)
     }
 }

@@ -199,26 +199,27 @@ import OrderEntry
         #expect(dialect.aliases(of: ["BZF7", "CLF7"]) == ["BRNF7": "BZF7"])
     }
 
-    /// A venue simulator naming Brent BRN: whole messages in, bodies out, groups included.
-    @Test func messagesAndBodiesTranslateEverySymbolField() throws {
+    /// A venue simulator naming Brent BRN: a request's Symbol is read into the catalog's where
+    /// the request is read, a report's Symbol written in the venue's where the report is built,
+    /// and a reject echoes what was sent; no message is rewritten.
+    @Test func requestsAreReadAndReportsWrittenInTheParticipantsSymbols() throws {
         let dialect = Self.dialect
-        var entry = FIXFieldList()
-        entry.append(269, "0")
-        entry.append(55, "BZF7")
-        var body = FIXFieldList()
-        body.append(262, "MD1")
-        body.append(55, "BZF7-BZG7")
-        body.appendGroup(268, [entry])
-        body.append(58, "BZF7 stays as written in text")
-        var builder = FIXMessageBuilder(msgType: "X")
-        builder.body = dialect.venueBody(body)
-        let out = try FIXMessage(parsing: builder.encode())
-        #expect(out.values(of: 55).map(\.string) == ["BRNF7-BRNG7", "BRNF7"] && out[58]?.string == "BZF7 stays as written in text")
-        let order = Counterparty(senderCompID: "QA1").message("D", seq: 7, at: FIXTimestamp(nanosecondsSinceEpoch: GatewayHarness.start),
-                                                            "11=A|55=BRNF7|54=1|38=1|40=1|59=3|")
-        let canonical = dialect.canonicalMessage(try FIXMessage(parsing: order))
-        #expect(canonical.msgType == "D" && canonical[55]?.string == "BZF7" && canonical[11]?.string == "A")
-        #expect(canonical[49]?.string == "QA1" && canonical[34]?.int == 7, "the header comes along")
+        let time = FIXTimestamp(nanosecondsSinceEpoch: GatewayHarness.start)
+        let message = try FIXMessage(parsing: Counterparty(senderCompID: "QA1").message("D", seq: 7, at: time,
+                                                                                       "11=A|55=BRNF7|54=1|38=1|40=2|44=70.00|59=0|"))
+        let terms = try OrderRequestParser.terms(of: message, defaultAccount: "QA1", symbols: dialect).get()
+        #expect(terms.symbol == "BZF7")
+        var order = ClientOrder(orderID: "SIM-1", session: "QA1", clOrdID: "A", terms: terms)
+        let written = { (body: FIXFieldList) throws -> FIXMessage in
+            var builder = FIXMessageBuilder(msgType: "8")
+            builder.body = body
+            return try FIXMessage(parsing: builder.encode())
+        }
+        #expect(try written(order.accepted().fields(transactTime: time, symbols: dialect))[55]?.string == "BRNF7")
+        #expect(try written(order.accepted().fields(transactTime: time))[55]?.string == "BZF7", "the gateway's own symbols by default")
+        let echo = ExecutionReport.aboutRequest(OrderRequestEcho(message), clOrdID: "A", execID: "R1", execType: .rejected,
+                                                reason: .other, text: "refused")
+        #expect(try written(echo.fields(transactTime: time, symbols: dialect))[55]?.string == "BRNF7", "as the participant sent it")
     }
 }
 

@@ -22,12 +22,12 @@ struct ExchangeBench {
     /// With no limits of the venue's own: market-order protection alone, as `wellhead serve` gives it.
     /// Starting at `start` (the test clock's start unless given).
     init(limits: RiskLimits = RiskLimits(firm: LimitSet(marketProtection: .ticks(100))), seed: UInt64 = 7,
-         start: Int64 = ExchangeBench.start) throws {
+         start: Int64 = ExchangeBench.start, participantSymbols: VenueDialect = VenueDialect()) throws {
         let reference = InstrumentReference.standard
         let catalog = reference.catalog(on: TradingCalendar.aroundTheClock.tradingDate(at: start))
         let risk = RiskSidecar(limits: limits, contracts: reference.products.map(\.spec))
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: start)
-        exchange = ExchangeOrders(venue: venue, risk: risk, now: start)
+        exchange = ExchangeOrders(venue: venue, risk: risk, participantSymbols: participantSymbols, now: start)
         now = start
     }
 
@@ -293,5 +293,22 @@ extension FIXMessage {
         } catch {
             #expect("\(error)".contains("journal row 41 (exchange.order) cannot be restored"), "\(error)")
         }
+    }
+}
+
+extension ExchangeOrdersTests {
+    /// Participants that name Brent BRN, as ICE does (`VenueSymbolRoots=BZ:BRN`): their orders
+    /// are read into the catalog's BZ, reports go out in BRN, and a mass cancel by their symbol
+    /// finds the order; no message is rewritten on the way.
+    @Test func participantsTradeInTheirOwnSymbolsAndTheBooksInTheCatalogs() throws {
+        var bench = try ExchangeBench(participantSymbols: VenueDialect(roots: ["BZ": "BRN"]))
+        let brent = try #require(bench.exchange.catalog.frontMonth(root: "BZ")).symbol
+        let theirs = "BRN" + brent.dropFirst(2)
+        let new = try #require(bench.order("B1", price: bench.price(offsetTicks: -30, symbol: brent), symbol: theirs).first)
+        #expect(new[150]?.string == "0" && new[55]?.string == theirs)
+        #expect(bench.exchange.orders.values.first?.terms.symbol == brent)
+        let canceled = bench.send("q", "11=MC1|530=1|55=\(theirs)|60=\(FIXTimestamp(nanosecondsSinceEpoch: bench.now))|")
+        #expect(canceled.first?[55]?.string == theirs && canceled.first?[533]?.int == 1)
+        #expect(canceled.last?[150]?.string == "4" && canceled.last?[55]?.string == theirs)
     }
 }

@@ -100,3 +100,18 @@ public struct FIXDataFields: Sendable, Hashable {
 
 /// The field delimiter, SOH (0x01).
 public let fixSOH: UInt8 = 0x01
+
+/// The tags of the FIX 4.x and FIXT 1.1 standard header, owned here, beside the framing: the
+/// session layer, the transport and the applications all ask this one set.
+public enum FIXStandardHeader {
+    private static let tags: Set<Int> = [8, 9, 35, 49, 56, 115, 128, 90, 91, 34, 50, 142, 57, 143, 116, 144, 129, 145,
+                                         43, 97, 52, 122, 212, 213, 347, 369, 627, 628, 629, 630, 1128, 1129, 1156]
+    public static func contains(_ tag: Int) -> Bool { tags.contains(tag) }
+}
+
+/// The tags of the standard trailer: SignatureLength, Signature and CheckSum.
+public enum FIXStandardTrailer {
+    public static func contains(_ tag: Int) -> Bool {
+        tag == FIXTag.signatureLength || tag == FIXTag.signature || tag == FIXTag.checkSum
+    }
+}

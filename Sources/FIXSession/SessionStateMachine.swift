@@ -609,8 +609,8 @@ public struct SessionStateMachine: Sendable {
                 continue
             default: break
             }
-            if section == 0 && !StandardHeader.contains(tag) { section = 1 }
-            if section == 1 && StandardTrailer.contains(tag) { section = 2 }
+            if section == 0 && !FIXStandardHeader.contains(tag) { section = 1 }
+            if section == 1 && FIXStandardTrailer.contains(tag) { section = 2 }
             switch section {
             case 0: header.append(tag, message.value(at: position))
             case 1: body.append(tag, message.value(at: position))
@@ -852,15 +852,6 @@ public struct SessionStateMachine: Sendable {
 
 /// The FIX 4.x / FIXT 1.1 standard header and trailer tags, for telling a stored message's
 /// header from its body without a dictionary.
-enum StandardHeader {
-    private static let tags: Set<Int> = [8, 9, 35, 49, 56, 115, 128, 90, 91, 34, 50, 142, 57, 143, 116, 144, 129, 145,
-                                         43, 97, 52, 122, 212, 213, 347, 369, 627, 628, 629, 630, 1128, 1129, 1156]
-    static func contains(_ tag: Int) -> Bool { tags.contains(tag) }
-}
-
-enum StandardTrailer {
-    static func contains(_ tag: Int) -> Bool { tag == 93 || tag == 89 || tag == 10 }
-}
 
 extension FIXTimestamp {
     /// The same instant as a Foundation `Date`, for calendar arithmetic (schedules).

@@ -59,16 +59,9 @@ extension FIXMessage {
                 if FIXStandardHeader.contains(tag) { continue }
                 inBody = true
             }
-            if tag == FIXTag.checkSum || tag == 93 || tag == 89 { break }
+            if FIXStandardTrailer.contains(tag) { break }
             body.append(tag, value(at: position))
         }
         return body
     }
-}
-
-/// The FIX 4.x / FIXT 1.1 standard header tags.
-enum FIXStandardHeader {
-    private static let tags: Set<Int> = [8, 9, 35, 49, 56, 115, 128, 90, 91, 34, 50, 142, 57, 143, 116, 144, 129, 145,
-                                         43, 97, 52, 122, 212, 213, 347, 369, 627, 628, 629, 630, 1128, 1129, 1156]
-    static func contains(_ tag: Int) -> Bool { tags.contains(tag) }
 }

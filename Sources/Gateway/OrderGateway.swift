@@ -178,8 +178,6 @@ public final class OrderGateway {
         perform(now: now) { work in work.venueMessage(message, from: session) }
     }
 
-    /// Whether `session` (a TargetCompID) is a venue the gateway routes to over FIX.
-    public func isVenueSession(_ session: String) -> Bool { venueSessions.contains(session) }
 
     /// A venue session logged on (`true`) or went away: orders are reconciled, or marked.
     public func venueSession(_ session: String, up: Bool, now: Int64) -> [GatewayOutbound] {
@@ -215,22 +213,6 @@ public final class OrderGateway {
     /// ``SimulatedVenue/setPrice(root:month:to:)``); client orders the books now cross fill.
     public func setPrice(root: String, month: Int, to price: FIXDecimal, now: Int64) throws(SimulatedVenueError) -> [GatewayOutbound] {
         try moveMarket(now: now) { venue throws(SimulatedVenueError) in try venue.setPrice(root: root, month: month, to: price) }
-    }
-
-    /// Refuses a NewOrderSingle or OrderCancelReplaceRequest before it reaches the risk check
-    /// or the book (a venue's halted instrument, a scenario's random reject): a rejecting
-    /// ExecutionReport (OrdRejReason 2, exchange closed) or an OrderCancelReject, with `text`.
-    public func refuse(_ message: FIXMessage, from session: String, text: String, now: Int64) -> [GatewayOutbound] {
-        perform(now: now) { work in
-            if message.type == .orderCancelReplaceRequest {
-                let order = message[FIXTag.origClOrdID].flatMap { work.state.clOrdIDs[session]?[$0.string] }.flatMap { work.state.orders[$0] }
-                work.cancelReject(session: session, clOrdID: message[FIXTag.clOrdID]?.string ?? "", origClOrdID: message[FIXTag.origClOrdID]?.string ?? "",
-                                  order: order, replace: true, reason: .brokerOption, text: text)
-            } else {
-                work.rejectNew(message, session: session, terms: nil, reason: .exchangeClosed, text: text)
-            }
-            return work.outbound
-        }
     }
 
     /// Runs a change to the venue's prices after catching it up to `now`, then follows the

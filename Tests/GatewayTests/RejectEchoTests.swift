@@ -47,11 +47,13 @@ import TestSupport
         #expect(report[54]?.string == "2" && report[38]?.string == "4" && report[55]?.string == "ZZF7")
     }
 
+    /// An order a venue refuses before it is sent there (the venue has halted trading).
     @Test func aRefusedOrderEchoesTheOMSsValuesToo() throws {
-        var harness = try GatewayHarness()
-        let message = try FIXMessage(parsing: Counterparty(senderCompID: "OMS1").message(
-            "D", seq: 2, at: TestClock.start, "11=H1|55=CLF7|54=2|38=7|40=3|99=68.50|59=0|60=\(TestClock.start)|"))
-        let out = GatewayHarness.parse(harness.gateway.refuse(message, from: "OMS1", text: "halted", now: harness.now))
+        var harness = try GatewayHarness(fixVenues: ["FIXSIM": "SIMVENUE"])
+        _ = harness.gateway.venueSession("SIMVENUE", up: true, now: harness.now)
+        harness.gateway.venueStatus(VenueRouteTests.venueMessage("h", "336=SIM|325=Y|340=1|58=halted|", harness: harness),
+                                    from: "SIMVENUE", now: harness.now)
+        let out = harness.send("D", "11=H1|55=CLF7|54=2|38=7|40=3|99=68.50|59=0|100=FIXSIM|60=\(TestClock.start)|")
         let report = try #require(out.first?.message)
         #expect(report[103]?.int == 2)
         #expect(report[54]?.string == "2" && report[38]?.string == "7" && report[40]?.string == "3" && report[99]?.string == "68.50")

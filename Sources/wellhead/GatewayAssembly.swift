@@ -76,8 +76,8 @@ enum GatewayAssembly {
             let (restored, reports) = try gateway.restore(events: GatewayRecord.restorePoint(in: journal), now: market.now)
             restoredReports = reports
             guard restored.orders > 0 else { return nil }
-            return "restored \(restored.orders) orders (\(restored.workingOrders) working) and \(restored.fills) fills from the journal; "
-                + "next OrderID number \(restored.nextOrderNumber)"
+            return ["orders": "\(restored.orders)", "working": "\(restored.workingOrders)", "fills": "\(restored.fills)",
+                    "nextOrderNumber": "\(restored.nextOrderNumber)"]
         }
         return AssembledGateway(application: GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports),
                                 limits: market.limits)
@@ -88,9 +88,9 @@ extension ApplianceProfile {
     /// Restores `application` (the gateway, the venue) from the profile's journal at startup:
     /// `restore` returns what it found, to log (`nil` when nothing); a journal it cannot
     /// restore from stops the start, named with `section`.
-    func restore(_ application: String, section: String, _ restore: () throws -> String?) throws(SettingsError) {
+    func restore(_ application: String, section: String, _ restore: () throws -> Logger.Metadata?) throws(SettingsError) {
         do {
-            if let found = try restore() { Logger(label: "wellhead.\(application)").notice("\(found)") }
+            if let found = try restore() { Logger(label: "wellhead.\(application)").notice("restored from the journal", metadata: found) }
         } catch {
             throw SettingsError(file: file, section: section, key: "JournalPath",
                                 message: "cannot restore the \(application) from \(journalPath): \(error)")

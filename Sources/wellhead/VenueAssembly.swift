@@ -37,7 +37,7 @@ enum VenueAssembly {
             let (restored, reports) = try exchange.restore(ExchangeJournalRow.restorePoint(in: journal), now: market.now)
             restoredReports = reports
             guard restored.orders > 0 else { return nil }
-            return "restored \(restored.orders) orders (\(restored.workingOrders) working) from the journal; next OrderID number \(restored.nextOrderNumber)"
+            return ["orders": "\(restored.orders)", "working": "\(restored.workingOrders)", "nextOrderNumber": "\(restored.nextOrderNumber)"]
         }
         // Restored here, before any session runs, then handed to the loop that owns it.
         let venue = VenueApplication(exchange: exchange, journal: journal, loop: loop, restoredReports: restoredReports,

@@ -90,7 +90,7 @@ import TestSupport
         #expect(resting.contains("WH00000001 ClOrdID=KEEP ExecType=New(0)"), "\(resting)")
 
         try appliance.restart()
-        #expect(appliance.server.output.contains("restored 1 orders (1 working)"), "\(appliance.server.output)")
+        #expect(appliance.server.output.contains("orders=1 working=1 [wellhead] restored from the journal"), "\(appliance.server.output)")
         let next = try appliance.order(["--quantity", "1", "--price", "1.00", "--cl-ord-id", "NEXT"])
         #expect(next.contains("WH00000002 ClOrdID=NEXT"), "\(next)")
         let canceled = try appliance.order(["--action", "cancel", "--orig-cl-ord-id", "KEEP"])
@@ -120,7 +120,8 @@ import TestSupport
         #expect(before.contains { $0.contains(": 5 of 40 contracts") }, "bought 2, bidding for 3: \(before)")
 
         try appliance.restart()
-        #expect(appliance.server.output.contains("restored 2 orders (1 working) and 1 fills"), "\(appliance.server.output)")
+        #expect(appliance.server.output.contains("fills=1 nextOrderNumber=")
+                && appliance.server.output.contains("orders=2 working=1 [wellhead] restored from the journal"), "\(appliance.server.output)")
         let after = try utilisation()
         #expect(after == before, "the position and the working order, as before the kill: \(before) then \(after)")
         // G1 is taken: the same ClOrdID again is a duplicate.

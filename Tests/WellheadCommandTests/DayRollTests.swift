@@ -49,7 +49,7 @@ import TestSupport
         let positions = try appliance.utilisation().filter { $0.key.hasPrefix("position") }
         try appliance.restart()
         oms = try appliance.connect(continuing: oms)
-        #expect(appliance.server.output.contains("restored 1 orders (1 working)"), "\(appliance.server.output.suffix(2000))")
+        #expect(appliance.server.output.contains("orders=1 working=1 [wellhead] restored from the journal"), "\(appliance.server.output.suffix(2000))")
         #expect(try appliance.command(["day", "status"]).standardOutput.prefix(30) == dayBefore.prefix(30))
         #expect(try appliance.utilisation().filter { $0.key.hasPrefix("position") } == positions)
         #expect(try oms.cancel("C1", orig: "G1").last?[150]?.string == "4", "the GTC order survived two ends and a crash")

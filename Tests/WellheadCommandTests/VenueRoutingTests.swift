@@ -77,7 +77,7 @@ import TestSupport
             }, "\(gateway.server.output.suffix(3000))")
             // The venue rebuilt its own orders from its journal: R1 filled, R2 (replaced, then
             // cancelled) and R5, still working, back on its book.
-            #expect(restarted?.output.contains("restored 3 orders (1 working)") == true, "\(restarted?.output.suffix(2000) ?? "")")
+            #expect(restarted?.output.contains("orders=3 working=1 [wellhead] restored from the journal") == true, "\(restarted?.output.suffix(2000) ?? "")")
         }
         let status = oms.wait(timeout: 60)
         let output = oms.output
@@ -130,7 +130,7 @@ import TestSupport
                                                   log: gateway.directory.path("second.log"))
             second = restarted
             #expect(restarted.waitForOutput("accepting connections"), "\(restarted.output)")
-            #expect(restarted.output.contains("restored 1 orders (1 working)"), "\(restarted.output)")
+            #expect(restarted.output.contains("orders=1 working=1 [wellhead] restored from the journal"), "\(restarted.output)")
             // The route logged on again and the status request for the order reached the venue.
             #expect(waitForJournal(venueFolder.path("venue.sqlite")) {
                 try journaled($0, session: "FIX.4.4:SIMVENUE->GATEWAY", .inbound, msgType: "H", with: ["11=WH00000001"])

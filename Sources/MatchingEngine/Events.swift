@@ -102,8 +102,9 @@ public struct Rejection: Sendable, Hashable {
     }
 }
 
-/// Why an order left the book unfilled.
-public enum CancelReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+/// Why an order left the book unfilled. Venues report it as OrderEntry's `VenueCancelReason`,
+/// which words it for a report's Text.
+public enum CancelReason: UInt8, Sendable, Hashable, CaseIterable {
     /// The owner asked (``OrderBook/cancel(id:into:)``, ``OrderBook/cancelAll(owner:into:)``).
     case requested
     /// What an IOC order could not fill at once.
@@ -120,19 +121,6 @@ public enum CancelReason: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
     case marketNoLiquidity
     /// A replace asked for a quantity at or below what had already filled, so nothing is left.
     case replacedAtOrBelowFilled
-
-    public var description: String {
-        switch self {
-        case .requested: "cancelled on request"
-        case .immediateOrCancelRemainder: "IOC remainder"
-        case .fillOrKillUnfilled: "FOK could not fill completely"
-        case .expired: "GTD expired"
-        case .endOfDay: "day order at end of day"
-        case .selfTrade: "self-trade prevention"
-        case .marketNoLiquidity: "market order found no more liquidity"
-        case .replacedAtOrBelowFilled: "replaced to a quantity at or below the filled quantity"
-        }
-    }
 }
 
 public struct Cancellation: Sendable, Hashable {

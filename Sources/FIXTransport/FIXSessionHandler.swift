@@ -230,7 +230,12 @@ final class FIXSessionHandler: ChannelInboundHandler {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         let messages = batch.map(\.message)
-        endpoint.journal.write(batch.map { .message($0.record) }) { error in
+        let journaling = endpoint.journaling
+        // A message counted but not kept: the sequence number the session commits next covers it.
+        let records = batch.compactMap { item -> JournalEntry? in
+            journaling.stores(item.record.msgType) ? .message(item.record) : nil
+        }
+        endpoint.journal.write(records) { error in
             loop.execute { bound.value.inboundDurable(messages, error: error) }
         }
         return true
@@ -266,11 +271,11 @@ final class FIXSessionHandler: ChannelInboundHandler {
         for action in actions {
             switch action {
             case .send(let outbound):
-                entries.append(.message(JournalRecord(
+                if endpoint.journaling.stores(outbound.msgType) { entries.append(.message(JournalRecord(
                     session: endpoint.journalSession, direction: .outbound, sequenceNumber: outbound.sequenceNumber,
                     msgType: outbound.msgType, kind: outbound.kind == .queued ? .queued : (outbound.kind == .resend ? .resend : .message),
                     time: WallClock.now().nanosecondsSinceEpoch,
-                    bytes: outbound.msgType == SessionMsgType.logon ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes)))
+                    bytes: outbound.msgType == SessionMsgType.logon ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes))) }
                 if outbound.kind != .queued { writes.append(outbound.bytes) }
             case .deliver(let message):
                 var replies = FIXReplies()

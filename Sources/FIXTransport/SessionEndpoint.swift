@@ -14,13 +14,17 @@ public final class SessionEndpoint: Sendable {
     let journalSession: JournalSession
     /// QuickFIX's PersistMessages: when false, a ResendRequest is answered with gap fills only.
     public let persistMessages: Bool
+    /// Which messages the journal keeps whole (all of them unless the profile says otherwise).
+    public let journaling: MessageJournaling
     private let connection = Mutex<Channel?>(nil)
     private static let logger = Logger(label: "wellhead.session")
 
     public init(configuration: SessionConfiguration, application: any FIXApplication, journal: Journal,
-                persistMessages: Bool = true, now: FIXTimestamp = WallClock.now()) throws(JournalError) {
+                persistMessages: Bool = true, journaling: MessageJournaling = .everything,
+                now: FIXTimestamp = WallClock.now()) throws(JournalError) {
         self.configuration = configuration
         self.persistMessages = persistMessages
+        self.journaling = journaling
         self.application = application
         self.journal = journal
         (journalSession, _) = try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch)
@@ -119,7 +123,8 @@ public final class SessionEndpoint: Sendable {
             var machine = SessionStateMachine(configuration: configuration, nextSenderSeqNum: state.nextSenderSeqNum,
                                               nextTargetSeqNum: state.nextTargetSeqNum)
             var entries: [JournalEntry] = []
-            for case .send(let outbound) in machine.send(msgType: msgType, body: body, header: header, now: now) {
+            for case .send(let outbound) in machine.send(msgType: msgType, body: body, header: header, now: now)
+            where journaling.stores(outbound.msgType) {
                 entries.append(.message(JournalRecord(session: journalSession, direction: .outbound,
                                                       sequenceNumber: outbound.sequenceNumber, msgType: outbound.msgType,
                                                       kind: .queued, time: now.nanosecondsSinceEpoch, bytes: outbound.bytes)))

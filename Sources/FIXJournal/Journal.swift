@@ -94,6 +94,33 @@ public enum JournalEntry: Sendable {
     case event(kind: String, time: Int64, json: String)
 }
 
+/// Writes committed together, in order, in one transaction (``Journal/commit(_:completion:)``):
+/// all of them durable, or none.
+public struct JournalGroup: Sendable {
+    public enum Item: Sendable {
+        case entries([JournalEntry])
+        /// Entries made from the session's state as the writes before them left it, inside the
+        /// transaction (a message numbered for a session no connection carries). `make` must be
+        /// quick and must not wait.
+        case build(JournalSession, make: @Sendable (JournalSessionState) -> [JournalEntry])
+    }
+
+    public private(set) var items: [Item] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { items.isEmpty }
+
+    public mutating func append(_ entries: [JournalEntry]) {
+        guard !entries.isEmpty else { return }
+        items.append(.entries(entries))
+    }
+
+    public mutating func append(building session: JournalSession, _ make: @escaping @Sendable (JournalSessionState) -> [JournalEntry]) {
+        items.append(.build(session, make: make))
+    }
+}
+
 /// The SQLite journal: every message in and out of every session of one profile, and each
 /// session's sequence numbers, written before the engine acts on them.
 ///
@@ -115,6 +142,9 @@ public final class Journal: Sendable {
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
+    /// Objects kept with the journal for as long as it lives, one per key: each event loop's
+    /// output commit (``attachment(for:make:)``).
+    private let attachments = Mutex<[ObjectIdentifier: any AnyObject & Sendable]>([:])
 
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
@@ -130,11 +160,13 @@ public final class Journal: Sendable {
                    completion: @Sendable (JournalError?) -> Void)
         /// The session's state as the queue has it at this point, delivered once committed.
         case read(JournalSession, completion: @Sendable (Result<JournalSessionState, JournalError>) -> Void)
+        /// Writes that stand or fall together (``JournalGroup``).
+        case group(JournalGroup, completion: @Sendable (JournalError?) -> Void)
 
         /// Completes the item with a failure, its entries unwritten.
         func fail(_ error: JournalError) {
             switch self {
-            case .write(_, let completion), .build(_, _, let completion): completion(error)
+            case .write(_, let completion), .build(_, _, let completion), .group(_, let completion): completion(error)
             case .read(_, let completion): completion(.failure(error))
             }
         }
@@ -143,6 +175,10 @@ public final class Journal: Sendable {
     private struct WriteQueue {
         var pending: [Pending] = []
         var closing = false
+        /// Why a commit failed: from then on every write fails with it, unwritten (fail closed).
+        var failure: JournalError?
+        /// The writer found nothing to do and sleeps on `wakeup`: the next write wakes it.
+        var writerAsleep = false
     }
 
     /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
@@ -226,6 +262,18 @@ public final class Journal: Sendable {
             """)
     }
 
+    /// The object kept with this journal for `key`, made by `make` the first time: how each
+    /// event loop finds its one output commit for this journal, without the journal knowing
+    /// what an event loop is. It lives as long as the journal.
+    public func attachment<Attached: AnyObject & Sendable>(for key: ObjectIdentifier, make: () -> Attached) -> Attached {
+        attachments.withLock { table in
+            if let found = table[key] as? Attached { return found }
+            let made = make()
+            table[key] = made
+            return made
+        }
+    }
+
     // MARK: Sessions
 
     /// The session's row, created on first use with both sequence numbers at 1.
@@ -301,16 +349,43 @@ public final class Journal: Sendable {
         enqueue(.read(session, completion: completion))
     }
 
+    /// Queues `group` for the next group commit, its writes applied in order inside one
+    /// transaction with nothing of another group between them; `completion` runs on the writer
+    /// thread once they are all durable (with `nil`), or with the failure that left all of them
+    /// unwritten.
+    ///
+    /// This is the output commit: an inbound message and everything it caused (the messages
+    /// it made on any session, the application's decisions, the sequence numbers) are one
+    /// group, so a crash leaves either all of it in the journal or none of it.
+    public func commit(_ group: JournalGroup, completion: @escaping @Sendable (JournalError?) -> Void) {
+        enqueue(.group(group, completion: completion))
+    }
+
+    /// Why the journal stopped accepting writes, if it has: a commit failed (the disk is full,
+    /// the file cannot be written) and, failing closed, every write since fails with that.
+    public var failure: JournalError? { queue.withLock { $0.failure } }
+
     private func enqueue(_ item: Pending) {
-        let accepted = queue.withLock { queue in
-            guard !queue.closing else { return false }
+        let (refusal, wake): (JournalError?, Bool) = queue.withLock { queue in
+            if let failure = queue.failure { return (failure, false) }
+            guard !queue.closing else { return (JournalError(.closed, path: path, "closed"), false) }
             queue.pending.append(item)
-            return true
+            defer { queue.writerAsleep = false }
+            return (nil, queue.writerAsleep)
         }
-        if accepted {
+        if let refusal {
+            item.fail(refusal)
+        } else if wake {
             wakeup.signal()
-        } else {
-            item.fail(JournalError(.closed, path: path, "closed"))
+        }
+    }
+
+    /// A commit failed: no write is accepted from now on; what is queued fails with `error`.
+    fileprivate func failed(_ error: JournalError) -> [Pending] {
+        queue.withLock { queue in
+            if queue.failure == nil { queue.failure = error }
+            defer { queue.pending.removeAll() }
+            return queue.pending
         }
     }
 
@@ -329,6 +404,7 @@ public final class Journal: Sendable {
             return !queue.closing
         }
         guard first else { return }
+        // Signalled whether the writer sleeps or not: at worst it finds the count and goes round.
         wakeup.signal()
         stopped.wait()
         checkpointer.stop()
@@ -338,11 +414,33 @@ public final class Journal: Sendable {
         }
     }
 
+    /// How long the writer looks for more work before it sleeps, in nanoseconds. A write that
+    /// arrives meanwhile is taken at once, without the futex wake and the scheduler's delay a
+    /// sleeping thread costs (tens of microseconds on a busy machine): a session's next message
+    /// usually comes within that.
+    static let spinNanoseconds: UInt64 = 50_000
+
+    /// The next batch of writes: what is queued, taken as soon as there is any.
     fileprivate func takePending() -> (batch: [Pending], closing: Bool) {
-        wakeup.wait()
-        return queue.withLock { queue in
-            defer { queue.pending.removeAll(keepingCapacity: true) }
-            return (queue.pending, queue.closing)
+        let spinUntil = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+        while true {
+            let taken: (batch: [Pending], closing: Bool)? = queue.withLock { queue in
+                guard queue.pending.isEmpty && !queue.closing else {
+                    defer { queue.pending.removeAll(keepingCapacity: true) }
+                    return (queue.pending, queue.closing)
+                }
+                if DispatchTime.now().uptimeNanoseconds < spinUntil { return nil }
+                // Nothing came: sleep until a write (or close) signals.
+                queue.writerAsleep = true
+                return ([], false)
+            }
+            if let taken {
+                if taken.batch.isEmpty && !taken.closing {
+                    wakeup.wait()
+                    continue
+                }
+                return taken
+            }
         }
     }
 
@@ -456,8 +554,17 @@ private struct WriterThread: Sendable {
         while true {
             let (batch, closing) = journal.takePending()
             if !batch.isEmpty {
-                for complete in commit(batch, db, &generations) { complete() }
-                journal.committed()
+                let (completions, failure) = commit(batch, db, &generations)
+                if let failure {
+                    // Fail closed: what its writers hold in memory is ahead of the journal now,
+                    // so nothing may be written after it, and nothing they made may be sent.
+                    let queued = journal.failed(failure)
+                    for complete in completions { complete() }
+                    for pending in queued { pending.fail(failure) }
+                } else {
+                    for complete in completions { complete() }
+                    journal.committed()
+                }
             }
             if closing {
                 db.close()
@@ -470,7 +577,8 @@ private struct WriterThread: Sendable {
     /// Commits the batch in one transaction; returns each item's completion, in order, to run
     /// once the commit is over. A session whose state cannot be read fails that item alone; a
     /// failed statement or commit fails them all.
-    private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) -> [() -> Void] {
+    private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64])
+        -> (completions: [() -> Void], failure: JournalError?) {
         do throws(JournalError) {
             try db.execute("BEGIN IMMEDIATE")
             var completions: [() -> Void] = []
@@ -492,14 +600,26 @@ private struct WriterThread: Sendable {
                 case .read(let session, let completion):
                     let outcome = Result { () throws(JournalError) in try state(of: session, db) }
                     completions.append { completion(outcome) }
+                case .group(let group, let completion):
+                    for item in group.items {
+                        switch item {
+                        case .entries(let entries):
+                            for entry in entries { try apply(entry, db, &generations) }
+                        case .build(let session, let make):
+                            // A group stands or falls whole: a state that cannot be read fails it.
+                            for entry in make(try state(of: session, db)) { try apply(entry, db, &generations) }
+                        }
+                    }
+                    completions.append { completion(nil) }
                 }
             }
             try db.execute("COMMIT")
-            return completions
+            return (completions, nil)
         } catch {
-            try? db.execute("ROLLBACK")
+            // The rollback's own failure changes nothing: the journal fails closed either way.
+            _ = Result { () throws(JournalError) in try db.execute("ROLLBACK") }
             generations.removeAll()
-            return batch.map { pending in { pending.fail(error) } }
+            return (batch.map { pending in { pending.fail(error) } }, error)
         }
     }
 

@@ -48,10 +48,21 @@ public struct ApplicationKeys: Sendable {
     var all: Set<String> { keys.values.reduce(into: []) { $0.formUnion($1) } }
 }
 
+/// How durable each journal commit is before anything it carries is sent.
+public enum JournalSync: String, Sendable, Hashable {
+    /// Written to the operating system before anything leaves: a killed process loses nothing.
+    case normal
+    /// Synced to the disk as well: a power loss loses nothing either, at the cost of a sync.
+    case full
+}
+
 /// A whole settings file: one journal, any number of sessions.
 public struct EngineProfile: Sendable {
     public var file: String
     public var journalPath: String
+    /// How hard each commit is made durable (`JournalSync`): `normal` survives a killed process
+    /// at every instant; `full` also a power loss, syncing the disk at every commit.
+    public var journalSync: JournalSync
     public var sessions: [SessionProfile]
 
     /// The keys the engine reads: QuickFIX's, with their meaning, and Wellhead's journal,
@@ -69,7 +80,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "Application",
+        "JournalPath", "JournalSync", "Application",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
     ]
@@ -98,6 +109,7 @@ public struct EngineProfile: Sendable {
         var dictionaries: [String: FIXDataDictionary] = [:]
         var sessions: [SessionProfile] = []
         var journal: (path: String, reader: SessionSettings)?
+        var sync: (value: JournalSync, reader: SessionSettings)?
         var seen: [SessionID: Int] = [:]
         for section in settings.sessions {
             var reader = SessionSettings(file: settings, section: section)
@@ -108,6 +120,11 @@ public struct EngineProfile: Sendable {
                 throw reader.error("JournalPath", "every session of a profile shares one journal; another session uses \(journal.path)")
             }
             journal = (journalPath, reader)
+            let journalSync = try reader.journalSync()
+            if let sync, sync.value != journalSync {
+                throw reader.error("JournalSync", "every session of a profile shares one journal; another session says \(sync.value.rawValue)")
+            }
+            sync = (journalSync, reader)
             if let line = seen[profile.configuration.id] {
                 throw reader.error(nil, "session \(profile.configuration.id) is defined twice (first at line \(line))")
             }
@@ -115,6 +132,7 @@ public struct EngineProfile: Sendable {
             sessions.append(profile)
         }
         journalPath = journal!.path
+        journalSync = sync!.value
         self.sessions = sessions
         try checkPorts()
     }
@@ -223,6 +241,14 @@ extension SessionSettings {
             return Int(key.dropFirst(prefix.count)) != nil
         }
         return false
+    }
+
+    func journalSync() throws(SettingsError) -> JournalSync {
+        guard let value = string("JournalSync") else { return .normal }
+        guard let sync = JournalSync(rawValue: value.lowercased()) else {
+            throw error("JournalSync", "'\(value)' is neither normal (a killed process loses nothing) nor full (a power loss neither)")
+        }
+        return sync
     }
 
     func journalPath() throws(SettingsError) -> String {

@@ -158,6 +158,16 @@ public final class FIXEngine: Sendable {
         }
         for server in servers.withLock({ $0 }) { try? await server.close() }
         for task in initiators.withLock({ $0 }) { _ = await task.value }
+        // What the sessions' last turns journaled (a Logout, the final sequence numbers) is in
+        // each loop's output commit until the loop flushes it, ahead of this task: once this
+        // has run, it is queued on the journal, which commits it before it closes.
+        for loop in group.makeIterator() {
+            do {
+                try await loop.submit {}.get()
+            } catch {
+                logger.error("an event loop stopped before its last journal writes were handed over", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }
 

@@ -5,12 +5,13 @@ import Logging
 import NIOCore
 
 /// Carries one connection's FIX session: feeds framed input to the ``SessionStateMachine``
-/// and carries out what it asks, with the journal's write-ahead rule — an inbound batch is
-/// durable before it is processed, an outbound batch is durable before it is written.
+/// and carries out what it asks, with the journal's output-commit rule — what a read brings
+/// in is acted on at once, and it is committed together with everything it caused, on this
+/// session and any other the loop carries (``OutputCommit``), before any of that is written
+/// to a socket.
 ///
-/// Everything a read brings in is journaled in one write and everything its processing
-/// sends goes out in one write: with the journal's group commit, durability costs one
-/// commit per read, not per message.
+/// Durability costs one commit per turn of the event loop, not per message and not per
+/// direction: the inbound messages of a read and the replies they caused are one transaction.
 final class FIXSessionHandler: ChannelInboundHandler {
     typealias InboundIn = FIXInboundFrame
     typealias OutboundOut = ByteBuffer
@@ -28,15 +29,18 @@ final class FIXSessionHandler: ChannelInboundHandler {
     private var endpoint: SessionEndpoint?
     private var machine: SessionStateMachine?
     private var context: ChannelHandlerContext?
-    private var inbound: [(message: FIXMessage?, record: JournalRecord)] = []
-    private var unboundGarbled: [FIXInboundFrame] = []
+    /// The loop's output commit to the session's journal, once bound.
+    private var output: OutputCommit?
     private var entries: [JournalEntry] = []
     private var writes: [[UInt8]] = []
     private var replays: [(begin: Int, end: Int)] = []
     private var closeReason: String?
+    /// A close asked for with resends, carried out after they are served.
+    private var pendingClose: String?
     private var closing = false
     private var timer: RepeatedTask?
-    private var inboundInFlight = 0
+    /// Commits asked for and not yet durable: past ``inFlightLimit`` reading stops.
+    private var commitsInFlight = 0
     private var readingPaused = false
     /// How deep inside an application callback this handler is. A command arriving then (the
     /// application sending through its own session's endpoint) waits in `deferred` and is
@@ -59,7 +63,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
     /// How long an acceptor waits for the first message before it knows the session.
     static let unboundTimeout: Int64 = 10_000_000_000
 
-    /// Inbound journal writes in flight beyond which reading stops until they complete.
+    /// Commits in flight beyond which reading stops until they complete.
     static let inFlightLimit = 64
 
     init(binding: Binding, logger: Logger) {
@@ -93,8 +97,12 @@ final class FIXSessionHandler: ChannelInboundHandler {
             if wasLoggedOn { endpoint.application.onLogout(endpoint.id, loggedOut: false) }
             entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
                                             nextTarget: machine.nextTargetSeqNum))
-            endpoint.journal.write(entries) { _ in }
+            let logger = self.logger
+            output?.write(entries) { error in
+                if let error { logger.error("journal write failed at disconnect", metadata: ["error": "\(error)"]) }
+            }
             entries.removeAll()
+            writes.removeAll()
             endpoint.release(context.channel)
             logger.info("disconnected")
         } else if let endpoint {
@@ -126,6 +134,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
             return false
         }
         self.endpoint = endpoint
+        output = OutputCommit.shared(journal: endpoint.journal, loop: context.eventLoop)
         logger[metadataKey: "session"] = "\(endpoint.id)"
         held = []
         // What is already read waits in `held`; no more is read until the state is in.
@@ -157,17 +166,16 @@ final class FIXSessionHandler: ChannelInboundHandler {
                                           resetOnNextLogon: state.status == .resetPending)
         perform(machine.connected(now: WallClock.now()), machine: &machine)
         self.machine = machine
-        commit()
-        var commands: [FIXSessionCommand] = []
+        // In the order they arrived: a message the application sent after a frame was read
+        // is numbered after that frame's replies.
         for item in input {
             switch item {
             case .frame(let frame, let arrived): receive(frame, now: arrived)
-            case .command(let command): commands.append(command)
+            case .command(let command): carryOut(command)
             }
         }
-        journalInbound(context)
-        for command in commands { carryOut(command) }
-        if context.channel.isWritable && inboundInFlight < Self.inFlightLimit { resumeReading(context) }
+        commit()
+        if context.channel.isWritable && commitsInFlight < Self.inFlightLimit { resumeReading(context) }
     }
 
     // MARK: Inbound
@@ -195,67 +203,34 @@ final class FIXSessionHandler: ChannelInboundHandler {
         receive(frame, now: now)
     }
 
-    /// Adds a frame of the bound session to the batch the read's end journals.
+    /// Journals a frame of the bound session and acts on it at once: its record and what it
+    /// causes go to the journal in the same commit, before anything it causes is sent.
     private func receive(_ frame: FIXInboundFrame, now: FIXTimestamp) {
-        guard let endpoint, let machine else { return }
+        guard let endpoint, var machine else { return }
         switch frame {
         case .message(let bytes):
             let message = try? machine.messageParser.parse(bytes)
-            let record = JournalRecord(session: endpoint.journalSession, direction: .inbound,
-                                       sequenceNumber: message?.msgSeqNum ?? 0, msgType: message?.msgType ?? "",
-                                       kind: message == nil ? .garbled : .message,
-                                       time: now.nanosecondsSinceEpoch,
-                                       bytes: message?.msgType == SessionMsgType.logon ? LogonRedaction.redacted(bytes) : bytes)
-            inbound.append((message, record))
+            let msgType = message?.msgType ?? ""
+            if message == nil || endpoint.journaling.stores(msgType) {
+                entries.append(.message(JournalRecord(
+                    session: endpoint.journalSession, direction: .inbound, sequenceNumber: message?.msgSeqNum ?? 0,
+                    msgType: msgType, kind: message == nil ? .garbled : .message, time: now.nanosecondsSinceEpoch,
+                    bytes: msgType == SessionMsgType.logon ? LogonRedaction.redacted(bytes) : bytes)))
+            }
+            // A message counted but not kept is covered by the sequence numbers the commit writes.
+            guard let message, !closing else { return }
+            perform(machine.received(message, now: now), machine: &machine)
+            self.machine = machine
         case .garbled(let reason, let bytes):
             logger.notice("ignoring garbled input", metadata: ["reason": "\(reason)"])
-            inbound.append((nil, JournalRecord(session: endpoint.journalSession, direction: .inbound, sequenceNumber: 0,
-                                               msgType: "", kind: .garbled, time: now.nanosecondsSinceEpoch, bytes: bytes)))
+            entries.append(.message(JournalRecord(session: endpoint.journalSession, direction: .inbound, sequenceNumber: 0,
+                                                  msgType: "", kind: .garbled, time: now.nanosecondsSinceEpoch, bytes: bytes)))
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if journalInbound(context) { context.fireChannelReadComplete() }
-    }
-
-    /// Journals the frames read since the last batch, to be processed once durable; `false`
-    /// when there were none.
-    @discardableResult
-    private func journalInbound(_ context: ChannelHandlerContext) -> Bool {
-        guard let endpoint, !inbound.isEmpty else { return false }
-        let batch = inbound
-        inbound.removeAll(keepingCapacity: true)
-        inboundInFlight += 1
-        if inboundInFlight >= Self.inFlightLimit { pauseReading(context) }
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let loop = context.eventLoop
-        let messages = batch.map(\.message)
-        let journaling = endpoint.journaling
-        // A message counted but not kept: the sequence number the session commits next covers it.
-        let records = batch.compactMap { item -> JournalEntry? in
-            journaling.stores(item.record.msgType) ? .message(item.record) : nil
-        }
-        endpoint.journal.write(records) { error in
-            loop.execute { bound.value.inboundDurable(messages, error: error) }
-        }
-        return true
-    }
-
-    private func inboundDurable(_ messages: [FIXMessage?], error: JournalError?) {
-        inboundInFlight -= 1
-        if let error {
-            logger.error("journal write failed, closing without acting on the input", metadata: ["error": "\(error)"])
-            closeNow()
-            return
-        }
-        guard var machine, !closing else { return }
-        for message in messages {
-            guard let message else { continue }
-            perform(machine.received(message, now: WallClock.now()), machine: &machine)
-        }
-        self.machine = machine
         commit()
-        if readingPaused && inboundInFlight < Self.inFlightLimit / 2, let context { resumeReading(context) }
+        context.fireChannelReadComplete()
     }
 
     // MARK: Actions
@@ -356,10 +331,10 @@ final class FIXSessionHandler: ChannelInboundHandler {
         }
     }
 
-    /// Journals what the session produced, then writes it once durable; serves resends
-    /// once everything before them is in the journal.
+    /// Hands what the session journaled and produced since the last commit to the loop's
+    /// output commit; the bytes are written once it is durable, then resends are served.
     private func commit() {
-        guard let endpoint, let machine, let context else { return }
+        guard let endpoint, let machine, let output, let context else { return }
         guard !entries.isEmpty || !replays.isEmpty || closeReason != nil else { return }
         entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
                                         nextTarget: machine.nextTargetSeqNum))
@@ -368,34 +343,57 @@ final class FIXSessionHandler: ChannelInboundHandler {
         writes.removeAll(keepingCapacity: true)
         replays.removeAll()
         closeReason = nil
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let loop = context.eventLoop
+        commitsInFlight += 1
+        if commitsInFlight >= Self.inFlightLimit { pauseReading(context) }
+        output.write(batch) { [self] error in
+            commitsInFlight -= 1
+            outboundDurable(bytes, resends: resends, close: reason, error: error)
+            if readingPaused && commitsInFlight < Self.inFlightLimit / 2 && held == nil && !closing,
+               let context = self.context, context.channel.isWritable {
+                resumeReading(context)
+            }
+        }
+    }
+
+    /// Reads the stored messages of each range on the journal's writer thread, never on the
+    /// event loop, then serves them here.
+    private func readResends(_ resends: [(begin: Int, end: Int)]) {
+        guard let endpoint, let context else { return }
         let journal = endpoint.journal
         let session = endpoint.journalSession
         let persist = endpoint.persistMessages
-        journal.write(batch) { error in
-            // Resends are read here, on the journal's thread, never on the event loop.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let ranges = resends.map { ResendRange(begin: $0.begin, end: $0.end) }
+        journal.write([]) { error in
             var served: [ServedResend] = []
             var unreadable: UnreadableResend?
-            if error == nil {
-                for range in resends {
-                    guard persist else {
-                        served.append(ServedResend(begin: range.begin, end: range.end, stored: []))
-                        continue
-                    }
-                    do throws(JournalError) {
-                        let rows = try journal.sentMessages(session: session, from: range.begin, through: range.end)
-                        served.append(ServedResend(begin: range.begin, end: range.end,
-                                                   stored: rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) }))
-                    } catch {
-                        unreadable = UnreadableResend(begin: range.begin, end: range.end, error: error)
-                        break
-                    }
+            for range in ranges {
+                if let error {
+                    unreadable = UnreadableResend(begin: range.begin, end: range.end, error: error)
+                    break
+                }
+                guard persist else {
+                    served.append(ServedResend(begin: range.begin, end: range.end, stored: []))
+                    continue
+                }
+                do throws(JournalError) {
+                    let rows = try journal.sentMessages(session: session, from: range.begin, through: range.end)
+                    served.append(ServedResend(begin: range.begin, end: range.end,
+                                               stored: rows.map { StoredMessage(sequenceNumber: $0.sequenceNumber, bytes: $0.bytes) }))
+                } catch {
+                    unreadable = UnreadableResend(begin: range.begin, end: range.end, error: error)
+                    break
                 }
             }
             let read = served, failed = unreadable
-            loop.execute { bound.value.outboundDurable(bytes, resends: read, unreadable: failed, close: reason, error: error) }
+            loop.execute { bound.value.serve(read, unreadable: failed) }
         }
+    }
+
+    private struct ResendRange: Sendable {
+        var begin: Int
+        var end: Int
     }
 
     /// A ResendRequest's range with the messages the journal holds in it (none when messages
@@ -413,18 +411,37 @@ final class FIXSessionHandler: ChannelInboundHandler {
         var error: JournalError
     }
 
-    private func outboundDurable(_ bytes: [[UInt8]], resends: [ServedResend], unreadable: UnreadableResend?, close reason: String?,
+    private func outboundDurable(_ bytes: [[UInt8]], resends: [(begin: Int, end: Int)], close reason: String?,
                                  error: JournalError?) {
         guard let context else { return }
         if let error {
-            logger.error("journal write failed; nothing sent", metadata: ["error": "\(error)"])
+            // Fail closed: what this session (and the application) decided is not in the
+            // journal, so none of it may leave, and nothing after it either (the journal
+            // now refuses every write). The connection is dropped without a Logout: a Logout
+            // would be a sequence number the journal does not have.
+            logger.critical("journal write failed; closing the connection without sending", metadata: ["error": "\(error)"])
             closeNow()
             return
         }
+        guard !bytes.isEmpty || !resends.isEmpty || reason != nil else { return }
         for message in bytes {
             context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: message)), promise: nil)
         }
         context.flush()
+        if !resends.isEmpty {
+            readResends(resends)
+            // The close, if any, follows the resends it was asked with.
+            if let reason { pendingClose = reason }
+            return
+        }
+        if let reason {
+            logger.info("closing", metadata: ["reason": "\(reason)"])
+            closeNow()
+        }
+    }
+
+    /// Serves resends read from the journal, then closes if a close waited on them.
+    private func serve(_ resends: [ServedResend], unreadable: UnreadableResend?) {
         if let unreadable, let endpoint {
             // Gap-filling what cannot be read would tell the counterparty those messages never
             // mattered (an execution report lost for good): fail closed instead, so its next
@@ -435,16 +452,16 @@ final class FIXSessionHandler: ChannelInboundHandler {
             closeNow()
             return
         }
-        if !resends.isEmpty, var machine {
+        if !resends.isEmpty, var machine, !closing {
             for resend in resends {
                 perform(machine.replay(resend.stored, begin: resend.begin, end: resend.end, now: WallClock.now()), machine: &machine)
             }
             self.machine = machine
+            if let reason = pendingClose {
+                pendingClose = nil
+                closeReason = reason
+            }
             commit()
-        }
-        if let reason {
-            logger.info("closing", metadata: ["reason": "\(reason)"])
-            closeNow()
         }
     }
 
@@ -457,6 +474,11 @@ final class FIXSessionHandler: ChannelInboundHandler {
             return
         }
         guard var machine, !closing else { return }
+        if let endpoint, let failure = endpoint.journal.failure {
+            logger.critical("the journal cannot be written; closing the connection without sending", metadata: ["error": "\(failure)"])
+            closeNow()
+            return
+        }
         perform(machine.tick(now: WallClock.now()), machine: &machine)
         self.machine = machine
         commit()
@@ -491,7 +513,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         // A slow reader on the other side: stop reading (and so producing replies) until
         // our writes drain, so memory does not grow without bound.
         if context.channel.isWritable {
-            if inboundInFlight < Self.inFlightLimit && held == nil { resumeReading(context) }
+            if commitsInFlight < Self.inFlightLimit && held == nil { resumeReading(context) }
         } else {
             pauseReading(context)
         }

@@ -114,7 +114,7 @@ public final class SessionEndpoint: Sendable {
     /// journal's queue is ever taken inside the other, and no one waits.
     private func queueWhileDisconnected(_ command: FIXSessionCommand, msgType: String, body: FIXFieldList, header: FIXFieldList) {
         let id = configuration.id
-        journal.write(for: journalSession, building: { [self] state in
+        let make: @Sendable (JournalSessionState) -> [JournalEntry] = { [self] state in
             if let channel = carrier {
                 channel.pipeline.fireUserInboundEventTriggered(command)
                 return []
@@ -131,12 +131,14 @@ public final class SessionEndpoint: Sendable {
             }
             entries.append(.sequenceNumbers(journalSession, nextSender: machine.nextSenderSeqNum, nextTarget: machine.nextTargetSeqNum))
             return entries
-        }, completion: { error in
-            guard let error else { return }
+        }
+        // Sent from an event loop (the gateway's, acting on a message it read), it is committed
+        // with that message and the rest of what it caused; from anywhere else, on its own.
+        journal.writeInTurn(for: journalSession, building: make) { error in
             // Not sent and not journaled: said, never dropped in silence.
             Self.logger.critical("message for a disconnected session not journaled",
                                  metadata: ["session": "\(id)", "msgType": "\(msgType)", "error": "\(error)"])
-        })
+        }
     }
 }
 

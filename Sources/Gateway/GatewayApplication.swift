@@ -268,11 +268,13 @@ public final class GatewayApplication: FIXApplication {
         Self.journal(gateway.drainAudit(), to: journal, logger: logger)
     }
 
-    /// Hands the gateway's decisions to the journal's writer, in order.
+    /// Hands the gateway's decisions to the journal, in order: on an event loop, to its output
+    /// commit, so they are committed with the message that caused them and the reports they
+    /// make, before any of those is sent; from anywhere else, to the journal's writer.
     static func journal(_ events: [GatewayAuditEvent], to journal: Journal, logger: Logger) {
         guard !events.isEmpty else { return }
-        journal.write(events.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
-            if let error { logger.error("gateway decisions not journaled", metadata: ["error": "\(error)"]) }
+        journal.writeInTurn(events.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
+            logger.error("gateway decisions not journaled", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -235,8 +235,10 @@ public final class VenueApplication: FIXApplication {
 
     private static func journal(_ records: [ExchangeRecord], to journal: Journal, logger: Logger) {
         guard !records.isEmpty else { return }
-        journal.write(records.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
-            if let error { logger.error("the exchange's orders not journaled", metadata: ["error": "\(error)"]) }
+        // With this turn's output commit: committed with the request that caused them and the
+        // reports they make, before any of those is sent.
+        journal.writeInTurn(records.map { .event(kind: $0.kind, time: $0.time, json: $0.json) }) { error in
+            logger.error("the exchange's orders not journaled", metadata: ["error": "\(error)"])
         }
     }
 

@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let journal: Journal
         do {
-            journal = try Journal(path: profile.journalPath)
+            journal = try Journal(path: profile.journalPath, synchronous: profile.engine.journalSync == .full ? .full : .normal)
         } catch {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure

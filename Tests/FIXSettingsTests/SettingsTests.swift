@@ -94,6 +94,7 @@ import TestSupport
         ("SocketUseSSL=Y", "ServerCertificateFile", "missing"),
         ("BeginString=FIX.9.9", "BeginString", "not supported"),
         ("RiskLimits=limits.yaml", "RiskLimits", "not a setting Wellhead knows"),
+        ("JournalSync=sometimes", "JournalSync", "neither normal"),
     ])
     func badSettingNamesItsKey(line: String, key: String, message: String) {
         do {
@@ -104,6 +105,17 @@ import TestSupport
             #expect(error.description.contains(message), "\(error)")
             #expect(error.description.hasPrefix("/tmp/test.cfg:"), "\(error)")
             #expect(error.line != nil)
+        }
+    }
+
+    @Test func journalSyncIsNormalUnlessTheProfileAsksForFullAndOneValuePerProfile() throws {
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\n").journalSync == .normal)
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalSync=FULL\n").journalSync == .full)
+        do {
+            _ = try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalSync=full\n[SESSION]\nTargetCompID=OMS2\n")
+            Issue.record("two sync levels for one journal accepted")
+        } catch {
+            #expect(error.key == "JournalSync", "\(error)")
         }
     }
 

@@ -101,11 +101,17 @@ extension AcceptorTests {
         #expect(claimed)
         hold.release()
         if !returnedAtOnce { _ = await offCooperativePool { returned.wait(timeout: .now() + 30) } }
-        let replies = (0..<3).compactMap { _ in client.receive() }
-        #expect(replies.map { $0.msgType ?? "" } == ["A", "0", "D"], "the held frames, in order, after the state")
-        #expect(replies.map { $0.msgSeqNum ?? 0 } == [2, 3, 4], "number 1 is the report queued before the bind")
+        // The report was numbered on the writer after the connection had claimed the session,
+        // so the writer handed it to the connection, which holds it behind the frames it had
+        // already read: it goes out live, numbered after their replies, never twice and never
+        // with a number the connection's state did not know.
+        let replies = (0..<4).compactMap { _ in client.receive() }
+        #expect(replies.map { $0.msgType ?? "" } == ["A", "0", "D", "8"], "the held frames, in order, after the state")
+        #expect(replies.map { $0.msgSeqNum ?? 0 } == [1, 2, 3, 4])
         #expect(replies[1][112]?.string == "HELD")
         #expect(replies[2][11]?.string == "H1")
+        #expect(replies[3][11]?.string == "AWAY")
+        #expect(try running.journal.messages().filter { $0.direction == .outbound && $0.kind == .queued }.isEmpty)
         await running.stop()
     }
 

@@ -49,6 +49,11 @@ final class Appliance {
     func restart() throws {
         server.signal(SIGKILL)
         _ = server.wait(timeout: 10)
+        try startAgain()
+    }
+
+    /// A new process on the same settings and journal, once the last one has ended.
+    func startAgain() throws {
         starts += 1
         server = try Self.start(config, log: directory.path("serve-\(starts).log"))
         try awaitRoute()

@@ -103,6 +103,30 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Ten sessions at once, each with a client on a thread of its own pipelining 1,000 orders
+    // per iteration (window as above): 10,000 messages per iteration in all. The table's
+    // throughput column counts iterations of 1,000 per session; the total in messages per
+    // second is the "echo throughput … 10 sessions" line on standard error.
+    let sessions = 10
+    for kind in [EchoTarget.Kind.wellhead, .quickfix] {
+        let target = EchoTarget(kind, sessions: sessions)
+        let timings = Timings()
+        Benchmark("Echo throughput, \(sessions) sessions, window \(window): \(kind.label)", configuration: throughput) { benchmark in
+            let clients = try target.connectedClients()
+            let count = benchmark.scaledIterations.count
+            let start = Timings.now()
+            try runConcurrently(clients) { client in try client.pipeline(count: count, window: window) }
+            if benchmark.currentIteration >= throughput.warmupIterations {
+                timings.record(Timings.now() - start, messages: count * clients.count)
+            }
+        } setup: {
+            try target.start()
+        } teardown: {
+            target.stop()
+            timings.reportThroughput("echo throughput \(kind.label) (\(sessions) sessions, window \(window))")
+        }
+    }
+
     // Orders through the whole appliance, beside the round trips above (ApplianceBenchmarks.swift).
     registerApplianceBenchmarks(configuration: roundTrip)
     // A venue's market data through the gateway to a subscriber (VenueFeedBenchmarks.swift).
@@ -156,5 +180,40 @@ final class Timings: @unchecked Sendable {
     /// One line on standard error, prefixed with the benchmark target's name.
     static func write(_ line: String) {
         FileHandle.standardError.write(Data(("EchoBenchmarks: " + line + "\n").utf8))
+    }
+}
+
+/// Runs `body` for each client on a thread of its own and waits for all of them; the first
+/// error any of them throws is rethrown.
+func runConcurrently(_ clients: [EchoClient], _ body: @escaping @Sendable (EchoClient) throws -> Void) throws {
+    let done = DispatchGroup()
+    let failure = FailureBox()
+    for client in clients {
+        done.enter()
+        Thread {
+            do { try body(client) } catch { failure.record(error) }
+            done.leave()
+        }.start()
+    }
+    done.wait()
+    if let error = failure.first { throw error }
+}
+
+/// The first error of several threads.
+final class FailureBox: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var error: Error?
+
+    func record(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+
+    var first: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
     }
 }

@@ -25,6 +25,8 @@ final class EchoClient: @unchecked Sendable {
 
     private let connection: FIXSocketConnection
     private let peer: Peer
+    /// This client's SenderCompID (OMS1 unless several sessions run at once).
+    let senderCompID: String
     /// The orders of one write (a round trip's one, a pipeline window's many), reused.
     private var sendBuffer: [UInt8] = []
     /// Orders sent and echoes received; ClOrdID is the order's number, so echo `n` must carry
@@ -32,9 +34,10 @@ final class EchoClient: @unchecked Sendable {
     private(set) var ordersSent = 0
     private(set) var echoesReceived = 0
 
-    init(port: Int, peer: Peer, readTimeoutSeconds: Int = 10) throws {
+    init(port: Int, peer: Peer, senderCompID: String = EchoClient.senderCompID, readTimeoutSeconds: Int = 10) throws {
         self.peer = peer
-        connection = try FIXSocketConnection(port: port, peerName: "server", senderCompID: Self.senderCompID,
+        self.senderCompID = senderCompID
+        connection = try FIXSocketConnection(port: port, peerName: "server", senderCompID: senderCompID,
                                              targetCompID: Self.targetCompID, checksSequence: peer == .fixEngine,
                                              readTimeoutSeconds: readTimeoutSeconds, sendCapacity: 4 * 1024)
         sendBuffer.reserveCapacity(64 * 1024)
@@ -94,8 +97,8 @@ final class EchoClient: @unchecked Sendable {
             throw EchoFailure("echo differs in tag \(tag): sent \(sent[tag]?.string ?? "nothing"), got \(echo[tag]?.string ?? "nothing") in \(echo.debugText)")
         }
         if peer == .fixEngine {
-            guard echo[49]?.string == Self.targetCompID, echo[56]?.string == Self.senderCompID else {
-                throw EchoFailure("echo has the wrong CompIDs (expected 49=\(Self.targetCompID), 56=\(Self.senderCompID)): \(echo.debugText)")
+            guard echo[49]?.string == Self.targetCompID, echo[56]?.string == senderCompID else {
+                throw EchoFailure("echo has the wrong CompIDs (expected 49=\(Self.targetCompID), 56=\(senderCompID)): \(echo.debugText)")
             }
         }
         echoesReceived += 1

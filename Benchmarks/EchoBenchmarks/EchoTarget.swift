@@ -22,17 +22,31 @@ final class EchoTarget: @unchecked Sendable {
     }
 
     let kind: Kind
+    /// Sessions served at once, each with a client of its own (OMS1, OMS2, …).
+    let sessions: Int
     private var server: ServerProcess?
     private var loopback: LoopbackEchoServer?
-    private var client: EchoClient?
+    private var clients: [EchoClient] = []
 
-    init(_ kind: Kind) { self.kind = kind }
+    init(_ kind: Kind, sessions: Int = 1) {
+        self.kind = kind
+        self.sessions = sessions
+    }
 
     /// The connected, logged-on client, which has already seen one echo checked field by field.
     func connectedClient() throws -> EchoClient {
-        guard let client else { throw EchoFailure("\(kind.label): not started (the benchmark setup did not run)") }
+        guard let client = clients.first else { throw EchoFailure("\(kind.label): not started (the benchmark setup did not run)") }
         return client
     }
+
+    /// Every session's client, each logged on and checked.
+    func connectedClients() throws -> [EchoClient] {
+        guard clients.count == sessions else { throw EchoFailure("\(kind.label): not started (the benchmark setup did not run)") }
+        return clients
+    }
+
+    /// The client CompIDs, one per session.
+    private var clientCompIDs: [String] { (1...sessions).map { "OMS\($0)" } }
 
     /// Starts the server, connects, logs on and checks that an order really comes back.
     func start() throws {
@@ -41,34 +55,39 @@ final class EchoTarget: @unchecked Sendable {
             case .loopback:
                 let server = try LoopbackEchoServer()
                 loopback = server
-                client = try EchoClient(port: server.port, peer: .byteEcho)
+                clients = try clientCompIDs.map { try EchoClient(port: server.port, peer: .byteEcho, senderCompID: $0) }
             case .wellhead:
+                let compIDs = clientCompIDs
                 let (server, port) = try ServerProcess.wellhead(name: "wellhead", folderName: Self.folderName("wellhead")) { _ in
                     // sessions/echo-acceptor.cfg's rules, journal in the server's folder.
                     WellheadProfile(fileName: "echo-acceptor.cfg", application: "echo",
-                                    engineCompID: EchoClient.targetCompID, clientCompID: EchoClient.senderCompID)
+                                    engineCompID: EchoClient.targetCompID, clientCompID: compIDs[0],
+                                    moreSessions: compIDs.dropFirst().map { ["TargetCompID=\($0)"] })
                 }
                 self.server = server
-                client = try EchoClient(port: port, peer: .fixEngine)
+                clients = try compIDs.map { try EchoClient(port: port, peer: .fixEngine, senderCompID: $0) }
             case .quickfix:
                 let port = freeLoopbackPort()
                 let directory = try ServerProcess.makeFolder(Self.folderName("quickfix"))
                 var arguments = ["--port", "\(port)", "--dictionary", EchoPaths.dictionary, "--store", directory + "/store",
+                                 "--target", clientCompIDs.joined(separator: ","),
                                  "--acceptor", EchoSettings.quickfixAcceptorKind, "--exit-on-stdin-eof"]
                 if EchoSettings.quickfixFileLog { arguments += ["--log", directory + "/log"] }
                 server = try ServerProcess(name: "QuickFIX echo-acceptor", executable: try Self.quickfixExecutable(),
                                            arguments: arguments, directory: directory, readyText: "ready port=")
-                client = try EchoClient(port: port, peer: .fixEngine)
+                clients = try clientCompIDs.map { try EchoClient(port: port, peer: .fixEngine, senderCompID: $0) }
             }
-            if kind != .loopback { try client?.logOn() }
-            try client?.verifyEcho()
+            for client in clients {
+                if kind != .loopback { try client.logOn() }
+                try client.verifyEcho()
+            }
         }
     }
 
     /// Logs out, stops the server and removes its folder (journal, store, log).
     func stop() {
-        client?.logOut()
-        client = nil
+        for client in clients { client.logOut() }
+        clients = []
         loopback?.stop()
         loopback = nil
         server?.stopAndRemoveFolder()

@@ -153,8 +153,12 @@ int main(int argc, char** argv) {
        << "ResetOnLogout=N\n"
        << "ResetOnDisconnect=N\n";
   if (!log.empty()) text << "FileLogPath=" << log << "\n";
-  text << "[SESSION]\n"
-       << "TargetCompID=" << target << "\n";
+  // --target names one session's counterparty, or several separated by commas.
+  std::istringstream targets(target);
+  for (std::string one; std::getline(targets, one, ',');) {
+    text << "[SESSION]\n"
+         << "TargetCompID=" << one << "\n";
+  }
 
   // SIGINT and SIGTERM are taken by sigwait below; blocked before any QuickFIX thread starts,
   // so every thread inherits the mask and none of them is interrupted.

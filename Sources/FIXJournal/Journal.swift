@@ -146,10 +146,14 @@ public final class Journal: Sendable {
     /// output commit (``attachment(for:make:)``).
     private let attachments = Mutex<[ObjectIdentifier: any AnyObject & Sendable]>([:])
 
+    /// Bytes the WAL file is cut back to when it starts over.
+    static let walSizeLimit = 16 << 20
+
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
-    /// 1: sessions and messages; 2: application events; 3: each session's status.
-    static let schemaVersion: Int64 = 3
+    /// 1: sessions and messages; 2: application events; 3: each session's status; 4: only
+    /// first-sent outbound messages indexed by sequence number (what a resend looks up).
+    static let schemaVersion: Int64 = 4
 
     /// One item of the writer's queue, carried out in queue order inside one group commit.
     fileprivate enum Pending {
@@ -194,7 +198,15 @@ public final class Journal: Sendable {
         // writer thread that sync (up to tens of milliseconds) would hold up every commit
         // behind it. A thread of its own copies the WAL back while commits go on.
         try writer.execute("PRAGMA wal_autocheckpoint = 0")
-        checkpointer = Checkpointer(connection: WriterHandOff(try SQLiteConnection(path: path)))
+        // When the WAL starts over (a checkpoint has copied all of it back), it is cut back to
+        // this size: a burst does not leave a file of its size behind for good.
+        try writer.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
+        let checkpointConnection = try SQLiteConnection(path: path)
+        // A checkpoint syncs the WAL before it copies it back and the database after, so the
+        // WAL is never written over while the database lacks what it held: a power loss may
+        // cost the last commits at `normal`, never the file.
+        try checkpointConnection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
+        checkpointer = Checkpointer(connection: WriterHandOff(checkpointConnection))
         checkpointer.start()
         let writerBox = WriterHandOff(writer)
         let thread = WriterThread(journal: self, connection: writerBox)
@@ -226,6 +238,10 @@ public final class Journal: Sendable {
             // Written by an earlier build: the sessions table lacks the status column.
             try db.execute("ALTER TABLE sessions ADD COLUMN status INTEGER NOT NULL DEFAULT 0")
         }
+        if version >= 1 && version < 4 {
+            // The index of every message, in and out, becomes one of what a resend reads.
+            try db.execute("DROP INDEX IF EXISTS messages_by_seq")
+        }
         try db.execute("""
             BEGIN;
             CREATE TABLE IF NOT EXISTS sessions (
@@ -248,7 +264,7 @@ public final class Journal: Sendable {
                 time INTEGER NOT NULL,
                 bytes BLOB NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS messages_by_seq ON messages(session, generation, direction, seq);
+            CREATE INDEX IF NOT EXISTS sent_by_seq ON messages(session, generation, seq) WHERE direction = 1 AND kind != 2;
             CREATE TABLE IF NOT EXISTS events (
                 id INTEGER PRIMARY KEY,
                 kind TEXT NOT NULL,
@@ -580,7 +596,8 @@ private struct WriterThread: Sendable {
     private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64])
         -> (completions: [() -> Void], failure: JournalError?) {
         do throws(JournalError) {
-            try db.execute("BEGIN IMMEDIATE")
+            // Prepared once and kept, as every statement here: nothing is parsed per commit.
+            try db.statement("BEGIN IMMEDIATE").step()
             var completions: [() -> Void] = []
             completions.reserveCapacity(batch.count)
             for pending in batch {
@@ -613,7 +630,7 @@ private struct WriterThread: Sendable {
                     completions.append { completion(nil) }
                 }
             }
-            try db.execute("COMMIT")
+            try db.statement("COMMIT").step()
             return (completions, nil)
         } catch {
             // The rollback's own failure changes nothing: the journal fails closed either way.
@@ -688,9 +705,9 @@ private struct WriterThread: Sendable {
 /// Copies the WAL back into the database on a thread and connection of its own (a PASSIVE
 /// checkpoint, which never blocks the writer), after every ``interval`` commits.
 private final class Checkpointer: Sendable {
-    /// Commits between checkpoints: with SQLite's default page size a few megabytes of WAL
-    /// at most, as with its own auto-checkpoint.
-    static let interval = 512
+    /// Commits between checkpoints: each copies back a few hundred pages at most, so it ends
+    /// between two commits often enough for the WAL to start over.
+    static let interval = 128
     private let connection: WriterHandOff
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)

@@ -335,7 +335,11 @@ final class FIXSessionHandler: ChannelInboundHandler {
     /// output commit; the bytes are written once it is durable, then resends are served.
     private func commit() {
         guard let endpoint, let machine, let output, let context else { return }
-        guard !entries.isEmpty || !replays.isEmpty || closeReason != nil else { return }
+        // Bytes to send always commit (a message counted but not kept still moves the sequence
+        // number the commit writes). Inbound messages counted but not kept alone do not: their
+        // numbers go with the session's next commit, and a crash before it has the counterparty
+        // send them again, as it would any message not committed.
+        guard !entries.isEmpty || !writes.isEmpty || !replays.isEmpty || closeReason != nil else { return }
         entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
                                         nextTarget: machine.nextTargetSeqNum))
         let batch = entries, bytes = writes, resends = replays, reason = closeReason

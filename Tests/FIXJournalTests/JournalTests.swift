@@ -11,6 +11,72 @@ import TestSupport
                                time: Int64(seq) * 1_000, bytes: Array("8=FIX.4.4\u{01}34=\(seq)\u{01}".utf8)))
     }
 
+    @Test func aVersion3JournalIsMigratedToIndexOnlyWhatAResendReads() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        do {
+            let journal = try Journal(path: path)
+            let (session, _) = try journal.session(named: "FIX.4.4:WELLHEAD->OMS1", now: 7)
+            try await journal.write([record(session, .inbound, 1, "A"), record(session, .outbound, 1, "A"),
+                                     record(session, .outbound, 2, "8"), .sequenceNumbers(session, nextSender: 3, nextTarget: 2)])
+            journal.close()
+        }
+        // As the build before version 4 left it: every message in one index.
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.execute("""
+                DROP INDEX sent_by_seq;
+                CREATE INDEX messages_by_seq ON messages(session, generation, direction, seq);
+                PRAGMA user_version = 3;
+                """)
+            old.close()
+        }
+        let migrated = try Journal(path: path)
+        defer { migrated.close() }
+        let check = try SQLiteConnection(path: path)
+        defer { check.close() }
+        let indexes = try check.statement("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name")
+        var names: [String] = []
+        while try indexes.step() { names.append(indexes.text(0)) }
+        indexes.finish()
+        #expect(names == ["sent_by_seq"])
+        #expect(try check.integer("PRAGMA user_version") == 4)
+        let (session, state) = try migrated.session(named: "FIX.4.4:WELLHEAD->OMS1", now: 99)
+        #expect(state.nextSenderSeqNum == 3)
+        #expect(try migrated.sentMessages(session: session, from: 1, through: 5).map(\.sequenceNumber) == [1, 2])
+        #expect(try migrated.messages(session: session).count == 3)
+    }
+
+    @Test func aGroupIsCommittedWholeOrNotAtAllAndAFailedCommitFailsEveryWriteAfterIt() async throws {
+        let (journal, session, directory) = try freshJournal()
+        defer { journal.close(); directory.remove() }
+        var group = JournalGroup()
+        group.append([record(session, .inbound, 1)])
+        group.append(building: session) { state in
+            [self.record(session, .outbound, state.nextSenderSeqNum, "8"),
+             .sequenceNumbers(session, nextSender: state.nextSenderSeqNum + 1, nextTarget: 2)]
+        }
+        let first: JournalError? = await withCheckedContinuation { continuation in
+            journal.commit(group) { continuation.resume(returning: $0) }
+        }
+        #expect(first == nil)
+        #expect(try journal.messages().map(\.sequenceNumber) == [1, 1])
+
+        // A group that cannot be written whole (its session's state cannot be read) leaves
+        // nothing of itself, and the journal fails closed: nothing is written after it.
+        var broken = JournalGroup()
+        broken.append([record(session, .inbound, 2)])
+        broken.append(building: JournalSession(id: 99, name: "NOT-THERE")) { _ in [] }
+        let failed: JournalError? = await withCheckedContinuation { continuation in
+            journal.commit(broken) { continuation.resume(returning: $0) }
+        }
+        #expect(failed != nil)
+        #expect(journal.failure != nil)
+        await #expect(throws: JournalError.self) { try await journal.write([self.record(session, .inbound, 3)]) }
+        #expect(try journal.messages().map(\.sequenceNumber) == [1, 1], "nothing of the failed group, nothing after it")
+    }
+
     @Test func messagesAndSequenceNumbersSurviveReopening() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

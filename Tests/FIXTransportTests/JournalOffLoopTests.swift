@@ -115,16 +115,16 @@ extension AcceptorTests {
         await running.stop()
     }
 
-    /// Deletes one outbound message's row from the table but not from the `messages_by_seq`
+    /// Deletes one outbound message's row from the table but not from the `sent_by_seq`
     /// index, as damage to the file would: a query through the index finds the entry and no
     /// row, and SQLite reports the database malformed.
     static func corrupt(journalAt path: String, session: JournalSession, sentSeq seq: Int) throws {
         let schema = try SQLiteConnection(path: path)
-        let index = try schema.statement("SELECT rootpage, sql FROM sqlite_master WHERE name = 'messages_by_seq'")
+        let index = try schema.statement("SELECT rootpage, sql FROM sqlite_master WHERE name = 'sent_by_seq'")
         try #require(try index.step())
         let rootPage = index.int64(0), sql = index.text(1)
         index.finish()
-        try schema.execute("PRAGMA writable_schema = ON; DELETE FROM sqlite_master WHERE name = 'messages_by_seq'")
+        try schema.execute("PRAGMA writable_schema = ON; DELETE FROM sqlite_master WHERE name = 'sent_by_seq'")
         schema.close()
         // A new connection reads the schema without the index, so the delete leaves it as it was.
         let blind = try SQLiteConnection(path: path)
@@ -132,7 +132,7 @@ extension AcceptorTests {
         try blind.execute("""
             PRAGMA writable_schema = ON;
             INSERT INTO sqlite_master(type, name, tbl_name, rootpage, sql)
-            VALUES ('index', 'messages_by_seq', 'messages', \(rootPage), '\(sql)');
+            VALUES ('index', 'sent_by_seq', 'messages', \(rootPage), '\(sql)');
             PRAGMA writable_schema = OFF;
             """)
         blind.close()

@@ -24,6 +24,11 @@ public struct SessionProfile: Sendable {
     public var validateLengthAndChecksum: Bool
     /// PersistMessages: when N, a ResendRequest is answered with gap fills only.
     public var persistMessages: Bool
+    /// JournalMarketData (Wellhead's, Y unless set): whether the journal keeps market data
+    /// refreshes (W and X) whole. When N they are numbered and their sequence numbers
+    /// journaled, but not kept as message rows, and a ResendRequest over them is gap-filled;
+    /// subscriptions (V) and rejects (Y) are kept either way.
+    public var journalMarketData: Bool
     public var dictionaryPath: String?
     /// The session's keys the engine does not read, with the `[DEFAULT]` values it inherits:
     /// its application's own, for the application to read and check.
@@ -80,7 +85,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "JournalSync", "Application",
+        "JournalPath", "JournalSync", "JournalMarketData", "Application",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
     ]
@@ -336,7 +341,8 @@ extension SessionSettings {
             reconnectInterval: try int("ReconnectInterval", default: 30, range: 1...86_400)!,
             reuseAddress: try bool("SocketReuseAddress", default: true), noDelay: try bool("SocketNodelay", default: true),
             tls: try tls(role: role), validateLengthAndChecksum: try bool("ValidateLengthAndChecksum", default: true),
-            persistMessages: try bool("PersistMessages", default: true), dictionaryPath: dictionaryPath,
+            persistMessages: try bool("PersistMessages", default: true),
+            journalMarketData: try bool("JournalMarketData", default: false), dictionaryPath: dictionaryPath,
             applicationSettings: filter { !Self.engineReads($0) })
     }
 

@@ -66,7 +66,9 @@ final class GatewayMarketData: Sendable {
 
     init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect]) {
         feedOrder = venueDialects.keys.sorted()
-        let feeds = venueDialects.mapValues { VenueFeed(catalog: catalog, dialect: $0) }
+        let feeds = Dictionary(uniqueKeysWithValues: venueDialects.map { session, dialect in
+            (session, VenueFeed(catalog: catalog, dialect: dialect, venue: session))
+        })
         state = Mutex(State(normalizer: MarketDataNormalizer(catalog: catalog), feeds: feeds))
     }
 

@@ -2,6 +2,7 @@ import FIXCodec
 import FIXVocabulary
 import Foundation
 import Instruments
+import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
@@ -86,6 +87,7 @@ extension GatewayWork {
         // are listed, on the simulated venue too.
         let listing = state.catalog.reference.catalog(on: next)
         let delisted = state.catalog.instruments.map(\.symbol).filter { listing.instrument(symbol: $0) == nil }
+        for symbol in delisted { state.snapshots.remove(symbol) }
         for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
         where !order.status.isTerminal && delisted.contains(order.terms.symbol) {
             guard let number = state.venueIDByOrderID[order.orderID] else { continue }

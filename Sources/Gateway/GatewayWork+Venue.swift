@@ -1,6 +1,7 @@
 import FIXCodec
 import FIXVocabulary
 import Instruments
+import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
@@ -113,6 +114,9 @@ extension GatewayWork {
     private mutating func setMarks(_ quote: MarketQuote) {
         guard let instrument = state.catalog.instrument(symbol: quote.symbol) else { return }
         recordWarnings(risk.updateReferencePrices(quote.prices, symbol: quote.symbol, root: instrument.root, now: now))
+        // What risk and the marks were taken from, for the journal's next market-data snapshot.
+        state.snapshots.update(quote.symbol, venue: quote.venue ?? "", bid: quote.prices.bid, ask: quote.prices.ask,
+                               last: quote.prices.last, mark: quote.mark, now: now)
         if let mark = quote.mark, state.positions.currentMark(symbol: quote.symbol) != nil
             || !state.positions.positions(symbol: quote.symbol).isEmpty {
             try? state.positions.mark(symbol: quote.symbol, price: mark)
@@ -135,11 +139,15 @@ public struct MarketQuote: Sendable, Hashable {
     public var symbol: String
     public var prices: ReferencePrices
     public var mark: FIXDecimal?
+    /// The venue whose market the prices are (the in-process venue's name, a FIX venue's
+    /// session), as the journal's market-data snapshots name it.
+    public var venue: String?
 
-    public init(symbol: String, prices: ReferencePrices, mark: FIXDecimal?) {
+    public init(symbol: String, prices: ReferencePrices, mark: FIXDecimal?, venue: String? = nil) {
         self.symbol = symbol
         self.prices = prices
         self.mark = mark
+        self.venue = venue
     }
 }
 

@@ -76,7 +76,7 @@ public struct InProcessVenue: Venue {
         let top = market.topOfBook(symbol: symbol)
         let prices = ReferencePrices(last: market.lastTradePrice(symbol: symbol) ?? market.fairPrice(symbol: symbol),
                                      bid: top?.bidPrice, ask: top?.askPrice)
-        return MarketQuote(symbol: symbol, prices: prices, mark: market.mark(symbol: symbol))
+        return MarketQuote(symbol: symbol, prices: prices, mark: market.mark(symbol: symbol), venue: name)
     }
 }
 

@@ -57,11 +57,16 @@ public struct GatewaySettings: Sendable {
     /// When each FIX venue trades, by the venue session's TargetCompID; a venue without one is
     /// left to say so itself.
     public var venueCalendars: [String: TradingCalendar]
+    /// Seconds between the journal's market-data snapshots (`marketdata.snapshot`: each
+    /// instrument's bid, ask, last and mark, with its venue, as risk and the marks took them),
+    /// journaled only when something changed; 0 journals none (`MarketDataSnapshotInterval`).
+    public var marketDataSnapshotInterval: Int
 
     public init(venueNames: Set<String> = ["SIM", "NYMEX"], defaultAccounts: [String: String] = [:], fixVenues: [String: String] = [:],
                 venueDialects: [String: VenueDialect] = [:], permittedAccounts: [String: Set<String>] = [:],
-                venueCalendars: [String: TradingCalendar] = [:]) {
+                venueCalendars: [String: TradingCalendar] = [:], marketDataSnapshotInterval: Int = 60) {
         self.venueCalendars = venueCalendars
+        self.marketDataSnapshotInterval = marketDataSnapshotInterval
         self.venueNames = venueNames
         self.defaultAccounts = defaultAccounts
         self.permittedAccounts = permittedAccounts
@@ -128,11 +133,13 @@ public final class OrderGateway {
     }
 
     /// Moves the venue's clock: prices step, market makers requote, resting orders may fill,
-    /// GTD orders expire; marks feed P&L and the risk sidecar.
+    /// GTD orders expire; marks feed P&L and the risk sidecar. When due, the prices risk and
+    /// the marks were taken from are kept for the journal (`marketdata.snapshot`).
     public func advance(now: Int64) -> [GatewayOutbound] {
         return perform(now: now) { work in
             work.advanceVenues()
             work.updateMarks()
+            if let snapshot = work.state.snapshots.take(now: now) { work.record(MarketDataSnapshots.kind, snapshot) }
             return work.outbound
         }
     }
@@ -358,6 +365,8 @@ struct GatewayState: Sendable {
     var audit: [GatewayAuditEvent] = []
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
+    /// The prices risk and the marks were last given, for the journal's market-data snapshots.
+    var snapshots: MarketDataSnapshots
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue?, settings: GatewaySettings, venues others: [String: any Venue] = [:],
          calendar: TradingCalendar, now: Int64) {
@@ -365,6 +374,7 @@ struct GatewayState: Sendable {
         self.calendar = calendar
         tradingDate = calendar.tradingDate(at: now)
         self.settings = settings
+        snapshots = MarketDataSnapshots(seconds: settings.marketDataSnapshotInterval, start: now)
         var venues: [(any Venue)?] = []
         var router: [String: Int] = [:]
         if let venue {

@@ -27,11 +27,14 @@ struct VenueFeed: Sendable {
     private var snapshotRequests = 0
     private var loggedOnBefore = false
     let dialect: VenueDialect
+    /// The venue's session (its TargetCompID), as quotes name the venue.
+    let venue: String
 
     /// Price levels a side the gateway asks the venue for.
     static let depth = 10
 
-    init(catalog: InstrumentCatalog, dialect: VenueDialect) {
+    init(catalog: InstrumentCatalog, dialect: VenueDialect, venue: String) {
+        self.venue = venue
         normalizer = MarketDataNormalizer(catalog: catalog, configuration: MarketDataConfiguration(depth: Self.depth, legPrice: .midThenLast))
         reader = FIXMarketDataReader(aliases: dialect.aliases(of: catalog.instruments.map(\.symbol)))
         self.dialect = dialect
@@ -112,7 +115,7 @@ struct VenueFeed: Sendable {
             let mark = normalizer.legPrice(book)
             applied.quotes.append(MarketQuote(symbol: normalizer.symbol(book),
                                               prices: ReferencePrices(last: last ?? mark, bid: top.bid?.price, ask: top.ask?.price),
-                                              mark: mark))
+                                              mark: mark, venue: venue))
         }
         return applied
     }

@@ -24,7 +24,14 @@ public struct RiskAuditRecord: Sendable, Hashable, Codable {
     /// For replaces: the working order's quantity and price before the replace.
     public var originalQuantity: Int64?
     public var originalPrice: String?
+    /// The reference price the price collar measured from, and which it was (`last`, `mid`,
+    /// `settlement`): the market the decision was taken against.
     public var referencePrice: String?
+    public var referencePriceKind: String?
+    /// Market-order protection's base price and which it was (`ask`, `bid`, `last`,
+    /// `settlement`, a stop's own `stop`): what the capped limit was taken from.
+    public var protectionBasePrice: String?
+    public var protectionBaseKind: String?
     public var accepted: Bool
     public var adjustedLimitPrice: String?
     public var check: String?
@@ -46,7 +53,8 @@ extension RiskDecision {
             time: time, action: "", orderKey: "", clOrdID: "", account: nil, session: "", symbol: nil, root: nil,
             side: nil, quantity: nil, orderType: nil, price: nil, stopPrice: nil, timeInForce: nil,
             originalQuantity: nil, originalPrice: nil, referencePrice: referencePrice?.description,
-            accepted: isAccepted, adjustedLimitPrice: adjustedLimitPrice?.description,
+            referencePriceKind: referencePriceKind?.rawValue, protectionBasePrice: protectionBasePrice?.description,
+            protectionBaseKind: protectionBaseKind, accepted: isAccepted, adjustedLimitPrice: adjustedLimitPrice?.description,
             check: rejection?.check.rawValue, scope: rejection?.scope?.description,
             limit: rejection?.limit?.description, value: rejection?.value?.description,
             ordRejReason: nil, cxlRejReason: nil, text: rejection?.text,

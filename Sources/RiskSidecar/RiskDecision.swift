@@ -216,6 +216,13 @@ public struct RiskDecision: Sendable {
     public var adjustedLimitPrice: FIXDecimal?
     /// The reference price the price collar measured from, if one was used.
     public var referencePrice: FIXDecimal?
+    /// Which of the instrument's reference prices that was (last, mid or settlement).
+    public var referencePriceKind: ReferencePriceKind?
+    /// For market and stop orders: the price market-order protection capped from (the best
+    /// price on the other side, else the last or the settlement; a stop's own stop price),
+    /// and which it was (`ask`, `bid`, `last`, `settlement`, `stop`).
+    public var protectionBasePrice: FIXDecimal?
+    public var protectionBaseKind: String?
     /// Limits this order took across 75 % or 90 % (already logged).
     public var warnings: [RiskWarning]
     /// Self-trade prevention in cancel-resting mode: working orders of the same account the
@@ -236,6 +243,9 @@ public struct RiskDecision: Sendable {
         self.rejection = rejection
         adjustedLimitPrice = notes.adjustedLimitPrice
         referencePrice = notes.referencePrice
+        referencePriceKind = notes.referencePriceKind
+        protectionBasePrice = notes.protectionBasePrice
+        protectionBaseKind = notes.protectionBaseKind
         warnings = notes.warnings
         cancelResting = notes.cancelResting
         logoutSession = notes.logoutSession
@@ -250,6 +260,9 @@ public struct RiskDecision: Sendable {
 struct DecisionNotes {
     var adjustedLimitPrice: FIXDecimal?
     var referencePrice: FIXDecimal?
+    var referencePriceKind: ReferencePriceKind?
+    var protectionBasePrice: FIXDecimal?
+    var protectionBaseKind: String?
     var warnings: [RiskWarning] = []
     var cancelResting: [RiskOrderKey] = []
     var logoutSession = false

@@ -514,6 +514,17 @@ extension RiskEngine {
         intent.workingPrice = price
         intent.exposurePrice = cap
         notes.adjustedLimitPrice = price
+        // The price capped from, for the journal: the decision says what market it saw.
+        if let base {
+            notes.protectionBasePrice = Fixed.decimal(base, minimumScale: roots[root].tickScale)
+            if intent.type != .market {
+                notes.protectionBaseKind = "stop"
+            } else if (buy ? symbols[symbol].ask : symbols[symbol].bid) != nil {
+                notes.protectionBaseKind = buy ? "ask" : "bid"
+            } else {
+                notes.protectionBaseKind = symbols[symbol].last != nil ? "last" : "settlement"
+            }
+        }
         return nil
     }
 
@@ -543,6 +554,7 @@ extension RiskEngine {
         if notes.referencePrice == nil {
             notes.referencePrice = referenceKind == .mid
                 ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : state.prices.price(referenceKind)
+            notes.referencePriceKind = referenceKind
         }
         let distance = Fixed.add(price, -reference).magnitude
         if let ticks = limits.collarTicks {

@@ -1,6 +1,7 @@
 import FIXCodec
 import FIXVocabulary
 import Instruments
+import MarketDataFeed
 import OrderEntry
 import RiskSidecar
 import SimulatedVenue
@@ -90,6 +91,11 @@ extension ExchangeOrders {
             let prices = ReferencePrices(last: venue.lastTradePrice(symbol: symbol) ?? venue.fairPrice(symbol: symbol),
                                          bid: top?.bidPrice, ask: top?.askPrice)
             _ = risk.updateReferencePrices(prices, symbol: symbol, root: instrument.root, now: now)
+            // What the venue publishes, and its risk measures from, for the next snapshot.
+            if snapshots.isOn {
+                snapshots.update(symbol, venue: name, bid: prices.bid, ask: prices.ask, last: venue.lastTradePrice(symbol: symbol),
+                                 mark: venue.mark(symbol: symbol), now: now)
+            }
         }
     }
 }

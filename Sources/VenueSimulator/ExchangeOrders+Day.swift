@@ -2,6 +2,7 @@ import FIXCodec
 import FIXJournal
 import Foundation
 import Instruments
+import MarketDataFeed
 import OrderEntry
 import RiskSidecar
 import SimulatedVenue
@@ -55,6 +56,7 @@ extension ExchangeOrders {
         follow(venue.endOfDay())
         let listing = catalog.reference.catalog(on: next)
         let delisted = catalog.instruments.map(\.symbol).filter { listing.instrument(symbol: $0) == nil }
+        for symbol in delisted { snapshots.remove(symbol) }
         for order in orderList(session: nil) where !order.status.isTerminal && delisted.contains(order.terms.symbol) {
             end(order.orderID, .expired("\(order.terms.symbol) expired: delisted at the end of trading day \(ending)"))
         }

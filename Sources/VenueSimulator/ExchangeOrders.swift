@@ -2,6 +2,7 @@ import FIXCodec
 import FIXVocabulary
 import Foundation
 import Instruments
+import MarketDataFeed
 import OrderEntry
 import RiskSidecar
 import SimulatedVenue
@@ -69,6 +70,9 @@ public struct ExchangeOrders: Sendable {
     var hours: Range<Int64>
     /// What the caller has yet to journal.
     public internal(set) var records: [ExchangeRecord] = []
+    /// The market the venue publishes (each book's best bid and offer, its last trade), for
+    /// the journal's market-data snapshots (`marketdata.snapshot`) in place of every refresh.
+    var snapshots: MarketDataSnapshots
 
     /// The time of the call in progress, and what it sends.
     var now: Int64
@@ -79,9 +83,13 @@ public struct ExchangeOrders: Sendable {
     ///     when not given).
     ///   - now: the start time; the venue's prices then are the risk sidecar's first
     ///     reference prices.
+    ///   - marketDataSnapshotInterval: seconds between the journal's market-data snapshots,
+    ///     each taken only when the market moved since the last; 0 takes none.
     public init(name: String = "SIM", venue: SimulatedVenue, risk: RiskSidecar, calendar: TradingCalendar = .aroundTheClock,
-                accounts: [String: String] = [:], participantSymbols: VenueDialect = VenueDialect(), now: Int64) {
+                accounts: [String: String] = [:], participantSymbols: VenueDialect = VenueDialect(),
+                marketDataSnapshotInterval: Int = 60, now: Int64) {
         self.name = name
+        snapshots = MarketDataSnapshots(seconds: marketDataSnapshotInterval, start: now)
         self.participantSymbols = participantSymbols
         self.venue = venue
         self.catalog = venue.catalog
@@ -156,11 +164,13 @@ public struct ExchangeOrders: Sendable {
     // MARK: The market
 
     /// Moves the market on to `now`: prices step, the market makers requote, resting orders
-    /// may fill or trigger, GTD orders expire.
+    /// may fill or trigger, GTD orders expire. When due, the market as it stands is kept for
+    /// the journal (`marketdata.snapshot`).
     public mutating func advance(now: Int64) -> [ExchangeMessage] {
         at(now) { exchange in
             exchange.follow(exchange.venue.advance(to: now))
             exchange.updateReferencePrices()
+            if let snapshot = exchange.snapshots.take(now: now) { exchange.record(MarketDataSnapshots.kind, snapshot) }
         }
     }
 

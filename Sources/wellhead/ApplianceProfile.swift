@@ -26,6 +26,16 @@ struct ApplianceProfile: Sendable {
         "route": Set(ApplianceSession.routeKeys).union(["TradingCalendar"]),
     ], fallback: "echo")
 
+    /// The gateway's (or the venue simulator's) sessions share one market, so one snapshot
+    /// interval: every session must give the first one's.
+    static func checkSnapshotInterval(_ sessions: [ApplianceSession]) throws(SettingsError) {
+        guard let first = sessions.first(where: { $0.gateway != nil })?.gateway?.marketDataSnapshotInterval else { return }
+        if let other = sessions.first(where: { $0.gateway.map { $0.marketDataSnapshotInterval != first } ?? false }) {
+            throw other.fix.applicationSettings.error("MarketDataSnapshotInterval",
+                                                      "every session of one gateway or venue journals the same market, but this one differs from \(first) seconds")
+        }
+    }
+
     static func load(path: String) throws(SettingsError) -> ApplianceProfile {
         try ApplianceProfile(file: SettingsFile.load(path: path))
     }
@@ -118,10 +128,15 @@ struct GatewayProfile: Sendable, Hashable {
     /// where an order naming no venue goes, and whose prices are the marks. A gateway in front
     /// of real venues only sets N: every order names its venue (ExDestination).
     var simulatedVenue: Bool
+    /// Seconds between the journal's market-data snapshots (`MarketDataSnapshotInterval`, 60
+    /// unless set, 0 for none): each instrument's bid, ask, last and mark with its venue, as
+    /// the gateway's risk and marks or the venue simulator's feed took them, journaled
+    /// (`marketdata.snapshot`) only when something changed since the last.
+    var marketDataSnapshotInterval: Int
 
     /// The keys it reads.
     static let keys: Set<String> = ["RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed",
-                                    "AdminSocket", "SimulatedVenue"]
+                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval"]
 
     init(_ settings: SessionSettings, application: String, journalPath: String) throws(SettingsError) {
         for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where settings.string(key) == nil {
@@ -142,6 +157,7 @@ struct GatewayProfile: Sendable, Hashable {
         simulationSeed = UInt64(seed)
         adminSocketPath = adminSocket
         simulatedVenue = try settings.bool("SimulatedVenue", default: true)
+        marketDataSnapshotInterval = try settings.int("MarketDataSnapshotInterval", default: 60, range: 0...86_400)!
         if !simulatedVenue, application == "venue" {
             throw settings.error("SimulatedVenue", "the venue simulator is the simulated venue: N is for a gateway (Application=gateway)")
         }

@@ -75,7 +75,8 @@ struct ApplianceService: Service {
                 default: application = EchoApplication()
                 }
                 endpoint = try SessionEndpoint(configuration: session.configuration, application: application,
-                                               journal: journal, persistMessages: session.persistMessages)
+                                               journal: journal, persistMessages: session.persistMessages,
+                                               journaling: session.journalMarketData ? .everything : .withoutMarketDataRefreshes)
                 if session.application == "gateway" || session.application == "route" { gateway?.attach(endpoint) }
                 if session.application == "venue" { venue?.attach(endpoint) }
             } catch {

@@ -67,9 +67,11 @@ enum GatewayAssembly {
             if let listed = session.gateway?.accounts, !listed.isEmpty { permitted[target] = Set(listed) }
             if let account = session.gateway?.defaultAccount { accounts[target] = account }
         }
+        try ApplianceProfile.checkSnapshotInterval(sessions)
         let gateway = OrderGateway(catalog: market.catalog, venue: settings.simulatedVenue ? market.venue : nil, risk: market.risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
-                                                             permittedAccounts: permitted, venueCalendars: venueCalendars),
+                                                             permittedAccounts: permitted, venueCalendars: venueCalendars,
+                                                             marketDataSnapshotInterval: settings.marketDataSnapshotInterval),
                                    calendar: market.calendar, now: market.now)
         var restoredReports: [GatewayOutbound] = []
         try profile.restore("gateway", section: section) {

@@ -50,7 +50,7 @@ struct MarketDataCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             guard let first = records.first else {
-                print("no market data journaled for \(session) (\(outbound ? "sent" : "received"))")
+                print("no market data journaled for \(session) (\(outbound ? "sent" : "received")): refreshes are kept only on a session with JournalMarketData=Y")
                 return
             }
             let day = CalendarDate(daysSinceEpoch: Int(first.time / 86_400_000_000_000))

@@ -30,8 +30,10 @@ enum VenueAssembly {
             if let listed = session.gateway?.accounts, !listed.isEmpty { market.risk.permitAccounts(listed.sorted(), session: participant) }
         }
         let participantSymbols = VenueDialect(roots: first.venueSymbolRoots)
+        try ApplianceProfile.checkSnapshotInterval(sessions)
         var exchange = ExchangeOrders(venue: market.venue, risk: market.risk, calendar: market.calendar, accounts: accounts,
-                                      participantSymbols: participantSymbols, now: market.now)
+                                      participantSymbols: participantSymbols,
+                                      marketDataSnapshotInterval: settings.marketDataSnapshotInterval, now: market.now)
         var restoredReports: [ExchangeMessage] = []
         try profile.restore("venue", section: section) {
             let (restored, reports) = try exchange.restore(ExchangeJournalRow.restorePoint(in: journal), now: market.now)

@@ -45,6 +45,19 @@ import TestSupport
         #expect(schedule.timeZone.identifier == "America/Chicago")
     }
 
+    /// `JournalMarketData`: market data refreshes are counted but not kept unless a session
+    /// says Y; any other value is an error naming the file, the line and the key.
+    @Test func journalMarketDataIsNUnlessASessionSaysY() throws {
+        let loaded = try profile(base + "[SESSION]\nTargetCompID=OMS1\n[SESSION]\nTargetCompID=OMS2\nJournalMarketData=Y\n")
+        #expect(loaded.sessions.map(\.journalMarketData) == [false, true])
+        #expect(try profile(base + "JournalMarketData=y\n[SESSION]\nTargetCompID=OMS1\n").sessions.first?.journalMarketData == true)
+        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalMarketData=sometimes\n") } throws: { error in
+            guard let error = error as? SettingsError else { return false }
+            return error.file == "/tmp/test.cfg" && error.key == "JournalMarketData" && error.line == 11
+                && "\(error)".hasPrefix("/tmp/test.cfg:11: ") && "\(error)".contains("'sometimes' is not Y or N")
+        }
+    }
+
     @Test func initiatorReadsFailoverAddressesAndTLS() throws {
         let certs = TemporaryDirectory("certs")
         defer { certs.remove() }

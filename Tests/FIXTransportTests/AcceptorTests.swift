@@ -19,7 +19,7 @@ import TestSupport
         let endpoints: [SessionEndpoint]
 
         static func start(directory: TemporaryDirectory = TemporaryDirectory(), heartBtInt: Int = 30,
-                          application: any FIXApplication = EchoApplication(),
+                          application: any FIXApplication = EchoApplication(), journaling: MessageJournaling = .everything,
                           _ adjust: (inout SessionConfiguration) -> Void = { _ in }) async throws -> Running {
             let journal = try Journal(path: directory.path("journal.sqlite"))
             let endpoints = try ["OMS1", "OMS2"].map { client in
@@ -27,7 +27,8 @@ import TestSupport
                     id: SessionID(beginString: "FIX.4.4", senderCompID: "WELLHEAD", targetCompID: client),
                     role: .acceptor, dictionary: TestDictionaries.fix44, heartBtInt: heartBtInt)
                 adjust(&configuration)
-                return try SessionEndpoint(configuration: configuration, application: application, journal: journal)
+                return try SessionEndpoint(configuration: configuration, application: application, journal: journal,
+                                           journaling: journaling)
             }
             let engine = FIXEngine()
             let port = try await engine.listen(host: "127.0.0.1", port: 0, registry: SessionRegistry(endpoints))

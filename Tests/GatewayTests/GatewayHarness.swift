@@ -36,7 +36,7 @@ struct GatewayHarness {
     init(limits: String = GatewayHarness.baseLimits, seed: UInt64 = 7, fixVenues: [String: String] = [:],
          venueDialects: [String: VenueDialect] = [:], venueCalendars: [String: TradingCalendar] = [:],
          venues: [String: any Venue] = [:], simulatedVenue: Bool = true, tradingDate: CalendarDate? = nil,
-         calendar: TradingCalendar = .aroundTheClock) throws {
+         calendar: TradingCalendar = .aroundTheClock, marketDataSnapshotInterval: Int = 60) throws {
         let path = directory.path("risk-limits.yaml")
         try limits.write(toFile: path, atomically: true, encoding: .utf8)
         let reference = InstrumentReference.standard
@@ -46,7 +46,8 @@ struct GatewayHarness {
         let venue = try SimulatedVenue(catalog: catalog, seed: seed, startTime: now)
         gateway = OrderGateway(catalog: catalog, venue: simulatedVenue ? venue : nil, risk: risk,
                                settings: GatewaySettings(defaultAccounts: ["OMS1": "DESK1", "OMS2": "DESK2"], fixVenues: fixVenues,
-                                                         venueDialects: venueDialects, venueCalendars: venueCalendars),
+                                                         venueDialects: venueDialects, venueCalendars: venueCalendars,
+                                                         marketDataSnapshotInterval: marketDataSnapshotInterval),
                                venues: venues, calendar: calendar, now: now)
     }
 

@@ -121,6 +121,7 @@ import Testing
         #expect(record.quantity == 10)
         #expect(record.price == "76.10")
         #expect(record.referencePrice == "75.28")
+        #expect(record.referencePriceKind == "last", "the journal says which reference price the collar took")
         #expect(record.check == "priceCollar")
         #expect(record.scope == "account DESK1")
         #expect(record.limit == "50")
@@ -131,6 +132,8 @@ import Testing
         let market = engine.check(orders.order(.sell, 2, at: nil, type: .market), now: T.zero).auditRecord
         #expect(market.accepted)
         #expect(market.adjustedLimitPrice == "74.77")
+        #expect(market.protectionBasePrice == "75.27" && market.protectionBaseKind == "bid",
+                "the journal says what the cap was taken from: the best bid, for a market sell")
         #expect(market.check == nil)
 
         let order = orders.order(.buy, 3, at: "75.30")

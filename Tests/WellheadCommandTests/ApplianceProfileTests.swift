@@ -47,6 +47,31 @@ import TestSupport
                 "the admin socket sits beside the journal unless AdminSocket says otherwise")
     }
 
+    /// `MarketDataSnapshotInterval`: seconds between the journal's market-data snapshots, 60
+    /// unless set, 0 for none; anything else is an error naming the file and the key, and one
+    /// market's sessions must agree on it.
+    @Test func marketDataSnapshotIntervalIsSecondsAndSessionsAgreeOnIt() throws {
+        let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\nDefaultAccount=DESK1\n"
+        #expect(try profile(gateway + "[SESSION]\nTargetCompID=OMS1\n").sessions.first?.gateway?.marketDataSnapshotInterval == 60)
+        #expect(try profile(gateway + "MarketDataSnapshotInterval=0\n[SESSION]\nTargetCompID=OMS1\n")
+                    .sessions.first?.gateway?.marketDataSnapshotInterval == 0)
+        for value in ["-1", "1m", "90000"] {
+            #expect { try profile(gateway + "[SESSION]\nTargetCompID=OMS1\nMarketDataSnapshotInterval=\(value)\n") } throws: { error in
+                guard let error = error as? SettingsError else { return false }
+                return error.file == "/tmp/test.cfg" && error.key == "MarketDataSnapshotInterval"
+                    && "\(error)".hasPrefix("/tmp/test.cfg:") && "\(error)".contains("'\(value)' is not a whole number in 0...86400")
+            }
+        }
+        let twoIntervals = try profile(gateway + "[SESSION]\nTargetCompID=OMS1\n[SESSION]\nTargetCompID=OMS2\nMarketDataSnapshotInterval=5\n")
+        #expect { try ApplianceProfile.checkSnapshotInterval(twoIntervals.sessions) } throws: { error in
+            (error as? SettingsError)?.key == "MarketDataSnapshotInterval" && "\(error)".hasPrefix("/tmp/test.cfg:")
+                && "\(error)".contains("differs from 60 seconds")
+        }
+        #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalMarketData=1\n") } throws: { error in
+            (error as? SettingsError)?.key == "JournalMarketData" && "\(error)".hasPrefix("/tmp/test.cfg:11: ")
+        }
+    }
+
     @Test func adminSocketIsBesideTheSettingsAndMustFitASocketAddress() throws {
         let gateway = base + "Application=gateway\nInstruments=\(dictionary)\nRiskLimits=\(dictionary)\nDefaultAccount=DESK1\n"
         let set = try profile(gateway + "AdminSocket=run/admin.sock\n[SESSION]\nTargetCompID=OMS1\n")

@@ -7,10 +7,11 @@ import TestSupport
 /// which also checks every market-data and reference-data message against the dictionary.
 @Suite(.serialized) struct VenueSimulatorQATests {
     /// The venue simulator, serving once its admin socket is up (it opens after the
-    /// acceptor), and QuickFIX as the QA team's OMS (QA1).
-    static func venue() throws -> ServedProfile {
+    /// acceptor), and QuickFIX as the QA team's OMS (QA1). `keys` are more lines for its
+    /// [DEFAULT] (`JournalMarketData=Y`).
+    static func venue(keys: String = "") throws -> ServedProfile {
         let venue = try ServedProfile(counterparty: "QA1", ourCompID: "SIMVENUE") { directory, port in
-            try WellheadProfiles.venueAcceptor(in: directory, port: port)
+            try WellheadProfiles.venueAcceptor(in: directory, port: port, keys: keys)
         }
         #expect(venue.server.waitForOutput("risk admin socket"), "\(venue.server.output)")
         return venue
@@ -36,7 +37,8 @@ import TestSupport
     }
 
     @Test func referenceDataMarketDataAndFillsReachAQAOMS() throws {
-        let venue = try Self.venue()
+        // The feed is replayed from the journal below: it keeps the refreshes only when told to.
+        let venue = try Self.venue(keys: "JournalMarketData=Y")
         defer { venue.stop() }
         let s = venue.symbol
         let unlisted = Listing.unlisted()

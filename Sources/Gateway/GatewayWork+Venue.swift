@@ -62,7 +62,7 @@ extension GatewayWork {
                              replace: replace, reason: reason, text: text)
             }
             state.orders[orderID] = order
-            state.audit.append(GatewayAuditEvent(kind: "order", time: now, json: order.auditJSON()))
+            journal(order)
         }
     }
 

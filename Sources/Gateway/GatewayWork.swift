@@ -39,6 +39,14 @@ struct GatewayWork {
         outbound.append(GatewayOutbound(session: session, type: .executionReport, body: report.fields(transactTime: transactTime)))
     }
 
+    /// Journals `order` as it stands (`order`), before anything it is sent to a venue for: a
+    /// restart rebuilds each order from its last record, so an order a venue has not yet
+    /// answered, or a cancel or replace it has not, comes back as it was (its OrderID taken,
+    /// its ClOrdIDs known, its ExecIDs counted), not lost or given again.
+    mutating func journal(_ order: ClientOrder) {
+        state.audit.append(GatewayAuditEvent(kind: "order", time: now, json: order.auditJSON()))
+    }
+
     mutating func record(_ kind: String, _ value: some Encodable) {
         state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: AuditJSON.encode(value)))
     }
@@ -146,6 +154,7 @@ struct GatewayWork {
             var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
             send(order.rejected(rejection.ordRejReason, text: rejection.text), to: session)
             state.orders[orderID] = order
+            journal(order)
             return
         }
         for key in decision.cancelResting { cancelForRisk(orderID: key.value, reason: "self-trade prevention") }
@@ -158,6 +167,7 @@ struct GatewayWork {
         var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
         send(order.pendingNew(), to: session)
         state.orders[orderID] = order
+        journal(order)
         state.orderIDByVenueID[number] = orderID
         state.venueIDByOrderID[orderID] = number
         submit(order, number: number, terms: venueTerms, to: venueIndex)
@@ -213,6 +223,7 @@ struct GatewayWork {
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .cancel, clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
+        journal(order)
         change(order)
     }
 
@@ -255,6 +266,7 @@ struct GatewayWork {
         state.clOrdIDs[session, default: [:]][clOrdID] = order.orderID
         send(order.requested(PendingChange(kind: .replace(newTerms), clOrdID: clOrdID)), to: session)
         state.orders[order.orderID] = order
+        journal(order)
         change(order, to: newTerms)
     }
 
@@ -288,6 +300,7 @@ struct GatewayWork {
         }
         send(order.statusReport(), to: session)
         state.orders[orderID] = order
+        journal(order)  // its ExecID is taken
     }
 
     /// OrderMassStatusRequest (AF): a status report (ExecType I) for each of the session's
@@ -319,6 +332,7 @@ struct GatewayWork {
             if index == orders.count - 1 { body.append(FIXTag.lastRptRequested, "Y") }
             outbound.append(GatewayOutbound(session: session, type: .executionReport, body: body))
             state.orders[order.orderID] = order
+            journal(order)
         }
     }
 

@@ -68,7 +68,8 @@ extension OrderGateway {
     /// onto the venue for what they have left, under their old OrderIDs, and back into the risk
     /// sidecar; nothing is reported to the OMS again (what was sent is in the session journal,
     /// and resent from there if asked). A cancel or replace left pending by the crash is
-    /// completed as a cancel, and reported.
+    /// completed as a cancel, and reported, at the in-process venue; at a FIX venue it stays
+    /// pending for the venue's answer, as does an order the venue had not acknowledged.
     ///
     /// - Throws: the first record that cannot be read, by its journal row id: nothing is skipped.
     public func restore(events: [GatewayRecord], now: Int64) throws(GatewayRestoreError) -> (Restored, [GatewayOutbound]) {
@@ -134,6 +135,8 @@ extension OrderGateway {
                                                         reason: "order \(number) was routed to venue session \(route.session), which this profile no longer has"))
                 }
                 work.state.venueOfOrder[number] = index
+                // A routed order's number is taken, whatever became of its order records.
+                work.state.nextOrderNumber = max(work.state.nextOrderNumber, number + 1)
             }
             for (id, fill) in fills {
                 do {
@@ -180,6 +183,14 @@ extension GatewayWork {
                                   quantity: order.terms.quantity, type: order.terms.type, price: order.terms.price,
                                   stopPrice: order.terms.stopPrice, timeInForce: order.terms.timeInForce)
         risk.restoreWorkingOrder(riskOrder, filledQuantity: order.cumQty, acknowledged: order.status != .pendingNew)
+        if let pending = order.pending, case .replace(let newTerms) = pending.kind {
+            // A replace the crash left unanswered counts as it did when the sidecar accepted
+            // it, so that the venue's answer (replaced, or refused) moves the sidecar to the
+            // terms the gateway then holds, not leaves it on the old ones.
+            _ = risk.check(RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: pending.clOrdID, session: order.session,
+                                       quantity: newTerms.quantity, type: newTerms.type, price: newTerms.price,
+                                       stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce), now: now)
+        }
         state.orderIDByVenueID[number] = order.orderID
         state.venueIDByOrderID[order.orderID] = number
         // An order without a route was at the in-process venue; a routed one is its venue's.

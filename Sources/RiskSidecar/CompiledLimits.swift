@@ -30,7 +30,8 @@ struct ScopeLimits: Sendable {
     let messageRate: RateLimit?
     let duplicateWindow: Int64?
     let restricted: Bool
-    let hours: CompiledHours?
+    /// `var`: it remembers the last minute it answered for.
+    var hours: CompiledHours?
     /// Position, notional or loss limits: the checks that need the account's exposure.
     let hasExposureLimits: Bool
     /// Where each stateful limit turns warning and critical, precomputed so that watching
@@ -148,6 +149,9 @@ struct CompiledHours: Sendable {
     /// Minutes after local midnight, from `hours`.
     let open: Int
     let close: Int
+    /// The UTC minute `cachedOpen` answers for (`Int64.min`: none yet).
+    private var cachedMinute = Int64.min
+    private var cachedOpen = false
 
     init(_ hours: TradingHours) {
         self.hours = hours
@@ -160,6 +164,28 @@ struct CompiledHours: Sendable {
 
     /// Local time at `nanos`: days since 1970-01-01 (local) and minutes after local midnight.
     func local(_ nanos: Int64) -> (day: Int64, minute: Int) { zone.local(nanos) }
+
+    /// `isOpen`, answered from the last call when it fell in the same UTC minute: the open
+    /// state only changes on a local minute, and a UTC minute is one local minute whenever the
+    /// zone's offset is whole minutes and does not change inside it (checked before caching).
+    @inline(__always)
+    mutating func isOpenCached(_ nanos: Int64) -> Bool {
+        let minute = nanos >= 0 ? nanos / 60_000_000_000 : (nanos - 59_999_999_999) / 60_000_000_000
+        if minute == cachedMinute { return cachedOpen }
+        return refresh(nanos, minute: minute)
+    }
+
+    @inline(never)
+    private mutating func refresh(_ nanos: Int64, minute: Int64) -> Bool {
+        let open = isOpen(nanos)
+        let start = minute &* 60
+        let offset = zone.offset(atUTC: start)
+        if offset % 60 == 0, zone.offset(atUTC: start &+ 59) == offset {
+            cachedMinute = minute
+            cachedOpen = open
+        }
+        return open
+    }
 
     func isOpen(_ nanos: Int64) -> Bool {
         let (day, minute) = local(nanos)

@@ -249,34 +249,60 @@ extension RiskEngine {
             guard index >= 0 else { continue }
             let id = Int(owners[index].limits)
             guard id >= 0 else { continue }
+            // The message throttle, then (for orders) the order throttle: written out twice, as
+            // each ring is a stored field read and updated in place (an accessor choosing between
+            // them costs more than the check it serves).
             if let rate = limitTable[id].messageRate, owners[index].messageRate != nil {
                 owners[index].messageRate!.record(now)
-                if Self.overLimit(owners[index].messageRate!, rate, now, &notes), rejection == nil, isOrder {
-                    rejection = rateRejection(index, rate, .messageRate, now)
-                }
-                if let levels = limitTable[id].messageRateLevels {
-                    let level = Self.rateLevel(owners[index].messageRate!, rate, levels, now: now)
-                    if level != .normal || !quiet {
-                        crossing(.messageRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                 &notes.warnings)
+                // Below its lowest threshold a throttle is neither over its limit nor at a level,
+                // and with no level raised anywhere there is nothing to re-arm: one read of the
+                // ring instead of one per threshold (its times never decrease).
+                let idle = quiet && !owners[index].messageRate!.atLeast(
+                    Self.lowest(rate, limitTable[id].messageRateLevels), after: now &- rate.windowNanos)
+                if !idle {
+                    if Self.overLimit(owners[index].messageRate!, rate, now, &notes), rejection == nil, isOrder {
+                        rejection = rateRejection(index, rate, .messageRate, now)
+                    }
+                    if let levels = limitTable[id].messageRateLevels {
+                        let level = Self.rateLevel(owners[index].messageRate!, rate, levels, now: now)
+                        if level != .normal || !quiet {
+                            crossing(.messageRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                     &notes.warnings)
+                        }
                     }
                 }
             }
             if isOrder, let rate = limitTable[id].orderRate, owners[index].orderRate != nil {
                 owners[index].orderRate!.record(now)
-                if Self.overLimit(owners[index].orderRate!, rate, now, &notes), rejection == nil {
-                    rejection = rateRejection(index, rate, .orderRate, now)
-                }
-                if let levels = limitTable[id].orderRateLevels {
-                    let level = Self.rateLevel(owners[index].orderRate!, rate, levels, now: now)
-                    if level != .normal || !quiet {
-                        crossing(.orderRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                 &notes.warnings)
+                let idle = quiet && !owners[index].orderRate!.atLeast(
+                    Self.lowest(rate, limitTable[id].orderRateLevels), after: now &- rate.windowNanos)
+                if !idle {
+                    if Self.overLimit(owners[index].orderRate!, rate, now, &notes), rejection == nil {
+                        rejection = rateRejection(index, rate, .orderRate, now)
+                    }
+                    if let levels = limitTable[id].orderRateLevels {
+                        let level = Self.rateLevel(owners[index].orderRate!, rate, levels, now: now)
+                        if level != .normal || !quiet {
+                            crossing(.orderRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                     &notes.warnings)
+                        }
                     }
                 }
             }
         }
         return rejection
+    }
+
+    /// The smallest count in the window at which a throttle does anything: its logout
+    /// threshold, its limit, or its warning level (a threshold below one never holds).
+    @inline(__always)
+    static func lowest(_ rate: RateLimit, _ levels: Thresholds?) -> Int {
+        var lowest = Int.max
+        func consider(_ threshold: Int) { if threshold >= 1 && threshold < lowest { lowest = threshold } }
+        consider(rate.limit &+ 1)
+        if let logoutAbove = rate.logoutAbove { consider(logoutAbove &+ 1) }
+        if let levels { consider(Int(clamping: levels.warning)) }
+        return lowest
     }
 
     /// Over the limit (and, far above it, marks the session for logout).
@@ -351,7 +377,7 @@ extension RiskEngine {
                                      ordRejReason: .brokerOption,
                                      text: "\(check.label): \(what) (\(scope) is restricted)")
             }
-            if limitTable[id].hours != nil, !limitTable[id].hours!.isOpen(now) {
+            if limitTable[id].hours != nil, !limitTable[id].hours!.isOpenCached(now) {
                 let hours = limitTable[id].hours!
                 return RiskRejection(check: .tradingHours, scope: limitTable[id].scope, limit: nil, value: nil,
                                      ordRejReason: .exchangeClosed,

@@ -94,19 +94,24 @@ struct ClOrdIDSet {
         var group: UInt64
     }
 
+    private static let blank = Stored(session: -1, fingerprint: 0, clOrdID: "", group: 0)
+
     /// Fingerprint (high 32 bits) and position in `stored` + 1 (low 32 bits); 0 is empty.
     private var slots: ContiguousArray<UInt64>
-    private var stored: ContiguousArray<Stored> = []
+    /// The pairs in arrival order, the first `count` in use. Written through in full when it is
+    /// made (and when it doubles), so that storing a pair never takes a first-touch page fault.
+    private var stored: ContiguousArray<Stored>
+    private(set) var count = 0
     private let initialBuckets: Int
-
-    var count: Int { stored.count }
+    private let initialCapacity: Int
 
     init(capacity: Int = 1 << 15) {
         var buckets = 2
         while buckets * 8 < 2 * capacity { buckets <<= 1 }
         initialBuckets = buckets
+        initialCapacity = Swift.max(capacity, 16)
         slots = ContiguousArray(repeating: 0, count: buckets * 8)
-        stored.reserveCapacity(capacity)
+        stored = ContiguousArray(repeating: Self.blank, count: initialCapacity)
     }
 
     /// The bucket hash (session, text before the trailing number, the number's length and
@@ -164,9 +169,11 @@ struct ClOrdIDSet {
             }
         }
         if found { return false }
-        stored.append(Stored(session: tag, fingerprint: UInt32(truncatingIfNeeded: fingerprint), clOrdID: clOrdID, group: group))
-        slots[empty] = fingerprint << 32 | UInt64(stored.count)
-        if 2 * stored.count > slots.count { rebuild(buckets: slots.count / 4) }
+        if count == stored.count { stored.append(contentsOf: repeatElement(Self.blank, count: stored.count)) }
+        stored[count] = Stored(session: tag, fingerprint: UInt32(truncatingIfNeeded: fingerprint), clOrdID: clOrdID, group: group)
+        count += 1
+        slots[empty] = fingerprint << 32 | UInt64(count)
+        if 2 * count > slots.count { rebuild(buckets: slots.count / 4) }
         return true
     }
 
@@ -191,14 +198,15 @@ struct ClOrdIDSet {
 
     /// A new day: every session may use every ClOrdID again.
     mutating func removeAll() {
-        stored.removeAll(keepingCapacity: true)
+        stored = ContiguousArray(repeating: Self.blank, count: initialCapacity)
+        count = 0
         slots = ContiguousArray(repeating: 0, count: initialBuckets * 8)
     }
 
     private mutating func rebuild(buckets: Int) {
         slots = ContiguousArray(repeating: 0, count: buckets * 8)
         let bucketMask = buckets - 1
-        for position in stored.indices {
+        for position in 0..<count {
             let fingerprint = UInt64(stored[position].fingerprint)
             var bucket = Int(truncatingIfNeeded: stored[position].group) & bucketMask
             placing: while true {

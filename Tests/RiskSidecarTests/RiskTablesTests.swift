@@ -166,4 +166,39 @@ import TestSupport
         #expect(engine.check(order("5", "X", session: "OMS2"), now: T.at(seconds: 20)).isAccepted)
         #expect(engine.check(order("6", "X", session: "OMS2"), now: T.at(seconds: 25)).check == .duplicateClOrdID)
     }
+
+    // MARK: What the check remembers between orders
+
+    @Test func tradingHoursAnsweredFromTheLastMinuteFollowTheClockBothWays() {
+        let globex = TradingHours(timeZone: "America/New_York", open: 18 * 60, close: 17 * 60,
+                                  days: [.sunday, .monday, .tuesday, .wednesday, .thursday])
+        var engine = makeEngine(RiskLimits(firm: LimitSet(tradingHours: globex)))
+        var orders = OrderFactory()
+        // Tuesday 16:59 New York (21:59 UTC): open to its last nanosecond, closed at 17:00.
+        let lastMinute = T.at(seconds: 6 * 3_600 + 59 * 60)
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute).isAccepted)
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute + 60 * T.second - 1).isAccepted)
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute + 60 * T.second).check == .tradingHours)
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute + 90 * T.second).check == .tradingHours)
+        // A time before the last one asked about is answered for itself.
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute + 30 * T.second).isAccepted)
+        #expect(engine.check(orders.order(.buy, 1), now: lastMinute + 61 * T.second).check == .tradingHours)
+        // Summer time: the same local minute is another UTC minute (16:59 EDT is 20:59 UTC).
+        let july = Int64(1_783_457_940) * T.second
+        #expect(engine.check(orders.order(.buy, 1), now: july).isAccepted)
+        #expect(engine.check(orders.order(.buy, 1), now: july + 60 * T.second).check == .tradingHours)
+    }
+
+    @Test func aQuietThrottleStillCountsEveryMessage() {
+        // Far below its thresholds a throttle is read once; crossing them is seen at once.
+        var engine = makeEngine(RiskLimits(firm: LimitSet(orderRate: RateLimit(limit: 4, windowNanos: T.second))))
+        var orders = OrderFactory()
+        for step in 0..<4 {
+            #expect(engine.check(orders.order(.buy, 1), now: T.at(ms: Int64(step))).isAccepted, "order \(step + 1)")
+        }
+        let fifth = engine.check(orders.order(.buy, 1), now: T.at(ms: 4))
+        #expect(fifth.text == "order rate: 5 orders in 1s, limit 4 (firm)")
+        // A second later the window has emptied.
+        #expect(engine.check(orders.order(.buy, 1), now: T.at(ms: 1_005)).isAccepted)
+    }
 }

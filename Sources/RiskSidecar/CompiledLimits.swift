@@ -4,7 +4,10 @@ import Instruments
 
 /// One scope's limits converted once, at load, into what the check path compares against:
 /// integers and raw fixed-point values, so a check never parses or allocates.
-final class ScopeLimits: Sendable {
+///
+/// A value in the engine's `limitTable`, read in place by the check path through the id its
+/// owner, root or month holds (never copied out there).
+struct ScopeLimits: Sendable {
     let scope: RiskScope
     let set: LimitSet
     let maxOrderSize: Int64?
@@ -27,7 +30,8 @@ final class ScopeLimits: Sendable {
     let messageRate: RateLimit?
     let duplicateWindow: Int64?
     let restricted: Bool
-    let hours: CompiledHours?
+    /// `var`: it remembers the last minute it answered for.
+    var hours: CompiledHours?
     /// Position, notional or loss limits: the checks that need the account's exposure.
     let hasExposureLimits: Bool
     /// Where each stateful limit turns warning and critical, precomputed so that watching
@@ -138,30 +142,60 @@ struct Thresholds: Sendable {
 
 /// Trading hours with the time zone's UTC offsets precomputed (2000–2100), so that the check
 /// path finds the local time with a binary search instead of a calendar.
-final class CompiledHours: Sendable {
+struct CompiledHours: Sendable {
     let hours: TradingHours
     let zone: ZoneOffsets
     let openDays: UInt8
+    /// Minutes after local midnight, from `hours`.
+    let open: Int
+    let close: Int
+    /// The UTC minute `cachedOpen` answers for (`Int64.min`: none yet).
+    private var cachedMinute = Int64.min
+    private var cachedOpen = false
 
     init(_ hours: TradingHours) {
         self.hours = hours
         // Validated at load; a zone built in code that does not exist is read as UTC.
         zone = ZoneOffsets(hours.timeZone) ?? ZoneOffsets("UTC")!
         openDays = hours.days.reduce(0) { $0 | UInt8(1) << UInt8($1.rawValue) }
+        open = hours.open
+        close = hours.close
     }
 
     /// Local time at `nanos`: days since 1970-01-01 (local) and minutes after local midnight.
     func local(_ nanos: Int64) -> (day: Int64, minute: Int) { zone.local(nanos) }
+
+    /// `isOpen`, answered from the last call when it fell in the same UTC minute: the open
+    /// state only changes on a local minute, and a UTC minute is one local minute whenever the
+    /// zone's offset is whole minutes and does not change inside it (checked before caching).
+    @inline(__always)
+    mutating func isOpenCached(_ nanos: Int64) -> Bool {
+        let minute = nanos >= 0 ? nanos / 60_000_000_000 : (nanos - 59_999_999_999) / 60_000_000_000
+        if minute == cachedMinute { return cachedOpen }
+        return refresh(nanos, minute: minute)
+    }
+
+    @inline(never)
+    private mutating func refresh(_ nanos: Int64, minute: Int64) -> Bool {
+        let open = isOpen(nanos)
+        let start = minute &* 60
+        let offset = zone.offset(atUTC: start)
+        if offset % 60 == 0, zone.offset(atUTC: start &+ 59) == offset {
+            cachedMinute = minute
+            cachedOpen = open
+        }
+        return open
+    }
 
     func isOpen(_ nanos: Int64) -> Bool {
         let (day, minute) = local(nanos)
         let weekday = Int(((day + 4) % 7 + 7) % 7)  // 1970-01-01 was a Thursday
         let today = openDays & (UInt8(1) << UInt8(weekday)) != 0
         let yesterday = openDays & (UInt8(1) << UInt8((weekday + 6) % 7)) != 0
-        if hours.open < hours.close {
-            return today && minute >= hours.open && minute < hours.close
+        if open < close {
+            return today && minute >= open && minute < close
         }
-        return (today && minute >= hours.open) || (yesterday && minute < hours.close)
+        return (today && minute >= open) || (yesterday && minute < close)
     }
 
     /// `Sat 10:15 America/New_York`, for reject texts.
@@ -185,27 +219,22 @@ final class CompiledHours: Sendable {
 /// The last timestamps of one throttle, in a ring sized past its largest threshold: "is the
 /// k-th most recent message inside the window" is one memory read.
 ///
-/// A class over a fixed buffer: recording a message touches no reference counts and no
-/// copy-on-write checks. Used only by the engine that owns it, one thread at a time.
-final class RateWindow {
-    private let times: UnsafeMutablePointer<Int64>
+/// A value in its owner's record, updated in place: recording a message touches no reference
+/// counts (the buffer is uniquely held, so the copy-on-write check never copies).
+struct RateWindow {
+    private var times: ContiguousArray<Int64>
     let capacity: Int
     private var next = 0
     private(set) var stored = 0
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        times = UnsafeMutablePointer<Int64>.allocate(capacity: self.capacity)
-        times.initialize(repeating: 0, count: self.capacity)
-    }
-
-    deinit {
-        times.deallocate()
+        times = ContiguousArray(repeating: 0, count: self.capacity)
     }
 
     /// Times never run backwards in the ring, so counts stay a binary search.
     @inline(__always)
-    func record(_ time: Int64) {
+    mutating func record(_ time: Int64) {
         var value = time
         if stored > 0 {
             let latest = times[next == 0 ? capacity - 1 : next - 1]
@@ -246,7 +275,7 @@ final class RateWindow {
 
     /// A ring of another size keeping the most recent times.
     func resized(to capacity: Int) -> RateWindow {
-        let ring = RateWindow(capacity: capacity)
+        var ring = RateWindow(capacity: capacity)
         var k = min(stored, ring.capacity)
         while k >= 1 {
             if let time = recent(k) { ring.record(time) }

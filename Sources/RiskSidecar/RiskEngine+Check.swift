@@ -24,22 +24,23 @@ struct Intent {
 }
 
 /// The limits at the five scopes an order falls under (0 firm, 1 account, 2 session, 3 root,
-/// 4 symbol), fetched once per check.
+/// 4 symbol), as ids into the engine's `limitTable`, fetched once per check.
 struct ScopeSet {
-    let firm: ScopeLimits?
-    let account: ScopeLimits?
-    let session: ScopeLimits?
-    let root: ScopeLimits?
-    let symbol: ScopeLimits?
+    let firm: LimitsID
+    let account: LimitsID
+    let session: LimitsID
+    let root: LimitsID
+    let symbol: LimitsID
 
+    /// The id at a slot as an index into `limitTable`, −1 when the scope has no limits.
     @inline(__always)
-    subscript(slot: Int) -> ScopeLimits? {
+    subscript(slot: Int) -> Int {
         switch slot {
-        case 0: firm
-        case 1: account
-        case 2: session
-        case 3: root
-        default: symbol
+        case 0: Int(firm)
+        case 1: Int(account)
+        case 2: Int(session)
+        case 3: Int(root)
+        default: Int(symbol)
         }
     }
 }
@@ -51,12 +52,21 @@ struct SignatureWrite {
 }
 
 extension RiskEngine {
+    @inline(__always)
     func scopeSet(_ context: Context) -> ScopeSet {
         ScopeSet(firm: owners[0].limits,
-                 account: context.account >= 0 ? owners[context.account].limits : nil,
-                 session: context.session >= 0 ? owners[context.session].limits : nil,
-                 root: context.root >= 0 ? roots[context.root].limits : nil,
-                 symbol: context.symbol >= 0 ? symbols[context.symbol].limits : nil)
+                 account: context.account >= 0 ? owners[context.account].limits : -1,
+                 session: context.session >= 0 ? owners[context.session].limits : -1,
+                 root: context.root >= 0 ? roots[context.root].limits : -1,
+                 symbol: context.symbol >= 0 ? symbols[context.symbol].limits : -1)
+    }
+
+    /// Whether a session that lists its accounts lists this one (an account never seen is not listed).
+    @inline(__always)
+    func isPermitted(_ account: String, session: Int) -> Bool {
+        guard owners[session].permittedAccounts != nil else { return true }
+        guard let id = accountIndex[account] else { return false }
+        return owners[session].permittedAccounts!.contains(id)
     }
 
     // MARK: New orders
@@ -67,8 +77,7 @@ extension RiskEngine {
         let input: RiskDecision.Input = .newOrder(order)
         var notes = DecisionNotes()
         let session = sessionOwner(order.session)
-        if let permitted = owners[session].permittedAccounts,
-           !(accountIndex[order.account].map(permitted.contains) ?? false) {
+        if !isPermitted(order.account, session: session) {
             // Not interned: an account the session may not use gets no record of its own.
             let context = Context(account: -1, session: session, symbol: -1, root: -1)
             let throttled = throttle(context, isOrder: true, now: now, notes: &notes)
@@ -90,7 +99,7 @@ extension RiskEngine {
         if let rejection = validate(quantity: order.quantity, type: order.type, price: order.price, stopPrice: order.stopPrice) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
-        if !owners[session].clOrdIDs.insert(order.clOrdID).inserted {
+        if !clOrdIDs.insert(session: session, order.clOrdID) {
             return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(order.clOrdID, session: session), notes: notes)
         }
         let scopes = scopeSet(context)
@@ -161,7 +170,7 @@ extension RiskEngine {
                                     stopPrice: replace.stopPrice) {
             return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
         }
-        if !owners[session].clOrdIDs.insert(replace.clOrdID).inserted {
+        if !clOrdIDs.insert(session: session, replace.clOrdID) {
             return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(replace.clOrdID, session: session), notes: notes)
         }
         let scopes = scopeSet(context)
@@ -222,6 +231,7 @@ extension RiskEngine {
         return nil
     }
 
+    @inline(never)
     func duplicateClOrdID(_ clOrdID: String, session: Int) -> RiskRejection {
         RiskRejection(check: .duplicateClOrdID, scope: owners[session].scope, limit: nil, value: nil,
                       ordRejReason: .duplicateOrder,
@@ -237,31 +247,45 @@ extension RiskEngine {
         for slot in 0..<3 {
             let index = slot == 0 ? 0 : (slot == 1 ? context.account : context.session)
             guard index >= 0 else { continue }
-            let owner = owners[index]
-            guard let limits = owner.limits else { continue }
-            if let rate = limits.messageRate, let ring = owner.messageRate {
-                ring.record(now)
-                if Self.overLimit(ring, rate, now, &notes), rejection == nil, isOrder {
-                    rejection = rateRejection(index, rate, ring, .messageRate, now)
-                }
-                if let levels = limits.messageRateLevels {
-                    let level = Self.rateLevel(ring, rate, levels, now: now)
-                    if level != .normal || !quiet {
-                        crossing(.messageRate, limits, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                 &notes.warnings)
+            let id = Int(owners[index].limits)
+            guard id >= 0 else { continue }
+            // The message throttle, then (for orders) the order throttle: written out twice, as
+            // each ring is a stored field read and updated in place (an accessor choosing between
+            // them costs more than the check it serves).
+            if let rate = limitTable[id].messageRate, owners[index].messageRate != nil {
+                owners[index].messageRate!.record(now)
+                // Below its lowest threshold a throttle is neither over its limit nor at a level,
+                // and with no level raised anywhere there is nothing to re-arm: one read of the
+                // ring instead of one per threshold (its times never decrease).
+                let idle = quiet && !owners[index].messageRate!.atLeast(
+                    Self.lowest(rate, limitTable[id].messageRateLevels), after: now &- rate.windowNanos)
+                if !idle {
+                    if Self.overLimit(owners[index].messageRate!, rate, now, &notes), rejection == nil, isOrder {
+                        rejection = rateRejection(index, rate, .messageRate, now)
+                    }
+                    if let levels = limitTable[id].messageRateLevels {
+                        let level = Self.rateLevel(owners[index].messageRate!, rate, levels, now: now)
+                        if level != .normal || !quiet {
+                            crossing(.messageRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                     &notes.warnings)
+                        }
                     }
                 }
             }
-            if isOrder, let rate = limits.orderRate, let ring = owner.orderRate {
-                ring.record(now)
-                if Self.overLimit(ring, rate, now, &notes), rejection == nil {
-                    rejection = rateRejection(index, rate, ring, .orderRate, now)
-                }
-                if let levels = limits.orderRateLevels {
-                    let level = Self.rateLevel(ring, rate, levels, now: now)
-                    if level != .normal || !quiet {
-                        crossing(.orderRate, limits, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                 &notes.warnings)
+            if isOrder, let rate = limitTable[id].orderRate, owners[index].orderRate != nil {
+                owners[index].orderRate!.record(now)
+                let idle = quiet && !owners[index].orderRate!.atLeast(
+                    Self.lowest(rate, limitTable[id].orderRateLevels), after: now &- rate.windowNanos)
+                if !idle {
+                    if Self.overLimit(owners[index].orderRate!, rate, now, &notes), rejection == nil {
+                        rejection = rateRejection(index, rate, .orderRate, now)
+                    }
+                    if let levels = limitTable[id].orderRateLevels {
+                        let level = Self.rateLevel(owners[index].orderRate!, rate, levels, now: now)
+                        if level != .normal || !quiet {
+                            crossing(.orderRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                                     &notes.warnings)
+                        }
                     }
                 }
             }
@@ -269,9 +293,22 @@ extension RiskEngine {
         return rejection
     }
 
+    /// The smallest count in the window at which a throttle does anything: its logout
+    /// threshold, its limit, or its warning level (a threshold below one never holds).
+    @inline(__always)
+    static func lowest(_ rate: RateLimit, _ levels: Thresholds?) -> Int {
+        var lowest = Int.max
+        func consider(_ threshold: Int) { if threshold >= 1 && threshold < lowest { lowest = threshold } }
+        consider(rate.limit &+ 1)
+        if let logoutAbove = rate.logoutAbove { consider(logoutAbove &+ 1) }
+        if let levels { consider(Int(clamping: levels.warning)) }
+        return lowest
+    }
+
     /// Over the limit (and, far above it, marks the session for logout).
     @inline(__always)
-    private static func overLimit(_ ring: RateWindow, _ rate: RateLimit, _ now: Int64, _ notes: inout DecisionNotes) -> Bool {
+    private static func overLimit(_ ring: borrowing RateWindow, _ rate: RateLimit, _ now: Int64,
+                                  _ notes: inout DecisionNotes) -> Bool {
         let cutoff = now &- rate.windowNanos
         if let logoutAbove = rate.logoutAbove, ring.atLeast(logoutAbove + 1, after: cutoff) {
             notes.logoutSession = true
@@ -279,8 +316,9 @@ extension RiskEngine {
         return ring.atLeast(rate.limit + 1, after: cutoff)
     }
 
-    private func rateRejection(_ owner: Int, _ rate: RateLimit, _ ring: RateWindow, _ check: RiskCheck,
-                               _ now: Int64) -> RiskRejection {
+    @inline(never)
+    private func rateRejection(_ owner: Int, _ rate: RateLimit, _ check: RiskCheck, _ now: Int64) -> RiskRejection {
+        let ring = (check == .orderRate ? owners[owner].orderRate : owners[owner].messageRate) ?? RateWindow(capacity: 1)
         let cutoff = now &- rate.windowNanos
         let count = ring.count(after: cutoff)
         let noun = check == .orderRate ? "orders" : "messages"
@@ -307,42 +345,43 @@ extension RiskEngine {
     /// Every control after the request itself is known to be well formed, in a fixed order:
     /// kill switches, trading states, restrictions and hours, duplicates, prices, size and value,
     /// collars, exposure (states, positions, credit, loss), self-trade.
+    ///
+    /// Records are read in place (`owners[id]`, `limitTable[id]`, `symbols[id]`): nothing is
+    /// copied out of the tables, so nothing is reference counted.
     mutating func evaluate(_ intent: inout Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes,
                            signature: OrderSignature?, written: inout SignatureWrite?, now: Int64) -> RiskRejection? {
         let context = intent.context
-        // One reference to each record the checks read (arrays of classes are not re-read and
-        // re-retained at every use).
-        let firm = owners[0]
-        let account = owners[context.account]
-        let session = owners[context.session]
-        let symbol = symbols[context.symbol]
-        let root = roots[context.root]
-        // Plain branches, not `??` chains: an autoclosure over a method would copy the engine.
-        if firm.killed || account.killed || session.killed {
-            let owner = firm.killed ? 0 : account.killed ? context.account : context.session
+        let account = context.account
+        let session = context.session
+        let symbol = context.symbol
+        let root = context.root
+        if owners[0].killed || owners[account].killed || owners[session].killed {
+            let owner = owners[0].killed ? 0 : owners[account].killed ? account : session
             return killSwitchRejection(owner)
         }
-        if firm.tradingState == .halted || account.tradingState == .halted {
-            let owner = firm.tradingState == .halted ? 0 : context.account
+        if owners[0].tradingState == .halted || owners[account].tradingState == .halted {
+            let owner = owners[0].tradingState == .halted ? 0 : account
             return RiskRejection(check: .tradingState, scope: owners[owner].scope, limit: nil, value: nil,
                                  ordRejReason: .brokerOption,
                                  text: "trading state: \(owners[owner].scope) is HALTED; only cancels are accepted")
         }
         for slot in 0..<5 {
-            guard let limits = scopes[slot] else { continue }
-            if limits.restricted {
-                let scope = limits.scope
+            let id = scopes[slot]
+            guard id >= 0 else { continue }
+            if limitTable[id].restricted {
+                let scope = limitTable[id].scope
                 let isAccount = slot == 1 || slot == 2
-                let what = isAccount ? "\(scope) may not trade" : "\(symbol.name) may not be traded"
+                let what = isAccount ? "\(scope) may not trade" : "\(symbols[symbol].name) may not be traded"
                 let check: RiskCheck = isAccount ? .restrictedAccount : .restrictedInstrument
                 return RiskRejection(check: check, scope: scope, limit: nil, value: nil,
                                      ordRejReason: .brokerOption,
                                      text: "\(check.label): \(what) (\(scope) is restricted)")
             }
-            if let hours = limits.hours, !hours.isOpen(now) {
-                return RiskRejection(check: .tradingHours, scope: limits.scope, limit: nil, value: nil,
+            if limitTable[id].hours != nil, !limitTable[id].hours!.isOpenCached(now) {
+                let hours = limitTable[id].hours!
+                return RiskRejection(check: .tradingHours, scope: limitTable[id].scope, limit: nil, value: nil,
                                      ordRejReason: .exchangeClosed,
-                                     text: "trading hours: \(symbol.name) is closed at \(hours.describe(now)), hours \(hours.window) (\(limits.scope))")
+                                     text: "trading hours: \(symbols[symbol].name) is closed at \(hours.describe(now)), hours \(hours.window) (\(limitTable[id].scope))")
             }
         }
         if let signature {
@@ -353,11 +392,13 @@ extension RiskEngine {
             if let previous = recent ?? olderSignatures[signature] {
                 let age = now - previous
                 for slot in 0..<5 {
-                    guard let limits = scopes[slot], let window = limits.duplicateWindow, age <= window else { continue }
+                    let id = scopes[slot]
+                    guard id >= 0, let window = limitTable[id].duplicateWindow, age <= window else { continue }
                     let price = intent.price.map { " at \($0)" } ?? (intent.type == .market ? " at market" : "")
+                    let scope = limitTable[id].scope
                     return RiskRejection(
-                        check: .duplicateOrder, scope: limits.scope, limit: nil, value: nil, ordRejReason: .duplicateOrder,
-                        text: "duplicate order: \(Self.sideName(intent.side)) \(intent.quantity) \(symbol.name)\(price) for \(account.name) repeats one \(Self.duration(age)) ago, window \(Self.duration(window)) (\(limits.scope))")
+                        check: .duplicateOrder, scope: scope, limit: nil, value: nil, ordRejReason: .duplicateOrder,
+                        text: "duplicate order: \(Self.sideName(intent.side)) \(intent.quantity) \(symbols[symbol].name)\(price) for \(owners[account].name) repeats one \(Self.duration(age)) ago, window \(Self.duration(window)) (\(scope))")
                 }
             }
         }
@@ -371,7 +412,7 @@ extension RiskEngine {
         case .market, .stop:
             if let rejection = protect(&intent, scopes, &notes) { return rejection }
         }
-        let multiplier = root.multiplier
+        let multiplier = roots[root].multiplier
         intent.notional = Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.leaves, multiplier: multiplier)
 
         var orderValue: Int128?
@@ -384,25 +425,28 @@ extension RiskEngine {
         case .market: collared = nil
         }
         for slot in 0..<5 {
-            guard let limits = scopes[slot] else { continue }
-            if let maxSize = limits.maxOrderSize, intent.quantity > maxSize {
-                return RiskRejection(check: .orderSize, scope: limits.scope, limit: FIXDecimal(mantissa: maxSize),
+            let id = scopes[slot]
+            guard id >= 0 else { continue }
+            if let maxSize = limitTable[id].maxOrderSize, intent.quantity > maxSize {
+                let scope = limitTable[id].scope
+                return RiskRejection(check: .orderSize, scope: scope, limit: FIXDecimal(mantissa: maxSize),
                                      value: FIXDecimal(mantissa: intent.quantity), ordRejReason: .orderExceedsLimit,
-                                     text: "max order size: \(intent.quantity) contracts, limit \(maxSize) (\(limits.scope))")
+                                     text: "max order size: \(intent.quantity) contracts, limit \(maxSize) (\(scope))")
             }
-            if let maxValue = limits.maxOrderValue {
+            if let maxValue = limitTable[id].maxOrderValue {
                 let value = orderValue ?? Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.quantity,
                                                          multiplier: multiplier)
                 orderValue = value
                 if value > maxValue {
+                    let scope = limitTable[id].scope
                     let price = intent.workingPrice?.description ?? Fixed.decimal(intent.exposurePrice).description
                     return RiskRejection(
-                        check: .orderValue, scope: limits.scope, limit: Fixed.decimal(maxValue), value: Fixed.decimal(value),
+                        check: .orderValue, scope: scope, limit: Fixed.decimal(maxValue), value: Fixed.decimal(value),
                         ordRejReason: .orderExceedsLimit,
-                        text: "max order value: \(intent.quantity) × \(price) × \(root.spec.multiplier) = \(Fixed.decimal(value)), limit \(Fixed.decimal(maxValue)) (\(limits.scope))")
+                        text: "max order value: \(intent.quantity) × \(price) × \(roots[root].spec.multiplier) = \(Fixed.decimal(value)), limit \(Fixed.decimal(maxValue)) (\(scope))")
                 }
             }
-            if limits.hasCollar, let rejection = collar(intent, collared, limits, &notes) {
+            if limitTable[id].hasCollar, let rejection = collar(intent, collared, id, &notes) {
                 return rejection
             }
         }
@@ -410,54 +454,55 @@ extension RiskEngine {
         // Exposure: only what the order adds counts (a replace that shrinks passes).
         let addedQuantity = intent.leaves - intent.countedQuantity
         let addedNotional = intent.notional - intent.countedNotional
-        if addedQuantity > 0, firm.tradingState == .reducing || account.tradingState == .reducing {
-            let owner = firm.tradingState == .reducing ? 0 : context.account
-            let position = account.months[context.symbol].position
+        if addedQuantity > 0, owners[0].tradingState == .reducing || owners[account].tradingState == .reducing {
+            let owner = owners[0].tradingState == .reducing ? 0 : account
+            let position = owners[account].months[symbol].position
             if !isReducing(context, intent.side, addedQuantity) {
-                let worst = worstAfter(context.account, month: context.symbol, intent.side, addedQuantity)
+                let worst = worstAfter(account, month: symbol, intent.side, addedQuantity)
                 return RiskRejection(
                     check: .tradingState, scope: owners[owner].scope, limit: nil, value: FIXDecimal(mantissa: worst),
                     ordRejReason: .brokerOption,
-                    text: "trading state: \(owners[owner].scope) is REDUCING; \(Self.sideName(intent.side)) \(addedQuantity) \(symbol.name) would take \(account.name)'s worst-case position from \(position) to \(worst) (only orders that shrink a position are accepted)")
+                    text: "trading state: \(owners[owner].scope) is REDUCING; \(Self.sideName(intent.side)) \(addedQuantity) \(symbols[symbol].name) would take \(owners[account].name)'s worst-case position from \(position) to \(worst) (only orders that shrink a position are accepted)")
             }
         }
         for slot in 0..<5 {
-            guard let limits = scopes[slot], limits.hasExposureLimits else { continue }
+            let id = scopes[slot]
+            guard id >= 0, limitTable[id].hasExposureLimits else { continue }
             let owner = measuredOwner(slot, context)
-            let measured = owners[owner]
             if addedQuantity > 0 {
-                if let limit = limits.maxPositionPerMonth,
-                   Self.breaches(worstAfter(owner, month: context.symbol, intent.side, addedQuantity), intent.side, limit) {
-                    return positionRejection(measured.months[context.symbol], intent, addedQuantity, limit,
-                                             instrument: symbol.name, per: "month", limits.scope)
+                if let limit = limitTable[id].maxPositionPerMonth,
+                   Self.breaches(worstAfter(owner, month: symbol, intent.side, addedQuantity), intent.side, limit) {
+                    return positionRejection(owners[owner].months[symbol], intent, addedQuantity, limit,
+                                             instrument: symbols[symbol].name, per: "month", limitTable[id].scope)
                 }
-                if slot != 4, let limit = limits.maxPositionPerRoot,
-                   Self.breaches(worstAfter(owner, root: context.root, intent.side, addedQuantity), intent.side, limit) {
-                    return positionRejection(measured.roots[context.root], intent, addedQuantity, limit,
-                                             instrument: root.name, per: "root", limits.scope)
+                if slot != 4, let limit = limitTable[id].maxPositionPerRoot,
+                   Self.breaches(worstAfter(owner, root: root, intent.side, addedQuantity), intent.side, limit) {
+                    return positionRejection(owners[owner].roots[root], intent, addedQuantity, limit,
+                                             instrument: roots[root].name, per: "root", limitTable[id].scope)
                 }
             }
-            if addedNotional > 0, let limit = limits.maxGrossNotional {
+            if addedNotional > 0, let limit = limitTable[id].maxGrossNotional {
                 let used = Fixed.add(grossNotional(slot, owner, context), addedNotional)
                 if used > limit {
-                    let cell = slot == 3 ? measured.roots[context.root]
-                        : slot == 4 ? measured.months[context.symbol] : measured.total
+                    let cell = slot == 3 ? owners[owner].roots[root]
+                        : slot == 4 ? owners[owner].months[symbol] : owners[owner].total
                     return RiskRejection(
-                        check: .creditLimit, scope: limits.scope, limit: Fixed.decimal(limit), value: Fixed.decimal(used),
+                        check: .creditLimit, scope: limitTable[id].scope, limit: Fixed.decimal(limit), value: Fixed.decimal(used),
                         ordRejReason: .orderExceedsLimit,
-                        text: "credit limit: gross notional \(Fixed.decimal(used)) with this order (positions \(Fixed.decimal(cell.positionNotional)), working orders \(Fixed.decimal(cell.workingNotional)), this order \(Fixed.decimal(addedNotional))), limit \(Fixed.decimal(limit)) (\(limits.scope))")
+                        text: "credit limit: gross notional \(Fixed.decimal(used)) with this order (positions \(Fixed.decimal(cell.positionNotional)), working orders \(Fixed.decimal(cell.workingNotional)), this order \(Fixed.decimal(addedNotional))), limit \(Fixed.decimal(limit)) (\(limitTable[id].scope))")
                 }
             }
-            if let limit = limits.dailyLoss, addedQuantity > 0 || addedNotional > 0 {
+            if let limit = limitTable[id].dailyLoss, addedQuantity > 0 || addedNotional > 0 {
                 let pnl = self.pnl(slot, owner, context)
                 if pnl < -limit {
+                    let allowReducing = limitTable[id].allowReducingOnLoss
                     let reducing = addedQuantity <= 0 || isReducing(context, intent.side, addedQuantity)
-                    if limits.allowReducingOnLoss && reducing { continue }
-                    let rule = limits.allowReducingOnLoss ? "only orders that reduce a position are accepted" : "new orders are blocked"
+                    if allowReducing && reducing { continue }
+                    let rule = allowReducing ? "only orders that reduce a position are accepted" : "new orders are blocked"
                     return RiskRejection(
-                        check: .dailyLoss, scope: limits.scope, limit: Fixed.decimal(-limit), value: Fixed.decimal(pnl),
+                        check: .dailyLoss, scope: limitTable[id].scope, limit: Fixed.decimal(-limit), value: Fixed.decimal(pnl),
                         ordRejReason: .brokerOption,
-                        text: "daily loss limit: P&L \(Fixed.decimal(pnl)) is below -\(Fixed.decimal(limit)); \(rule) (\(limits.scope))")
+                        text: "daily loss limit: P&L \(Fixed.decimal(pnl)) is below -\(Fixed.decimal(limit)); \(rule) (\(limitTable[id].scope))")
                 }
             }
         }
@@ -468,6 +513,7 @@ extension RiskEngine {
     }
 
     /// An order for an account its session does not list.
+    @inline(never)
     private func unknownAccountRejection(_ account: String, session: Int) -> RiskRejection {
         let permitted = (owners[session].permittedAccounts ?? []).map { owners[$0].name }.sorted()
         let list = permitted.isEmpty ? "no account" : permitted.joined(separator: ", ")
@@ -476,6 +522,7 @@ extension RiskEngine {
                              text: "unknown account: \(named) is not one \(owners[session].scope) may trade (\(list))")
     }
 
+    @inline(never)
     private func killSwitchRejection(_ owner: Int) -> RiskRejection? {
         guard let record = owners[owner].killSwitch else { return nil }
         let reason = record.reason.isEmpty ? "" : " (\(record.reason))"
@@ -495,13 +542,16 @@ extension RiskEngine {
             : intent.stopPrice.map(Fixed.raw)
         var cap: Int128?
         for slot in 0..<5 {
-            guard let limits = scopes[slot], limits.hasProtection else { continue }
+            let id = scopes[slot]
+            guard id >= 0, limitTable[id].hasProtection else { continue }
             guard let base else {
+                let scope = limitTable[id].scope
                 return RiskRejection(
-                    check: .marketProtection, scope: limits.scope, limit: nil, value: nil, ordRejReason: .other,
-                    text: "market-order protection: no best, last or settlement price for \(symbols[symbol].name) to cap a market \(Self.sideName(intent.side)) (\(limits.scope))")
+                    check: .marketProtection, scope: scope, limit: nil, value: nil, ordRejReason: .other,
+                    text: "market-order protection: no best, last or settlement price for \(symbols[symbol].name) to cap a market \(Self.sideName(intent.side)) (\(scope))")
             }
-            let width = limits.protectionPoints ?? Fixed.multiply(Int128(limits.protectionTicks ?? 0), roots[root].tick)
+            let width = limitTable[id].protectionPoints
+                ?? Fixed.multiply(Int128(limitTable[id].protectionTicks ?? 0), roots[root].tick)
             let price = Self.roundToTick(buy ? Fixed.add(base, width) : Fixed.add(base, -width), tick: roots[root].tick, down: buy)
             cap = cap.map { buy ? Swift.min($0, price) : Swift.max($0, price) } ?? price
         }
@@ -529,57 +579,60 @@ extension RiskEngine {
     }
 
     /// The limit (stop for a stop order) against the first reference price the gateway supplied.
-    private func collar(_ intent: borrowing Intent, _ collared: Int128?, _ limits: ScopeLimits,
+    private func collar(_ intent: borrowing Intent, _ collared: Int128?, _ id: Int,
                         _ notes: inout DecisionNotes) -> RiskRejection? {
         let symbol = intent.context.symbol
         let root = intent.context.root
         guard let price = collared else { return nil }
-        let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
         var reference: Int128?
         var referenceKind = ReferencePriceKind.last
-        let state = symbols[symbol]
-        for position in 0..<limits.collarReferenceCount {
-            let kind = limits.collarReference(position)
-            if let price = state.reference(kind) {
+        for position in 0..<limitTable[id].collarReferenceCount {
+            let kind = limitTable[id].collarReference(position)
+            if let price = symbols[symbol].reference(kind) {
                 reference = price
                 referenceKind = kind
                 break
             }
         }
         guard let reference else {
-            let kinds = limits.collarReferences.map(\.rawValue).joined(separator: ", ")
-            return RiskRejection(check: .priceCollar, scope: limits.scope, limit: nil, value: nil, ordRejReason: .other,
-                                 text: "price collar: no reference price (\(kinds)) for \(state.name) (\(limits.scope))")
+            let kinds = limitTable[id].collarReferences.map(\.rawValue).joined(separator: ", ")
+            let scope = limitTable[id].scope
+            return RiskRejection(check: .priceCollar, scope: scope, limit: nil, value: nil, ordRejReason: .other,
+                                 text: "price collar: no reference price (\(kinds)) for \(symbols[symbol].name) (\(scope))")
         }
         if notes.referencePrice == nil {
             notes.referencePrice = referenceKind == .mid
-                ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : state.prices.price(referenceKind)
+                ? Fixed.decimal(reference, minimumScale: roots[root].tickScale) : symbols[symbol].prices.price(referenceKind)
             notes.referencePriceKind = referenceKind
         }
         let distance = Fixed.add(price, -reference).magnitude
-        if let ticks = limits.collarTicks {
+        if let ticks = limitTable[id].collarTicks {
             let band = Fixed.multiply(Int128(ticks), roots[root].tick)
             if distance > UInt128(band) {
+                let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
                 let seen = Fixed.ratio(Int128(distance), roots[root].tick)
+                let scope = limitTable[id].scope
                 return RiskRejection(
-                    check: .priceCollar, scope: limits.scope, limit: FIXDecimal(mantissa: ticks), value: seen,
+                    check: .priceCollar, scope: scope, limit: FIXDecimal(mantissa: ticks), value: seen,
                     ordRejReason: .orderExceedsLimit,
-                    text: "price collar: \(checked) is \(seen) ticks from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale)), limit \(ticks) ticks (\(limits.scope))")
+                    text: "price collar: \(checked) is \(seen) ticks from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale)), limit \(ticks) ticks (\(scope))")
             }
         }
-        if let percent = limits.collarPercent {
+        if let percent = limitTable[id].collarPercent {
             // distance × 100 > percent × |reference|, all at scale 8.
             let magnitude = reference < 0 ? -reference : reference
             let left = Fixed.multiply(Int128(distance), 100 * Fixed.one)
             let right = Fixed.multiply(percent, magnitude)
             if left > right {
+                let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
                 let limitText = Fixed.decimal(percent)
                 let seen = magnitude == 0 ? nil : Fixed.ratio(Fixed.multiply(Int128(distance), 100), magnitude)
                 let seenText = seen.map { "\($0)% from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale))" }
                     ?? "off a zero reference"
+                let scope = limitTable[id].scope
                 return RiskRejection(
-                    check: .priceCollar, scope: limits.scope, limit: limitText, value: seen, ordRejReason: .orderExceedsLimit,
-                    text: "price collar: \(checked) is \(seenText), limit \(limitText)% (\(limits.scope))")
+                    check: .priceCollar, scope: scope, limit: limitText, value: seen, ordRejReason: .orderExceedsLimit,
+                    text: "price collar: \(checked) is \(seenText), limit \(limitText)% (\(scope))")
             }
         }
         return nil
@@ -635,6 +688,7 @@ extension RiskEngine {
         }
     }
 
+    @inline(never)
     private func positionRejection(_ cell: Cell, _ intent: Intent, _ added: Int64, _ limit: Int64, instrument: String,
                                    per: String, _ scope: RiskScope) -> RiskRejection {
         let worst = Self.worstAfter(cell, intent.side, added)
@@ -651,8 +705,9 @@ extension RiskEngine {
     /// month (or a sell at or below a resting buy) would trade with itself.
     private func selfTrade(_ intent: Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
         let context = intent.context
-        let accountMode = scopes.account?.selfTradePrevention
-        let mode = accountMode ?? scopes.firm?.selfTradePrevention ?? .off
+        let accountMode = scopes.account >= 0 ? limitTable[Int(scopes.account)].selfTradePrevention : nil
+        let firmMode = scopes.firm >= 0 ? limitTable[Int(scopes.firm)].selfTradePrevention : nil
+        let mode = accountMode ?? firmMode ?? .off
         guard mode != .off else { return nil }
         guard owners[context.account].resting[context.symbol].crosses(intent.side, price: intent.exposurePrice) else {
             return nil
@@ -692,12 +747,12 @@ extension RiskEngine {
         guard let horizon = duplicateHorizon else { return }
         let first = generationStart == Int64.min
         guard first || now &- generationStart >= horizon else { return }
+        // The two tables trade places and keep their storage: a rotation allocates nothing.
+        swap(&olderSignatures, &recentSignatures)
         if first || now &- generationStart >= 2 &* horizon {
-            olderSignatures = [:]
-        } else {
-            olderSignatures = recentSignatures
+            olderSignatures.removeAll()
         }
-        recentSignatures = Dictionary(minimumCapacity: Swift.max(16, olderSignatures.count))
+        recentSignatures.removeAll()
         generationStart = now
     }
 

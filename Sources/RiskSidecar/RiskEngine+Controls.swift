@@ -88,7 +88,8 @@ extension RiskEngine {
     /// the session (or the firm). After a logout nothing is cancelled.
     public mutating func sessionDisconnected(_ session: String, loggedOut: Bool, now: Int64) -> [RiskWorkingOrder] {
         guard !loggedOut, let index = sessionIndex[session] else { return [] }
-        let enabled = owners[index].limits?.set.cancelOnDisconnect ?? owners[0].limits?.set.cancelOnDisconnect ?? true
+        let sessionSetting = scopeLimits(owners[index].limits)?.set.cancelOnDisconnect
+        let enabled = sessionSetting ?? scopeLimits(owners[0].limits)?.set.cancelOnDisconnect ?? true
         guard enabled else { return [] }
         let cancels = workingOrders { $0.session == index && !$0.timeInForce.outlivesTheDay }
         if !cancels.isEmpty {

@@ -9,9 +9,7 @@ extension RiskEngine {
     /// The venue acknowledged an order the sidecar accepted (it already counts as working).
     @discardableResult
     public mutating func orderAccepted(key: RiskOrderKey) -> Bool {
-        guard orders[key] != nil else { return false }
-        orders[key]?.acknowledged = true
-        return true
+        orders.modify(key) { $0.acknowledged = true }
     }
 
     /// Adds a working order the sidecar did not check (after a restart, or entered elsewhere).
@@ -29,7 +27,7 @@ extension RiskEngine {
             exposurePrice: price.map(Fixed.raw) ?? symbols[symbol].mark ?? 0, stopPrice: order.stopPrice,
             timeInForce: order.timeInForce, orderQuantity: order.quantity, filledQuantity: filledQuantity,
             acknowledged: acknowledged)
-        _ = owners[session].clOrdIDs.insert(order.clOrdID)
+        _ = clOrdIDs.insert(session: session, order.clOrdID)
         recount(&working)
         if working.rests {
             owners[account].resting[symbol].add(order.side, price: working.exposurePrice)
@@ -193,8 +191,8 @@ extension RiskEngine {
                 changePosition(index, symbol, -owners[index].months[symbol].position)
             }
         }
+        clOrdIDs.removeAll()
         for index in owners.indices {
-            owners[index].clOrdIDs.removeAll()
             owners[index].unattributedPnL = 0
             owners[index].total.pnl = 0
             for month in owners[index].months.indices { owners[index].months[month].pnl = 0 }
@@ -241,21 +239,21 @@ extension RiskEngine {
         order.countedNotional = 0
     }
 
-    private func addWorking(_ side: Side, _ account: Int, _ session: Int, _ symbol: Int, _ root: Int,
-                            _ quantity: Int64, _ notional: Int128) {
+    private mutating func addWorking(_ side: Side, _ account: Int, _ session: Int, _ symbol: Int, _ root: Int,
+                                     _ quantity: Int64, _ notional: Int128) {
         guard quantity != 0 || notional != 0 else { return }
-        Self.addWorking(owners[0], side, symbol, root, quantity, notional)
-        Self.addWorking(owners[account], side, symbol, root, quantity, notional)
-        Self.addWorking(owners[session], side, symbol, root, quantity, notional)
+        addWorking(0, side, symbol, root, quantity, notional)
+        addWorking(account, side, symbol, root, quantity, notional)
+        addWorking(session, side, symbol, root, quantity, notional)
     }
 
+    /// Updates the owner's cells in place, through the tables' modify accessors.
     @inline(__always)
-    private static func addWorking(_ owner: Owner, _ side: Side, _ symbol: Int, _ root: Int, _ quantity: Int64,
-                                   _ notional: Int128) {
-        // One access per cell: each element access of an array in a class costs a copy out and back.
-        owner.months[symbol].addWorking(side, quantity, notional)
-        owner.roots[root].addWorking(side, quantity, notional)
-        owner.total.workingNotional &+= notional
+    private mutating func addWorking(_ owner: Int, _ side: Side, _ symbol: Int, _ root: Int, _ quantity: Int64,
+                                     _ notional: Int128) {
+        owners[owner].months[symbol].addWorking(side, quantity, notional)
+        owners[owner].roots[root].addWorking(side, quantity, notional)
+        owners[owner].total.workingNotional &+= notional
     }
 
     mutating func changePosition(_ owner: Int, _ symbol: Int, _ delta: Int64) {
@@ -286,10 +284,9 @@ extension RiskEngine {
     }
 
     mutating func updateMark(_ symbol: Int) {
-        let state = symbols[symbol]
-        let mark = state.last ?? state.mid ?? state.settlement ?? state.lastFill
-        guard mark != state.mark else { return }
+        let mark = symbols[symbol].last ?? symbols[symbol].mid ?? symbols[symbol].settlement ?? symbols[symbol].lastFill
+        guard mark != symbols[symbol].mark else { return }
         symbols[symbol].mark = mark
-        for holder in state.holders { revalue(holder, symbol) }
+        for holder in symbols[symbol].holders { revalue(holder, symbol) }
     }
 }

@@ -8,11 +8,12 @@ extension RiskEngine {
     public func utilisation(now: Int64) -> [LimitUtilisation] {
         var result: [LimitUtilisation] = []
         let accounts = owners.indices.filter { owners[$0].kind == .account }
-        func add(_ kind: LimitKind, _ limits: ScopeLimits, _ slot: Int, _ context: Context) {
+        func add(_ kind: LimitKind, _ limits: Int, _ slot: Int, _ context: Context) {
             if let entry = measure(kind, limits, slot, context, now: now) { result.append(entry) }
         }
         for index in owners.indices {
-            guard let limits = owners[index].limits else { continue }
+            let limits = Int(owners[index].limits)
+            guard limits >= 0 else { continue }
             let owner = owners[index]
             let slot = owner.kind == .firm ? 0 : owner.kind == .account ? 1 : 2
             var context = Context(account: owner.kind == .account ? index : -1,
@@ -33,7 +34,8 @@ extension RiskEngine {
             }
         }
         for root in roots.indices {
-            guard let limits = roots[root].limits else { continue }
+            let limits = Int(roots[root].limits)
+            guard limits >= 0 else { continue }
             for account in accounts {
                 for symbol in symbols.indices where symbols[symbol].root == root && !owners[account].months[symbol].isEmpty {
                     add(.positionPerMonth, limits, 3, Context(account: account, session: -1, symbol: symbol, root: root))
@@ -44,7 +46,8 @@ extension RiskEngine {
             }
         }
         for symbol in symbols.indices {
-            guard let limits = symbols[symbol].limits else { continue }
+            let limits = Int(symbols[symbol].limits)
+            guard limits >= 0 else { continue }
             for account in accounts where !owners[account].months[symbol].isEmpty {
                 let context = Context(account: account, session: -1, symbol: symbol, root: symbols[symbol].root)
                 for kind in [LimitKind.positionPerMonth, .grossNotional, .dailyLoss] { add(kind, limits, 4, context) }
@@ -55,9 +58,10 @@ extension RiskEngine {
 
     /// One limit at one scope measured for one bucket; `nil` when the limit is not configured
     /// there or the context does not reach the bucket.
-    func measure(_ kind: LimitKind, _ limits: ScopeLimits, _ slot: Int, _ context: Context, now: Int64) -> LimitUtilisation? {
+    func measure(_ kind: LimitKind, _ id: Int, _ slot: Int, _ context: Context, now: Int64) -> LimitUtilisation? {
         let owner = measuredOwner(slot, context)
         guard owner >= 0 else { return nil }
+        let limits = limitTable[id]
         let who = owners[owner].scope.description
         let used: Int128
         let limit: Int128
@@ -122,38 +126,38 @@ extension RiskEngine {
         // Nothing elevated anywhere: only a level above normal needs the bookkeeping below.
         let quiet = levels.isEmpty
         for slot in 0..<5 {
-            guard let limits = scopes[slot] else { continue }
+            let limits = scopes[slot]
+            guard limits >= 0 else { continue }
             let ownerIndex = measuredOwner(slot, context)
             guard ownerIndex >= 0 else { continue }
-            let owner = owners[ownerIndex]
             if positions {
-                if let levels = limits.positionPerMonthLevels, context.symbol >= 0 {
-                    let level = levels.level(Int128(owner.months[context.symbol].worstCase))
+                if let levels = limitTable[limits].positionPerMonthLevels, context.symbol >= 0 {
+                    let level = levels.level(Int128(owners[ownerIndex].months[context.symbol].worstCase))
                     if level != .normal || !quiet {
                         crossing(.positionPerMonth, limits, slot, context, owner: ownerIndex, instrument: context.symbol,
                                  level: level, now: now, &warnings)
                     }
                 }
-                if slot != 4, let levels = limits.positionPerRootLevels, context.root >= 0 {
-                    let level = levels.level(Int128(owner.roots[context.root].worstCase))
+                if slot != 4, let levels = limitTable[limits].positionPerRootLevels, context.root >= 0 {
+                    let level = levels.level(Int128(owners[ownerIndex].roots[context.root].worstCase))
                     if level != .normal || !quiet {
                         crossing(.positionPerRoot, limits, slot, context, owner: ownerIndex, instrument: context.root,
                                  level: level, now: now, &warnings)
                     }
                 }
             }
-            if notional, let levels = limits.grossNotionalLevels {
-                let used = slot == 3 ? owner.roots[context.root].grossNotional
-                    : slot == 4 ? owner.months[context.symbol].grossNotional : owner.total.grossNotional
+            if notional, let levels = limitTable[limits].grossNotionalLevels {
+                let used = slot == 3 ? owners[ownerIndex].roots[context.root].grossNotional
+                    : slot == 4 ? owners[ownerIndex].months[context.symbol].grossNotional : owners[ownerIndex].total.grossNotional
                 let level = levels.level(used)
                 if level != .normal || !quiet {
                     crossing(.grossNotional, limits, slot, context, owner: ownerIndex, instrument: instrumentID(slot, context),
                              level: level, now: now, &warnings)
                 }
             }
-            if loss, let levels = limits.dailyLossLevels {
-                let pnl = slot == 3 ? owner.roots[context.root].pnl
-                    : slot == 4 ? owner.months[context.symbol].pnl : owner.total.pnl
+            if loss, let levels = limitTable[limits].dailyLossLevels {
+                let pnl = slot == 3 ? owners[ownerIndex].roots[context.root].pnl
+                    : slot == 4 ? owners[ownerIndex].months[context.symbol].pnl : owners[ownerIndex].total.pnl
                 let level = levels.level(Swift.max(0, 0 &- pnl))
                 if level != .normal || !quiet {
                     crossing(.dailyLoss, limits, slot, context, owner: ownerIndex, instrument: instrumentID(slot, context),
@@ -161,15 +165,17 @@ extension RiskEngine {
                 }
             }
             if rates, slot < 3 {
-                if let rate = limits.orderRate, let levels = limits.orderRateLevels, let ring = owner.orderRate {
-                    let level = Self.rateLevel(ring, rate, levels, now: now)
+                if let rate = limitTable[limits].orderRate, let levels = limitTable[limits].orderRateLevels,
+                   owners[ownerIndex].orderRate != nil {
+                    let level = Self.rateLevel(owners[ownerIndex].orderRate!, rate, levels, now: now)
                     if level != .normal || !quiet {
                         crossing(.orderRate, limits, slot, context, owner: ownerIndex, instrument: -1, level: level,
                                  now: now, &warnings)
                     }
                 }
-                if let rate = limits.messageRate, let levels = limits.messageRateLevels, let ring = owner.messageRate {
-                    let level = Self.rateLevel(ring, rate, levels, now: now)
+                if let rate = limitTable[limits].messageRate, let levels = limitTable[limits].messageRateLevels,
+                   owners[ownerIndex].messageRate != nil {
+                    let level = Self.rateLevel(owners[ownerIndex].messageRate!, rate, levels, now: now)
                     if level != .normal || !quiet {
                         crossing(.messageRate, limits, slot, context, owner: ownerIndex, instrument: -1, level: level,
                                  now: now, &warnings)
@@ -181,7 +187,7 @@ extension RiskEngine {
 
     /// Messages in the window at or above a threshold: is the threshold-th most recent inside it.
     @inline(__always)
-    static func rateLevel(_ ring: RateWindow, _ rate: RateLimit, _ levels: Thresholds, now: Int64) -> UtilisationLevel {
+    static func rateLevel(_ ring: borrowing RateWindow, _ rate: RateLimit, _ levels: Thresholds, now: Int64) -> UtilisationLevel {
         let cutoff = now &- rate.windowNanos
         guard ring.atLeast(Int(levels.warning), after: cutoff) else { return .normal }
         return ring.atLeast(Int(levels.critical), after: cutoff) ? .critical : .warning
@@ -192,7 +198,9 @@ extension RiskEngine {
         slot == 3 ? context.root : slot == 4 ? context.symbol : -1
     }
 
-    mutating func crossing(_ kind: LimitKind, _ limits: ScopeLimits, _ slot: Int, _ context: Context, owner: Int,
+    /// Out of line: the check path calls it only when a level is or was raised.
+    @inline(never)
+    mutating func crossing(_ kind: LimitKind, _ limits: Int, _ slot: Int, _ context: Context, owner: Int,
                                    instrument: Int, level: UtilisationLevel, now: Int64, _ warnings: inout [RiskWarning]) {
         if level == .normal && levels.isEmpty { return }
         let key = UtilisationKey(kind: kind, slot: UInt8(slot), scopeID: Int32(truncatingIfNeeded: scopeID(slot, context)),

@@ -33,126 +33,49 @@ struct Cell {
     }
 }
 
-/// Names to indices. Desks have a handful of accounts, sessions and roots: for up to eight a
-/// scan of small-string comparisons beats hashing the name.
-struct NameIndex {
-    private var names: [String] = []
-    private var indices: [Int] = []
-    private var table: [String: Int] = [:]
-
-    subscript(name: String) -> Int? {
-        get {
-            if names.count <= 8 {
-                for position in names.indices where names[position] == name { return indices[position] }
-                return nil
-            }
-            return table[name]
-        }
-        set {
-            guard let newValue, table[name] == nil else { return }
-            names.append(name)
-            indices.append(newValue)
-            table[name] = newValue
-        }
-    }
-}
-
-/// Cells in memory the owner allocates itself: reading or updating one is an address
-/// computation, with none of the reference counting an array in a class costs on every access.
-/// Owned by one `Owner`, freed with it, and touched by one thread at a time.
-struct CellBuffer {
-    private(set) var base: UnsafeMutablePointer<Cell>
-    private(set) var count: Int
-    private var capacity: Int
-
-    init(repeating cell: Cell, count: Int) {
-        capacity = Swift.max(count, 8)
-        base = UnsafeMutablePointer<Cell>.allocate(capacity: capacity)
-        base.initialize(repeating: cell, count: count)
-        self.count = count
-    }
-
-    var indices: Range<Int> { 0..<count }
-
-    subscript(index: Int) -> Cell {
-        unsafeAddress {
-            precondition(index >= 0 && index < count, "cell index out of range")
-            return UnsafePointer(base + index)
-        }
-        nonmutating unsafeMutableAddress {
-            precondition(index >= 0 && index < count, "cell index out of range")
-            return base + index
-        }
-    }
-
-    mutating func append(_ cell: Cell) {
-        if count == capacity {
-            let grown = UnsafeMutablePointer<Cell>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = grown
-            capacity *= 2
-        }
-        (base + count).initialize(to: cell)
-        count += 1
-    }
-
-    func deallocate() {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-}
-
 enum OwnerKind: UInt8 {
     case firm, account, session
 }
 
+/// An index into the engine's table of compiled limits (`RiskEngine.limitTable`); −1 for none.
+typealias LimitsID = Int32
+
 /// The firm, one account or one session: the limits configured for it and what it holds.
 ///
-/// A class, so that the check path reads and updates one owner through one reference instead
-/// of copying (and retaining) the whole record out of an array. Its fields skip dynamic
-/// exclusivity checks: the engine that owns it is noncopyable and used from one thread at a
-/// time (`RiskSidecar` holds it under a mutex).
-final class Owner {
+/// A value in the engine's `owners` table, indexed by the owner id names are interned to: the
+/// check path reads and updates fields of `owners[id]` in place (no record is copied out, and
+/// nothing is reference counted). Its limits are an index into `limitTable`.
+struct Owner {
     let kind: OwnerKind
     let name: String
-    @exclusivity(unchecked) var limits: ScopeLimits?
-    /// By symbol index.
-    @exclusivity(unchecked) var months: CellBuffer
-    /// By root index.
-    @exclusivity(unchecked) var roots: CellBuffer
-    @exclusivity(unchecked) var total = Cell()
-    /// Accounts: resting orders by symbol index, for self-trade prevention.
-    @exclusivity(unchecked) var resting: [RestingOrders]
-    @exclusivity(unchecked) var orderRate: RateWindow?
-    @exclusivity(unchecked) var messageRate: RateWindow?
-    @exclusivity(unchecked) var killSwitch: KillSwitchRecord? {
+    var limits: LimitsID = -1
+    /// By symbol id.
+    var months: ContiguousArray<Cell>
+    /// By root id.
+    var roots: ContiguousArray<Cell>
+    var total = Cell()
+    /// Accounts: resting orders by symbol id, for self-trade prevention.
+    var resting: ContiguousArray<RestingOrders>
+    var orderRate: RateWindow?
+    var messageRate: RateWindow?
+    var killSwitch: KillSwitchRecord? {
         didSet { killed = killSwitch != nil }
     }
     /// Mirrors `killSwitch != nil`: the check path tests a flag, not a copy of the record.
-    @exclusivity(unchecked) private(set) var killed = false
-    @exclusivity(unchecked) var tradingState: TradingState = .active
-    /// Sessions: every ClOrdID seen today.
-    @exclusivity(unchecked) var clOrdIDs: Set<String> = []
-    /// Sessions: the owner indices of the accounts the session may trade; `nil` places no
+    private(set) var killed = false
+    var tradingState: TradingState = .active
+    /// Sessions: the owner ids of the accounts the session may trade; `nil` places no
     /// restriction (a library user that does not configure one).
-    @exclusivity(unchecked) var permittedAccounts: [Int]?
+    var permittedAccounts: [Int]?
     /// Accounts: P&L pushed without an instrument.
-    @exclusivity(unchecked) var unattributedPnL: Int128 = 0
+    var unattributedPnL: Int128 = 0
 
-    init(kind: OwnerKind, name: String, limits: ScopeLimits?, months: CellBuffer, roots: CellBuffer,
-         resting: [RestingOrders]) {
+    init(kind: OwnerKind, name: String, symbols: Int, roots: Int) {
         self.kind = kind
         self.name = name
-        self.limits = limits
-        self.months = months
-        self.roots = roots
-        self.resting = resting
-    }
-
-    deinit {
-        months.deallocate()
-        roots.deallocate()
+        months = ContiguousArray(repeating: Cell(), count: symbols)
+        self.roots = ContiguousArray(repeating: Cell(), count: roots)
+        resting = ContiguousArray(repeating: RestingOrders(), count: symbols)
     }
 
     var scope: RiskScope {
@@ -164,33 +87,34 @@ final class Owner {
     }
 }
 
-final class SymbolState {
+/// One contract month, indexed by its symbol id.
+struct SymbolState {
     let name: String
     let root: Int
-    @exclusivity(unchecked) var limits: ScopeLimits?
+    var limits: LimitsID = -1
 
-    init(name: String, root: Int, limits: ScopeLimits?) {
+    init(name: String, root: Int) {
         self.name = name
         self.root = root
-        self.limits = limits
     }
 
-    @exclusivity(unchecked) var prices = ReferencePrices()
-    @exclusivity(unchecked) var last: Int128?
-    @exclusivity(unchecked) var bid: Int128?
-    @exclusivity(unchecked) var ask: Int128?
-    @exclusivity(unchecked) var settlement: Int128?
-    @exclusivity(unchecked) var lastFill: Int128?
+    var prices = ReferencePrices()
+    var last: Int128?
+    var bid: Int128?
+    var ask: Int128?
+    var settlement: Int128?
+    var lastFill: Int128?
     /// What positions are valued at: last, else mid, else settlement, else the last fill.
-    @exclusivity(unchecked) var mark: Int128?
+    var mark: Int128?
     /// Owners with a position in this month, revalued when the mark moves.
-    @exclusivity(unchecked) var holders: Set<Int> = []
+    var holders: Set<Int> = []
 
     var mid: Int128? {
         guard let bid, let ask else { return nil }
         return (bid + ask) / 2
     }
 
+    @inline(__always)
     func reference(_ kind: ReferencePriceKind) -> Int128? {
         switch kind {
         case .last: last
@@ -200,7 +124,8 @@ final class SymbolState {
     }
 }
 
-final class RootState {
+/// One product root, indexed by its root id.
+struct RootState {
     let name: String
     let spec: ContractSpec
     /// Tick size and multiplier, raw.
@@ -208,7 +133,7 @@ final class RootState {
     let multiplier: Multiplier
     /// Decimals of the tick (2 for CL, 4 for RB): prices are shown with at least this many.
     let tickScale: UInt8
-    @exclusivity(unchecked) var limits: ScopeLimits?
+    var limits: LimitsID = -1
 
     init(spec: ContractSpec) {
         name = spec.root
@@ -330,18 +255,26 @@ public struct RiskEngine: ~Copyable {
     public private(set) var limits: RiskLimits
     let logger: Logger
 
-    var owners: [Owner]
-    var accountIndex = NameIndex()
-    var sessionIndex = NameIndex()
-    var symbols: [SymbolState] = []
-    var symbolIndex: [String: Int] = [:]
-    var roots: [RootState] = []
-    var rootIndex = NameIndex()
-    var orders: [RiskOrderKey: WorkingOrder] = [:]
+    /// Owner id → owner: 0 is the firm, then accounts and sessions as first seen.
+    var owners: ContiguousArray<Owner>
+    var accountIndex = NameTable()
+    var sessionIndex = NameTable()
+    /// Symbol id → contract month, as first seen.
+    var symbols: ContiguousArray<SymbolState> = []
+    var symbolIndex = NameTable()
+    /// Root id → product root, in the order of the contracts given.
+    var roots: ContiguousArray<RootState> = []
+    var rootIndex = NameTable()
+    /// Every scope's limits compiled, rebuilt whole at each reload; owners, roots and symbols
+    /// hold indices into it.
+    var limitTable: ContiguousArray<ScopeLimits> = []
+    var orders = OrderTable()
+    /// The day's ClOrdIDs, by (session id, ClOrdID).
+    var clOrdIDs = ClOrdIDSet()
     /// Accepted orders' signatures and when they were last seen, in two generations each one
     /// duplicate horizon long: the older is dropped whole (no per-entry expiry on the order path).
-    var recentSignatures: [OrderSignature: Int64] = [:]
-    var olderSignatures: [OrderSignature: Int64] = [:]
+    var recentSignatures = SignatureTable()
+    var olderSignatures = SignatureTable()
     var generationStart = Int64.min
     /// The widest duplicate window configured anywhere; `nil` when none is.
     var duplicateHorizon: Int64?
@@ -354,16 +287,15 @@ public struct RiskEngine: ~Copyable {
     public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
         self.limits = limits
         self.logger = logger
-        var rootStates: [RootState] = []
-        var index = NameIndex()
+        var rootStates: ContiguousArray<RootState> = []
+        var index = NameTable()
         for spec in contracts where index[spec.root] == nil {
-            index[spec.root] = rootStates.count
+            index.insert(spec.root, value: rootStates.count)
             rootStates.append(RootState(spec: spec))
         }
         roots = rootStates
         rootIndex = index
-        owners = [Owner(kind: .firm, name: "firm", limits: nil, months: CellBuffer(repeating: Cell(), count: 0),
-                        roots: CellBuffer(repeating: Cell(), count: rootStates.count), resting: [])]
+        owners = [Owner(kind: .firm, name: "firm", symbols: 0, roots: rootStates.count)]
         apply(limits, previous: nil)
     }
 
@@ -379,6 +311,8 @@ public struct RiskEngine: ~Copyable {
     }
 
     private mutating func apply(_ limits: RiskLimits, previous: RiskLimits?) {
+        // The table is rebuilt whole: ids of the previous limits are not used again.
+        limitTable = []
         owners[0].limits = compile(.firm, limits.firm)
         configureRates(0)
         if let state = limits.firm.tradingState, state != previous?.firm.tradingState {
@@ -387,7 +321,7 @@ public struct RiskEngine: ~Copyable {
         for index in owners.indices where owners[index].kind != .firm {
             let name = owners[index].name
             let set = owners[index].kind == .account ? limits.accounts[name] : limits.sessions[name]
-            owners[index].limits = set.map { compile(owners[index].scope, $0) }
+            owners[index].limits = set.map { compile(owners[index].scope, $0) } ?? -1
             configureRates(index)
             if owners[index].kind == .account, let state = set?.tradingState,
                state != previous?.accounts[name]?.tradingState {
@@ -395,10 +329,10 @@ public struct RiskEngine: ~Copyable {
             }
         }
         for index in roots.indices {
-            roots[index].limits = limits.roots[roots[index].name].map { compile(.root(roots[index].name), $0) }
+            roots[index].limits = limits.roots[roots[index].name].map { compile(.root(roots[index].name), $0) } ?? -1
         }
         for index in symbols.indices {
-            symbols[index].limits = limits.symbols[symbols[index].name].map { compile(.symbol(symbols[index].name), $0) }
+            symbols[index].limits = limits.symbols[symbols[index].name].map { compile(.symbol(symbols[index].name), $0) } ?? -1
         }
         let windows = [limits.firm.duplicateWindowNanos]
             + limits.accounts.values.map(\.duplicateWindowNanos) + limits.sessions.values.map(\.duplicateWindowNanos)
@@ -410,8 +344,16 @@ public struct RiskEngine: ~Copyable {
         }
     }
 
-    func compile(_ scope: RiskScope, _ set: LimitSet) -> ScopeLimits {
-        ScopeLimits(scope: scope, set: set, warningPercent: limits.warningPercent, criticalPercent: limits.criticalPercent)
+    /// Compiles one scope's limits into the table; returns its id there.
+    mutating func compile(_ scope: RiskScope, _ set: LimitSet) -> LimitsID {
+        limitTable.append(ScopeLimits(scope: scope, set: set, warningPercent: limits.warningPercent,
+                                      criticalPercent: limits.criticalPercent))
+        return LimitsID(limitTable.count - 1)
+    }
+
+    /// The compiled limits of an id (`nil` for −1): for the paths off the check, which may copy.
+    func scopeLimits(_ id: LimitsID) -> ScopeLimits? {
+        id >= 0 ? limitTable[Int(id)] : nil
     }
 
     /// Sizes an owner's throttle rings to its limits, keeping their recent history.
@@ -421,7 +363,7 @@ public struct RiskEngine: ~Copyable {
         func capacity(_ rate: RateLimit?) -> Int? {
             rate.map { 2 * Swift.max($0.limit, $0.logoutAbove ?? 0) + 1 }
         }
-        let limits = owners[index].limits
+        let limits = scopeLimits(owners[index].limits)
         if let size = capacity(limits?.orderRate) {
             owners[index].orderRate = owners[index].orderRate?.resized(to: size) ?? RateWindow(capacity: size)
         } else {
@@ -436,42 +378,56 @@ public struct RiskEngine: ~Copyable {
 
     // MARK: Interning
 
-    /// The owner index of an account, created on first sight.
+    /// The owner id of an account, created on first sight.
+    @inline(__always)
     mutating func accountOwner(_ name: String) -> Int {
         if let index = accountIndex[name] { return index }
+        return addAccount(name)
+    }
+
+    @inline(__always)
+    mutating func sessionOwner(_ name: String) -> Int {
+        if let index = sessionIndex[name] { return index }
+        return addSession(name)
+    }
+
+    @inline(never)
+    private mutating func addAccount(_ name: String) -> Int {
         let index = addOwner(.account, name, limits.accounts[name])
-        accountIndex[name] = index
+        accountIndex.insert(name, value: index)
         return index
     }
 
-    mutating func sessionOwner(_ name: String) -> Int {
-        if let index = sessionIndex[name] { return index }
+    @inline(never)
+    private mutating func addSession(_ name: String) -> Int {
         let index = addOwner(.session, name, limits.sessions[name])
-        sessionIndex[name] = index
+        sessionIndex.insert(name, value: index)
         return index
     }
 
     private mutating func addOwner(_ kind: OwnerKind, _ name: String, _ set: LimitSet?) -> Int {
-        let owner = Owner(kind: kind, name: name, limits: nil, months: CellBuffer(repeating: Cell(), count: symbols.count),
-                          roots: CellBuffer(repeating: Cell(), count: roots.count),
-                          resting: Array(repeating: RestingOrders(), count: symbols.count))
-        owner.limits = set.map { compile(owner.scope, $0) }
-        // A session's ClOrdIDs for the day: room for a busy day up front, so that the set does
-        // not rehash on the order path every time it doubles.
-        if kind == .session { owner.clOrdIDs.reserveCapacity(1 << 14) }
+        var owner = Owner(kind: kind, name: name, symbols: symbols.count, roots: roots.count)
+        owner.limits = set.map { compile(owner.scope, $0) } ?? -1
         if kind == .account, let state = set?.tradingState { owner.tradingState = state }
         owners.append(owner)
         configureRates(owners.count - 1)
         return owners.count - 1
     }
 
-    /// The index of a contract month of a known root, created on first sight.
+    /// The id of a contract month of a known root, created on first sight.
+    @inline(__always)
     mutating func internSymbol(_ name: String, root: Int) -> Int {
         if let index = symbolIndex[name] { return index }
+        return addSymbol(name, root: root)
+    }
+
+    @inline(never)
+    private mutating func addSymbol(_ name: String, root: Int) -> Int {
         let index = symbols.count
-        symbols.append(SymbolState(name: name, root: root,
-                                   limits: limits.symbols[name].map { compile(.symbol(name), $0) }))
-        symbolIndex[name] = index
+        var state = SymbolState(name: name, root: root)
+        state.limits = limits.symbols[name].map { compile(.symbol(name), $0) } ?? -1
+        symbols.append(state)
+        symbolIndex.insert(name, value: index)
         for owner in owners.indices {
             owners[owner].months.append(Cell())
             owners[owner].resting.append(RestingOrders())
@@ -479,11 +435,17 @@ public struct RiskEngine: ~Copyable {
         return index
     }
 
-    /// The month's index, interning it when its root is known (from `root`, or the month already seen).
+    /// The month's id, interning it when its root is known (from `root`, or the month already seen).
     mutating func resolveSymbol(_ name: String, root: String?) -> Int? {
         if let index = symbolIndex[name] { return index }
         guard let root, let rootIndex = rootIndex[root] else { return nil }
         return internSymbol(name, root: rootIndex)
+    }
+
+    /// The ids names are interned to (for tests and diagnostics): stable for the engine's life.
+    func ids(account: String?, session: String?, symbol: String?, root: String?) -> RiskIDs {
+        RiskIDs(account: account.flatMap { accountIndex[$0] } ?? -1, session: session.flatMap { sessionIndex[$0] } ?? -1,
+                symbol: symbol.flatMap { symbolIndex[$0] } ?? -1, root: root.flatMap { rootIndex[$0] } ?? -1)
     }
 
     // MARK: Scopes

@@ -232,7 +232,13 @@ public final class Journal: Sendable {
                                "journal schema version \(version) is newer than this build's \(schemaVersion)")
         }
         try db.execute("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = \(synchronous.rawValue)")
+        // At `normal` the writer never syncs. Its commits do not sync at NORMAL either; what OFF
+        // takes away is the sync of the WAL's header each time the WAL starts over after a
+        // checkpoint, a sync on the writer's thread that held up every commit behind it (the
+        // round trip's p99.9, milliseconds). The checkpointer still syncs the WAL before it
+        // copies any of it back and the database after, so the header a restart reads is on
+        // disk before the database holds anything newer than the frames it describes.
+        try db.execute("PRAGMA synchronous = \(synchronous == .full ? "FULL" : "OFF")")
         guard version < schemaVersion else { return }
         if version >= 1 && version < 3 {
             // Written by an earlier build: the sessions table lacks the status column.
@@ -430,15 +436,18 @@ public final class Journal: Sendable {
         }
     }
 
-    /// How long the writer looks for more work before it sleeps, in nanoseconds. A write that
-    /// arrives meanwhile is taken at once, without the futex wake and the scheduler's delay a
-    /// sleeping thread costs (tens of microseconds on a busy machine): a session's next message
-    /// usually comes within that.
-    static let spinNanoseconds: UInt64 = 50_000
+    /// How long the writer looks for more work before it sleeps, in nanoseconds, while work
+    /// comes steadily (the last batch came within this of the one before). A write that arrives
+    /// meanwhile is taken at once, without the futex wake and the scheduler's delay a sleeping
+    /// thread costs: measured on the echo round trip here, 190 µs at the median with no spin,
+    /// 148 µs spinning 200 µs, 118 µs spinning 400 µs. A journal written now and then never
+    /// spins: its writer sleeps as soon as its queue is empty.
+    static let spinNanoseconds: UInt64 = 500_000
 
-    /// The next batch of writes: what is queued, taken as soon as there is any.
-    fileprivate func takePending() -> (batch: [Pending], closing: Bool) {
-        let spinUntil = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+    /// The next batch of writes: what is queued, taken as soon as there is any, looking for it
+    /// for `spin` nanoseconds before sleeping.
+    fileprivate func takePending(spinningFor spin: UInt64) -> (batch: [Pending], closing: Bool) {
+        let spinUntil = DispatchTime.now().uptimeNanoseconds + spin
         while true {
             let taken: (batch: [Pending], closing: Bool)? = queue.withLock { queue in
                 guard queue.pending.isEmpty && !queue.closing else {
@@ -457,6 +466,9 @@ public final class Journal: Sendable {
                 }
                 return taken
             }
+            // Still looking: let any other thread waiting for this core (the event loop, on a
+            // machine with few cores) run first.
+            sched_yield()
         }
     }
 
@@ -567,8 +579,12 @@ private struct WriterThread: Sendable {
     private func run() {
         let db = connection.connection
         var generations: [Int64: Int64] = [:]
+        var spin: UInt64 = 0
         while true {
-            let (batch, closing) = journal.takePending()
+            let asked = DispatchTime.now().uptimeNanoseconds
+            let (batch, closing) = journal.takePending(spinningFor: spin)
+            // Spin next time only if this batch came soon: a stream of messages, not an idle journal.
+            spin = DispatchTime.now().uptimeNanoseconds - asked <= Journal.spinNanoseconds ? Journal.spinNanoseconds : 0
             if !batch.isEmpty {
                 let (completions, failure) = commit(batch, db, &generations)
                 if let failure {

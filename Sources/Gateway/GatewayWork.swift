@@ -142,7 +142,9 @@ struct GatewayWork {
         }
         let number = state.nextOrderNumber
         state.nextOrderNumber += 1
-        let orderID = String(format: "WH%08llu", number)
+        // "WH" and eight digits, without Foundation's locale-aware formatting on the order path.
+        let digits = String(number)
+        let orderID = "WH" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
         let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
                                             symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
                                             type: terms.type, price: terms.price, stopPrice: terms.stopPrice,

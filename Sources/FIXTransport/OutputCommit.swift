@@ -109,3 +109,14 @@ extension Journal {
         }
     }
 }
+
+extension OutputCommit {
+    /// Returns once what `loop`'s turns so far have written is queued on the journal: a write
+    /// queued on the journal after this is committed after it, never before. An admin request
+    /// answered once its own record is durable awaits this first, so the decisions it caused
+    /// on the loop are durable by then too.
+    public static func handedOver(on loop: any EventLoop) async throws {
+        // The turn's flush was scheduled on the loop before this task: it runs first.
+        try await loop.submit {}.get()
+    }
+}

@@ -1,5 +1,6 @@
 import AdminSocket
 import FIXCodec
+import FIXTransport
 import FIXVocabulary
 import Foundation
 import RiskSidecar
@@ -15,6 +16,9 @@ extension GatewayApplication {
         let response: AdminResponse
         do {
             response = try await onLoop { _ in self.carryOut(request) }
+            // The decisions it caused (a kill switch, the cancels) are in the loop's output
+            // commit: queued on the journal before the admin record, so durable before the answer.
+            try await OutputCommit.handedOver(on: loop)
         } catch {
             logger.error("admin request not carried out: the gateway's event loop is gone", metadata: [
                 "command": "\(request.command.rawValue)", "error": "\(error)",

@@ -51,6 +51,11 @@ struct GatewayWork {
         state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: AuditJSON.encode(value)))
     }
 
+    /// A risk decision, in the JSON written for it by hand (``RiskAuditRecord/auditJSON``).
+    mutating func record(_ kind: String, _ value: RiskAuditRecord) {
+        state.audit.append(GatewayAuditEvent(kind: kind, time: now, json: value.auditJSON))
+    }
+
     /// An ExecutionReport rejecting a request that never became an order. It echoes the
     /// request's fields as the OMS sent them (a Side or OrderQty the gateway could not read
     /// included, a field the OMS left out left out), never values of the gateway's making; an

@@ -47,12 +47,15 @@ extension ClientOrder {
     }
 }
 
-/// A minimal JSON writer for the audit records above.
-struct JSONText {
-    private(set) var text = ""
+/// A minimal JSON writer for the journal's audit records (the order's above, the gateway's
+/// risk decisions).
+package struct JSONText {
+    package private(set) var text = ""
     private var first = true
 
-    mutating func object(_ body: (inout JSONText) -> Void) {
+    package init() {}
+
+    package mutating func object(_ body: (inout JSONText) -> Void) {
         text += "{"
         let outer = first
         first = true
@@ -61,25 +64,53 @@ struct JSONText {
         text += "}"
     }
 
-    mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         if !first { text += "," }
         first = false
         text += "\"\(name)\":"
     }
 
-    mutating func field(_ name: String, _ value: String) {
+    package mutating func field(_ name: String, _ value: String) {
         key(name)
         string(value)
     }
 
-    mutating func field(_ name: String, _ value: Int64) {
+    package mutating func field(_ name: String, _ value: Int64) {
         key(name)
         text += String(value)
     }
 
-    mutating func field(_ name: String, _ value: Int) {
+    package mutating func field(_ name: String, _ value: Int) {
         key(name)
         text += String(value)
+    }
+
+    package mutating func field(_ name: String, _ value: Bool) {
+        key(name)
+        text += value ? "true" : "false"
+    }
+
+    package mutating func field(_ name: String, _ values: [String]) {
+        key(name)
+        text += "["
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += "," }
+            string(value)
+        }
+        text += "]"
+    }
+
+    /// `value`'s field, or nothing when it is `nil` (as `JSONEncoder` leaves an absent optional out).
+    package mutating func field(_ name: String, _ value: String?) {
+        if let value { field(name, value) }
+    }
+
+    package mutating func field(_ name: String, _ value: Int64?) {
+        if let value { field(name, value) }
+    }
+
+    package mutating func field(_ name: String, _ value: Int?) {
+        if let value { field(name, value) }
     }
 
     mutating func terms(_ terms: OrderTerms) {

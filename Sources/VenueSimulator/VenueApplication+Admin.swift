@@ -1,5 +1,6 @@
 import AdminSocket
 import FIXCodec
+import FIXTransport
 import Foundation
 import RiskSidecar
 import SimulatedVenue
@@ -13,6 +14,9 @@ extension VenueApplication {
         let answer: AdminResponse
         do {
             answer = try await onLoop { self.carryOut(request) }
+            // What it decided is in the loop's output commit: queued on the journal before the
+            // admin record, so durable before the answer.
+            try await OutputCommit.handedOver(on: loop)
         } catch {
             logger.error("admin request not carried out: the venue's event loop is gone", metadata: [
                 "command": "\(request.command.rawValue)", "error": "\(error)",

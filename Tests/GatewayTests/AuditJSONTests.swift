@@ -4,6 +4,7 @@ import Foundation
 import Instruments
 import Testing
 import OrderEntry
+@testable import RiskSidecar
 
 /// The hand-written order JSON is what `JSONEncoder` would write, and reads back as the order.
 @Suite struct AuditJSONTests {
@@ -35,6 +36,44 @@ import OrderEntry
         #expect(decoded.order == order)
         let mine = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
         let theirs = try JSONSerialization.jsonObject(with: JSONEncoder().encode(OrderAudit(order))) as? NSDictionary
+        #expect(mine == theirs, "\(text)")
+    }
+
+    static func decisions() -> [RiskAuditRecord] {
+        let accepted = RiskAuditRecord(
+            time: 1_795_000_000_123_456_789, action: "new", orderKey: "WH00000001", clOrdID: "C/1 \"q\"", account: "DESK1",
+            session: "OMS1", symbol: "CLF7", root: "CL", side: "buy", quantity: 5, orderType: "2", price: "-37.63",
+            stopPrice: nil, timeInForce: "0", originalQuantity: nil, originalPrice: nil, referencePrice: "71.25",
+            referencePriceKind: "mid", protectionBasePrice: nil, protectionBaseKind: nil, accepted: true,
+            adjustedLimitPrice: nil, check: nil, scope: nil, limit: nil, value: nil, ordRejReason: nil, cxlRejReason: nil,
+            text: nil, warnings: ["position 80% of 100\n(account DESK1)"], cancelResting: [], logoutSession: false)
+        var rejected = accepted
+        rejected.accepted = false
+        rejected.check = "priceCollar"
+        rejected.scope = "account DESK1"
+        rejected.limit = "20"
+        rejected.value = "3400"
+        rejected.ordRejReason = 3
+        rejected.text = "price collar: -37.63 is 3400 ticks from reference 71.25, limit 20 ticks (account DESK1)\t\u{1}"
+        rejected.warnings = []
+        var replace = accepted
+        replace.action = "replace"
+        replace.originalQuantity = 3
+        replace.originalPrice = "70.00"
+        replace.ordRejReason = nil
+        replace.cxlRejReason = 0
+        replace.cancelResting = ["WH00000002", "WH00000003"]
+        replace.logoutSession = true
+        return [accepted, rejected, replace]
+    }
+
+    @Test(arguments: AuditJSONTests.decisions())
+    func handWrittenRiskDecisionMatchesTheEncoderAndDecodesBack(record: RiskAuditRecord) throws {
+        let text = record.auditJSON
+        let decoded = try JSONDecoder().decode(RiskAuditRecord.self, from: Data(text.utf8))
+        #expect(decoded == record, "\(text)")
+        let mine = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
+        let theirs = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? NSDictionary
         #expect(mine == theirs, "\(text)")
     }
 }

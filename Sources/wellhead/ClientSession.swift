@@ -1,10 +1,13 @@
 import ArgumentParser
+import FIXCodec
 import FIXJournal
 import FIXSession
 import FIXTransport
+import FIXVocabulary
 import Foundation
 import Instruments
 import Logging
+import Synchronization
 
 /// The FIX session of a one-shot client command (`wellhead order`, `wellhead marketdata
 /// watch`): an initiator that logs on with both sequence numbers reset (it keeps no numbering
@@ -66,6 +69,42 @@ extension InstrumentReferenceLoader {
             var standardError = StandardError()
             print("error: \(error)", to: &standardError)
             throw ExitCode.failure
+        }
+    }
+}
+
+/// The requests a one-shot client command sends once its session has logged on and the
+/// command holds the session's endpoint, whichever comes second, and only once. The Logon can
+/// complete before the command holds the endpoint (a busy machine runs the session's event
+/// loop first); sending only from the Logon callback then sent nothing at all.
+final class SendOnLogon: Sendable {
+    private let messages: [(type: MsgType, body: FIXFieldList)]
+    private let state = Mutex<(endpoint: SessionEndpoint?, loggedOn: Bool, sent: Bool)>((nil, false, false))
+
+    init(_ messages: [(type: MsgType, body: FIXFieldList)]) {
+        self.messages = messages
+    }
+
+    func loggedOn() {
+        sendIfReady { $0.loggedOn = true }
+    }
+
+    func attach(_ endpoint: SessionEndpoint) {
+        sendIfReady { $0.endpoint = endpoint }
+    }
+
+    private func sendIfReady(_ change: (inout (endpoint: SessionEndpoint?, loggedOn: Bool, sent: Bool)) -> Void) {
+        let endpoint: SessionEndpoint? = state.withLock { state in
+            change(&state)
+            guard let endpoint = state.endpoint, state.loggedOn, !state.sent else { return nil }
+            state.sent = true
+            return endpoint
+        }
+        guard let endpoint else { return }
+        let messages = self.messages
+        // Sent from outside the session's own callback, as any application message is.
+        DispatchQueue.global().async {
+            for message in messages { endpoint.send(msgType: message.type.rawValue, body: message.body) }
         }
     }
 }

@@ -46,7 +46,7 @@ struct MarketDataWatch: AsyncParsableCommand {
                                  requests: requests.map { ($0.requestID, $0.symbol, request(id: $0.requestID, symbol: $0.symbol)) })
         let session = try await ClientSession(name: "watch", sender: sender, target: target, host: host, port: port,
                                               application: client)
-        client.endpoint.withLock { $0 = session.endpoint }
+        client.attach(session.endpoint)
         try await Task.sleep(for: .seconds(seconds))
         await session.close(reason: "watch over")
         for line in client.summary() { print(line) }
@@ -153,7 +153,7 @@ struct MarketView {
 
 /// The command's FIX application: subscribes once logged on and prints what moves.
 private final class WatchClient: FIXApplication {
-    let endpoint = Mutex<SessionEndpoint?>(nil)
+    private let sending: SendOnLogon
     private let view: Mutex<MarketView>
     /// One MarketDataRequest a symbol, with its MDReqID.
     private let requests: [(requestID: String, symbol: String, body: FIXFieldList)]
@@ -162,6 +162,12 @@ private final class WatchClient: FIXApplication {
     init(view: MarketView, requests: [(requestID: String, symbol: String, body: FIXFieldList)]) {
         self.view = Mutex(view)
         self.requests = requests
+        sending = SendOnLogon(requests.map { (MsgType.marketDataRequest, $0.body) })
+    }
+
+    /// The session's endpoint, which the requests go out through once logged on.
+    func attach(_ endpoint: SessionEndpoint) {
+        sending.attach(endpoint)
     }
 
     var loggedOn: Bool { state.withLock { $0 } }
@@ -169,9 +175,7 @@ private final class WatchClient: FIXApplication {
     func onLogon(_ session: SessionID) {
         state.withLock { $0 = true }
         print("logged on as \(session.senderCompID) to \(session.targetCompID)")
-        let bodies = requests.map(\.body)
-        let endpoint = self.endpoint.withLock { $0 }
-        DispatchQueue.global().async { for body in bodies { endpoint?.send(msgType: MsgType.marketDataRequest.rawValue, body: body) } }
+        sending.loggedOn()
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {

@@ -77,7 +77,7 @@ struct OrderCommand: AsyncParsableCommand {
         let client = OrderClient(type: type, body: body(clOrdID: clOrdID))
         let session = try await ClientSession(name: "order", sender: sender, target: target, host: host, port: port,
                                               application: client)
-        client.endpoint.withLock { $0 = session.endpoint }
+        client.attach(session.endpoint)
         let settled = await client.waitUntilSettled(timeout: wait)
         await session.close(reason: "order sent")
         guard client.loggedOn else {
@@ -116,12 +116,15 @@ struct OrderCommand: AsyncParsableCommand {
 /// The command's FIX application: sends its one request once logged on, prints what comes
 /// back, and says when the order has settled.
 private final class OrderClient: FIXApplication {
-    let endpoint = Mutex<SessionEndpoint?>(nil)
     private let request: (type: MsgType, body: FIXFieldList)
+    private let sending: SendOnLogon
     private let state = Mutex((loggedOn: false, settled: false, rejected: false))
     private let settledSignal = DispatchSemaphore(value: 0)
 
-    init(type: MsgType, body: FIXFieldList) { request = (type, body) }
+    init(type: MsgType, body: FIXFieldList) {
+        request = (type, body)
+        sending = SendOnLogon([(type, body)])
+    }
 
     var loggedOn: Bool { state.withLock { $0.loggedOn } }
     /// Whether the request was refused: a rejecting ExecutionReport, an OrderCancelReject,
@@ -131,10 +134,12 @@ private final class OrderClient: FIXApplication {
     func onLogon(_ session: SessionID) {
         state.withLock { $0.loggedOn = true }
         print("logged on as \(session.senderCompID) to \(session.targetCompID)")
-        let request = self.request
-        let endpoint = self.endpoint.withLock { $0 }
-        // Sent from outside the session's own callback, as any application message is.
-        DispatchQueue.global().async { endpoint?.send(msgType: request.type.rawValue, body: request.body) }
+        sending.loggedOn()
+    }
+
+    /// The session's endpoint, which the request goes out through once logged on.
+    func attach(_ endpoint: SessionEndpoint) {
+        sending.attach(endpoint)
     }
 
     func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {

@@ -7,21 +7,31 @@ public enum QuickFIXSpecs {
     public static let version = "1.16.0"
 
     /// The folder holding `FIX40.xml` … `FIXT11.xml`, fetching it on first use.
+    ///
+    /// Tests run in parallel and several ask at once: one fetch runs at a time in this
+    /// process, and the archive is unpacked into a folder of its own that is renamed into
+    /// place whole, so no caller (here or in another process) reads a file still being written.
     public static func directory() throws -> URL {
         if let configured = ProcessInfo.processInfo.environment["WELLHEAD_QUICKFIX_SPEC"] {
             return URL(fileURLWithPath: configured)
         }
+        fetchLock.lock()
+        defer { fetchLock.unlock() }
         let cache = TestDictionaries.repositoryRoot.appendingPathComponent(".build/quickfix-spec")
-        let spec = cache.appendingPathComponent("quickfix-\(version)/spec")
+        let folder = cache.appendingPathComponent("quickfix-\(version)")
+        let spec = folder.appendingPathComponent("spec")
         if FileManager.default.fileExists(atPath: spec.appendingPathComponent("FIXT11.xml").path) { return spec }
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        let staging = "unpack-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0 ... .max))"
         // pip saves the source archive before it tries (and here fails) to prepare metadata,
         // so its exit status is not the test: the archive's presence is.
         let script = """
             cd '\(cache.path)' && \
             (ls quickfix-\(version).tar.gz >/dev/null 2>&1 || \
              python3 -m pip download --quiet --no-deps --no-binary :all: quickfix==\(version) -d . >/dev/null 2>&1 || true) && \
-            tar xzf quickfix-\(version).tar.gz quickfix-\(version)/spec
+            mkdir '\(staging)' && tar xzf quickfix-\(version).tar.gz -C '\(staging)' quickfix-\(version)/spec && \
+            rm -rf 'quickfix-\(version)' && mv '\(staging)/quickfix-\(version)' 'quickfix-\(version)' ; \
+            status=$?; rm -rf '\(staging)'; exit $status
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -35,6 +45,8 @@ public enum QuickFIXSpecs {
         }
         return spec
     }
+
+    private static let fetchLock = NSLock()
 
     public struct SpecFetchError: Error, CustomStringConvertible {
         public let message: String

@@ -4,6 +4,10 @@ import Foundation
 /// binary wheel with TA-Lib's C library inside, so nothing is installed by hand. Installed once
 /// with pip into `.build/python-talib` (not committed) and run with `PYTHONPATH` set to it.
 public enum TALib {
+    /// The `ta-lib` release the Signals tests were checked against (TA-Lib C 0.8.x inside): its
+    /// look-backs and seeding are what the indicators match.
+    public static let version = "0.8.2"
+
     /// The folder holding the `talib` and `numpy` packages, installing them on first use.
     ///
     /// Tests run in parallel and several ask at once: one install runs at a time in this
@@ -25,7 +29,7 @@ public enum TALib {
         let log = build.appendingPathComponent("\(staging.lastPathComponent).log")
         defer { try? FileManager.default.removeItem(at: log) }
         let status = try run("/usr/bin/env", ["python3", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                              "--target", staging.path, "ta-lib", "numpy"],
+                                              "--target", staging.path, "ta-lib==\(version)", "numpy"],
                              environment: [:], output: log)
         guard status == 0, isComplete(staging) else {
             throw TALibError(message: "could not install ta-lib and numpy from PyPI into \(folder.path): "

@@ -127,7 +127,7 @@ struct WindowMoments: Sendable {
     /// Σ (x − shift)² over the window.
     private var squaredDeviationSum = DoubleDouble.zero
     private var latest = 0.0
-    /// How many of the latest values equal `latest`.
+    /// How many of the latest values equal `latest` (counted up to the window's size).
     private var run = 0
 
     init(capacity: Int) { window = Ring(capacity: capacity) }
@@ -145,7 +145,7 @@ struct WindowMoments: Sendable {
         let deviation = value - shift
         deviationSum = deviationSum + deviation
         squaredDeviationSum = squaredDeviationSum + DoubleDouble.product(deviation, deviation)
-        run = value == latest && run > 0 ? run + 1 : 1
+        run = value == latest && run > 0 ? min(run + 1, window.capacity) : 1
         latest = value
     }
 

@@ -129,6 +129,9 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Streaming technical indicators (SMA … realised volatility) as value types: O(1) per bar,
+        // bounded memory, TA-Lib's look-backs and values. No I/O, no other Wellhead module.
+        .target(name: "Signals"),
         // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
         // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
         // client and admin commands.
@@ -189,6 +192,7 @@ let package = Package(
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "FIXJournal", "FIXVocabulary", "Instruments",
                                                                 "OrderEntry", "RiskSidecar", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "TestSupport"], exclude: ["talib_reference.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

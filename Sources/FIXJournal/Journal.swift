@@ -138,7 +138,7 @@ public final class Journal: Sendable {
 
     public let path: String
     private let reader: Mutex<SQLiteConnection?>
-    private let queue = Mutex(WriteQueue())
+    private let queue: Mutex<WriteQueue>
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
     private let checkpointer: Checkpointer
@@ -152,13 +152,15 @@ public final class Journal: Sendable {
     /// `application_id` of a Wellhead journal ('WELL').
     static let applicationID: Int64 = 0x5745_4C4C
     /// 1: sessions and messages; 2: application events; 3: each session's status; 4: only
-    /// first-sent outbound messages indexed by sequence number (what a resend looks up).
-    static let schemaVersion: Int64 = 4
+    /// first-sent outbound messages indexed by sequence number (what a resend looks up); 5: the
+    /// last write-ahead record SQLite holds.
+    static let schemaVersion: Int64 = 5
 
     /// One item of the writer's queue, carried out in queue order inside one group commit.
     fileprivate enum Pending {
-        /// Entries to write; the completion runs once they are committed or failed.
-        case write([JournalEntry], completion: @Sendable (JournalError?) -> Void)
+        /// Entries to write, with their record's number in the write-ahead log (0 when they are
+        /// not in it); the completion, if any, runs once they are committed or failed.
+        case write([JournalEntry], lsn: UInt64, completion: (@Sendable (JournalError?) -> Void)?)
         /// Entries built from the session's state as the queue has it at this point, then written.
         case build(JournalSession, make: @Sendable (JournalSessionState) -> [JournalEntry],
                    completion: @Sendable (JournalError?) -> Void)
@@ -170,7 +172,8 @@ public final class Journal: Sendable {
         /// Completes the item with a failure, its entries unwritten.
         func fail(_ error: JournalError) {
             switch self {
-            case .write(_, let completion), .build(_, _, let completion), .group(_, let completion): completion(error)
+            case .write(_, _, let completion): completion?(error)
+            case .build(_, _, let completion), .group(_, let completion): completion(error)
             case .read(_, let completion): completion(.failure(error))
             }
         }
@@ -183,7 +186,56 @@ public final class Journal: Sendable {
         var failure: JournalError?
         /// The writer found nothing to do and sleeps on `wakeup`: the next write wakes it.
         var writerAsleep = false
+        /// The write-ahead log this journal appends to (at `normal`, when it owns the log).
+        var ahead: WriteAheadLog?
+        /// The next record's number in the write-ahead log.
+        var nextLSN: UInt64 = 1
+        /// Each session's state as the writes queued so far leave it: what a write built from
+        /// the session's state gets when the write-ahead log takes it (and SQLite has yet to).
+        var sessions: [Int64: SessionMirror] = [:]
     }
+
+    /// A session's state as the queue has it: the row's values, and the highest number sent
+    /// in the current numbering (a restart never reuses one, whatever the row says).
+    struct SessionMirror {
+        var row: JournalSessionState
+        var highestSent: Int
+
+        var state: JournalSessionState {
+            var state = row
+            state.nextSenderSeqNum = max(row.nextSenderSeqNum, highestSent + 1)
+            return state
+        }
+
+        mutating func apply(_ entry: JournalEntry) {
+            switch entry {
+            case .message(let record):
+                if record.direction == .outbound && record.kind != .resend { highestSent = max(highestSent, record.sequenceNumber) }
+            case .sequenceNumbers(_, let nextSender, let nextTarget):
+                row.nextSenderSeqNum = nextSender
+                row.nextTargetSeqNum = nextTarget
+            case .reset(_, let periodStart):
+                row.nextSenderSeqNum = 1
+                row.nextTargetSeqNum = 1
+                row.periodStart = periodStart
+                highestSent = 0
+            case .status(_, let status):
+                row.status = status
+            case .event:
+                break
+            }
+        }
+    }
+
+    /// Whether writes reach the write-ahead log when queued (``WriteAheadLog``): at `normal`,
+    /// for the journal that owns the log. A committed group is then durable against a kill
+    /// once ``commit(_:completion:)`` has appended it, and its completion runs at once.
+    public let writesAhead: Bool
+    /// Queued writes beyond which a committed group's completion waits for SQLite again: how
+    /// far SQLite may fall behind the write-ahead log before the senders feel it.
+    static let aheadBacklog = 1024
+    /// The writer thread's `pthread_self()`, so a read made there does not wait for itself.
+    private let writerThread = Atomic<UInt>(0)
 
     /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
     /// journal is an error, never overwritten.
@@ -191,6 +243,15 @@ public final class Journal: Sendable {
         self.path = path
         let writer = try SQLiteConnection(path: path)
         try Self.prepareSchema(writer, synchronous: synchronous)
+        // Whatever the last owner appended to the write-ahead log and SQLite lacks goes in now,
+        // before anything reads the journal.
+        var nextLSN: UInt64 = 1
+        let log = try WriteAheadLog(journalPath: path) { records throws(JournalError) in
+            nextLSN = try Self.replay(records, into: writer) + 1
+        }
+        writesAhead = log != nil && synchronous == .normal
+        // Kept at `full` too, unused: the journal stays the log's one owner.
+        queue = Mutex(WriteQueue(ahead: log, nextLSN: nextLSN))
         let readConnection = try SQLiteConnection(path: path)
         try readConnection.execute("PRAGMA query_only = ON")
         reader = Mutex(readConnection)
@@ -278,10 +339,39 @@ public final class Journal: Sendable {
                 json TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, id);
+            CREATE TABLE IF NOT EXISTS write_ahead (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                applied INTEGER NOT NULL
+            );
+            INSERT OR IGNORE INTO write_ahead(id, applied) VALUES (1, 0);
             PRAGMA application_id = \(applicationID);
             PRAGMA user_version = \(schemaVersion);
             COMMIT;
             """)
+    }
+
+    /// Puts the records SQLite lacks (numbered after its `write_ahead.applied`) into it, in one
+    /// transaction; returns the highest record number known, applied or not.
+    private static func replay(_ records: [(lsn: UInt64, payload: ArraySlice<UInt8>, segment: String)],
+                               into db: SQLiteConnection) throws(JournalError) -> UInt64 {
+        let applied = UInt64(try db.integer("SELECT applied FROM write_ahead WHERE id = 1") ?? 0)
+        let missing = records.filter { $0.lsn > applied }
+        guard let last = missing.last else { return max(applied, records.last?.lsn ?? 0) }
+        try db.execute("BEGIN IMMEDIATE")
+        do throws(JournalError) {
+            var generations: [Int64: Int64] = [:]
+            for record in missing {
+                for entry in try JournalEntry.decode(record.payload, lsn: record.lsn, path: record.segment) {
+                    try JournalApply.apply(entry, db, &generations)
+                }
+            }
+            try JournalApply.recordApplied(last.lsn, db)
+            try db.execute("COMMIT")
+        } catch {
+            _ = Result { () throws(JournalError) in try db.execute("ROLLBACK") }
+            throw error
+        }
+        return last.lsn
     }
 
     /// The object kept with this journal for `key`, made by `make` the first time: how each
@@ -302,7 +392,7 @@ public final class Journal: Sendable {
     public func session(named name: String, now: Int64) throws(JournalError) -> (JournalSession, JournalSessionState) {
         try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
-            if let found = try Self.loadSession(db, name: name) { return found }
+            if let found = try Self.loadSessionRow(db, name: name) { return mirrored(found) }
             // Sessions are created through a short-lived writable connection; it serialises
             // with the writer thread on SQLite's own lock.
             let creator = try SQLiteConnection(path: path)
@@ -311,14 +401,33 @@ public final class Journal: Sendable {
             insert.bind(2, now)
             try insert.step()
             creator.close()
-            guard let created = try Self.loadSession(db, name: name) else {
+            guard let created = try Self.loadSessionRow(db, name: name) else {
                 throw JournalError(.sqlite, path: path, "session \(name) could not be created")
             }
-            return created
+            return mirrored(created)
+        }
+    }
+
+    /// With the write-ahead log, SQLite may lag the queue: a session already known answers from
+    /// the queue's view of it, and one met for the first time is known from here on.
+    private func mirrored(_ loaded: (JournalSession, JournalSessionState, highestSent: Int)) -> (JournalSession, JournalSessionState) {
+        guard writesAhead else { return (loaded.0, loaded.1) }
+        return queue.withLock { queue in
+            if let known = queue.sessions[loaded.0.id] { return (loaded.0, known.state) }
+            // The state as read already has the highest number sent applied; a later change of
+            // the row replaces it, and `state` applies the highest number sent again.
+            queue.sessions[loaded.0.id] = SessionMirror(row: loaded.1, highestSent: loaded.highestSent)
+            return (loaded.0, loaded.1)
         }
     }
 
     fileprivate static func loadSession(_ db: SQLiteConnection, name: String) throws(JournalError) -> (JournalSession, JournalSessionState)? {
+        try loadSessionRow(db, name: name).map { ($0.0, $0.1) }
+    }
+
+    /// The session, its state, and the highest number sent in its current numbering.
+    private static func loadSessionRow(_ db: SQLiteConnection, name: String) throws(JournalError)
+        -> (JournalSession, JournalSessionState, highestSent: Int)? {
         let query = try db.statement("SELECT id, next_sender, next_target, generation, period_start, status FROM sessions WHERE name = ?")
         query.bind(1, name)
         defer { query.finish() }
@@ -336,8 +445,12 @@ public final class Journal: Sendable {
         highest.bind(1, id)
         highest.bind(2, generation)
         defer { highest.finish() }
-        if try highest.step() { state.nextSenderSeqNum = max(state.nextSenderSeqNum, highest.int(0) + 1) }
-        return (JournalSession(id: id, name: name), state)
+        var highestSent = 0
+        if try highest.step() {
+            highestSent = highest.int(0)
+            state.nextSenderSeqNum = max(state.nextSenderSeqNum, highestSent + 1)
+        }
+        return (JournalSession(id: id, name: name), state, highestSent)
     }
 
     // MARK: Writing
@@ -345,7 +458,7 @@ public final class Journal: Sendable {
     /// Queues `entries` for the next group commit; `completion` runs on the writer thread
     /// once they are durable (with `nil`) or failed.
     public func write(_ entries: [JournalEntry], completion: @escaping @Sendable (JournalError?) -> Void) {
-        enqueue(.write(entries, completion: completion))
+        enqueue(.write(entries, lsn: 0, completion: completion))
     }
 
     /// Queues a write whose entries depend on the session's sequence numbers: on the writer
@@ -379,6 +492,11 @@ public final class Journal: Sendable {
     /// This is the output commit: an inbound message and everything it caused (the messages
     /// it made on any session, the application's decisions, the sequence numbers) are one
     /// group, so a crash leaves either all of it in the journal or none of it.
+    ///
+    /// When the journal ``writesAhead``, the group is one record of the write-ahead log,
+    /// appended before this returns, and `completion` runs at once on the calling thread: a
+    /// kill from then on loses none of it. (Only when SQLite has fallen ``aheadBacklog`` writes
+    /// behind does the completion wait for SQLite, as without the log.)
     public func commit(_ group: JournalGroup, completion: @escaping @Sendable (JournalError?) -> Void) {
         enqueue(.group(group, completion: completion))
     }
@@ -388,6 +506,10 @@ public final class Journal: Sendable {
     public var failure: JournalError? { queue.withLock { $0.failure } }
 
     private func enqueue(_ item: Pending) {
+        if writesAhead {
+            enqueueAhead(item)
+            return
+        }
         let (refusal, wake): (JournalError?, Bool) = queue.withLock { queue in
             if let failure = queue.failure { return (failure, false) }
             guard !queue.closing else { return (JournalError(.closed, path: path, "closed"), false) }
@@ -400,6 +522,133 @@ public final class Journal: Sendable {
         } else if wake {
             wakeup.signal()
         }
+    }
+
+    /// Queues `item` with the write-ahead log: its entries (those built from a session's state
+    /// made here, from the queue's view of it) are appended as one record, then queued for
+    /// SQLite in the same order. A group completes at once unless SQLite lags far behind.
+    private func enqueueAhead(_ item: Pending) {
+        enum Outcome {
+            case refused(JournalError)
+            case queued(wake: Bool, complete: (@Sendable (JournalError?) -> Void)?)
+        }
+        let outcome: Outcome = queue.withLock { queue in
+            if let failure = queue.failure { return .refused(failure) }
+            guard !queue.closing else { return .refused(JournalError(.closed, path: path, "closed")) }
+            let entries: [JournalEntry]
+            let completion: (@Sendable (JournalError?) -> Void)?
+            var early: (@Sendable (JournalError?) -> Void)?
+            switch item {
+            case .read:
+                queue.pending.append(item)
+                defer { queue.writerAsleep = false }
+                return .queued(wake: queue.writerAsleep, complete: nil)
+            case .write(let written, _, let then):
+                entries = written
+                completion = then
+                for entry in entries { Self.mirror(entry, in: &queue.sessions) }
+            case .build(let session, let make, let then):
+                guard let known = queue.sessions[session.id] else {
+                    return .refused(JournalError(.sqlite, path: path, "session \(session.name) is not in the journal"))
+                }
+                entries = make(known.state)
+                completion = then
+                for entry in entries { Self.mirror(entry, in: &queue.sessions) }
+            case .group(let group, let then):
+                // Built on a copy: a group stands or falls whole.
+                var sessions = queue.sessions
+                var made: [JournalEntry] = []
+                for part in group.items {
+                    switch part {
+                    case .entries(let written):
+                        for entry in written { Self.mirror(entry, in: &sessions) }
+                        made.append(contentsOf: written)
+                    case .build(let session, let make):
+                        guard let known = sessions[session.id] else {
+                            // The loop has acted on what the group holds: fail closed, as a
+                            // commit that fails does.
+                            let error = JournalError(.sqlite, path: path, "session \(session.name) is not in the journal")
+                            queue.failure = error
+                            return .refused(error)
+                        }
+                        let built = make(known.state)
+                        for entry in built { Self.mirror(entry, in: &sessions) }
+                        made.append(contentsOf: built)
+                    }
+                }
+                queue.sessions = sessions
+                entries = made
+                if queue.pending.count < Self.aheadBacklog {
+                    early = then
+                    completion = nil
+                } else {
+                    completion = then
+                }
+            }
+            var lsn: UInt64 = 0
+            if !entries.isEmpty, let log = queue.ahead {
+                lsn = queue.nextLSN
+                var payload: [UInt8] = []
+                payload.reserveCapacity(256)
+                JournalEntry.encode(entries, into: &payload)
+                do throws(JournalError) {
+                    try log.append(lsn: lsn, payload: payload)
+                } catch {
+                    // Fail closed: what is queued before it is in the log and still goes to
+                    // SQLite; nothing after it is taken.
+                    queue.failure = error
+                    return .refused(error)
+                }
+                queue.nextLSN += 1
+            }
+            queue.pending.append(.write(entries, lsn: lsn, completion: completion))
+            defer { queue.writerAsleep = false }
+            return .queued(wake: queue.writerAsleep, complete: early)
+        }
+        switch outcome {
+        case .refused(let error):
+            item.fail(error)
+        case .queued(let wake, let complete):
+            if wake { wakeup.signal() }
+            complete?(nil)
+        }
+    }
+
+    /// Moves the queue's view of a session past `entry`.
+    private static func mirror(_ entry: JournalEntry, in sessions: inout [Int64: SessionMirror]) {
+        let id: Int64
+        switch entry {
+        case .message(let record): id = record.session.id
+        case .sequenceNumbers(let session, _, _), .reset(let session, _), .status(let session, _): id = session.id
+        case .event: return
+        }
+        sessions[id]?.apply(entry)
+    }
+
+    /// SQLite holds every write-ahead record through `lsn`: the log lets go of what it can.
+    fileprivate func applied(through lsn: UInt64) -> JournalError? {
+        queue.withLock { queue in
+            guard let log = queue.ahead else { return nil }
+            do throws(JournalError) {
+                try log.applied(through: lsn)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
+    /// Waits until SQLite holds every write queued before this call, so a read sees what was
+    /// written ahead. Not on the writer thread (a read there is already caught up).
+    private func catchUp() {
+        guard writesAhead, writerThread.load(ordering: .acquiring) != UInt(bitPattern: Int(bitPattern: pthread_self())) else { return }
+        let done = DispatchSemaphore(value: 0)
+        write([]) { _ in done.signal() }
+        done.wait()
+    }
+
+    fileprivate func writerStarted() {
+        writerThread.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .releasing)
     }
 
     /// A commit failed: no write is accepted from now on; what is queued fails with `error`.
@@ -430,6 +679,12 @@ public final class Journal: Sendable {
         wakeup.signal()
         stopped.wait()
         checkpointer.stop()
+        // Everything appended is in SQLite unless a commit failed: then the log keeps it for
+        // the next open to replay.
+        queue.withLock { queue in
+            if queue.failure == nil { queue.ahead?.removeAll() }
+            queue.ahead = nil
+        }
         reader.withLock { connection in
             connection?.close()
             connection = nil
@@ -446,7 +701,10 @@ public final class Journal: Sendable {
 
     /// The next batch of writes: what is queued, taken as soon as there is any, looking for it
     /// for `spin` nanoseconds before sleeping.
-    fileprivate func takePending(spinningFor spin: UInt64) -> (batch: [Pending], closing: Bool) {
+    fileprivate func takePending(spinningFor requested: UInt64) -> (batch: [Pending], closing: Bool) {
+        // With the write-ahead log no sender waits for SQLite: the writer sleeps between batches
+        // and leaves the cores to the event loops.
+        let spin = writesAhead ? 0 : requested
         let spinUntil = DispatchTime.now().uptimeNanoseconds + spin
         while true {
             let taken: (batch: [Pending], closing: Bool)? = queue.withLock { queue in
@@ -481,7 +739,8 @@ public final class Journal: Sendable {
     /// This session's outbound messages numbered `from...through` in the current numbering,
     /// as first sent (resends excluded), for serving a ResendRequest.
     public func sentMessages(session: JournalSession, from: Int, through: Int) throws(JournalError) -> [(sequenceNumber: Int, bytes: [UInt8])] {
-        try reader.withLock { connection throws(JournalError) in
+        catchUp()
+        return try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
             let query = try db.statement("""
                 SELECT seq, bytes FROM messages
@@ -502,7 +761,8 @@ public final class Journal: Sendable {
     /// Application events of `kind` (all kinds when `nil`), oldest first, each with its row id
     /// in the `events` table (how an error names the record).
     public func events(kind: String? = nil) throws(JournalError) -> [(id: Int64, kind: String, time: Int64, json: String)] {
-        try reader.withLock { connection throws(JournalError) in
+        catchUp()
+        return try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
             let query = try db.statement("SELECT id, kind, time, json FROM events WHERE ?1 IS NULL OR kind = ?1 ORDER BY id")
             if let kind { query.bind(1, kind) }
@@ -518,7 +778,8 @@ public final class Journal: Sendable {
     /// through the `events_by_kind` index and the row ids after it: the cost does not grow with
     /// what came before.
     public func events(fromLast kind: String) throws(JournalError) -> [(id: Int64, kind: String, time: Int64, json: String)] {
-        try reader.withLock { connection throws(JournalError) in
+        catchUp()
+        return try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
             let last = try db.statement("SELECT coalesce(max(id), 0) FROM events WHERE kind = ?1")
             last.bind(1, kind)
@@ -535,7 +796,8 @@ public final class Journal: Sendable {
 
     /// Every journaled message of a session (or of all sessions), oldest first: the audit trail.
     public func messages(session: JournalSession? = nil) throws(JournalError) -> [JournalRecord] {
-        try reader.withLock { connection throws(JournalError) in
+        catchUp()
+        return try reader.withLock { connection throws(JournalError) in
             guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
             let query = try db.statement("""
                 SELECT m.session, s.name, m.direction, m.seq, m.msg_type, m.kind, m.time, m.bytes
@@ -577,6 +839,7 @@ private struct WriterThread: Sendable {
     }
 
     private func run() {
+        journal.writerStarted()
         let db = connection.connection
         var generations: [Int64: Int64] = [:]
         var spin: UInt64 = 0
@@ -586,7 +849,9 @@ private struct WriterThread: Sendable {
             // Spin next time only if this batch came soon: a stream of messages, not an idle journal.
             spin = DispatchTime.now().uptimeNanoseconds - asked <= Journal.spinNanoseconds ? Journal.spinNanoseconds : 0
             if !batch.isEmpty {
-                let (completions, failure) = commit(batch, db, &generations)
+                let (completions, applied, commitFailure) = commit(batch, db, &generations)
+                // A write-ahead segment that cannot be let go of fails the journal as a commit would.
+                let failure = commitFailure ?? (applied > 0 ? journal.applied(through: applied) : nil)
                 if let failure {
                     // Fail closed: what its writers hold in memory is ahead of the journal now,
                     // so nothing may be written after it, and nothing they made may be sent.
@@ -610,20 +875,22 @@ private struct WriterThread: Sendable {
     /// once the commit is over. A session whose state cannot be read fails that item alone; a
     /// failed statement or commit fails them all.
     private func commit(_ batch: [Journal.Pending], _ db: SQLiteConnection, _ generations: inout [Int64: Int64])
-        -> (completions: [() -> Void], failure: JournalError?) {
+        -> (completions: [() -> Void], applied: UInt64, failure: JournalError?) {
         do throws(JournalError) {
             // Prepared once and kept, as every statement here: nothing is parsed per commit.
             try db.statement("BEGIN IMMEDIATE").step()
             var completions: [() -> Void] = []
             completions.reserveCapacity(batch.count)
+            var applied: UInt64 = 0
             for pending in batch {
                 switch pending {
-                case .write(let entries, let completion):
+                case .write(let entries, let lsn, let completion):
                     for entry in entries { try apply(entry, db, &generations) }
-                    completions.append { completion(nil) }
+                    applied = max(applied, lsn)
+                    if let completion { completions.append { completion(nil) } }
                 case .build(let session, let make, let completion):
                     // Read inside the transaction: it sees what the items before it wrote.
-                    switch Result(catching: { () throws(JournalError) in try state(of: session, db) }) {
+                    switch Result(catching: { () throws(JournalError) in try JournalApply.state(of: session, db) }) {
                     case .success(let state):
                         for entry in make(state) { try apply(entry, db, &generations) }
                         completions.append { completion(nil) }
@@ -631,7 +898,7 @@ private struct WriterThread: Sendable {
                         completions.append { completion(error) }
                     }
                 case .read(let session, let completion):
-                    let outcome = Result { () throws(JournalError) in try state(of: session, db) }
+                    let outcome = Result { () throws(JournalError) in try JournalApply.state(of: session, db) }
                     completions.append { completion(outcome) }
                 case .group(let group, let completion):
                     for item in group.items {
@@ -640,31 +907,48 @@ private struct WriterThread: Sendable {
                             for entry in entries { try apply(entry, db, &generations) }
                         case .build(let session, let make):
                             // A group stands or falls whole: a state that cannot be read fails it.
-                            for entry in make(try state(of: session, db)) { try apply(entry, db, &generations) }
+                            for entry in make(try JournalApply.state(of: session, db)) { try apply(entry, db, &generations) }
                         }
                     }
                     completions.append { completion(nil) }
                 }
             }
+            if applied > 0 { try JournalApply.recordApplied(applied, db) }
             try db.statement("COMMIT").step()
-            return (completions, nil)
+            return (completions, applied, nil)
         } catch {
             // The rollback's own failure changes nothing: the journal fails closed either way.
             _ = Result { () throws(JournalError) in try db.execute("ROLLBACK") }
             generations.removeAll()
-            return (batch.map { pending in { pending.fail(error) } }, error)
+            return (batch.map { pending in { pending.fail(error) } }, 0, error)
         }
     }
 
+    private func apply(_ entry: JournalEntry, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) {
+        try JournalApply.apply(entry, db, &generations)
+    }
+
+}
+
+/// How an entry goes into SQLite: on the writer thread, and when a journal opens and replays
+/// its write-ahead log.
+enum JournalApply {
+    /// Records that SQLite holds every write-ahead record through `lsn`, inside the transaction.
+    static func recordApplied(_ lsn: UInt64, _ db: SQLiteConnection) throws(JournalError) {
+        let update = try db.statement("UPDATE write_ahead SET applied = ? WHERE id = 1")
+        update.bind(1, Int64(lsn))
+        try update.step()
+    }
+
     /// The session's state through the writer's connection, inside its transaction.
-    private func state(of session: JournalSession, _ db: SQLiteConnection) throws(JournalError) -> JournalSessionState {
+    static func state(of session: JournalSession, _ db: SQLiteConnection) throws(JournalError) -> JournalSessionState {
         guard let (_, state) = try Journal.loadSession(db, name: session.name) else {
             throw JournalError(.sqlite, path: db.path, "session \(session.name) is not in the journal")
         }
         return state
     }
 
-    private func generation(of session: JournalSession, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) -> Int64 {
+    static func generation(of session: JournalSession, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) -> Int64 {
         if let known = generations[session.id] { return known }
         let query = try db.statement("SELECT generation FROM sessions WHERE id = ?")
         query.bind(1, session.id)
@@ -674,7 +958,7 @@ private struct WriterThread: Sendable {
         return value
     }
 
-    private func apply(_ entry: JournalEntry, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) {
+    static func apply(_ entry: JournalEntry, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) {
         switch entry {
         case .message(let record):
             let insert = try db.statement(

@@ -76,9 +76,15 @@ public final class OutputCommit: @unchecked Sendable {
         group = JournalGroup()
         waiting = []
         let loop = self.loop
+        // With the write-ahead log the commit is durable when `commit` returns, and this runs
+        // here and now; otherwise it runs on the journal's writer thread, and hops back.
         journal.commit(committed) { error in
-            loop.execute {
+            if loop.inEventLoop {
                 for then in released.value { then(error) }
+            } else {
+                loop.execute {
+                    for then in released.value { then(error) }
+                }
             }
         }
     }

@@ -41,7 +41,7 @@ import TestSupport
         while try indexes.step() { names.append(indexes.text(0)) }
         indexes.finish()
         #expect(names == ["sent_by_seq"])
-        #expect(try check.integer("PRAGMA user_version") == 4)
+        #expect(try check.integer("PRAGMA user_version") == Journal.schemaVersion)
         let (session, state) = try migrated.session(named: "FIX.4.4:WELLHEAD->OMS1", now: 99)
         #expect(state.nextSenderSeqNum == 3)
         #expect(try migrated.sentMessages(session: session, from: 1, through: 5).map(\.sequenceNumber) == [1, 2])

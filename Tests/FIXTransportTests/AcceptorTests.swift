@@ -20,8 +20,9 @@ import TestSupport
 
         static func start(directory: TemporaryDirectory = TemporaryDirectory(), heartBtInt: Int = 30,
                           application: any FIXApplication = EchoApplication(), journaling: MessageJournaling = .everything,
+                          sync: Journal.Synchronous = .normal,
                           _ adjust: (inout SessionConfiguration) -> Void = { _ in }) async throws -> Running {
-            let journal = try Journal(path: directory.path("journal.sqlite"))
+            let journal = try Journal(path: directory.path("journal.sqlite"), synchronous: sync)
             let endpoints = try ["OMS1", "OMS2"].map { client in
                 var configuration = SessionConfiguration(
                     id: SessionID(beginString: "FIX.4.4", senderCompID: "WELLHEAD", targetCompID: client),

@@ -195,3 +195,20 @@ public func freePort() -> Int {
     // Never closed: the descriptor is the reservation (a few hundred ports in a full run).
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// A python3 process holding SQLite's write lock on the database at `path` (as an operator's
+/// `sqlite3` session in a write transaction would) until it is killed; returns once it holds it.
+public func holdSQLiteWriteLock(_ path: String, log: String) throws -> BackgroundProcess {
+    let holder = try BackgroundProcess("/usr/bin/env", ["python3", "-c", """
+        import sqlite3, sys, time
+        db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+        db.execute("BEGIN IMMEDIATE")
+        print("holding the write lock", flush=True)
+        time.sleep(600)
+        """, path], log: log)
+    guard holder.waitForOutput("holding the write lock") else {
+        holder.signal(SIGKILL)
+        throw QuickFIXPeer.Failure(description: "could not lock \(path): \(holder.output)")
+    }
+    return holder
+}

@@ -120,7 +120,7 @@ extension WellheadProfiles {
     /// that port, and routes orders naming ExDestination FIXSIM there.
     /// `routeKeys` are more lines for the route session (`VenueSymbolRoots=…`).
     public static func gatewayAcceptor(in directory: TemporaryDirectory, port: Int, limits: String = gatewayLimits,
-                                       routeTo venuePort: Int? = nil, routeKeys: String = "") throws -> String {
+                                       routeTo venuePort: Int? = nil, routeKeys: String = "", keys: String = "") throws -> String {
         let limitsPath = directory.path("risk-limits.yaml")
         try limits.write(toFile: limitsPath, atomically: true, encoding: .utf8)
         var sessions = ["TargetCompID=OMS1\nDefaultAccount=DESK1", "TargetCompID=OMS2\nDefaultAccount=DESK2"]
@@ -144,6 +144,7 @@ extension WellheadProfiles {
                                 RiskLimits=\(limitsPath)
                                 Instruments=\(TestDictionaries.path("sessions/instruments.yaml"))
                                 SimulationSeed=11
+                                \(keys)
                                 """,
                             sessions: sessions)
     }

@@ -20,8 +20,9 @@ final class Appliance {
     var adminSocket: String { directory.path("gateway.admin.sock") }
 
     /// - Parameter venuePort: a venue simulator the gateway routes ExDestination FIXSIM to.
-    init(limits: String = WellheadProfiles.limitsAtEveryScope, routeTo venuePort: Int? = nil) throws {
-        config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort)
+    /// - Parameter keys: more lines for the profile's [DEFAULT] (`JournalSync=full`).
+    init(limits: String = WellheadProfiles.limitsAtEveryScope, routeTo venuePort: Int? = nil, keys: String = "") throws {
+        config = try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, keys: keys)
         symbol = try #require(ApplianceTests.frontMonth(on: Date()))
         routed = venuePort != nil
         server = try Self.start(config, log: directory.path("serve-0.log"))

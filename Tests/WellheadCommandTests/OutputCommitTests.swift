@@ -6,25 +6,21 @@ import TestSupport
 
 /// The output commit of `wellhead serve`, with a real journal another process holds locked (as
 /// an operator's `sqlite3` session in a write transaction would, or a disk that stopped
-/// taking writes): an order the gateway has read and acted on, but whose commit has not
-/// happened, has left no trace outside the process — no report to the OMS, nothing in the
-/// journal — so a SIGKILL then costs nothing: the OMS sends it again, since its sequence
-/// number never moved, and it is placed once. A commit that fails stops the appliance
-/// from sending anything: its sessions are dropped, and it logs on no one.
+/// taking writes).
+///
+/// At `JournalSync=full` the commit is SQLite's own: an order the gateway has read and acted
+/// on, but whose commit has not happened, has left no trace outside the process — no report
+/// to the OMS, nothing in the journal — so a SIGKILL then costs nothing: the OMS sends it
+/// again, since its sequence number never moved, and it is placed once. A commit that fails
+/// stops the appliance from sending anything: its sessions are dropped, and it logs on no one.
+///
+/// At `normal` (the default) the commit is the append to the journal's write-ahead log: the
+/// report goes out while SQLite is still locked, and after a SIGKILL the restart puts what
+/// SQLite lacked into it from the log: the order is there once, and nobody resends anything.
 @Suite(.serialized) struct OutputCommitTests {
     /// A process holding the journal's write lock until it is killed.
     static func lock(_ journal: String, in folder: TemporaryDirectory) throws -> BackgroundProcess {
-        let holder = try BackgroundProcess("/usr/bin/env", ["python3", "-c", """
-            import sqlite3, sys, time
-            db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
-            db.execute("BEGIN IMMEDIATE")
-            print("holding the write lock", flush=True)
-            time.sleep(600)
-            """, journal], log: folder.path("lock-\(UUID().uuidString).log"))
-        guard holder.waitForOutput("holding the write lock") else {
-            throw RestartFailure(description: "could not lock the journal: \(holder.output)")
-        }
-        return holder
+        try holdSQLiteWriteLock(journal, log: folder.path("lock-\(UUID().uuidString).log"))
     }
 
     /// The notional of DESK1's working orders, as the running gateway holds it in memory.
@@ -94,7 +90,7 @@ import TestSupport
     }
 
     @Test func anOrderActedOnButNotCommittedLeavesNoTraceAndIsPlacedOnceAfterAKill() throws {
-        let appliance = try Appliance()
+        let appliance = try Appliance(keys: "JournalSync=full")
         defer { appliance.stop() }
         var oms = try appliance.connect()
         let rested = try oms.order("BEFORE", "54=1|38=3|40=2|44=1.00|59=1")
@@ -129,7 +125,7 @@ import TestSupport
     }
 
     @Test func aCommitThatFailsStopsTheApplianceSendingAndTheOrderIsPlacedOnceAfterARestart() throws {
-        let appliance = try Appliance()
+        let appliance = try Appliance(keys: "JournalSync=full")
         defer { appliance.stop() }
         let oms = try appliance.connect()
         let holder = try Self.lock(appliance.journalPath, in: appliance.directory)
@@ -162,5 +158,36 @@ import TestSupport
         #expect(reports.last?[39]?.string == "0", "\(reports.map(\.debugText))")
         #expect(reports.filter { $0[150]?.string == "0" }.count == 1)
         #expect(try Self.workingNotional(appliance) == "2000")
+    }
+
+    @Test func atNormalAReportSentWhileSQLiteIsLockedIsInTheJournalAfterAKill() throws {
+        let appliance = try Appliance()
+        defer { appliance.stop() }
+        var oms = try appliance.connect()
+        let holder = try Self.lock(appliance.journalPath, in: appliance.directory)
+        defer { holder.signal(SIGKILL) }
+        // Acknowledged while SQLite is locked: the turn is durable once in the write-ahead log.
+        let reports = try oms.order("AHEAD", "54=1|38=2|40=2|44=1.00|59=1")
+        #expect(reports.last?[39]?.string == "0", "\(reports.map(\.debugText))")
+        let seen = oms.nextSeq
+
+        appliance.server.signal(SIGKILL)
+        _ = appliance.server.wait(timeout: 10)
+        holder.signal(SIGKILL)
+        _ = holder.wait(timeout: 10)
+        // Opening the journal replays the log into SQLite: the order and its reports are there.
+        let traces = try Self.traces(of: "AHEAD", in: appliance.journalPath)
+        #expect(traces.messages == 1 && traces.replies == 2 && traces.events > 0, "\(traces)")
+
+        try appliance.startAgain()
+        // The OMS logs on where it left off: nothing is asked again, nothing resent.
+        let party = Counterparty()
+        let client = try RawFIXClient(port: appliance.port)
+        try client.send(party.logon(seq: seen, at: TestClock.wall()))
+        let logon = try #require(client.receive(timeout: 10))
+        #expect(logon.msgType == "A", "\(logon.debugText)")
+        let extra = client.receive(timeout: 0.5)
+        #expect(extra == nil || extra?.msgType != "2", "the gateway asked for a message it had: \(extra?.debugText ?? "")")
+        #expect(try Self.workingNotional(appliance) == "2000", "placed once")
     }
 }

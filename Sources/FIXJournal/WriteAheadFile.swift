@@ -1,0 +1,271 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The journal's write-ahead log: append-only files beside the SQLite journal that each
+/// turn's writes reach with one `write(2)` from the thread that made them, before anything they
+/// caused is sent. SQLite is filled from them behind, on the journal's writer thread.
+///
+/// Bytes handed to `write(2)` are in the kernel's page cache when it returns: a process killed
+/// at any instant after that (SIGKILL, a crash) loses none of them, and the next open replays
+/// what SQLite had not yet applied. A power loss is another matter: at `JournalSync=full` the
+/// journal does not use this log at all, and commits to SQLite with a sync before anything
+/// is sent.
+///
+/// One process owns the log (an exclusive `flock(2)` on `<journal>-ahead.lock`): it appends,
+/// replays and deletes. Any other opener of the journal reads SQLite as it stands and writes
+/// SQLite directly.
+///
+/// The log is a run of segments, `<journal>-ahead.<n>`: a segment grows to ``segmentLimit``
+/// bytes, the next is begun, and a segment is deleted once SQLite holds all of it.
+///
+/// Used only under the journal's queue lock once the journal is open (appends from the threads
+/// that write, deletes from the writer thread): hence unchecked.
+final class WriteAheadLog: @unchecked Sendable {
+    let basePath: String
+    private let lockDescriptor: Int32
+    /// The segment appended to, and its number.
+    private var current: WriteAheadFile
+    private var currentNumber: Int
+    /// The highest sequence number appended to the current segment.
+    private var currentLast: UInt64 = 0
+    /// Segments no longer appended to, oldest first, with their last sequence number.
+    private var finished: [(number: Int, path: String, last: UInt64)] = []
+
+    static let segmentLimit = 8 << 20
+
+    /// Takes ownership of the log beside `journalPath`; `nil` when another open journal (in
+    /// this process or another) owns it. `recover` gets every record left by the last owner,
+    /// oldest first, and must put what SQLite lacks into it; the old segments are deleted after.
+    init?(journalPath: String, recover: ([(lsn: UInt64, payload: ArraySlice<UInt8>, segment: String)]) throws(JournalError) -> Void)
+        throws(JournalError) {
+        basePath = journalPath + "-ahead"
+        let lockPath = basePath + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw JournalError(.cannotOpen, path: lockPath, "cannot open the write-ahead lock: \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(fd)
+            if reason == EWOULDBLOCK { return nil }
+            throw JournalError(.cannotOpen, path: lockPath, "cannot lock the write-ahead log: \(String(cString: strerror(reason)))")
+        }
+        lockDescriptor = fd
+        // What the last owner left, in segment order.
+        let directory = (basePath as NSString).deletingLastPathComponent
+        let prefix = (basePath as NSString).lastPathComponent + "."
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)
+        } catch {
+            close(fd)
+            throw JournalError(.cannotOpen, path: directory, "cannot list the journal's folder for write-ahead segments: \(error)")
+        }
+        let left = names.compactMap { name -> (Int, String)? in
+            guard name.hasPrefix(prefix), let number = Int(name.dropFirst(prefix.count)) else { return nil }
+            return (number, (directory as NSString).appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+        var records: [(lsn: UInt64, payload: ArraySlice<UInt8>, segment: String)] = []
+        for (_, path) in left {
+            let segment = try WriteAheadFile(path: path)
+            for record in try segment.records() { records.append((record.lsn, record.payload, path)) }
+        }
+        do throws(JournalError) {
+            try recover(records)
+        } catch {
+            close(fd)
+            throw error
+        }
+        for (_, path) in left where unlink(path) != 0 && errno != ENOENT {
+            close(fd)
+            throw JournalError(.cannotOpen, path: path, "cannot delete a replayed write-ahead segment: \(String(cString: strerror(errno)))")
+        }
+        currentNumber = (left.last?.0 ?? 0) + 1
+        do throws(JournalError) {
+            current = try WriteAheadFile(path: "\(basePath).\(currentNumber)")
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(lockDescriptor) }
+
+    /// Appends one record to the current segment, beginning the next one first when it is full.
+    func append(lsn: UInt64, payload: [UInt8]) throws(JournalError) {
+        if current.size >= Self.segmentLimit {
+            let next = try WriteAheadFile(path: "\(basePath).\(currentNumber + 1)")
+            finished.append((currentNumber, current.path, currentLast))
+            current = next
+            currentNumber += 1
+        }
+        try current.append(lsn: lsn, payload: payload)
+        currentLast = lsn
+    }
+
+    /// SQLite holds every record through `lsn`: the segments wholly before it go, and the
+    /// current one is emptied when `lsn` is the last appended.
+    func applied(through lsn: UInt64) throws(JournalError) {
+        while let oldest = finished.first, oldest.last <= lsn {
+            guard unlink(oldest.path) == 0 || errno == ENOENT else {
+                throw JournalError(.sqlite, path: oldest.path, "cannot delete an applied write-ahead segment: \(String(cString: strerror(errno)))")
+            }
+            finished.removeFirst()
+        }
+        if finished.isEmpty && lsn == currentLast && current.size > 0 { try current.truncate() }
+    }
+
+    /// Deletes every segment: the journal is closing with all of them in SQLite.
+    func removeAll() {
+        for segment in finished { unlink(segment.path) }
+        finished.removeAll()
+        unlink(current.path)
+    }
+}
+
+/// One segment of the write-ahead log.
+///
+/// Each record: magic `WHAL` (4 bytes), payload length (4), log sequence number (8), CRC-32 of
+/// the sequence number and payload (4), then the payload, all little-endian. A record cut short
+/// at the end of the file is one whose `write(2)` the kill interrupted: it was never
+/// acknowledged, so nothing it held was sent, and it is dropped.
+final class WriteAheadFile {
+    let path: String
+    private let descriptor: Int32
+    /// Bytes in the file.
+    private(set) var size: Int
+
+    static let magic: UInt32 = 0x4C41_4857 // "WHAL" read little-endian
+    static let headerSize = 20
+
+    init(path: String) throws(JournalError) {
+        self.path = path
+        let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw JournalError(.cannotOpen, path: path, "cannot open the write-ahead file: \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+        let end = lseek(fd, 0, SEEK_END)
+        size = end > 0 ? Int(end) : 0
+    }
+
+    deinit { close(descriptor) }
+
+    /// Appends one record. On the caller's thread; one `write(2)` unless the kernel takes it in parts.
+    func append(lsn: UInt64, payload: [UInt8]) throws(JournalError) {
+        var record: [UInt8] = []
+        record.reserveCapacity(Self.headerSize + payload.count)
+        record.appendLittleEndian(Self.magic)
+        record.appendLittleEndian(UInt32(payload.count))
+        record.appendLittleEndian(lsn)
+        var crc = CRC32()
+        withUnsafeBytes(of: lsn.littleEndian) { crc.update($0) }
+        payload.withUnsafeBytes { crc.update($0) }
+        record.appendLittleEndian(crc.value)
+        record.append(contentsOf: payload)
+        let failure: Int32? = record.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+        if let failure {
+            throw JournalError(.sqlite, path: path, "cannot append to the write-ahead file: \(String(cString: strerror(failure)))")
+        }
+        size += record.count
+    }
+
+    /// Empties the file: everything in it is in SQLite.
+    func truncate() throws(JournalError) {
+        guard ftruncate(descriptor, 0) == 0 else {
+            throw JournalError(.sqlite, path: path, "cannot empty the write-ahead file: \(String(cString: strerror(errno)))")
+        }
+        size = 0
+    }
+
+    /// Every whole record in the file, in order. A record cut short at the end is dropped (its
+    /// write was interrupted, so it was never acknowledged); a damaged record anywhere else is
+    /// an error naming the file and its offset.
+    func records() throws(JournalError) -> [(lsn: UInt64, payload: ArraySlice<UInt8>)] {
+        var bytes = [UInt8](repeating: 0, count: size)
+        let read = bytes.withUnsafeMutableBytes { raw in pread(descriptor, raw.baseAddress, raw.count, 0) }
+        guard read == size else {
+            throw JournalError(.sqlite, path: path, "cannot read the write-ahead file: \(read < 0 ? String(cString: strerror(errno)) : "short read")")
+        }
+        var result: [(UInt64, ArraySlice<UInt8>)] = []
+        var offset = 0
+        while offset < bytes.count {
+            guard bytes.count - offset >= Self.headerSize else { break }
+            let magic = bytes.littleEndianUInt32(at: offset)
+            let length = Int(bytes.littleEndianUInt32(at: offset + 4))
+            let lsn = bytes.littleEndianUInt64(at: offset + 8)
+            let stored = bytes.littleEndianUInt32(at: offset + 16)
+            let start = offset + Self.headerSize
+            guard magic == Self.magic else {
+                throw JournalError(.sqlite, path: path, "write-ahead record at byte \(offset) is damaged (bad magic)")
+            }
+            guard bytes.count - start >= length else { break }
+            var crc = CRC32()
+            bytes.withUnsafeBytes { raw in
+                crc.update(UnsafeRawBufferPointer(rebasing: raw[(offset + 8)..<(offset + 16)]))
+                crc.update(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
+            }
+            guard crc.value == stored else {
+                // The last record may be torn by the kill; one with records after it is damage.
+                if start + length == bytes.count { break }
+                throw JournalError(.sqlite, path: path, "write-ahead record \(lsn) at byte \(offset) is damaged (checksum)")
+            }
+            result.append((lsn, bytes[start..<(start + length)]))
+            offset = start + length
+        }
+        return result
+    }
+}
+
+/// CRC-32 (IEEE 802.3, reflected, as zlib's).
+struct CRC32 {
+    private(set) var state: UInt32 = 0xFFFF_FFFF
+
+    var value: UInt32 { state ^ 0xFFFF_FFFF }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        var crc = state
+        for byte in bytes {
+            crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+        }
+        state = crc
+    }
+
+    static let table: [UInt32] = (0..<256).map { index in
+        var crc = UInt32(index)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        return crc
+    }
+}
+
+extension [UInt8] {
+    mutating func appendLittleEndian<Value: FixedWidthInteger>(_ value: Value) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+
+    func littleEndianUInt32(at offset: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in 0..<4 { value |= UInt32(self[offset + index]) << (8 * index) }
+        return value
+    }
+
+    func littleEndianUInt64(at offset: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for index in 0..<8 { value |= UInt64(self[offset + index]) << (8 * index) }
+        return value
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+@testable import FIXJournal
+import Synchronization
+import Testing
+import TestSupport
+
+/// The write-ahead log (`<journal>-ahead.<n>`): a committed group is durable once appended,
+/// SQLite is filled behind it, and whatever SQLite lacked when the journal last stopped is
+/// replayed when it opens again. SQLite is held back with a real lock taken by another process.
+@Suite(.serialized) struct WriteAheadTests {
+    private func record(_ session: JournalSession, _ direction: JournalDirection, _ seq: Int, _ msgType: String = "D",
+                        bytes: Int = 0) -> JournalEntry {
+        .message(JournalRecord(session: session, direction: direction, sequenceNumber: seq, msgType: msgType,
+                               time: Int64(seq) * 1_000,
+                               bytes: Array("8=FIX.4.4\u{01}34=\(seq)\u{01}".utf8) + [UInt8](repeating: 0x41, count: bytes)))
+    }
+
+    /// One inbound order and its reply, with the sequence numbers after them.
+    private func roundTrip(_ session: JournalSession, _ seq: Int) -> JournalGroup {
+        var group = JournalGroup()
+        group.append([record(session, .inbound, seq), .event(kind: "order", time: Int64(seq), json: "{\"seq\":\(seq)}")])
+        group.append(building: session) { state in
+            [self.record(session, .outbound, state.nextSenderSeqNum, "8"),
+             .sequenceNumbers(session, nextSender: state.nextSenderSeqNum + 1, nextTarget: seq + 1)]
+        }
+        return group
+    }
+
+    private func segments(of path: String) throws -> [String] {
+        let folder = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + "-ahead."
+        return try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasPrefix(prefix) && Int($0.dropFirst(prefix.count)) != nil }
+            .sorted { Int($0.dropFirst(prefix.count))! < Int($1.dropFirst(prefix.count))! }
+            .map { (folder as NSString).appendingPathComponent($0) }
+    }
+
+    private func lockSQLite(_ path: String, in folder: TemporaryDirectory) throws -> BackgroundProcess {
+        try holdSQLiteWriteLock(path, log: folder.path("lock-\(UUID().uuidString).log"))
+    }
+
+    /// A journal at `path` whose groups for `seqs` are in its write-ahead log but never reached
+    /// SQLite (held locked by another process until the writer gave up), closed.
+    private func leftInTheLog(_ path: String, seqs: ClosedRange<Int>, in folder: TemporaryDirectory) throws -> JournalSession {
+        let journal = try Journal(path: path)
+        let (session, _) = try journal.session(named: "S", now: 0)
+        let holder = try lockSQLite(path, in: folder)
+        defer { holder.signal(SIGKILL) }
+        let completed = Completions()
+        for seq in seqs { journal.commit(roundTrip(session, seq)) { completed.add($0) } }
+        #expect(completed.count == seqs.count && completed.errors == 0, "durable in the log while SQLite is locked")
+        // The writer gives up on SQLite's lock (its busy timeout) and the journal fails closed;
+        // the log keeps what SQLite never got.
+        #expect(eventually(timeout: 30) { journal.failure != nil })
+        journal.close()
+        holder.signal(SIGKILL)
+        _ = holder.wait(timeout: 10)
+        return session
+    }
+
+    @Test func aGroupIsDurableWhenAppendedAndReachesSQLiteBehind() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        let journal = try Journal(path: path)
+        defer { journal.close() }
+        #expect(journal.writesAhead)
+        let (session, _) = try journal.session(named: "S", now: 0)
+        let completed = Completions()
+        for seq in 1...3 {
+            journal.commit(roundTrip(session, seq)) { error in completed.add(error) }
+            // Appended and complete before `commit` returns: nothing waited for SQLite.
+            #expect(completed.count == seq)
+        }
+        #expect(completed.errors == 0)
+        // A read waits for SQLite to hold what was written ahead of it.
+        #expect(try journal.messages(session: session).map(\.sequenceNumber) == [1, 1, 2, 2, 3, 3])
+        #expect(try journal.events(kind: "order").count == 3)
+        // A session state read sees the numbers the groups took, built from the queue's view.
+        #expect(try journal.session(named: "S", now: 0).1.nextSenderSeqNum == 4)
+        let check = try SQLiteConnection(path: path)
+        defer { check.close() }
+        #expect(try check.integer("SELECT applied FROM write_ahead") == 3)
+    }
+
+    @Test func whatSQLiteLackedIsReplayedWhenTheJournalOpensAgainAndATornTailIsDropped() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        let session = try leftInTheLog(path, seqs: 1...3, in: directory)
+        let left = try segments(of: path)
+        #expect(left.count == 1, "\(left)")
+        // A write the kill interrupted: a header promising more than the file holds.
+        let torn = try #require(FileHandle(forWritingAtPath: left[0]))
+        torn.seekToEndOfFile()
+        var header: [UInt8] = []
+        header.appendLittleEndian(WriteAheadFile.magic)
+        header.appendLittleEndian(UInt32(500))
+        header.appendLittleEndian(UInt64(4))
+        torn.write(Data(header + [1, 2, 3]))
+        try torn.close()
+
+        let reopened = try Journal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.messages(session: session).map(\.sequenceNumber) == [1, 1, 2, 2, 3, 3])
+        #expect(try reopened.events(kind: "order").map(\.json) == ["{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}"])
+        let state = try reopened.session(named: "S", now: 0).1
+        #expect(state.nextSenderSeqNum == 4 && state.nextTargetSeqNum == 4)
+        #expect(try segments(of: path).allSatisfy { (try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int) == 0 },
+                "the replayed segments are gone, the new one empty")
+        // Numbering goes on after the replayed records, never reusing one.
+        reopened.commit(roundTrip(session, 4)) { _ in }
+        _ = try reopened.messages()
+        let check = try SQLiteConnection(path: path)
+        defer { check.close() }
+        #expect(try check.integer("SELECT applied FROM write_ahead") == 4)
+    }
+
+    @Test func aDamagedRecordBeforeOthersIsAnErrorNamingTheSegment() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        _ = try leftInTheLog(path, seqs: 1...2, in: directory)
+        let segment = try #require(try segments(of: path).first)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[WriteAheadFile.headerSize + 3] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        #expect {
+            _ = try Journal(path: path)
+        } throws: { error in
+            guard let error = error as? JournalError else { return false }
+            return error.path == segment && error.message.contains("record 1") && error.message.contains("damaged")
+        }
+    }
+
+    @Test func anotherOpenerReadsSQLiteAndLeavesTheLogToItsOwner() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        let owner = try Journal(path: path)
+        defer { owner.close() }
+        let (session, _) = try owner.session(named: "S", now: 0)
+        owner.commit(roundTrip(session, 1)) { _ in }
+        _ = try owner.messages()
+        let other = try Journal(path: path)
+        #expect(!other.writesAhead, "the log has one owner")
+        #expect(try other.messages().count == 2)
+        other.close()
+        #expect(!(try segments(of: path)).isEmpty, "closing another opener leaves the owner's log alone")
+        #expect(try !Journal(path: directory.path("full.sqlite"), synchronous: .full).writesAhead,
+                "at JournalSync=full every commit syncs SQLite before anything is sent")
+    }
+
+    @Test func segmentsRollOverAndGoOnceSQLiteHoldsThem() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        let journal = try Journal(path: path)
+        let (session, _) = try journal.session(named: "S", now: 0)
+        // SQLite held back (for less than its busy timeout) while a little over two segments'
+        // worth is appended.
+        let holder = try lockSQLite(path, in: directory)
+        defer { holder.signal(SIGKILL) }
+        let perGroup = 64 << 10
+        let groups = 2 * WriteAheadLog.segmentLimit / perGroup + 4
+        for seq in 1...groups {
+            var group = JournalGroup()
+            group.append([record(session, .inbound, seq, bytes: perGroup)])
+            journal.commit(group) { _ in }
+        }
+        #expect(try segments(of: path).count == 3, "the log began a new segment each time one was full")
+        holder.signal(SIGKILL)
+        _ = holder.wait(timeout: 10)
+        #expect(try journal.messages(session: session).count == groups)
+        #expect(journal.failure == nil)
+        #expect(try segments(of: path).count == 1, "applied segments are deleted")
+        journal.close()
+        #expect(try segments(of: path).isEmpty, "a journal closed with everything in SQLite leaves no log")
+    }
+}
+
+/// Completions counted from any thread.
+private final class Completions: Sendable {
+    private let state = Mutex((count: 0, errors: 0))
+    func add(_ error: JournalError?) { state.withLock { $0.count += 1; $0.errors += error == nil ? 0 : 1 } }
+    var count: Int { state.withLock { $0.count } }
+    var errors: Int { state.withLock { $0.errors } }
+}

@@ -186,6 +186,23 @@ public final class Journal: Sendable {
         var failure: JournalError?
         /// The writer found nothing to do and sleeps on `wakeup`: the next write wakes it.
         var writerAsleep = false
+        /// With the write-ahead log: something queued waits for SQLite (a completion, a read),
+        /// so the writer takes the queue now rather than when the batch is due.
+        var urgent = false
+        /// With the write-ahead log: when the oldest item of the queue came (monotonic
+        /// nanoseconds), which makes the batch due ``aheadDelay`` later.
+        var oldest: UInt64 = 0
+
+        /// Whether the item just queued must wake the writer (with the write-ahead log): when
+        /// it is the first of a batch (the writer, asleep on an empty queue, must start the
+        /// batch's clock), when something waits for SQLite, or when a full batch has come.
+        /// Marks the writer awake if so.
+        mutating func wakeWriter(urgent waiting: Bool) -> Bool {
+            if waiting { urgent = true }
+            guard writerAsleep, pending.count == 1 || urgent || pending.count >= Journal.aheadBatch else { return false }
+            writerAsleep = false
+            return true
+        }
         /// The write-ahead log this journal appends to (at `normal`, when it owns the log).
         var ahead: WriteAheadLog?
         /// The next record's number in the write-ahead log.
@@ -194,6 +211,14 @@ public final class Journal: Sendable {
         /// the session's state gets when the write-ahead log takes it (and SQLite has yet to).
         var sessions: [Int64: SessionMirror] = [:]
     }
+
+    /// With the write-ahead log nothing that is sent waits for SQLite, so SQLite is filled in
+    /// batches: the writer takes the queue when ``aheadBatch`` items have come, ``aheadDelay``
+    /// after the oldest of them, or at once when something waits for it. Fewer, larger
+    /// transactions write each page of the WAL once per batch instead of once per message,
+    /// and an event loop wakes the writer once per batch, not once per turn.
+    static let aheadBatch = 128
+    static let aheadDelay: UInt64 = 2_000_000
 
     /// A session's state as the queue has it: the row's values, and the highest number sent
     /// in the current numbering (a restart never reuses one, whatever the row says).
@@ -541,8 +566,7 @@ public final class Journal: Sendable {
             switch item {
             case .read:
                 queue.pending.append(item)
-                defer { queue.writerAsleep = false }
-                return .queued(wake: queue.writerAsleep, complete: nil)
+                return .queued(wake: queue.wakeWriter(urgent: true), complete: nil)
             case .write(let written, _, let then):
                 entries = written
                 completion = then
@@ -601,9 +625,9 @@ public final class Journal: Sendable {
                 }
                 queue.nextLSN += 1
             }
+            if queue.pending.isEmpty { queue.oldest = DispatchTime.now().uptimeNanoseconds }
             queue.pending.append(.write(entries, lsn: lsn, completion: completion))
-            defer { queue.writerAsleep = false }
-            return .queued(wake: queue.writerAsleep, complete: early)
+            return .queued(wake: queue.wakeWriter(urgent: completion != nil), complete: early)
         }
         switch outcome {
         case .refused(let error):
@@ -699,12 +723,36 @@ public final class Journal: Sendable {
     /// spins: its writer sleeps as soon as its queue is empty.
     static let spinNanoseconds: UInt64 = 500_000
 
+    /// The next batch of writes (with the write-ahead log: once it is due, see ``aheadBatch``).
+    fileprivate func takeAhead() -> (batch: [Pending], closing: Bool) {
+        while true {
+            let now = DispatchTime.now().uptimeNanoseconds
+            let (taken, until): ((batch: [Pending], closing: Bool)?, UInt64?) = queue.withLock { queue in
+                let due = !queue.pending.isEmpty
+                    && (queue.urgent || queue.pending.count >= Self.aheadBatch || now >= queue.oldest + Self.aheadDelay)
+                if due || queue.closing {
+                    queue.urgent = false
+                    defer { queue.pending.removeAll(keepingCapacity: true) }
+                    return ((queue.pending, queue.closing), nil)
+                }
+                queue.writerAsleep = true
+                return (nil, queue.pending.isEmpty ? nil : queue.oldest + Self.aheadDelay)
+            }
+            if let taken { return taken }
+            if let until {
+                _ = wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: until))
+            } else {
+                wakeup.wait()
+            }
+        }
+    }
+
     /// The next batch of writes: what is queued, taken as soon as there is any, looking for it
     /// for `spin` nanoseconds before sleeping.
-    fileprivate func takePending(spinningFor requested: UInt64) -> (batch: [Pending], closing: Bool) {
-        // With the write-ahead log no sender waits for SQLite: the writer sleeps between batches
-        // and leaves the cores to the event loops.
-        let spin = writesAhead ? 0 : requested
+    fileprivate func takePending(spinningFor spin: UInt64) -> (batch: [Pending], closing: Bool) {
+        // With the write-ahead log no sender waits for SQLite: the writer never spins, and
+        // leaves the cores to the event loops.
+        if writesAhead { return takeAhead() }
         let spinUntil = DispatchTime.now().uptimeNanoseconds + spin
         while true {
             let taken: (batch: [Pending], closing: Bool)? = queue.withLock { queue in

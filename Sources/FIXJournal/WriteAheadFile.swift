@@ -154,34 +154,44 @@ final class WriteAheadFile {
 
     deinit { close(descriptor) }
 
-    /// Appends one record. On the caller's thread; one `write(2)` unless the kernel takes it in parts.
+    /// Appends one record: its header and payload in one `writev(2)` (more only if the kernel
+    /// takes it in parts), on the caller's thread.
     func append(lsn: UInt64, payload: [UInt8]) throws(JournalError) {
-        var record: [UInt8] = []
-        record.reserveCapacity(Self.headerSize + payload.count)
-        record.appendLittleEndian(Self.magic)
-        record.appendLittleEndian(UInt32(payload.count))
-        record.appendLittleEndian(lsn)
         var crc = CRC32()
-        withUnsafeBytes(of: lsn.littleEndian) { crc.update($0) }
+        Swift.withUnsafeBytes(of: lsn.littleEndian) { crc.update($0) }
         payload.withUnsafeBytes { crc.update($0) }
-        record.appendLittleEndian(crc.value)
-        record.append(contentsOf: payload)
-        let failure: Int32? = record.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
+        // magic, length, lsn, crc: 20 bytes, little-endian.
+        var header: (UInt32, UInt32, UInt64, UInt32) = (Self.magic.littleEndian, UInt32(payload.count).littleEndian,
+                                                         lsn.littleEndian, crc.value.littleEndian)
+        let total = Self.headerSize + payload.count
+        let failure: Int32? = withUnsafeBytes(of: &header) { head in
+            payload.withUnsafeBytes { body in
+                var done = 0
+                while done < total {
+                    var parts: [iovec] = []
+                    if done < Self.headerSize {
+                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress! + done),
+                                           iov_len: Self.headerSize - done))
+                    }
+                    let bodyDone = max(0, done - Self.headerSize)
+                    if body.count > bodyDone {
+                        parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress! + bodyDone),
+                                           iov_len: body.count - bodyDone))
+                    }
+                    let written = writev(descriptor, parts, Int32(parts.count))
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    done += written
                 }
-                offset += written
+                return nil
             }
-            return nil
         }
         if let failure {
             throw JournalError(.sqlite, path: path, "cannot append to the write-ahead file: \(String(cString: strerror(failure)))")
         }
-        size += record.count
+        size += total
     }
 
     /// Empties the file: everything in it is in SQLite.
@@ -239,8 +249,10 @@ struct CRC32 {
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var crc = state
-        for byte in bytes {
-            crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+        Self.table.withUnsafeBufferPointer { table in
+            for byte in bytes {
+                crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+            }
         }
         state = crc
     }

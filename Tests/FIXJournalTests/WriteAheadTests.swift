@@ -151,6 +151,29 @@ import TestSupport
                 "at JournalSync=full every commit syncs SQLite before anything is sent")
     }
 
+    @Test func whenSQLiteFallsFarBehindACommitWaitsForItAgain() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("journal.sqlite"))
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        // The writer thread held inside a completion: nothing reaches SQLite meanwhile.
+        let holding = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        journal.write([]) { _ in
+            holding.signal()
+            released.wait()
+        }
+        #expect(holding.wait(timeout: .now() + 10) == .success)
+        let completed = Completions()
+        let extra = 5
+        for seq in 1...(Journal.aheadBacklog + extra) { journal.commit(roundTrip(session, seq)) { completed.add($0) } }
+        #expect(completed.count == Journal.aheadBacklog, "a commit completes at once only while SQLite is less than the backlog behind")
+        released.signal()
+        #expect(eventually(timeout: 30) { completed.count == Journal.aheadBacklog + extra })
+        #expect(completed.errors == 0)
+        #expect(try journal.messages(session: session).count == 2 * (Journal.aheadBacklog + extra))
+    }
+
     @Test func segmentsRollOverAndGoOnceSQLiteHoldsThem() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

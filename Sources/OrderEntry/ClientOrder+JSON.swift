@@ -48,26 +48,36 @@ extension ClientOrder {
 }
 
 /// A minimal JSON writer for the journal's audit records (the order's above, the gateway's
-/// risk decisions).
+/// risk decisions). It writes UTF-8 bytes and makes one `String` at the end: on the order
+/// path, where `String`'s appends of scalars and interpolated pieces cost more than the
+/// decision being recorded.
 package struct JSONText {
-    package private(set) var text = ""
+    private var bytes: [UInt8] = []
     private var first = true
 
-    package init() {}
+    package init() {
+        bytes.reserveCapacity(512)
+    }
+
+    /// The JSON written so far.
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     package mutating func object(_ body: (inout JSONText) -> Void) {
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         let outer = first
         first = true
         body(&self)
         first = outer
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
     package mutating func key(_ name: String) {
-        if !first { text += "," }
+        if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
-        text += "\"\(name)\":"
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     package mutating func field(_ name: String, _ value: String) {
@@ -77,27 +87,27 @@ package struct JSONText {
 
     package mutating func field(_ name: String, _ value: Int64) {
         key(name)
-        text += String(value)
+        integer(value)
     }
 
     package mutating func field(_ name: String, _ value: Int) {
         key(name)
-        text += String(value)
+        integer(Int64(value))
     }
 
     package mutating func field(_ name: String, _ value: Bool) {
         key(name)
-        text += value ? "true" : "false"
+        bytes.append(contentsOf: value ? "true".utf8 : "false".utf8)
     }
 
     package mutating func field(_ name: String, _ values: [String]) {
         key(name)
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { text += "," }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             string(value)
         }
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
 
     /// `value`'s field, or nothing when it is `nil` (as `JSONEncoder` leaves an absent optional out).
@@ -111,6 +121,22 @@ package struct JSONText {
 
     package mutating func field(_ name: String, _ value: Int?) {
         if let value { field(name, value) }
+    }
+
+    /// Decimal digits, with a minus sign when negative.
+    private mutating func integer(_ value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 20 digits, filled from the end
+        withUnsafeMutableBytes(of: &digits) { room in
+            var index = room.count
+            repeat {
+                index -= 1
+                room[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: room[index...])
+        }
     }
 
     mutating func terms(_ terms: OrderTerms) {
@@ -129,21 +155,24 @@ package struct JSONText {
 
     /// A JSON string, escaped as JSON requires (quote, backslash, controls; `/` as JSONEncoder does).
     private mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "/": text += "\\/"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "/"): bytes.append(contentsOf: #"\/"#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
+            case 0..<0x20:
+                // Bytes of multi-byte UTF-8 sequences are all 0x80 or above: only controls land here.
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: #"\u00"#.utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

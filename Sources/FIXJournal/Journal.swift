@@ -256,6 +256,9 @@ public final class Journal: Sendable {
     /// for the journal that owns the log. A committed group is then durable against a kill
     /// once ``commit(_:completion:)`` has appended it, and its completion runs at once.
     public let writesAhead: Bool
+    /// Records of the write-ahead log that SQLite lacked when this journal opened, put into it
+    /// before anything read it: what the last process appended and did not live to apply.
+    public let replayedRecords: Int
     /// Queued writes beyond which a committed group's completion waits for SQLite again: how
     /// far SQLite may fall behind the write-ahead log before the senders feel it.
     static let aheadBacklog = 1024
@@ -271,9 +274,12 @@ public final class Journal: Sendable {
         // Whatever the last owner appended to the write-ahead log and SQLite lacks goes in now,
         // before anything reads the journal.
         var nextLSN: UInt64 = 1
+        var replayed = 0
         let log = try WriteAheadLog(journalPath: path) { records throws(JournalError) in
-            nextLSN = try Self.replay(records, into: writer) + 1
+            (nextLSN, replayed) = try Self.replay(records, into: writer)
+            nextLSN += 1
         }
+        replayedRecords = replayed
         writesAhead = log != nil && synchronous == .normal
         // Kept at `full` too, unused: the journal stays the log's one owner.
         queue = Mutex(WriteQueue(ahead: log, nextLSN: nextLSN))
@@ -376,12 +382,13 @@ public final class Journal: Sendable {
     }
 
     /// Puts the records SQLite lacks (numbered after its `write_ahead.applied`) into it, in one
-    /// transaction; returns the highest record number known, applied or not.
+    /// transaction; returns the highest record number known, applied or not, and how many
+    /// records went in.
     private static func replay(_ records: [(lsn: UInt64, payload: ArraySlice<UInt8>, segment: String)],
-                               into db: SQLiteConnection) throws(JournalError) -> UInt64 {
+                               into db: SQLiteConnection) throws(JournalError) -> (last: UInt64, replayed: Int) {
         let applied = UInt64(try db.integer("SELECT applied FROM write_ahead WHERE id = 1") ?? 0)
         let missing = records.filter { $0.lsn > applied }
-        guard let last = missing.last else { return max(applied, records.last?.lsn ?? 0) }
+        guard let last = missing.last else { return (max(applied, records.last?.lsn ?? 0), 0) }
         try db.execute("BEGIN IMMEDIATE")
         do throws(JournalError) {
             var generations: [Int64: Int64] = [:]
@@ -396,7 +403,7 @@ public final class Journal: Sendable {
             _ = Result { () throws(JournalError) in try db.execute("ROLLBACK") }
             throw error
         }
-        return last.lsn
+        return (last.lsn, missing.count)
     }
 
     /// The object kept with this journal for `key`, made by `make` the first time: how each

@@ -44,6 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure
         }
+        if journal.replayedRecords > 0 {
+            logger.notice("journal recovered from its write-ahead log",
+                          metadata: ["journal": "\(profile.journalPath)", "records": "\(journal.replayedRecords)"])
+        }
         // One event loop carries every session and owns the gateway's and the venue's state: a
         // message reaches them with no hand-off between threads, and they need no lock.
         let loop = MultiThreadedEventLoopGroup.singleton.next()

@@ -102,6 +102,7 @@ import TestSupport
 
         let reopened = try Journal(path: path)
         defer { reopened.close() }
+        #expect(reopened.replayedRecords == 3, "the three groups, not the torn record")
         #expect(try reopened.messages(session: session).map(\.sequenceNumber) == [1, 1, 2, 2, 3, 3])
         #expect(try reopened.events(kind: "order").map(\.json) == ["{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}"])
         let state = try reopened.session(named: "S", now: 0).1

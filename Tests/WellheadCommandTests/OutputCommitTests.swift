@@ -175,11 +175,12 @@ import TestSupport
         _ = appliance.server.wait(timeout: 10)
         holder.signal(SIGKILL)
         _ = holder.wait(timeout: 10)
-        // Opening the journal replays the log into SQLite: the order and its reports are there.
+        // The restart replays the log into SQLite: the order and its reports are there.
+        try appliance.startAgain()
+        #expect(appliance.server.output.contains("journal recovered from its write-ahead log"), "\(appliance.server.output.suffix(2000))")
         let traces = try Self.traces(of: "AHEAD", in: appliance.journalPath)
         #expect(traces.messages == 1 && traces.replies == 2 && traces.events > 0, "\(traces)")
 
-        try appliance.startAgain()
         // The OMS logs on where it left off: nothing is asked again, nothing resent.
         let party = Counterparty()
         let client = try RawFIXClient(port: appliance.port)

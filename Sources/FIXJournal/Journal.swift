@@ -933,7 +933,7 @@ private struct WriterThread: Sendable {
         -> (completions: [() -> Void], applied: UInt64, failure: JournalError?) {
         do throws(JournalError) {
             // Prepared once and kept, as every statement here: nothing is parsed per commit.
-            try db.statement("BEGIN IMMEDIATE").step()
+            try db.cached("BEGIN IMMEDIATE").step()
             var completions: [() -> Void] = []
             completions.reserveCapacity(batch.count)
             var applied: UInt64 = 0
@@ -969,7 +969,7 @@ private struct WriterThread: Sendable {
                 }
             }
             if applied > 0 { try JournalApply.recordApplied(applied, db) }
-            try db.statement("COMMIT").step()
+            try db.cached("COMMIT").step()
             return (completions, applied, nil)
         } catch {
             // The rollback's own failure changes nothing: the journal fails closed either way.
@@ -990,7 +990,7 @@ private struct WriterThread: Sendable {
 enum JournalApply {
     /// Records that SQLite holds every write-ahead record through `lsn`, inside the transaction.
     static func recordApplied(_ lsn: UInt64, _ db: SQLiteConnection) throws(JournalError) {
-        let update = try db.statement("UPDATE write_ahead SET applied = ? WHERE id = 1")
+        let update = try db.cached("UPDATE write_ahead SET applied = ? WHERE id = 1")
         update.bind(1, Int64(lsn))
         try update.step()
     }
@@ -1005,7 +1005,7 @@ enum JournalApply {
 
     static func generation(of session: JournalSession, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) -> Int64 {
         if let known = generations[session.id] { return known }
-        let query = try db.statement("SELECT generation FROM sessions WHERE id = ?")
+        let query = try db.cached("SELECT generation FROM sessions WHERE id = ?")
         query.bind(1, session.id)
         defer { query.finish() }
         let value = try query.step() ? query.int64(0) : 0
@@ -1016,7 +1016,7 @@ enum JournalApply {
     static func apply(_ entry: JournalEntry, _ db: SQLiteConnection, _ generations: inout [Int64: Int64]) throws(JournalError) {
         switch entry {
         case .message(let record):
-            let insert = try db.statement(
+            let insert = try db.cached(
                 "INSERT INTO messages(session, generation, direction, seq, msg_type, kind, time, bytes) VALUES (?,?,?,?,?,?,?,?)")
             insert.bind(1, record.session.id)
             insert.bind(2, try generation(of: record.session, db, &generations))
@@ -1025,17 +1025,16 @@ enum JournalApply {
             insert.bind(5, record.msgType)
             insert.bind(6, record.kind.rawValue)
             insert.bind(7, record.time)
-            insert.bind(8, record.bytes)
-            try insert.step()
+            try insert.step(binding: record.bytes, at: 8)
         case .sequenceNumbers(let session, let nextSender, let nextTarget):
-            let update = try db.statement("UPDATE sessions SET next_sender = ?, next_target = ? WHERE id = ?")
+            let update = try db.cached("UPDATE sessions SET next_sender = ?, next_target = ? WHERE id = ?")
             update.bind(1, nextSender)
             update.bind(2, nextTarget)
             update.bind(3, session.id)
             try update.step()
         case .reset(let session, let periodStart):
             let next = try generation(of: session, db, &generations) + 1
-            let update = try db.statement(
+            let update = try db.cached(
                 "UPDATE sessions SET generation = ?, next_sender = 1, next_target = 1, period_start = ? WHERE id = ?")
             update.bind(1, next)
             update.bind(2, periodStart)
@@ -1043,12 +1042,12 @@ enum JournalApply {
             try update.step()
             generations[session.id] = next
         case .status(let session, let status):
-            let update = try db.statement("UPDATE sessions SET status = ? WHERE id = ?")
+            let update = try db.cached("UPDATE sessions SET status = ? WHERE id = ?")
             update.bind(1, status.rawValue)
             update.bind(2, session.id)
             try update.step()
         case .event(let kind, let time, let json):
-            let insert = try db.statement("INSERT INTO events(kind, time, json) VALUES (?,?,?)")
+            let insert = try db.cached("INSERT INTO events(kind, time, json) VALUES (?,?,?)")
             insert.bind(1, kind)
             insert.bind(2, time)
             insert.bind(3, json)

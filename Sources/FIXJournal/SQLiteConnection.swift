@@ -6,6 +6,8 @@ final class SQLiteConnection {
     let path: String
     private(set) var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// The writer's statements, by the address of their SQL text: found without hashing it.
+    private var fixed: [UInt: OpaquePointer] = [:]
 
     init(path: String, readOnly: Bool = false) throws(JournalError) {
         self.path = path
@@ -56,6 +58,20 @@ final class SQLiteConnection {
         return Statement(handle: prepared, connection: self)
     }
 
+    /// ``statement(_:)`` for SQL fixed at compile time, found by its text's address: what the
+    /// writer runs for every row.
+    func cached(_ sql: StaticString) throws(JournalError) -> Statement {
+        let key = UInt(bitPattern: sql.utf8Start)
+        if let cached = fixed[key] {
+            sqlite3_reset(cached)
+            sqlite3_clear_bindings(cached)
+            return Statement(handle: cached, connection: self)
+        }
+        let prepared = try statement(sql.description)
+        fixed[key] = prepared.handle
+        return prepared
+    }
+
     /// The single integer a query returns, or `nil` for no row.
     func integer(_ sql: String) throws(JournalError) -> Int64? {
         let query = try statement(sql)
@@ -78,6 +94,18 @@ struct Statement {
         value.withUnsafeBytes { raw in
             _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), Self.transient)
         }
+    }
+
+    /// Binds `value` without copying it and steps once, while its bytes are known to stay put.
+    func step(binding value: [UInt8], at index: Int32) throws(JournalError) {
+        let status: Int32 = value.withUnsafeBytes { raw in
+            _ = sqlite3_bind_blob(handle, index, raw.baseAddress, Int32(raw.count), nil) // SQLITE_STATIC
+            let status = sqlite3_step(handle)
+            // Unbound before the bytes may move: a later reset must not read them.
+            sqlite3_bind_null(handle, index)
+            return status
+        }
+        guard status == SQLITE_DONE || status == SQLITE_ROW else { throw connection.error(status, "step") }
     }
 
     /// Steps once: `true` with a row to read, `false` when done.

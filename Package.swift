@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "AdminSocket", targets: ["AdminSocket"]),
+        .library(name: "Signals", targets: ["Signals"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [

@@ -39,7 +39,8 @@ public struct SignalUpdate: Sendable, Hashable {
 ///
 /// Per bar: RSI, MACD, ATR, Bollinger Bands, rate of change and close-to-close volatility on
 /// the bar; the term-structure signals on the latest curve; the three spread signals on the
-/// latest spread prices; then each contributor's normalised value (`SignalContributor`), the
+/// latest spread prices (only the spreads the root is a leg of: a BZ engine keeps no crack, an
+/// RB or HO engine no Brent−WTI); then each contributor's normalised value (`SignalContributor`), the
 /// composite, and the signal record (each direction change opened in it, each due outcome
 /// measured). Nothing allocates on that path except when a direction changes or an outcome is
 /// measured (the record's lists).
@@ -176,9 +177,9 @@ public struct SignalEngine: Sendable {
         composite.set(.basisMomentum, termStructure.basisMomentumT.map(Normalise.score))
 
         // The spreads, one observation a bar.
-        if let value = latestCrack321 { result.crack321Change = crack321.update(value, time: time) }
-        if let value = latestCrack211 { result.crack211Change = crack211.update(value, time: time) }
-        if let value = latestBrentWTI { result.brentWTIChange = brentWTI.update(value, time: time) }
+        if exposures.crack321 != 0, let value = latestCrack321 { result.crack321Change = crack321.update(value, time: time) }
+        if exposures.crack211 != 0, let value = latestCrack211 { result.crack211Change = crack211.update(value, time: time) }
+        if exposures.brentWTI != 0, let value = latestBrentWTI { result.brentWTIChange = brentWTI.update(value, time: time) }
         composite.set(.crack321, Self.contribution(crack321, exposure: exposures.crack321))
         composite.set(.crack211, Self.contribution(crack211, exposure: exposures.crack211))
         composite.set(.brentWTI, Self.contribution(brentWTI, exposure: exposures.brentWTI))

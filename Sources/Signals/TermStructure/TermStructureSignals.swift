@@ -98,8 +98,8 @@ public struct TermStructureSignals: Sendable {
     private var slopeHistory: ZScore
     private var curvatureHistory: ZScore
     private var spreadChanges: WindowMoments
-    private var frontReturns: WindowMoments
-    private var secondReturns: WindowMoments
+    private var frontReturns: WindowSum
+    private var secondReturns: WindowSum
     private var returnDifferences: WindowMoments
 
     public init(root: String, parameters: TermStructureParameters = TermStructureParameters()) {
@@ -110,8 +110,8 @@ public struct TermStructureSignals: Sendable {
         slopeHistory = ZScore(period: parameters.history)
         curvatureHistory = ZScore(period: parameters.history)
         spreadChanges = WindowMoments(capacity: parameters.spreadMomentum)
-        frontReturns = WindowMoments(capacity: parameters.basisMomentum)
-        secondReturns = WindowMoments(capacity: parameters.basisMomentum)
+        frontReturns = WindowSum(capacity: parameters.basisMomentum)
+        secondReturns = WindowSum(capacity: parameters.basisMomentum)
         returnDifferences = WindowMoments(capacity: parameters.basisMomentum)
     }
 
@@ -154,8 +154,8 @@ public struct TermStructureSignals: Sendable {
         frontReturns.push(frontReturn)
         secondReturns.push(secondReturn)
         returnDifferences.push(frontReturn - secondReturn)
-        frontMomentum = Self.sumAndT(frontReturns).sum
-        secondMomentum = Self.sumAndT(secondReturns).sum
+        frontMomentum = frontReturns.sum
+        secondMomentum = secondReturns.sum
         (basisMomentum, basisMomentumT) = Self.sumAndT(returnDifferences)
     }
 
@@ -169,4 +169,22 @@ public struct TermStructureSignals: Sendable {
         if deviation == 0 { return (sum, sum == 0 ? 0 : (sum > 0 ? .infinity : -.infinity)) }
         return (sum, mean * n.squareRoot() / deviation)
     }
+}
+
+/// The sum of the last `capacity` values, O(1) without drift: a double-double running sum to
+/// which each value is added and from which, leaving the window, the very same value is
+/// subtracted (as `WindowMoments` keeps its sums, without the squares).
+struct WindowSum: Sendable {
+    private var window: Ring
+    private var total = DoubleDouble.zero
+
+    init(capacity: Int) { window = Ring(capacity: capacity) }
+
+    mutating func push(_ value: Double) {
+        if let leaving = window.append(value) { total = total - leaving }
+        total = total + value
+    }
+
+    /// The window's sum once it is full.
+    var sum: Double? { window.isFull ? total.value : nil }
 }

@@ -28,7 +28,7 @@ import Testing
         let cl = try #require(configuration.roots["CL"])
         #expect(cl.weights[.carry] == 0.15 && cl.weights[.brentWTI] == 0.10)
         #expect(cl.thresholds == CompositeThresholds(entry: 0.3, exit: 0.1, minimumConfidence: 0.2))
-        #expect(cl.horizon == 5 * BarInterval.oneDay.nanoseconds)
+        #expect(cl.horizon == 5 * MarketData.BarInterval.oneDay.nanoseconds)
         for (root, rootConfiguration) in configuration.roots {
             for (contributor, weight) in rootConfiguration.weights where weight > 0 {
                 #expect((0...1).contains(weight))

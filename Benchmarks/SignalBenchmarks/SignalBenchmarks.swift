@@ -4,19 +4,19 @@ import Instruments
 import MarketData
 import Signals
 
-// (a) "signal set per bar": one root's (CL's) whole signal set, as the default configuration
-// sets it, updated per daily bar: the bar's latest curve (as a CurveObservation, what
-// `SignalEngine.update(curve:)` keeps of a FuturesCurve) and the three spreads' prices handed
-// in, then `update(bar:)` — RSI, MACD, ATR, Bollinger, ROC and volatility, the term structure
-// (carry, slope and curvature z-scores, calendar spread and basis-momentum), the three spread
-// z-scores and states, the composite and the record. 1,000 bars a sample, reported per bar;
-// the engine is warmed up on 300 bars first, and the series rolls the front month every 21 bars
-// and changes direction now and then, so the record's lists do work.
-// (b) the same with the curve given as a 12-month `FuturesCurve` (exact decimals) and read
-// into an observation each bar: what the appliance pays when it hands the normalizer's curve
-// over unconverted.
-// (c), (d) a million bar closes through one indicator, SMA(20) and MACD(12, 26, 9), a
-// sample: throughput in updates per second.
+// The whole signal set per bar, through `SignalSet` with the default configuration: a
+// root's latest curve (as a CurveObservation, what `SignalEngine.update(curve:)` keeps of a
+// FuturesCurve) and the three spreads' prices handed in, then the bar — RSI, MACD, ATR,
+// Bollinger and ROC, the term structure (carry, slope and curvature z-scores, calendar spread
+// and basis-momentum), the desk's three spread z-scores and states (observed once per bar
+// time), the composite and the record. 1,000 root bars a sample, reported per root bar; warmed
+// up on 300 bar times first; the series rolls the front month every 21 bars and changes
+// direction now and then, so the record's lists do work.
+// (a) CL alone, so each of its bars also pays for the spreads' observation; (b) the four roots
+// at each bar time, the spreads shared; (c) as (a) with the curve handed over as the
+// normalizer's 12-month FuturesCurve (exact decimals) and read into an observation each bar.
+// (d) a million closes through one indicator a sample: SMA(20), ZScore(60) and MACD, in
+// updates per second.
 
 /// A deterministic crude-like series and what goes with each bar, in arrays of their own so
 /// that a step reads only what it hands over.
@@ -79,34 +79,55 @@ struct SignalInputs: Sendable {
     }
 }
 
-final class EngineHarness: @unchecked Sendable {
-    @exclusivity(unchecked) var engine: SignalEngine
+/// A `SignalSet` (the default configuration: CL, BZ, RB, HO) and a cursor into the inputs.
+final class SetHarness: @unchecked Sendable {
+    @exclusivity(unchecked) var set: SignalSet
     let inputs: SignalInputs
+    /// The roots fed, by engine index; each reads the series from its own offset.
+    let roots: [Int]
     var cursor = 0
+    /// Bar times fed.
+    var times = 0
     /// Direction changes seen, so the work is not optimised away.
     var changes = 0
+    /// Between two bar times: a minute.
+    static let step: Int64 = 60_000_000_000
 
-    init(inputs: SignalInputs, warmUp: Int) {
+    init(inputs: SignalInputs, roots: [String], warmUp: Int) {
         self.inputs = inputs
-        engine = SignalEngine(root: "CL", configuration: .standard)!
+        // The default configuration, but a minute between bar times and a horizon of five bars
+        // (as the default's five days on daily bars): daily times would overflow Int64
+        // nanoseconds after 106,751 bars, and a benchmark runs millions.
+        var configuration = SignalConfiguration.standard
+        for root in configuration.roots.keys { configuration.roots[root]?.horizon = 5 * Self.step }
+        let set = SignalSet(configuration: configuration)
+        self.roots = roots.map { set.index(of: $0)! }
+        self.set = set
         for _ in 0..<warmUp { step(convertCurve: false) }
     }
 
+    /// One bar time: each root's curve and bar, and the three spreads' prices.
     @inline(__always)
     func step(convertCurve: Bool) {
         let index = cursor
         cursor += 1
         if cursor == inputs.count { cursor = 0 }
-        if convertCurve {
-            engine.update(curve: inputs.futuresCurves[index])
-        } else {
-            engine.update(curve: inputs.curves[index])
-        }
-        engine.update(spread: .crack321, price: inputs.crack321[index])
-        engine.update(spread: .crack211, price: inputs.crack211[index])
-        engine.update(spread: .brentWTI, price: inputs.brentWTI[index])
-        if engine.update(bar: inputs.bars[index], time: inputs.times[index], month: inputs.months[index]).directionChange != nil {
-            changes += 1
+        times += 1
+        let time = Int64(times) * Self.step
+        set.update(spread: .crack321, price: inputs.crack321[index])
+        set.update(spread: .crack211, price: inputs.crack211[index])
+        set.update(spread: .brentWTI, price: inputs.brentWTI[index])
+        for (offset, root) in roots.enumerated() {
+            var at = index + offset * 997
+            if at >= inputs.count { at -= inputs.count }
+            if convertCurve {
+                set.update(curve: inputs.futuresCurves[at])
+            } else {
+                set.update(curve: inputs.curves[at], root: root)
+            }
+            if set.update(bar: inputs.bars[at], root: root, time: time, month: inputs.months[at]).directionChange != nil {
+                changes += 1
+            }
         }
     }
 }
@@ -123,17 +144,32 @@ let benchmarks: @Sendable () -> Void = {
 
     let inputs = SignalInputs(count: 50_000, seed: 20_261_207)
 
-    let observed = EngineHarness(inputs: inputs, warmUp: 300)
-    Benchmark("signal set per bar, one root (CL), curve as an observation") { benchmark in
-        let harness = observed
+    // (a) CL alone: every bar also takes the desk's spread observation.
+    let alone = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300)
+    Benchmark("signal set per bar, CL alone (its curve as an observation, the desk's spreads too)") { benchmark in
+        let harness = alone
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { harness.step(convertCurve: false) }
         benchmark.stopMeasurement()
         blackHole(harness.changes)
     }
 
-    let converted = EngineHarness(inputs: inputs, warmUp: 300)
-    Benchmark("signal set per bar, one root (CL), curve as a 12-month FuturesCurve") { benchmark in
+    // (b) The four roots at each bar time, 250 bar times a sample: 1,000 root bars, reported
+    // per root bar (the spreads observed once per bar time, as the appliance does).
+    let four = SetHarness(inputs: inputs, roots: ["CL", "BZ", "RB", "HO"], warmUp: 300)
+    Benchmark("signal set per bar per root, CL BZ RB HO together",
+              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,
+                                   warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 5_000)) { benchmark in
+        let harness = four
+        benchmark.startMeasurement()
+        for _ in 0..<(benchmark.scaledIterations.count / 4) { harness.step(convertCurve: false) }
+        benchmark.stopMeasurement()
+        blackHole(harness.changes)
+    }
+
+    // (c) CL alone, its curve handed over as the normalizer's 12-month FuturesCurve.
+    let converted = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300)
+    Benchmark("signal set per bar, CL alone, curve as a 12-month FuturesCurve") { benchmark in
         let harness = converted
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { harness.step(convertCurve: true) }
@@ -142,29 +178,24 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let closes = inputs.bars.map(\.close)
-    let million = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,
+    let millionConfiguration = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,
                                           warmupIterations: 1, scalingFactor: .mega, maxDuration: .seconds(3), maxIterations: 20)
-    Benchmark("SMA(20), a million bar updates", configuration: million) { benchmark in
-        var sma = SimpleMovingAverage(period: 20)
-        var index = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(sma.update(closes[index]))
-            index += 1
-            if index == closes.count { index = 0 }
+    // (d) A million closes through one indicator a sample.
+    func million<Indicator: Sendable>(_ name: String, _ make: @escaping @Sendable () -> Indicator,
+                                      _ update: @escaping @Sendable (inout Indicator, Double) -> Double?) {
+        Benchmark("\(name), a million bar updates", configuration: millionConfiguration) { benchmark in
+            var indicator = make()
+            var index = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(update(&indicator, closes[index]))
+                index += 1
+                if index == closes.count { index = 0 }
+            }
+            benchmark.stopMeasurement()
         }
-        benchmark.stopMeasurement()
     }
-
-    Benchmark("MACD(12, 26, 9), a million bar updates", configuration: million) { benchmark in
-        var macd = MACD()
-        var index = 0
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(macd.update(closes[index]))
-            index += 1
-            if index == closes.count { index = 0 }
-        }
-        benchmark.stopMeasurement()
-    }
+    million("SMA(20)", { SimpleMovingAverage(period: 20) }, { $0.update($1) })
+    million("ZScore(60)", { ZScore(period: 60) }, { $0.update($1) })
+    million("MACD(12, 26, 9)", { MACD() }, { $0.update($1)?.histogram })
 }

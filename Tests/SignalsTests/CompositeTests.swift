@@ -1,5 +1,4 @@
 import FIXCodec
-import Foundation
 import Instruments
 import MarketData
 import Signals
@@ -79,24 +78,27 @@ import Testing
     static let carryOnly = RootSignalConfiguration(weights: [.carry: 1], thresholds: CompositeThresholds(entry: 0.5, exit: 0.2),
                                                    horizon: 2 * day, termStructure: TermStructureParameters(carryScale: 0.2))
 
+    /// The composite's squashing function, `x / √(1 + x²)`, written out again.
+    static func squash(_ x: Double) -> Double { x / (1 + x * x).squareRoot() }
+
     static func bar(_ close: Double) -> SignalBar { SignalBar(open: close, high: close + 0.5, low: close - 0.5, close: close) }
 
     @Test func theEngineReportsDirectionChangesWithTheFrontPriceAndMeasuresThem() throws {
         var engine = SignalEngine(root: "CL", configuration: Self.carryOnly)
-        // Carry −0.04: tanh(−0.2) ≈ −0.197, inside the thresholds.
+        // Carry −0.04: squash(−0.2) = −0.2 / √1.04 ≈ −0.196, inside the thresholds.
         engine.update(curve: Self.curve(carry: -0.04))
         #expect(engine.update(bar: Self.bar(70), time: Self.day, month: HandCurve.jan.0).directionChange == nil)
-        #expect(abs(try #require(engine.score) - tanh(-0.2)) < 1e-12)
+        #expect(abs(try #require(engine.score) - Self.squash(-0.2)) < 1e-12)
 
-        // Carry +0.12: tanh(0.6) ≈ 0.537 ≥ 0.5: LONG at this bar's close.
+        // Carry +0.12: squash(0.6) = 0.6 / √1.36 ≈ 0.514 ≥ 0.5: LONG at this bar's close.
         engine.update(curve: Self.curve(carry: 0.12))
         let long = try #require(engine.update(bar: Self.bar(71), time: 2 * Self.day, month: HandCurve.jan.0).directionChange)
         #expect(long.root == "CL" && long.time == 2 * Self.day && long.previous == .neutral && long.direction == .long)
-        #expect(abs(long.score - tanh(0.6)) < 1e-12 && long.confidence == 1)
+        #expect(abs(long.score - Self.squash(0.6)) < 1e-12 && long.confidence == 1)
         #expect(long.frontPrice == 71 && long.frontMonth == HandCurve.jan.0 && long.horizon == 2 * Self.day)
         #expect(engine.record.pending.count == 1)
 
-        // Carry +0.06: tanh(0.3) ≈ 0.291, above exit: held.
+        // Carry +0.06: squash(0.3) ≈ 0.287, above exit: held.
         engine.update(curve: Self.curve(carry: 0.06))
         #expect(engine.update(bar: Self.bar(72), time: 3 * Self.day, month: HandCurve.jan.0).directionChange == nil)
         #expect(engine.direction == .long)
@@ -110,25 +112,28 @@ import Testing
         #expect(abs(try #require(engine.record.averageReturn) - 2.42 / 71) < 1e-12)
         let readings = engine.contributors
         #expect(readings.map(\.contributor) == [.carry] && readings.map(\.weight) == [1])
-        #expect(abs(try #require(readings.first?.value) - tanh(-0.2)) < 1e-12)
+        #expect(abs(try #require(readings.first?.value) - Self.squash(-0.2)) < 1e-12)
     }
 
     @Test func theEngineWarmsUpEveryContributorOnDailyBars() throws {
-        var engine = try #require(SignalEngine(root: "CL", configuration: .standard))
+        var set = SignalSet(configuration: .standard)
+        let cl = try #require(set.index(of: "CL"))
         var price = 70.0
         for day in 1...120 {
             price += day % 7 < 4 ? 0.35 : -0.3
             let time = Int64(day) * Self.day
             // A backwardated curve that slowly flattens, and spreads that wander.
             let f2 = price - 0.8 + Double(day) * 0.004
-            engine.update(curve: CurveObservation(front: HandCurve.jan.0, second: HandCurve.feb.0, third: HandCurve.mar.0,
-                                                  frontPrice: price, secondPrice: f2, thirdPrice: f2 - 0.5,
-                                                  rollYield: (price - f2) / f2 * 365 / 34, slope: -0.65 + Double(day % 5) * 0.01,
-                                                  curvature: 0.001 * Double(day % 3), shape: price > f2 ? .backwardation : .contango))
-            engine.update(spread: .crack321, price: 25 + Double(day % 11))
-            engine.update(spread: .brentWTI, price: FIXDecimal("4.25")!)
-            engine.update(bar: Self.bar(price), time: time, month: HandCurve.jan.0)
+            set.update(curve: CurveObservation(front: HandCurve.jan.0, second: HandCurve.feb.0, third: HandCurve.mar.0,
+                                               frontPrice: price, secondPrice: f2, thirdPrice: f2 - 0.5,
+                                               rollYield: (price - f2) / f2 * 365 / 34, slope: -0.65 + Double(day % 5) * 0.01,
+                                               curvature: 0.001 * Double(day % 3), shape: price > f2 ? .backwardation : .contango),
+                       root: cl)
+            set.update(spread: .crack321, price: 25 + Double(day % 11))
+            set.update(spread: .brentWTI, price: FIXDecimal("4.25")!)
+            set.update(bar: Self.bar(price), root: cl, time: time, month: HandCurve.jan.0)
         }
+        let engine = try #require(set.engine("CL"))
         for reading in engine.contributors {
             let value = try #require(reading.value, "\(reading.contributor) has no value after 120 bars")
             #expect((-1...1).contains(value))
@@ -136,6 +141,32 @@ import Testing
         let score = try #require(engine.score)
         #expect((-1...1).contains(score) && (0...1).contains(engine.confidence))
         #expect(engine.horizon == 5 * Self.day)
+        #expect(set.engines.map(\.root) == ["BZ", "CL", "HO", "RB"])
+    }
+
+    /// A rich 3-2-1 crack (z ≥ 2): short the crack, which is bullish crude and bearish gasoline.
+    @Test func theSpreadsAreObservedOncePerBarTimeAndReadByEachLeg() throws {
+        var configuration = SignalConfiguration.standard
+        configuration.spreads[.crack321] = SpreadParameters(window: 5, entry: 1.5, exit: 0.5)
+        for root in ["CL", "RB"] { configuration.roots[root]?.weights = [.crack321: 1] }
+        var set = SignalSet(configuration: configuration)
+        let (cl, rb) = (try #require(set.index(of: "CL")), try #require(set.index(of: "RB")))
+        var changes: [SpreadStateChange] = []
+        for (day, crack) in [20.0, 20, 20, 20, 30].enumerated() {
+            let time = Int64(day + 1) * Self.day
+            set.update(spread: .crack321, price: crack)
+            for root in [cl, rb] {
+                let update = set.update(bar: Self.bar(70), root: root, time: time)
+                if let change = update.spreadChanges.crack321 { changes.append(change) }
+            }
+        }
+        // One observation a day: the window of five is full on day 5, z = 2, reported once.
+        #expect(changes.count == 1 && changes.first?.state == .shortSpread && changes.first?.time == 5 * Self.day)
+        #expect(set.spreads.crack321.state == .shortSpread)
+        // −exposure · clip(z / entry): CL (exposure −1) +1, RB (+1) −1.
+        #expect(set.engines[cl].composite.value(of: .crack321) == 1)
+        #expect(set.engines[rb].composite.value(of: .crack321) == -1)
+        #expect(set.engines[cl].direction == .long && set.engines[rb].direction == .short)
     }
 }
 

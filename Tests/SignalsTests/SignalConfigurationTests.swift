@@ -49,7 +49,7 @@ import Testing
                 horizon: 12h
                 thresholds: {entry: 0.4, exit: 0.05, minimumConfidence: 0.3}
                 weights: {macd: 1, brentWTI: 0.25}
-                indicators: {rsi: 10, macd: [8, 21, 5], atr: 10, bollinger: 15, bollingerDeviations: 2.5, momentum: 12, volatility: 30}
+                indicators: {rsi: 10, macd: [8, 21, 5], atr: 10, bollinger: 15, bollingerDeviations: 2.5, momentum: 12}
                 termStructure: {history: 40, spreadMomentum: 5, basisMomentum: 15, carryScale: 0.1}
             """)
         #expect(configuration.interval == .oneHour)
@@ -59,10 +59,9 @@ import Testing
         #expect(bz.horizon == 12 * 3_600_000_000_000)
         #expect(bz.weights == [.macd: 1, .brentWTI: 0.25])
         #expect(bz.indicators == IndicatorParameters(rsi: 10, macdFast: 8, macdSlow: 21, macdSignal: 5, atr: 10, bollinger: 15,
-                                                     bollingerDeviations: 2.5, momentum: 12, volatility: 30))
+                                                     bollingerDeviations: 2.5, momentum: 12))
         #expect(bz.termStructure == TermStructureParameters(history: 40, spreadMomentum: 5, basisMomentum: 15, carryScale: 0.1))
-        let engine = try #require(SignalEngine(root: "BZ", configuration: configuration))
-        #expect(engine.brentWTI.parameters.window == 30)
+        #expect(SignalSet(configuration: configuration).spreads.brentWTI.parameters.window == 30)
     }
 
     @Test func aWeightOutOfRangeNamesTheFileAndKey() throws {

@@ -99,8 +99,10 @@ enum HandCurve {
         // A naive M1−M2 series would read −0.5 → +0.4, +0.9, across the roll.
         let momentum = try #require(signals.spreadMomentum)
         #expect(abs(momentum - 1.6) < 1e-12)
-        // t = mean √n / s: mean 0.8, s = √((0.3² + 0.3²) / 1) = 0.3√2, so t = 0.8 √2 / (0.3 √2) = 8/3.
-        #expect(abs(try #require(signals.spreadMomentumT) - 8.0 / 3.0) < 1e-9)
+        // t = Σ / (rms · √n): the mean square of the changes, weighted α = 2 / (2 + 1), starts at
+        // 0.5² and moves two thirds of the way to 1.1²: 0.25 / 3 + 1.21 × 2 / 3 = 0.89.
+        let spreadT: Double = 1.6 / (0.89 * 2).squareRoot()
+        #expect(abs(try #require(signals.spreadMomentumT) - spreadT) < 1e-12)
 
         // First nearby's returns: Jan 70 → 71, then Feb 71.50 → 72.00 (not Jan 71 → Feb 72).
         let front: Double = 1.0 / 70.0 + 0.5 / 71.5
@@ -109,6 +111,9 @@ enum HandCurve {
         #expect(abs(try #require(signals.frontMomentum) - front) < 1e-12)
         #expect(abs(try #require(signals.secondMomentum) - second) < 1e-12)
         #expect(abs(try #require(signals.basisMomentum) - (front - second)) < 1e-12)
+        let differences: (Double, Double) = (1.0 / 70.0 - 0.5 / 71.0, 0.5 / 71.5 + 0.6 / 72.2)
+        let basisMeanSquare: Double = differences.0 * differences.0 / 3 + differences.1 * differences.1 * 2 / 3
+        #expect(abs(try #require(signals.basisMomentumT) - (front - second) / (basisMeanSquare * 2).squareRoot()) < 1e-9)
         // Carry reads the new front pair: (72.00 − 71.60) / 71.60 × 365 / 30 (Jan 20 → Feb 19).
         let expectedCarry: Double = 0.4 / 71.6 * 365.0 / 30.0
         #expect(abs(try #require(signals.carry) - expectedCarry) < 1e-12)

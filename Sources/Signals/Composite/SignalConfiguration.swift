@@ -9,13 +9,11 @@ public struct IndicatorParameters: Sendable, Hashable {
     public var atr: Int
     public var bollinger: Int
     public var bollingerDeviations: Double
-    /// The rate of change's period (the `momentum` contributor).
+    /// The rate of change's period (the `momentum` contributor, scaled by the ATR).
     public var momentum: Int
-    /// The close-to-close volatility that scales the momentum.
-    public var volatility: Int
 
     public init(rsi: Int = 14, macdFast: Int = 12, macdSlow: Int = 26, macdSignal: Int = 9, atr: Int = 14, bollinger: Int = 20,
-                bollingerDeviations: Double = 2, momentum: Int = 20, volatility: Int = 20) {
+                bollingerDeviations: Double = 2, momentum: Int = 20) {
         self.rsi = rsi
         self.macdFast = macdFast
         self.macdSlow = macdSlow
@@ -24,7 +22,6 @@ public struct IndicatorParameters: Sendable, Hashable {
         self.bollinger = bollinger
         self.bollingerDeviations = bollingerDeviations
         self.momentum = momentum
-        self.volatility = volatility
     }
 }
 
@@ -62,8 +59,7 @@ public struct RootSignalConfiguration: Sendable, Hashable {
 ///     horizon: 5d              # <n>m, <n>h or <n>d
 ///     thresholds: {entry: 0.3, exit: 0.1, minimumConfidence: 0.2}
 ///     weights: {rsi: 0.1, macd: 0.15, carry: 0.2, crack321: 0.05}   # each in [0, 1]
-///     indicators: {rsi: 14, macd: [12, 26, 9], atr: 14, bollinger: 20, bollingerDeviations: 2,
-///                  momentum: 20, volatility: 20}
+///     indicators: {rsi: 14, macd: [12, 26, 9], atr: 14, bollinger: 20, bollingerDeviations: 2, momentum: 20}
 ///     termStructure: {history: 60, spreadMomentum: 10, basisMomentum: 20, carryScale: 0.2}
 /// ```
 ///

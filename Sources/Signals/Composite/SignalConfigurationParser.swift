@@ -132,7 +132,7 @@ private struct SignalsFileReader {
 
     func indicators(_ section: Field) throws(SignalConfigurationError) -> IndicatorParameters {
         var indicators = IndicatorParameters()
-        let allowed = ["rsi", "macd", "atr", "bollinger", "bollingerDeviations", "momentum", "volatility"]
+        let allowed = ["rsi", "macd", "atr", "bollinger", "bollingerDeviations", "momentum"]
         for field in try fields(of: section.node, at: section.path, allowed: allowed) {
             switch field.key {
             case "rsi": indicators.rsi = try whole(field, atLeast: 2)
@@ -140,8 +140,7 @@ private struct SignalsFileReader {
             case "atr": indicators.atr = try whole(field, atLeast: 1)
             case "bollinger": indicators.bollinger = try whole(field, atLeast: 2)
             case "bollingerDeviations": indicators.bollingerDeviations = try number(field, in: 0.1...10)
-            case "momentum": indicators.momentum = try whole(field, atLeast: 1)
-            default: indicators.volatility = try whole(field, atLeast: 2)
+            default: indicators.momentum = try whole(field, atLeast: 1)
             }
         }
         return indicators

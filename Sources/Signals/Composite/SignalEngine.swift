@@ -4,46 +4,77 @@ import MarketData
 
 /// What one bar changed besides the values the engine holds: each a returned value, never a
 /// callback.
+///
+/// Events are rare (a direction change every few dozen bars), so they travel boxed: a bar with
+/// none returns sixteen bytes and allocates nothing; a bar with some allocates their box.
 public struct SignalUpdate: Sendable, Hashable {
-    /// The composite's direction changed at this bar.
-    public var directionChange: DirectionChange?
-    /// The curve's shape changed between this bar's observation and the last.
-    public var curveShapeChange: CurveShapeChange?
-    /// Spread mean-reversion states that changed at this bar.
-    public var crack321Change: SpreadStateChange?
-    public var crack211Change: SpreadStateChange?
-    public var brentWTIChange: SpreadStateChange?
+    private final class Events: Sendable {
+        let directionChange: DirectionChange?
+        let curveShapeChange: CurveShapeChange?
+        let spreadChanges: SpreadStateChanges
+
+        init(_ directionChange: DirectionChange?, _ curveShapeChange: CurveShapeChange?, _ spreadChanges: SpreadStateChanges) {
+            self.directionChange = directionChange
+            self.curveShapeChange = curveShapeChange
+            self.spreadChanges = spreadChanges
+        }
+    }
+
+    private let events: Events?
     /// How many earlier signals this bar measured the outcome of (see `SignalRecord`).
     public var outcomesMeasured: Int
 
     public init(directionChange: DirectionChange? = nil, curveShapeChange: CurveShapeChange? = nil,
-                crack321Change: SpreadStateChange? = nil, crack211Change: SpreadStateChange? = nil,
-                brentWTIChange: SpreadStateChange? = nil, outcomesMeasured: Int = 0) {
-        self.directionChange = directionChange
-        self.curveShapeChange = curveShapeChange
-        self.crack321Change = crack321Change
-        self.crack211Change = crack211Change
-        self.brentWTIChange = brentWTIChange
+                spreadChanges: SpreadStateChanges = SpreadStateChanges(), outcomesMeasured: Int = 0) {
+        let none = directionChange == nil && curveShapeChange == nil && spreadChanges.isEmpty
+        events = none ? nil : Events(directionChange, curveShapeChange, spreadChanges)
         self.outcomesMeasured = outcomesMeasured
+    }
+
+    /// The composite's direction changed at this bar.
+    public var directionChange: DirectionChange? { events?.directionChange }
+    /// The curve's shape changed between this bar's observation and the last.
+    public var curveShapeChange: CurveShapeChange? { events?.curveShapeChange }
+    /// Spread mean-reversion states that changed, when this bar took the spreads' observation
+    /// (`SignalSet`: the first root's bar at a new time).
+    public var spreadChanges: SpreadStateChanges { events?.spreadChanges ?? SpreadStateChanges() }
+
+    /// This update with the spread changes of the bar's observation.
+    func with(spreadChanges: SpreadStateChanges) -> SignalUpdate {
+        guard !spreadChanges.isEmpty else { return self }
+        return SignalUpdate(directionChange: directionChange, curveShapeChange: curveShapeChange, spreadChanges: spreadChanges,
+                            outcomesMeasured: outcomesMeasured)
+    }
+
+    public static func == (lhs: SignalUpdate, rhs: SignalUpdate) -> Bool {
+        lhs.outcomesMeasured == rhs.outcomesMeasured && lhs.directionChange == rhs.directionChange
+            && lhs.curveShapeChange == rhs.curveShapeChange && lhs.spreadChanges == rhs.spreadChanges
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(outcomesMeasured)
+        hasher.combine(directionChange)
+        hasher.combine(curveShapeChange)
+        hasher.combine(spreadChanges)
     }
 }
 
-/// A root's whole signal set, updated one bar at a time.
+/// A root's signal set, updated one bar at a time.
 ///
 /// Fed by the normalizer's events: the root's front-month bars of the configured interval
-/// (`update(bar:time:month:)`, one call a closed bar), the root's live curve
-/// (`update(curve:)`) and the spreads' live prices (`update(spread:price:)`), in any order and
-/// as often as they change. Curve and spread prices are only held until the next bar: each bar
-/// takes one observation of each (the latest), so the term-structure and spread windows count
-/// bars of the interval (60 daily bars is 60 days) however often the curve ticks.
+/// (`update(bar:time:month:spreads:)`, one call a closed bar) and the root's live curve
+/// (`update(curve:)`, as often as it changes). The curve is only held until the next bar: each
+/// bar takes one observation of it (the latest), so the term-structure windows count bars of
+/// the interval (60 daily bars are 60 days) however often the curve ticks. The spreads are
+/// the desk's, not the root's: a `SpreadBoard` keeps them once for every root and each bar
+/// reads it (`SignalSet` holds the engines and the board together).
 ///
-/// Per bar: RSI, MACD, ATR, Bollinger Bands, rate of change and close-to-close volatility on
-/// the bar; the term-structure signals on the latest curve; the three spread signals on the
-/// latest spread prices (only the spreads the root is a leg of: a BZ engine keeps no crack, an
-/// RB or HO engine no Brent−WTI); then each contributor's normalised value (`SignalContributor`), the
-/// composite, and the signal record (each direction change opened in it, each due outcome
-/// measured). Nothing allocates on that path except when a direction changes or an outcome is
-/// measured (the record's lists).
+/// Per bar: RSI, MACD, ATR, Bollinger Bands and rate of change on the bar; the term-structure
+/// signals on the latest curve; the spreads' states from the board for the spreads the root
+/// is a leg of; then each contributor's normalised value (`SignalContributor`), the composite,
+/// and the signal record (each direction change opened in it, each due outcome measured).
+/// Nothing allocates on that path except at an event (its `SignalUpdate` box, and the record's
+/// lists when a direction changes or an outcome is measured).
 ///
 /// Time is what the caller passes (nanoseconds since the epoch; for a bar, its end): the engine
 /// never reads a clock.
@@ -55,11 +86,7 @@ public struct SignalEngine: Sendable {
     public private(set) var averageTrueRange: AverageTrueRange
     public private(set) var bollinger: BollingerBands
     public private(set) var rateOfChange: RateOfChange
-    public private(set) var volatility: RealisedVolatility
     public private(set) var termStructure: TermStructureSignals
-    public private(set) var crack321: SpreadSignal
-    public private(set) var crack211: SpreadSignal
-    public private(set) var brentWTI: SpreadSignal
     public private(set) var composite: CompositeSignal
     public private(set) var record: SignalRecord
     /// The latest front-month close and its month.
@@ -69,12 +96,9 @@ public struct SignalEngine: Sendable {
     public private(set) var bars = 0
 
     private var latestCurve: CurveObservation?
-    private var latestCrack321: Double?
-    private var latestCrack211: Double?
-    private var latestBrentWTI: Double?
     private let exposures: (crack321: Double, crack211: Double, brentWTI: Double)
 
-    public init(root: String, configuration: RootSignalConfiguration, spreads: [SpreadKind: SpreadParameters] = [:], recordCapacity: Int = 100) {
+    public init(root: String, configuration: RootSignalConfiguration, recordCapacity: Int = 100) {
         self.root = root
         self.configuration = configuration
         let periods = configuration.indicators
@@ -84,11 +108,7 @@ public struct SignalEngine: Sendable {
         bollinger = BollingerBands(period: periods.bollinger, deviationsUp: periods.bollingerDeviations,
                                    deviationsDown: periods.bollingerDeviations)
         rateOfChange = RateOfChange(period: periods.momentum)
-        volatility = RealisedVolatility(period: periods.volatility)
         termStructure = TermStructureSignals(root: root, parameters: configuration.termStructure)
-        crack321 = SpreadSignal(.crack321, parameters: spreads[.crack321] ?? SpreadParameters())
-        crack211 = SpreadSignal(.crack211, parameters: spreads[.crack211] ?? SpreadParameters())
-        brentWTI = SpreadSignal(.brentWTI, parameters: spreads[.brentWTI] ?? SpreadParameters())
         composite = CompositeSignal(root: root, weights: configuration.weights, thresholds: configuration.thresholds)
         record = SignalRecord(capacity: recordCapacity)
         exposures = (SpreadKind.crack321.exposure(of: root), SpreadKind.crack211.exposure(of: root),
@@ -98,7 +118,7 @@ public struct SignalEngine: Sendable {
     /// The engine of `root` as `configuration` sets it; `nil` for a root it does not list.
     public init?(root: String, configuration: SignalConfiguration, recordCapacity: Int = 100) {
         guard let rootConfiguration = configuration.roots[root] else { return nil }
-        self.init(root: root, configuration: rootConfiguration, spreads: configuration.spreads, recordCapacity: recordCapacity)
+        self.init(root: root, configuration: rootConfiguration, recordCapacity: recordCapacity)
     }
 
     // MARK: Inputs between bars
@@ -111,36 +131,22 @@ public struct SignalEngine: Sendable {
 
     public mutating func update(curve observation: CurveObservation) { latestCurve = observation }
 
-    /// Holds a spread's live price ($/bbl) until the next bar; `nil` (a leg without a price)
-    /// keeps the last one.
-    public mutating func update(spread: SpreadKind, price: Double?) {
-        guard let price else { return }
-        switch spread {
-        case .crack321: latestCrack321 = price
-        case .crack211: latestCrack211 = price
-        case .brentWTI: latestBrentWTI = price
-        }
-    }
-
-    public mutating func update(spread: SpreadKind, price: FIXDecimal?) {
-        update(spread: spread, price: price?.signalValue)
-    }
-
     // MARK: The bar
 
     /// A closed front-month bar of a MarketData `Bar` (its end as the time).
     @discardableResult
-    public mutating func update(bar: Bar, month: ContractMonth? = nil) -> SignalUpdate {
+    public mutating func update(bar: Bar, month: ContractMonth? = nil, spreads: SpreadReadings = .none) -> SignalUpdate {
         update(bar: SignalBar(open: bar.open.signalValue, high: bar.high.signalValue, low: bar.low.signalValue,
                               close: bar.close.signalValue, volume: Double(bar.volume)),
-               time: bar.end, month: month)
+               time: bar.end, month: month, spreads: spreads)
     }
 
     /// One closed bar of the root's front month, `time` its end; `month` the front month it
-    /// belongs to, when known (the record then never measures a return across a roll).
+    /// belongs to, when known (the record then never measures a return across a roll);
+    /// `spreads` the desk's spread signals (`SpreadBoard.readings`), already observed for this
+    /// bar (none: the spread contributors have no value).
     @discardableResult
-    public mutating func update(bar: SignalBar, time: Int64, month: ContractMonth? = nil) -> SignalUpdate {
-        var result = SignalUpdate()
+    public mutating func update(bar: SignalBar, time: Int64, month: ContractMonth? = nil, spreads: SpreadReadings = .none) -> SignalUpdate {
         bars += 1
         let close = bar.close
         frontPrice = close
@@ -152,7 +158,6 @@ public struct SignalEngine: Sendable {
         let range = averageTrueRange.update(high: bar.high, low: bar.low, close: close)
         let bands = bollinger.update(close)
         let change = rateOfChange.update(close)
-        let noise = volatility.update(close)
         composite.set(.rsi, strength.map(Normalise.rsi))
         if let convergence, let range {
             composite.set(.macd, Normalise.macd(histogram: convergence.histogram, averageTrueRange: range))
@@ -160,15 +165,16 @@ public struct SignalEngine: Sendable {
             composite.set(.macd, nil)
         }
         composite.set(.bollinger, bands.map { Normalise.bollinger(close: close, bands: $0) })
-        if let change, let noise {
-            composite.set(.momentum, Normalise.momentum(rateOfChange: change, volatility: noise, period: rateOfChange.period))
+        if let change, let range {
+            composite.set(.momentum, Normalise.momentum(rateOfChange: change, close: close, averageTrueRange: range, period: rateOfChange.period))
         } else {
             composite.set(.momentum, nil)
         }
 
         // The curve, one observation a bar.
+        var curveShapeChange: CurveShapeChange?
         if let curve = latestCurve {
-            result.curveShapeChange = termStructure.update(curve, time: time)
+            curveShapeChange = termStructure.update(curve, time: time)
         }
         composite.set(.carry, termStructure.carry.map { Normalise.carry($0, scale: configuration.termStructure.carryScale) })
         composite.set(.slope, termStructure.slopeZ.map { -Normalise.score($0) })
@@ -176,31 +182,29 @@ public struct SignalEngine: Sendable {
         composite.set(.calendarSpreadMomentum, termStructure.spreadMomentumT.map(Normalise.score))
         composite.set(.basisMomentum, termStructure.basisMomentumT.map(Normalise.score))
 
-        // The spreads, one observation a bar.
-        if exposures.crack321 != 0, let value = latestCrack321 { result.crack321Change = crack321.update(value, time: time) }
-        if exposures.crack211 != 0, let value = latestCrack211 { result.crack211Change = crack211.update(value, time: time) }
-        if exposures.brentWTI != 0, let value = latestBrentWTI { result.brentWTIChange = brentWTI.update(value, time: time) }
-        composite.set(.crack321, Self.contribution(crack321, exposure: exposures.crack321))
-        composite.set(.crack211, Self.contribution(crack211, exposure: exposures.crack211))
-        composite.set(.brentWTI, Self.contribution(brentWTI, exposure: exposures.brentWTI))
+        // The spreads, as the board has them.
+        composite.set(.crack321, Self.contribution(spreads.crack321, exposure: exposures.crack321))
+        composite.set(.crack211, Self.contribution(spreads.crack211, exposure: exposures.crack211))
+        composite.set(.brentWTI, Self.contribution(spreads.brentWTI, exposure: exposures.brentWTI))
 
         // The composite, then the record: outcomes due first, so a change at this bar is
         // measured from this close.
         let previous = composite.direction
-        result.outcomesMeasured = record.observe(close: close, month: month, time: time)
+        let outcomesMeasured = record.observe(close: close, month: month, time: time)
+        var directionChange: DirectionChange?
         if let direction = composite.evaluate() {
             let change = DirectionChange(time: time, root: root, previous: previous, direction: direction, score: composite.score ?? 0,
                                          confidence: composite.confidence, frontPrice: close, frontMonth: month,
                                          horizon: configuration.horizon)
             record.open(change)
-            result.directionChange = change
+            directionChange = change
         }
-        return result
+        return SignalUpdate(directionChange: directionChange, curveShapeChange: curveShapeChange, outcomesMeasured: outcomesMeasured)
     }
 
-    private static func contribution(_ signal: SpreadSignal, exposure: Double) -> Double? {
-        guard exposure != 0, let z = signal.zScore else { return nil }
-        return Normalise.spread(state: signal.state, z: z, entry: signal.parameters.entry, exposure: exposure)
+    private static func contribution(_ reading: SpreadReading, exposure: Double) -> Double? {
+        guard exposure != 0, let z = reading.zScore else { return nil }
+        return Normalise.spread(state: reading.state, z: z, entry: reading.entry, exposure: exposure)
     }
 
     // MARK: Reading

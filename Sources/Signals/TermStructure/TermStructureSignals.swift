@@ -10,7 +10,7 @@ public struct TermStructureParameters: Sendable, Hashable {
     public var spreadMomentum: Int
     /// The window of the first and second nearbies' momentum, and so of basis-momentum.
     public var basisMomentum: Int
-    /// The annualised roll yield that maps to tanh(1) ≈ 0.76 in the composite.
+    /// The annualised roll yield that maps to 0.71 in the composite (`squash(carry / carryScale)`).
     public var carryScale: Double
 
     public init(history: Int = 60, spreadMomentum: Int = 10, basisMomentum: Int = 20, carryScale: Double = 0.2) {
@@ -58,13 +58,14 @@ public struct CurveShapeChange: Sendable, Hashable {
 /// - **Calendar spread momentum** (`spreadMomentum`): the change of M1 − M2 over the last
 ///   `spreadMomentum` observations, in the root's price unit. A change, not a percentage:
 ///   M1 − M2 crosses zero, so `RateOfChange`'s ratio would blow up there. `spreadMomentumT`
-///   is the same sum over its noise, `Σ Δ / (s · √n)` (`s` the sample deviation of the window's
-///   changes): the t-statistic the composite reads. Infinite when the window's changes are all
-///   equal and not zero.
+///   is the same sum over its noise, `Σ Δ / (rms · √n)`, `rms` the root of an exponentially
+///   weighted mean of the squared changes (span `history`, `MoveNoise`): how many typical moves
+///   the window's sum is — the statistic the composite reads. Infinite for a non-zero sum after
+///   changes that were all zero.
 /// - **Basis-momentum** (`basisMomentum`): momentum of the first nearby minus momentum of the
 ///   second over the last `basisMomentum` observations, each momentum the sum of the nearby's
 ///   returns `(P_t − P_{t−1}) / |P_{t−1}|` (simple returns: prices can be negative, so no logs).
-///   `basisMomentumT` is its t-statistic, as for the spread.
+///   `basisMomentumT` is it over the noise of the nearbies' return differences, as for the spread.
 /// - **Shape** (`shape`): contango, backwardation or flat from the sign of M1 − M2; a change
 ///   is returned by `update` as a `CurveShapeChange`.
 ///
@@ -97,10 +98,11 @@ public struct TermStructureSignals: Sendable {
 
     private var slopeHistory: ZScore
     private var curvatureHistory: ZScore
-    private var spreadChanges: WindowMoments
+    private var spreadChanges: WindowSum
+    private var spreadNoise: MoveNoise
     private var frontReturns: WindowSum
     private var secondReturns: WindowSum
-    private var returnDifferences: WindowMoments
+    private var basisNoise: MoveNoise
 
     public init(root: String, parameters: TermStructureParameters = TermStructureParameters()) {
         precondition(parameters.history >= 2 && parameters.spreadMomentum >= 2 && parameters.basisMomentum >= 2,
@@ -109,10 +111,11 @@ public struct TermStructureSignals: Sendable {
         self.parameters = parameters
         slopeHistory = ZScore(period: parameters.history)
         curvatureHistory = ZScore(period: parameters.history)
-        spreadChanges = WindowMoments(capacity: parameters.spreadMomentum)
+        spreadChanges = WindowSum(capacity: parameters.spreadMomentum)
+        spreadNoise = MoveNoise(span: parameters.history)
         frontReturns = WindowSum(capacity: parameters.basisMomentum)
         secondReturns = WindowSum(capacity: parameters.basisMomentum)
-        returnDifferences = WindowMoments(capacity: parameters.basisMomentum)
+        basisNoise = MoveNoise(span: parameters.history)
     }
 
     /// Records the live curve as one observation; `nil` (and nothing recorded) with fewer than
@@ -145,29 +148,47 @@ public struct TermStructureSignals: Sendable {
     /// The spread change and the two nearbies' returns, each on the same contracts at both ends.
     private mutating func recordMoves(from previous: CurveObservation, to now: CurveObservation) {
         guard let frontThen = previous.price(of: now.front), let secondThen = previous.price(of: now.second) else { return }
-        spreadChanges.push(now.frontSpread - (frontThen - secondThen))
-        (spreadMomentum, spreadMomentumT) = Self.sumAndT(spreadChanges)
+        let spreadChange = now.frontSpread - (frontThen - secondThen)
+        spreadChanges.push(spreadChange)
+        spreadNoise.push(spreadChange)
+        spreadMomentum = spreadChanges.sum
+        spreadMomentumT = spreadMomentum.map { spreadNoise.t(of: $0, over: parameters.spreadMomentum) }
 
         guard frontThen != 0, secondThen != 0 else { return }
         let frontReturn = (now.frontPrice - frontThen) / abs(frontThen)
         let secondReturn = (now.secondPrice - secondThen) / abs(secondThen)
         frontReturns.push(frontReturn)
         secondReturns.push(secondReturn)
-        returnDifferences.push(frontReturn - secondReturn)
+        basisNoise.push(frontReturn - secondReturn)
         frontMomentum = frontReturns.sum
         secondMomentum = secondReturns.sum
-        (basisMomentum, basisMomentumT) = Self.sumAndT(returnDifferences)
+        if let front = frontMomentum, let second = secondMomentum {
+            basisMomentum = front - second
+            basisMomentumT = basisNoise.t(of: front - second, over: parameters.basisMomentum)
+        }
+    }
+}
+
+/// The typical size of a series' moves: the exponentially weighted mean of their squares,
+/// `m_t = m_{t−1} + α (x_t² − m_{t−1})`, `α = 2 / (span + 1)`, started at the first square.
+/// A recursion: O(1), no window, and it forgets its rounding, so it cannot drift.
+struct MoveNoise: Sendable {
+    let alpha: Double
+    private var meanSquare: Double?
+
+    init(span: Int) { alpha = 2 / Double(span + 1) }
+
+    mutating func push(_ x: Double) {
+        let square = x * x
+        if let previous = meanSquare { meanSquare = previous + alpha * (square - previous) } else { meanSquare = square }
     }
 
-    /// The window's sum and its t-statistic `Σ / (s √n)`, once the window is full.
-    private static func sumAndT(_ window: WindowMoments) -> (sum: Double?, t: Double?) {
-        guard window.isFull else { return (nil, nil) }
-        let n = Double(window.count)
-        let mean = window.mean
-        let sum = mean * n
-        let deviation = window.sampleVariance.squareRoot()
-        if deviation == 0 { return (sum, sum == 0 ? 0 : (sum > 0 ? .infinity : -.infinity)) }
-        return (sum, mean * n.squareRoot() / deviation)
+    /// `sum / (rms · √n)`: how many typical moves `sum` is, as a sum of `n` random ones would
+    /// spread; ±∞ for a non-zero sum with no moves to compare it with.
+    func t(of sum: Double, over n: Int) -> Double {
+        let scale = ((meanSquare ?? 0) * Double(n)).squareRoot()
+        if scale == 0 { return sum == 0 ? 0 : (sum > 0 ? .infinity : -.infinity) }
+        return sum / scale
     }
 }
 

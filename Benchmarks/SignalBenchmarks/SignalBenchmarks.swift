@@ -12,7 +12,8 @@ import Signals
 // time), the composite and the record. 1,000 root bars a sample, reported per root bar; warmed
 // up on 300 bar times first; the series rolls the front month every 21 bars and changes
 // direction now and then, so the record's lists do work.
-// (a) CL alone, so each of its bars also pays for the spreads' observation; (b) the four roots
+// (a) CL alone, so each of its bars also pays for the spreads' observation ((a') the same with
+// every contributor weighted, so none is skipped); (b) the four roots
 // at each bar time, the spreads shared; (c) as (a) with the curve handed over as the
 // normalizer's 12-month FuturesCurve (exact decimals) and read into an observation each bar.
 // (d) a million closes through one indicator a sample: SMA(20), ZScore(60) and MACD, in
@@ -93,13 +94,23 @@ final class SetHarness: @unchecked Sendable {
     /// Between two bar times: a minute.
     static let step: Int64 = 60_000_000_000
 
-    init(inputs: SignalInputs, roots: [String], warmUp: Int) {
+    init(inputs: SignalInputs, roots: [String], warmUp: Int, weighEverything: Bool = false) {
         self.inputs = inputs
         // The default configuration, but a minute between bar times and a horizon of five bars
         // (as the default's five days on daily bars): daily times would overflow Int64
         // nanoseconds after 106,751 bars, and a benchmark runs millions.
         var configuration = SignalConfiguration.standard
         for root in configuration.roots.keys { configuration.roots[root]?.horizon = 5 * Self.step }
+        if weighEverything {
+            // Every contributor the root can have, weighted: nothing left out.
+            for (root, var rootConfiguration) in configuration.roots {
+                for contributor in SignalContributor.allCases where (rootConfiguration.weights[contributor] ?? 0) == 0 {
+                    if let spread = contributor.spread, spread.exposure(of: root) == 0 { continue }
+                    rootConfiguration.weights[contributor] = 0.05
+                }
+                configuration.roots[root] = rootConfiguration
+            }
+        }
         let set = SignalSet(configuration: configuration)
         self.roots = roots.map { set.index(of: $0)! }
         self.set = set
@@ -148,6 +159,18 @@ let benchmarks: @Sendable () -> Void = {
     let alone = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300)
     Benchmark("signal set per bar, CL alone (its curve as an observation, the desk's spreads too)") { benchmark in
         let harness = alone
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { harness.step(convertCurve: false) }
+        benchmark.stopMeasurement()
+        blackHole(harness.changes)
+    }
+
+    // (a') As (a), with every contributor weighted (the default weighs neither the curvature
+    // z-score nor, for CL, the 2-1-1 crack, and an engine skips the costly signals it does not
+    // weigh: here the curvature z-score is computed too).
+    let everything = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300, weighEverything: true)
+    Benchmark("signal set per bar, CL alone, every contributor weighted") { benchmark in
+        let harness = everything
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { harness.step(convertCurve: false) }
         benchmark.stopMeasurement()

@@ -144,6 +144,18 @@ import Testing
         #expect(set.engines.map(\.root) == ["BZ", "CL", "HO", "RB"])
     }
 
+    @Test func aMarketDataBarIsReadAtItsEndAndABarWithoutEventsCarriesNone() throws {
+        var engine = SignalEngine(root: "CL", configuration: Self.carryOnly)
+        let bar = Bar(book: BookID(rawValue: 0), interval: .oneDay, start: 20 * Self.day, open: FIXDecimal("70.10")!,
+                      high: FIXDecimal("71.00")!, low: FIXDecimal("69.50")!, close: FIXDecimal("70.25")!, volume: 1_200, tradeCount: 300)
+        let update = engine.update(bar: bar, month: HandCurve.jan.0)
+        #expect(update == SignalUpdate() && update.directionChange == nil && update.spreadChanges.isEmpty)
+        #expect(engine.frontPrice == 70.25 && engine.frontMonth == HandCurve.jan.0 && engine.bars == 1)
+        engine.update(curve: Self.curve(carry: 0.2))
+        let long = try #require(engine.update(bar: bar, month: HandCurve.jan.0).directionChange)
+        #expect(long.time == 21 * Self.day && long.frontPrice == 70.25)
+    }
+
     /// A rich 3-2-1 crack (z ≥ 2): short the crack, which is bullish crude and bearish gasoline.
     @Test func theSpreadsAreObservedOncePerBarTimeAndReadByEachLeg() throws {
         var configuration = SignalConfiguration.standard

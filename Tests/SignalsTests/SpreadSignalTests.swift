@@ -96,4 +96,21 @@ import Testing
         signal.update(price: FIXDecimal("4.50")!, time: 0)
         #expect(signal.value == 4.5)
     }
+
+    @Test func theBoardObservesEachSpreadWithAPriceAndKeepsItsReadings() throws {
+        var board = SpreadBoard(parameters: [.brentWTI: SpreadParameters(window: 2, entry: 0.9, exit: 0.1)])
+        #expect(board.observe(time: 1).isEmpty && board.readings.brentWTI == SpreadReading(state: .flat, zScore: nil, entry: 0.9))
+        board.update(spread: .brentWTI, price: 4.0)
+        board.update(spread: .crack321, price: FIXDecimal("22.40")!)
+        _ = board.observe(time: 2)
+        board.update(spread: .brentWTI, price: nil as Double?)            // a leg without a price: the last stays
+        let changes = board.observe(time: 3)
+        // [4, 4]: a flat window, z = 0.
+        #expect(changes.isEmpty && board.readings.brentWTI == SpreadReading(state: .flat, zScore: 0, entry: 0.9))
+        board.update(spread: .brentWTI, price: 5.0)
+        let rich = try #require(board.observe(time: 4).brentWTI)  // [4, 5]: z = 1 ≥ 0.9
+        #expect(rich.state == .shortSpread && rich.zScore == 1)
+        #expect(board.readings.brentWTI.state == .shortSpread && board.readings.crack321.zScore == nil)
+        #expect(board.crack321.value == 22.4 && board.signal(.crack321).parameters == SpreadParameters())
+    }
 }

@@ -129,4 +129,24 @@ enum HandCurve {
         signals.update(curve: HandCurve.points([HandCurve.feb, HandCurve.mar], ["71", "72.5"]), time: 3)
         #expect(signals.spreadMomentum == -0.5)       // 0 then −0.5
     }
+
+    @Test func negativePricesGiveReturnsOverTheirMagnitude() throws {
+        // April 2020: the front month below zero. Returns are (P_t − P_{t−1}) / |P_{t−1}|.
+        var signals = TermStructureSignals(root: "CL", parameters: TermStructureParameters(history: 2, spreadMomentum: 2, basisMomentum: 2))
+        signals.update(curve: HandCurve.points([HandCurve.jan, HandCurve.feb], ["-10.00", "20.00"]), time: 0)
+        signals.update(curve: HandCurve.points([HandCurve.jan, HandCurve.feb], ["-5.00", "22.00"]), time: 1)
+        signals.update(curve: HandCurve.points([HandCurve.jan, HandCurve.feb], ["-5.00", "22.00"]), time: 2)
+        #expect(try #require(signals.frontMomentum) == 0.5)     // −10 → −5 is +50 %, then 0
+        #expect(abs(try #require(signals.secondMomentum) - 0.1) < 1e-15)
+        #expect(signals.shape == .contango)
+        #expect(signals.carry != nil)                            // M2 is positive: a roll yield
+    }
+
+    @Test func zScoresNotAskedForAreNotKept() {
+        var signals = TermStructureSignals(root: "CL", parameters: TermStructureParameters(history: 2), zScores: [.slope])
+        for (time, back) in ["52", "53", "55"].enumerated() {
+            signals.update(curve: HandCurve.points([HandCurve.jan, HandCurve.feb, HandCurve.mar], ["50", "51", back]), time: Int64(time))
+        }
+        #expect(signals.slopeZ != nil && signals.curvatureZ == nil)
+    }
 }

@@ -70,7 +70,8 @@ public struct SignalUpdate: Sendable, Hashable {
 /// reads it (`SignalSet` holds the engines and the board together).
 ///
 /// Per bar: RSI, MACD, ATR, Bollinger Bands and rate of change on the bar; the term-structure
-/// signals on the latest curve; the spreads' states from the board for the spreads the root
+/// signals on the latest curve (the slope and curvature z-scores and the Bollinger Bands, the
+/// costly ones, only when the root weighs them: one weighted 0 stays `nil`); the spreads' states from the board for the spreads the root
 /// is a leg of; then each contributor's normalised value (`SignalContributor`), the composite,
 /// and the signal record (each direction change opened in it, each due outcome measured).
 /// Nothing allocates on that path except at an event (its `SignalUpdate` box, and the record's
@@ -97,6 +98,7 @@ public struct SignalEngine: Sendable {
 
     private var latestCurve: CurveObservation?
     private let exposures: (crack321: Double, crack211: Double, brentWTI: Double)
+    private let computesBollinger: Bool
 
     public init(root: String, configuration: RootSignalConfiguration, recordCapacity: Int = 100) {
         self.root = root
@@ -108,7 +110,12 @@ public struct SignalEngine: Sendable {
         bollinger = BollingerBands(period: periods.bollinger, deviationsUp: periods.bollingerDeviations,
                                    deviationsDown: periods.bollingerDeviations)
         rateOfChange = RateOfChange(period: periods.momentum)
-        termStructure = TermStructureSignals(root: root, parameters: configuration.termStructure)
+        let weighs = { (contributor: SignalContributor) in (configuration.weights[contributor] ?? 0) > 0 }
+        var zScores: TermStructureZScores = []
+        if weighs(.slope) { zScores.insert(.slope) }
+        if weighs(.curvature) { zScores.insert(.curvature) }
+        termStructure = TermStructureSignals(root: root, parameters: configuration.termStructure, zScores: zScores)
+        computesBollinger = weighs(.bollinger)
         composite = CompositeSignal(root: root, weights: configuration.weights, thresholds: configuration.thresholds)
         record = SignalRecord(capacity: recordCapacity)
         exposures = (SpreadKind.crack321.exposure(of: root), SpreadKind.crack211.exposure(of: root),
@@ -156,7 +163,7 @@ public struct SignalEngine: Sendable {
         let strength = rsi.update(close)
         let convergence = macd.update(close)
         let range = averageTrueRange.update(high: bar.high, low: bar.low, close: close)
-        let bands = bollinger.update(close)
+        let bands = computesBollinger ? bollinger.update(close) : nil
         let change = rateOfChange.update(close)
         composite.set(.rsi, strength.map(Normalise.rsi))
         if let convergence, let range {

@@ -21,6 +21,17 @@ public struct TermStructureParameters: Sendable, Hashable {
     }
 }
 
+/// Which of the term structure's z-scores a `TermStructureSignals` keeps (each costs a window
+/// of `history` observations and its variance a bar); carry, momentum and shape are always kept.
+public struct TermStructureZScores: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let slope = TermStructureZScores(rawValue: 1)
+    public static let curvature = TermStructureZScores(rawValue: 2)
+    public static let all: TermStructureZScores = [.slope, .curvature]
+}
+
 /// The curve's shape changed between two observations (contango to backwardation, say).
 public struct CurveShapeChange: Sendable, Hashable {
     /// Nanoseconds since the epoch, as given with the observation.
@@ -81,6 +92,8 @@ public struct CurveShapeChange: Sendable, Hashable {
 public struct TermStructureSignals: Sendable {
     public let root: String
     public let parameters: TermStructureParameters
+    /// The z-scores kept; one not kept stays `nil`.
+    public let zScores: TermStructureZScores
     public private(set) var carry: Double?
     public private(set) var slopeZ: Double?
     public private(set) var curvatureZ: Double?
@@ -104,11 +117,12 @@ public struct TermStructureSignals: Sendable {
     private var secondReturns: WindowSum
     private var basisNoise: MoveNoise
 
-    public init(root: String, parameters: TermStructureParameters = TermStructureParameters()) {
+    public init(root: String, parameters: TermStructureParameters = TermStructureParameters(), zScores: TermStructureZScores = .all) {
         precondition(parameters.history >= 2 && parameters.spreadMomentum >= 2 && parameters.basisMomentum >= 2,
                      "term-structure windows need at least two observations")
         self.root = root
         self.parameters = parameters
+        self.zScores = zScores
         slopeHistory = ZScore(period: parameters.history)
         curvatureHistory = ZScore(period: parameters.history)
         spreadChanges = WindowSum(capacity: parameters.spreadMomentum)
@@ -134,8 +148,8 @@ public struct TermStructureSignals: Sendable {
         if rolled { rolls += 1 }
         latest = observation
         carry = observation.rollYield
-        if let slope = observation.slope { slopeZ = slopeHistory.update(slope) }
-        if let curvature = observation.curvature { curvatureZ = curvatureHistory.update(curvature) }
+        if zScores.contains(.slope), let slope = observation.slope { slopeZ = slopeHistory.update(slope) }
+        if zScores.contains(.curvature), let curvature = observation.curvature { curvatureZ = curvatureHistory.update(curvature) }
         if let previous { recordMoves(from: previous, to: observation) }
 
         let oldShape = shape

@@ -155,50 +155,34 @@ let benchmarks: @Sendable () -> Void = {
 
     let inputs = SignalInputs(count: 50_000, seed: 20_261_207)
 
-    // (a) CL alone: every bar also takes the desk's spread observation.
-    let alone = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300)
-    Benchmark("signal set per bar, CL alone (its curve as an observation, the desk's spreads too)") { benchmark in
-        let harness = alone
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { harness.step(convertCurve: false) }
-        benchmark.stopMeasurement()
-        blackHole(harness.changes)
+    /// A benchmark of root bars fed to `harness`, `roots` root bars a step, reported per root bar.
+    func perRootBar(_ name: String, _ harness: SetHarness, convertCurve: Bool = false) {
+        Benchmark(name) { benchmark in
+            benchmark.startMeasurement()
+            for _ in 0..<(benchmark.scaledIterations.count / harness.roots.count) { harness.step(convertCurve: convertCurve) }
+            benchmark.stopMeasurement()
+            blackHole(harness.changes)
+        }
     }
+
+    // (a) CL alone: every bar also takes the desk's spread observation.
+    perRootBar("signal set per bar, CL alone (its curve as an observation, the desk's spreads too)",
+               SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300))
 
     // (a') As (a), with every contributor weighted (the default weighs neither the curvature
     // z-score nor, for CL, the 2-1-1 crack, and an engine skips the costly signals it does not
     // weigh: here the curvature z-score is computed too).
-    let everything = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300, weighEverything: true)
-    Benchmark("signal set per bar, CL alone, every contributor weighted") { benchmark in
-        let harness = everything
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { harness.step(convertCurve: false) }
-        benchmark.stopMeasurement()
-        blackHole(harness.changes)
-    }
+    perRootBar("signal set per bar, CL alone, every contributor weighted",
+               SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300, weighEverything: true))
 
     // (b) The four roots at each bar time, 250 bar times a sample: 1,000 root bars, reported
     // per root bar (the spreads observed once per bar time, as the appliance does).
-    let four = SetHarness(inputs: inputs, roots: ["CL", "BZ", "RB", "HO"], warmUp: 300)
-    Benchmark("signal set per bar per root, CL BZ RB HO together",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,
-                                   warmupIterations: 10, scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 5_000)) { benchmark in
-        let harness = four
-        benchmark.startMeasurement()
-        for _ in 0..<(benchmark.scaledIterations.count / 4) { harness.step(convertCurve: false) }
-        benchmark.stopMeasurement()
-        blackHole(harness.changes)
-    }
+    perRootBar("signal set per bar per root, CL BZ RB HO together",
+               SetHarness(inputs: inputs, roots: ["CL", "BZ", "RB", "HO"], warmUp: 300))
 
     // (c) CL alone, its curve handed over as the normalizer's 12-month FuturesCurve.
-    let converted = SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300)
-    Benchmark("signal set per bar, CL alone, curve as a 12-month FuturesCurve") { benchmark in
-        let harness = converted
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { harness.step(convertCurve: true) }
-        benchmark.stopMeasurement()
-        blackHole(harness.changes)
-    }
+    perRootBar("signal set per bar, CL alone, curve as a 12-month FuturesCurve",
+               SetHarness(inputs: inputs, roots: ["CL"], warmUp: 300), convertCurve: true)
 
     let closes = inputs.bars.map(\.close)
     let millionConfiguration = Benchmark.Configuration(metrics: [.wallClock, .throughput, .mallocCountTotal], timeUnits: .nanoseconds,

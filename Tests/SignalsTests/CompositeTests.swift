@@ -156,6 +156,23 @@ import Testing
         #expect(long.time == 21 * Self.day && long.frontPrice == 70.25)
     }
 
+    @Test func theIndicatorsReadBarsBackAdjustedAcrossTheRoll() throws {
+        var configuration = Self.carryOnly
+        configuration.indicators.atr = 1                      // the ATR is the last bar's true range
+        var engine = SignalEngine(root: "CL", configuration: configuration)
+        let january = CurveObservation(front: HandCurve.jan.0, second: HandCurve.feb.0, frontPrice: 70, secondPrice: 72, rollYield: -0.3,
+                                       slope: nil, curvature: nil, shape: .contango)
+        engine.update(curve: january)
+        engine.update(bar: SignalBar(open: 70, high: 70.5, low: 69.5, close: 70), time: Self.day, month: HandCurve.jan.0)
+        engine.update(bar: SignalBar(open: 70, high: 70.5, low: 69.5, close: 70), time: 2 * Self.day, month: HandCurve.jan.0)
+        #expect(engine.averageTrueRange.value == 1)
+        // February is front, 2 above January on the last curve: its bar at 72.10 reads as 70.10.
+        engine.update(bar: SignalBar(open: 72, high: 72.3, low: 71.9, close: 72.1), time: 3 * Self.day, month: HandCurve.feb.0)
+        #expect(engine.rollAdjustment == 2)
+        #expect(abs(try #require(engine.averageTrueRange.value) - 0.4) < 1e-12)   // not |72.3 − 70| = 2.3
+        #expect(engine.frontPrice == 72.1 && engine.frontMonth == HandCurve.feb.0)
+    }
+
     /// A rich 3-2-1 crack (z ≥ 2): short the crack, which is bullish crude and bearish gasoline.
     @Test func theSpreadsAreObservedOncePerBarTimeAndReadByEachLeg() throws {
         var configuration = SignalConfiguration.standard

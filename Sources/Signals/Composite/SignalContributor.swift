@@ -7,7 +7,7 @@
 /// | `rsi` | RSI (Wilder) | `(RSI − 50) / 50`: the RSI's own [0, 100] mapped onto [−1, 1] (read as momentum) |
 /// | `macd` | MACD histogram, ATR | `squash(histogram / ATR)`: the histogram in units of the bar's true range |
 /// | `bollinger` | Bollinger Bands | `−clip((close − middle) / (upper − middle), −1, 1)`: at the upper band −1 (stretched, expect reversion), at the lower +1; 0 for a flat band |
-/// | `momentum` | ROC, ATR | `squash(t / 2)`, `t = (ROC / 100) / (ATR / |close| · √n)`: the `n`-bar return in units of the noise the bars' true range implies over `n` bars |
+/// | `momentum` | ROC, ATR | `squash(t / 2)`, `t = (close − close_{t−n}) / (ATR · √n)`: the `n`-bar change (read back from the ROC: `close_{t−n} = close / (1 + ROC / 100)`) in units of the noise the bars' true range implies over `n` bars; prices back-adjusted across rolls, so the change is the level-free one |
 /// | `carry` | roll yield (annualised) | `squash(carry / carryScale)`: backwardation positive |
 /// | `slope` | slope z-score | `−squash(z / 2)`: a curve steeper into contango than usual reads bearish |
 /// | `curvature` | curvature z-score | `−squash(z / 2)`: a back end rising faster than usual against the front reads bearish |
@@ -98,9 +98,10 @@ enum Normalise {
     }
 
     static func momentum(rateOfChange: Double, close: Double, averageTrueRange: Double, period: Int) -> Double? {
-        let noise = averageTrueRange / abs(close) * Double(period).squareRoot()
-        guard noise > 0, noise.isFinite else { return rateOfChange == 0 ? 0 : nil }
-        return score(rateOfChange / 100 / noise)
+        let change = close - close / (1 + rateOfChange / 100)
+        let noise = averageTrueRange * Double(period).squareRoot()
+        guard noise > 0 else { return change == 0 ? 0 : nil }
+        return change.isFinite ? score(change / noise) : nil
     }
 
     static func carry(_ rollYield: Double, scale: Double) -> Double { squash(rollYield / scale) }

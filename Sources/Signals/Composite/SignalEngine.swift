@@ -70,12 +70,24 @@ public struct SignalUpdate: Sendable, Hashable {
 /// reads it (`SignalSet` holds the engines and the board together).
 ///
 /// Per bar: RSI, MACD, ATR, Bollinger Bands and rate of change on the bar; the term-structure
-/// signals on the latest curve (the slope and curvature z-scores and the Bollinger Bands, the
-/// costly ones, only when the root weighs them: one weighted 0 stays `nil`); the spreads' states from the board for the spreads the root
-/// is a leg of; then each contributor's normalised value (`SignalContributor`), the composite,
-/// and the signal record (each direction change opened in it, each due outcome measured).
-/// Nothing allocates on that path except at an event (its `SignalUpdate` box, and the record's
-/// lists when a direction changes or an outcome is measured).
+/// signals on the latest curve; the spreads' states from the board, for the spreads the root is
+/// a leg of; then each contributor's normalised value (`SignalContributor`), the composite, and
+/// the signal record (each direction change opened in it, each due outcome measured). The
+/// costly signals a root does not weigh (the slope and curvature z-scores, the Bollinger Bands)
+/// are not computed and stay `nil`. Nothing allocates on that path except at an event (its
+/// `SignalUpdate` box, and the record's lists when a direction changes or an outcome is
+/// measured).
+///
+/// **The roll.** The bars are the front month's, so at a roll (a bar of a later `month` than
+/// the last) they jump from one contract to the next by the calendar spread, which the
+/// technical indicators would read as a move. The engine back-adjusts instead: the gap is the
+/// new front's price minus the old front's on the last curve observed before the roll (the
+/// same instant, both from one curve), added up over the rolls as `rollAdjustment`, and every
+/// bar the indicators read is the traded bar minus it — a continuous series on the first
+/// contract's level. Without a curve holding both months there is no gap to take, and the bar
+/// is read as it is. Events, the record and `frontPrice` keep the traded prices; the record
+/// measures each signal on its own contract (see `SignalRecord`), and the term structure
+/// measures its momenta on the same contracts across the roll (see `TermStructureSignals`).
 ///
 /// Time is what the caller passes (nanoseconds since the epoch; for a bar, its end): the engine
 /// never reads a clock.
@@ -95,6 +107,9 @@ public struct SignalEngine: Sendable {
     public private(set) var frontMonth: ContractMonth?
     /// Bars read.
     public private(set) var bars = 0
+    /// What has been taken off the traded bars for the indicators, summed over the rolls (see
+    /// the roll above): positive after rolls into contango.
+    public private(set) var rollAdjustment = 0.0
 
     private var latestCurve: CurveObservation?
     private let exposures: (crack321: Double, crack211: Double, brentWTI: Double)
@@ -155,14 +170,18 @@ public struct SignalEngine: Sendable {
     @discardableResult
     public mutating func update(bar: SignalBar, time: Int64, month: ContractMonth? = nil, spreads: SpreadReadings = .none) -> SignalUpdate {
         bars += 1
-        let close = bar.close
-        frontPrice = close
+        if let month, let last = frontMonth, month > last, let curve = termStructure.latest,
+           let newThen = curve.price(of: month), let oldThen = curve.price(of: last) {
+            rollAdjustment += newThen - oldThen
+        }
+        frontPrice = bar.close
         frontMonth = month
 
-        // Technical indicators on the bar.
+        // Technical indicators on the bar, back-adjusted across the rolls.
+        let close = bar.close - rollAdjustment
         let strength = rsi.update(close)
         let convergence = macd.update(close)
-        let range = averageTrueRange.update(high: bar.high, low: bar.low, close: close)
+        let range = averageTrueRange.update(high: bar.high - rollAdjustment, low: bar.low - rollAdjustment, close: close)
         let bands = computesBollinger ? bollinger.update(close) : nil
         let change = rateOfChange.update(close)
         composite.set(.rsi, strength.map(Normalise.rsi))
@@ -197,11 +216,11 @@ public struct SignalEngine: Sendable {
         // The composite, then the record: outcomes due first, so a change at this bar is
         // measured from this close.
         let previous = composite.direction
-        let outcomesMeasured = record.observe(close: close, month: month, time: time)
+        let outcomesMeasured = record.observe(close: bar.close, month: month, time: time)
         var directionChange: DirectionChange?
         if let direction = composite.evaluate() {
             let change = DirectionChange(time: time, root: root, previous: previous, direction: direction, score: composite.score ?? 0,
-                                         confidence: composite.confidence, frontPrice: close, frontMonth: month,
+                                         confidence: composite.confidence, frontPrice: bar.close, frontMonth: month,
                                          horizon: configuration.horizon)
             record.open(change)
             directionChange = change

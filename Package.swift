@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VenueSimulator", targets: ["VenueSimulator"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "AdminSocket", targets: ["AdminSocket"]),
+        .library(name: "Signals", targets: ["Signals"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -129,9 +130,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // Streaming technical indicators (SMA … realised volatility) as value types: O(1) per bar,
-        // bounded memory, TA-Lib's look-backs and values. No I/O, no other Wellhead module.
-        .target(name: "Signals"),
+        // Streaming signals as value types, no I/O: technical indicators (SMA … realised
+        // volatility, O(1) per bar, TA-Lib's look-backs and values), term structure from the
+        // live curve, crack and inter-commodity spread z-scores, and the composite per root with
+        // its YAML configuration and signal record.
+        .target(name: "Signals", dependencies: ["FIXCodec", "Instruments", "MarketData", .product(name: "Yams", package: "Yams")]),
         // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
         // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
         // client and admin commands.
@@ -192,7 +195,8 @@ let package = Package(
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "FIXJournal", "FIXVocabulary", "Instruments",
                                                                 "OrderEntry", "RiskSidecar", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),
-        .testTarget(name: "SignalsTests", dependencies: ["Signals", "TestSupport"], exclude: ["talib_reference.py"]),
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "MarketData", "Instruments", "FIXCodec", "TestSupport"],
+                    exclude: ["talib_reference.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

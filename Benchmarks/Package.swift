@@ -85,6 +85,19 @@ let package = Package(
             path: "MarketDataBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The signals: one root's whole signal set per bar, and a million bars through one indicator.
+        .executableTarget(
+            name: "SignalBenchmarks",
+            dependencies: [
+                .product(name: "Signals", package: "Wellhead"),
+                .product(name: "MarketData", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "FIXCodec", package: "Wellhead"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "SignalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Echo through one FIX session over loopback, journal on: Wellhead and QuickFIX C++ in
         // the same run, beside the bare loopback round trip.
         .executableTarget(

@@ -656,16 +656,24 @@ public final class Journal: Sendable {
         sessions[id]?.apply(entry)
     }
 
-    /// SQLite holds every write-ahead record through `lsn`: the log lets go of what it can.
+    /// SQLite holds every write-ahead record through `lsn`: the log lets go of the segments it
+    /// no longer needs, deleted here on the writer thread, and the next segment is opened ahead
+    /// of need, so that no append waits on the file system beyond its own write.
     fileprivate func applied(through lsn: UInt64) -> JournalError? {
-        queue.withLock { queue in
-            guard let log = queue.ahead else { return nil }
-            do throws(JournalError) {
-                try log.applied(through: lsn)
-                return nil
-            } catch {
-                return error
-            }
+        let (done, wanted): ([String], String?) = queue.withLock { queue in
+            guard let log = queue.ahead else { return ([], nil) }
+            return (log.applied(through: lsn), log.spareWanted)
+        }
+        for path in done where unlink(path) != 0 && errno != ENOENT {
+            return JournalError(.sqlite, path: path, "cannot delete an applied write-ahead segment: \(String(cString: strerror(errno)))")
+        }
+        guard let wanted else { return nil }
+        do throws(JournalError) {
+            let spare = try WriteAheadFile(path: wanted)
+            queue.withLock { queue in queue.ahead?.keep(spare: spare) }
+            return nil
+        } catch {
+            return error
         }
     }
 

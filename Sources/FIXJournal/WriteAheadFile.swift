@@ -33,6 +33,9 @@ final class WriteAheadLog: @unchecked Sendable {
     private var currentLast: UInt64 = 0
     /// Segments no longer appended to, oldest first, with their last sequence number.
     private var finished: [(number: Int, path: String, last: UInt64)] = []
+    /// The next segment, opened ahead of need by the writer thread: an append that fills a
+    /// segment moves on without opening a file.
+    private var spare: WriteAheadFile?
 
     static let segmentLimit = 8 << 20
 
@@ -97,7 +100,13 @@ final class WriteAheadLog: @unchecked Sendable {
     /// Appends one record to the current segment, beginning the next one first when it is full.
     func append(lsn: UInt64, payload: [UInt8]) throws(JournalError) {
         if current.size >= Self.segmentLimit {
-            let next = try WriteAheadFile(path: "\(basePath).\(currentNumber + 1)")
+            let next: WriteAheadFile
+            if let spare {
+                next = spare
+                self.spare = nil
+            } else {
+                next = try WriteAheadFile(path: "\(basePath).\(currentNumber + 1)")
+            }
             finished.append((currentNumber, current.path, currentLast))
             current = next
             currentNumber += 1
@@ -106,16 +115,25 @@ final class WriteAheadLog: @unchecked Sendable {
         currentLast = lsn
     }
 
-    /// SQLite holds every record through `lsn`: the segments wholly before it go, and the
-    /// current one is emptied when `lsn` is the last appended.
-    func applied(through lsn: UInt64) throws(JournalError) {
+    /// SQLite holds every record through `lsn`: the segments wholly before it are taken off
+    /// the log, and their paths returned for the caller to delete (outside any lock: freeing a
+    /// file's pages takes a while, and appends must not wait for it).
+    func applied(through lsn: UInt64) -> [String] {
+        var done: [String] = []
         while let oldest = finished.first, oldest.last <= lsn {
-            guard unlink(oldest.path) == 0 || errno == ENOENT else {
-                throw JournalError(.sqlite, path: oldest.path, "cannot delete an applied write-ahead segment: \(String(cString: strerror(errno)))")
-            }
+            done.append(oldest.path)
             finished.removeFirst()
         }
-        if finished.isEmpty && lsn == currentLast && current.size > 0 { try current.truncate() }
+        return done
+    }
+
+    /// The path of the next segment when none is open ahead yet, for the writer thread to open.
+    var spareWanted: String? { spare == nil ? "\(basePath).\(currentNumber + 1)" : nil }
+
+    /// Keeps `file`, opened from ``spareWanted``, as the next segment, unless an append has
+    /// moved on meanwhile (then it is dropped: the path it names is the current segment's).
+    func keep(spare file: WriteAheadFile) {
+        if spare == nil && file.path == "\(basePath).\(currentNumber + 1)" { spare = file }
     }
 
     /// Deletes every segment: the journal is closing with all of them in SQLite.
@@ -123,6 +141,8 @@ final class WriteAheadLog: @unchecked Sendable {
         for segment in finished { unlink(segment.path) }
         finished.removeAll()
         unlink(current.path)
+        if let spare { unlink(spare.path) }
+        spare = nil
     }
 }
 
@@ -132,7 +152,9 @@ final class WriteAheadLog: @unchecked Sendable {
 /// the sequence number and payload (4), then the payload, all little-endian. A record cut short
 /// at the end of the file is one whose `write(2)` the kill interrupted: it was never
 /// acknowledged, so nothing it held was sent, and it is dropped.
-final class WriteAheadFile {
+///
+/// Used by one thread at a time: under the journal's queue lock once the log holds it.
+final class WriteAheadFile: @unchecked Sendable {
     let path: String
     private let descriptor: Int32
     /// Bytes in the file.
@@ -192,14 +214,6 @@ final class WriteAheadFile {
             throw JournalError(.sqlite, path: path, "cannot append to the write-ahead file: \(String(cString: strerror(failure)))")
         }
         size += total
-    }
-
-    /// Empties the file: everything in it is in SQLite.
-    func truncate() throws(JournalError) {
-        guard ftruncate(descriptor, 0) == 0 else {
-            throw JournalError(.sqlite, path: path, "cannot empty the write-ahead file: \(String(cString: strerror(errno)))")
-        }
-        size = 0
     }
 
     /// Every whole record in the file, in order. A record cut short at the end is dropped (its

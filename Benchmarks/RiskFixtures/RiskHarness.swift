@@ -31,6 +31,21 @@ public final class Harness: @unchecked Sendable {
                          price: price, timeInForce: .day)
     }
 
+    /// The next order resolved by the sidecar, as the gateway builds it (names to ids, ClOrdID
+    /// and key hashed): what `sidecar.check` is given.
+    public func nextSidecarOrder() -> RiskOrder {
+        var order = nextOrder()
+        sidecar.resolve(&order)
+        return order
+    }
+
+    /// The next order resolved by the bare engine: what `engine.check` is given.
+    public func nextEngineOrder() -> RiskOrder {
+        var order = nextOrder()
+        engine.resolve(&order)
+        return order
+    }
+
     public func advance() -> Int64 {
         now += 20_000_000
         return now

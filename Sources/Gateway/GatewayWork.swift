@@ -150,10 +150,14 @@ struct GatewayWork {
         // "WH" and eight digits, without Foundation's locale-aware formatting on the order path.
         let digits = String(number)
         let orderID = "WH" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
-        let decision = risk.check(RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
-                                            symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
-                                            type: terms.type, price: terms.price, stopPrice: terms.stopPrice,
-                                            timeInForce: terms.timeInForce), now: now)
+        var riskOrder = RiskOrder(key: RiskOrderKey(orderID), clOrdID: clOrdID, account: terms.account, session: session,
+                                  symbol: terms.symbol, root: instrument.root, side: terms.side, quantity: terms.quantity,
+                                  type: terms.type, price: terms.price, stopPrice: terms.stopPrice,
+                                  timeInForce: terms.timeInForce)
+        // Names to the sidecar's ids, ClOrdID and key hashed, once, as the order is built: the
+        // check itself hashes no string.
+        risk.resolve(&riskOrder)
+        let decision = risk.check(riskOrder, now: now)
         record("risk.decision", decision.auditRecord)
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID

@@ -30,8 +30,12 @@ struct ScopeLimits: Sendable {
     let messageRate: RateLimit?
     let duplicateWindow: Int64?
     let restricted: Bool
-    /// `var`: it remembers the last minute it answered for.
-    var hours: CompiledHours?
+    let hours: CompiledHours?
+    let hasHours: Bool
+    /// The UTC minute `hoursOpen` answers for (`Int64.min`: none yet): `isOpen(_:)` remembers
+    /// its last answer here, beside the limits, so the check updates two words in place.
+    private var hoursMinute = Int64.min
+    private var hoursOpen = false
     /// Position, notional or loss limits: the checks that need the account's exposure.
     let hasExposureLimits: Bool
     /// Where each stateful limit turns warning and critical, precomputed so that watching
@@ -42,6 +46,15 @@ struct ScopeLimits: Sendable {
     let dailyLossLevels: Thresholds?
     let orderRateLevels: Thresholds?
     let messageRateLevels: Thresholds?
+    /// The smallest use at which these limits are above normal (the lower of their warning and
+    /// critical thresholds; `Int128.max` when not configured): a filter before the full
+    /// measurement, on the check path.
+    let positionPerMonthWatch: Int128
+    let positionPerRootWatch: Int128
+    let grossNotionalWatch: Int128
+    /// `RiskEngine.lowest` of each throttle, computed once: below it a throttle does nothing.
+    let orderRateLowest: Int
+    let messageRateLowest: Int
 
     init(scope: RiskScope, set: LimitSet, warningPercent: Int = 75, criticalPercent: Int = 90) {
         self.scope = scope
@@ -92,6 +105,7 @@ struct ScopeLimits: Sendable {
         duplicateWindow = set.duplicateWindowNanos
         restricted = set.restricted
         hours = set.tradingHours.map(CompiledHours.init)
+        hasHours = hours != nil
         hasExposureLimits = maxPositionPerMonth != nil || maxPositionPerRoot != nil || maxGrossNotional != nil
             || dailyLoss != nil
         func levels(_ limit: Int128?) -> Thresholds? {
@@ -103,9 +117,41 @@ struct ScopeLimits: Sendable {
         dailyLossLevels = levels(dailyLoss)
         orderRateLevels = levels(orderRate.map { Int128($0.limit) })
         messageRateLevels = levels(messageRate.map { Int128($0.limit) })
+        func watch(_ levels: Thresholds?) -> Int128 {
+            levels.map { Swift.min($0.warning, $0.critical) } ?? Int128.max
+        }
+        positionPerMonthWatch = watch(positionPerMonthLevels)
+        positionPerRootWatch = watch(positionPerRootLevels)
+        grossNotionalWatch = watch(grossNotionalLevels)
+        let orderLevels = orderRateLevels
+        let messageLevels = messageRateLevels
+        orderRateLowest = set.orderRate.map { RiskEngine.lowest($0, orderLevels) } ?? Int.max
+        messageRateLowest = set.messageRate.map { RiskEngine.lowest($0, messageLevels) } ?? Int.max
     }
 
     var hasCollar: Bool { collarTicks != nil || collarPercent != nil }
+
+    /// Whether the trading hours (`hasHours` must hold) are open at `nanos`, answered from the
+    /// last call when it fell in the same UTC minute: the open state only changes on a local
+    /// minute, and a UTC minute is one local minute whenever the zone's offset is whole minutes
+    /// and does not change inside it (checked before caching).
+    @inline(__always)
+    mutating func isOpen(_ nanos: Int64) -> Bool {
+        let minute = nanos >= 0 ? nanos / 60_000_000_000 : (nanos - 59_999_999_999) / 60_000_000_000
+        if minute == hoursMinute { return hoursOpen }
+        return refreshHours(nanos, minute: minute)
+    }
+
+    @inline(never)
+    private mutating func refreshHours(_ nanos: Int64, minute: Int64) -> Bool {
+        guard let hours else { return true }
+        let open = hours.isOpen(nanos)
+        if hours.isWholeMinute(minute) {
+            hoursMinute = minute
+            hoursOpen = open
+        }
+        return open
+    }
 
     @inline(__always)
     func collarReference(_ position: Int) -> ReferencePriceKind {
@@ -149,10 +195,6 @@ struct CompiledHours: Sendable {
     /// Minutes after local midnight, from `hours`.
     let open: Int
     let close: Int
-    /// The UTC minute `cachedOpen` answers for (`Int64.min`: none yet).
-    private var cachedMinute = Int64.min
-    private var cachedOpen = false
-
     init(_ hours: TradingHours) {
         self.hours = hours
         // Validated at load; a zone built in code that does not exist is read as UTC.
@@ -165,26 +207,12 @@ struct CompiledHours: Sendable {
     /// Local time at `nanos`: days since 1970-01-01 (local) and minutes after local midnight.
     func local(_ nanos: Int64) -> (day: Int64, minute: Int) { zone.local(nanos) }
 
-    /// `isOpen`, answered from the last call when it fell in the same UTC minute: the open
-    /// state only changes on a local minute, and a UTC minute is one local minute whenever the
-    /// zone's offset is whole minutes and does not change inside it (checked before caching).
-    @inline(__always)
-    mutating func isOpenCached(_ nanos: Int64) -> Bool {
-        let minute = nanos >= 0 ? nanos / 60_000_000_000 : (nanos - 59_999_999_999) / 60_000_000_000
-        if minute == cachedMinute { return cachedOpen }
-        return refresh(nanos, minute: minute)
-    }
-
-    @inline(never)
-    private mutating func refresh(_ nanos: Int64, minute: Int64) -> Bool {
-        let open = isOpen(nanos)
+    /// Whether the UTC minute is one local minute: the zone's offset is whole minutes and does
+    /// not change inside it (so an answer for one instant in it holds for all of it).
+    func isWholeMinute(_ minute: Int64) -> Bool {
         let start = minute &* 60
         let offset = zone.offset(atUTC: start)
-        if offset % 60 == 0, zone.offset(atUTC: start &+ 59) == offset {
-            cachedMinute = minute
-            cachedOpen = open
-        }
-        return open
+        return offset % 60 == 0 && zone.offset(atUTC: start &+ 59) == offset
     }
 
     func isOpen(_ nanos: Int64) -> Bool {

@@ -211,25 +211,53 @@ public struct RiskDecision: Sendable {
     public var time: Int64
     /// `nil` when accepted.
     public var rejection: RiskRejection?
+    /// What the checks noted, kept as they left it: the decision is made without copying it
+    /// field by field (the properties below read and write it).
+    var notes: DecisionNotes
+
     /// For market and stop orders: the capped limit price the gateway must send instead
     /// (a market order becomes a limit, a stop becomes a stop-limit).
-    public var adjustedLimitPrice: FIXDecimal?
+    public var adjustedLimitPrice: FIXDecimal? {
+        get { notes.adjustedLimitPrice }
+        set { notes.adjustedLimitPrice = newValue }
+    }
     /// The reference price the price collar measured from, if one was used.
-    public var referencePrice: FIXDecimal?
+    public var referencePrice: FIXDecimal? {
+        get { notes.referencePrice }
+        set { notes.referencePrice = newValue }
+    }
     /// Which of the instrument's reference prices that was (last, mid or settlement).
-    public var referencePriceKind: ReferencePriceKind?
+    public var referencePriceKind: ReferencePriceKind? {
+        get { notes.referencePriceKind }
+        set { notes.referencePriceKind = newValue }
+    }
     /// For market and stop orders: the price market-order protection capped from (the best
     /// price on the other side, else the last or the settlement; a stop's own stop price),
     /// and which it was (`ask`, `bid`, `last`, `settlement`, `stop`).
-    public var protectionBasePrice: FIXDecimal?
-    public var protectionBaseKind: String?
+    public var protectionBasePrice: FIXDecimal? {
+        get { notes.protectionBasePrice }
+        set { notes.protectionBasePrice = newValue }
+    }
+    public var protectionBaseKind: String? {
+        get { notes.protectionBaseKind }
+        set { notes.protectionBaseKind = newValue }
+    }
     /// Limits this order took across 75 % or 90 % (already logged).
-    public var warnings: [RiskWarning]
+    public var warnings: [RiskWarning] {
+        get { notes.warnings }
+        set { notes.warnings = newValue }
+    }
     /// Self-trade prevention in cancel-resting mode: working orders of the same account the
     /// gateway must cancel before sending this one.
-    public var cancelResting: [RiskOrderKey]
+    public var cancelResting: [RiskOrderKey] {
+        get { notes.cancelResting }
+        set { notes.cancelResting = newValue }
+    }
     /// The session's message rate is far above its limit: the gateway should log it out.
-    public var logoutSession: Bool
+    public var logoutSession: Bool {
+        get { notes.logoutSession }
+        set { notes.logoutSession = newValue }
+    }
 
     public var isAccepted: Bool {
         if case .none = rejection { return true }
@@ -237,21 +265,14 @@ public struct RiskDecision: Sendable {
     }
 
     /// Built once, when the check is done (a decision is large: it carries the order).
-    init(input: Input, time: Int64, rejection: RiskRejection?, notes: DecisionNotes) {
+    init(input: consuming Input, time: Int64, rejection: consuming RiskRejection?, notes: consuming DecisionNotes) {
         self.input = input
         self.time = time
         self.rejection = rejection
-        adjustedLimitPrice = notes.adjustedLimitPrice
-        referencePrice = notes.referencePrice
-        referencePriceKind = notes.referencePriceKind
-        protectionBasePrice = notes.protectionBasePrice
-        protectionBaseKind = notes.protectionBaseKind
-        warnings = notes.warnings
-        cancelResting = notes.cancelResting
-        logoutSession = notes.logoutSession
+        self.notes = notes
     }
 
-    init(input: Input, time: Int64, notes: DecisionNotes, rejection: RiskRejection) {
+    init(input: consuming Input, time: Int64, notes: consuming DecisionNotes, rejection: consuming RiskRejection) {
         self.init(input: input, time: time, rejection: rejection, notes: notes)
     }
 }

@@ -73,34 +73,48 @@ extension RiskEngine {
 
     /// Runs every control on a new order. Accepted, the order counts as working under `order.key`
     /// at once (with its capped price if it was a market or stop order).
+    ///
+    /// An order resolved by this engine (`resolve(_:)`) is checked on its ids and hashes; any
+    /// other is resolved here, name by name, as it is reached.
     public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
-        let input: RiskDecision.Input = .newOrder(order)
         var notes = DecisionNotes()
-        let session = sessionOwner(order.session)
-        if !isPermitted(order.account, session: session) {
+        let rejection = checkNew(order, now: now, notes: &notes)
+        return RiskDecision(input: .newOrder(order), time: now, rejection: rejection, notes: notes)
+    }
+
+    /// The controls of `check(_:now:)`: `nil` when the order is accepted (and now working).
+    mutating func checkNew(_ order: borrowing RiskOrder, now: Int64, notes: inout DecisionNotes) -> RiskRejection? {
+        let ids = order.resolved.engine == tag ? order.resolved : .none
+        let session = ids.session >= 0 ? Int(ids.session) : sessionOwner(order.session)
+        let permitted = ids.account >= 0
+            ? isPermitted(account: Int(ids.account), session: session) : isPermitted(order.account, session: session)
+        if !permitted {
             // Not interned: an account the session may not use gets no record of its own.
             let context = Context(account: -1, session: session, symbol: -1, root: -1)
             let throttled = throttle(context, isOrder: true, now: now, notes: &notes)
-            return RiskDecision(input: input, time: now, notes: notes,
-                                rejection: throttled ?? unknownAccountRejection(order.account, session: session))
+            return throttled ?? unknownAccountRejection(order.account, session: session)
         }
-        let account = accountOwner(order.account)
+        let account = ids.account >= 0 ? Int(ids.account) : accountOwner(order.account)
         var context = Context(account: account, session: session, symbol: -1, root: -1)
         if let rejection = throttle(context, isOrder: true, now: now, notes: &notes) {
-            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+            return rejection
         }
-        guard let root = rootIndex[order.root] else {
-            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
-                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownSymbol,
-                text: "invalid order: unknown instrument \(order.symbol) (no contract for root \(order.root))"))
+        let root: Int
+        if ids.root >= 0 {
+            root = Int(ids.root)
+        } else if let known = rootIndex[order.root] {
+            root = known
+        } else {
+            return unknownInstrumentRejection(order.symbol, root: order.root)
         }
         context.root = root
-        context.symbol = internSymbol(order.symbol, root: root)
+        context.symbol = ids.symbol >= 0 ? Int(ids.symbol) : internSymbol(order.symbol, root: root)
         if let rejection = validate(quantity: order.quantity, type: order.type, price: order.price, stopPrice: order.stopPrice) {
-            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+            return rejection
         }
-        if !clOrdIDs.insert(session: session, order.clOrdID) {
-            return RiskDecision(input: input, time: now, rejection: duplicateClOrdID(order.clOrdID, session: session), notes: notes)
+        let clOrdIDHash = ids.engine != 0 ? ids.clOrdIDHash : ClOrdIDHash.of(order.clOrdID)
+        if !clOrdIDs.insert(session: session, order.clOrdID, hash: clOrdIDHash) {
+            return duplicateClOrdID(order.clOrdID, session: session)
         }
         let scopes = scopeSet(context)
         var intent = Intent(context: context, side: order.side, type: order.type, quantity: order.quantity,
@@ -111,7 +125,7 @@ extension RiskEngine {
         var written: SignatureWrite?
         if let rejection = evaluate(&intent, scopes, &notes, signature: signature, written: &written, now: now) {
             undo(written)
-            return RiskDecision(input: input, time: now, rejection: rejection, notes: notes)
+            return rejection
         }
         var working = WorkingOrder(
             key: order.key, clOrdID: order.clOrdID, account: account, session: session, symbol: context.symbol,
@@ -119,21 +133,43 @@ extension RiskEngine {
             exposurePrice: intent.exposurePrice, stopPrice: order.stopPrice, timeInForce: order.timeInForce,
             orderQuantity: order.quantity)
         recount(&working)
-        // One hash on the way in; a key already working (a gateway bug) is put back and refused.
-        if let existing = orders.updateValue(working, forKey: order.key) {
-            orders[order.key] = existing
-            removeCounted(&working)
+        let rests = working.rests
+        // One hash on the way in; a key already working (a gateway bug) is left as it was and refused.
+        let keyHash = ids.engine != 0 ? ids.keyHash : NameHash.of(order.key.value)
+        if var refused = orders.insertNew(consume working, forKey: order.key, hash: keyHash) {
+            removeCounted(&refused)
             undo(written)
-            return RiskDecision(input: input, time: now, notes: notes, rejection: RiskRejection(
-                check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .other,
-                text: "invalid order: order key \(order.key) is already working"))
+            return keyAlreadyWorking(order.key)
         }
-        if working.rests {
+        if rests {
             owners[account].resting[context.symbol].add(order.side, price: intent.exposurePrice)
         }
-        evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
-                         into: &notes.warnings)
-        return RiskDecision(input: input, time: now, rejection: nil, notes: notes)
+        if !levels.isEmpty || anyPositionOrNotionalAboveNormal(context, scopes) {
+            evaluateWarnings(context, scopes, positions: true, notional: true, loss: false, rates: false, now: now,
+                             into: &notes.warnings)
+        }
+        return nil
+    }
+
+    /// Whether a session that lists its accounts lists this one (by its owner id).
+    @inline(__always)
+    func isPermitted(account: Int, session: Int) -> Bool {
+        guard owners[session].permittedAccounts != nil else { return true }
+        return owners[session].permittedAccounts!.contains(account)
+    }
+
+    @inline(never)
+    func unknownInstrumentRejection(_ symbol: String, root: String) -> RiskRejection {
+        RiskRejection(
+            check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .unknownSymbol,
+            text: "invalid order: unknown instrument \(symbol) (no contract for root \(root))")
+    }
+
+    @inline(never)
+    func keyAlreadyWorking(_ key: RiskOrderKey) -> RiskRejection {
+        RiskRejection(
+            check: .invalidOrder, scope: nil, limit: nil, value: nil, ordRejReason: .other,
+            text: "invalid order: order key \(key) is already working")
     }
 
     // MARK: Replaces
@@ -249,48 +285,54 @@ extension RiskEngine {
             guard index >= 0 else { continue }
             let id = Int(owners[index].limits)
             guard id >= 0 else { continue }
-            // The message throttle, then (for orders) the order throttle: written out twice, as
-            // each ring is a stored field read and updated in place (an accessor choosing between
-            // them costs more than the check it serves).
+            // The message throttle, then (for orders) the order throttle: each ring is a stored
+            // field updated in place through one inout access (`count`), which answers whether
+            // it is over its limit and the level to report, if any.
             if let rate = limitTable[id].messageRate, owners[index].messageRate != nil {
-                owners[index].messageRate!.record(now)
-                // Below its lowest threshold a throttle is neither over its limit nor at a level,
-                // and with no level raised anywhere there is nothing to re-arm: one read of the
-                // ring instead of one per threshold (its times never decrease).
-                let idle = quiet && !owners[index].messageRate!.atLeast(
-                    Self.lowest(rate, limitTable[id].messageRateLevels), after: now &- rate.windowNanos)
-                if !idle {
-                    if Self.overLimit(owners[index].messageRate!, rate, now, &notes), rejection == nil, isOrder {
-                        rejection = rateRejection(index, rate, .messageRate, now)
-                    }
-                    if let levels = limitTable[id].messageRateLevels {
-                        let level = Self.rateLevel(owners[index].messageRate!, rate, levels, now: now)
-                        if level != .normal || !quiet {
-                            crossing(.messageRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                     &notes.warnings)
-                        }
-                    }
+                let levels = limitTable[id].messageRateLevels
+                let (over, level) = Self.count(&owners[index].messageRate!, rate, levels,
+                                               lowest: limitTable[id].messageRateLowest, quiet: quiet, now: now,
+                                               logout: &notes.logoutSession)
+                if over, rejection == nil, isOrder {
+                    rejection = rateRejection(index, rate, .messageRate, now)
+                }
+                if let level {
+                    crossing(.messageRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                             &notes.warnings)
                 }
             }
             if isOrder, let rate = limitTable[id].orderRate, owners[index].orderRate != nil {
-                owners[index].orderRate!.record(now)
-                let idle = quiet && !owners[index].orderRate!.atLeast(
-                    Self.lowest(rate, limitTable[id].orderRateLevels), after: now &- rate.windowNanos)
-                if !idle {
-                    if Self.overLimit(owners[index].orderRate!, rate, now, &notes), rejection == nil {
-                        rejection = rateRejection(index, rate, .orderRate, now)
-                    }
-                    if let levels = limitTable[id].orderRateLevels {
-                        let level = Self.rateLevel(owners[index].orderRate!, rate, levels, now: now)
-                        if level != .normal || !quiet {
-                            crossing(.orderRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
-                                     &notes.warnings)
-                        }
-                    }
+                let levels = limitTable[id].orderRateLevels
+                let (over, level) = Self.count(&owners[index].orderRate!, rate, levels,
+                                               lowest: limitTable[id].orderRateLowest, quiet: quiet, now: now,
+                                               logout: &notes.logoutSession)
+                if over, rejection == nil {
+                    rejection = rateRejection(index, rate, .orderRate, now)
+                }
+                if let level {
+                    crossing(.orderRate, id, slot, context, owner: index, instrument: -1, level: level, now: now,
+                             &notes.warnings)
                 }
             }
         }
         return rejection
+    }
+
+    /// Counts one message in a throttle's ring; then whether the ring is over its limit (far
+    /// above it, `logout` is set), and the utilisation level to report (`nil`: none to report).
+    ///
+    /// Below its lowest threshold a throttle is neither over its limit nor at a level, and with
+    /// no level raised anywhere (`quiet`) there is nothing to re-arm: one read of the ring
+    /// instead of one per threshold (its times never decrease).
+    @inline(__always)
+    static func count(_ ring: inout RateWindow, _ rate: RateLimit, _ levels: Thresholds?, lowest: Int, quiet: Bool,
+                      now: Int64, logout: inout Bool) -> (over: Bool, level: UtilisationLevel?) {
+        ring.record(now)
+        if quiet && !ring.atLeast(lowest, after: now &- rate.windowNanos) { return (false, nil) }
+        let over = overLimit(ring, rate, now, &logout)
+        guard let levels else { return (over, nil) }
+        let level = rateLevel(ring, rate, levels, now: now)
+        return (over, level != .normal || !quiet ? level : nil)
     }
 
     /// The smallest count in the window at which a throttle does anything: its logout
@@ -308,10 +350,10 @@ extension RiskEngine {
     /// Over the limit (and, far above it, marks the session for logout).
     @inline(__always)
     private static func overLimit(_ ring: borrowing RateWindow, _ rate: RateLimit, _ now: Int64,
-                                  _ notes: inout DecisionNotes) -> Bool {
+                                  _ logout: inout Bool) -> Bool {
         let cutoff = now &- rate.windowNanos
         if let logoutAbove = rate.logoutAbove, ring.atLeast(logoutAbove + 1, after: cutoff) {
-            notes.logoutSession = true
+            logout = true
         }
         return ring.atLeast(rate.limit + 1, after: cutoff)
     }
@@ -377,7 +419,7 @@ extension RiskEngine {
                                      ordRejReason: .brokerOption,
                                      text: "\(check.label): \(what) (\(scope) is restricted)")
             }
-            if limitTable[id].hours != nil, !limitTable[id].hours!.isOpenCached(now) {
+            if limitTable[id].hasHours, !limitTable[id].isOpen(now) {
                 let hours = limitTable[id].hours!
                 return RiskRejection(check: .tradingHours, scope: limitTable[id].scope, limit: nil, value: nil,
                                      ordRejReason: .exchangeClosed,
@@ -424,6 +466,9 @@ extension RiskEngine {
         case .stop: collared = intent.stopPrice.map(Fixed.raw)
         case .market: collared = nil
         }
+        // The price a collar's reject names (read only then; scalars are passed, not the intent,
+        // which would be copied at each call).
+        let checkedPrice = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
         for slot in 0..<5 {
             let id = scopes[slot]
             guard id >= 0 else { continue }
@@ -446,7 +491,8 @@ extension RiskEngine {
                         text: "max order value: \(intent.quantity) × \(price) × \(roots[root].spec.multiplier) = \(Fixed.decimal(value)), limit \(Fixed.decimal(maxValue)) (\(scope))")
                 }
             }
-            if limitTable[id].hasCollar, let rejection = collar(intent, collared, id, &notes) {
+            if limitTable[id].hasCollar,
+               let rejection = collar(symbol: symbol, root: root, checked: checkedPrice, collared, id, &notes) {
                 return rejection
             }
         }
@@ -506,7 +552,10 @@ extension RiskEngine {
                 }
             }
         }
-        if !intent.type.needsStopPrice, let rejection = selfTrade(intent, scopes, &notes) {
+        // The scan (and the copy of the intent it takes) only when the price levels say the
+        // order crosses a resting one of its account.
+        if !intent.type.needsStopPrice, selfTradeMayCross(context, intent.side, intent.exposurePrice, scopes),
+           let rejection = selfTrade(intent, scopes, &notes) {
             return rejection
         }
         return nil
@@ -579,10 +628,8 @@ extension RiskEngine {
     }
 
     /// The limit (stop for a stop order) against the first reference price the gateway supplied.
-    private func collar(_ intent: borrowing Intent, _ collared: Int128?, _ id: Int,
+    private func collar(symbol: Int, root: Int, checked: FIXDecimal, _ collared: Int128?, _ id: Int,
                         _ notes: inout DecisionNotes) -> RiskRejection? {
-        let symbol = intent.context.symbol
-        let root = intent.context.root
         guard let price = collared else { return nil }
         var reference: Int128?
         var referenceKind = ReferencePriceKind.last
@@ -609,7 +656,6 @@ extension RiskEngine {
         if let ticks = limitTable[id].collarTicks {
             let band = Fixed.multiply(Int128(ticks), roots[root].tick)
             if distance > UInt128(band) {
-                let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
                 let seen = Fixed.ratio(Int128(distance), roots[root].tick)
                 let scope = limitTable[id].scope
                 return RiskRejection(
@@ -624,7 +670,6 @@ extension RiskEngine {
             let left = Fixed.multiply(Int128(distance), 100 * Fixed.one)
             let right = Fixed.multiply(percent, magnitude)
             if left > right {
-                let checked = (intent.type == .stop ? intent.stopPrice : intent.price) ?? .zero
                 let limitText = Fixed.decimal(percent)
                 let seen = magnitude == 0 ? nil : Fixed.ratio(Fixed.multiply(Int128(distance), 100), magnitude)
                 let seenText = seen.map { "\($0)% from reference \(Fixed.decimal(reference, minimumScale: roots[root].tickScale))" }
@@ -699,6 +744,17 @@ extension RiskEngine {
             check: .positionLimit, scope: scope, limit: FIXDecimal(mantissa: limit), value: FIXDecimal(mantissa: worst),
             ordRejReason: .orderExceedsLimit,
             text: "position limit: worst-case position \(worst) \(instrument) (position \(cell.position), \(working), \(order)), limit \(limit) per \(per) (\(scope))")
+    }
+
+    /// What `selfTrade` tests first: a mode other than off, and a resting price of the account
+    /// in the month that the order's price reaches.
+    @inline(__always)
+    private func selfTradeMayCross(_ context: Context, _ side: Side, _ price: Int128, _ scopes: ScopeSet) -> Bool {
+        let accountMode = scopes.account >= 0 ? limitTable[Int(scopes.account)].selfTradePrevention : nil
+        let firmMode = scopes.firm >= 0 ? limitTable[Int(scopes.firm)].selfTradePrevention : nil
+        let mode = accountMode ?? firmMode ?? .off
+        guard mode != .off else { return false }
+        return owners[context.account].resting[context.symbol].crosses(side, price: price)
     }
 
     /// Self-trade prevention: a buy at or above a resting sell of the same account in the same

@@ -185,6 +185,34 @@ extension RiskEngine {
         }
     }
 
+    /// Whether any position or gross-notional limit `evaluateWarnings` measures for the order's
+    /// scopes is above normal. With no level raised anywhere and none above normal, those
+    /// measurements would report and re-arm nothing: the check skips them. (A filter: when it
+    /// answers `true` the full measurement decides.)
+    @inline(__always)
+    func anyPositionOrNotionalAboveNormal(_ context: Context, _ scopes: ScopeSet) -> Bool {
+        for slot in 0..<5 {
+            let limits = scopes[slot]
+            guard limits >= 0 else { continue }
+            let owner = measuredOwner(slot, context)
+            guard owner >= 0 else { continue }
+            if context.symbol >= 0,
+               Int128(owners[owner].months[context.symbol].worstCase) >= limitTable[limits].positionPerMonthWatch {
+                return true
+            }
+            if slot != 4, context.root >= 0,
+               Int128(owners[owner].roots[context.root].worstCase) >= limitTable[limits].positionPerRootWatch {
+                return true
+            }
+            if limitTable[limits].grossNotionalWatch != Int128.max {
+                let used = slot == 3 ? owners[owner].roots[context.root].grossNotional
+                    : slot == 4 ? owners[owner].months[context.symbol].grossNotional : owners[owner].total.grossNotional
+                if used >= limitTable[limits].grossNotionalWatch { return true }
+            }
+        }
+        return false
+    }
+
     /// Messages in the window at or above a threshold: is the threshold-th most recent inside it.
     @inline(__always)
     static func rateLevel(_ ring: borrowing RateWindow, _ rate: RateLimit, _ levels: Thresholds, now: Int64) -> UtilisationLevel {

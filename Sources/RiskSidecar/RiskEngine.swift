@@ -2,6 +2,10 @@ import FIXCodec
 import FIXVocabulary
 import Instruments
 import Logging
+import Synchronization
+
+/// Engines number themselves so that an order resolved by one is never read by another.
+private let engineTags = Atomic<UInt32>(1)
 
 /// Exposure for one owner in one contract month, one root, or in total.
 struct Cell {
@@ -254,6 +258,8 @@ struct Context {
 public struct RiskEngine: ~Copyable {
     public private(set) var limits: RiskLimits
     let logger: Logger
+    /// This engine's number (never 0), stamped on the orders it resolves.
+    let tag: UInt32
 
     /// Owner id → owner: 0 is the firm, then accounts and sessions as first seen.
     var owners: ContiguousArray<Owner>
@@ -287,6 +293,9 @@ public struct RiskEngine: ~Copyable {
     public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
         self.limits = limits
         self.logger = logger
+        var next = engineTags.wrappingAdd(1, ordering: .relaxed).oldValue
+        if next == 0 { next = engineTags.wrappingAdd(1, ordering: .relaxed).oldValue }
+        tag = next
         var rootStates: ContiguousArray<RootState> = []
         var index = NameTable()
         for spec in contracts where index[spec.root] == nil {
@@ -440,6 +449,21 @@ public struct RiskEngine: ~Copyable {
         if let index = symbolIndex[name] { return index }
         guard let root, let rootIndex = rootIndex[root] else { return nil }
         return internSymbol(name, root: rootIndex)
+    }
+
+    /// Looks the order's names up once, where it is built (the gateway, as it parses the
+    /// message), and hashes its ClOrdID and key, so that `check` does neither. Names the engine
+    /// has not seen yet stay unresolved: the check interns them when it reaches them, as it does
+    /// for an order never resolved. Nothing in the engine changes.
+    public func resolve(_ order: inout RiskOrder) {
+        order.resolved = RiskResolution(
+            engine: tag,
+            account: Int32(truncatingIfNeeded: accountIndex[order.account] ?? -1),
+            session: Int32(truncatingIfNeeded: sessionIndex[order.session] ?? -1),
+            root: Int32(truncatingIfNeeded: rootIndex[order.root] ?? -1),
+            symbol: Int32(truncatingIfNeeded: symbolIndex[order.symbol] ?? -1),
+            clOrdIDHash: ClOrdIDHash.of(order.clOrdID),
+            keyHash: NameHash.of(order.key.value))
     }
 
     /// The ids names are interned to (for tests and diagnostics): stable for the engine's life.

@@ -26,18 +26,24 @@ public struct RiskOrderKey: Hashable, Sendable, Codable, CustomStringConvertible
 }
 
 /// A new order as the gateway hands it to the sidecar: plain values, no FIX.
+///
+/// The gateway resolves it once when it builds it (`RiskSidecar.resolve(_:)`): the names are
+/// looked up to the small integers the engine's tables are indexed by, and the ClOrdID and key
+/// are hashed, so the check itself hashes no string. An order that is not resolved (or was
+/// resolved by another engine, or had a name changed since) is checked all the same: the check
+/// then looks its names up itself.
 public struct RiskOrder: Sendable, Hashable {
     /// The gateway's key for this order; the sidecar holds the order as working under it once accepted.
-    public var key: RiskOrderKey
+    public var key: RiskOrderKey { didSet { resolved = .none } }
     /// ClOrdID (11), unique per session for the day.
-    public var clOrdID: String
-    public var account: String
+    public var clOrdID: String { didSet { resolved = .none } }
+    public var account: String { didSet { resolved = .none } }
     /// The OMS session the order came in on (for session limits, throttles and cancel-on-disconnect).
-    public var session: String
+    public var session: String { didSet { resolved = .none } }
     /// The contract month, `CLZ6`.
-    public var symbol: String
+    public var symbol: String { didSet { resolved = .none } }
     /// The product root, `CL`; must name a contract the sidecar was given.
-    public var root: String
+    public var root: String { didSet { resolved = .none } }
     public var side: Side
     /// Contracts.
     public var quantity: Int64
@@ -47,6 +53,9 @@ public struct RiskOrder: Sendable, Hashable {
     /// Stop price (99) for stop and stop-limit orders.
     public var stopPrice: FIXDecimal?
     public var timeInForce: TimeInForce
+    /// What `resolve` found for the names above in one engine; not part of the order's value
+    /// (equality and hashing ignore it), and cleared when a name, the ClOrdID or the key changes.
+    public internal(set) var resolved: RiskResolution = .none
 
     public init(key: RiskOrderKey, clOrdID: String, account: String, session: String, symbol: String, root: String,
                 side: Side, quantity: Int64, type: OrderType = .limit, price: FIXDecimal? = nil,
@@ -64,6 +73,48 @@ public struct RiskOrder: Sendable, Hashable {
         self.stopPrice = stopPrice
         self.timeInForce = timeInForce
     }
+
+    public static func == (lhs: RiskOrder, rhs: RiskOrder) -> Bool {
+        lhs.key == rhs.key && lhs.clOrdID == rhs.clOrdID && lhs.account == rhs.account && lhs.session == rhs.session
+            && lhs.symbol == rhs.symbol && lhs.root == rhs.root && lhs.side == rhs.side && lhs.quantity == rhs.quantity
+            && lhs.type == rhs.type && lhs.price == rhs.price && lhs.stopPrice == rhs.stopPrice
+            && lhs.timeInForce == rhs.timeInForce
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(clOrdID)
+        hasher.combine(account)
+        hasher.combine(session)
+        hasher.combine(symbol)
+        hasher.combine(root)
+        hasher.combine(side)
+        hasher.combine(quantity)
+        hasher.combine(type)
+        hasher.combine(price)
+        hasher.combine(stopPrice)
+        hasher.combine(timeInForce)
+    }
+}
+
+/// An order's names as one engine's ids, and its ClOrdID and key hashed, found once when the
+/// gateway builds the order (`RiskEngine.resolve(_:)`, `RiskSidecar.resolve(_:)`). An id of −1
+/// is a name the engine had not seen then: the check interns it as it always did.
+public struct RiskResolution: Sendable {
+    /// The engine that resolved the order (0: none); ids are only read by that engine.
+    let engine: UInt32
+    let account: Int32
+    let session: Int32
+    let root: Int32
+    let symbol: Int32
+    let clOrdIDHash: ClOrdIDHash
+    let keyHash: UInt64
+
+    static let none = RiskResolution(engine: 0, account: -1, session: -1, root: -1, symbol: -1,
+                                     clOrdIDHash: ClOrdIDHash(prefix: 0, rest: 0, full: 0), keyHash: 0)
+
+    /// Whether the order was resolved (by some engine) since its names last changed.
+    public var isResolved: Bool { engine != 0 }
 }
 
 /// A cancel/replace (35=G) of a working order. Account, instrument and side are the working order's.

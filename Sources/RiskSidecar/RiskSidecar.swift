@@ -55,6 +55,20 @@ public final class RiskSidecar: Sendable {
 
     // MARK: Checks
 
+    /// Looks the order's names up and hashes its ClOrdID and key once, when the gateway builds
+    /// it, so that `check` hashes no string (see `RiskEngine.resolve(_:)`). Optional: an order
+    /// not resolved is checked the same way, only slower.
+    public func resolve(_ order: inout RiskOrder) {
+        engine.withLock { $0.resolve(&order) }
+    }
+
+    /// The order, resolved.
+    public func resolved(_ order: RiskOrder) -> RiskOrder {
+        var order = order
+        resolve(&order)
+        return order
+    }
+
     public func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
         engine.withLock { $0.check(order, now: now) }
     }

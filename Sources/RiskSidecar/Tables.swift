@@ -77,6 +77,49 @@ struct NameTable {
     }
 }
 
+/// A ClOrdID's text hashed, before the session is mixed in: computed once when an order is
+/// resolved, so that the check does not walk the text. `finish(session:)` gives exactly the
+/// bucket and full hashes `ClOrdIDSet` places the pair by.
+struct ClOrdIDHash: Sendable {
+    /// FNV-1a of the text before the trailing number.
+    let prefix: UInt64
+    /// The trailing number's length and the number / 8, mixed.
+    let rest: UInt64
+    /// FNV-1a of the whole text.
+    let full: UInt64
+
+    /// One pass over the text.
+    @inline(__always)
+    static func of(_ clOrdID: String) -> ClOrdIDHash {
+        var prefix: UInt64 = 0xcbf2_9ce4_8422_2325
+        var full: UInt64 = 0xcbf2_9ce4_8422_2325
+        var number: UInt64 = 0
+        var digits: UInt64 = 0
+        for byte in clOrdID.utf8 {
+            full = (full ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            if byte >= 0x30 && byte <= 0x39 && digits < 18 {
+                number = number &* 10 &+ UInt64(byte &- 0x30)
+                digits &+= 1
+            } else {
+                // Digits followed by more text belong to the prefix.
+                if digits > 0 {
+                    prefix = (prefix ^ number ^ digits << 60) &* 0x0000_0100_0000_01b3
+                    number = 0
+                    digits = 0
+                }
+                prefix = (prefix ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return ClOrdIDHash(prefix: prefix, rest: digits << 56 ^ (number >> 3) &* 0xc2b2_ae3d_27d4_eb4f, full: full)
+    }
+
+    @inline(__always)
+    func finish(session: Int) -> (group: UInt64, full: UInt64) {
+        let tag = UInt64(truncatingIfNeeded: session) &* 0x9e37_79b9_7f4a_7c15
+        return (NameHash.finish(prefix ^ tag ^ rest), NameHash.finish(full ^ tag))
+    }
+}
+
 /// The day's ClOrdIDs of every session, as (session id, ClOrdID) pairs.
 ///
 /// The table is probed in buckets of one cache line (eight 8-byte slots: a 32-bit fingerprint
@@ -115,37 +158,22 @@ struct ClOrdIDSet {
     }
 
     /// The bucket hash (session, text before the trailing number, the number's length and
-    /// number / 8) and the full hash of the pair, in one pass over the text.
+    /// number / 8) and the full hash of the pair.
     @inline(__always)
     private static func hashes(session: Int, _ clOrdID: String) -> (group: UInt64, full: UInt64) {
-        var prefix: UInt64 = 0xcbf2_9ce4_8422_2325
-        var full: UInt64 = 0xcbf2_9ce4_8422_2325
-        var number: UInt64 = 0
-        var digits: UInt64 = 0
-        for byte in clOrdID.utf8 {
-            full = (full ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            if byte >= 0x30 && byte <= 0x39 && digits < 18 {
-                number = number &* 10 &+ UInt64(byte &- 0x30)
-                digits &+= 1
-            } else {
-                // Digits followed by more text belong to the prefix.
-                if digits > 0 {
-                    prefix = (prefix ^ number ^ digits << 60) &* 0x0000_0100_0000_01b3
-                    number = 0
-                    digits = 0
-                }
-                prefix = (prefix ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            }
-        }
-        let tag = UInt64(truncatingIfNeeded: session) &* 0x9e37_79b9_7f4a_7c15
-        let group = NameHash.finish(prefix ^ tag ^ digits << 56 ^ (number >> 3) &* 0xc2b2_ae3d_27d4_eb4f)
-        return (group, NameHash.finish(full ^ tag))
+        ClOrdIDHash.of(clOrdID).finish(session: session)
     }
 
     /// Adds the pair; `false` when the session has used this ClOrdID today already.
     @inline(__always)
     mutating func insert(session: Int, _ clOrdID: String) -> Bool {
-        let (group, full) = Self.hashes(session: session, clOrdID)
+        insert(session: session, clOrdID, hash: ClOrdIDHash.of(clOrdID))
+    }
+
+    /// The same, with the ClOrdID's text hashed already (`ClOrdIDHash.of(clOrdID)`).
+    @inline(__always)
+    mutating func insert(session: Int, _ clOrdID: String, hash: ClOrdIDHash) -> Bool {
+        let (group, full) = hash.finish(session: session)
         let fingerprint = full >> 32
         let tag = Int32(truncatingIfNeeded: session)
         var empty = -1
@@ -281,6 +309,21 @@ struct OrderTable {
             slab[position] = order
             return previous
         }
+        insert(order, slot: slot, hash: hash)
+        return nil
+    }
+
+    /// Adds `order` under `key` (its own key, hashed already: `NameHash.of(key.value)`) unless
+    /// an order already works under it: then the table is unchanged and `order` is handed back.
+    @inline(__always)
+    mutating func insertNew(_ order: consuming WorkingOrder, forKey key: RiskOrderKey, hash: UInt64) -> WorkingOrder? {
+        let (slot, found) = find(key, hash)
+        if found { return order }
+        insert(order, slot: slot, hash: hash)
+        return nil
+    }
+
+    private mutating func insert(_ order: consuming WorkingOrder, slot: Int, hash: UInt64) {
         let position: Int
         if let reused = free.popLast() {
             position = Int(reused)
@@ -294,7 +337,6 @@ struct OrderTable {
         slots[slot] = Int32(position + 1)
         count += 1
         if 2 * count > slots.count { rebuildIndex(size: 2 * slots.count) }
-        return nil
     }
 
     @discardableResult

@@ -686,6 +686,14 @@ public final class Journal: Sendable {
         done.wait()
     }
 
+    /// Lowers the calling thread's scheduling priority (nice 10): with the write-ahead log,
+    /// filling SQLite and checkpointing are background work, and on a machine with few cores
+    /// an event loop (or the counterparty's process) waiting for a core should get it first.
+    /// Falling behind is bounded: past ``aheadBacklog`` queued turns, sends wait for SQLite.
+    fileprivate static func yieldToEventLoops() {
+        _ = wellhead_set_thread_nice(10)
+    }
+
     fileprivate func writerStarted() {
         writerThread.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .releasing)
     }
@@ -903,6 +911,7 @@ private struct WriterThread: Sendable {
 
     private func run() {
         journal.writerStarted()
+        if journal.writesAhead { Journal.yieldToEventLoops() }
         let db = connection.connection
         var generations: [Int64: Int64] = [:]
         var spin: UInt64 = 0
@@ -1100,6 +1109,7 @@ private final class Checkpointer: Sendable {
     }
 
     private func run() {
+        Journal.yieldToEventLoops()
         let db = connection.connection
         while true {
             wakeup.wait()

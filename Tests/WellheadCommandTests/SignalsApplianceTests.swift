@@ -75,6 +75,17 @@ import TestSupport
                 #expect(change.json.contains(key), "\(key) in \(change.json)")
             }
         }
+
+        // SIGHUP reloads the file: a broken one is refused and the signals in force stay; a
+        // good one takes over.
+        let signalsPath = appliance.directory.path("signals.yaml")
+        try "roots:\n  CL:\n    weights: {carry: 2}\n".write(toFile: signalsPath, atomically: true, encoding: .utf8)
+        appliance.server.signal(SIGHUP)
+        #expect(appliance.server.waitForOutput("signals not reloaded", timeout: 5), "\(appliance.server.output.suffix(2000))")
+        #expect(appliance.server.output.contains("roots.CL.weights.carry"), "\(appliance.server.output.suffix(2000))")
+        try Self.signals.write(toFile: signalsPath, atomically: true, encoding: .utf8)
+        appliance.server.signal(SIGHUP)
+        #expect(appliance.server.waitForOutput("signals reloaded", timeout: 5), "\(appliance.server.output.suffix(2000))")
     }
 
     /// A signals file that does not parse stops the appliance with the profile's key, the file

@@ -114,6 +114,7 @@ import TestSupport
         #expect(again[58]?.string == GatewaySignals.text(direction: engine.direction, confidence: engine.confidence))
 
         // Every direction change is kept for the journal, as the record has them.
+        #expect(!changes.isEmpty, "the composite took a direction")
         #expect(changes.count == engine.record.pending.count + engine.record.recent.count)
         for change in changes {
             #expect(change.kind == "signal.direction")

@@ -24,8 +24,9 @@ final class GatewayMarketData: Sendable {
         /// The normalizer's sequence: every refresh is a snapshot of each book, numbered on.
         var sequence: UInt64 = 0
         var events: [MarketDataEvent] = []
-        /// Whether this service turned the venue's trade tape on (at the first subscription);
-        /// from then on it drains the tape on every publish, subscribers or not.
+        /// Whether this service turned the venue's trade tape on (at the first publish, or the
+        /// first subscription if that comes first: the signals read the tape's bars); from then
+        /// on it drains the tape on every publish, subscribers or not.
         var recording = false
         /// Each FIX venue's feed, by venue session.
         var feeds: [String: VenueFeed]

@@ -114,7 +114,7 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "FIXCodec", "FIXVocabulary", "FIXSession", "FIXJournal", "FIXTransport", "Instruments", "OrderEntry", "RiskSidecar",
             "Positions", "SimulatedVenue",
-            "MarketData", "MarketDataFeed", "AdminSocket",
+            "MarketData", "MarketDataFeed", "AdminSocket", "Signals",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -154,6 +154,7 @@ let package = Package(
                 "Gateway",
                 "Instruments",
                 "RiskSidecar",
+                "Signals",
                 "MarketData",
                 "MarketDataFeed",
                 "OrderEntry",
@@ -187,7 +188,7 @@ let package = Package(
         .testTarget(name: "PositionsTests", dependencies: ["Positions", "TestSupport"]),
         .testTarget(name: "SimulatedVenueTests", dependencies: ["SimulatedVenue", "OrderEntry"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "OrderEntry", "AdminSocket", "FIXJournal", "FIXSession", "FIXTransport", "MarketData", "TestSupport",
+            "Gateway", "OrderEntry", "AdminSocket", "FIXJournal", "FIXSession", "FIXTransport", "MarketData", "Signals", "TestSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AdminSocketTests", dependencies: ["AdminSocket", "TestSupport"]),

@@ -7,6 +7,7 @@ import Logging
 import RiskSidecar
 import NIOCore
 import NIOPosix
+import Signals
 import SimulatedVenue
 import Synchronization
 import OrderEntry
@@ -46,9 +47,11 @@ public final class GatewayApplication: FIXApplication {
     ///   - restoredReports: what a restore left to report (``OrderGateway/restore(events:now:)``),
     ///     sent at ``start(interval:)``.
     ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
+    ///   - signals: the signals' weights and thresholds (the profile's `Signals=` file).
     public init(gateway: OrderGateway, journal: Journal, loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
                 restoredReports: [GatewayOutbound] = [], logger: Logger = Logger(label: "wellhead.gateway"),
-                clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }) {
+                clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch },
+                signals: SignalConfiguration = .standard) {
         self.loop = loop
         self.journal = journal
         self.logger = logger
@@ -57,7 +60,7 @@ public final class GatewayApplication: FIXApplication {
         risk = gateway.risk
         venueSessions = gateway.venueSessions
         marketData = GatewayMarketData(catalog: gateway.catalog, venueDialects: Dictionary(
-            uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }))
+            uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }), signals: signals)
         owned = LoopOwned(gateway, loop: loop)
     }
 
@@ -205,11 +208,21 @@ public final class GatewayApplication: FIXApplication {
         }
     }
 
-    /// Sends every OMS subscriber what moved in the market since the last publish.
+    /// Sends every OMS subscriber what moved in the market since the last publish; the signals'
+    /// direction changes are journaled first (`signal.direction`), in turn with what is sent,
+    /// so the journal has what the desk was shown.
     func publishMarketData() {
-        for message in marketData.publish(gateway: gateway, now: clock()) {
+        let published = marketData.publish(gateway: gateway, now: clock())
+        Self.journal(marketData.drainSignalChanges(), to: journal, logger: logger)
+        for message in published {
             endpoint(message.session)?.send(msgType: message.msgType, body: message.body)
         }
+    }
+
+    /// Replaces the signals' configuration (the `Signals=` file reloaded on SIGHUP), on the
+    /// loop; the signals start again from no history.
+    public func reloadSignals(_ configuration: SignalConfiguration) {
+        confined { [self] in marketData.reconfigureSignals(configuration) }
     }
 
     public func onLogout(_ session: SessionID, loggedOut: Bool) {

@@ -3,6 +3,7 @@ import Instruments
 import MarketData
 import MarketDataFeed
 import SimulatedVenue
+import Signals
 import Synchronization
 import OrderEntry
 
@@ -13,7 +14,8 @@ import OrderEntry
 /// through a market-data normalizer) once that venue has sent a snapshot of it (shown empty
 /// while the venue is away), and otherwise from the in-process simulated venue. Spreads,
 /// cracks and Brent−WTI without a book of their own are priced live by the normalizers from
-/// their legs.
+/// their legs. The desk's signals (``GatewaySignals``) are fed by the in-process venue's books
+/// and tape, and each root's composite is an instrument of its own, `SIG.<ROOT>.COMPOSITE`.
 final class GatewayMarketData: Sendable {
     private struct State {
         var publisher = MarketDataPublisher()
@@ -22,11 +24,15 @@ final class GatewayMarketData: Sendable {
         /// The normalizer's sequence: every refresh is a snapshot of each book, numbered on.
         var sequence: UInt64 = 0
         var events: [MarketDataEvent] = []
-        /// Whether this service turned the venue's trade tape on (at the first subscription);
-        /// from then on it drains the tape on every publish, subscribers or not.
+        /// Whether this service turned the venue's trade tape on (at the first publish, or the
+        /// first subscription if that comes first: the signals read the tape's bars); from then
+        /// on it drains the tape on every publish, subscribers or not.
         var recording = false
         /// Each FIX venue's feed, by venue session.
         var feeds: [String: VenueFeed]
+        /// The signals, fed by `normalizer`'s events.
+        var signals: GatewaySignals
+        var catalog: InstrumentCatalog
     }
 
     /// Where a symbol's market comes from, read under the lock for one answer or publish.
@@ -35,6 +41,7 @@ final class GatewayMarketData: Sendable {
         var feeds: [VenueFeed]
         var local: MarketDataNormalizer
         var gateway: OrderGateway
+        var signals: GatewaySignals
 
         func depth(_ symbol: String, _ levels: Int) -> BookDepth? {
             for feed in feeds { if let depth = feed.depth(symbol: symbol, levels: levels) { return depth } }
@@ -47,12 +54,18 @@ final class GatewayMarketData: Sendable {
         }
 
         func derived(_ symbol: String) -> FIXDecimal? {
+            if symbol.hasPrefix(GatewaySignals.prefix), signals.lists(symbol) { return signals.value(symbol) }
             for feed in feeds { if let price = feed.derivedPrice(symbol: symbol) { return price } }
             return local.derivedID(symbol: symbol).flatMap(local.derivedPrice)
         }
 
         func listed(_ symbol: String) -> Bool {
-            local.bookID(symbol: symbol) != nil || local.derivedID(symbol: symbol) != nil
+            local.bookID(symbol: symbol) != nil || local.derivedID(symbol: symbol) != nil || signals.lists(symbol)
+        }
+
+        /// A signal's direction and confidence, beside its score.
+        func text(_ symbol: String) -> String? {
+            symbol.hasPrefix(GatewaySignals.prefix) ? signals.text(symbol) : nil
         }
 
         func quotedByFeed(_ symbol: String) -> Bool { feeds.contains { $0.quotes(symbol) } }
@@ -64,22 +77,44 @@ final class GatewayMarketData: Sendable {
     /// Levels a side fed to the normalizer for leg prices.
     static let feedDepth = 5
 
-    init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect]) {
+    init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect], signals: SignalConfiguration = .standard) {
         feedOrder = venueDialects.keys.sorted()
         let feeds = Dictionary(uniqueKeysWithValues: venueDialects.map { session, dialect in
             (session, VenueFeed(catalog: catalog, dialect: dialect, venue: session))
         })
-        state = Mutex(State(normalizer: MarketDataNormalizer(catalog: catalog), feeds: feeds))
+        let normalizer = MarketDataNormalizer(catalog: catalog)
+        state = Mutex(State(normalizer: normalizer, feeds: feeds,
+                            signals: GatewaySignals(configuration: signals, catalog: catalog, normalizer: normalizer), catalog: catalog))
     }
 
     /// A day's end changed the listing: the in-process venue's books are those of `catalog`
     /// from now on (months listed anew may be subscribed to at once).
     func relist(_ catalog: InstrumentCatalog) {
-        state.withLock { $0.normalizer = MarketDataNormalizer(catalog: catalog) }
+        state.withLock { state in
+            state.normalizer = MarketDataNormalizer(catalog: catalog)
+            state.catalog = catalog
+            state.signals.relist(catalog, normalizer: state.normalizer)
+        }
     }
 
+    /// A new signals configuration (the profile's `Signals=` file reloaded): the signals start
+    /// again from no history; subscribers keep their subscriptions.
+    func reconfigureSignals(_ configuration: SignalConfiguration) {
+        state.withLock { state in
+            state.signals.reconfigure(configuration, catalog: state.catalog, normalizer: state.normalizer)
+        }
+    }
+
+    /// The signals' direction changes since the last call, as the journal keeps them.
+    func drainSignalChanges() -> [GatewayAuditEvent] {
+        state.withLock { $0.signals.drainChanges() }.map { SignalDirectionRecord($0).auditEvent }
+    }
+
+    /// The signals as they stand (tests, diagnostics).
+    var signals: SignalSet { state.withLock { $0.signals.set } }
+
     private func market(_ state: State, gateway: OrderGateway) -> Market {
-        Market(feeds: feedOrder.compactMap { state.feeds[$0] }, local: state.normalizer, gateway: gateway)
+        Market(feeds: feedOrder.compactMap { state.feeds[$0] }, local: state.normalizer, gateway: gateway, signals: state.signals)
     }
 
     /// Answers a MarketDataRequest from an OMS session: snapshots (W), or the reason it is
@@ -98,7 +133,7 @@ final class GatewayMarketData: Sendable {
             refresh(&state, gateway: gateway, now: now)
             let market = market(state, gateway: gateway)
             let result = state.publisher.handle(request, from: session, listed: market.listed, book: market.depth,
-                                                lastTrade: market.lastTrade, derived: market.derived)
+                                                lastTrade: market.lastTrade, derived: market.derived, text: market.text)
             switch result {
             case .success(let snapshots): return snapshots.map { ("W", $0) }
             case .failure(let rejection): return [("Y", rejection.body)]
@@ -108,15 +143,23 @@ final class GatewayMarketData: Sendable {
 
     /// What moved since the last call, for every subscriber: the FIX venues' trades and the
     /// in-process venue's tape (for the symbols it is the market in).
+    ///
+    /// The signals read the in-process venue's tape whether anyone subscribes or not, so the
+    /// tape is recorded from the first publish on.
     func publish(gateway: OrderGateway, now: Int64) -> [MarketDataPublisher.Outbound] {
         state.withLock { state in
             for session in feedOrder { state.feeds[session]?.tick(now: now) }
-            guard state.recording else { return [] }
-            refresh(&state, gateway: gateway, now: now)
+            if !state.recording {
+                gateway.recordTrades()
+                state.recording = true
+                return []
+            }
+            let tape = gateway.drainTrades()
+            refresh(&state, gateway: gateway, now: now, tape: tape)
             var trades: [TradePrint] = []
             for session in feedOrder { trades += state.feeds[session]?.drainTrades() ?? [] }
             let market = market(state, gateway: gateway)
-            trades += gateway.drainTrades().filter { !market.quotedByFeed($0.symbol) }
+            trades += tape.filter { !market.quotedByFeed($0.symbol) }
             return publishLocked(&state, market: market, trades: trades)
         }
     }
@@ -126,7 +169,7 @@ final class GatewayMarketData: Sendable {
                                symbols: Set<String>? = nil) -> [MarketDataPublisher.Outbound] {
         guard state.publisher.subscriptionCount > 0 else { return [] }
         return state.publisher.publish(book: market.depth, trades: trades, lastTrade: market.lastTrade, derived: market.derived,
-                                       only: symbols)
+                                       text: market.text, only: symbols)
     }
 
     func sessionEnded(_ session: String) {
@@ -180,8 +223,15 @@ final class GatewayMarketData: Sendable {
     }
 
     /// Feeds the normalizer a snapshot of every book the venue lists, so derived prices follow
-    /// the market.
-    private func refresh(_ state: inout State, gateway: OrderGateway, now: Int64) {
+    /// the market, then the venue's trades since the last refresh (`tape`, timed `now`) so its
+    /// bars form, and the clock so bars close; the signals read the curves and spreads, then
+    /// the bars that closed.
+    private func refresh(_ state: inout State, gateway: OrderGateway, now: Int64, tape: [TradePrint] = []) {
+        var tradesByBook: [BookID: [TradePrint]] = [:]
+        for trade in tape {
+            guard let book = state.normalizer.bookID(symbol: trade.symbol) else { continue }
+            tradesByBook[book, default: []].append(trade)
+        }
         for book in state.normalizer.bookIDs {
             let symbol = state.normalizer.symbol(book)
             guard let depth = gateway.depth(symbol: symbol, levels: Self.feedDepth) else { continue }
@@ -197,7 +247,18 @@ final class GatewayMarketData: Sendable {
             state.sequence += 1
             let snapshot = BookSnapshot(book: book, sequence: state.sequence, time: now, bids: sides[0], asks: sides[1])
             try? state.normalizer.apply(snapshot, into: &state.events)
+            // The book's trades numbered on from its snapshot, so the normalizer takes them in
+            // sequence; the next snapshot is numbered past them.
+            for trade in tradesByBook[book] ?? [] {
+                guard trade.quantity > 0, let ticks = try? state.normalizer.ticks(for: trade.price, book: book) else { continue }
+                state.sequence += 1
+                state.normalizer.apply(TradeUpdate(book: book, sequence: state.sequence, time: now, price: ticks, size: trade.quantity),
+                                       into: &state.events)
+            }
         }
+        state.normalizer.tick(now: now, into: &state.events)
+        state.signals.observe(state.normalizer)
+        state.signals.apply(state.events)
         state.events.removeAll(keepingCapacity: true)
     }
 }

@@ -51,10 +51,12 @@ public struct MarketDataPublisher: Sendable {
     /// its levels and `lastTrade` its last trade price.
     ///
     /// A symbol with no book but a `derived` value (a spread or crack priced from its legs) is
-    /// published as one Index Value entry (MDEntryType 3) that changes as the value does.
+    /// published as one Index Value entry (MDEntryType 3) that changes as the value does;
+    /// `text`, when it gives one, rides in that entry's Text (58) (a signal's direction and
+    /// confidence beside its score).
     public mutating func handle(_ request: MarketDataRequest, from session: String, listed: (String) -> Bool,
                                 book: (String, Int) -> BookDepth?, lastTrade: (String) -> FIXDecimal?,
-                                derived: (String) -> FIXDecimal? = { _ in nil })
+                                derived: (String) -> FIXDecimal? = { _ in nil }, text: (String) -> String? = { _ in nil })
         -> Result<[FIXFieldList], MarketDataRequestRejection> {
         let key = Key(session: session, requestID: request.id)
         switch request.kind {
@@ -79,7 +81,7 @@ public struct MarketDataPublisher: Sendable {
                 guard let depth = book(symbol, subscription.levels) else {
                     let value = derived(symbol)
                     if let value { subscription.values[symbol] = value }
-                    snapshots.append(Self.valueSnapshot(request, symbol: symbol, value: value))
+                    snapshots.append(Self.valueSnapshot(request, symbol: symbol, value: value, text: value == nil ? nil : text(symbol)))
                     continue
                 }
                 subscription.published[symbol] = depth
@@ -100,7 +102,7 @@ public struct MarketDataPublisher: Sendable {
     /// `only`, just those symbols are looked at (the caller knows nothing else moved).
     public mutating func publish(book: (String, Int) -> BookDepth?, trades: [TradePrint],
                                  lastTrade: (String) -> FIXDecimal?, derived: (String) -> FIXDecimal? = { _ in nil },
-                                 only: Set<String>? = nil) -> [Outbound] {
+                                 text: (String) -> String? = { _ in nil }, only: Set<String>? = nil) -> [Outbound] {
         var out: [Outbound] = []
         let tradesBySymbol = Dictionary(grouping: trades, by: \.symbol)
         for key in subscriptions.keys.sorted(by: { ($0.session, $0.requestID) < ($1.session, $1.requestID) }) {
@@ -118,10 +120,11 @@ public struct MarketDataPublisher: Sendable {
                         entry.append(FIXTag.mdEntryType, char: MDEntryType.indexValue.rawValue.fixByte)
                         entry.append(FIXTag.symbol, symbol)
                         entry.append(FIXTag.mdEntryPx, value)
+                        if let text = text(symbol) { entry.append(FIXTag.text, text) }
                         entries.append(entry)
                     } else {
                         out.append(Outbound(session: key.session, msgType: MsgType.marketDataSnapshotFullRefresh.rawValue,
-                                            body: Self.valueSnapshot(request, symbol: symbol, value: value)))
+                                            body: Self.valueSnapshot(request, symbol: symbol, value: value, text: text(symbol))))
                     }
                     continue
                 }
@@ -213,12 +216,13 @@ public struct MarketDataPublisher: Sendable {
 
     /// A snapshot of a derived instrument: its value as one Index Value entry (none while a leg
     /// has no price).
-    static func valueSnapshot(_ request: MarketDataRequest, symbol: String, value: FIXDecimal?) -> FIXFieldList {
+    static func valueSnapshot(_ request: MarketDataRequest, symbol: String, value: FIXDecimal?, text: String? = nil) -> FIXFieldList {
         var entries: [FIXFieldList] = []
         if let value {
             var entry = FIXFieldList(reservingCapacity: 24)
             entry.append(FIXTag.mdEntryType, char: MDEntryType.indexValue.rawValue.fixByte)
             entry.append(FIXTag.mdEntryPx, value)
+            if let text { entry.append(FIXTag.text, text) }
             entries.append(entry)
         }
         var body = FIXFieldList(reservingCapacity: 64)

@@ -133,10 +133,13 @@ struct GatewayProfile: Sendable, Hashable {
     /// the gateway's risk and marks or the venue simulator's feed took them, journaled
     /// (`marketdata.snapshot`) only when something changed since the last.
     var marketDataSnapshotInterval: Int
+    /// The signals YAML file (`Signals`): each root's composite weights and thresholds, reloaded
+    /// on SIGHUP. `SignalConfiguration.standard` when absent.
+    var signalsPath: String?
 
     /// The keys it reads.
     static let keys: Set<String> = ["RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed",
-                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval"]
+                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval", "Signals"]
 
     init(_ settings: SessionSettings, application: String, journalPath: String) throws(SettingsError) {
         for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where settings.string(key) == nil {
@@ -150,6 +153,7 @@ struct GatewayProfile: Sendable, Hashable {
             throw settings.error("AdminSocket", "\(adminSocket) is longer than a Unix domain socket path may be (103 bytes); set a shorter AdminSocket")
         }
         riskLimitsPath = try settings.existingFile("RiskLimits")
+        signalsPath = try settings.existingFile("Signals")
         instrumentsPath = try settings.existingFile("Instruments")!
         defaultAccount = settings.string("DefaultAccount")
         accounts = try settings.accounts(application: application)

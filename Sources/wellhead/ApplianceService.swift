@@ -142,6 +142,9 @@ struct ApplianceService: Service {
 struct RiskLimitsReloadService: Service {
     /// Each risk sidecar (the gateway's, the venue's) and its limits file.
     let limits: [RiskLimitsFile]
+    /// The gateway's signals file, reloaded on the same SIGHUP (a bad file keeps the signals
+    /// in force: "signals not reloaded").
+    let signals: [SignalsFile]
     /// SIGHUP, trapped by `wellhead serve` before any session listens, so that a hang-up never
     /// meets the default action (the end of the process).
     let hangUps: UnixSignalsSequence
@@ -155,6 +158,7 @@ struct RiskLimitsReloadService: Service {
                     // The sidecar has logged why and keeps the limits in force.
                 }
             }
+            for file in signals { file.reload(logger: Logger(label: "wellhead.signals")) }
         }
     }
 }

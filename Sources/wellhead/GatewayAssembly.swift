@@ -7,6 +7,7 @@ import Instruments
 import Logging
 import NIOCore
 import RiskSidecar
+import Signals
 import SimulatedVenue
 import OrderEntry
 
@@ -18,6 +19,31 @@ import OrderEntry
 struct AssembledGateway {
     let application: GatewayApplication
     let limits: RiskLimitsFile?
+    /// The signals file SIGHUP reloads; `nil` when the profile names none.
+    let signals: SignalsFile?
+}
+
+/// The gateway's signals file (`Signals=`): what SIGHUP reloads, beside the risk limits.
+struct SignalsFile: Sendable {
+    let application: GatewayApplication
+    let path: String
+
+    /// Reads and parses the file; a bad one is an error naming the file and the key path.
+    static func load(path: String) throws -> SignalConfiguration {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try SignalConfiguration.parse(yaml: text, file: path)
+    }
+
+    /// Loads the file again and hands it to the gateway; a file that does not load keeps the
+    /// signals in force and is logged.
+    func reload(logger: Logger) {
+        do {
+            application.reloadSignals(try Self.load(path: path))
+            logger.notice("signals reloaded", metadata: ["path": "\(path)"])
+        } catch {
+            logger.error("signals not reloaded", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
 }
 
 /// A risk sidecar and the file its limits came from: what SIGHUP reloads
@@ -68,6 +94,14 @@ enum GatewayAssembly {
             if let account = session.gateway?.defaultAccount { accounts[target] = account }
         }
         try ApplianceProfile.checkSnapshotInterval(sessions)
+        var signals = SignalConfiguration.standard
+        if let path = settings.signalsPath {
+            do {
+                signals = try SignalsFile.load(path: path)
+            } catch {
+                throw SettingsError(file: profile.file, section: section, key: "Signals", message: "\(error)")
+            }
+        }
         let gateway = OrderGateway(catalog: market.catalog, venue: settings.simulatedVenue ? market.venue : nil, risk: market.risk,
                                    settings: GatewaySettings(defaultAccounts: accounts, fixVenues: fixVenues, venueDialects: dialects,
                                                              permittedAccounts: permitted, venueCalendars: venueCalendars,
@@ -81,8 +115,10 @@ enum GatewayAssembly {
             return ["orders": "\(restored.orders)", "working": "\(restored.workingOrders)", "fills": "\(restored.fills)",
                     "nextOrderNumber": "\(restored.nextOrderNumber)"]
         }
-        return AssembledGateway(application: GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports),
-                                limits: market.limits)
+        let application = GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
+                                             signals: signals)
+        return AssembledGateway(application: application, limits: market.limits,
+                                signals: settings.signalsPath.map { SignalsFile(application: application, path: $0) })
     }
 }
 

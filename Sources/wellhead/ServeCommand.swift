@@ -67,10 +67,11 @@ struct ServeCommand: AsyncParsableCommand {
                              venue: venue?.application, logger: logger),
         ]
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
-        if !limits.isEmpty {
+        let signals = [gateway?.signals].compactMap { $0 }
+        if !limits.isEmpty || !signals.isEmpty {
             // Trapped here, before any session listens: a SIGHUP never meets the default action.
             let hangUps = await UnixSignalsSequence(trapping: .sighup)
-            services.append(RiskLimitsReloadService(limits: limits, hangUps: hangUps))
+            services.append(RiskLimitsReloadService(limits: limits, signals: signals, hangUps: hangUps))
         }
         // Shut down in reverse order: the reloads stop first, then the appliance logs out.
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -1,0 +1,185 @@
+import FIXCodec
+import Instruments
+import MarketData
+import Signals
+
+/// The desk's signals as the gateway keeps them: a `SignalSet` fed by the in-process venue's
+/// market-data normalizer (``GatewayMarketData``), each root's composite published to OMS
+/// clients as the instrument `SIG.<ROOT>.COMPOSITE`, and each direction change kept for the
+/// journal (`signal.direction`).
+///
+/// A value held inside ``GatewayMarketData``'s state, so it has that state's one owner (the
+/// gateway's event loop) and no lock of its own. Time is what the events carry (bar ends,
+/// the `now` the gateway's clock gave the call): nothing here reads a clock.
+///
+/// What it reads, per root the configuration lists:
+/// - the closed bars of the root's front month (`InstrumentCatalog.frontMonth(root:)`) of the
+///   configured interval (`MarketDataEvent.barClosed`);
+/// - the root's live curve (`MarketDataNormalizer.curve(root:)`), held until the next bar;
+/// - the 3-2-1 and 2-1-1 cracks and Brent−WTI of the front months, priced by
+///   `SpreadKind.value(legPrices:)` from the normalizer's leg prices (the same mids the
+///   normalizer's derived cracks and spreads are priced from).
+///
+/// On FIX, the composite's score is MDEntryPx of one Index Value entry (MDEntryType 3),
+/// rounded to four decimals as a `FIXDecimal`; its direction and confidence ride in the same
+/// entry's Text (58), which FIX 4.4's MDFullGrp and MDIncGrp both carry:
+/// `direction=LONG confidence=0.6123`.
+struct GatewaySignals: Sendable {
+    /// `SIG.` + root + `.COMPOSITE`.
+    static let prefix = "SIG."
+    static let compositeSuffix = ".COMPOSITE"
+    /// Decimals of the published score and confidence.
+    static let scale: UInt8 = 4
+
+    private(set) var set: SignalSet
+    /// Each engine's front-month book and its month (`nil`: the root lists no future).
+    private var fronts: [(book: BookID, month: ContractMonth)?] = []
+    /// Engine index by front-month book.
+    private var engineOfBook: [BookID: Int] = [:]
+    /// Each spread's front-month leg books, in the spread's `legRoots` order.
+    private var spreadLegs: [(kind: SpreadKind, legs: [BookID])] = []
+    /// Direction changes not yet journaled, oldest first.
+    private(set) var changes: [DirectionChange] = []
+    private var legScratch: [FIXDecimal] = []
+
+    static func symbol(root: String) -> String { prefix + root + compositeSuffix }
+
+    init(configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
+        set = SignalSet(configuration: configuration)
+        relist(catalog, normalizer: normalizer)
+    }
+
+    /// A new configuration (SIGHUP): every engine starts again from no history.
+    mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
+        set = SignalSet(configuration: configuration)
+        relist(catalog, normalizer: normalizer)
+    }
+
+    /// The listing changed (a day's end): the front months and the books they are in, anew.
+    mutating func relist(_ catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
+        fronts = set.engines.map { engine in
+            guard let front = catalog.frontMonth(root: engine.root), let book = normalizer.bookID(symbol: front.symbol) else { return nil }
+            return (book, front.month)
+        }
+        engineOfBook = [:]
+        for (index, front) in fronts.enumerated() { if let front { engineOfBook[front.book] = index } }
+        spreadLegs = SpreadKind.allCases.compactMap { kind in
+            let legs = kind.legRoots.compactMap { root in catalog.frontMonth(root: root).flatMap { normalizer.bookID(symbol: $0.symbol) } }
+            return legs.count == kind.legRoots.count ? (kind, legs) : nil
+        }
+    }
+
+    // MARK: Feeding
+
+    /// The latest curves and spreads from the normalizer's books: call after the books were
+    /// brought up to date and before their bars' events are read, so each bar observes them.
+    mutating func observe(_ normalizer: MarketDataNormalizer) {
+        for engine in set.engines {
+            if let curve = normalizer.curve(root: engine.root) { set.update(curve: curve) }
+        }
+        for (kind, legs) in spreadLegs {
+            legScratch.removeAll(keepingCapacity: true)
+            for leg in legs {
+                guard let price = normalizer.legPrice(leg) else { break }
+                legScratch.append(price)
+            }
+            set.update(spread: kind, price: legScratch.count == legs.count ? kind.value(legPrices: legScratch) : nil)
+        }
+    }
+
+    /// Reads the normalizer's events: each closed bar of a root's front month, of the
+    /// configured interval, updates that root's signals. Returns whether a composite may have
+    /// changed.
+    @discardableResult
+    mutating func apply(_ events: [MarketDataEvent]) -> Bool {
+        var updated = false
+        for event in events {
+            guard case .barClosed(let bar) = event, bar.interval == set.configuration.interval,
+                  let index = engineOfBook[bar.book], let front = fronts[index] else { continue }
+            let signalBar = SignalBar(open: bar.open.signalValue, high: bar.high.signalValue, low: bar.low.signalValue,
+                                      close: bar.close.signalValue, volume: Double(bar.volume))
+            let update = set.update(bar: signalBar, root: index, time: bar.end, month: front.month)
+            if let change = update.directionChange { changes.append(change) }
+            updated = true
+        }
+        return updated
+    }
+
+    /// The direction changes since the last call, oldest first.
+    mutating func drainChanges() -> [DirectionChange] {
+        defer { changes.removeAll() }
+        return changes
+    }
+
+    // MARK: Publishing
+
+    /// The engine a `SIG.<ROOT>.COMPOSITE` symbol names; `nil` for any other symbol, and for a
+    /// root the configuration does not list.
+    func engine(symbol: String) -> SignalEngine? {
+        guard symbol.hasPrefix(Self.prefix), symbol.hasSuffix(Self.compositeSuffix) else { return nil }
+        let root = symbol.dropFirst(Self.prefix.count).dropLast(Self.compositeSuffix.count)
+        guard !root.isEmpty else { return nil }
+        return set.engine(String(root))
+    }
+
+    /// Whether `symbol` is a signal instrument the gateway publishes.
+    func lists(_ symbol: String) -> Bool { engine(symbol: symbol) != nil }
+
+    /// The composite's score as MDEntryPx; `nil` while no contributor has a value.
+    func value(_ symbol: String) -> FIXDecimal? {
+        engine(symbol: symbol)?.score.map(Self.decimal)
+    }
+
+    /// The direction and confidence for Text (58) beside the score.
+    func text(_ symbol: String) -> String? {
+        guard let engine = engine(symbol: symbol), engine.score != nil else { return nil }
+        return Self.text(direction: engine.direction, confidence: engine.confidence)
+    }
+
+    static func text(direction: SignalDirection, confidence: Double) -> String {
+        "direction=\(direction.rawValue) confidence=\(decimal(confidence))"
+    }
+
+    /// `value` rounded half away from zero to four decimals, exact from there on.
+    static func decimal(_ value: Double) -> FIXDecimal {
+        guard value.isFinite else { return FIXDecimal(mantissa: 0, scale: scale) }
+        var factor = 1.0
+        for _ in 0..<scale { factor *= 10 }
+        return FIXDecimal(mantissa: Int64((value * factor).rounded(.toNearestOrAwayFromZero)), scale: scale)
+    }
+}
+
+/// A direction change as the journal keeps it (`signal.direction`).
+struct SignalDirectionRecord: Encodable, Sendable {
+    /// FIX UTCTimestamp of the end of the bar that changed it, and the same in nanoseconds.
+    var time: String
+    var timeNanoseconds: Int64
+    var root: String
+    var symbol: String
+    var previous: String
+    var direction: String
+    /// Four decimals, as published.
+    var score: String
+    var confidence: String
+    var frontPrice: String
+    var frontMonth: String?
+    var horizonSeconds: Int64
+
+    init(_ change: DirectionChange) {
+        time = FIXTimestamp(nanosecondsSinceEpoch: change.time).description
+        timeNanoseconds = change.time
+        root = change.root
+        symbol = GatewaySignals.symbol(root: change.root)
+        previous = change.previous.rawValue
+        direction = change.direction.rawValue
+        score = GatewaySignals.decimal(change.score).description
+        confidence = GatewaySignals.decimal(change.confidence).description
+        frontPrice = GatewaySignals.decimal(change.frontPrice).normalized.description
+        frontMonth = change.frontMonth?.description
+        horizonSeconds = change.horizon / 1_000_000_000
+    }
+
+    var auditEvent: GatewayAuditEvent {
+        GatewayAuditEvent(kind: "signal.direction", time: timeNanoseconds, json: AuditJSON.encode(self))
+    }
+}

@@ -1,0 +1,104 @@
+import FIXJournal
+import Foundation
+import Testing
+import TestSupport
+
+/// The desk's signals through `wellhead serve`: QuickFIX's C++ engine (`Tests/Interop/qf_oms.cpp`)
+/// as an OMS subscribes to `SIG.CL.COMPOSITE` like any symbol and hears its composite move as
+/// the in-process simulated venue's market moves; each direction change is in the journal.
+@Suite(.serialized) struct SignalsApplianceTests {
+    /// One-minute bars and the curve's carry (a value from the first bar), the RSI on two
+    /// bars: updates every minute. Any low entry takes a direction at once, so a direction
+    /// change is journaled at the first bar.
+    static let signals = """
+        interval: 1m
+        roots:
+          CL:
+            horizon: 5m
+            thresholds: {entry: 0.01, exit: 0.005, minimumConfidence: 0}
+            weights: {carry: 0.5, rsi: 0.5}
+            indicators: {rsi: 2, macd: [2, 3, 2], atr: 2, bollinger: 2, momentum: 2}
+        """
+
+    static func appliance(signals: String = SignalsApplianceTests.signals) throws -> ServedProfile {
+        try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
+            let path = directory.path("signals.yaml")
+            try signals.write(toFile: path, atomically: true, encoding: .utf8)
+            return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits, keys: "Signals=\(path)")
+        }
+    }
+
+    /// A snapshot (W) at once, then incremental refreshes (X) of the score as bars close: two
+    /// of them within a minute of market each (the first bar may take a whole minute to close
+    /// after the appliance starts, whatever the hour). An unknown signal is refused as an
+    /// unknown symbol is.
+    @Test func aQuickFIXClientSubscribesToTheCompositeAndHearsItMove() throws {
+        let appliance = try Self.appliance()
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
+        let oms = try appliance.launch("""
+            V SIG1 1 0 3 SIG.CL.COMPOSITE
+            WAITMSG W 1 10
+            V SIG2 1 0 3 SIG.ZZ.COMPOSITE
+            WAITMSG Y 1 10
+            WAITMSG X 2 150
+            """)
+        let status = oms.wait(timeout: 180)
+        let output = oms.output
+        #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
+        let lines = output.split(separator: "\n").map(String.init)
+        let snapshot = try #require(lines.first { $0.hasPrefix("RECV 35=W") && $0.contains("262=SIG1") }, "\(output)")
+        #expect(snapshot.contains("55=SIG.CL.COMPOSITE"), "\(snapshot)")
+        #expect(lines.contains { $0.hasPrefix("RECV 35=Y 262=SIG2 281=0") }, "\(output)")
+        let updates = lines.filter { $0.hasPrefix("RECV 35=X 262=SIG1") }
+        #expect(updates.count >= 2, "\(output)")
+        for update in updates {
+            // One Index Value entry: the score at four decimals.
+            let entry = try #require(update.range(of: "[").map { String(update[$0.lowerBound...]) }, "\(update)")
+            #expect(entry.contains("269=3") && entry.contains("55=SIG.CL.COMPOSITE"), "\(update)")
+            let px = try #require(entry.split(separator: " ").first { $0.hasPrefix("270=") }, "\(update)")
+            let value = try #require(Double(px.dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "]"))), "\(update)")
+            #expect((-1...1).contains(value), "\(update)")
+            #expect(px.split(separator: ".").last?.trimmingCharacters(in: CharacterSet(charactersIn: "]")).count == 4, "\(update)")
+        }
+
+        // The direction the desk was shown is in the journal.
+        let journalPath = appliance.directory.path("gateway.sqlite")
+        var changes: [(id: Int64, kind: String, time: Int64, json: String)] = []
+        #expect(waitForJournal(journalPath, timeout: 20) { journal in
+            changes = try journal.events(kind: "signal.direction")
+            return !changes.isEmpty
+        }, "no signal.direction event: \(appliance.server.output.suffix(2000))")
+        for change in changes {
+            for key in ["\"root\":\"CL\"", "\"symbol\":\"SIG.CL.COMPOSITE\"", "\"previous\":\"", "\"direction\":\"", "\"score\":\"",
+                        "\"confidence\":\"", "\"frontPrice\":\"", "\"frontMonth\":\"", "\"time\":\""] {
+                #expect(change.json.contains(key), "\(key) in \(change.json)")
+            }
+        }
+
+        // SIGHUP reloads the file: a broken one is refused and the signals in force stay; a
+        // good one takes over.
+        let signalsPath = appliance.directory.path("signals.yaml")
+        try "roots:\n  CL:\n    weights: {carry: 2}\n".write(toFile: signalsPath, atomically: true, encoding: .utf8)
+        appliance.server.signal(SIGHUP)
+        #expect(appliance.server.waitForOutput("signals not reloaded", timeout: 5), "\(appliance.server.output.suffix(2000))")
+        #expect(appliance.server.output.contains("roots.CL.weights.carry"), "\(appliance.server.output.suffix(2000))")
+        try Self.signals.write(toFile: signalsPath, atomically: true, encoding: .utf8)
+        appliance.server.signal(SIGHUP)
+        #expect(appliance.server.waitForOutput("signals reloaded", timeout: 5), "\(appliance.server.output.suffix(2000))")
+    }
+
+    /// A signals file that does not parse stops the appliance with the profile's key, the file
+    /// and the bad key in the error.
+    @Test func aBadSignalsFileIsAnErrorNamingTheFileAndKey() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("bad-signals.yaml")
+        try "roots:\n  CL:\n    weights: {rsi: high}\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: freePort(), keys: "Signals=\(path)")
+        let result = try WellheadProcess.run(["serve", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("Signals"), "\(result.standardError)")
+        #expect(result.standardError.contains("\(path): roots.CL.weights.rsi: must be a number between 0 and 1"), "\(result.standardError)")
+    }
+}

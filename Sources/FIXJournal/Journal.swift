@@ -303,6 +303,7 @@ public final class Journal: Sendable {
         let writerBox = WriterHandOff(writer)
         let thread = WriterThread(journal: self, connection: writerBox)
         thread.start()
+        if writesAhead { Self.owners.withLock { $0[path] = WeakJournal(journal: self) } }
     }
 
     /// Checks the file is ours (or empty) and creates the schema.
@@ -680,7 +681,14 @@ public final class Journal: Sendable {
     /// Waits until SQLite holds every write queued before this call, so a read sees what was
     /// written ahead. Not on the writer thread (a read there is already caught up).
     private func catchUp() {
-        guard writesAhead, writerThread.load(ordering: .acquiring) != UInt(bitPattern: Int(bitPattern: pthread_self())) else { return }
+        guard writesAhead else {
+            // Another journal of this process owns the file's write-ahead log: a read here waits
+            // for its SQLite as that journal's own reads do. (Another process's lag, a few
+            // milliseconds, is for its readers to wait out.)
+            Self.owners.withLock { $0[path]?.journal }?.catchUp()
+            return
+        }
+        guard writerThread.load(ordering: .acquiring) != UInt(bitPattern: Int(bitPattern: pthread_self())) else { return }
         let done = DispatchSemaphore(value: 0)
         write([]) { _ in done.signal() }
         done.wait()
@@ -692,6 +700,13 @@ public final class Journal: Sendable {
     /// Falling behind is bounded: past ``aheadBacklog`` queued turns, sends wait for SQLite.
     fileprivate static func yieldToEventLoops() {
         _ = wellhead_set_thread_nice(10)
+    }
+
+    /// The journals of this process that own their file's write-ahead log, by path.
+    private static let owners = Mutex<[String: WeakJournal]>([:])
+
+    private struct WeakJournal: Sendable {
+        weak var journal: Journal?
     }
 
     fileprivate func writerStarted() {
@@ -726,6 +741,11 @@ public final class Journal: Sendable {
         wakeup.signal()
         stopped.wait()
         checkpointer.stop()
+        if writesAhead {
+            Self.owners.withLock { owners in
+                if owners[path]?.journal === self { owners[path] = nil }
+            }
+        }
         // Everything appended is in SQLite unless a commit failed: then the log keeps it for
         // the next open to replay.
         queue.withLock { queue in

@@ -61,10 +61,11 @@ extension AcceptorTests {
         let returned = Self.sendOnAnotherThread(endpoint, clOrdID: "OFF1")
         let returnedAtOnce = await Self.returnsAtOnce(returned)
         #expect(returnedAtOnce, "send waited for the journal")
-        // SQLite as it stands, through a second opener (the running journal's own reads wait
-        // for SQLite to catch up with its write-ahead log, and the writer is held).
-        let sqlite = try Journal(path: running.journal.path)
-        #expect(try sqlite.messages().isEmpty, "nothing is in SQLite while the writer is held")
+        // SQLite as it stands, read with SQLite alone: a journal's reads, the running one's
+        // or a second opener's in this process, wait for SQLite to catch up with the
+        // write-ahead log, and the writer is held.
+        let sqlite = try SQLiteConnection(path: running.journal.path, readOnly: true)
+        #expect(try sqlite.integer("SELECT count(*) FROM messages") == 0, "nothing is in SQLite while the writer is held")
         sqlite.close()
         hold.release()
         if !returnedAtOnce { _ = await offCooperativePool { returned.wait(timeout: .now() + 30) } }

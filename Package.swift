@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "AdminSocket", targets: ["AdminSocket"]),
         .library(name: "Signals", targets: ["Signals"]),
+        .library(name: "ConsoleAccess", targets: ["ConsoleAccess"]),
+        .library(name: "JournalAudit", targets: ["JournalAudit"]),
+        .library(name: "Console", targets: ["Console"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -36,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
@@ -135,6 +141,24 @@ let package = Package(
         // live curve, crack and inter-commodity spread z-scores, and the composite per root with
         // its YAML configuration and signal record.
         .target(name: "Signals", dependencies: ["FIXCodec", "Instruments", "MarketData", .product(name: "Yams", package: "Yams")]),
+        // Who may use the console and what each may do, with no I/O but the users file: users
+        // with bcrypt password hashes and roles, the permission each role holds, lock-out after
+        // failed logins, console sessions with idle expiry and CSRF tokens, and four-eyes
+        // approval of the changes the rules reserve for two people. Time is injected.
+        .target(name: "ConsoleAccess", dependencies: [.product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
+        // The journal read for compliance: one order's whole lifecycle by ClOrdID or OrderID
+        // (the OMS's messages decoded with the dictionary's field names, risk decisions, the
+        // venue's messages, fills, admin actions), searches by account and time, CSV export.
+        .target(name: "JournalAudit", dependencies: ["FIXCodec", "FIXDictionary", "FIXJournal"]),
+        // The admin console served by `wellhead serve` (Hummingbird 2): pages pushed live over a
+        // WebSocket, logins, roles and CSRF from ConsoleAccess, the audit search from
+        // JournalAudit. What it shows and does comes from a backend the gateway provides.
+        .target(name: "Console", dependencies: [
+            "ConsoleAccess", "JournalAudit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
         // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
         // client and admin commands.
@@ -142,6 +166,9 @@ let package = Package(
             name: "wellhead",
             dependencies: [
                 "AdminSocket",
+                "Console",
+                "ConsoleAccess",
+                "JournalAudit",
                 "FIXCodec",
                 "FIXDictionary",
                 "FIXJournal",
@@ -196,6 +223,9 @@ let package = Package(
         .testTarget(name: "VenueSimulatorTests", dependencies: ["VenueSimulator", "FIXJournal", "FIXVocabulary", "Instruments",
                                                                 "OrderEntry", "RiskSidecar", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "MarketDataFeedTests", dependencies: ["MarketDataFeed", "MarketData", "Instruments", "TestSupport"]),
+        .testTarget(name: "ConsoleAccessTests", dependencies: ["ConsoleAccess", "TestSupport"]),
+        .testTarget(name: "JournalAuditTests", dependencies: ["JournalAudit", "FIXJournal", "TestSupport"]),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "ConsoleAccess", "TestSupport"]),
         .testTarget(name: "SignalsTests", dependencies: ["Signals", "MarketData", "Instruments", "FIXCodec", "TestSupport"],
                     exclude: ["talib_reference.py"]),
     ],

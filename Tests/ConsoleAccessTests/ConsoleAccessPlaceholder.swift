@@ -1,0 +1,3 @@
+@testable import ConsoleAccess
+import Testing
+import TestSupport

@@ -1,0 +1,4 @@
+@testable import Console
+import Testing
+import TestSupport
+import ConsoleAccess

@@ -1,0 +1,4 @@
+@testable import JournalAudit
+import Testing
+import TestSupport
+import FIXJournal

@@ -158,6 +158,9 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
         // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
@@ -206,8 +209,8 @@ let package = Package(
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments", "OrderEntry",
-                                                                 "MarketData", "SimulatedVenue", "TestSupport"]),
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "ConsoleAccess", "FIXJournal", "FIXSettings", "Gateway", "Instruments",
+                                                                 "OrderEntry", "MarketData", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),
         .testTarget(name: "MatchingEngineTests", dependencies: ["MatchingEngine", "TestSupport"]),

@@ -25,6 +25,10 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case dayStatus = "day-status"
         /// Ends the trading day now (`by` and `reason` required), as its scheduled end would.
         case dayRoll = "day-roll"
+        /// Cancels the working order `orderID` (the gateway's OrderID) for the person acting.
+        case cancelOrder = "order-cancel"
+        /// Cancels every working order of the account in `scope` (`account:<name>`).
+        case cancelAccount = "account-cancel"
     }
 
     public var command: Command
@@ -39,9 +43,12 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     /// For a scenario: the file's text, and its name for errors.
     public var scenario: String?
     public var file: String?
+    /// For an order cancel: the gateway's OrderID.
+    public var orderID: String?
 
     public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
-                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil) {
+                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil) {
+        self.orderID = orderID
         self.scenario = scenario
         self.file = file
         self.command = command
@@ -58,7 +65,7 @@ extension AdminRequest.Command {
     public var changesState: Bool {
         switch self {
         case .status, .dayStatus: false
-        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll: true
+        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount: true
         }
     }
 }
@@ -68,6 +75,7 @@ extension AdminRequest.Command {
 public struct AdminRecord: Codable, Sendable {
     public var command: String
     public var scope: String?
+    public var orderID: String?
     public var by: String?
     public var reason: String?
     public var ok: Bool
@@ -77,6 +85,7 @@ public struct AdminRecord: Codable, Sendable {
     public init(_ request: AdminRequest, answer: AdminResponse) {
         command = request.command.rawValue
         scope = request.scope
+        orderID = request.orderID
         by = request.by
         reason = request.reason
         ok = answer.ok

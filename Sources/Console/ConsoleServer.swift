@@ -1,19 +1,144 @@
 import ConsoleAccess
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
-import JournalAudit
 import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
 
-/// The admin console's HTTP server (being built).
-public struct ConsoleServer: Sendable {
-    public let logger: Logger
-    public let roles: [ConsoleRole] = ConsoleRole.allCases
-    public let audit: AuditTrail?
+/// Where the console listens and how it keeps its sessions (the profile's `Console…` keys).
+public struct ConsoleConfiguration: Sendable {
+    /// The address to listen on: 127.0.0.1 unless the profile opens it wider.
+    public var host: String
+    /// 0 picks a free port (tests); ``ConsoleServer/port`` tells which.
+    public var port: Int
+    /// The users file (`Users=`): read at every login, so users added while running can log in.
+    public var usersPath: String
+    /// Cookies marked Secure: under TLS.
+    public var secureCookies: Bool
+    /// A console session idle this long is signed out.
+    public var idleTimeout: Int64
+    /// The least time between two states pushed to the browsers: changes in between are
+    /// folded into the next.
+    public var publishInterval: Duration
+    /// Failed logins before a user is locked out, and for how long.
+    public var maxFailedLogins: Int
+    public var lockout: Int64
 
-    public init(logger: Logger, audit: AuditTrail?) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, usersPath: String, secureCookies: Bool = false,
+                idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(100), maxFailedLogins: Int = 5,
+                lockout: Int64 = 15 * 60 * 1_000_000_000) {
+        self.host = host
+        self.port = port
+        self.usersPath = usersPath
+        self.secureCookies = secureCookies
+        self.idleTimeout = idleTimeout
+        self.publishInterval = publishInterval
+        self.maxFailedLogins = maxFailedLogins
+        self.lockout = lockout
+    }
+}
+
+/// The console's own state: who is signed in, who is locked out, what waits for a second
+/// person. One owner, this lock, never held across an await or a bcrypt check.
+struct ConsoleAccessState: Sendable {
+    var sessions: ConsoleSessions
+    var logins: LoginGuard
+    var approvals = DualControl()
+}
+
+/// The admin console: Hummingbird on threads of its own (never the gateway's loop), pages and
+/// a JSON API behind logins, and a WebSocket per open page that the state is pushed over as
+/// the gateway changes.
+public final class ConsoleServer: Sendable {
+    let configuration: ConsoleConfiguration
+    let backend: any ConsoleBackend
+    let access: Mutex<ConsoleAccessState>
+    let hub = ConsoleHub()
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let bound = Mutex<Int?>(nil)
+    private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
+
+    public static let cookieName = "wellhead_console"
+
+    public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),
+                clock: @escaping @Sendable () -> Int64) {
+        self.configuration = configuration
+        self.backend = backend
         self.logger = logger
-        self.audit = audit
+        self.clock = clock
+        access = Mutex(ConsoleAccessState(sessions: ConsoleSessions(idleTimeout: configuration.idleTimeout),
+                                          logins: LoginGuard(maxFailures: configuration.maxFailedLogins, lockout: configuration.lockout)))
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
-    func router() -> Router<BasicWebSocketRequestContext> { Router(context: BasicWebSocketRequestContext.self) }
+    /// The port it listens on, once it does.
+    public func port() async -> Int {
+        if let port = bound.withLock({ $0 }) { return port }
+        return await withCheckedContinuation { continuation in
+            let port: Int? = bound.withLock { port in
+                if port == nil { running.withLock { $0.append(continuation) } }
+                return port
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+
+    /// Serves until cancelled or a graceful shutdown.
+    public func run() async throws {
+        let application = Application(
+            router: router(),
+            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Wellhead"),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                let waiting = bound.withLock { bound in
+                    bound = port
+                    return running.withLock { waiting in
+                        defer { waiting.removeAll() }
+                        return waiting
+                    }
+                }
+                for continuation in waiting { continuation.resume(returning: port) }
+                logger.info("console listening", metadata: ["address": "\(configuration.host):\(port)"])
+            },
+            eventLoopGroupProvider: .shared(group),
+            logger: logger
+        )
+        try await withThrowingDiscardingTaskGroup { tasks in
+            tasks.addTask { await self.publishChanges() }
+            try await withGracefulShutdownHandler {
+                try await application.run()
+            } onGracefulShutdown: { [self] in
+                backend.changes.finish()
+                hub.closeAll()
+            }
+            backend.changes.finish()
+            hub.closeAll()
+        }
+    }
+
+    /// Pushes the state to the open consoles after each change, at most once a
+    /// ``ConsoleConfiguration/publishInterval``.
+    private func publishChanges() async {
+        await backend.changes.forEachChange { [self] in
+            guard !hub.isEmpty else { return }
+            do {
+                hub.publish(try await backend.state())
+            } catch {
+                logger.warning("console state not taken", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: configuration.publishInterval)
+        }
+    }
+
+    public func shutdown() async throws {
+        try await group.shutdownGracefully()
+    }
 }
+
+extension ConsoleServer: Service {}

@@ -441,6 +441,14 @@ public final class Journal: Sendable {
         }
     }
 
+    /// A session's sequence numbers and status as the writes queued so far leave them (ahead
+    /// of SQLite): a read that waits for nothing, for a console. `nil` without the write-ahead
+    /// log, or for a session this journal has not opened.
+    public func queuedState(of session: JournalSession) -> JournalSessionState? {
+        guard writesAhead else { return nil }
+        return queue.withLock { $0.sessions[session.id]?.state }
+    }
+
     /// With the write-ahead log, SQLite may lag the queue: a session already known answers from
     /// the queue's view of it, and one met for the first time is known from here on.
     private func mirrored(_ loaded: (JournalSession, JournalSessionState, highestSent: Int)) -> (JournalSession, JournalSessionState) {

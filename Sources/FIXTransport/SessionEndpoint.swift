@@ -61,6 +61,10 @@ public final class SessionEndpoint: Sendable {
     /// Whether a connection currently carries this session.
     public var isConnected: Bool { connection.withLock { $0 != nil } }
 
+    /// The next sequence numbers in and out, and how the last connection ended, as the journal's
+    /// queue has them (what the last turn committed): `nil` at `JournalSync=full`.
+    public var queuedState: JournalSessionState? { journal.queuedState(of: journalSession) }
+
     /// Starts the Logout handshake on the live connection, if any; the future completes
     /// when the connection has closed.
     public func logout(reason: String?) -> EventLoopFuture<Void>? {

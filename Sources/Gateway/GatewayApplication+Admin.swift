@@ -65,6 +65,23 @@ extension GatewayApplication {
             } catch {
                 return adminResponse(ok: false, "\(error)")
             }
+        case .cancelOrder:
+            guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty, let orderID = request.orderID else {
+                return adminResponse(ok: false, "an order cancel names the order (orderID) and the person acting (by)")
+            }
+            guard let outbound = gateway.cancel(orderID: orderID, by: person, now: now) else {
+                return adminResponse(ok: false, "no working order \(orderID)")
+            }
+            _ = deliver(outbound, replyingTo: nil)
+            return adminResponse(ok: true, "\(orderID) cancelled by \(person)")
+        case .cancelAccount:
+            guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty,
+                  let scope = request.scope, case .account(let account)? = KillSwitchLevel(scope: scope) else {
+                return adminResponse(ok: false, "cancelling an account's orders names it (account:<name>) and the person acting (by)")
+            }
+            let (outbound, cancelled) = gateway.cancelAll(account: account, by: person, now: now)
+            _ = deliver(outbound, replyingTo: nil)
+            return adminResponse(ok: true, "\(cancelled) working order(s) of \(account) cancelled by \(person)")
         case .engageKillSwitch, .releaseKillSwitch:
             guard let scope = request.scope, let level = KillSwitchLevel(scope: scope) else {
                 return adminResponse(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")

@@ -38,7 +38,9 @@ public final class GatewayApplication: FIXApplication {
     public let risk: RiskSidecar
     /// Venue sessions (TargetCompIDs), fixed by the settings: told apart from OMS sessions
     /// without asking the gateway.
-    private let venueSessions: Set<String>
+    public let venueSessions: Set<String>
+    /// Told whenever the gateway may have changed (the console's live pages).
+    private let changeObserver = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// - Parameters:
     ///   - gateway: the gateway, handed over: from now on only ``loop`` calls it.
@@ -134,6 +136,15 @@ public final class GatewayApplication: FIXApplication {
     }
 
     private func endpoint(_ session: String) -> SessionEndpoint? { endpoints.withLock { $0[session] } }
+
+    /// The sessions attached, by TargetCompID.
+    public var sessionEndpoints: [SessionEndpoint] { endpoints.withLock { Array($0.values) }.sorted { $0.id.targetCompID < $1.id.targetCompID } }
+
+    /// Has `observer` told, from the loop, whenever the gateway may have changed: after every
+    /// message, report, tick and admin request it handles. It must return at once.
+    public func observeChanges(_ observer: @escaping @Sendable () -> Void) {
+        changeObserver.withLock { $0 = observer }
+    }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
         answering(session, replies: &replies) { [self] replies in handle(message, from: session, replies: &replies) }
@@ -258,6 +269,7 @@ public final class GatewayApplication: FIXApplication {
     /// that message's `FIXReplies`, in order with it.
     func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?) -> [GatewayOutbound] {
         journalAudit()
+        changeObserver.withLock { $0 }?()
         var replies: [GatewayOutbound] = []
         for message in outbound {
             if message.type == .logout {

@@ -126,6 +126,7 @@ extension GatewayWork {
         state.venueOfOrder = state.venueOfOrder.filter { numbers.contains($0.key) }
         for index in state.venues.indices { state.venues[index]?.forget(keeping: numbers) }
         state.expiredToday.removeAll()
+        state.recentFills.removeAll()
         state.venueSettlements.removeAll()
         state.settlements.removeAll()
         state.tradingDate = next

@@ -74,6 +74,8 @@ extension GatewayWork {
         record("fill", FillAudit(account: entry.account, session: order.session, symbol: entry.symbol, root: entry.root,
                                  multiplier: entry.multiplier, side: entry.side, quantity: entry.quantity, price: entry.price,
                                  execID: entry.execID, time: now))
+        state.recentFills.append(entry)
+        if state.recentFills.count >= 2 * GatewayState.recentFillsKept { state.recentFills.removeFirst(GatewayState.recentFillsKept) }
         do {
             try state.positions.apply(entry)
         } catch {

@@ -299,6 +299,8 @@ public final class OrderGateway {
         state.orders.values.filter { session == nil || $0.session == session }.sorted { $0.orderID < $1.orderID }
     }
     public var positions: PositionBook { state.positions }
+    /// The day's most recent fills, oldest first (at most the last 1,000).
+    public var recentFills: [Fill] { state.recentFills }
     public func mark(symbol: String) -> FIXDecimal? { state.market?.mark(symbol: symbol) }
     /// What is listed on the simulated venue today.
     public var catalog: InstrumentCatalog { state.catalog }
@@ -362,6 +364,9 @@ struct GatewayState: Sendable {
     /// Why the gateway itself cancelled an order, by venue id, for the report's Text.
     var cancelReasons: [UInt64: String] = [:]
     var positions = PositionBook()
+    /// The most recent fills, at least the last ``recentFillsKept`` (for the console).
+    var recentFills: [Fill] = []
+    static let recentFillsKept = 500
     var audit: [GatewayAuditEvent] = []
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []

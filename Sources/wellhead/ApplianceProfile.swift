@@ -136,10 +136,21 @@ struct GatewayProfile: Sendable, Hashable {
     /// The signals YAML file (`Signals`): each root's composite weights and thresholds, reloaded
     /// on SIGHUP. `SignalConfiguration.standard` when absent.
     var signalsPath: String?
+    /// The admin console (`ConsolePort`, `ConsoleAddress`, `Users`): served by the gateway when
+    /// a port is set, on 127.0.0.1 unless an address is; `nil` for none.
+    var console: ConsoleSettings?
+
+    struct ConsoleSettings: Sendable, Hashable {
+        var host: String
+        var port: Int
+        /// The users file: it need not exist yet (`wellhead user add` creates it).
+        var usersPath: String
+    }
 
     /// The keys it reads.
     static let keys: Set<String> = ["RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed",
-                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval", "Signals"]
+                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval", "Signals", "ConsolePort",
+                                    "ConsoleAddress", "Users"]
 
     init(_ settings: SessionSettings, application: String, journalPath: String) throws(SettingsError) {
         for key in application == "gateway" ? ["RiskLimits", "Instruments"] : ["Instruments"] where settings.string(key) == nil {
@@ -162,6 +173,17 @@ struct GatewayProfile: Sendable, Hashable {
         adminSocketPath = adminSocket
         simulatedVenue = try settings.bool("SimulatedVenue", default: true)
         marketDataSnapshotInterval = try settings.int("MarketDataSnapshotInterval", default: 60, range: 0...86_400)!
+        if let port = try settings.int("ConsolePort", default: nil, range: 0...65_535) {
+            guard application == "gateway" else { throw settings.error("ConsolePort", "the console is the gateway's (Application=gateway)") }
+            guard let users = settings.string("Users") else {
+                throw settings.error("Users", "missing (required with ConsolePort): the console's users file, created by `wellhead user add`")
+            }
+            console = ConsoleSettings(host: settings.string("ConsoleAddress") ?? "127.0.0.1", port: port, usersPath: settings.besideSettings(users))
+        } else {
+            for key in ["ConsoleAddress", "Users"] where settings.string(key) != nil {
+                throw settings.error(key, "only read with ConsolePort, which is not set")
+            }
+        }
         if !simulatedVenue, application == "venue" {
             throw settings.error("SimulatedVenue", "the venue simulator is the simulated venue: N is for a gateway (Application=gateway)")
         }

@@ -1,1 +1,195 @@
+import AdminSocket
 import Console
+import ConsoleAccess
+import FIXCodec
+import FIXJournal
+import FIXTransport
+import Gateway
+import Instruments
+import Logging
+import Positions
+import RiskSidecar
+
+/// The console's backend in the appliance: what the pages show is taken from the gateway on
+/// its own loop (orders, fills, positions, the market) and from the risk sidecar and the
+/// sessions, which keep their own locks; what a user does goes through the gateway's admin
+/// requests, journaled with the signed-in user (`console:<name>`).
+struct GatewayConsoleBackend: ConsoleBackend {
+    let application: GatewayApplication
+    let journal: Journal
+    let changes = ChangeSignal()
+    let clock: @Sendable () -> Int64
+
+    init(application: GatewayApplication, journal: Journal, clock: @escaping @Sendable () -> Int64) {
+        self.application = application
+        self.journal = journal
+        self.clock = clock
+        application.observeChanges { [changes] in changes.notify() }
+    }
+
+    func state() async throws -> ConsoleState {
+        let now = clock()
+        var state = try await application.onLoop { gateway in Self.gatewayState(gateway, now: now) }
+        let venues = application.venueSessions
+        state.sessions = application.sessionEndpoints.map { endpoint in
+            let queued = endpoint.queuedState
+            let name = endpoint.id.targetCompID
+            return ConsoleState.SessionRow(name: name, id: endpoint.id.description, kind: venues.contains(name) ? "venue" : "oms",
+                                           connected: endpoint.isConnected, state: Self.describe(connected: endpoint.isConnected, queued?.status),
+                                           nextIn: queued?.nextTargetSeqNum ?? 0, nextOut: queued?.nextSenderSeqNum ?? 0, lastReceived: 0,
+                                           heartbeat: endpoint.configuration.heartBtInt)
+        }
+        state.venues = state.sessions.filter { $0.kind == "venue" }.map {
+            ConsoleState.VenueRow(name: $0.name, connected: $0.connected, halted: false, status: $0.connected ? "trading" : "disconnected")
+        }
+        let risk = application.risk
+        state.limits = risk.utilisation(now: now).map { limit in
+            var account: String?
+            if case .account(let name) = limit.scope { account = name }
+            return ConsoleState.LimitRow(control: limit.kind.rawValue, scope: limit.scope.description, subject: limit.subject,
+                                         used: limit.used.description, limit: limit.limit.description, unit: limit.unit.description,
+                                         percent: limit.percent.description, level: limit.level.rawValue, account: account)
+        }
+        state.killSwitches = risk.killSwitchHistory.filter(\.isEngaged).map { record in
+            ConsoleState.KillSwitchRow(scope: Self.scope(record.level), engagedBy: record.engagedBy, reason: record.reason,
+                                       engagedAt: record.engagedAt)
+        }
+        return state
+    }
+
+    /// What the gateway itself holds; on its loop.
+    static func gatewayState(_ gateway: OrderGateway, now: Int64) -> ConsoleState {
+        var state = ConsoleState(time: now)
+        state.tradingDate = gateway.dayStatus(now: now).tradingDate.description
+        let orders = gateway.orders()
+        let working = orders.filter { !$0.status.isTerminal }
+        let done = orders.filter(\.status.isTerminal).suffix(ConsoleState.recentOrders)
+        state.orders = (working + done).sorted { $0.orderID > $1.orderID }.map { order in
+            let terms = order.terms
+            return ConsoleState.OrderRow(orderID: order.orderID, clOrdID: order.clOrdID, session: order.session, account: terms.account,
+                                         symbol: terms.symbol, side: terms.side == .buy ? "BUY" : "SELL", type: terms.type.name,
+                                         timeInForce: terms.timeInForce.name, quantity: terms.quantity, price: terms.price?.description ?? "",
+                                         stopPrice: terms.stopPrice?.description ?? "", cumQty: order.cumQty, leavesQty: order.leavesQty,
+                                         averagePrice: order.cumQty > 0 ? order.averagePrice.description : "", status: "\(order.status)".uppercased(),
+                                         working: !order.status.isTerminal)
+        }
+        state.fills = gateway.recentFills.suffix(ConsoleState.recentFills).reversed().map { fill in
+            ConsoleState.FillRow(execID: fill.execID, account: fill.account, symbol: fill.symbol, side: fill.side == .buy ? "BUY" : "SELL",
+                                 quantity: fill.quantity, price: fill.price.description,
+                                 value: (fill.price * FIXDecimal(mantissa: fill.quantity) * fill.multiplier).rounded(toScale: 2).description,
+                                 time: fill.time.nanosecondsSinceEpoch)
+        }
+        state.positions = gateway.positions.positions().map { position in
+            ConsoleState.PositionRow(account: position.account, root: position.root, symbol: position.symbol, net: position.quantity,
+                                     averagePrice: position.averagePrice?.description ?? "", mark: position.mark.price.description,
+                                     realised: position.realised.description, unrealised: position.unrealised.description)
+        }
+        for instrument in gateway.catalog.instruments {
+            let top = gateway.depth(symbol: instrument.symbol, levels: 1)
+            let bid = top?.bids.first, ask = top?.asks.first
+            let last = gateway.lastTradePrice(symbol: instrument.symbol)
+            switch instrument.kind {
+            case .future:
+                state.market.append(ConsoleState.MarketRow(
+                    symbol: instrument.symbol, root: instrument.root, month: instrument.month.description,
+                    bid: bid?.price.description ?? "", bidSize: bid?.quantity ?? 0, ask: ask?.price.description ?? "",
+                    askSize: ask?.quantity ?? 0, last: last?.description ?? "", settlement: gateway.mark(symbol: instrument.symbol)?.description ?? ""))
+            case .calendarSpread, .interCommoditySpread, .crack:
+                guard let value = last ?? gateway.mark(symbol: instrument.symbol) ?? mid(bid?.price, ask?.price) else { continue }
+                state.spreads.append(ConsoleState.SpreadRow(name: instrument.symbol, value: value.description, unit: "USD/bbl"))
+            }
+        }
+        return state
+    }
+
+    static func describe(connected: Bool, _ status: JournalSessionStatus?) -> String {
+        if connected { return "logged on" }
+        switch status {
+        case .loggedOn: return "dropped"
+        case .resetPending: return "reset pending"
+        case .loggedOut, nil: return "logged out"
+        }
+    }
+
+    static func mid(_ bid: FIXDecimal?, _ ask: FIXDecimal?) -> FIXDecimal? {
+        guard let bid, let ask else { return bid ?? ask }
+        return (bid + ask).divided(by: FIXDecimal(2), toScale: max(bid.scale, ask.scale) + 1)
+    }
+
+    static func scope(_ level: KillSwitchLevel) -> String {
+        switch level {
+        case .firm: "firm"
+        case .account(let name): "account:\(name)"
+        case .session(let name): "session:\(name)"
+        }
+    }
+
+    func perform(_ action: ConsoleAction, by user: ConsoleUser) async -> ConsoleOutcome {
+        let person = "console:\(user.name)"
+        let request: AdminRequest
+        switch action {
+        case .cancelOrder(let orderID):
+            request = AdminRequest(command: .cancelOrder, by: person, reason: "console", orderID: orderID)
+        case .cancelAll(let account):
+            request = AdminRequest(command: .cancelAccount, scope: "account:\(account)", by: person, reason: "console")
+        case .engageKillSwitch(let scope, let reason):
+            request = AdminRequest(command: .engageKillSwitch, scope: scope, by: person, reason: reason)
+        case .releaseKillSwitch(let scope, let reason):
+            request = AdminRequest(command: .releaseKillSwitch, scope: scope, by: person, reason: reason)
+        case .logout(let session), .disconnect(let session), .resetSequenceNumbers(let session):
+            return await sessionControl(action, session: session, by: person)
+        case .approve:
+            return ConsoleOutcome(ok: false, message: "an approval is the console's own")
+        }
+        let response = await application.handle(request)
+        return ConsoleOutcome(ok: response.ok, message: response.message)
+    }
+
+    /// Logs a session out or drops its connection, journaled (`console.session`) first.
+    private func sessionControl(_ action: ConsoleAction, session: String, by person: String) async -> ConsoleOutcome {
+        guard let endpoint = application.sessionEndpoints.first(where: { $0.id.targetCompID == session }) else {
+            return ConsoleOutcome(ok: false, message: "no session \(session)")
+        }
+        if case .resetSequenceNumbers = action {
+            return ConsoleOutcome(ok: false, message: "resetting sequence numbers from the console is not supported yet: "
+                                  + "log the session out and have both sides log on with ResetSeqNumFlag (141=Y)")
+        }
+        do {
+            try await record("session", json: "{\"action\":\"\(action.name)\",\"by\":\(Self.quoted(person)),\"session\":\(Self.quoted(session))}")
+        } catch {
+            return ConsoleOutcome(ok: false, message: "not done: the journal could not record it: \(error)")
+        }
+        if case .logout = action {
+            guard endpoint.logout(reason: "logged out by \(person)") != nil else { return ConsoleOutcome(ok: false, message: "\(session) is not connected") }
+            return ConsoleOutcome(ok: true, message: "\(session) logging out")
+        }
+        return endpoint.drop() ? ConsoleOutcome(ok: true, message: "\(session) disconnected") : ConsoleOutcome(ok: false, message: "\(session) is not connected")
+    }
+
+    func record(_ kind: String, json: String) async throws {
+        try await journal.write([.event(kind: "console.\(kind)", time: clock(), json: json)])
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension ConsoleServer {
+    /// The appliance's console: the gateway's backend, the wall clock.
+    static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal, logger: Logger) -> ConsoleServer {
+        let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
+        return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath),
+                             backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
+                             logger: Logger(label: "wellhead.console"), clock: clock)
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import FIXJournal
 import Logging
 import NIOPosix
@@ -66,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
             ApplianceService(profile: profile, config: config, journal: journal, loop: loop, gateway: gateway?.application,
                              venue: venue?.application, logger: logger),
         ]
+        if let gateway, let settings = profile.sessions.lazy.compactMap(\.gateway).first, let console = settings.console {
+            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, logger: logger))
+        }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }
         if !limits.isEmpty || !signals.isEmpty {

@@ -1,0 +1,291 @@
+/// The console's script and style, shipped inside the binary: no CDN, no npm.
+enum ConsoleAssets {}
+
+extension ConsoleAssets {
+    /// Renders the states pushed over `/live` into the page, sends actions with the session's
+    /// CSRF token, and keeps keyboard shortcuts. Every value from the gateway is set with
+    /// `textContent`: a ClOrdID or Text holding markup shows as text.
+    static let script = #"""
+    "use strict";
+    const csrf = document.querySelector('meta[name="csrf"]').content;
+    const permissions = new Set(document.body.dataset.permissions.split(" ").filter(Boolean));
+    const may = p => permissions.has(p);
+    const pages = [...document.querySelectorAll("nav a")].map(a => a.dataset.page);
+    let state = null, page = null, socket = null, lastUpdate = 0, previousLevels = new Map(), previousSwitches = null;
+    const selection = {};
+    const filters = { account: "", session: "", symbol: "", status: "" };
+
+    function el(tag, attributes, ...children) {
+      const node = document.createElement(tag);
+      for (const [key, value] of Object.entries(attributes || {})) {
+        if (key === "class") node.className = value;
+        else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+        else node.setAttribute(key, value);
+      }
+      for (const child of children) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+      return node;
+    }
+
+    function time(ns) {
+      if (!ns) return "";
+      const d = new Date(Number(BigInt(ns) / 1000000n));
+      return d.toISOString().slice(11, 23);
+    }
+
+    function panel(id, title, ...body) {
+      const collapsed = localStorage.getItem("collapsed:" + id) === "1";
+      const section = el("section", { class: "panel" + (collapsed ? " collapsed" : ""), id: "panel-" + id });
+      const heading = el("h2", {}, title);
+      heading.addEventListener("click", () => {
+        section.classList.toggle("collapsed");
+        localStorage.setItem("collapsed:" + id, section.classList.contains("collapsed") ? "1" : "0");
+      });
+      section.append(heading, el("div", { class: "body" }, ...body));
+      return section;
+    }
+
+    // columns: [title, value(row), class(row)?, numeric?]
+    function table(id, columns, rows, key) {
+      const head = el("tr", {}, ...columns.map(c => el("th", { class: c[3] ? "num" : "" }, c[0])));
+      const body = el("tbody");
+      for (const row of rows) {
+        const tr = el("tr", { "data-key": key ? key(row) : "" });
+        if (key && selection[id] === key(row)) tr.classList.add("selected");
+        for (const c of columns) {
+          const value = c[1](row);
+          const td = el("td", { class: ((c[2] && c[2](row)) || "") + (c[3] ? " num" : "") });
+          if (value instanceof Node) td.append(value); else td.textContent = value === undefined || value === null ? "" : String(value);
+          tr.append(td);
+        }
+        if (key) tr.addEventListener("click", () => { selection[id] = key(row); render(); });
+        body.append(tr);
+      }
+      return el("table", { id: "table-" + id }, el("thead", {}, head), body);
+    }
+
+    function sideClass(row) { return row.side === "BUY" ? "buy" : row.side === "SELL" ? "sell" : ""; }
+    function signClass(text) { return text && text.startsWith("-") ? "loss" : (text && text !== "0" && !/^0(\.0+)?$/.test(text) ? "profit" : ""); }
+
+    async function act(action, confirmText) {
+      if (confirmText && !confirm(confirmText)) return;
+      const response = await fetch("/api/action", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                                                     body: JSON.stringify(action), credentials: "same-origin" });
+      let outcome;
+      try { outcome = await response.json(); } catch (e) { outcome = { ok: false, message: "HTTP " + response.status }; }
+      alert_(outcome.message, outcome.ok ? "good" : "bad");
+    }
+
+    function alert_(text, kind) {
+      const box = el("div", { class: "alert " + (kind || ""), role: "alert" }, text);
+      document.getElementById("alerts").append(box);
+      setTimeout(() => box.remove(), 8000);
+    }
+
+    function button(label, onclick, danger, id) {
+      const attributes = { class: danger ? "danger" : "", onclick };
+      if (id) attributes.id = id;
+      return el("button", attributes, label);
+    }
+
+    const renderers = {
+      sessions() {
+        const columns = [["Session", r => r.name], ["Kind", r => r.kind], ["State", r => r.state, r => r.connected ? "profit" : "loss"],
+          ["In", r => r.nextIn, null, true], ["Out", r => r.nextOut, null, true], ["Last received", r => time(r.lastReceived)],
+          ["HeartBtInt", r => r.heartbeat, null, true]];
+        if (may("controlSessions")) columns.push(["", r => el("span", {},
+          button("Logout", () => act({ logout: { session: r.name } }, "Log out " + r.name + "?")),
+          button("Disconnect", () => act({ disconnect: { session: r.name } }, "Drop " + r.name + "?"), true),
+          button("Reset seq", () => act({ resetSequenceNumbers: { session: r.name } }, "Reset " + r.name + "'s sequence numbers?"), true))]);
+        return [panel("sessions", "FIX sessions", table("sessions", columns, state.sessions, r => r.name))];
+      },
+      blotter() {
+        const inputs = Object.keys(filters).map(name => {
+          const input = el("input", { placeholder: name, id: "filter-" + name, value: filters[name] });
+          input.addEventListener("input", () => { filters[name] = input.value.trim(); render(true); });
+          return input;
+        });
+        const match = r => (!filters.account || r.account.includes(filters.account)) && (!filters.session || r.session.includes(filters.session))
+          && (!filters.symbol || r.symbol.includes(filters.symbol)) && (!filters.status || r.status.includes(filters.status.toUpperCase()));
+        const orders = state.orders.filter(match);
+        const columns = [["OrderID", r => r.orderID], ["ClOrdID", r => r.clOrdID], ["Session", r => r.session], ["Account", r => r.account],
+          ["Symbol", r => r.symbol], ["Side", r => r.side, sideClass], ["Type", r => r.type], ["TIF", r => r.timeInForce],
+          ["Qty", r => r.quantity, null, true], ["Price", r => r.price, null, true], ["Filled", r => r.cumQty, null, true],
+          ["Leaves", r => r.leavesQty, null, true], ["AvgPx", r => r.averagePrice, null, true], ["Status", r => r.status]];
+        if (may("cancelOrders")) columns.push(["", r => r.working ? button("Cancel", () => act({ cancelOrder: { orderID: r.orderID } }), true) : ""]);
+        const toolbar = el("div", { class: "toolbar" }, ...inputs);
+        if (may("cancelOrders")) {
+          const account = el("input", { placeholder: "account", id: "cancel-all-account" });
+          toolbar.append(account, button("Cancel all", () => act({ cancelAll: { account: account.value.trim() } },
+            "Cancel every working order of " + account.value.trim() + "?"), true, "cancel-all"));
+        }
+        const fills = state.fills.filter(r => (!filters.account || r.account.includes(filters.account)) && (!filters.symbol || r.symbol.includes(filters.symbol)));
+        return [panel("orders", "Orders (" + orders.filter(o => o.working).length + " working)", toolbar,
+                      table("orders", columns, orders, r => r.orderID)),
+                panel("fills", "Fills (" + fills.length + ")", table("fills", [["Time", r => time(r.time)], ["ExecID", r => r.execID],
+                  ["Account", r => r.account], ["Symbol", r => r.symbol], ["Side", r => r.side, sideClass], ["Qty", r => r.quantity, null, true],
+                  ["Price", r => r.price, null, true], ["Value", r => r.value, null, true]], fills, r => r.execID))];
+      },
+      positions() {
+        const columns = [["Account", r => r.account], ["Root", r => r.root], ["Contract", r => r.symbol], ["Net", r => r.net, r => r.net < 0 ? "sell" : "buy", true],
+          ["Avg price", r => r.averagePrice, null, true], ["Mark", r => r.mark, null, true],
+          ["Realised", r => r.realised, r => signClass(r.realised), true], ["Unrealised", r => r.unrealised, r => signClass(r.unrealised), true]];
+        return [panel("positions", "Positions and P&L today", table("positions", columns, state.positions, r => r.account + " " + r.symbol))];
+      },
+      risk() {
+        const limitColumns = [["Control", r => r.control], ["Scope", r => r.scope], ["Subject", r => r.subject],
+          ["Used", r => r.used, null, true], ["Limit", r => r.limit, null, true], ["Unit", r => r.unit],
+          ["Utilisation", r => { const bar = el("span", { class: "bar level-" + r.level }, el("span", { style: "width:" + Math.min(100, parseFloat(r.percent)) + "%" }));
+                                 return el("span", {}, bar, r.percent + "%"); }], ["Level", r => r.level, r => "level-" + r.level]];
+        const parts = [panel("limits", "Limits", table("limits", limitColumns, state.limits, r => r.control + " " + r.subject))];
+        const switchColumns = [["Scope", r => r.scope], ["Engaged by", r => r.engagedBy], ["Since", r => time(r.engagedAt)], ["Reason", r => r.reason]];
+        if (may("changeRisk")) switchColumns.push(["", r => button("Release", () => act({ releaseKillSwitch: { scope: r.scope, reason: "released from the console" } },
+          "Release the " + r.scope + " kill switch?"), false, "release-" + r.scope.replace(/[^A-Za-z0-9]/g, "-"))]);
+        const switches = [table("killswitches", switchColumns, state.killSwitches, r => r.scope)];
+        if (may("changeRisk")) {
+          const scope = el("input", { placeholder: "firm | account:DESK1 | session:OMS1", id: "kill-scope", value: "firm" });
+          const reason = el("input", { placeholder: "reason", id: "kill-reason" });
+          switches.unshift(el("div", { class: "toolbar" }, scope, reason, button("Engage kill switch", () =>
+            act({ engageKillSwitch: { scope: scope.value.trim(), reason: reason.value.trim() } }, "Engage the " + scope.value.trim() + " kill switch?"), true, "engage-kill-switch")));
+        }
+        parts.push(panel("killswitches", "Kill switches (" + state.killSwitches.length + " engaged)", ...switches));
+        const approvalColumns = [["#", r => r.id, null, true], ["Change", r => r.action], ["Asked by", r => r.requestedBy], ["At", r => time(r.requestedAt)]];
+        if (may("approveRisk")) approvalColumns.push(["", r => button("Approve", () => act({ approve: { request: r.id } }), false, "approve-" + r.id)]);
+        parts.push(panel("approvals", "Waiting for a second risk manager", table("approvals", approvalColumns, state.approvals, r => String(r.id))));
+        return parts;
+      },
+      market() {
+        const columns = [["Contract", r => r.symbol], ["Month", r => r.month], ["Bid size", r => r.bidSize || "", null, true], ["Bid", r => r.bid, "buy", true],
+          ["Ask", r => r.ask, "sell", true], ["Ask size", r => r.askSize || "", null, true], ["Last", r => r.last, null, true], ["Settle", r => r.settlement, null, true]];
+        const roots = [...new Set(state.market.map(r => r.root))];
+        return [panel("curves", "Futures curves", el("div", { class: "toolbar" }, ...roots.map(root => curve(root, state.market.filter(r => r.root === root))))),
+                panel("spreads", "Spreads and cracks", table("spreads", [["Spread", r => r.name], ["Value", r => r.value, r => signClass(r.value), true], ["Unit", r => r.unit]], state.spreads, r => r.name)),
+                panel("market", "Books", table("market", columns, state.market, r => r.symbol)),
+                panel("venues", "Venues", table("venues", [["Venue", r => r.name], ["Connected", r => r.connected ? "yes" : "no", r => r.connected ? "profit" : "loss"],
+                  ["Status", r => r.status, r => r.halted ? "loss" : ""]], state.venues, r => r.name))];
+      },
+      signals() {
+        return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction,
+          r => r.direction === "LONG" ? "profit" : r.direction === "SHORT" ? "loss" : "muted"], ["Score", r => r.score, null, true],
+          ["Confidence", r => r.confidence, null, true], ["Updated", r => time(r.updated)]], state.signals, r => r.root))];
+      },
+      audit() {
+        const clordid = el("input", { placeholder: "ClOrdID", id: "audit-clordid" });
+        const orderid = el("input", { placeholder: "OrderID", id: "audit-orderid" });
+        const result = el("div", { id: "audit-result" });
+        const search = async () => {
+          const query = clordid.value.trim() ? "clordid=" + encodeURIComponent(clordid.value.trim()) : "orderid=" + encodeURIComponent(orderid.value.trim());
+          const response = await fetch("/api/audit/order?" + query, { credentials: "same-origin" });
+          result.replaceChildren();
+          if (!response.ok) { result.append(el("p", { class: "error" }, await response.text())); return; }
+          const rows = await response.json();
+          result.append(table("audit", [["Time", r => r.time], ["Kind", r => r.kind], ["Direction", r => r.direction || ""], ["Session", r => r.session || ""],
+            ["Detail", r => r.detail]], rows, null));
+        };
+        const toolbar = el("div", { class: "toolbar" }, clordid, orderid, button("Search", search, false, "audit-search"));
+        if (may("exportAudit")) toolbar.append(el("a", { href: "/api/audit/export.csv", id: "audit-export" }, "Export today as CSV"));
+        return [panel("audit", "Audit trail", toolbar, result)];
+      },
+    };
+
+    function curve(root, rows) {
+      const points = rows.map(r => ({ month: r.month, price: parseFloat(r.last || r.settlement || r.bid || r.ask) })).filter(p => !isNaN(p.price));
+      const width = 320, height = 140, pad = 28;
+      const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("class", "curve"); svg.setAttribute("width", width); svg.setAttribute("height", height); svg.setAttribute("id", "curve-" + root);
+      const label = document.createElementNS(svg.namespaceURI, "text");
+      label.setAttribute("x", 6); label.setAttribute("y", 14); label.textContent = root; svg.append(label);
+      if (points.length < 1) return svg;
+      const low = Math.min(...points.map(p => p.price)), high = Math.max(...points.map(p => p.price));
+      const x = i => pad + (points.length === 1 ? 0 : i * (width - 2 * pad) / (points.length - 1));
+      const y = p => high === low ? height / 2 : height - pad - (p - low) * (height - 2 * pad) / (high - low);
+      const line = document.createElementNS(svg.namespaceURI, "polyline");
+      line.setAttribute("points", points.map((p, i) => x(i) + "," + y(p.price)).join(" "));
+      svg.append(line);
+      points.forEach((p, i) => { const dot = document.createElementNS(svg.namespaceURI, "circle");
+        dot.setAttribute("cx", x(i)); dot.setAttribute("cy", y(p.price)); dot.setAttribute("r", 2); svg.append(dot); });
+      for (const [text, value, at] of [[high.toFixed(2), high, 12], [low.toFixed(2), low, height - pad + 4]]) {
+        const t = document.createElementNS(svg.namespaceURI, "text"); t.setAttribute("x", width - pad + 2); t.setAttribute("y", at); t.textContent = text; svg.append(t);
+      }
+      return svg;
+    }
+
+    function alertsFrom(next) {
+      if (!may("viewRisk")) return;
+      for (const limit of next.limits) {
+        const key = limit.control + " " + limit.subject;
+        const before = previousLevels.get(key);
+        if (before !== undefined && before !== limit.level && limit.level !== "normal")
+          alert_("ALERT " + limit.level.toUpperCase() + ": " + limit.control + " " + limit.subject + " at " + limit.percent + "%", "bad");
+        previousLevels.set(key, limit.level);
+      }
+      const switches = new Set(next.killSwitches.map(k => k.scope));
+      if (previousSwitches) for (const scope of switches) if (!previousSwitches.has(scope)) alert_("ALERT kill switch engaged: " + scope, "bad");
+      previousSwitches = switches;
+    }
+
+    function render(keepFocus) {
+      if (!state || !page) return;
+      const focused = keepFocus && document.activeElement && document.activeElement.id;
+      const main = document.getElementById("main");
+      main.replaceChildren(...renderers[page]());
+      if (focused) { const again = document.getElementById(focused); if (again) { again.focus(); again.setSelectionRange?.(again.value.length, again.value.length); } }
+    }
+
+    function show(next) {
+      if (!renderers[next]) next = pages[0];
+      page = next;
+      document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.page === page));
+      document.getElementById("page-title").textContent = document.getElementById("nav-" + page)?.textContent.replace(/^\d\s*/, "") || "";
+      if (location.hash !== "#" + page) history.replaceState(null, "", "#" + page);
+      if (page === "audit") { document.getElementById("main").replaceChildren(...renderers.audit()); return; }
+      render();
+    }
+
+    function connect() {
+      socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live");
+      socket.addEventListener("open", () => { const c = document.getElementById("connection"); c.textContent = "live"; c.className = "status-up"; });
+      socket.addEventListener("message", event => {
+        const message = JSON.parse(event.data);
+        if (message.type === "state") {
+          alertsFrom(message.body);
+          state = message.body; lastUpdate = Date.now();
+          document.getElementById("latency").textContent = "gateway time " + time(state.time);
+          if (page !== "audit") render(true);
+        } else if (message.type === "outcome") alert_(message.body.message, message.body.ok ? "good" : "bad");
+      });
+      socket.addEventListener("close", () => {
+        const c = document.getElementById("connection"); c.textContent = "disconnected"; c.className = "status-down";
+        setTimeout(connect, 1000);
+      });
+    }
+
+    setInterval(() => {
+      if (!lastUpdate) return;
+      const age = Math.round((Date.now() - lastUpdate) / 1000);
+      document.getElementById("updated").textContent = "updated " + age + "s ago";
+    }, 1000);
+
+    document.querySelectorAll("nav a").forEach(a => a.addEventListener("click", e => { e.preventDefault(); show(a.dataset.page); }));
+    document.addEventListener("keydown", event => {
+      if (event.target.matches("input, select, textarea")) { if (event.key === "Escape") event.target.blur(); return; }
+      const index = parseInt(event.key, 10);
+      if (index >= 1 && index <= pages.length) { show(pages[index - 1]); return; }
+      const rows = [...document.querySelectorAll("main table tbody tr")];
+      const current = rows.findIndex(r => r.classList.contains("selected"));
+      if (event.key === "j" || event.key === "k") {
+        const next = rows[Math.max(0, Math.min(rows.length - 1, current + (event.key === "j" ? 1 : -1)))];
+        if (next) next.click();
+      } else if (event.key === "c" && page === "blotter" && selection.orders && may("cancelOrders")) {
+        act({ cancelOrder: { orderID: selection.orders } }, "Cancel " + selection.orders + "?");
+      } else if (event.key === "/") {
+        event.preventDefault(); document.querySelector("main input")?.focus();
+      } else if (event.key === "?") {
+        const help = document.getElementById("help");
+        if (help) help.remove(); else document.body.append(el("div", { id: "help", class: "panel" },
+          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order · / filter · ? this help")));
+      }
+    });
+    show(location.hash.slice(1));
+    connect();
+    """#
+}

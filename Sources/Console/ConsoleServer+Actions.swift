@@ -1,0 +1,101 @@
+import ConsoleAccess
+import Foundation
+
+extension ConsoleServer {
+    /// Carries out `action` for the signed-in user when their role and accounts allow it; a
+    /// change the rules reserve for two people waits for a second risk manager's approval.
+    func act(_ action: ConsoleAction, session: ConsoleSession) async -> ConsoleOutcome {
+        let user = session.user
+        guard user.role.may(action.permission) else {
+            logger.notice("console action refused", metadata: ["user": "\(user.name)", "action": "\(action.name)"])
+            return .refusal("refused: a \(user.role.rawValue) may not \(action.name)")
+        }
+        if let refusal = await scopeRefusal(action, user: user) { return refusal }
+        switch action {
+        case .approve(let id):
+            return await approve(id, by: user)
+        case .releaseKillSwitch(let scope, let reason):
+            let wanted = DualControl.ApprovalAction.releaseKillSwitch(scope: scope, reason: reason)
+            guard DualControl.needsSecondPerson(wanted, raises: false) else { break }
+            let request: DualControl.ApprovalRequest
+            do {
+                request = try access.withLock { access throws(DualControlError) in try access.approvals.request(wanted, by: user, now: clock()) }
+            } catch {
+                return .refusal("\(error)")
+            }
+            do {
+                try await backend.record("approval.requested", json: ConsoleMessage.encode(ApprovalRecord(request, approvedBy: nil)))
+            } catch {
+                return ConsoleOutcome(ok: false, message: "not asked: the journal could not record the request: \(error)")
+            }
+            backend.changes.notify()
+            return ConsoleOutcome(ok: true, message: "releasing the \(scope) kill switch waits for a second risk manager's approval (request \(request.id))")
+        default:
+            break
+        }
+        let outcome = await backend.perform(action, by: user)
+        backend.changes.notify()
+        return outcome
+    }
+
+    /// A trader acts on its own accounts only.
+    private func scopeRefusal(_ action: ConsoleAction, user: ConsoleUser) async -> ConsoleOutcome? {
+        switch action {
+        case .cancelOrder(let orderID):
+            guard user.role == .trader else { return nil }
+            let account: String?
+            do {
+                account = try await backend.state().orders.first { $0.orderID == orderID }?.account
+            } catch {
+                return ConsoleOutcome(ok: false, message: "the order could not be looked up: \(error)")
+            }
+            guard let account else { return ConsoleOutcome(ok: false, message: "no order \(orderID)") }
+            return user.sees(account: account) ? nil : .refusal("refused: \(orderID) is not an order of your accounts")
+        case .cancelAll(let account):
+            return user.sees(account: account) ? nil : .refusal("refused: \(account) is not one of your accounts")
+        default:
+            return nil
+        }
+    }
+
+    private func approve(_ id: Int, by user: ConsoleUser) async -> ConsoleOutcome {
+        let request: DualControl.ApprovalRequest
+        do {
+            request = try access.withLock { access throws(DualControlError) in try access.approvals.approve(id: id, by: user, now: clock()) }
+        } catch {
+            return .refusal("\(error)")
+        }
+        do {
+            try await backend.record("approval.approved", json: ConsoleMessage.encode(ApprovalRecord(request, approvedBy: user.name)))
+        } catch {
+            return ConsoleOutcome(ok: false, message: "not approved: the journal could not record the approval: \(error)")
+        }
+        let outcome: ConsoleOutcome
+        switch request.action {
+        case .releaseKillSwitch(let scope, let reason):
+            outcome = await backend.perform(.releaseKillSwitch(scope: scope, reason: "\(reason) (asked by \(request.requestedBy), approved by \(user.name))"),
+                                            by: user)
+        case .changeLimit(let control, let scope, _):
+            outcome = ConsoleOutcome(ok: false, message: "limit changes (\(control) at \(scope)) are not made from the console yet")
+        }
+        backend.changes.notify()
+        return outcome
+    }
+}
+
+/// A four-eyes request or approval as the journal keeps it (`console.approval.*`).
+struct ApprovalRecord: Encodable {
+    let id: Int
+    let action: DualControl.ApprovalAction
+    let requestedBy: String
+    let requestedAt: Int64
+    let approvedBy: String?
+
+    init(_ request: DualControl.ApprovalRequest, approvedBy: String?) {
+        id = request.id
+        action = request.action
+        requestedBy = request.requestedBy
+        requestedAt = request.requestedAt
+        self.approvedBy = approvedBy
+    }
+}

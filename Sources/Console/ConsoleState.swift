@@ -1,0 +1,296 @@
+import ConsoleAccess
+
+/// What the console shows, as the gateway stands at one moment: every figure as text (prices
+/// and money are decimals, never binary floating point), ready to be encoded for the page.
+/// The backend builds it on the gateway's own loop; ``visible(to:)`` cuts it to what one user
+/// may see.
+public struct ConsoleState: Sendable, Codable, Equatable {
+    /// When it was taken, nanoseconds since the epoch.
+    public var time: Int64
+    public var sessions: [SessionRow] = []
+    /// Working orders and the day's most recent others (at most ``ConsoleState/recentOrders``).
+    public var orders: [OrderRow] = []
+    /// The day's most recent fills (at most ``ConsoleState/recentFills``).
+    public var fills: [FillRow] = []
+    public var positions: [PositionRow] = []
+    public var limits: [LimitRow] = []
+    public var killSwitches: [KillSwitchRow] = []
+    /// Changes waiting for a second risk manager.
+    public var approvals: [ApprovalRow] = []
+    public var market: [MarketRow] = []
+    /// Calendar spreads, cracks and Brent−WTI, as the normalizer has them.
+    public var spreads: [SpreadRow] = []
+    public var venues: [VenueRow] = []
+    public var signals: [SignalRow] = []
+    /// The trading day in progress.
+    public var tradingDate: String = ""
+
+    public static let recentOrders = 500
+    public static let recentFills = 500
+
+    public init(time: Int64) {
+        self.time = time
+    }
+
+    public struct SessionRow: Sendable, Codable, Equatable {
+        /// The counterparty's CompID: how the console names the session.
+        public var name: String
+        public var id: String
+        /// `oms` or `venue`.
+        public var kind: String
+        public var connected: Bool
+        public var state: String
+        public var nextIn: Int
+        public var nextOut: Int
+        /// Nanoseconds since the epoch; 0 before any.
+        public var lastReceived: Int64
+        public var heartbeat: Int
+        public init(name: String, id: String, kind: String, connected: Bool, state: String, nextIn: Int, nextOut: Int,
+                    lastReceived: Int64, heartbeat: Int) {
+            self.name = name
+            self.id = id
+            self.kind = kind
+            self.connected = connected
+            self.state = state
+            self.nextIn = nextIn
+            self.nextOut = nextOut
+            self.lastReceived = lastReceived
+            self.heartbeat = heartbeat
+        }
+    }
+
+    public struct OrderRow: Sendable, Codable, Equatable {
+        public var orderID: String
+        public var clOrdID: String
+        public var session: String
+        public var account: String
+        public var symbol: String
+        public var side: String
+        public var type: String
+        public var timeInForce: String
+        public var quantity: Int64
+        public var price: String
+        public var stopPrice: String
+        public var cumQty: Int64
+        public var leavesQty: Int64
+        public var averagePrice: String
+        public var status: String
+        public var working: Bool
+        /// The user who entered it from the console, if one did.
+        public var enteredBy: String
+        public init(orderID: String, clOrdID: String, session: String, account: String, symbol: String, side: String, type: String,
+                    timeInForce: String, quantity: Int64, price: String, stopPrice: String, cumQty: Int64, leavesQty: Int64,
+                    averagePrice: String, status: String, working: Bool, enteredBy: String = "") {
+            self.orderID = orderID
+            self.clOrdID = clOrdID
+            self.session = session
+            self.account = account
+            self.symbol = symbol
+            self.side = side
+            self.type = type
+            self.timeInForce = timeInForce
+            self.quantity = quantity
+            self.price = price
+            self.stopPrice = stopPrice
+            self.cumQty = cumQty
+            self.leavesQty = leavesQty
+            self.averagePrice = averagePrice
+            self.status = status
+            self.working = working
+            self.enteredBy = enteredBy
+        }
+    }
+
+    public struct FillRow: Sendable, Codable, Equatable {
+        public var execID: String
+        public var account: String
+        public var symbol: String
+        public var side: String
+        public var quantity: Int64
+        public var price: String
+        /// Quantity × price × the contract's multiplier, US dollars.
+        public var value: String
+        public var time: Int64
+        public init(execID: String, account: String, symbol: String, side: String, quantity: Int64, price: String, value: String, time: Int64) {
+            self.execID = execID
+            self.account = account
+            self.symbol = symbol
+            self.side = side
+            self.quantity = quantity
+            self.price = price
+            self.value = value
+            self.time = time
+        }
+    }
+
+    public struct PositionRow: Sendable, Codable, Equatable {
+        public var account: String
+        public var root: String
+        public var symbol: String
+        public var net: Int64
+        public var averagePrice: String
+        public var mark: String
+        public var realised: String
+        public var unrealised: String
+        public init(account: String, root: String, symbol: String, net: Int64, averagePrice: String, mark: String, realised: String,
+                    unrealised: String) {
+            self.account = account
+            self.root = root
+            self.symbol = symbol
+            self.net = net
+            self.averagePrice = averagePrice
+            self.mark = mark
+            self.realised = realised
+            self.unrealised = unrealised
+        }
+    }
+
+    public struct LimitRow: Sendable, Codable, Equatable {
+        /// The control: `maxPosition`, `dailyLoss`, …
+        public var control: String
+        /// `firm`, `account DESK1`, `session OMS1`.
+        public var scope: String
+        public var subject: String
+        public var used: String
+        public var limit: String
+        public var unit: String
+        public var percent: String
+        /// `normal`, `warning` (75%), `critical` (90%), `breached`.
+        public var level: String
+        /// The account the limit concerns, if one.
+        public var account: String?
+        public init(control: String, scope: String, subject: String, used: String, limit: String, unit: String, percent: String,
+                    level: String, account: String?) {
+            self.control = control
+            self.scope = scope
+            self.subject = subject
+            self.used = used
+            self.limit = limit
+            self.unit = unit
+            self.percent = percent
+            self.level = level
+            self.account = account
+        }
+    }
+
+    public struct KillSwitchRow: Sendable, Codable, Equatable {
+        /// `firm`, `account:DESK1`, `session:OMS1`.
+        public var scope: String
+        public var engagedBy: String
+        public var reason: String
+        public var engagedAt: Int64
+        public init(scope: String, engagedBy: String, reason: String, engagedAt: Int64) {
+            self.scope = scope
+            self.engagedBy = engagedBy
+            self.reason = reason
+            self.engagedAt = engagedAt
+        }
+    }
+
+    public struct ApprovalRow: Sendable, Codable, Equatable {
+        public var id: Int
+        public var action: String
+        public var requestedBy: String
+        public var requestedAt: Int64
+        public init(id: Int, action: String, requestedBy: String, requestedAt: Int64) {
+            self.id = id
+            self.action = action
+            self.requestedBy = requestedBy
+            self.requestedAt = requestedAt
+        }
+    }
+
+    public struct MarketRow: Sendable, Codable, Equatable {
+        public var symbol: String
+        public var root: String
+        /// The contract month, `2027-02`.
+        public var month: String
+        public var bid: String
+        public var bidSize: Int64
+        public var ask: String
+        public var askSize: Int64
+        public var last: String
+        public var settlement: String
+        public init(symbol: String, root: String, month: String, bid: String, bidSize: Int64, ask: String, askSize: Int64, last: String,
+                    settlement: String) {
+            self.symbol = symbol
+            self.root = root
+            self.month = month
+            self.bid = bid
+            self.bidSize = bidSize
+            self.ask = ask
+            self.askSize = askSize
+            self.last = last
+            self.settlement = settlement
+        }
+    }
+
+    public struct SpreadRow: Sendable, Codable, Equatable {
+        public var name: String
+        public var value: String
+        public var unit: String
+        public init(name: String, value: String, unit: String) {
+            self.name = name
+            self.value = value
+            self.unit = unit
+        }
+    }
+
+    public struct VenueRow: Sendable, Codable, Equatable {
+        public var name: String
+        public var connected: Bool
+        public var halted: Bool
+        public var status: String
+        public init(name: String, connected: Bool, halted: Bool, status: String) {
+            self.name = name
+            self.connected = connected
+            self.halted = halted
+            self.status = status
+        }
+    }
+
+    public struct SignalRow: Sendable, Codable, Equatable {
+        public var root: String
+        public var direction: String
+        public var score: String
+        public var confidence: String
+        public var updated: Int64
+        public init(root: String, direction: String, score: String, confidence: String, updated: Int64) {
+            self.root = root
+            self.direction = direction
+            self.score = score
+            self.confidence = confidence
+            self.updated = updated
+        }
+    }
+}
+
+extension ConsoleState {
+    /// What `user` may see: a trader only its accounts' orders, fills and positions, and no
+    /// sessions or limits but its accounts'; each table only to a role that may view it.
+    public func visible(to user: ConsoleUser) -> ConsoleState {
+        var state = self
+        let role = user.role
+        if !role.may(.viewSessions) { state.sessions = [] }
+        if role.may(.viewOrders) {
+            state.orders = orders.filter { user.sees(account: $0.account) }
+            state.fills = fills.filter { user.sees(account: $0.account) }
+        } else {
+            state.orders = []
+            state.fills = []
+        }
+        state.positions = role.may(.viewPositions) ? positions.filter { user.sees(account: $0.account) } : []
+        if !role.may(.viewRisk) {
+            state.limits = []
+            state.killSwitches = []
+            state.approvals = []
+        }
+        if !role.may(.viewMarket) {
+            state.market = []
+            state.spreads = []
+            state.venues = []
+        }
+        if !role.may(.viewSignals) { state.signals = [] }
+        return state
+    }
+}

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Drives Wellhead's admin console in a real browser (Debian's chromium through chromium-driver,
+with Selenium) for the console's end-to-end tests. Each scenario prints one line per step the
+Swift test reads ("STEP name: detail"); a step that fails raises, and the script exits 1.
+
+    console_browser.py lockout    <url> <user> <password>
+    console_browser.py blotter    <url> <user> <password> <clordid>
+    console_browser.py killswitch <url> <risk1> <risk2> <trader> <password>
+    console_browser.py screenshots <url> <user> <password> <folder>
+"""
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+DEADLINE = 20
+
+
+def step(name, detail=""):
+    print(f"STEP {name}: {detail}", flush=True)
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1440,900",
+                     "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def wait(driver, condition, seconds=DEADLINE):
+    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(condition)
+
+
+def sign_in(driver, url, user, password):
+    driver.get(url + "/login")
+    wait(driver, EC.presence_of_element_located((By.ID, "user")))
+    driver.find_element(By.ID, "user").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "sign-in").click()
+
+
+def signed_in(driver, url, user, password):
+    sign_in(driver, url, user, password)
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "connection"), "live"))
+    return driver
+
+
+def message(driver):
+    elements = driver.find_elements(By.ID, "login-message")
+    return elements[0].text if elements else ""
+
+
+def open_page(driver, page):
+    driver.find_element(By.ID, "nav-" + page).click()
+    wait(driver, EC.presence_of_element_located((By.ID, "panel-" + ("orders" if page == "blotter" else page if page != "risk" else "limits"))))
+
+
+def confirm(driver):
+    wait(driver, EC.alert_is_present()).accept()
+
+
+def alert_text(driver, containing):
+    """Waits for an alert toast holding `containing`; returns its text."""
+    def found(d):
+        for box in d.find_elements(By.CSS_SELECTOR, "#alerts .alert"):
+            if containing in box.text:
+                return box.text
+        return False
+    return wait(driver, found)
+
+
+def lockout(url, user, password):
+    driver = browser()
+    try:
+        for attempt in range(1, 6):
+            sign_in(driver, url, user, "wrong-password-%d" % attempt)
+            wait(driver, EC.presence_of_element_located((By.ID, "login-message")))
+            step("wrong password %d" % attempt, message(driver))
+        sign_in(driver, url, user, password)
+        wait(driver, EC.presence_of_element_located((By.ID, "login-message")))
+        step("right password after five wrong", message(driver))
+        step("still on", driver.current_url)
+    finally:
+        driver.quit()
+
+
+def blotter(url, user, password, clordid):
+    driver = signed_in(browser(), url, user, password)
+    try:
+        open_page(driver, "blotter")
+        # Records when a row holding the ClOrdID first appears, by the page's own clock.
+        driver.execute_script("""
+            window.__seen = null;
+            const want = arguments[0];
+            new MutationObserver(() => {
+              if (window.__seen) return;
+              for (const cell of document.querySelectorAll('#table-orders td'))
+                if (cell.textContent === want) { window.__seen = Date.now(); return; }
+            }).observe(document.getElementById('main'), { childList: true, subtree: true });
+        """, clordid)
+        step("ready", driver.current_url)
+        seen = wait(driver, lambda d: d.execute_script("return window.__seen"), 60)
+        step("seen", str(seen))
+        row = driver.find_element(By.XPATH, "//table[@id='table-orders']//tr[td[text()='%s']]" % clordid)
+        step("row", row.text.replace("\n", " "))
+    finally:
+        driver.quit()
+
+
+def killswitch(url, risk1, risk2, trader, password):
+    first = signed_in(browser(), url, risk1, password)
+    second = None
+    desk = None
+    try:
+        open_page(first, "risk")
+        step("ready", "")
+        # The test has the OMS's orders working before it lets the script on.
+        sys.stdin.readline()
+        first.find_element(By.ID, "kill-reason").send_keys("browser test")
+        first.find_element(By.ID, "engage-kill-switch").click()
+        confirm(first)
+        step("engaged", alert_text(first, "kill switch engaged"))
+        wait(first, EC.presence_of_element_located((By.ID, "release-firm")))
+        step("switch shown", first.find_element(By.ID, "table-killswitches").text.replace("\n", " "))
+
+        desk = signed_in(browser(), url, trader, password)
+        step("trader pages", " ".join(a.get_attribute("data-page") for a in desk.find_elements(By.CSS_SELECTOR, "nav a")))
+        refused = desk.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/action', { method: 'POST', headers: { 'Content-Type': 'application/json',
+                   'X-CSRF-Token': document.querySelector('meta[name="csrf"]').content },
+                   body: JSON.stringify({ releaseKillSwitch: { scope: 'firm', reason: 'trader tries' } }) })
+              .then(r => r.json().then(j => done(r.status + ' ' + j.message)));
+        """)
+        step("trader release", refused)
+        engage = desk.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/action', { method: 'POST', headers: { 'Content-Type': 'application/json',
+                   'X-CSRF-Token': document.querySelector('meta[name="csrf"]').content },
+                   body: JSON.stringify({ engageKillSwitch: { scope: 'firm', reason: 'trader tries' } }) })
+              .then(r => r.json().then(j => done(r.status + ' ' + j.message)));
+        """)
+        step("trader engage", engage)
+        forged = desk.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch('/api/action', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': 'forged' },
+                   body: JSON.stringify({ cancelAll: { account: 'DESK1' } }) }).then(r => done(String(r.status)));
+        """)
+        step("forged csrf", forged)
+
+        first.find_element(By.ID, "release-firm").click()
+        confirm(first)
+        step("release asked", alert_text(first, "second risk manager"))
+        wait(first, EC.presence_of_element_located((By.ID, "approve-1")))
+        first.find_element(By.ID, "approve-1").click()
+        step("own approval", alert_text(first, "asked"))
+        step("still engaged", first.find_element(By.ID, "table-killswitches").text.replace("\n", " "))
+
+        second = signed_in(browser(), url, risk2, password)
+        open_page(second, "risk")
+        wait(second, EC.presence_of_element_located((By.ID, "approve-1")))
+        second.find_element(By.ID, "approve-1").click()
+        step("approved", alert_text(second, "released"))
+        wait(first, lambda d: not d.find_elements(By.ID, "release-firm"))
+        step("released everywhere", first.find_element(By.ID, "table-killswitches").text.replace("\n", " ") or "no switch engaged")
+    finally:
+        for driver in (first, second, desk):
+            if driver:
+                driver.quit()
+
+
+def screenshots(url, user, password, folder):
+    driver = signed_in(browser(), url, user, password)
+    try:
+        for link in driver.find_elements(By.CSS_SELECTOR, "nav a"):
+            page = link.get_attribute("data-page")
+            if page == "audit":
+                continue
+            link.click()
+            wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "main table"))
+            driver.save_screenshot("%s/%s.png" % (folder, page))
+            step("screenshot", page)
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    scenario, arguments = sys.argv[1], sys.argv[2:]
+    try:
+        {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "screenshots": screenshots}[scenario](*arguments)
+    except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
+        print("FAILED %s: %r" % (scenario, error), flush=True)
+        sys.exit(1)

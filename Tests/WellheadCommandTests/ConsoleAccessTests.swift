@@ -1,0 +1,173 @@
+import ConsoleAccess
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import TestSupport
+
+/// Who may do what in the console, over real HTTP and a real WebSocket against `wellhead
+/// serve`: every action, posted and sent over the WebSocket, by every role, is refused exactly
+/// when the role may not use it; a forged CSRF token, a missing session and a foreign Origin are
+/// refused; each role's state holds only what it may see.
+@Suite(.serialized) struct ConsoleAccessTests {
+    /// Each action the console takes, with the permission it needs (the issue's table).
+    static let actions: [(json: String, permission: ConsolePermission)] = [
+        (#"{"cancelOrder":{"orderID":"WH99999999"}}"#, .cancelOrders),
+        (#"{"cancelAll":{"account":"DESK1"}}"#, .cancelOrders),
+        (#"{"engageKillSwitch":{"scope":"account:NOBODY","reason":"table"}}"#, .changeRisk),
+        (#"{"releaseKillSwitch":{"scope":"account:NOBODY","reason":"table"}}"#, .changeRisk),
+        (#"{"logout":{"session":"OMS2"}}"#, .controlSessions),
+        (#"{"disconnect":{"session":"OMS2"}}"#, .controlSessions),
+        (#"{"resetSequenceNumbers":{"session":"OMS2"}}"#, .controlSessions),
+        (#"{"approve":{"request":999}}"#, .approveRisk),
+    ]
+
+    static let users: [(name: String, role: ConsoleRole)] = [("tara", .trader), ("rita", .riskManager), ("carl", .compliance), ("ada", .admin)]
+
+    static func console() throws -> ConsoleBrowserTests.Console { try ConsoleBrowserTests.Console() }
+
+    @Test func everyActionIsRefusedToEveryRoleThatMayNotUseIt() throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        for (name, role) in Self.users {
+            let client = ConsoleClient(port: console.consolePort)
+            #expect(try client.signIn(name, ConsoleBrowserTests.password).status == 302)
+            for action in Self.actions {
+                let answer = try client.act(action.json)
+                let refused = answer.body.contains("refused: a \(role.rawValue) may not")
+                #expect(refused == !role.may(action.permission), "\(role) \(action.json): \(answer.status) \(answer.body)")
+                #expect(!refused || answer.status == 403, "\(role) \(action.json): \(answer.status)")
+            }
+        }
+    }
+
+    @Test func everyWebSocketActionIsRefusedToEveryRoleThatMayNotUseIt() async throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        for (name, role) in Self.users {
+            let client = ConsoleClient(port: console.consolePort)
+            #expect(try client.signIn(name, ConsoleBrowserTests.password).status == 302)
+            let socket = try LiveSocket(port: console.consolePort, cookie: try #require(client.cookie))
+            defer { socket.close() }
+            for action in Self.actions {
+                try await socket.send(#"{"csrf":"\#(try #require(client.csrf))","action":\#(action.json)}"#)
+                let outcome = try await socket.next { $0.contains("\"type\":\"outcome\"") }
+                let refused = outcome.contains("refused: a \(role.rawValue) may not")
+                #expect(refused == !role.may(action.permission), "\(role) \(action.json): \(outcome)")
+            }
+            try await socket.send(#"{"csrf":"forged","action":{"engageKillSwitch":{"scope":"firm","reason":"x"}}}"#)
+            let forged = try await socket.next { $0.contains("\"type\":\"outcome\"") }
+            #expect(forged.contains("CSRF"), "\(forged)")
+        }
+    }
+
+    @Test func noSessionNoForeignOriginAndNoForgedToken() async throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        let stranger = ConsoleClient(port: console.consolePort)
+        #expect(try stranger.request("GET", "/api/state").status == 401)
+        #expect(try stranger.act(#"{"engageKillSwitch":{"scope":"firm","reason":"x"}}"#).status == 401)
+        #expect(try stranger.request("GET", "/app").headers["location"] == "/login")
+        let risk = ConsoleClient(port: console.consolePort)
+        try risk.signIn("rita", ConsoleBrowserTests.password)
+        #expect(try risk.act(#"{"engageKillSwitch":{"scope":"firm","reason":"x"}}"#, csrf: "forged").status == 403)
+        let cookie = try #require(risk.cookie)
+        await #expect(throws: (any Error).self) {
+            let socket = try LiveSocket(port: console.consolePort, cookie: cookie, origin: "http://evil.example")
+            defer { socket.close() }
+            _ = try await socket.next { _ in true }
+        }
+        // The cookie is HttpOnly and SameSite=Strict; the pages forbid framing and foreign scripts.
+        let login = try ConsoleClient(port: console.consolePort).request("POST", "/login", body: "user=rita&password=\(ConsoleBrowserTests.password.replacingOccurrences(of: " ", with: "+"))",
+                                                                         contentType: "application/x-www-form-urlencoded")
+        let setCookie = try #require(login.headers["set-cookie"])
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), "\(setCookie)")
+        #expect(login.headers["content-security-policy"]?.contains("script-src 'self'") == true, "\(login.headers)")
+        #expect(login.headers["x-frame-options"] == "DENY")
+    }
+
+    @Test func eachRoleSeesOnlyWhatItMay() throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        let oms = try console.served.run("""
+            D SEE1 \(console.served.symbol) 1 1 2 40.00 1
+            EXPECT SEE1 0 10
+            """)
+        #expect(oms.status == 0, "\(oms.output)")
+        for (name, role) in Self.users {
+            let client = ConsoleClient(port: console.consolePort)
+            try client.signIn(name, ConsoleBrowserTests.password)
+            let answer = try client.request("GET", "/api/state")
+            #expect(answer.status == 200)
+            let state = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+            let sessions = state["sessions"] as? [Any] ?? []
+            let limits = state["limits"] as? [Any] ?? []
+            let orders = state["orders"] as? [[String: Any]] ?? []
+            #expect(sessions.isEmpty == !role.may(.viewSessions), "\(role): sessions \(sessions.count)")
+            #expect(limits.isEmpty == !role.may(.viewRisk), "\(role): limits \(limits.count)")
+            #expect(orders.contains { $0["clOrdID"] as? String == "SEE1" }, "\(role) sees the DESK1 order")
+        }
+    }
+
+    /// A ClOrdID holding markup is shown as text: the state carries it as a string, and the
+    /// page sets it with textContent (checked in the browser test's blotter).
+    @Test func aClOrdIDHoldingMarkupStaysText() throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        let hostile = "<script>alert(1)</script>"
+        let oms = try console.served.run("""
+            D \(hostile) \(console.served.symbol) 1 1 2 40.00 1
+            EXPECT \(hostile) 0 10
+            """)
+        #expect(oms.status == 0, "\(oms.output)")
+        let client = ConsoleClient(port: console.consolePort)
+        try client.signIn("tara", ConsoleBrowserTests.password)
+        let answer = try client.request("GET", "/api/state")
+        #expect(answer.body.contains(#""clOrdID":"<script>alert(1)<\/script>""#) || answer.body.contains(#""clOrdID":"<script>alert(1)</script>""#),
+                "\(answer.body.prefix(2000))")
+        let browser = try console.browser("blotter", ["tara", ConsoleBrowserTests.password, hostile])
+        #expect(browser.wait(timeout: 90) == 0, "\(browser.output)")
+        #expect(ConsoleBrowserTests.Console.steps(in: browser.output)["row"]?.contains(hostile) == true, "\(browser.output)")
+    }
+}
+
+/// The console's `/live` WebSocket, as a page opens it: with the session cookie and the
+/// console's own Origin.
+final class LiveSocket: @unchecked Sendable {
+    private let task: URLSessionWebSocketTask
+    private let session: URLSession
+
+    init(port: Int, cookie: String, origin: String? = nil) throws {
+        var request = URLRequest(url: URL(string: "ws://127.0.0.1:\(port)/live")!)
+        request.setValue(cookie, forHTTPHeaderField: "Cookie")
+        request.setValue(origin ?? "http://127.0.0.1:\(port)", forHTTPHeaderField: "Origin")
+        session = URLSession(configuration: .ephemeral)
+        task = session.webSocketTask(with: request)
+        task.resume()
+    }
+
+    func send(_ text: String) async throws { try await task.send(.string(text)) }
+
+    /// The next text message `matching`, within 30 seconds.
+    func next(matching: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask { [task] in
+                while true {
+                    if case .string(let text) = try await task.receive(), matching(text) { return text }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(30))
+                throw ConsoleClientError(message: "no matching WebSocket message within 30 s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    func close() {
+        task.cancel(with: .normalClosure, reason: nil)
+        session.invalidateAndCancel()
+    }
+}

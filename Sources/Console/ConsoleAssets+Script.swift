@@ -129,7 +129,11 @@ extension ConsoleAssets {
         const columns = [["Account", r => r.account], ["Root", r => r.root], ["Contract", r => r.symbol], ["Net", r => r.net, r => r.net < 0 ? "sell" : "buy", true],
           ["Avg price", r => r.averagePrice, null, true], ["Mark", r => r.mark, null, true],
           ["Realised", r => r.realised, r => signClass(r.realised), true], ["Unrealised", r => r.unrealised, r => signClass(r.unrealised), true]];
-        return [panel("positions", "Positions and P&L today", table("positions", columns, state.positions, r => r.account + " " + r.symbol))];
+        const totals = [["Scope", r => r.scope], ["Realised", r => r.realised, r => signClass(r.realised), true],
+          ["Unrealised", r => r.unrealised, r => signClass(r.unrealised), true], ["Day P&L", r => r.dayPnL, r => signClass(r.dayPnL), true],
+          ["Gross exposure", r => r.grossExposure, null, true]];
+        return [panel("totals", "P&L today", table("totals", totals, state.totals, r => r.scope)),
+                panel("positions", "Positions", table("positions", columns, state.positions, r => r.account + " " + r.symbol))];
       },
       risk() {
         const limitColumns = [["Control", r => r.control], ["Scope", r => r.scope], ["Subject", r => r.subject],
@@ -166,7 +170,7 @@ extension ConsoleAssets {
       signals() {
         return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction,
           r => r.direction === "LONG" ? "profit" : r.direction === "SHORT" ? "loss" : "muted"], ["Score", r => r.score, null, true],
-          ["Confidence", r => r.confidence, null, true], ["Updated", r => time(r.updated)]], state.signals, r => r.root))];
+          ["Confidence", r => r.confidence, null, true]], state.signals, r => r.root))];
       },
       audit() {
         const clordid = el("input", { placeholder: "ClOrdID", id: "audit-clordid" });

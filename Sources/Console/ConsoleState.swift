@@ -13,6 +13,8 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     /// The day's most recent fills (at most ``ConsoleState/recentFills``).
     public var fills: [FillRow] = []
     public var positions: [PositionRow] = []
+    /// P&L summed for the firm, each account and each account's roots.
+    public var totals: [TotalRow] = []
     public var limits: [LimitRow] = []
     public var killSwitches: [KillSwitchRow] = []
     /// Changes waiting for a second risk manager.
@@ -145,6 +147,25 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         }
     }
 
+    public struct TotalRow: Sendable, Codable, Equatable {
+        /// `firm`, `DESK1`, `DESK1 CL`.
+        public var scope: String
+        /// The account it sums, if one (the firm's row has none).
+        public var account: String?
+        public var realised: String
+        public var unrealised: String
+        public var dayPnL: String
+        public var grossExposure: String
+        public init(scope: String, account: String?, realised: String, unrealised: String, dayPnL: String, grossExposure: String) {
+            self.scope = scope
+            self.account = account
+            self.realised = realised
+            self.unrealised = unrealised
+            self.dayPnL = dayPnL
+            self.grossExposure = grossExposure
+        }
+    }
+
     public struct LimitRow: Sendable, Codable, Equatable {
         /// The control: `maxPosition`, `dailyLoss`, …
         public var control: String
@@ -254,13 +275,11 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         public var direction: String
         public var score: String
         public var confidence: String
-        public var updated: Int64
-        public init(root: String, direction: String, score: String, confidence: String, updated: Int64) {
+        public init(root: String, direction: String, score: String, confidence: String) {
             self.root = root
             self.direction = direction
             self.score = score
             self.confidence = confidence
-            self.updated = updated
         }
     }
 }
@@ -280,6 +299,8 @@ extension ConsoleState {
             state.fills = []
         }
         state.positions = role.may(.viewPositions) ? positions.filter { user.sees(account: $0.account) } : []
+        // The firm's total is for those who see every account.
+        state.totals = role.may(.viewPositions) ? totals.filter { $0.account.map(user.sees(account:)) ?? (role != .trader) } : []
         if !role.may(.viewRisk) {
             state.limits = []
             state.killSwitches = []

@@ -72,6 +72,11 @@ final class GatewayMarketData: Sendable {
     }
 
     private let state: Mutex<State>
+
+    /// Reads the normalizer and the signals under the lock.
+    func withState<Result>(_ body: (MarketDataNormalizer, GatewaySignals) -> Result) -> Result {
+        state.withLock { body($0.normalizer, $0.signals) }
+    }
     /// The FIX venue sessions in the order their feeds are preferred.
     private let feedOrder: [String]
     /// Levels a side fed to the normalizer for leg prices.

@@ -42,6 +42,11 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.venues = state.sessions.filter { $0.kind == "venue" }.map {
             ConsoleState.VenueRow(name: $0.name, connected: $0.connected, halted: false, status: $0.connected ? "trading" : "disconnected")
         }
+        let market = application.marketView()
+        state.spreads = market.derived.map { ConsoleState.SpreadRow(name: $0.symbol, value: $0.price.description, unit: $0.unit) }
+        state.signals = market.signals.map {
+            ConsoleState.SignalRow(root: $0.root, direction: $0.direction, score: $0.score?.description ?? "", confidence: $0.confidence.description)
+        }
         let risk = application.risk
         state.limits = risk.utilisation(now: now).map { limit in
             var account: String?
@@ -84,6 +89,19 @@ struct GatewayConsoleBackend: ConsoleBackend {
                                      averagePrice: position.averagePrice?.description ?? "", mark: position.mark.price.description,
                                      realised: position.realised.description, unrealised: position.unrealised.description)
         }
+        let book = gateway.positions
+        func total(_ scope: String, account: String?, root: String? = nil) -> ConsoleState.TotalRow {
+            let sum = book.totals(account: account, root: root)
+            return ConsoleState.TotalRow(scope: scope, account: account, realised: sum.realised.description, unrealised: sum.unrealised.description,
+                                         dayPnL: sum.dayPnL.description, grossExposure: sum.grossExposure.description)
+        }
+        state.totals = [total("firm", account: nil)]
+        for account in book.accounts {
+            state.totals.append(total(account, account: account))
+            for root in Set(book.positions(account: account).map(\.root)).sorted() {
+                state.totals.append(total("\(account) \(root)", account: account, root: root))
+            }
+        }
         for instrument in gateway.catalog.instruments {
             let top = gateway.depth(symbol: instrument.symbol, levels: 1)
             let bid = top?.bids.first, ask = top?.asks.first
@@ -95,8 +113,7 @@ struct GatewayConsoleBackend: ConsoleBackend {
                     bid: bid?.price.description ?? "", bidSize: bid?.quantity ?? 0, ask: ask?.price.description ?? "",
                     askSize: ask?.quantity ?? 0, last: last?.description ?? "", settlement: gateway.mark(symbol: instrument.symbol)?.description ?? ""))
             case .calendarSpread, .interCommoditySpread, .crack:
-                guard let value = last ?? gateway.mark(symbol: instrument.symbol) ?? mid(bid?.price, ask?.price) else { continue }
-                state.spreads.append(ConsoleState.SpreadRow(name: instrument.symbol, value: value.description, unit: "USD/bbl"))
+                continue  // the normalizer's derived prices (``GatewayApplication/marketView()``)
             }
         }
         return state
@@ -109,11 +126,6 @@ struct GatewayConsoleBackend: ConsoleBackend {
         case .resetPending: return "reset pending"
         case .loggedOut, nil: return "logged out"
         }
-    }
-
-    static func mid(_ bid: FIXDecimal?, _ ask: FIXDecimal?) -> FIXDecimal? {
-        guard let bid, let ask else { return bid ?? ask }
-        return (bid + ask).divided(by: FIXDecimal(2), toScale: max(bid.scale, ask.scale) + 1)
     }
 
     static func scope(_ level: KillSwitchLevel) -> String {

@@ -1,4 +1,0 @@
-@testable import Console
-import Testing
-import TestSupport
-import ConsoleAccess

@@ -206,7 +206,7 @@ let package = Package(
         .testTarget(name: "FIXTransportTests", dependencies: ["FIXTransport", "TestSupport"]),
         .testTarget(name: "FIXCredentialsTests", dependencies: ["FIXCredentials", "TestSupport"]),
         .testTarget(name: "FIXSettingsTests", dependencies: ["FIXSettings", "FIXTransportConfiguration", "TestSupport"]),
-        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "FIXJournal", "FIXSettings", "Gateway", "Instruments", "OrderEntry",
+        .testTarget(name: "WellheadCommandTests", dependencies: ["wellhead", "ConsoleAccess", "FIXJournal", "FIXSettings", "Gateway", "Instruments", "OrderEntry",
                                                                  "MarketData", "SimulatedVenue", "TestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["wellhead", "TestSupport"]),
         .testTarget(name: "InstrumentsTests", dependencies: ["Instruments", "TestSupport"]),

@@ -21,5 +21,8 @@ public struct PasswordHash: Sendable, Hashable {
         text = Bcrypt.hash(password, cost: cost)
     }
 
+    /// A hash already computed (``init(bcrypt:)`` checks it is one).
+    init(verbatim text: String) { self.text = text }
+
     public func matches(_ password: String) -> Bool { Bcrypt.verify(password, hash: text) }
 }

@@ -1,3 +1,0 @@
-@testable import ConsoleAccess
-import Testing
-import TestSupport

@@ -57,7 +57,11 @@ extension ConsoleAssets {
           if (value instanceof Node) td.append(value); else td.textContent = value === undefined || value === null ? "" : String(value);
           tr.append(td);
         }
-        if (key) tr.addEventListener("click", () => { selection[id] = key(row); render(); });
+        if (key) tr.addEventListener("click", () => {
+          selection[id] = key(row);
+          tr.parentNode.querySelectorAll("tr.selected").forEach(r => r.classList.remove("selected"));
+          tr.classList.add("selected");
+        });
         body.append(tr);
       }
       return el("table", { id: "table-" + id }, el("thead", {}, head), body);
@@ -101,7 +105,7 @@ extension ConsoleAssets {
       blotter() {
         const inputs = Object.keys(filters).map(name => {
           const input = el("input", { placeholder: name, id: "filter-" + name, value: filters[name] });
-          input.addEventListener("input", () => { filters[name] = input.value.trim(); render(true); });
+          input.addEventListener("input", () => { filters[name] = input.value.trim(); render(); });
           return input;
         });
         const match = r => (!filters.account || r.account.includes(filters.account)) && (!filters.session || r.session.includes(filters.session))
@@ -114,7 +118,7 @@ extension ConsoleAssets {
         if (may("cancelOrders")) columns.push(["", r => r.working ? button("Cancel", () => act({ cancelOrder: { orderID: r.orderID } }), true) : ""]);
         const toolbar = el("div", { class: "toolbar" }, ...inputs);
         if (may("cancelOrders")) {
-          const account = el("input", { placeholder: "account", id: "cancel-all-account" });
+          const account = el("input", { placeholder: "account to cancel", id: "cancel-all-account" });
           toolbar.append(account, button("Cancel all", () => act({ cancelAll: { account: account.value.trim() } },
             "Cancel every working order of " + account.value.trim() + "?"), true, "cancel-all"));
         }
@@ -138,8 +142,10 @@ extension ConsoleAssets {
       risk() {
         const limitColumns = [["Control", r => r.control], ["Scope", r => r.scope], ["Subject", r => r.subject],
           ["Used", r => r.used, null, true], ["Limit", r => r.limit, null, true], ["Unit", r => r.unit],
-          ["Utilisation", r => { const bar = el("span", { class: "bar level-" + r.level }, el("span", { style: "width:" + Math.min(100, parseFloat(r.percent)) + "%" }));
-                                 return el("span", {}, bar, r.percent + "%"); }], ["Level", r => r.level, r => "level-" + r.level]];
+          ["Utilisation", r => { const fill = el("span");
+                                 // CSSOM, not a style attribute: the page's policy allows no inline styles.
+                                 fill.style.width = Math.max(0, Math.min(100, parseFloat(r.percent) || 0)) + "%";
+                                 return el("span", {}, el("span", { class: "bar level-" + r.level }, fill), r.percent + "%"); }], ["Level", r => r.level, r => "level-" + r.level]];
         const parts = [panel("limits", "Limits", table("limits", limitColumns, state.limits, r => r.control + " " + r.subject))];
         const switchColumns = [["Scope", r => r.scope], ["Engaged by", r => r.engagedBy], ["Since", r => time(r.engagedAt)], ["Reason", r => r.reason]];
         if (may("changeRisk")) switchColumns.push(["", r => button("Release", () => act({ releaseKillSwitch: { scope: r.scope, reason: "released from the console" } },
@@ -227,12 +233,23 @@ extension ConsoleAssets {
       previousSwitches = switches;
     }
 
-    function render(keepFocus) {
+    // The first render of a page builds it; later states replace only its tables, charts and
+    // panel titles, so what the user is typing or about to click stays where it is.
+    function render(full) {
       if (!state || !page) return;
-      const focused = keepFocus && document.activeElement && document.activeElement.id;
       const main = document.getElementById("main");
-      main.replaceChildren(...renderers[page]());
-      if (focused) { const again = document.getElementById(focused); if (again) { again.focus(); again.setSelectionRange?.(again.value.length, again.value.length); } }
+      const fresh = renderers[page]();
+      if (full || main.dataset.page !== page) { main.replaceChildren(...fresh); main.dataset.page = page; return; }
+      const holder = el("div", {}, ...fresh);
+      for (const node of holder.querySelectorAll("table[id], svg[id]")) {
+        const old = document.getElementById(node.id);
+        if (!old) { main.replaceChildren(...holder.children); return; }
+        old.replaceWith(node);
+      }
+      for (const section of holder.querySelectorAll("section.panel")) {
+        const old = document.getElementById(section.id);
+        if (old) old.querySelector("h2").textContent = section.querySelector("h2").textContent;
+      }
     }
 
     function show(next) {
@@ -241,8 +258,8 @@ extension ConsoleAssets {
       document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.page === page));
       document.getElementById("page-title").textContent = document.getElementById("nav-" + page)?.textContent.replace(/^\d\s*/, "") || "";
       if (location.hash !== "#" + page) history.replaceState(null, "", "#" + page);
-      if (page === "audit") { document.getElementById("main").replaceChildren(...renderers.audit()); return; }
-      render();
+      if (page === "audit") { const main = document.getElementById("main"); main.replaceChildren(...renderers.audit()); main.dataset.page = page; return; }
+      render(true);
     }
 
     function connect() {
@@ -254,7 +271,7 @@ extension ConsoleAssets {
           alertsFrom(message.body);
           state = message.body; lastUpdate = Date.now();
           document.getElementById("latency").textContent = "gateway time " + time(state.time);
-          if (page !== "audit") render(true);
+          if (page !== "audit") render();
         } else if (message.type === "outcome") alert_(message.body.message, message.body.ok ? "good" : "bad");
       });
       socket.addEventListener("close", () => {

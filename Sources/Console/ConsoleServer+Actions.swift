@@ -45,7 +45,7 @@ extension ConsoleServer {
             guard user.role == .trader else { return nil }
             let account: String?
             do {
-                account = try await backend.state().orders.first { $0.orderID == orderID }?.account
+                account = try await currentState().orders.first { $0.orderID == orderID }?.account
             } catch {
                 return ConsoleOutcome(ok: false, message: "the order could not be looked up: \(error)")
             }

@@ -36,7 +36,7 @@ extension ConsoleServer {
         router.get("/assets/mono.ttf") { _, _ in try ConsolePages.font() }
         router.get("/api/state") { [self] request, _ in
             let session = try authenticated(request)
-            return try await ConsolePages.json(backend.state().visible(to: session.user))
+            return try await ConsolePages.json(currentState().visible(to: session.user))
         }
         router.post("/api/action") { [self] request, context in
             let session = try authenticated(request)
@@ -52,6 +52,11 @@ extension ConsoleServer {
             return try ConsolePages.json(outcome, status: outcome.refused ? .forbidden : .ok)
         }
         router.get("/health") { _, _ in "ok\n" }
+        router.get("/metrics") { [self] _, _ -> Response in
+            guard let metrics else { throw HTTPError(.notFound, message: "no metrics in this appliance") }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: metrics())))
+        }
         router.get("/ready") { [self] _, _ in
             do {
                 _ = try await backend.state()

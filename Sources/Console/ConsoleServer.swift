@@ -59,6 +59,8 @@ public final class ConsoleServer: Sendable {
     let hub = ConsoleHub()
     let clock: @Sendable () -> Int64
     let logger: Logger
+    /// The appliance's metrics in Prometheus's text format, served at `/metrics`.
+    let metrics: (@Sendable () -> String)?
     private let group: MultiThreadedEventLoopGroup
     private let bound = Mutex<Int?>(nil)
     private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
@@ -66,7 +68,8 @@ public final class ConsoleServer: Sendable {
     public static let cookieName = "wellhead_console"
 
     public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),
-                clock: @escaping @Sendable () -> Int64) {
+                metrics: (@Sendable () -> String)? = nil, clock: @escaping @Sendable () -> Int64) {
+        self.metrics = metrics
         self.configuration = configuration
         self.backend = backend
         self.logger = logger
@@ -128,12 +131,40 @@ public final class ConsoleServer: Sendable {
         await backend.changes.forEachChange { [self] in
             guard !hub.isEmpty else { return }
             do {
-                hub.publish(try await backend.state())
+                hub.publish(try await currentState())
             } catch {
                 logger.warning("console state not taken", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: configuration.publishInterval)
         }
+    }
+
+    /// The backend's state with the console's own: the changes waiting for a second person.
+    func currentState() async throws -> ConsoleState {
+        var state = try await backend.state()
+        let now = clock()
+        let (expired, pending) = access.withLock { access in (access.approvals.expire(now: now), access.approvals.pending) }
+        for request in expired {
+            logger.notice("approval request expired unapproved", metadata: ["id": "\(request.id)", "requestedBy": "\(request.requestedBy)"])
+        }
+        state.approvals = pending.map { request in
+            ConsoleState.ApprovalRow(id: request.id, action: Self.describe(request.action), requestedBy: request.requestedBy,
+                                     requestedAt: request.requestedAt)
+        }
+        return state
+    }
+
+    static func describe(_ action: ApprovalAction) -> String {
+        switch action {
+        case .releaseKillSwitch(let scope, let reason): "release the \(scope) kill switch" + (reason.isEmpty ? "" : " (\(reason))")
+        case .changeLimit(let control, let scope, let value): "set \(control) at \(scope) to \(value)"
+        }
+    }
+
+    /// Users signed in and pages watching live, for the metrics.
+    public var watching: (users: Int, pages: Int) {
+        let users = access.withLock { $0.sessions.signedInUsers }
+        return (users, hub.count)
     }
 
     public func shutdown() async throws {

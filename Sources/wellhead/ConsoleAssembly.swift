@@ -4,6 +4,7 @@ import ConsoleAccess
 import FIXCodec
 import FIXJournal
 import FIXTransport
+import FIXVocabulary
 import Gateway
 import Instruments
 import Logging
@@ -72,8 +73,8 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.orders = (working + done).sorted { $0.orderID > $1.orderID }.map { order in
             let terms = order.terms
             return ConsoleState.OrderRow(orderID: order.orderID, clOrdID: order.clOrdID, session: order.session, account: terms.account,
-                                         symbol: terms.symbol, side: terms.side == .buy ? "BUY" : "SELL", type: terms.type.name,
-                                         timeInForce: terms.timeInForce.name, quantity: terms.quantity, price: terms.price?.description ?? "",
+                                         symbol: terms.symbol, side: terms.side == .buy ? "BUY" : "SELL", type: Self.label(terms.type),
+                                         timeInForce: Self.label(terms.timeInForce), quantity: terms.quantity, price: terms.price?.description ?? "",
                                          stopPrice: terms.stopPrice?.description ?? "", cumQty: order.cumQty, leavesQty: order.leavesQty,
                                          averagePrice: order.cumQty > 0 ? order.averagePrice.description : "", status: "\(order.status)".uppercased(),
                                          working: !order.status.isTerminal)
@@ -117,6 +118,26 @@ struct GatewayConsoleBackend: ConsoleBackend {
             }
         }
         return state
+    }
+
+    /// How a desk writes them: `LIMIT`, `STOP LIMIT`; `DAY`, `GTC`, `IOC`.
+    static func label(_ type: OrderType) -> String {
+        switch type {
+        case .market: "MARKET"
+        case .limit: "LIMIT"
+        case .stop: "STOP"
+        case .stopLimit: "STOP LIMIT"
+        }
+    }
+
+    static func label(_ timeInForce: TimeInForce) -> String {
+        switch timeInForce {
+        case .day: "DAY"
+        case .goodTillCancel: "GTC"
+        case .immediateOrCancel: "IOC"
+        case .fillOrKill: "FOK"
+        case .goodTillDate: "GTD"
+        }
     }
 
     static func describe(connected: Bool, _ status: JournalSessionStatus?) -> String {

@@ -6,12 +6,15 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py lockout    <url> <user> <password>
     console_browser.py blotter    <url> <user> <password> <clordid>
     console_browser.py killswitch <url> <risk1> <risk2> <trader> <password>
+    console_browser.py websocket  <url> <user> <password> <actions.json>
     console_browser.py screenshots <url> <user> <password> <folder>
 """
+import json
 import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -56,8 +59,30 @@ def message(driver):
 
 
 def open_page(driver, page):
-    driver.find_element(By.ID, "nav-" + page).click()
+    click(driver, "nav-" + page)
     wait(driver, EC.presence_of_element_located((By.ID, "panel-" + ("orders" if page == "blotter" else page if page != "risk" else "limits"))))
+
+
+def click(driver, element_id):
+    """Clicks the element with `element_id`: the console redraws its tables as states arrive,
+    so a button found a moment ago may have been replaced; find it again until the click lands."""
+    def clicked(d):
+        try:
+            d.find_element(By.ID, element_id).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, clicked)
+
+
+def text_of(driver, element_id):
+    """The element's text, read again if a redraw replaced it meanwhile."""
+    def read(d):
+        try:
+            return d.find_element(By.ID, element_id).text.replace("\n", " ") or " "
+        except StaleElementReferenceException:
+            return False
+    return wait(driver, read).strip()
 
 
 def confirm(driver):
@@ -122,11 +147,11 @@ def killswitch(url, risk1, risk2, trader, password):
         # The test has the OMS's orders working before it lets the script on.
         sys.stdin.readline()
         first.find_element(By.ID, "kill-reason").send_keys("browser test")
-        first.find_element(By.ID, "engage-kill-switch").click()
+        click(first, "engage-kill-switch")
         confirm(first)
         step("engaged", alert_text(first, "kill switch engaged"))
         wait(first, EC.presence_of_element_located((By.ID, "release-firm")))
-        step("switch shown", first.find_element(By.ID, "table-killswitches").text.replace("\n", " "))
+        step("switch shown", text_of(first, "table-killswitches"))
 
         desk = signed_in(browser(), url, trader, password)
         step("trader pages", " ".join(a.get_attribute("data-page") for a in desk.find_elements(By.CSS_SELECTOR, "nav a")))
@@ -153,36 +178,66 @@ def killswitch(url, risk1, risk2, trader, password):
         """)
         step("forged csrf", forged)
 
-        first.find_element(By.ID, "release-firm").click()
+        click(first, "release-firm")
         confirm(first)
         step("release asked", alert_text(first, "second risk manager"))
         wait(first, EC.presence_of_element_located((By.ID, "approve-1")))
-        first.find_element(By.ID, "approve-1").click()
+        click(first, "approve-1")
         step("own approval", alert_text(first, "asked"))
-        step("still engaged", first.find_element(By.ID, "table-killswitches").text.replace("\n", " "))
+        step("still engaged", text_of(first, "table-killswitches"))
 
         second = signed_in(browser(), url, risk2, password)
         open_page(second, "risk")
         wait(second, EC.presence_of_element_located((By.ID, "approve-1")))
-        second.find_element(By.ID, "approve-1").click()
+        click(second, "approve-1")
         step("approved", alert_text(second, "released"))
         wait(first, lambda d: not d.find_elements(By.ID, "release-firm"))
-        step("released everywhere", first.find_element(By.ID, "table-killswitches").text.replace("\n", " ") or "no switch engaged")
+        step("released everywhere", text_of(first, "table-killswitches") or "no switch engaged")
     finally:
         for driver in (first, second, desk):
             if driver:
                 driver.quit()
 
 
+def websocket(url, user, password, actions_file):
+    """Sends each action over a WebSocket the page opens to /live, as the page's own script
+    would, and prints the outcome the console answers with; then one with a forged token."""
+    with open(actions_file) as handle:
+        actions = json.load(handle)
+    driver = signed_in(browser(), url, user, password)
+    try:
+        outcomes = driver.execute_async_script("""
+            const actions = arguments[0], done = arguments[arguments.length - 1];
+            const csrf = document.querySelector('meta[name="csrf"]').content;
+            const socket = new WebSocket('ws://' + location.host + '/live');
+            const results = [];
+            const queue = actions.map(a => ({ csrf: csrf, action: a })).concat([{ csrf: 'forged', action: actions[0] }]);
+            const next = () => queue.length ? socket.send(JSON.stringify(queue.shift())) : (socket.close(), done(results));
+            socket.onopen = next;
+            socket.onmessage = event => {
+              const message = JSON.parse(event.data);
+              if (message.type !== 'outcome') return;
+              results.push(message.body.message);
+              next();
+            };
+            socket.onerror = () => done(results.concat(['socket error']));
+        """, actions)
+        for index, outcome in enumerate(outcomes[:-1]):
+            step("outcome %d" % index, outcome)
+        step("forged", outcomes[-1])
+    finally:
+        driver.quit()
+
+
 def screenshots(url, user, password, folder):
     driver = signed_in(browser(), url, user, password)
     try:
-        for link in driver.find_elements(By.CSS_SELECTOR, "nav a"):
-            page = link.get_attribute("data-page")
+        for page in [link.get_attribute("data-page") for link in driver.find_elements(By.CSS_SELECTOR, "nav a")]:
             if page == "audit":
                 continue
-            link.click()
-            wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "main table"))
+            click(driver, "nav-" + page)
+            wait(driver, lambda d: d.execute_script("return document.getElementById('main').dataset.page") == page
+                 and d.find_elements(By.CSS_SELECTOR, "main table"))
             driver.save_screenshot("%s/%s.png" % (folder, page))
             step("screenshot", page)
     finally:
@@ -192,7 +247,8 @@ def screenshots(url, user, password, folder):
 if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
     try:
-        {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "screenshots": screenshots}[scenario](*arguments)
+        {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "websocket": websocket,
+         "screenshots": screenshots}[scenario](*arguments)
     except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
         print("FAILED %s: %r" % (scenario, error), flush=True)
         sys.exit(1)

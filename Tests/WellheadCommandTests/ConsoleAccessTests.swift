@@ -1,8 +1,5 @@
 import ConsoleAccess
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import TestSupport
 
@@ -42,27 +39,25 @@ import TestSupport
         }
     }
 
-    @Test func everyWebSocketActionIsRefusedToEveryRoleThatMayNotUseIt() async throws {
+    /// The same actions sent over `/live` by a real browser's WebSocket (the page's own), with
+    /// the session's CSRF token, and once with a forged one.
+    @Test func everyWebSocketActionIsRefusedToEveryRoleThatMayNotUseIt() throws {
         let console = try Self.console()
         defer { console.stop() }
+        let actions = console.served.directory.path("actions.json")
+        try ("[" + Self.actions.map(\.json).joined(separator: ",") + "]").write(toFile: actions, atomically: true, encoding: .utf8)
         for (name, role) in Self.users {
-            let client = ConsoleClient(port: console.consolePort)
-            #expect(try client.signIn(name, ConsoleBrowserTests.password).status == 302)
-            let socket = try LiveSocket(port: console.consolePort, cookie: try #require(client.cookie))
-            defer { socket.close() }
-            for action in Self.actions {
-                try await socket.send(#"{"csrf":"\#(try #require(client.csrf))","action":\#(action.json)}"#)
-                let outcome = try await socket.next { $0.contains("\"type\":\"outcome\"") }
+            let steps = try console.steps("websocket", [name, ConsoleBrowserTests.password, actions])
+            for (index, action) in Self.actions.enumerated() {
+                let outcome = try #require(steps["outcome \(index)"], "\(role) \(action.json): \(steps)")
                 let refused = outcome.contains("refused: a \(role.rawValue) may not")
                 #expect(refused == !role.may(action.permission), "\(role) \(action.json): \(outcome)")
             }
-            try await socket.send(#"{"csrf":"forged","action":{"engageKillSwitch":{"scope":"firm","reason":"x"}}}"#)
-            let forged = try await socket.next { $0.contains("\"type\":\"outcome\"") }
-            #expect(forged.contains("CSRF"), "\(forged)")
+            #expect(steps["forged"]?.contains("CSRF") == true, "\(steps)")
         }
     }
 
-    @Test func noSessionNoForeignOriginAndNoForgedToken() async throws {
+    @Test func noSessionNoForeignOriginAndNoForgedToken() throws {
         let console = try Self.console()
         defer { console.stop() }
         let stranger = ConsoleClient(port: console.consolePort)
@@ -72,12 +67,14 @@ import TestSupport
         let risk = ConsoleClient(port: console.consolePort)
         try risk.signIn("rita", ConsoleBrowserTests.password)
         #expect(try risk.act(#"{"engageKillSwitch":{"scope":"firm","reason":"x"}}"#, csrf: "forged").status == 403)
-        let cookie = try #require(risk.cookie)
-        await #expect(throws: (any Error).self) {
-            let socket = try LiveSocket(port: console.consolePort, cookie: cookie, origin: "http://evil.example")
-            defer { socket.close() }
-            _ = try await socket.next { _ in true }
-        }
+        // A WebSocket opened from another site's page is not upgraded, the session cookie
+        // notwithstanding (the page's own is, in the browser tests).
+        let upgrade = ["Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+                       "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="]
+        let foreign = try risk.request("GET", "/live", headers: upgrade.merging(["Origin": "http://evil.example"]) { $1 })
+        #expect(foreign.status != 101, "\(foreign.status)")
+        let anonymous = try stranger.request("GET", "/live", headers: upgrade.merging(["Origin": console.url]) { $1 })
+        #expect(anonymous.status != 101, "\(anonymous.status)")
         // The cookie is HttpOnly and SameSite=Strict; the pages forbid framing and foreign scripts.
         let login = try ConsoleClient(port: console.consolePort).request("POST", "/login", body: "user=rita&password=\(ConsoleBrowserTests.password.replacingOccurrences(of: " ", with: "+"))",
                                                                          contentType: "application/x-www-form-urlencoded")
@@ -129,45 +126,5 @@ import TestSupport
         let browser = try console.browser("blotter", ["tara", ConsoleBrowserTests.password, hostile])
         #expect(browser.wait(timeout: 90) == 0, "\(browser.output)")
         #expect(ConsoleBrowserTests.Console.steps(in: browser.output)["row"]?.contains(hostile) == true, "\(browser.output)")
-    }
-}
-
-/// The console's `/live` WebSocket, as a page opens it: with the session cookie and the
-/// console's own Origin.
-final class LiveSocket: @unchecked Sendable {
-    private let task: URLSessionWebSocketTask
-    private let session: URLSession
-
-    init(port: Int, cookie: String, origin: String? = nil) throws {
-        var request = URLRequest(url: URL(string: "ws://127.0.0.1:\(port)/live")!)
-        request.setValue(cookie, forHTTPHeaderField: "Cookie")
-        request.setValue(origin ?? "http://127.0.0.1:\(port)", forHTTPHeaderField: "Origin")
-        session = URLSession(configuration: .ephemeral)
-        task = session.webSocketTask(with: request)
-        task.resume()
-    }
-
-    func send(_ text: String) async throws { try await task.send(.string(text)) }
-
-    /// The next text message `matching`, within 30 seconds.
-    func next(matching: @escaping @Sendable (String) -> Bool) async throws -> String {
-        try await withThrowingTaskGroup(of: String.self) { group in
-            group.addTask { [task] in
-                while true {
-                    if case .string(let text) = try await task.receive(), matching(text) { return text }
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(30))
-                throw ConsoleClientError(message: "no matching WebSocket message within 30 s")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
-    }
-
-    func close() {
-        task.cancel(with: .normalClosure, reason: nil)
-        session.invalidateAndCancel()
     }
 }

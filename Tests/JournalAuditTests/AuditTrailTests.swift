@@ -47,7 +47,7 @@ import TestSupport
         try await gateway.send("D", "11=BIG1|55=CLF7|54=1|38=300|40=2|44=\(Self.resting)|59=0|60=\(TestClock.start)|")
         let order = try #require(try AuditTrail(journal: gateway.journal, dictionary: TestDictionaries.fix44).orders(clOrdID: "BIG1").first)
         let decision = try #require(order.rows.first { $0.kind == "risk.decision" })
-        #expect(decision.text.contains("REJECTED by check maxOrderSize"), "\(decision.text)")
+        #expect(decision.text.contains("REJECTED by check orderSize"), "\(decision.text)")
         #expect(decision.text.contains("limit 200"), "\(decision.text)")
         #expect(decision.text.contains("value 300"), "\(decision.text)")
         #expect(order.rows.contains { $0.msgType == "8" && $0.text.contains("ExecType(150)=8 (REJECTED)") })

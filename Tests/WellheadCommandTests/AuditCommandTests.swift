@@ -65,7 +65,7 @@ import TestSupport
         // A risk reject, with the check that refused it and the limit.
         let reject = try Self.audit(["order", "--clordid", "BIG1"] + config)
         #expect(reject.status == 0, "\(reject.standardError)")
-        #expect(reject.standardOutput.contains("REJECTED by check maxOrderSize"), "\(reject.standardOutput)")
+        #expect(reject.standardOutput.contains("REJECTED by check orderSize"), "\(reject.standardOutput)")
         #expect(reject.standardOutput.contains("limit 100"), "\(reject.standardOutput)")
 
         // A fill, as the gateway journaled it.

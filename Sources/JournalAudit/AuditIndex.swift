@@ -107,24 +107,37 @@ struct AuditIndex {
                 engaged.remove(at: at)
             }
         }
+        let orderIDs = orderLinks.compactMap { if case .orderID(let id) = $0 { id } else { nil } }.sorted()
+        let own = Set(members)
         return OrderLifecycle(
-            clOrdIDs: clOrdIDs,
-            orderIDs: orderLinks.compactMap { if case .orderID(let id) = $0 { id } else { nil } }.sorted(),
+            clOrdIDs: clOrdIDs, orderIDs: orderIDs,
             venueOrderIDs: orderLinks.compactMap { if case .venueOrderID(_, let id) = $0 { id } else { nil } }.sorted(),
-            venueClOrdIDs: venueClOrdIDs, account: account, rows: included.sorted().map { rows[$0] })
+            venueClOrdIDs: venueClOrdIDs, account: account,
+            rows: included.sorted().map { own.contains($0) ? Self.naming(rows[$0], account: account, orderID: orderIDs.first) : rows[$0] })
     }
 
-    /// Each row's order's account, for rows of an order that names one.
-    func accountByRow() -> [String: String] {
-        var byRoot: [Int: String] = [:]
-        for (position, account) in accounts.sorted(by: { $0.key < $1.key }) where byRoot[links.root(.row(position))] == nil {
-            byRoot[links.root(.row(position))] = account
+    /// Every row, each naming its order's account and gateway OrderID where it does not itself.
+    func rowsNamingTheirOrders() -> [AuditRow] {
+        var accountByRoot: [Int: String] = [:]
+        for (position, account) in accounts.sorted(by: { $0.key < $1.key }) where accountByRoot[links.root(.row(position))] == nil {
+            accountByRoot[links.root(.row(position))] = account
         }
-        var result: [String: String] = [:]
-        for position in rows.indices {
-            if let account = byRoot[links.root(.row(position))] { result[rows[position].key] = account }
+        var orderIDByRoot: [Int: String] = [:]
+        for link in links.known {
+            if case .orderID(let id) = link, orderIDByRoot[links.root(link)] == nil { orderIDByRoot[links.root(link)] = id }
         }
-        return result
+        return rows.indices.map { position in
+            let root = links.root(.row(position))
+            return Self.naming(rows[position], account: accountByRoot[root] ?? "", orderID: orderIDByRoot[root])
+        }
+    }
+
+    /// `row`, with `account` and `orderID` (its order's) where it names none.
+    private static func naming(_ row: AuditRow, account: String, orderID: String?) -> AuditRow {
+        var row = row
+        if row.account.isEmpty { row.account = account }
+        if row.orderID.isEmpty, row.party != .venue { row.orderID = orderID ?? "" }
+        return row
     }
 
     // MARK: Decoding rows
@@ -230,11 +243,6 @@ struct AuditIndex {
         guard let orderID, orderID != "NONE" else { return "" }
         return orderID
     }
-}
-
-extension AuditRow {
-    /// `messages:12`, `events:7`: the row's place in the journal.
-    var key: String { "\(table.rawValue):\(id)" }
 }
 
 /// What ties rows of one order together.

@@ -41,14 +41,12 @@ public struct AuditTrail: Sendable {
         }
     }
 
-    /// Every row journaled in `from...through`, decoded; with `account`, only the rows of
-    /// that account's orders and those naming the account.
+    /// Every row journaled in `from...through`, decoded, each naming its order's account and
+    /// OrderID; with `account`, only the rows of that account's orders and those naming it.
     public func rows(account: String? = nil, from: Int64? = nil, through: Int64? = nil) throws(AuditError) -> [AuditRow] {
-        let index = try load()
-        let inRange = index.rows.filter { (from ?? .min) <= $0.time && $0.time <= (through ?? .max) }
-        guard let account else { return inRange }
-        let accounts = index.accountByRow()
-        return inRange.filter { $0.account == account || accounts[$0.key] == account }
+        try load().rowsNamingTheirOrders().filter { row in
+            (from ?? .min) <= row.time && row.time <= (through ?? .max) && (account == nil || row.account == account)
+        }
     }
 
     private func load() throws(AuditError) -> AuditIndex {

@@ -138,6 +138,8 @@ import TestSupport
         #expect(try trail.orders(through: middle).flatMap(\.clOrdIDs) == ["A1", "A2", "A3"])
         let rows = try trail.rows(account: "DESK2")
         #expect(!rows.isEmpty && rows.allSatisfy { $0.time > middle })
+        #expect(rows.contains { $0.msgType == "D" && $0.account == "DESK2" && $0.orderID == "WH00000002" },
+                "a row that names neither (B1 gave no Account) names its order's")
         #expect(try trail.rows(from: middle + 1).allSatisfy { $0.time > middle })
     }
 

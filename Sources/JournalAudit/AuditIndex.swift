@@ -220,7 +220,9 @@ struct AuditIndex {
             row.account = json.text("account") ?? ""
             if let execID = json.text("execID") { rowLinks.append(.execID(execID)) }
         case "route":
+            // The gateway's record of the order at a venue: its ClOrdIDs there are the venue's.
             let session = json.text("route", "session") ?? ""
+            row.party = .venue
             row.session = session
             if let number = json.text("id").flatMap(Int.init) {
                 let digits = String(number)

@@ -96,6 +96,47 @@ import TestSupport
         #expect(empty.status == 0 && empty.standardOutput.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
     }
 
+    @Test func anOrderRoutedToAFIXVenueShowsTheMessagesToAndFromTheVenue() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let (venue, _, gateway) = try VenueRoutingTests.gatewayAndVenue(in: venueFolder, limits: QuickFIXOMSTests.limits)
+        defer {
+            venue.signal(SIGTERM)
+            _ = venue.wait(timeout: 10)
+            gateway.stop()
+        }
+        let s = gateway.symbol
+        let (status, output) = try gateway.run("""
+            D V1 \(s) 1 1 2 1.00 1 FIXSIM
+            EXPECT V1 0 10
+            G V2 V1 \(s) 1 3 2 1.05 1
+            EXPECT V2 0 10
+            F V3 V2 \(s) 1
+            EXPECT V3 4 10
+            """)
+        #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(2000))")
+        let config = ["--config", gateway.config]
+        var found = try Self.audit(["order", "--clordid", "V3"] + config)
+        let complete = try eventually(timeout: 30) {
+            found = try Self.audit(["order", "--clordid", "V3"] + config)
+            return found.standardOutput.contains("OrdStatus(39)=4 (CANCELED)") && found.standardOutput.contains("venue in MsgType 8")
+        }
+        #expect(complete, "\(found.standardOutput)\(found.standardError)")
+        let lifecycle = found.standardOutput
+        #expect(lifecycle.contains("ClOrdIDs: V1 -> V2 -> V3"), "\(lifecycle)")
+        for msgType in ["D", "G", "F"] {
+            #expect(lifecycle.contains("venue out MsgType \(msgType)"), "the \(msgType) sent to the venue: \(lifecycle)")
+        }
+        #expect(lifecycle.contains("  route  event "), "\(lifecycle)")
+        // The venue's own OrderID finds the order too.
+        let venueLine = try #require(lifecycle.split(separator: "\n").first { $0.contains("at the venue:") }, "\(lifecycle)")
+        let venueOrderID = try #require(venueLine.components(separatedBy: "OrderIDs ").last?.components(separatedBy: ", ").first)
+        #expect(!venueOrderID.isEmpty)
+        let byVenueOrderID = try Self.audit(["order", "--orderid", venueOrderID] + config)
+        #expect(byVenueOrderID.status == 0 && byVenueOrderID.standardOutput == lifecycle,
+                "\(venueOrderID): \(byVenueOrderID.standardOutput)\(byVenueOrderID.standardError)")
+    }
+
     @Test func exportQuotesATextHoldingCommasQuotesAndANewlineIntoAFile() async throws {
         let directory = TemporaryDirectory("audit-command")
         defer { directory.remove() }

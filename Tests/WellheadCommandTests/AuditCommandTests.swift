@@ -18,6 +18,20 @@ import TestSupport
         return formatter.string(from: date)
     }
 
+    /// `wellhead audit order --clordid <clOrdID>` once its output holds every one of `texts`:
+    /// SQLite is filled a few milliseconds behind what is sent, so it is asked again until
+    /// then, with a deadline (the last answer is returned either way, for the failure).
+    static func lifecycle(_ clOrdID: String, _ config: [String], holding texts: [String],
+                          sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        var found = try audit(["order", "--clordid", clOrdID] + config)
+        let complete = try eventually(timeout: 30) {
+            found = try audit(["order", "--clordid", clOrdID] + config)
+            return found.status == 0 && texts.allSatisfy(found.standardOutput.contains)
+        }
+        #expect(complete, "\(found.standardOutput)\n\(found.standardError)", sourceLocation: sourceLocation)
+        return found.standardOutput
+    }
+
     @Test func aRealAppliancesOrdersAreFoundWholeByAnyClOrdIDAndByOrderID() throws {
         let appliance = try QuickFIXOMSTests.appliance()
         defer { appliance.stop() }
@@ -39,15 +53,7 @@ import TestSupport
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
         let config = ["--config", appliance.config]
 
-        // SQLite is filled a few milliseconds behind what is sent: wait, with a deadline, for
-        // the cancel's report to be there.
-        var chain = try Self.audit(["order", "--clordid", "REST1"] + config)
-        let complete = try eventually(timeout: 30) {
-            chain = try Self.audit(["order", "--clordid", "REST1"] + config)
-            return chain.status == 0 && chain.standardOutput.contains("OrdStatus(39)=4 (CANCELED)")
-        }
-        #expect(complete, "\(chain.standardOutput)\n\(chain.standardError)")
-        let lifecycle = chain.standardOutput
+        let lifecycle = try Self.lifecycle("REST1", config, holding: ["OrdStatus(39)=4 (CANCELED)"])
         #expect(lifecycle.contains("ClOrdIDs: REST1 -> REST2 -> REST3"), "\(lifecycle)")
         #expect(lifecycle.contains("ClOrdID(11)=REST1"), "the OMS's messages decoded with the dictionary's names")
         #expect(lifecycle.contains("Side(54)=1 (BUY)"))
@@ -69,13 +75,8 @@ import TestSupport
         #expect(reject.standardOutput.contains("limit 100"), "\(reject.standardOutput)")
 
         // A fill, as the gateway journaled it.
-        var fill = try Self.audit(["order", "--clordid", "BUY1"] + config)
-        let filled = try eventually(timeout: 30) {
-            fill = try Self.audit(["order", "--clordid", "BUY1"] + config)
-            return fill.standardOutput.contains("OrdStatus(39)=2 (FILLED)")
-        }
-        #expect(filled, "\(fill.standardOutput)\(fill.standardError)")
-        #expect(fill.standardOutput.contains("  fill  event "), "\(fill.standardOutput)")
+        let fill = try Self.lifecycle("BUY1", config, holding: ["OrdStatus(39)=2 (FILLED)"])
+        #expect(fill.contains("  fill  event "), "\(fill)")
 
         // A ClOrdID no order had: said so, non-zero exit.
         let missing = try Self.audit(["order", "--clordid", "NOPE"] + config)
@@ -116,13 +117,7 @@ import TestSupport
             """)
         #expect(status == 0, "\(output)\n\(gateway.server.output.suffix(2000))")
         let config = ["--config", gateway.config]
-        var found = try Self.audit(["order", "--clordid", "V3"] + config)
-        let complete = try eventually(timeout: 30) {
-            found = try Self.audit(["order", "--clordid", "V3"] + config)
-            return found.standardOutput.contains("OrdStatus(39)=4 (CANCELED)") && found.standardOutput.contains("venue in MsgType 8")
-        }
-        #expect(complete, "\(found.standardOutput)\(found.standardError)")
-        let lifecycle = found.standardOutput
+        let lifecycle = try Self.lifecycle("V3", config, holding: ["OrdStatus(39)=4 (CANCELED)", "venue in MsgType 8"])
         #expect(lifecycle.contains("ClOrdIDs: V1 -> V2 -> V3"), "\(lifecycle)")
         for msgType in ["D", "G", "F"] {
             #expect(lifecycle.contains("venue out MsgType \(msgType)"), "the \(msgType) sent to the venue: \(lifecycle)")

@@ -1,4 +1,0 @@
-@testable import JournalAudit
-import Testing
-import TestSupport
-import FIXJournal

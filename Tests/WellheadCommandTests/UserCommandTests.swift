@@ -7,7 +7,13 @@ import TestSupport
 /// input (never on the command line), and the users file it writes.
 @Suite struct UserCommandTests {
     /// Runs `wellhead` with `input` on standard input, waiting at most `timeout` seconds.
-    static func run(_ arguments: [String], input: String, timeout: Double = 120) throws -> WellheadProcess.Result {
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func run(_ arguments: [String], input: String, timeout: Double = 120) throws -> Result {
         let process = Process()
         process.executableURL = WellheadProcess.executable
         process.arguments = arguments
@@ -23,11 +29,11 @@ import TestSupport
         guard ended.wait(timeout: .now() + timeout) == .success else {
             process.terminate()
             Issue.record("wellhead \(arguments.joined(separator: " ")) did not end within \(timeout) s")
-            return WellheadProcess.Result(status: -1, standardOutput: "", standardError: "timed out")
+            return Result(status: -1, standardOutput: "", standardError: "timed out")
         }
-        return WellheadProcess.Result(status: process.terminationStatus,
-                                      standardOutput: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                                      standardError: String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return Result(status: process.terminationStatus,
+                      standardOutput: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                      standardError: String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     @Test func aUserAddedWithThePasswordOnStandardInputIsKeptAsABcryptHash() throws {

@@ -34,7 +34,9 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     public var command: Command
     /// `firm`, `account:<account>` or `session:<OMS TargetCompID>`.
     public var scope: String?
-    /// The person acting; kill switches are engaged and released by someone.
+    /// The person acting: the admin socket sets it to `os:<user>`, the operating-system user
+    /// who connected (read from the kernel, whatever the client sent), so the journal records
+    /// who it was rather than what they typed.
     public var by: String?
     public var reason: String?
     /// For a shock: the product root (`CL`) and the move in percent (`-30`, `12.5`).

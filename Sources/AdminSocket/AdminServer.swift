@@ -147,7 +147,20 @@ final class AdminLineHandler: ChannelInboundHandler {
             // event loop: nothing here waits on the journal.
             let promise = context.eventLoop.makePromise(of: AdminResponse.self)
             if let line, let request = try? JSONDecoder().decode(AdminRequest.self, from: Data(line.utf8)) {
-                promise.completeWithTask { await handler(request) }
+                // The person acting is the operating-system user who connected, whatever the
+                // request says: the journal records who it was, not what they claimed.
+                let peer = PeerUser.uid(of: context.channel)
+                promise.completeWithTask {
+                    let uid: UInt32
+                    do {
+                        uid = try await peer.get()
+                    } catch {
+                        return AdminResponse(ok: false, message: "refused: cannot tell which operating-system user is asking: \(error)")
+                    }
+                    var signed = request
+                    signed.by = "os:" + PeerUser.name(of: uid)
+                    return await handler(signed)
+                }
             } else {
                 promise.succeed(AdminResponse(ok: false, message: "not an admin request: \((line ?? "(too long)").prefix(200))"))
             }
@@ -157,5 +170,44 @@ final class AdminLineHandler: ChannelInboundHandler {
                 channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenComplete { _ in channel.close(promise: nil) }
             }
         }
+    }
+}
+
+/// The operating-system user at the other end of a Unix domain socket: the kernel's
+/// credentials of the connecting process (`SO_PEERCRED`), which the client cannot forge.
+enum PeerUser {
+    /// `struct ucred` as Linux lays it out (pid_t, uid_t, gid_t).
+    struct Credentials: Sendable {
+        var pid: Int32 = 0
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+    }
+
+    /// The uid of the process that connected `channel`, read on its event loop.
+    static func uid(of channel: any Channel) -> EventLoopFuture<UInt32> {
+        #if os(Linux)
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeFailedFuture(AdminSocketError.malformed("the admin connection is not a socket"))
+        }
+        let credentials: EventLoopFuture<Credentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        return credentials.map(\.uid)
+        #else
+        return channel.eventLoop.makeFailedFuture(AdminSocketError.malformed("peer credentials are read on Linux only"))
+        #endif
+    }
+
+    /// The user name of `uid` from the password database (`uid<n>` when it has none).
+    static func name(of uid: UInt32) -> String {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let name: String? = buffer.withUnsafeMutableBufferPointer { bytes in
+            guard getpwuid_r(uid, &entry, bytes.baseAddress!, bytes.count, &result) == 0, result != nil, let name = entry.pw_name else {
+                return nil
+            }
+            return String(cString: name)
+        }
+        return name ?? "uid\(uid)"
     }
 }

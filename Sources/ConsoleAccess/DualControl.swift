@@ -95,15 +95,25 @@ public struct DualControl: Sendable {
         return request
     }
 
-    /// Withdraws request `id`: the requester may, and so may another risk manager.
+    /// Withdraws request `id`: the requester may, and so may another risk manager. The request
+    /// withdrawn, or nil when nothing was (no such request pending, or ``mayWithdraw(id:by:)``
+    /// refuses, which says why).
     @discardableResult
-    public mutating func withdraw(id: Int, by user: ConsoleUser) throws(DualControlError) -> ApprovalRequest {
+    public mutating func withdraw(id: Int, by user: ConsoleUser) -> ApprovalRequest? {
+        do {
+            try mayWithdraw(id: id, by: user)
+        } catch {
+            return nil
+        }
+        return requests.removeValue(forKey: id)
+    }
+
+    /// Whether `user` may withdraw request `id`; the reason when not.
+    public func mayWithdraw(id: Int, by user: ConsoleUser) throws(DualControlError) {
         guard let request = requests[id] else { throw .unknown(id: id) }
         guard user.name == request.requestedBy || user.role.may(.approveRisk) else {
             throw .notRequester(id: id, user: user.name, requestedBy: request.requestedBy)
         }
-        requests[id] = nil
-        return request
     }
 
     /// Removes the requests expired at `now` and returns them (to journal and tell the console).

@@ -87,7 +87,7 @@ public struct UsersFile: Sendable {
     public static func load(path: String) throws(UsersFileError) -> UsersFile {
         let text = try readText(path)
         var users: [String: (user: ConsoleUser, line: Int)] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let lineNumber = index + 1
             let line = raw.trimmingSpaces()
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }

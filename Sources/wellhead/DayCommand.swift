@@ -4,7 +4,7 @@ import Foundation
 import Gateway
 
 /// `wellhead day`: the running appliance's trading day: which it is, when it opened and ends,
-/// and a forced roll (journaled with who and why).
+/// and a forced roll (journaled with why, and who: the operating-system user who ran it).
 struct DayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "day",
@@ -24,12 +24,11 @@ struct DayCommand: AsyncParsableCommand {
     struct Roll: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "End the trading day now: day orders expire, positions are re-based at settlement, daily counts reset.")
-        @Option(help: "The person forcing the roll (required).") var by: String
         @Option(help: "Why (required): it is journaled with the day's end.") var reason: String
         @OptionGroup var target: RiskCommand.Target
 
         func run() async throws {
-            try DayCommand.print(await DayCommand.send(AdminRequest(command: .dayRoll, by: by, reason: reason), to: target))
+            try DayCommand.print(await DayCommand.send(AdminRequest(command: .dayRoll, reason: reason), to: target))
         }
     }
 

@@ -6,7 +6,8 @@ import Gateway
 import RiskSidecar
 
 /// `wellhead risk`: a risk manager's controls on a running appliance, through its admin
-/// socket: kill switches and the utilisation of every limit.
+/// socket: kill switches and the utilisation of every limit. The appliance records the
+/// operating-system user who ran the command as the person acting (`os:<user>`).
 struct RiskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk",
@@ -68,7 +69,6 @@ struct RiskCommand: AsyncParsableCommand {
 
         @Argument(help: "engage or release.") var action: Action
         @Option(help: "firm, account:<account> or session:<OMS CompID>.") var scope: String
-        @Option(help: "The person acting (required: a kill switch is engaged and released by someone).") var by: String
         @Option(help: "Why, for the journal and the cancels' Text.") var reason = ""
         @OptionGroup var target: Target
 
@@ -80,7 +80,7 @@ struct RiskCommand: AsyncParsableCommand {
 
         func run() async throws {
             let command: AdminRequest.Command = action == .engage ? .engageKillSwitch : .releaseKillSwitch
-            try await target.send(AdminRequest(command: command, scope: scope, by: by, reason: reason))
+            try await target.send(AdminRequest(command: command, scope: scope, reason: reason))
         }
     }
 

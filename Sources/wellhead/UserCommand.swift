@@ -156,11 +156,11 @@ struct UserCommand: ParsableCommand {
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw UserCommandError("cannot read the terminal's settings: \(String(cString: strerror(errno)))") }
         var hidden = saved
         hidden.c_lflag &= ~tcflag_t(ECHO)
-        guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden) == 0 else {
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &hidden) == 0 else {
             throw UserCommandError("cannot turn the terminal's echo off: \(String(cString: strerror(errno)))")
         }
         let line = readLine(strippingNewline: true)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
         print("", to: &standardError)
         guard let line else { throw UserCommandError("no password given") }
         return line

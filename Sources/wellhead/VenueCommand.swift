@@ -4,7 +4,8 @@ import Foundation
 import Gateway
 
 /// `wellhead venue`: QA's controls on a running venue simulator (`Application=venue`),
-/// through its admin socket: halt and resume trading, shock prices.
+/// through its admin socket: halt and resume trading, shock prices. The venue records the
+/// operating-system user who ran the command as the person acting (`os:<user>`).
 struct VenueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "venue",
@@ -14,22 +15,20 @@ struct VenueCommand: AsyncParsableCommand {
 
     struct Halt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Halt trading: new orders are rejected, cancels accepted; every session is told.")
-        @Option(help: "The person acting.") var by: String
         @Option(help: "Why, sent to every session in the TradingSessionStatus Text.") var reason = ""
         @OptionGroup var target: RiskCommand.Target
 
         func run() async throws {
-            try await target.send(AdminRequest(command: .halt, by: by, reason: reason))
+            try await target.send(AdminRequest(command: .halt, reason: reason))
         }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume trading after a halt.")
-        @Option(help: "The person acting.") var by: String
         @OptionGroup var target: RiskCommand.Target
 
         func run() async throws {
-            try await target.send(AdminRequest(command: .resume, by: by))
+            try await target.send(AdminRequest(command: .resume))
         }
     }
 

@@ -62,10 +62,13 @@ import Testing
         #expect(control.expire(now: Self.start + Self.minute) == [old])
         #expect(control.pending == [fresh])
         #expect(throws: DualControlError.notRequester(id: fresh.id, user: "carol", requestedBy: "alice")) {
-            try control.withdraw(id: fresh.id, by: Self.carol)
+            try control.mayWithdraw(id: fresh.id, by: Self.carol)
         }
-        #expect(try control.withdraw(id: fresh.id, by: Self.alice) == fresh)
+        #expect(control.withdraw(id: fresh.id, by: Self.carol) == nil && control.pending == [fresh], "compliance withdraws nothing")
+        #expect(control.withdraw(id: fresh.id, by: Self.alice) == fresh)
         #expect(control.pending.isEmpty)
+        #expect(control.withdraw(id: fresh.id, by: Self.alice) == nil)
+        #expect(throws: DualControlError.unknown(id: fresh.id)) { try control.mayWithdraw(id: fresh.id, by: Self.alice) }
     }
 
     @Test func onlyTheFirmKillSwitchAndRaisingALimitNeedASecondPerson() {

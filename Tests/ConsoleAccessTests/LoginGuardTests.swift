@@ -44,4 +44,13 @@ import Testing
         #expect(guardian.failed(user: "alice", now: Self.start) == nil)
         #expect(guardian.failed(user: "alice", now: Self.start)?.failures == 3)
     }
+
+    @Test func failuresSpreadFurtherApartThanTheLockOutAreForgotten() {
+        var guardian = LoginGuard()
+        for attempt in 0..<4 { _ = guardian.failed(user: "alice", now: Self.start + Int64(attempt) * Self.minute) }
+        #expect(guardian.failures(of: "alice") == 4)
+        let later = Self.start + 3 * Self.minute + 15 * Self.minute
+        #expect(guardian.failed(user: "alice", now: later) == nil, "15 quiet minutes start the count again")
+        #expect(guardian.failures(of: "alice") == 1)
+    }
 }

@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXJournal
 import Foundation
 import Instruments
 import Testing
@@ -142,17 +143,23 @@ import TestSupport
             try appliance.order(["--sender", sender, "--quantity", "1", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", clOrdID])
         }
         #expect(try order("R1", "OMS1").contains("ClOrdID=R1 ExecType=New(0)"))
-        let engaged = try appliance.risk(["kill-switch", "engage", "--scope", "session:OMS1", "--by", "maria", "--reason", "runaway"])
+        let engaged = try appliance.risk(["kill-switch", "engage", "--scope", "session:OMS1", "--reason", "runaway"])
         #expect(engaged.contains("1 working order(s) cancelled"), "\(engaged)")
+        // Journaled with the operating-system user who ran `wellhead risk`, not free text.
+        let person = "os:\(NSUserName())"
+        #expect(engaged.contains("by \(person)"), "\(engaged)")
+        #expect(waitForJournal(appliance.journalPath) { journal in
+            try journal.events(kind: "admin").contains { $0.json.contains(#""by":"\#(person)""#) && $0.json.contains("kill-switch-engage") }
+        }, "the admin record names \(person)")
 
         try appliance.restart()
-        #expect(try appliance.risk(["status"]).contains("kill switch ENGAGED at session OMS1 by maria"))
+        #expect(try appliance.risk(["status"]).contains("kill switch ENGAGED at session OMS1 by os:\(NSUserName())"))
         let blocked = try order("R2", "OMS1")
         #expect(blocked.contains("ClOrdID=R2 ExecType=Rejected(8)") && blocked.contains("kill switch"), "\(blocked)")
         #expect(try order("R3", "OMS2").contains("ClOrdID=R3 ExecType=New(0)"), "OMS2 is not under the switch")
 
         // Released before the next restart: not engaged after it.
-        #expect(try appliance.risk(["kill-switch", "release", "--scope", "session:OMS1", "--by", "maria"]).contains("released"))
+        #expect(try appliance.risk(["kill-switch", "release", "--scope", "session:OMS1"]).contains("released"))
         try appliance.restart()
         #expect(try appliance.risk(["status"]).contains("kill switches: none engaged"))
         #expect(try order("R4", "OMS1").contains("ClOrdID=R4 ExecType=New(0)"))

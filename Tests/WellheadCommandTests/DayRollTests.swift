@@ -27,9 +27,9 @@ import TestSupport
         let before = try appliance.command(["day", "status"])
         #expect(before.status == 0, "\(before.standardError)")
         let today = try #require(before.standardOutput.firstMatch(of: /trading day (\d{4}-\d\d-\d\d) \(open\)/)?.1).description
-        let rolled = try appliance.command(["day", "roll", "--by", "qa", "--reason", "end-of-day drill"])
+        let rolled = try appliance.command(["day", "roll", "--reason", "end-of-day drill"])
         #expect(rolled.status == 0, "\(rolled.standardError)")
-        #expect(rolled.standardOutput.contains("trading day \(today) ended by qa;")
+        #expect(rolled.standardOutput.contains("trading day \(today) ended by os:\(NSUserName());")
                 && rolled.standardOutput.contains("1 day order(s) expired, 1 working, 1 position(s) carried at settlement"),
                 "\(rolled.standardOutput)")
         // The OMS hears of the expiry; the GTC order is untouched.
@@ -43,7 +43,7 @@ import TestSupport
         #expect(!next.contains("trading day \(today) "), "\(next)")
 
         // A second end, then a crash: the restart reads the last end and what came after.
-        #expect(try appliance.command(["day", "roll", "--by", "qa", "--reason", "second day"]).status == 0)
+        #expect(try appliance.command(["day", "roll", "--reason", "second day"]).status == 0)
         #expect(try oms.next(about: "D1")?[150]?.string == "C", "the new day order expired too")
         let dayBefore = try appliance.command(["day", "status"]).standardOutput
         let positions = try appliance.utilisation().filter { $0.key.hasPrefix("position") }
@@ -67,7 +67,7 @@ import TestSupport
         var tradingDate = listing.tradingDate
         var rolls = 0
         while tradingDate <= front.lastTradeDate {
-            let rolled = try appliance.command(["day", "roll", "--by", "qa", "--reason", "to expiry"])
+            let rolled = try appliance.command(["day", "roll", "--reason", "to expiry"])
             #expect(rolled.status == 0, "\(rolled.standardError)")
             let next = try #require(rolled.standardOutput.firstMatch(of: /; (\d{4}-\d\d-\d\d) began/)?.1)
             tradingDate = try #require(CalendarDate(iso: String(next)))
@@ -103,7 +103,7 @@ import TestSupport
         var oms = try appliance.connect()
         #expect(try oms.order("V1", "54=1|38=2|40=2|44=1.00|59=0|100=FIXSIM").last?[39]?.string == "0")
         #expect(try oms.order("V2", "54=1|38=1|40=2|44=1.00|59=1|100=FIXSIM").last?[39]?.string == "0")
-        #expect(try appliance.command(["day", "roll", "--by", "qa", "--reason", "venue drill"]).status == 0)
+        #expect(try appliance.command(["day", "roll", "--reason", "venue drill"]).status == 0)
         let expired = try #require(oms.next(about: "V1"))
         #expect(expired[150]?.string == "C" && expired[39]?.string == "C", "\(expired.debugText)")
         // The GTC order is still working at the venue: a cancel reaches it.

@@ -137,13 +137,13 @@ import TestSupport
             D K2 \(s) 1 3 2 1.01 1
             EXPECT K1 0 10
             EXPECT K2 0 10
-            RUN \(risk) kill-switch engage --scope firm --by maria --reason "runaway algo" \(config) > \(appliance.directory.path("engage.out"))
+            RUN \(risk) kill-switch engage --scope firm --reason "runaway algo" \(config) > \(appliance.directory.path("engage.out"))
             EXPECT K1 4 10
             EXPECT K2 4 10
             D K3 \(s) 1 1 2 1.00 0
             EXPECT K3 8 10
             RUN \(risk) status \(config) > \(appliance.directory.path("status.out"))
-            RUN \(risk) kill-switch release --scope firm --by maria \(config)
+            RUN \(risk) kill-switch release --scope firm \(config)
             D K4 \(s) 1 1 2 1.00 0
             EXPECT K4 0 10
             """)
@@ -153,9 +153,9 @@ import TestSupport
         let blocked = try #require(Self.reports(output, "K3").first)
         #expect(blocked["150"] == "8" && blocked["58"]?.contains("kill switch") == true, "\(blocked)")
         let engaged = try String(contentsOfFile: appliance.directory.path("engage.out"), encoding: .utf8)
-        #expect(engaged.contains("kill switch engaged at firm by maria; 2 working order(s) cancelled"), "\(engaged)")
+        #expect(engaged.contains("kill switch engaged at firm by os:\(NSUserName()); 2 working order(s) cancelled"), "\(engaged)")
         let shown = try String(contentsOfFile: appliance.directory.path("status.out"), encoding: .utf8)
-        #expect(shown.contains("kill switch ENGAGED at firm by maria"), "\(shown)")
+        #expect(shown.contains("kill switch ENGAGED at firm by os:\(NSUserName())"), "\(shown)")
     }
 
     @Test func droppedOMSLosesDayOrdersKeepsGTCAndHearsOfItAtTheNextLogon() throws {

@@ -7,9 +7,26 @@ import TestSupport
 /// input (never on the command line), and the users file it writes.
 @Suite struct UserCommandTests {
     /// Runs `wellhead` with `input` on standard input, waiting at most `timeout` seconds.
-    static func run(_ arguments: [String], input: String, timeout: Double = 120) throws -> WellheadProcess.Result {
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func run(_ arguments: [String], input: String, timeout: Double = 120) throws -> Result {
+        try run(WellheadProcess.executable, arguments, input: input, timeout: timeout)
+    }
+
+    /// Runs `wellhead` on a terminal of its own (util-linux's `script` gives it a pseudo-terminal
+    /// as standard input), `input` typed into it.
+    static func runOnATerminal(_ arguments: [String], input: String) throws -> Result {
+        let command = ([WellheadProcess.executable.path] + arguments).joined(separator: " ")
+        return try run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"], input: input, timeout: 120)
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], input: String, timeout: Double) throws -> Result {
         let process = Process()
-        process.executableURL = WellheadProcess.executable
+        process.executableURL = executable
         process.arguments = arguments
         let standardInput = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = standardInput
@@ -23,11 +40,11 @@ import TestSupport
         guard ended.wait(timeout: .now() + timeout) == .success else {
             process.terminate()
             Issue.record("wellhead \(arguments.joined(separator: " ")) did not end within \(timeout) s")
-            return WellheadProcess.Result(status: -1, standardOutput: "", standardError: "timed out")
+            return Result(status: -1, standardOutput: "", standardError: "timed out")
         }
-        return WellheadProcess.Result(status: process.terminationStatus,
-                                      standardOutput: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                                      standardError: String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return Result(status: process.terminationStatus,
+                      standardOutput: String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                      standardError: String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     @Test func aUserAddedWithThePasswordOnStandardInputIsKeptAsABcryptHash() throws {
@@ -92,5 +109,22 @@ import TestSupport
         #expect(missing.status != 0 && missing.standardError.contains(directory.path("absent")), "\(missing.standardError)")
         let onTheCommandLine = try Self.run(["user", "add", "carol", "--role", "admin", "--password", "x", "--users", path], input: "")
         #expect(onTheCommandLine.status != 0, "there is no way to give a password on the command line")
+    }
+
+    /// On a terminal the password is asked for twice, and two that differ change nothing.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalThePasswordIsAskedTwiceAndMustMatch() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("users")
+        let added = try Self.runOnATerminal(["user", "add", "alice", "--role", "admin", "--users", path],
+                                            input: "a terminal password\na terminal password\n")
+        #expect(added.status == 0, "\(added.standardOutput)")
+        #expect(added.standardOutput.contains("password for alice: ") && added.standardOutput.contains("again: "), "\(added.standardOutput)")
+        #expect(try UsersFile.load(path: path).user(named: "alice")?.password.matches("a terminal password") == true)
+
+        let differ = try Self.runOnATerminal(["user", "passwd", "alice", "--users", path], input: "one long password\nanother password\n")
+        #expect(differ.status != 0 && differ.standardOutput.contains("\(path): the two passwords differ"), "\(differ.standardOutput)")
+        #expect(try UsersFile.load(path: path).user(named: "alice")?.password.matches("a terminal password") == true)
     }
 }

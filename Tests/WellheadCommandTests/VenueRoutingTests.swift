@@ -192,11 +192,11 @@ import TestSupport
             \(gateway.pause("shocked"))
             D K1 \(s) 1 1 2 \(bid) 0 FIXSIM
             EXPECT K1 8 10
-            \(venueCommand) halt --by QA --reason drill --config \(venueConfig)
+            \(venueCommand) halt --reason drill --config \(venueConfig)
             \(gateway.pause("halted"))
             D H1 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
             EXPECT H1 8 10
-            \(venueCommand) resume --by QA --config \(venueConfig)
+            \(venueCommand) resume --config \(venueConfig)
             \(gateway.pause("resumed"))
             D H2 \(s) 1 1 2 \(shockedBid) 0 FIXSIM
             EXPECT H2 0 10

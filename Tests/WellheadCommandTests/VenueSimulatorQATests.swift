@@ -99,11 +99,11 @@ import TestSupport
             WAITMSG h 1 10
             D REST \(s) 1 1 2 1.00 1
             EXPECT REST 0 10
-            \(venue.command("venue halt --by qa --reason 'circuit breaker test'"))
+            \(venue.command("venue halt --reason 'circuit breaker test'"))
             WAITMSG h 2 10
             D HALTED \(s) 1 1 2 1.00 0
             EXPECT HALTED 8 10
-            \(venue.command("venue resume --by qa"))
+            \(venue.command("venue resume"))
             WAITMSG h 3 10
             D OPEN \(s) 1 1 2 1.00 0
             EXPECT OPEN 0 10

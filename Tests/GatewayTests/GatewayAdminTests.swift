@@ -28,6 +28,10 @@ import TestSupport
             try await AdminClient.send(request, to: server.path)
         }
 
+        /// Who the socket says acts: the operating-system user this test runs as, whatever the
+        /// request names.
+        static var person: String { "os:\(NSUserName())" }
+
         func close() async {
             await server.close()
             journal.close()
@@ -41,14 +45,14 @@ import TestSupport
 
         let engaged = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "account:DESK1", by: "maria", reason: "drill"))
         #expect(engaged.ok, "\(engaged.message)")
-        #expect(engaged.message == "kill switch engaged at account DESK1 by maria; 1 working order(s) cancelled")
+        #expect(engaged.message == "kill switch engaged at account DESK1 by \(Served.person); 1 working order(s) cancelled")
         #expect(engaged.engagedKillSwitches.map(\.level) == [.account("DESK1")])
         #expect(served.harness.gateway.orders().map(\.status) == [.canceled, .new], "DESK2's order is not under the switch")
         let blocked = try #require(served.harness.order("W3", price: served.harness.price(offsetTicks: -40)).first)
         #expect(blocked[58]?.string.contains("kill switch") == true)
 
         let status = try await served.send(AdminRequest(command: .status))
-        #expect(status.ok && status.engagedKillSwitches.first?.engagedBy == "maria")
+        #expect(status.ok && status.engagedKillSwitches.first?.engagedBy == Served.person)
         let firm = try #require(status.utilisation.first { $0.kind == .positionPerMonth }, "DESK2's working order uses the firm's limit")
         #expect(firm.subject.contains("BZF7") && firm.used == 1 && firm.limit == 50)
 
@@ -62,13 +66,15 @@ import TestSupport
         let records = try reader.events(kind: "risk.killSwitch").map {
             try JSONDecoder().decode(KillSwitchRecord.self, from: Data($0.json.utf8))
         }
-        #expect(records.map(\.releasedBy) == [nil, "maria"])
-        #expect(records.allSatisfy { $0.level == .account("DESK1") && $0.engagedBy == "maria" && $0.reason == "drill" })
+        #expect(records.map(\.releasedBy) == [nil, Served.person])
+        #expect(records.allSatisfy { $0.level == .account("DESK1") && $0.engagedBy == Served.person && $0.reason == "drill" })
     }
 
     @Test func requestsThatNameNoPersonOrNoScopeAreRefused() async throws {
         let served = try await Served()
-        let anonymous = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "firm", by: "  "))
+        // Through the socket every request is signed by its operating-system user; a request
+        // that reaches the gateway unsigned is refused.
+        let anonymous = await served.application.handle(AdminRequest(command: .engageKillSwitch, scope: "firm", by: "  "))
         #expect(!anonymous.ok && anonymous.message.contains("by a person"))
         let nowhere = try await served.send(AdminRequest(command: .engageKillSwitch, scope: "desk:1", by: "maria"))
         #expect(!nowhere.ok && nowhere.message.contains("scope 'desk:1'"))

@@ -1,6 +1,7 @@
 /// A journal event summarised for a person; the row's text goes on with the event's JSON.
 enum AuditEventText {
-    static func summary(kind: String, json: AuditJSON) -> String {
+    /// `decoder` names enumerated values the events hold as FIX does (an order's OrdStatus).
+    static func summary(kind: String, json: AuditJSON, decoder: AuditMessageDecoder) -> String {
         switch kind {
         case "risk.decision":
             let inputs = ["account", "symbol", "side", "quantity", "orderType", "price", "stopPrice", "timeInForce",
@@ -16,8 +17,9 @@ enum AuditEventText {
             let released = json.text("releasedBy").map { ", released by \($0)" } ?? ""
             return "kill switch engaged by \(json.text("engagedBy") ?? "?"): \(json.text("reason") ?? "")\(released)"
         case "order":
+            let status = json.text("order", "status").map { decoder.field(tag: AuditTag.ordStatus, value: $0) } ?? "?"
             return "order \(json.text("order", "orderID") ?? "?") ClOrdID \(json.text("order", "clOrdID") ?? "?") "
-                + "status \(json.text("order", "status") ?? "?") cumQty \(json.text("order", "cumQty") ?? "?")"
+                + "\(status) cumQty \(json.text("order", "cumQty") ?? "?")"
         case "order.rejected", "cancel.rejected":
             return "\(kind) ClOrdID \(json.text("clOrdID") ?? "?") reason \(json.text("reason") ?? "?"): \(json.text("text") ?? "")"
         case "fill":

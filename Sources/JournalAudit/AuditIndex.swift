@@ -25,7 +25,7 @@ struct AuditIndex {
         for message in messages { pending.append(try Self.row(message, venueSessions: venueSessions, decoder: decoder)) }
         var scopes: [Int64: (scope: AuditScope, engagesKillSwitch: Bool, adminEngage: Bool)] = [:]
         for (event, json) in parsedEvents {
-            pending.append(Self.row(event, json: json))
+            pending.append(Self.row(event, json: json, decoder: decoder))
             if let scope = AuditScope(kind: event.kind, json: json) {
                 scopes[event.id] = (scope, event.kind == "risk.killSwitch" && json["releasedBy"] == nil,
                                     event.kind == "admin" && json.text("command") == "kill-switch-engage")
@@ -185,10 +185,10 @@ struct AuditIndex {
         return (row, rowLinks)
     }
 
-    private static func row(_ event: JournalEventRow, json: AuditJSON) -> (AuditRow, [Link]) {
+    private static func row(_ event: JournalEventRow, json: AuditJSON, decoder: AuditMessageDecoder) -> (AuditRow, [Link]) {
         var row = AuditRow(table: .events, id: event.id, time: event.time, party: .gateway, kind: event.kind, session: "",
                            direction: "", msgType: "", account: "", clOrdID: "", origClOrdID: "", orderID: "",
-                           text: AuditEventText.summary(kind: event.kind, json: json) + AuditMessageDecoder.separator + event.json)
+                           text: AuditEventText.summary(kind: event.kind, json: json, decoder: decoder) + AuditMessageDecoder.separator + event.json)
         var rowLinks: [Link] = []
         switch event.kind {
         case "order":

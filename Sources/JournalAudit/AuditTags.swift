@@ -6,6 +6,6 @@ enum AuditTag {
     static let clOrdID = 11
     static let execID = 17
     static let orderID = 37
+    static let ordStatus = 39
     static let origClOrdID = 41
-    static let text = 58
 }

@@ -37,7 +37,7 @@ import TestSupport
         #expect(inbound[2].text.contains("OrigClOrdID(41)=A2"), "\(inbound[2].text)")
         let decisions = order.rows.filter { $0.kind == "risk.decision" }
         #expect(decisions.count == 3, "the new order's, the replace's and the cancel's decision")
-        #expect(order.rows.contains { $0.kind == "order" })
+        #expect(order.rows.contains { $0.kind == "order" && $0.text.contains("OrdStatus(39)=4 (CANCELED)") }, "the order's last state")
         let reports = order.rows.filter { $0.table == .messages && $0.direction == "out" && $0.msgType == "8" }
         #expect(reports.last?.text.contains("OrdStatus(39)=4 (CANCELED)") == true, "\(reports.last?.text ?? "")")
     }

@@ -53,6 +53,10 @@ import TestSupport
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
         let config = ["--config", appliance.config]
 
+        // The last order's fill first: once it is in SQLite, so is everything sent before it.
+        let fill = try Self.lifecycle("BUY1", config, holding: ["OrdStatus(39)=2 (FILLED)"])
+        #expect(fill.contains("  fill  event "), "a fill, as the gateway journaled it: \(fill)")
+
         let lifecycle = try Self.lifecycle("REST1", config, holding: ["OrdStatus(39)=4 (CANCELED)"])
         #expect(lifecycle.contains("ClOrdIDs: REST1 -> REST2 -> REST3"), "\(lifecycle)")
         #expect(lifecycle.contains("ClOrdID(11)=REST1"), "the OMS's messages decoded with the dictionary's names")
@@ -73,10 +77,6 @@ import TestSupport
         #expect(reject.status == 0, "\(reject.standardError)")
         #expect(reject.standardOutput.contains("REJECTED by check orderSize"), "\(reject.standardOutput)")
         #expect(reject.standardOutput.contains("limit 100"), "\(reject.standardOutput)")
-
-        // A fill, as the gateway journaled it.
-        let fill = try Self.lifecycle("BUY1", config, holding: ["OrdStatus(39)=2 (FILLED)"])
-        #expect(fill.contains("  fill  event "), "\(fill)")
 
         // A ClOrdID no order had: said so, non-zero exit.
         let missing = try Self.audit(["order", "--clordid", "NOPE"] + config)

@@ -51,6 +51,7 @@ extension ConsoleServer {
             let outcome = await act(action, session: session)
             return try ConsolePages.json(outcome, status: outcome.refused ? .forbidden : .ok)
         }
+        addAuditRoutes(to: router)
         router.get("/health") { _, _ in "ok\n" }
         router.get("/metrics") { [self] _, _ -> Response in
             guard let metrics else { throw HTTPError(.notFound, message: "no metrics in this appliance") }

@@ -2,6 +2,7 @@ import ConsoleAccess
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import JournalAudit
 import Logging
 import NIOCore
 import NIOPosix
@@ -61,6 +62,8 @@ public final class ConsoleServer: Sendable {
     let logger: Logger
     /// The appliance's metrics in Prometheus's text format, served at `/metrics`.
     let metrics: (@Sendable () -> String)?
+    /// The journal for the audit page; `nil` for a console without one.
+    let audit: AuditTrail?
     private let group: MultiThreadedEventLoopGroup
     private let bound = Mutex<Int?>(nil)
     private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
@@ -68,8 +71,9 @@ public final class ConsoleServer: Sendable {
     public static let cookieName = "wellhead_console"
 
     public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),
-                metrics: (@Sendable () -> String)? = nil, clock: @escaping @Sendable () -> Int64) {
+                metrics: (@Sendable () -> String)? = nil, audit: AuditTrail? = nil, clock: @escaping @Sendable () -> Int64) {
         self.metrics = metrics
+        self.audit = audit
         self.configuration = configuration
         self.backend = backend
         self.logger = logger

@@ -2,11 +2,13 @@ import AdminSocket
 import Console
 import ConsoleAccess
 import FIXCodec
+import FIXDictionary
 import FIXJournal
 import FIXTransport
 import FIXVocabulary
 import Gateway
 import Instruments
+import JournalAudit
 import Logging
 import Positions
 import RiskSidecar
@@ -219,10 +221,12 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
 extension ConsoleServer {
     /// The appliance's console: the gateway's backend, the wall clock.
-    static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal, logger: Logger) -> ConsoleServer {
+    /// - Parameter dictionary: the profile's data dictionary, for the audit page's field names.
+    static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal,
+                          dictionary: FIXDataDictionary?, logger: Logger) -> ConsoleServer {
         let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
         return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath),
                              backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
-                             logger: Logger(label: "wellhead.console"), clock: clock)
+                             logger: Logger(label: "wellhead.console"), audit: AuditTrail(journal: journal, dictionary: dictionary), clock: clock)
     }
 }

@@ -68,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
                              venue: venue?.application, logger: logger),
         ]
         if let gateway, let settings = profile.sessions.lazy.compactMap(\.gateway).first, let console = settings.console {
-            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, logger: logger))
+            let dictionary = profile.sessions.lazy.compactMap(\.fix.configuration.dictionary).first
+            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, logger: logger))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

@@ -107,6 +107,44 @@ import TestSupport
         }
     }
 
+    /// Compliance finds an order's lifecycle by ClOrdID and exports the day as CSV; a risk
+    /// manager may search but not export; a trader may do neither.
+    @Test func theAuditTrailIsSearchedAndExportedByThoseWhoMay() throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        let oms = try console.served.run("""
+            D AUD1 \(console.served.symbol) 1 1 2 40.00 1
+            EXPECT AUD1 0 10
+            F AUD2 AUD1 \(console.served.symbol) 1
+            EXPECT AUD2 4 10
+            """)
+        #expect(oms.status == 0, "\(oms.output)")
+        let compliance = ConsoleClient(port: console.consolePort)
+        try compliance.signIn("carl", ConsoleBrowserTests.password)
+        var lifecycle: ConsoleClient.Answer?
+        let found = try eventually(timeout: 10) {
+            let answer = try compliance.request("GET", "/api/audit/order?clordid=AUD2")
+            lifecycle = answer
+            return answer.status == 200 && answer.body.contains("OrigClOrdID(41)=AUD1")
+        }
+        #expect(found, "\(lifecycle?.status ?? 0) \(lifecycle?.body.prefix(1500) ?? "")")
+        let body = lifecycle?.body ?? ""
+        #expect(body.contains("ClOrdID(11)=AUD1") && body.contains("Side(54)=1 (BUY)"), "\(body.prefix(1500))")
+        #expect(try compliance.request("GET", "/api/audit/order?clordid=NOPE").status == 404)
+        let export = try compliance.request("GET", "/api/audit/export.csv?account=DESK1")
+        #expect(export.status == 200 && export.headers["content-type"]?.hasPrefix("text/csv") == true)
+        #expect(export.body.hasPrefix("time,time_ns,") && export.body.contains("AUD1"), "\(export.body.prefix(500))")
+
+        let risk = ConsoleClient(port: console.consolePort)
+        try risk.signIn("rita", ConsoleBrowserTests.password)
+        #expect(try risk.request("GET", "/api/audit/order?orderid=WH00000001").status == 200)
+        #expect(try risk.request("GET", "/api/audit/export.csv").status == 403)
+        let trader = ConsoleClient(port: console.consolePort)
+        try trader.signIn("tara", ConsoleBrowserTests.password)
+        #expect(try trader.request("GET", "/api/audit/order?clordid=AUD1").status == 403)
+        #expect(try trader.request("GET", "/api/audit/export.csv").status == 403)
+    }
+
     /// A ClOrdID holding markup is shown as text: the state carries it as a string, and the
     /// page sets it with textContent (checked in the browser test's blotter).
     @Test func aClOrdIDHoldingMarkupStaysText() throws {

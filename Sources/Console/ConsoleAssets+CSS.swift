@@ -62,6 +62,7 @@ extension ConsoleAssets {
     svg.curve polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }
     svg.curve text { fill: var(--muted); font: 10px var(--mono); }
     svg.curve circle { fill: var(--accent); }
+    #table-audit td:last-child { white-space: pre-wrap; word-break: break-word; min-width: 480px; }
     #help { position: fixed; inset: 20% 30%; background: var(--panel); border: 1px solid var(--accent); padding: 16px; z-index: 20; }
     .hidden { display: none; }
     """#

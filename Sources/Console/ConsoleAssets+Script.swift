@@ -164,8 +164,8 @@ extension ConsoleAssets {
         return parts;
       },
       market() {
-        const columns = [["Contract", r => r.symbol], ["Month", r => r.month], ["Bid size", r => r.bidSize || "", null, true], ["Bid", r => r.bid, "buy", true],
-          ["Ask", r => r.ask, "sell", true], ["Ask size", r => r.askSize || "", null, true], ["Last", r => r.last, null, true], ["Settle", r => r.settlement, null, true]];
+        const columns = [["Contract", r => r.symbol], ["Month", r => r.month], ["Bid size", r => r.bidSize || "", null, true], ["Bid", r => r.bid, () => "buy", true],
+          ["Ask", r => r.ask, () => "sell", true], ["Ask size", r => r.askSize || "", null, true], ["Last", r => r.last, null, true], ["Settle", r => r.settlement, null, true]];
         const roots = [...new Set(state.market.map(r => r.root))];
         return [panel("curves", "Futures curves", el("div", { class: "toolbar" }, ...roots.map(root => curve(root, state.market.filter(r => r.root === root))))),
                 panel("spreads", "Spreads and cracks", table("spreads", [["Spread", r => r.name], ["Value", r => r.value, r => signClass(r.value), true], ["Unit", r => r.unit]], state.spreads, r => r.name)),

@@ -7,7 +7,7 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py blotter    <url> <user> <password> <clordid>
     console_browser.py killswitch <url> <risk1> <risk2> <trader> <password>
     console_browser.py websocket  <url> <user> <password> <actions.json>
-    console_browser.py screenshots <url> <user> <password> <folder>
+    console_browser.py screenshots <url> <user> <password> <folder> <clordid for the audit page>
 """
 import json
 import sys
@@ -229,13 +229,14 @@ def websocket(url, user, password, actions_file):
         driver.quit()
 
 
-def screenshots(url, user, password, folder):
+def screenshots(url, user, password, folder, audit_clordid):
     driver = signed_in(browser(), url, user, password)
     try:
         for page in [link.get_attribute("data-page") for link in driver.find_elements(By.CSS_SELECTOR, "nav a")]:
-            if page == "audit":
-                continue
             click(driver, "nav-" + page)
+            if page == "audit":
+                wait(driver, EC.presence_of_element_located((By.ID, "audit-clordid"))).send_keys(audit_clordid)
+                click(driver, "audit-search")
             wait(driver, lambda d: d.execute_script("return document.getElementById('main').dataset.page") == page
                  and d.find_elements(By.CSS_SELECTOR, "main table"))
             driver.save_screenshot("%s/%s.png" % (folder, page))

@@ -172,9 +172,9 @@ import TestSupport
         #expect(oms.status == 0, "\(oms.output)")
         let folder = TestDictionaries.repositoryRoot.appendingPathComponent("docs/console")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let steps = try console.steps("screenshots", ["rita", Self.password, folder.path])
+        let steps = try console.steps("screenshots", ["rita", Self.password, folder.path, "SHOT1"])
         #expect(steps["screenshot"] != nil, "\(steps)")
-        for page in ["sessions", "blotter", "positions", "risk", "market", "signals"] {
+        for page in ["sessions", "blotter", "positions", "risk", "market", "signals", "audit"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(page).png").path), "\(page)")
         }
     }

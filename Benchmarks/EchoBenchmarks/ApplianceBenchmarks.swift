@@ -52,6 +52,8 @@ func registerApplianceBenchmarks(configuration: Benchmark.Configuration) {
         registerOrderToNew(subject, configuration: configuration)
         registerOrderToFill(subject, configuration: configuration)
     }
+    // The same orders with live console pages watching: the admin console's cost to the order path.
+    registerOrderToNew(.watched, configuration: configuration)
 }
 
 /// "Order to New (resting limit): <subject>".

@@ -26,6 +26,16 @@ struct ApplianceSubject: Sendable {
     let label: String
     /// nil: ``EchoPaths/wellhead`` (`WELLHEAD_BINARY` or the release build).
     let executable: String?
+    /// Live console pages watching while the orders flow (the admin console on, a risk
+    /// manager's WebSockets on `/live`); 0 for none, and no console.
+    var consoleWatchers = 0
+
+    /// This tree's build with 50 console pages watching (`APPLIANCE_BENCH_WATCHERS` to change
+    /// how many): against "Wellhead appliance" in the same run, what watching costs the orders.
+    static var watched: ApplianceSubject {
+        let count = ProcessInfo.processInfo.environment["APPLIANCE_BENCH_WATCHERS"].flatMap(Int.init) ?? 50
+        return ApplianceSubject(label: "Wellhead appliance, \(count) console watchers", executable: nil, consoleWatchers: count)
+    }
 
     /// This tree's build, then the baseline's when `WELLHEAD_BASELINE_BINARY` names one: the
     /// same benchmarks registered for each, so one run measures before and after.
@@ -46,6 +56,7 @@ final class ApplianceTarget: @unchecked Sendable {
     let subject: ApplianceSubject
     private var server: ServerProcess?
     private var client: ApplianceClient?
+    private var watchers: ConsoleWatchers?
     /// The contract month every order names: the CL front month listed today.
     private(set) var symbol = ""
     /// The price of the probe fill ``start(probeFill:)`` made, when asked to: where the market is.
@@ -68,10 +79,22 @@ final class ApplianceTarget: @unchecked Sendable {
     func start(probeFill: Bool) throws {
         try ServerProcess.settingUp(failure: "appliance check failed", server: { server }, lastCharacters: 4_000,
                                     tearDown: stop) {
+            let consolePort = freeLoopbackPort()
+            let subject = self.subject
             let (server, port) = try ServerProcess.wellhead(name: "wellhead (\(subject.label))",
                                                             folderName: "wellhead-appliance-bench-\(getpid())",
-                                                            executable: subject.executable, profile: Self.profile(in:))
+                                                            executable: subject.executable) { directory in
+                var profile = try Self.profile(in: directory)
+                guard subject.consoleWatchers > 0 else { return profile }
+                let users = directory + "/console-users.txt"
+                try ConsoleWatchers.writeUsers(at: users, executable: subject.executable ?? EchoPaths.wellhead)
+                profile.applicationKeys += ["ConsolePort=\(consolePort)", "Users=\(users)"]
+                return profile
+            }
             self.server = server
+            if subject.consoleWatchers > 0 {
+                watchers = try ConsoleWatchers(port: consolePort, count: subject.consoleWatchers)
+            }
             let client = try ApplianceClient(port: port)
             self.client = client
             try client.logOn()
@@ -90,6 +113,12 @@ final class ApplianceTarget: @unchecked Sendable {
 
     /// Logs out, stops the appliance and removes its folder (journal, profile, limits, log).
     func stop() {
+        if let watchers {
+            let received = watchers.received
+            FileHandle.standardError.write(Data("console watchers (\(subject.consoleWatchers)): \(received.frames) states, \(received.bytes) bytes read\n".utf8))
+            watchers.stop()
+        }
+        watchers = nil
         client?.logOut()
         client = nil
         server?.stopAndRemoveFolder()

@@ -38,21 +38,7 @@ final class FIXSocketConnection: @unchecked Sendable {
     /// fails the benchmark instead of hanging it.
     convenience init(port: Int, peerName: String, senderCompID: String, targetCompID: String, checksSequence: Bool,
                      readTimeoutSeconds: Int, sendCapacity: Int) throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw EchoFailure("socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else {
-            let error = errno
-            close(socket)
-            throw EchoFailure("connect to 127.0.0.1:\(port) failed: errno \(error)")
-        }
-        self.init(connected: socket, peerName: peerName, senderCompID: senderCompID, targetCompID: targetCompID,
+        self.init(connected: try loopbackConnection(port: port), peerName: peerName, senderCompID: senderCompID, targetCompID: targetCompID,
                   checksSequence: checksSequence, readTimeoutSeconds: readTimeoutSeconds, sendCapacity: sendCapacity)
     }
 
@@ -215,4 +201,23 @@ final class FIXSocketConnection: @unchecked Sendable {
             }
         }
     }
+}
+
+/// A TCP connection to `127.0.0.1:port`: the socket, connected.
+func loopbackConnection(port: Int) throws -> Int32 {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw EchoFailure("socket() failed: errno \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let status = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard status == 0 else {
+        let error = errno
+        close(socket)
+        throw EchoFailure("connect to 127.0.0.1:\(port) failed: errno \(error)")
+    }
+    return socket
 }

@@ -118,7 +118,7 @@ extension GatewayWork {
         updateMarks()
 
         // The day's ClOrdIDs go; those of orders still working stay, so they can be cancelled.
-        state.orders = state.orders.filter { !$0.value.status.isTerminal }
+        state.orders.removeDone()
         for (session, ids) in state.clOrdIDs { state.clOrdIDs[session] = ids.filter { state.orders[$0.value] != nil } }
         let numbers = Set(state.orders.keys.compactMap { state.venueIDByOrderID[$0] })
         state.orderIDByVenueID = state.orderIDByVenueID.filter { numbers.contains($0.key) }

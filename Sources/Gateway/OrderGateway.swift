@@ -354,7 +354,7 @@ struct GatewayState: Sendable {
     /// The venue each order went to, by number.
     var venueOfOrder: [UInt64: Int] = [:]
     let settings: GatewaySettings
-    var orders: [String: ClientOrder] = [:]
+    var orders = GatewayOrders()
     /// Per session, every ClOrdID used today, to the order it names.
     var clOrdIDs: [String: [String: String]] = [:]
     var orderIDByVenueID: [UInt64: String] = [:]

@@ -9,6 +9,8 @@ import FIXVocabulary
 import Gateway
 import Instruments
 import JournalAudit
+import MarketDataFeed
+import OrderEntry
 import Logging
 import Positions
 import RiskSidecar
@@ -32,7 +34,8 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
     func state() async throws -> ConsoleState {
         let now = clock()
-        var state = try await application.onLoop { gateway in Self.gatewayState(gateway, now: now) }
+        let taken = try await application.onLoop { gateway in Self.take(gateway, now: now) }
+        var state = Self.gatewayState(taken, now: now)
         let venues = application.venueSessions
         state.sessions = application.sessionEndpoints.map { endpoint in
             let queued = endpoint.queuedState
@@ -65,14 +68,34 @@ struct GatewayConsoleBackend: ConsoleBackend {
         return state
     }
 
-    /// What the gateway itself holds; on its loop.
-    static func gatewayState(_ gateway: OrderGateway, now: Int64) -> ConsoleState {
+    /// What the gateway holds, taken on its loop as values (orders, fills, the position book,
+    /// each future's top of book): the least the loop can do, the rows are made after.
+    struct Taken: Sendable {
+        var tradingDate: String
+        var working: [ClientOrder]
+        var done: [ClientOrder]
+        var fills: ArraySlice<Fill>
+        var book: PositionBook
+        var futures: [(instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)]
+    }
+
+    /// On the gateway's loop.
+    static func take(_ gateway: OrderGateway, now: Int64) -> Taken {
+        let (working, done) = gateway.recentOrders(ConsoleState.recentOrders)
+        return Taken(tradingDate: gateway.dayStatus(now: now).tradingDate.description, working: working, done: done,
+                     fills: gateway.recentFills.suffix(ConsoleState.recentFills), book: gateway.positions,
+                     futures: gateway.catalog.instruments.filter { $0.kind == .future }.map { instrument in
+                         let top = gateway.depth(symbol: instrument.symbol, levels: 1)
+                         return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
+                                 gateway.mark(symbol: instrument.symbol))
+                     })
+    }
+
+    /// The rows the console shows, made from what ``take(_:now:)`` took; off the loop.
+    static func gatewayState(_ taken: Taken, now: Int64) -> ConsoleState {
         var state = ConsoleState(time: now)
-        state.tradingDate = gateway.dayStatus(now: now).tradingDate.description
-        let orders = gateway.orders()
-        let working = orders.filter { !$0.status.isTerminal }
-        let done = orders.filter(\.status.isTerminal).suffix(ConsoleState.recentOrders)
-        state.orders = (working + done).sorted { $0.orderID > $1.orderID }.map { order in
+        state.tradingDate = taken.tradingDate
+        state.orders = (taken.working.sorted { $0.orderID > $1.orderID } + taken.done).map { order in
             let terms = order.terms
             return ConsoleState.OrderRow(orderID: order.orderID, clOrdID: order.clOrdID, session: order.session, account: terms.account,
                                          symbol: terms.symbol, side: terms.side == .buy ? "BUY" : "SELL", type: Self.label(terms.type),
@@ -81,18 +104,18 @@ struct GatewayConsoleBackend: ConsoleBackend {
                                          averagePrice: order.cumQty > 0 ? order.averagePrice.description : "", status: "\(order.status)".uppercased(),
                                          working: !order.status.isTerminal)
         }
-        state.fills = gateway.recentFills.suffix(ConsoleState.recentFills).reversed().map { fill in
+        state.fills = taken.fills.reversed().map { fill in
             ConsoleState.FillRow(execID: fill.execID, account: fill.account, symbol: fill.symbol, side: fill.side == .buy ? "BUY" : "SELL",
                                  quantity: fill.quantity, price: fill.price.description,
                                  value: (fill.price * FIXDecimal(mantissa: fill.quantity) * fill.multiplier).rounded(toScale: 2).description,
                                  time: fill.time.nanosecondsSinceEpoch)
         }
-        state.positions = gateway.positions.positions().map { position in
+        let book = taken.book
+        state.positions = book.positions().map { position in
             ConsoleState.PositionRow(account: position.account, root: position.root, symbol: position.symbol, net: position.quantity,
                                      averagePrice: position.averagePrice?.description ?? "", mark: position.mark.price.description,
                                      realised: position.realised.description, unrealised: position.unrealised.description)
         }
-        let book = gateway.positions
         func total(_ scope: String, account: String?, root: String? = nil) -> ConsoleState.TotalRow {
             let sum = book.totals(account: account, root: root)
             return ConsoleState.TotalRow(scope: scope, account: account, realised: sum.realised.description, unrealised: sum.unrealised.description,
@@ -105,19 +128,11 @@ struct GatewayConsoleBackend: ConsoleBackend {
                 state.totals.append(total("\(account) \(root)", account: account, root: root))
             }
         }
-        for instrument in gateway.catalog.instruments {
-            let top = gateway.depth(symbol: instrument.symbol, levels: 1)
-            let bid = top?.bids.first, ask = top?.asks.first
-            let last = gateway.lastTradePrice(symbol: instrument.symbol)
-            switch instrument.kind {
-            case .future:
-                state.market.append(ConsoleState.MarketRow(
-                    symbol: instrument.symbol, root: instrument.root, month: instrument.month.description,
-                    bid: bid?.price.description ?? "", bidSize: bid?.quantity ?? 0, ask: ask?.price.description ?? "",
-                    askSize: ask?.quantity ?? 0, last: last?.description ?? "", settlement: gateway.mark(symbol: instrument.symbol)?.description ?? ""))
-            case .calendarSpread, .interCommoditySpread, .crack:
-                continue  // the normalizer's derived prices (``GatewayApplication/marketView()``)
-            }
+        state.market = taken.futures.map { future in
+            ConsoleState.MarketRow(symbol: future.instrument.symbol, root: future.instrument.root, month: future.instrument.month.description,
+                                   bid: future.bid?.price.description ?? "", bidSize: future.bid?.quantity ?? 0,
+                                   ask: future.ask?.price.description ?? "", askSize: future.ask?.quantity ?? 0,
+                                   last: future.last?.description ?? "", settlement: future.mark?.description ?? "")
         }
         return state
     }

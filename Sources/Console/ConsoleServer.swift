@@ -1,11 +1,14 @@
 import ConsoleAccess
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import JournalAudit
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -17,8 +20,10 @@ public struct ConsoleConfiguration: Sendable {
     public var port: Int
     /// The users file (`Users=`): read at every login, so users added while running can log in.
     public var usersPath: String
+    /// Served over TLS with this configuration (the profile's certificates); plain HTTP when nil.
+    public var tls: TLSConfiguration?
     /// Cookies marked Secure: under TLS.
-    public var secureCookies: Bool
+    public var secureCookies: Bool { tls != nil }
     /// A console session idle this long is signed out.
     public var idleTimeout: Int64
     /// The least time between two states pushed to the browsers: changes in between are
@@ -28,13 +33,13 @@ public struct ConsoleConfiguration: Sendable {
     public var maxFailedLogins: Int
     public var lockout: Int64
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, usersPath: String, secureCookies: Bool = false,
+    public init(host: String = "127.0.0.1", port: Int = 8080, usersPath: String, tls: TLSConfiguration? = nil,
                 idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(100), maxFailedLogins: Int = 5,
                 lockout: Int64 = 15 * 60 * 1_000_000_000) {
         self.host = host
         self.port = port
         self.usersPath = usersPath
-        self.secureCookies = secureCookies
+        self.tls = tls
         self.idleTimeout = idleTimeout
         self.publishInterval = publishInterval
         self.maxFailedLogins = maxFailedLogins
@@ -97,9 +102,10 @@ public final class ConsoleServer: Sendable {
 
     /// Serves until cancelled or a graceful shutdown.
     public func run() async throws {
+        let plain = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSocketRouter())
         let application = Application(
             router: router(),
-            server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter()),
+            server: try configuration.tls.map { try .tls(plain, tlsConfiguration: $0) } ?? plain,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Wellhead"),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuration.port
@@ -111,7 +117,10 @@ public final class ConsoleServer: Sendable {
                     }
                 }
                 for continuation in waiting { continuation.resume(returning: port) }
-                logger.info("console listening", metadata: ["address": "\(configuration.host):\(port)"])
+                logger.info("console listening", metadata: ["address": "\(configuration.host):\(port)", "tls": "\(configuration.tls != nil)"])
+                if !FileManager.default.fileExists(atPath: configuration.usersPath) {
+                    logger.notice("console has no users yet: add one with wellhead user add", metadata: ["users": "\(configuration.usersPath)"])
+                }
             },
             eventLoopGroupProvider: .shared(group),
             logger: logger

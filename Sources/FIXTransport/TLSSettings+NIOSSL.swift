@@ -7,6 +7,12 @@ extension TLSSettings {
 
     /// The server side's context, built once and shared by every connection.
     public func makeServerContext() throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: makeServerConfiguration())
+    }
+
+    /// The server side's configuration: the certificate and key, the lowest version, and the
+    /// client certificates asked for (the admin console serves with the same).
+    public func makeServerConfiguration() throws -> TLSConfiguration {
         guard let certificateFile, let privateKeyFile else {
             throw TLSSettingsError("an acceptor with TLS needs a certificate file and a private key file")
         }
@@ -15,7 +21,7 @@ extension TLSSettings {
         configuration.minimumTLSVersion = nioVersion
         if let certificateAuthoritiesFile { configuration.trustRoots = .file(certificateAuthoritiesFile) }
         configuration.certificateVerification = verifyPeer ? .noHostnameVerification : .none
-        return try NIOSSLContext(configuration: configuration)
+        return configuration
     }
 
     public func makeClientContext() throws -> NIOSSLContext {

@@ -10,6 +10,7 @@ import Gateway
 import Instruments
 import JournalAudit
 import MarketDataFeed
+import NIOSSL
 import OrderEntry
 import Logging
 import Positions
@@ -237,10 +238,12 @@ struct GatewayConsoleBackend: ConsoleBackend {
 extension ConsoleServer {
     /// The appliance's console: the gateway's backend, the wall clock.
     /// - Parameter dictionary: the profile's data dictionary, for the audit page's field names.
+    /// - Parameter tls: the gateway session's TLS settings: the console serves with the same
+    ///   certificate when the sessions use TLS.
     static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal,
-                          dictionary: FIXDataDictionary?, logger: Logger) -> ConsoleServer {
+                          dictionary: FIXDataDictionary?, tls: TLSConfiguration?, logger: Logger) -> ConsoleServer {
         let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
-        return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath),
+        return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath, tls: tls),
                              backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
                              logger: Logger(label: "wellhead.console"), audit: AuditTrail(journal: journal, dictionary: dictionary), clock: clock)
     }

@@ -3,6 +3,7 @@ import Console
 import FIXJournal
 import Logging
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -67,9 +68,18 @@ struct ServeCommand: AsyncParsableCommand {
             ApplianceService(profile: profile, config: config, journal: journal, loop: loop, gateway: gateway?.application,
                              venue: venue?.application, logger: logger),
         ]
-        if let gateway, let settings = profile.sessions.lazy.compactMap(\.gateway).first, let console = settings.console {
+        if let gateway, let session = profile.sessions.first(where: { $0.gateway?.console != nil }), let console = session.gateway?.console {
             let dictionary = profile.sessions.lazy.compactMap(\.fix.configuration.dictionary).first
-            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, logger: logger))
+            let tls: TLSConfiguration?
+            do {
+                tls = try session.tls.map { try $0.makeServerConfiguration() }
+            } catch {
+                print("error: \(profile.file): [\(session.configuration.id)] ConsolePort: the console's TLS: \(error)", to: &standardError)
+                journal.close()
+                throw ExitCode.failure
+            }
+            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, tls: tls,
+                                                    logger: logger))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

@@ -145,6 +145,39 @@ import TestSupport
         #expect(try trader.request("GET", "/api/audit/export.csv").status == 403)
     }
 
+    /// With TLS on the gateway's sessions, the console serves over TLS with the same
+    /// certificate, and its session cookie is Secure (checked with curl, an independent client).
+    @Test func theConsoleServesOverTLSWithTheProfilesCertificate() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let certificates = try TLSInteropTests.Certificates(in: directory, named: "certs")
+        let consolePort = freePort()
+        let usersPath = directory.path("users.txt")
+        var users = UsersFile.empty(path: usersPath)
+        try users.add(ConsoleUser(name: "rita", role: .riskManager, accounts: [],
+                                  password: PasswordHash(hashing: ConsoleBrowserTests.password, cost: 4)))
+        try users.save()
+        let config = try WellheadProfiles.gatewayAcceptor(in: directory, port: freePort(), limits: QuickFIXOMSTests.limits, keys: """
+            ConsolePort=\(consolePort)
+            Users=\(usersPath)
+            SocketUseSSL=Y
+            ServerCertificateFile=\(certificates.server)
+            ServerCertificateKeyFile=\(certificates.serverKey)
+            """)
+        let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
+        defer { server.signal(SIGTERM); _ = server.wait(timeout: 20) }
+        #expect(server.waitForOutput("console listening", timeout: 60), "\(server.output)")
+        #expect(server.output.contains("tls=true"), "\(server.output)")
+        let form = "user=rita&password=\(ConsoleBrowserTests.password.replacingOccurrences(of: " ", with: "+"))"
+        let secure = try Shell.run("curl -s -i --cacert '\(certificates.ca)' --data '\(form)' https://127.0.0.1:\(consolePort)/login")
+        #expect(secure.status == 0, "\(secure.output)")
+        #expect(secure.output.hasPrefix("HTTP/1.1 302"), "\(secure.output)")
+        let cookie = secure.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") } ?? ""
+        #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "\(cookie)")
+        let plain = try Shell.run("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:\(consolePort)/login")
+        #expect(plain.output != "200", "plain HTTP is not served: \(plain.output)")
+    }
+
     /// A ClOrdID holding markup is shown as text: the state carries it as a string, and the
     /// page sets it with textContent (checked in the browser test's blotter).
     @Test func aClOrdIDHoldingMarkupStaysText() throws {

@@ -262,14 +262,36 @@ extension ConsoleAssets {
       render(true);
     }
 
+    // The keys the server diffs each table by (ConsoleState+Patch.swift).
+    const tableKeys = {
+      sessions: r => r.name, orders: r => r.orderID, fills: r => r.execID, positions: r => r.account + " " + r.symbol,
+      totals: r => r.scope, limits: r => r.control + "|" + r.scope + "|" + r.subject, killSwitches: r => r.scope,
+      approvals: r => String(r.id), market: r => r.symbol, spreads: r => r.name, venues: r => r.name, signals: r => r.root,
+    };
+
+    // A patch applied: changed rows replace their old selves, and a new key order, when given,
+    // says which rows there are now and in what order.
+    function patched(old, patch) {
+      const next = Object.assign({}, old, { time: patch.time, tradingDate: patch.tradingDate });
+      for (const [name, key] of Object.entries(tableKeys)) {
+        const change = patch[name];
+        if (!change) continue;
+        const rows = new Map(old[name].map(r => [key(r), r]));
+        for (const row of change.upsert) rows.set(key(row), row);
+        next[name] = (change.keys || old[name].map(key)).map(k => rows.get(k)).filter(Boolean);
+      }
+      return next;
+    }
+
     function connect() {
       socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/live");
       socket.addEventListener("open", () => { const c = document.getElementById("connection"); c.textContent = "live"; c.className = "status-up"; });
       socket.addEventListener("message", event => {
         const message = JSON.parse(event.data);
-        if (message.type === "state") {
-          alertsFrom(message.body);
-          state = message.body; lastUpdate = Date.now();
+        if (message.type === "state" || (message.type === "patch" && state)) {
+          const next = message.type === "state" ? message.body : patched(state, message.body);
+          alertsFrom(next);
+          state = next; lastUpdate = Date.now();
           document.getElementById("latency").textContent = "gateway time " + time(state.time);
           if (page !== "audit") render();
         } else if (message.type === "outcome") alert_(message.body.message, message.body.ok ? "good" : "bad");

@@ -34,7 +34,7 @@ public struct ConsoleConfiguration: Sendable {
     public var lockout: Int64
 
     public init(host: String = "127.0.0.1", port: Int = 8080, usersPath: String, tls: TLSConfiguration? = nil,
-                idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(100), maxFailedLogins: Int = 5,
+                idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(200), maxFailedLogins: Int = 5,
                 lockout: Int64 = 15 * 60 * 1_000_000_000) {
         self.host = host
         self.port = port

@@ -55,8 +55,10 @@ let package = Package(
         // The FIX session protocol as a state machine: no sockets, no clock, no storage.
         .target(name: "FIXSession", dependencies: ["FIXCodec", "FIXDictionary"]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // A background thread's priority lowered alone (gettid(2), which Glibc's module lacks).
+        .systemLibrary(name: "CThreadPriority", path: "Sources/CThreadPriority"),
         // The SQLite journal: every message in and out, sequence numbers, group commit.
-        .target(name: "FIXJournal", dependencies: ["CSQLite"]),
+        .target(name: "FIXJournal", dependencies: ["CSQLite", "CThreadPriority"]),
         // How sessions are carried on the wire, as plain values a settings file produces: TLS
         // settings and connect addresses. No SwiftNIO.
         .target(name: "FIXTransportConfiguration"),
@@ -154,7 +156,7 @@ let package = Package(
         // WebSocket, logins, roles and CSRF from ConsoleAccess, the audit search from
         // JournalAudit. What it shows and does comes from a backend the gateway provides.
         .target(name: "Console", dependencies: [
-            "ConsoleAccess", "JournalAudit",
+            "ConsoleAccess", "CThreadPriority", "JournalAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

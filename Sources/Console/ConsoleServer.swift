@@ -1,3 +1,4 @@
+import CThreadPriority
 import ConsoleAccess
 import Foundation
 import Hummingbird
@@ -34,7 +35,7 @@ public struct ConsoleConfiguration: Sendable {
     public var lockout: Int64
 
     public init(host: String = "127.0.0.1", port: Int = 8080, usersPath: String, tls: TLSConfiguration? = nil,
-                idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(200), maxFailedLogins: Int = 5,
+                idleTimeout: Int64 = 30 * 60 * 1_000_000_000, publishInterval: Duration = .milliseconds(250), maxFailedLogins: Int = 5,
                 lockout: Int64 = 15 * 60 * 1_000_000_000) {
         self.host = host
         self.port = port
@@ -86,6 +87,9 @@ public final class ConsoleServer: Sendable {
         access = Mutex(ConsoleAccessState(sessions: ConsoleSessions(idleTimeout: configuration.idleTimeout),
                                           logins: LoginGuard(maxFailures: configuration.maxFailedLogins, lockout: configuration.lockout)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // The console's thread yields the cores to the gateway's loop when both want them:
+        // watching must not slow the orders.
+        group.next().execute { _ = wellhead_set_thread_nice(10) }
     }
 
     /// The port it listens on, once it does.

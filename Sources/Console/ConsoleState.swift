@@ -27,8 +27,9 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     /// The trading day in progress.
     public var tradingDate: String = ""
 
-    public static let recentOrders = 500
-    public static let recentFills = 500
+    /// The blotter shows the day's most recent; the audit page finds any order of the day.
+    public static let recentOrders = 100
+    public static let recentFills = 100
 
     public init(time: Int64) {
         self.time = time

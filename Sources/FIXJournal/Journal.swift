@@ -1,4 +1,5 @@
 import CSQLite
+import CThreadPriority
 import Dispatch
 import Foundation
 import Synchronization

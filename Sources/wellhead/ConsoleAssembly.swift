@@ -1,6 +1,7 @@
 import AdminSocket
 import Console
 import ConsoleAccess
+import CoreMetrics
 import FIXCodec
 import FIXJournal
 import FIXTransport
@@ -10,6 +11,7 @@ import Instruments
 import Logging
 import Positions
 import RiskSidecar
+import Synchronization
 
 /// The console's backend in the appliance: what the pages show is taken from the gateway on
 /// its own loop (orders, fills, positions, the market) and from the risk sidecar and the
@@ -218,11 +220,42 @@ struct GatewayConsoleBackend: ConsoleBackend {
 }
 
 extension ConsoleServer {
-    /// The appliance's console: the gateway's backend, the wall clock.
-    static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal, logger: Logger) -> ConsoleServer {
+    /// The appliance's console: the gateway's backend, the wall clock. `metrics` gives the
+    /// appliance's exposition for `/metrics`; the console's own gauges, `wellhead_console_users`
+    /// and `wellhead_console_websocket_clients`, are set from the server as each scrape comes.
+    static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal, logger: Logger,
+                          metrics: (@Sendable () -> String)? = nil) -> ConsoleServer {
         let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
-        return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath),
-                             backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
-                             logger: Logger(label: "wellhead.console"), clock: clock)
+        let served = WeakConsoleServer()
+        let scrape: (@Sendable () -> String)? = metrics.map { exposition -> @Sendable () -> String in
+            let users = CoreMetrics.Gauge(label: "wellhead_console_users")
+            let clients = CoreMetrics.Gauge(label: "wellhead_console_websocket_clients")
+            return {
+                if let watching = served.server?.watching {
+                    users.record(watching.users)
+                    clients.record(watching.pages)
+                }
+                return exposition()
+            }
+        }
+        let server = ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath),
+                                   backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
+                                   logger: Logger(label: "wellhead.console"), metrics: scrape, clock: clock)
+        served.server = server
+        return server
+    }
+}
+
+/// The console server its own metrics closure reads at scrape time, held weakly: the server holds the closure.
+private final class WeakConsoleServer: Sendable {
+    private let held = Mutex<Held>(Held())
+
+    private struct Held {
+        weak var server: ConsoleServer?
+    }
+
+    var server: ConsoleServer? {
+        get { held.withLock { $0.server } }
+        set { held.withLock { $0.server = newValue } }
     }
 }

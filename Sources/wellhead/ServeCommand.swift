@@ -1,3 +1,4 @@
+import ApplianceMetrics
 import ArgumentParser
 import Console
 import FIXJournal
@@ -30,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "wellhead")
+        // Before anything makes an instrument: the sessions, the journal and the gateway make
+        // theirs as they are set up. Served at the console's /metrics.
+        let registry = ApplianceMetrics.bootstrap()
         var standardError = StandardError()
         let profile: ApplianceProfile
         do {
@@ -68,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
                              venue: venue?.application, logger: logger),
         ]
         if let gateway, let settings = profile.sessions.lazy.compactMap(\.gateway).first, let console = settings.console {
-            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, logger: logger))
+            services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, logger: logger,
+                                                    metrics: { ApplianceMetrics.exposition(registry) }))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

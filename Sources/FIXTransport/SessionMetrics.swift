@@ -21,8 +21,11 @@ public final class SessionMetrics: Sendable {
     private let session: String
     /// Reject counters by reason label, made at a reason's first reject (rejects are rare).
     private let rejects = Mutex<[String: Counter]>([:])
+    /// The factory in force when the session was set up, for the counters made later.
+    private let factory: any MetricsFactory
 
     init(session: String) {
+        factory = MetricsSystem.factory
         self.session = session
         let dimensions = [("session", session)]
         received = Counter(label: "wellhead_fix_messages_received_total", dimensions: dimensions)
@@ -45,7 +48,8 @@ public final class SessionMetrics: Sendable {
         let reason = Self.rejectReason(msgType: msgType, message: try? FIXParser().parse(bytes))
         let counter = rejects.withLock { counters in
             if let known = counters[reason] { return known }
-            let made = Counter(label: "wellhead_fix_rejects_total", dimensions: [("session", session), ("reason", reason)])
+            let made = Counter(label: "wellhead_fix_rejects_total", dimensions: [("session", session), ("reason", reason)],
+                               factory: factory)
             counters[reason] = made
             return made
         }

@@ -18,8 +18,11 @@ final class RiskMetrics: Sendable {
     /// Gauges of the switches and states changed so far, made at their first change (an admin's act).
     private let killSwitches = Mutex<[String: Gauge]>([:])
     private let tradingStates = Mutex<[String: [TradingState: Gauge]]>([:])
+    /// The factory in force when the sidecar was made, for the gauges made later.
+    private let factory: any MetricsFactory
 
     init() {
+        factory = MetricsSystem.factory
         let label = "wellhead_risk_decisions_total"
         accepted = Counter(label: label, dimensions: [("control", "all"), ("outcome", "accepted")])
         var rejected: [RiskCheck: Counter] = [:]
@@ -41,7 +44,7 @@ final class RiskMetrics: Sendable {
         let scope = Self.label(of: level)
         let gauge = killSwitches.withLock { gauges in
             if let known = gauges[scope] { return known }
-            let made = Gauge(label: "wellhead_kill_switch_engaged", dimensions: [("scope", scope)])
+            let made = Gauge(label: "wellhead_kill_switch_engaged", dimensions: [("scope", scope)], factory: factory)
             gauges[scope] = made
             return made
         }
@@ -57,7 +60,7 @@ final class RiskMetrics: Sendable {
             if let gauges = known[name] { return gauges }
             var made: [TradingState: Gauge] = [:]
             for each in TradingState.allCases {
-                made[each] = Gauge(label: "wellhead_trading_state", dimensions: [("scope", name), ("state", each.rawValue)])
+                made[each] = Gauge(label: "wellhead_trading_state", dimensions: [("scope", name), ("state", each.rawValue)], factory: factory)
             }
             known[name] = made
             return made

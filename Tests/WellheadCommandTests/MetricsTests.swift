@@ -78,7 +78,7 @@ import TestSupport
 
         var text = ""
         var samples: [Sample] = []
-        let moved = eventually(timeout: 30) {
+        let moved = try eventually(timeout: 30) {
             let answer = try console.request("GET", "/metrics")
             guard answer.status == 200 else { return false }
             text = answer.body

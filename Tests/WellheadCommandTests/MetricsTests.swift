@@ -73,6 +73,7 @@ import TestSupport
             EXPECT MET3 0 10
             D METBIG \(s) 1 101 2 40.00 0
             EXPECT METBIG 8 10
+            AB METAB
             """)
         #expect(status == 0, "\(output)")
 
@@ -85,6 +86,7 @@ import TestSupport
             samples = Self.samples(text)
             return Self.sum(samples, "wellhead_order_ack_seconds_count") >= 4
                 && Self.sum(samples, "wellhead_journal_commit_seconds_count") > 0
+                && Self.sum(samples, "wellhead_fix_rejects_total") >= 1
         }
         #expect(moved, "\(text)")
 
@@ -94,6 +96,11 @@ import TestSupport
         #expect(samples.contains { $0.name == "wellhead_fix_next_sender_seq" && $0.value > 1 }, "\(text)")
         #expect(samples.contains { $0.name == "wellhead_fix_next_target_seq" && $0.value > 1 }, "\(text)")
         #expect(samples.contains { $0.name == "wellhead_fix_session_logged_on" && $0.labels["session"]?.contains("OMS1") == true }, "\(text)")
+        // A multileg order (AB), which this gateway does not take: refused with a Reject or a
+        // BusinessMessageReject, counted by its reason.
+        let rejects = samples.filter { $0.name == "wellhead_fix_rejects_total" && $0.value >= 1 }
+        #expect(rejects.count == 1 && rejects.allSatisfy { $0.labels["session"]?.contains("OMS1") == true && $0.labels["reason"] != nil },
+                "\(text)")
         // Order → ack: one sample per order, each under a second, in microsecond buckets.
         #expect(Self.sum(samples, "wellhead_order_ack_seconds_count") >= 4, "\(text)")
         #expect(Self.sum(samples, "wellhead_order_ack_seconds_bucket", where: ["le": "1.0"]) >= 4, "\(text)")

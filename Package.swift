@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ConsoleAccess", targets: ["ConsoleAccess"]),
         .library(name: "JournalAudit", targets: ["JournalAudit"]),
         .library(name: "Console", targets: ["Console"]),
+        .library(name: "ApplianceMetrics", targets: ["ApplianceMetrics"]),
         .executable(name: "wellhead", targets: ["wellhead"]),
     ],
     dependencies: [
@@ -42,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The FIX tag=value wire format: framing, zero-copy parsing, encoding, typed values.
@@ -58,7 +61,7 @@ let package = Package(
         // A background thread's priority lowered alone (gettid(2), which Glibc's module lacks).
         .systemLibrary(name: "CThreadPriority", path: "Sources/CThreadPriority"),
         // The SQLite journal: every message in and out, sequence numbers, group commit.
-        .target(name: "FIXJournal", dependencies: ["CSQLite", "CThreadPriority"]),
+        .target(name: "FIXJournal", dependencies: ["CSQLite", "CThreadPriority", .product(name: "CoreMetrics", package: "swift-metrics")]),
         // How sessions are carried on the wire, as plain values a settings file produces: TLS
         // settings and connect addresses. No SwiftNIO.
         .target(name: "FIXTransportConfiguration"),
@@ -70,6 +73,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
         // Logon credentials: password files of PBKDF2 hashes, lockout after failed logons, and
         // the password an initiator reads from a file or the environment.
@@ -92,6 +96,7 @@ let package = Package(
             "FIXCodec", "FIXVocabulary", "Instruments",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
         // Positions and P&L (realised at average cost, unrealised against marks) from fills.
         .target(name: "Positions", dependencies: ["FIXCodec", "Instruments"]),
@@ -124,6 +129,7 @@ let package = Package(
             "Positions", "SimulatedVenue",
             "MarketData", "MarketDataFeed", "AdminSocket", "Signals",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -167,6 +173,12 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The appliance's metrics: swift-metrics bootstrapped once onto a Prometheus registry with
+        // buckets fit for microseconds, and the registry's text exposition for /metrics.
+        .target(name: "ApplianceMetrics", dependencies: [
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // The `wellhead` command: serves a settings file's sessions (Wellhead's applications and
         // their own keys in ApplianceProfile, the gateway built in GatewayAssembly), and the
         // client and admin commands.
@@ -174,6 +186,7 @@ let package = Package(
             name: "wellhead",
             dependencies: [
                 "AdminSocket",
+                "ApplianceMetrics",
                 "Console",
                 "ConsoleAccess",
                 "JournalAudit",
@@ -196,6 +209,7 @@ let package = Package(
                 "SimulatedVenue",
                 "VenueSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -234,6 +248,11 @@ let package = Package(
         .testTarget(name: "ConsoleAccessTests", dependencies: ["ConsoleAccess", "TestSupport"]),
         .testTarget(name: "JournalAuditTests", dependencies: ["JournalAudit", "FIXJournal", "FIXCodec", "Gateway", "Instruments", "RiskSidecar",
                                                               "SimulatedVenue", "AdminSocket", "TestSupport"]),
+        .testTarget(name: "ApplianceMetricsTests", dependencies: [
+            "ApplianceMetrics", "FIXCodec", "Instruments", "RiskSidecar",
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ConsoleAccess", "TestSupport"]),
         .testTarget(name: "SignalsTests", dependencies: ["Signals", "MarketData", "Instruments", "FIXCodec", "TestSupport"],
                     exclude: ["talib_reference.py"]),

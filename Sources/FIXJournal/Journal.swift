@@ -1,3 +1,4 @@
+import CoreMetrics
 import CSQLite
 import CThreadPriority
 import Dispatch
@@ -265,6 +266,11 @@ public final class Journal: Sendable {
     static let aheadBacklog = 1024
     /// The writer thread's `pthread_self()`, so a read made there does not wait for itself.
     private let writerThread = Atomic<UInt>(0)
+    /// `wellhead_journal_commit_seconds`: each group commit's transaction on the writer thread,
+    /// BEGIN to COMMIT. Made once; a histogram with the appliance's microsecond buckets.
+    fileprivate let commitSeconds = CoreMetrics.Timer(label: "wellhead_journal_commit_seconds")
+    /// `wellhead_journal_write_ahead_append_seconds`: each append to the write-ahead log.
+    private let appendSeconds = CoreMetrics.Timer(label: "wellhead_journal_write_ahead_append_seconds")
 
     /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
     /// journal is an error, never overwritten.
@@ -574,6 +580,9 @@ public final class Journal: Sendable {
             case refused(JournalError)
             case queued(wake: Bool, complete: (@Sendable (JournalError?) -> Void)?)
         }
+        // Recorded once the queue's lock is let go, so the histogram's own lock is never inside it.
+        var appended: UInt64?
+        defer { if let appended { appendSeconds.recordNanoseconds(Int64(appended)) } }
         let outcome: Outcome = queue.withLock { queue in
             if let failure = queue.failure { return .refused(failure) }
             guard !queue.closing else { return .refused(JournalError(.closed, path: path, "closed")) }
@@ -633,7 +642,9 @@ public final class Journal: Sendable {
                 payload.reserveCapacity(256)
                 JournalEntry.encode(entries, into: &payload)
                 do throws(JournalError) {
+                    let started = DispatchTime.now().uptimeNanoseconds
                     try log.append(lsn: lsn, payload: payload)
+                    appended = DispatchTime.now().uptimeNanoseconds - started
                 } catch {
                     // Fail closed: what is queued before it is in the log and still goes to
                     // SQLite; nothing after it is taken.
@@ -950,7 +961,9 @@ private struct WriterThread: Sendable {
             // Spin next time only if this batch came soon: a stream of messages, not an idle journal.
             spin = DispatchTime.now().uptimeNanoseconds - asked <= Journal.spinNanoseconds ? Journal.spinNanoseconds : 0
             if !batch.isEmpty {
+                let started = DispatchTime.now().uptimeNanoseconds
                 let (completions, applied, commitFailure) = commit(batch, db, &generations)
+                if commitFailure == nil { journal.commitSeconds.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started)) }
                 // A write-ahead segment that cannot be let go of fails the journal as a commit would.
                 let failure = commitFailure ?? (applied > 0 ? journal.applied(through: applied) : nil)
                 if let failure {

@@ -93,6 +93,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         if let endpoint, var machine {
             let wasLoggedOn = machine.isLoggedOn || machine.state == .awaitingLogout
             perform(machine.disconnected(now: WallClock.now()), machine: &machine)
+            endpoint.metrics.loggedOn.record(0)
             self.machine = machine
             if wasLoggedOn { endpoint.application.onLogout(endpoint.id, loggedOut: false) }
             entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
@@ -209,6 +210,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
         guard let endpoint, var machine else { return }
         switch frame {
         case .message(let bytes):
+            endpoint.metrics.received.increment()
             let message = try? machine.messageParser.parse(bytes)
             let msgType = message?.msgType ?? ""
             if message == nil || endpoint.journaling.stores(msgType) {
@@ -251,7 +253,10 @@ final class FIXSessionHandler: ChannelInboundHandler {
                     msgType: outbound.msgType, kind: outbound.kind == .queued ? .queued : (outbound.kind == .resend ? .resend : .message),
                     time: WallClock.now().nanosecondsSinceEpoch,
                     bytes: outbound.msgType == SessionMsgType.logon ? LogonRedaction.redacted(outbound.bytes) : outbound.bytes))) }
-                if outbound.kind != .queued { writes.append(outbound.bytes) }
+                if outbound.kind != .queued {
+                    writes.append(outbound.bytes)
+                    endpoint.metrics.countSent(msgType: outbound.msgType, bytes: outbound.bytes)
+                }
             case .deliver(let message):
                 var replies = FIXReplies()
                 inApplication += 1
@@ -306,9 +311,11 @@ final class FIXSessionHandler: ChannelInboundHandler {
             // Journaled with the Logon: a connection that ends before a Logout is then known,
             // after a restart too, to have dropped a live session.
             entries.append(.status(endpoint.journalSession, .loggedOn))
+            endpoint.metrics.loggedOn.record(1)
             endpoint.application.onLogon(endpoint.id)
         case .loggedOut(let reason):
             entries.append(.status(endpoint.journalSession, .loggedOut))
+            endpoint.metrics.loggedOn.record(0)
             logger.info("logged out", metadata: ["reason": "\(reason)"])
             endpoint.application.onLogout(endpoint.id, loggedOut: true)
         case .rejected(let seq, let reason):
@@ -342,6 +349,9 @@ final class FIXSessionHandler: ChannelInboundHandler {
         guard !entries.isEmpty || !writes.isEmpty || !replays.isEmpty || closeReason != nil else { return }
         entries.append(.sequenceNumbers(endpoint.journalSession, nextSender: machine.nextSenderSeqNum,
                                         nextTarget: machine.nextTargetSeqNum))
+        // Once a turn, not once a message: two atomic stores.
+        endpoint.metrics.nextSenderSeq.record(machine.nextSenderSeqNum)
+        endpoint.metrics.nextTargetSeq.record(machine.nextTargetSeqNum)
         let batch = entries, bytes = writes, resends = replays, reason = closeReason
         entries.removeAll(keepingCapacity: true)
         writes.removeAll(keepingCapacity: true)

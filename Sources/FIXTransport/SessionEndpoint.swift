@@ -16,6 +16,8 @@ public final class SessionEndpoint: Sendable {
     public let persistMessages: Bool
     /// Which messages the journal keeps whole (all of them unless the profile says otherwise).
     public let journaling: MessageJournaling
+    /// The session's instruments, made here once: its handler counts on them per message.
+    public let metrics: SessionMetrics
     private let connection = Mutex<Channel?>(nil)
     private static let logger = Logger(label: "wellhead.session")
 
@@ -27,7 +29,11 @@ public final class SessionEndpoint: Sendable {
         self.journaling = journaling
         self.application = application
         self.journal = journal
-        (journalSession, _) = try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch)
+        let state: JournalSessionState
+        (journalSession, state) = try journal.session(named: configuration.id.description, now: now.nanosecondsSinceEpoch)
+        metrics = SessionMetrics(session: configuration.id.description)
+        metrics.nextSenderSeq.record(state.nextSenderSeqNum)
+        metrics.nextTargetSeq.record(state.nextTargetSeqNum)
     }
 
     public var id: SessionID { configuration.id }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import FIXCodec
 import FIXJournal
 import FIXSession
@@ -41,6 +42,9 @@ public final class GatewayApplication: FIXApplication {
     public let venueSessions: Set<String>
     /// Told whenever the gateway may have changed (the console's live pages).
     private let changeObserver = Mutex<(@Sendable () -> Void)?>(nil)
+    /// `wellhead_order_ack_seconds`: a NewOrderSingle's arrival here to its first report handed
+    /// to its session, on the monotonic clock. Made once.
+    private let orderAck = CoreMetrics.Timer(label: "wellhead_order_ack_seconds")
 
     /// - Parameters:
     ///   - gateway: the gateway, handed over: from now on only ``loop`` calls it.
@@ -147,11 +151,16 @@ public final class GatewayApplication: FIXApplication {
     }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
-        answering(session, replies: &replies) { [self] replies in handle(message, from: session, replies: &replies) }
+        let arrived = ContinuousClock.now
+        answering(session, replies: &replies) { [self] replies in handle(message, from: session, arrived: arrived, replies: &replies) }
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     /// One message from `session`, on the loop.
-    private func handle(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
+    private func handle(_ message: FIXMessage, from session: SessionID, arrived: ContinuousClock.Instant, replies: inout FIXReplies) {
         let now = clock()
         if venueSessions.contains(session.targetCompID) {
             venueMessage(message, from: session.targetCompID, now: now, replies: &replies)
@@ -167,7 +176,10 @@ public final class GatewayApplication: FIXApplication {
             replies.businessReject(message, reason: 3, text: "Unsupported message type \(message.msgType ?? "")")
             return
         }
-        reply(outbound, to: session, replies: &replies)
+        let answered = reply(outbound, to: session, replies: &replies)
+        if answered > 0, message.type == .newOrderSingle {
+            orderAck.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - arrived))
+        }
     }
 
     /// A venue's execution reports and cancel rejects go through the order state machine; its
@@ -250,10 +262,14 @@ public final class GatewayApplication: FIXApplication {
     }
 
     /// Delivers `outbound`; what is for `session` goes back through its `replies`.
-    private func reply(_ outbound: [GatewayOutbound], to session: SessionID, replies: inout FIXReplies) {
-        for message in deliver(outbound, replyingTo: session.targetCompID) {
+    /// Returns how many replies it handed to `replies`.
+    @discardableResult
+    private func reply(_ outbound: [GatewayOutbound], to session: SessionID, replies: inout FIXReplies) -> Int {
+        let answers = deliver(outbound, replyingTo: session.targetCompID)
+        for message in answers {
             replies.send(msgType: message.msgType, body: message.body)
         }
+        return answers.count
     }
 
     /// Moves the simulated venue's prices (a shock of `root`, or one month set to a price) and

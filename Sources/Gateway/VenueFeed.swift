@@ -1,3 +1,4 @@
+import CoreMetrics
 import FIXCodec
 import FIXVocabulary
 import Instruments
@@ -29,6 +30,9 @@ struct VenueFeed: Sendable {
     let dialect: VenueDialect
     /// The venue's session (its TargetCompID), as quotes name the venue.
     let venue: String
+    /// Books the normalizer flagged stale and not yet updated since.
+    private var stale: Set<BookID> = []
+    private let metrics: FeedMetrics
 
     /// Price levels a side the gateway asks the venue for.
     static let depth = 10
@@ -38,6 +42,7 @@ struct VenueFeed: Sendable {
         normalizer = MarketDataNormalizer(catalog: catalog, configuration: MarketDataConfiguration(depth: Self.depth, legPrice: .midThenLast))
         reader = FIXMarketDataReader(aliases: dialect.aliases(of: catalog.instruments.map(\.symbol)))
         self.dialect = dialect
+        metrics = FeedMetrics(venue: venue)
     }
 
     /// What one message from the venue changed.
@@ -79,9 +84,30 @@ struct VenueFeed: Sendable {
     mutating func tick(now: Int64) {
         events.removeAll(keepingCapacity: true)
         normalizer.tick(now: now, into: &events)
+        measure()
+    }
+
+    /// Counts the gaps among the events and keeps the stale books' gauge: a feed gap, which puts
+    /// every book into recovery at once, counts once.
+    private mutating func measure() {
+        var feedGap: RecoveryReason?
+        for case .bookState(let change) in events {
+            if change.state == .stale { stale.insert(change.book) } else { stale.remove(change.book) }
+            switch change.reason {
+            case .sequenceGap?:
+                metrics.gaps.increment()
+            case .feedGap? where change.reason != feedGap:
+                feedGap = change.reason
+                metrics.gaps.increment()
+            default:
+                break
+            }
+        }
+        metrics.staleBooks.record(stale.count)
     }
 
     private mutating func outcome() -> Applied {
+        measure()
         var applied = Applied()
         var quoted: Set<BookID> = []
         for event in events {
@@ -169,5 +195,18 @@ struct VenueFeed: Sendable {
         symbol.append(FIXTag.symbol, dialect.venueSymbol(normalizer.symbol(book)))
         body.appendGroup(FIXTag.noRelatedSym, [symbol])
         return body
+    }
+}
+
+/// A venue feed's instruments, made once with the feed: `wellhead_marketdata_gaps_total{venue}`
+/// (sequence gaps that put books into recovery) and `wellhead_marketdata_stale_books{venue}`.
+private final class FeedMetrics: Sendable {
+    let gaps: Counter
+    let staleBooks: Gauge
+
+    init(venue: String) {
+        gaps = Counter(label: "wellhead_marketdata_gaps_total", dimensions: [("venue", venue)])
+        staleBooks = Gauge(label: "wellhead_marketdata_stale_books", dimensions: [("venue", venue)])
+        staleBooks.record(0)
     }
 }

@@ -41,10 +41,16 @@ import Synchronization
 public final class RiskSidecar: Sendable {
     private let engine: Mutex<RiskEngine>
     private let logger: Logger
+    /// Decisions, kill switches and trading states as metrics, counted outside the engine's lock.
+    private let metrics = RiskMetrics()
 
     public init(limits: RiskLimits, contracts: [ContractSpec], logger: Logger = Logger(label: "wellhead.risk")) {
-        engine = Mutex(RiskEngine(limits: limits, contracts: contracts, logger: logger))
+        let engine = RiskEngine(limits: limits, contracts: contracts, logger: logger)
+        let (engaged, state) = (engine.killSwitch(.firm) != nil, engine.tradingState(account: nil))
+        self.engine = Mutex(engine)
         self.logger = logger
+        metrics.killSwitch(.firm, engaged: engaged)
+        metrics.tradingState(state, for: .firm)
     }
 
     /// Loads limits from a YAML file (see `sessions/risk-limits.yaml`).
@@ -70,15 +76,21 @@ public final class RiskSidecar: Sendable {
     }
 
     public func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
-        engine.withLock { $0.check(order, now: now) }
+        let decision = engine.withLock { $0.check(order, now: now) }
+        metrics.count(decision)
+        return decision
     }
 
     public func check(_ replace: RiskReplace, now: Int64) -> RiskDecision {
-        engine.withLock { $0.check(replace, now: now) }
+        let decision = engine.withLock { $0.check(replace, now: now) }
+        metrics.count(decision)
+        return decision
     }
 
     public func check(_ cancel: RiskCancel, now: Int64) -> RiskDecision {
-        engine.withLock { $0.check(cancel, now: now) }
+        let decision = engine.withLock { $0.check(cancel, now: now) }
+        metrics.count(decision)
+        return decision
     }
 
     // MARK: Limits
@@ -160,12 +172,18 @@ public final class RiskSidecar: Sendable {
 
     public func engageKillSwitch(_ level: KillSwitchLevel, by person: String, reason: String = "",
                                  now: Int64) -> [RiskWorkingOrder] {
-        engine.withLock { $0.engageKillSwitch(level, by: person, reason: reason, now: now) }
+        let orders = engine.withLock { $0.engageKillSwitch(level, by: person, reason: reason, now: now) }
+        metrics.killSwitch(level, engaged: true)
+        return orders
     }
 
     @discardableResult
     public func releaseKillSwitch(_ level: KillSwitchLevel, by person: String, now: Int64) -> KillSwitchRecord? {
-        engine.withLock { $0.releaseKillSwitch(level, by: person, now: now) }
+        let (record, engaged) = engine.withLock { engine in
+            (engine.releaseKillSwitch(level, by: person, now: now), engine.killSwitch(level) != nil)
+        }
+        metrics.killSwitch(level, engaged: engaged)
+        return record
     }
 
     public func killSwitch(_ level: KillSwitchLevel) -> KillSwitchRecord? {
@@ -176,6 +194,7 @@ public final class RiskSidecar: Sendable {
 
     public func setTradingState(_ state: TradingState, for scope: TradingStateScope, by person: String, now: Int64) {
         engine.withLock { $0.setTradingState(state, for: scope, by: person, now: now) }
+        metrics.tradingState(state, for: scope)
     }
 
     public func tradingState(account: String?) -> TradingState {
@@ -191,6 +210,7 @@ public final class RiskSidecar: Sendable {
     /// See ``RiskEngine/restoreKillSwitch(_:)``: sets the switch as journaled, cancels nothing.
     public func restoreKillSwitch(_ record: KillSwitchRecord) {
         engine.withLock { $0.restoreKillSwitch(record) }
+        metrics.killSwitch(record.level, engaged: record.isEngaged)
     }
 
     /// See ``RiskEngine/restoreFill(_:)``.

@@ -1,6 +1,7 @@
 import AdminSocket
 import Console
 import ConsoleAccess
+import CoreMetrics
 import FIXCodec
 import FIXDictionary
 import FIXJournal
@@ -15,6 +16,7 @@ import OrderEntry
 import Logging
 import Positions
 import RiskSidecar
+import Synchronization
 
 /// The console's backend in the appliance: what the pages show is taken from the gateway on
 /// its own loop (orders, fills, positions, the market) and from the risk sidecar and the
@@ -240,11 +242,44 @@ extension ConsoleServer {
     /// - Parameter dictionary: the profile's data dictionary, for the audit page's field names.
     /// - Parameter tls: the gateway session's TLS settings: the console serves with the same
     ///   certificate when the sessions use TLS.
+    /// - Parameter metrics: the appliance's exposition for `/metrics`; the console's own gauges,
+    ///   `wellhead_console_users` and `wellhead_console_websocket_clients`, are set from the
+    ///   server as each scrape comes.
     static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal,
-                          dictionary: FIXDataDictionary?, tls: TLSConfiguration?, logger: Logger) -> ConsoleServer {
+                          dictionary: FIXDataDictionary?, tls: TLSConfiguration?, logger: Logger,
+                          metrics: (@Sendable () -> String)? = nil) -> ConsoleServer {
         let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
-        return ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath, tls: tls),
-                             backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
-                             logger: Logger(label: "wellhead.console"), audit: AuditTrail(journal: journal, dictionary: dictionary), clock: clock)
+        let served = WeakConsoleServer()
+        let scrape: (@Sendable () -> String)? = metrics.map { exposition -> @Sendable () -> String in
+            let users = CoreMetrics.Gauge(label: "wellhead_console_users")
+            let clients = CoreMetrics.Gauge(label: "wellhead_console_websocket_clients")
+            return {
+                if let watching = served.server?.watching {
+                    users.record(watching.users)
+                    clients.record(watching.pages)
+                }
+                return exposition()
+            }
+        }
+        let server = ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath, tls: tls),
+                                   backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
+                                   logger: Logger(label: "wellhead.console"), metrics: scrape,
+                                   audit: AuditTrail(journal: journal, dictionary: dictionary), clock: clock)
+        served.server = server
+        return server
+    }
+}
+
+/// The console server its own metrics closure reads at scrape time, held weakly: the server holds the closure.
+private final class WeakConsoleServer: Sendable {
+    private let held = Mutex<Held>(Held())
+
+    private struct Held {
+        weak var server: ConsoleServer?
+    }
+
+    var server: ConsoleServer? {
+        get { held.withLock { $0.server } }
+        set { held.withLock { $0.server = newValue } }
     }
 }

@@ -1,3 +1,4 @@
+import ApplianceMetrics
 import ArgumentParser
 import Console
 import FIXJournal
@@ -31,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "wellhead")
+        // Before anything makes an instrument: the sessions, the journal and the gateway make
+        // theirs as they are set up. Served at the console's /metrics.
+        let registry = ApplianceMetrics.bootstrap()
         var standardError = StandardError()
         let profile: ApplianceProfile
         do {
@@ -79,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, tls: tls,
-                                                    logger: logger))
+                                                    logger: logger, metrics: { ApplianceMetrics.exposition(registry) }))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

@@ -126,8 +126,12 @@ enum ConsoleMessage {
     static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        // Every value here is a string, an integer or a Bool: encoding cannot fail.
-        guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            // Every value here is a string, an integer or a Bool; were one ever not, the page
+            // is told rather than sent nothing.
+            return #"{"type":"error","body":{"message":"the console could not encode its state"}}"#
+        }
     }
 }

@@ -29,6 +29,9 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case cancelOrder = "order-cancel"
         /// Cancels every working order of the account in `scope` (`account:<name>`).
         case cancelAccount = "account-cancel"
+        /// Sets the trading state (`state`: ACTIVE, REDUCING or HALTED) of the firm or the
+        /// account in `scope`.
+        case tradingState = "trading-state"
     }
 
     public var command: Command
@@ -47,9 +50,13 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     public var file: String?
     /// For an order cancel: the gateway's OrderID.
     public var orderID: String?
+    /// For a trading state: ACTIVE, REDUCING or HALTED.
+    public var state: String?
 
     public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
-                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil) {
+                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil,
+                state: String? = nil) {
+        self.state = state
         self.orderID = orderID
         self.scenario = scenario
         self.file = file
@@ -67,7 +74,8 @@ extension AdminRequest.Command {
     public var changesState: Bool {
         switch self {
         case .status, .dayStatus: false
-        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount: true
+        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount,
+             .tradingState: true
         }
     }
 }

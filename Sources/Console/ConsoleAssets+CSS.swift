@@ -22,6 +22,7 @@ extension ConsoleAssets {
     footer { grid-area: foot; display: flex; gap: 18px; align-items: center; padding: 0 12px; background: var(--panel);
              border-top: 1px solid var(--border); font: 12px var(--mono); color: var(--muted); }
     .status-up { color: var(--profit); } .status-down { color: var(--loss); } .status-stale { color: var(--caution); }
+    .caution { color: var(--caution); }
     section.panel, .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 4px; margin-bottom: 10px; }
     .panel > h2 { margin: 0; padding: 6px 10px; font: 600 12px var(--sans); text-transform: uppercase; letter-spacing: 1px;
                   color: var(--muted); border-bottom: 1px solid var(--border); cursor: pointer; user-select: none; }

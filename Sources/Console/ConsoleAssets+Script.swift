@@ -11,7 +11,7 @@ extension ConsoleAssets {
     const permissions = new Set(document.body.dataset.permissions.split(" ").filter(Boolean));
     const may = p => permissions.has(p);
     const pages = [...document.querySelectorAll("nav a")].map(a => a.dataset.page);
-    let state = null, page = null, socket = null, lastUpdate = 0, previousLevels = new Map(), previousSwitches = null;
+    let state = null, page = null, socket = null, lastUpdate = 0, lastAlert = null, previousSwitches = null;
     const selection = {};
     const filters = { account: "", session: "", symbol: "", status: "" };
 
@@ -95,7 +95,7 @@ extension ConsoleAssets {
       sessions() {
         const columns = [["Session", r => r.name], ["Kind", r => r.kind], ["State", r => r.state, r => r.connected ? "profit" : "loss"],
           ["In", r => r.nextIn, null, true], ["Out", r => r.nextOut, null, true], ["Last received", r => time(r.lastReceived)],
-          ["HeartBtInt", r => r.heartbeat, null, true]];
+          ["HeartBtInt", r => r.heartbeat, null, true], ["Heartbeat lag", r => r.latency, null, true]];
         if (may("controlSessions")) columns.push(["", r => el("span", {},
           button("Logout", () => act({ logout: { session: r.name } }, "Log out " + r.name + "?")),
           button("Disconnect", () => act({ disconnect: { session: r.name } }, "Drop " + r.name + "?"), true),
@@ -158,6 +158,20 @@ extension ConsoleAssets {
             act({ engageKillSwitch: { scope: scope.value.trim(), reason: reason.value.trim() } }, "Engage the " + scope.value.trim() + " kill switch?"), true, "engage-kill-switch")));
         }
         parts.push(panel("killswitches", "Kill switches (" + state.killSwitches.length + " engaged)", ...switches));
+        const stateColumns = [["Scope", r => r.scope], ["State", r => r.state, r => r.state === "ACTIVE" ? "profit" : r.state === "HALTED" ? "loss" : "caution"],
+          ["Set by", r => r.setBy || "limits file"], ["Since", r => r.since ? time(r.since) : ""], ["Reason", r => r.reason]];
+        const states = [table("tradingstates", stateColumns, state.tradingStates, r => r.scope)];
+        if (may("changeRisk")) {
+          const scope = el("input", { placeholder: "firm | account:DESK1", id: "trading-scope", value: "firm" });
+          const choice = el("select", { id: "trading-state" }, ...["ACTIVE", "REDUCING", "HALTED"].map(s => el("option", { value: s }, s)));
+          const reason = el("input", { placeholder: "reason", id: "trading-reason" });
+          states.unshift(el("div", { class: "toolbar" }, scope, choice, reason, button("Set trading state", () =>
+            act({ setTradingState: { scope: scope.value.trim(), state: choice.value, reason: reason.value.trim() } },
+                "Set " + scope.value.trim() + " to " + choice.value + "?"), false, "set-trading-state")));
+        }
+        parts.push(panel("tradingstates", "Trading states", ...states));
+        parts.push(panel("alerts", "Alerts today", table("alerts", [["#", r => r.number, null, true], ["Time", r => time(r.time)],
+          ["Level", r => r.level, r => "level-" + r.level], ["Alert", r => r.message]], state.alerts, r => String(r.number))));
         const approvalColumns = [["#", r => r.id, null, true], ["Change", r => r.action], ["Asked by", r => r.requestedBy], ["At", r => time(r.requestedAt)]];
         if (may("approveRisk")) approvalColumns.push(["", r => button("Approve", () => act({ approve: { request: r.id } }), false, "approve-" + r.id)]);
         parts.push(panel("approvals", "Waiting for a second risk manager", table("approvals", approvalColumns, state.approvals, r => String(r.id))));
@@ -171,7 +185,7 @@ extension ConsoleAssets {
                 panel("spreads", "Spreads and cracks", table("spreads", [["Spread", r => r.name], ["Value", r => r.value, r => signClass(r.value), true], ["Unit", r => r.unit]], state.spreads, r => r.name)),
                 panel("market", "Books", table("market", columns, state.market, r => r.symbol)),
                 panel("venues", "Venues", table("venues", [["Venue", r => r.name], ["Connected", r => r.connected ? "yes" : "no", r => r.connected ? "profit" : "loss"],
-                  ["Status", r => r.status, r => r.halted ? "loss" : ""]], state.venues, r => r.name))];
+                  ["Status", r => r.status, r => r.halted ? "loss" : r.connected ? "" : "loss"]], state.venues, r => r.name))];
       },
       signals() {
         return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction,
@@ -221,13 +235,18 @@ extension ConsoleAssets {
 
     function alertsFrom(next) {
       if (!may("viewRisk")) return;
-      for (const limit of next.limits) {
-        const key = limit.control + " " + limit.subject;
-        const before = previousLevels.get(key);
-        if (before !== undefined && before !== limit.level && limit.level !== "normal")
-          alert_("ALERT " + limit.level.toUpperCase() + ": " + limit.control + " " + limit.subject + " at " + limit.percent + "%", "bad");
-        previousLevels.set(key, limit.level);
+      // The sidecar's warnings, numbered as raised: those this page has not seen stay on screen
+      // until dismissed (the first state only records where the page starts).
+      const newest = next.alerts.reduce((most, a) => Math.max(most, a.number), 0);
+      if (lastAlert !== null) {
+        for (const a of next.alerts.filter(a => a.number > lastAlert).sort((x, y) => x.number - y.number)) {
+          const box = el("div", { class: "alert bad", role: "alert", id: "risk-alert-" + a.number },
+                         "ALERT " + a.level.toUpperCase() + ": " + a.message + " (" + time(a.time) + ")");
+          box.addEventListener("click", () => box.remove());
+          document.getElementById("alerts").append(box);
+        }
       }
+      lastAlert = Math.max(lastAlert ?? 0, newest);
       const switches = new Set(next.killSwitches.map(k => k.scope));
       if (previousSwitches) for (const scope of switches) if (!previousSwitches.has(scope)) alert_("ALERT kill switch engaged: " + scope, "bad");
       previousSwitches = switches;
@@ -267,6 +286,7 @@ extension ConsoleAssets {
       sessions: r => r.name, orders: r => r.orderID, fills: r => r.execID, positions: r => r.account + " " + r.symbol,
       totals: r => r.scope, limits: r => r.control + "|" + r.scope + "|" + r.subject, killSwitches: r => r.scope,
       approvals: r => String(r.id), market: r => r.symbol, spreads: r => r.name, venues: r => r.name, signals: r => r.root,
+      tradingStates: r => r.scope, alerts: r => String(r.number),
     };
 
     // A patch applied: changed rows replace their old selves, and a new key order, when given,

@@ -26,6 +26,8 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     case logout(session: String)
     case disconnect(session: String)
     case resetSequenceNumbers(session: String)
+    /// ACTIVE, REDUCING or HALTED for `firm` or `account:<name>`.
+    case setTradingState(scope: String, state: String, reason: String)
     /// A second risk manager approves a change another asked for (four eyes): the console's
     /// own, never handed to the backend as such.
     case approve(request: Int)
@@ -40,7 +42,7 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     public var permission: ConsolePermission {
         switch self {
         case .cancelOrder, .cancelAll: .cancelOrders
-        case .engageKillSwitch, .releaseKillSwitch: .changeRisk
+        case .engageKillSwitch, .releaseKillSwitch, .setTradingState: .changeRisk
         case .logout, .disconnect, .resetSequenceNumbers: .controlSessions
         case .approve: .approveRisk
         }
@@ -56,6 +58,7 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .logout: "session-logout"
         case .disconnect: "session-disconnect"
         case .resetSequenceNumbers: "session-reset"
+        case .setTradingState: "trading-state"
         case .approve: "approve"
         }
     }

@@ -23,11 +23,14 @@ struct ConsolePatch: Encodable, Sendable {
     var spreads: Table<ConsoleState.SpreadRow>?
     var venues: Table<ConsoleState.VenueRow>?
     var signals: Table<ConsoleState.SignalRow>?
+    var tradingStates: Table<ConsoleState.TradingStateRow>?
+    var alerts: Table<ConsoleState.AlertRow>?
 
     /// Whether no table changed (only the time moved).
     var isEmpty: Bool {
         sessions == nil && orders == nil && fills == nil && positions == nil && totals == nil && limits == nil && killSwitches == nil
-            && approvals == nil && market == nil && spreads == nil && venues == nil && signals == nil
+            && approvals == nil && market == nil && spreads == nil && venues == nil && signals == nil && tradingStates == nil
+            && alerts == nil
     }
 
     static func table<Row: Equatable & Encodable & Sendable>(_ old: [Row], _ new: [Row], key: (Row) -> String) -> Table<Row>? {
@@ -64,6 +67,8 @@ extension ConsoleState {
             market: ConsolePatch.table(old.market, market) { $0.symbol },
             spreads: ConsolePatch.table(old.spreads, spreads) { $0.name },
             venues: ConsolePatch.table(old.venues, venues) { $0.name },
-            signals: ConsolePatch.table(old.signals, signals) { $0.root })
+            signals: ConsolePatch.table(old.signals, signals) { $0.root },
+            tradingStates: ConsolePatch.table(old.tradingStates, tradingStates) { $0.scope },
+            alerts: ConsolePatch.table(old.alerts, alerts) { String($0.number) })
     }
 }

@@ -24,12 +24,18 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     public var spreads: [SpreadRow] = []
     public var venues: [VenueRow] = []
     public var signals: [SignalRow] = []
+    /// The firm's trading state and every account's that is not ACTIVE.
+    public var tradingStates: [TradingStateRow] = []
+    /// The day's most recent limit warnings (75 % and 90 % crossings), newest first: each page
+    /// raises the ones it has not seen.
+    public var alerts: [AlertRow] = []
     /// The trading day in progress.
     public var tradingDate: String = ""
 
     /// The blotter shows the day's most recent; the audit page finds any order of the day.
     public static let recentOrders = 100
     public static let recentFills = 100
+    public static let recentAlerts = 50
 
     public init(time: Int64) {
         self.time = time
@@ -48,8 +54,11 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         /// Nanoseconds since the epoch; 0 before any.
         public var lastReceived: Int64
         public var heartbeat: Int
+        /// How late the last Heartbeat arrived after its SendingTime, as text; empty before one.
+        public var latency: String
         public init(name: String, id: String, kind: String, connected: Bool, state: String, nextIn: Int, nextOut: Int,
-                    lastReceived: Int64, heartbeat: Int) {
+                    lastReceived: Int64, heartbeat: Int, latency: String = "") {
+            self.latency = latency
             self.name = name
             self.id = id
             self.kind = kind
@@ -271,6 +280,45 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         }
     }
 
+    public struct TradingStateRow: Sendable, Codable, Equatable {
+        /// `firm` or `account:DESK1`.
+        public var scope: String
+        /// ACTIVE, REDUCING or HALTED.
+        public var state: String
+        /// Who set it and why; empty when the limits file sets it.
+        public var setBy: String
+        public var reason: String
+        /// Nanoseconds since the epoch; 0 when the limits file sets it.
+        public var since: Int64
+        public var account: String?
+        public init(scope: String, state: String, setBy: String, reason: String, since: Int64, account: String?) {
+            self.scope = scope
+            self.state = state
+            self.setBy = setBy
+            self.reason = reason
+            self.since = since
+            self.account = account
+        }
+    }
+
+    public struct AlertRow: Sendable, Codable, Equatable {
+        /// Raised in this order since the appliance started: a page alerts on numbers it has not seen.
+        public var number: Int
+        /// Nanoseconds since the epoch.
+        public var time: Int64
+        /// `warning` (75 %) or `critical` (90 %) or `breached`.
+        public var level: String
+        public var message: String
+        public var account: String?
+        public init(number: Int, time: Int64, level: String, message: String, account: String?) {
+            self.number = number
+            self.time = time
+            self.level = level
+            self.message = message
+            self.account = account
+        }
+    }
+
     public struct SignalRow: Sendable, Codable, Equatable {
         public var root: String
         public var direction: String
@@ -306,6 +354,8 @@ extension ConsoleState {
             state.limits = []
             state.killSwitches = []
             state.approvals = []
+            state.tradingStates = []
+            state.alerts = []
         }
         if !role.may(.viewMarket) {
             state.market = []

@@ -221,6 +221,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
             }
             // A message counted but not kept is covered by the sequence numbers the commit writes.
             guard let message, !closing else { return }
+            endpoint.metrics.activity.received(message, at: now)
             perform(machine.received(message, now: now), machine: &machine)
             self.machine = machine
         case .garbled(let reason, let bytes):
@@ -300,6 +301,7 @@ final class FIXSessionHandler: ChannelInboundHandler {
     private func actions(for command: FIXSessionCommand, machine: inout SessionStateMachine) -> [SessionAction] {
         switch command {
         case .logout(let reason): machine.logout(reason: reason, now: WallClock.now())
+        case .resetSequenceNumbers: machine.requestSequenceReset(now: WallClock.now())
         case .send(let msgType, let body, let header): machine.send(msgType: msgType, body: body, header: header, now: WallClock.now())
         }
     }

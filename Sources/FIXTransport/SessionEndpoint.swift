@@ -89,6 +89,43 @@ public final class SessionEndpoint: Sendable {
         return true
     }
 
+    /// How a reset of the sequence numbers was carried out.
+    public enum SequenceReset: Sendable, Equatable {
+        /// Logged on: a Logon with ResetSeqNumFlag (141=Y) went to the counterparty, which
+        /// answers with its own (QuickFIX does); both sides then number from 1.
+        case requestedInSession
+        /// No connection: the journal's numbers are 1 and 1, and the next Logon carries
+        /// ResetSeqNumFlag so the counterparty starts again too (QuickFIX's `Session::reset`).
+        case resetForNextLogon
+    }
+
+    /// Starts both sequences again at 1, as a desk does after agreeing it with the counterparty
+    /// (the console's "reset"). `completion` runs once the reset is journaled, or with why it
+    /// could not be; on a live session the reset Logon and its answer are journaled by the
+    /// session's own commit as they happen.
+    public func resetSequenceNumbers(completion: @escaping @Sendable (Result<SequenceReset, JournalError>) -> Void) {
+        if let channel = carrier {
+            channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.resetSequenceNumbers)
+            completion(.success(.requestedInSession))
+            return
+        }
+        // Decided on the writer thread, as a message for a disconnected session is: a
+        // connection that claimed the session meanwhile gets the reset as a command instead.
+        final class HandedOver: Sendable { let value = Atomic<Bool>(false) }
+        let handedOver = HandedOver()
+        journal.write(for: journalSession, building: { [self] _ in
+            if let channel = carrier {
+                channel.pipeline.fireUserInboundEventTriggered(FIXSessionCommand.resetSequenceNumbers)
+                handedOver.value.store(true, ordering: .relaxed)
+                return []
+            }
+            return [.reset(journalSession, periodStart: WallClock.now().nanosecondsSinceEpoch), .status(journalSession, .resetPending)]
+        }, completion: { error in
+            if let error { return completion(.failure(error)) }
+            completion(.success(handedOver.value.load(ordering: .relaxed) ? .requestedInSession : .resetForNextLogon))
+        })
+    }
+
     /// The connection carrying this session, if one is live: a connection that has closed
     /// (only its clean-up still to run) carries nothing, as in ``claim(_:)``.
     private var carrier: Channel? {
@@ -155,6 +192,8 @@ public final class SessionEndpoint: Sendable {
 /// Requests delivered to a session's handler on its event loop.
 enum FIXSessionCommand: Sendable {
     case logout(reason: String?)
+    /// Both sequences start again at 1: a Logon with ResetSeqNumFlag (141=Y) during the session.
+    case resetSequenceNumbers
     case send(msgType: String, body: FIXFieldList, header: FIXFieldList)
 }
 

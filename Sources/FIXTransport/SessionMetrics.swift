@@ -18,6 +18,9 @@ public final class SessionMetrics: Sendable {
     let nextSenderSeq: Gauge
     let nextTargetSeq: Gauge
     let loggedOn: Gauge
+    /// When the last message came in, and how far behind its SendingTime(52) the last
+    /// Heartbeat arrived (by the counterparty's clock), for the console: one relaxed store each.
+    public let activity = SessionActivity()
     private let session: String
     /// Reject counters by reason label, made at a reason's first reject (rejects are rare).
     private let rejects = Mutex<[String: Counter]>([:])
@@ -81,4 +84,27 @@ public final class SessionMetrics: Sendable {
         4: "application_not_available", 5: "conditionally_required_field_missing", 6: "not_authorized",
         7: "deliverto_firm_not_available",
     ]
+}
+
+/// What the console shows of a session's traffic, kept as atomics the session's loop stores
+/// into and any thread reads.
+public final class SessionActivity: Sendable {
+    private let lastReceived = Atomic<Int64>(0)
+    private let heartbeatLag = Atomic<Int64>(-1)
+
+    /// Nanoseconds since the epoch when the last message was read; 0 before any.
+    public var lastReceivedAt: Int64 { lastReceived.load(ordering: .relaxed) }
+    /// Receipt time less SendingTime of the last Heartbeat, in nanoseconds: one-way latency by
+    /// the two clocks (nil before the first Heartbeat).
+    public var lastHeartbeatLag: Int64? {
+        let lag = heartbeatLag.load(ordering: .relaxed)
+        return lag < 0 ? nil : lag
+    }
+
+    func received(_ message: FIXMessage, at now: FIXTimestamp) {
+        let time = now.nanosecondsSinceEpoch
+        lastReceived.store(time, ordering: .relaxed)
+        guard message.msgType == SessionMsgType.heartbeat, let sent = message[FIXTag.sendingTime]?.timestamp else { return }
+        heartbeatLag.store(max(0, time - sent.nanosecondsSinceEpoch), ordering: .relaxed)
+    }
 }

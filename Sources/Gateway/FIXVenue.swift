@@ -317,6 +317,11 @@ public struct FIXVenue: Venue {
         output.record("venue.status", VenueStatusAudit(venue: name, symbol: symbol, halted: halted, text: text))
     }
 
+    public var status: VenueStatus {
+        VenueStatus(name: name, session: session, connected: isUp,
+                    halts: halts.map { VenueStatus.Halt(symbol: $0.key, reason: $0.value) }.sorted { ($0.symbol ?? "") < ($1.symbol ?? "") })
+    }
+
     /// Why the venue takes no new orders in `symbol` now, if it said so.
     private func haltReason(symbol: String) -> String? {
         halts[nil] ?? halts[symbol]

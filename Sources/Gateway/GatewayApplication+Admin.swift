@@ -82,6 +82,19 @@ extension GatewayApplication {
             let (outbound, cancelled) = gateway.cancelAll(account: account, by: person, now: now)
             _ = deliver(outbound, replyingTo: nil)
             return adminResponse(ok: true, "\(cancelled) working order(s) of \(account) cancelled by \(person)")
+        case .tradingState:
+            guard let text = request.scope, let scope = TradingStateScope(scope: text) else {
+                return adminResponse(ok: false, "scope '\(request.scope ?? "")' is not firm or account:<name>")
+            }
+            guard let tradingState = request.state.flatMap({ TradingState(rawValue: $0.uppercased()) }) else {
+                return adminResponse(ok: false, "trading state '\(request.state ?? "")' is not ACTIVE, REDUCING or HALTED")
+            }
+            guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
+                return adminResponse(ok: false, "a trading state is set by a person: name them (by)")
+            }
+            let record = gateway.setTradingState(tradingState, for: scope, by: person, reason: request.reason ?? "", now: now)
+            journalAudit()
+            return adminResponse(ok: true, "\(record.scope) is \(record.state.rawValue), set by \(person)")
         case .engageKillSwitch, .releaseKillSwitch:
             guard let scope = request.scope, let level = KillSwitchLevel(scope: scope) else {
                 return adminResponse(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")

@@ -36,6 +36,8 @@ public struct DayEndRecord: Codable, Sendable {
     /// Contracts past their last trade date, no longer listed; and the months listed anew.
     public var delisted: [String] = []
     public var listed: [String] = []
+    /// Trading states set by a person (absent in journals written before they were kept).
+    public var tradingStates: [TradingStateRecord]? = nil
 }
 
 /// One account's position in one contract carried over a day's end.
@@ -127,6 +129,7 @@ extension GatewayWork {
         for index in state.venues.indices { state.venues[index]?.forget(keeping: numbers) }
         state.expiredToday.removeAll()
         state.recentFills.removeAll()
+        state.recentWarnings.removeAll()
         state.venueSettlements.removeAll()
         state.settlements.removeAll()
         state.tradingDate = next
@@ -143,7 +146,8 @@ extension GatewayWork {
             expired: expired, orders: state.orders.values.sorted { $0.orderID < $1.orderID },
             routes: state.venues.flatMap { $0?.carried ?? [] }.sorted { $0.id < $1.id },
             killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber,
-            delisted: delisted, listed: listed.filter { listing.instrument(symbol: $0)?.kind == .future })
+            delisted: delisted, listed: listed.filter { listing.instrument(symbol: $0)?.kind == .future },
+            tradingStates: state.tradingStates.values.sorted { $0.scope < $1.scope })
         record("day.end", dayEnd)
         return dayEnd
     }

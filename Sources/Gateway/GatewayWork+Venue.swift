@@ -87,6 +87,19 @@ extension GatewayWork {
     /// has logged them; the journal keeps them beside the decisions (`risk.warning`).
     mutating func recordWarnings(_ warnings: [RiskWarning]) {
         for warning in warnings { record("risk.warning", warning) }
+        raise(warnings)
+    }
+
+    /// Warnings for the console's alerts, numbered as raised: those a fill or a price raised
+    /// (journaled as `risk.warning`) and those a check raised (journaled in its `risk.decision`).
+    mutating func raise(_ warnings: [RiskWarning]) {
+        for warning in warnings {
+            state.warningsRaised += 1
+            state.recentWarnings.append(RaisedWarning(number: state.warningsRaised, time: now, warning: warning))
+        }
+        if state.recentWarnings.count >= 2 * GatewayState.recentWarningsKept {
+            state.recentWarnings.removeFirst(GatewayState.recentWarningsKept)
+        }
     }
 
     /// Pushes the in-process venue's prices to the risk sidecar (collars, protection) and the

@@ -159,6 +159,7 @@ struct GatewayWork {
         risk.resolve(&riskOrder)
         let decision = risk.check(riskOrder, now: now)
         record("risk.decision", decision.auditRecord)
+        if !decision.warnings.isEmpty { raise(decision.warnings) }
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
@@ -264,6 +265,7 @@ struct GatewayWork {
                                               quantity: newTerms.quantity, type: newTerms.type, price: newTerms.price,
                                               stopPrice: newTerms.stopPrice, timeInForce: newTerms.timeInForce), now: now)
         record("risk.decision", decision.auditRecord)
+        if !decision.warnings.isEmpty { raise(decision.warnings) }
         logOutIfFlooding(decision, session: session)
         if let rejection = decision.rejection {
             cancelReject(session: session, clOrdID: clOrdID, origClOrdID: order.clOrdID, order: order, replace: true,

@@ -1,4 +1,5 @@
 import FIXCodec
+import RiskSidecar
 
 extension OrderGateway {
     /// Cancels one working order for a person at the desk (the console), not the OMS that sent
@@ -21,5 +22,20 @@ extension OrderGateway {
             return work.outbound
         }
         return (outbound, doomed.count)
+    }
+
+    /// Sets the firm's or an account's trading state for a person at the desk: ACTIVE,
+    /// REDUCING (only orders that shrink a position) or HALTED (only cancels). Working orders
+    /// stay: a kill switch is what cancels them. Journaled (`risk.tradingState`) and restored
+    /// after a restart.
+    public func setTradingState(_ tradingState: TradingState, for scope: TradingStateScope, by person: String, reason: String,
+                                now: Int64) -> TradingStateRecord {
+        let record = TradingStateRecord(scope: scope, state: tradingState, by: person, reason: reason, time: now)
+        perform(now: now) { work in
+            work.risk.setTradingState(tradingState, for: scope, by: person, now: now)
+            work.state.tradingStates[record.scope] = record
+            work.record("risk.tradingState", record)
+        }
+        return record
     }
 }

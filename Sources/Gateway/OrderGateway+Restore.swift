@@ -54,11 +54,11 @@ extension OrderGateway {
     }
 
     /// The kinds of journaled event a restore reads.
-    public static let restoredKinds: Set<String> = ["order", "fill", "risk.killSwitch", "route", "day.end"]
+    public static let restoredKinds: Set<String> = ["order", "fill", "risk.killSwitch", "risk.tradingState", "route", "day.end"]
 
     /// Rebuilds, from the last `day.end` on (its orders, positions, switches and routes; every
     /// event when there is none), orders, positions (in the position book and in the risk sidecar's limits), the
-    /// next OrderID, kill switches and the orders at FIX venues from the gateway's journaled
+    /// next OrderID, kill switches, trading states and the orders at FIX venues from the gateway's journaled
     /// events (kinds ``restoredKinds``, oldest first), after a restart. An order at a FIX venue
     /// stays there: it is reconciled by status request when the venue session logs on.
     ///
@@ -79,6 +79,7 @@ extension OrderGateway {
         var orderRecords: [String: Int64] = [:]
         var fills: [(id: Int64, audit: FillAudit)] = []
         var switches: [KillSwitchRecord] = []
+        var tradingStates: [String: TradingStateRecord] = [:]
         var routes: [UInt64: (record: Int64, route: VenueRoute)] = [:]
         var tradingDate: CalendarDate?
         var nextOrderNumber: UInt64 = 1
@@ -97,6 +98,12 @@ extension OrderGateway {
                 orderRecords[order.orderID] = event.id
             case "fill": fills.append((event.id, try decode(FillAudit.self, event)))
             case "risk.killSwitch": switches.append(try decode(KillSwitchRecord.self, event))
+            case "risk.tradingState":
+                let record = try decode(TradingStateRecord.self, event)
+                guard TradingStateScope(scope: record.scope) != nil else {
+                    throw GatewayRestoreError(record: event.id, kind: event.kind, reason: "scope '\(record.scope)' is not firm or account:<name>")
+                }
+                tradingStates[record.scope] = record
             case "route":
                 let audit = try decode(RouteAudit.self, event)
                 routes[audit.id] = (event.id, audit.route)
@@ -111,6 +118,7 @@ extension OrderGateway {
                 orderRecords = latest.mapValues { _ in event.id }
                 fills = day.positions.map { (event.id, $0.fill(tradingDate: day.tradingDate, time: day.time)) }
                 switches = day.killSwitches
+                tradingStates = Dictionary((day.tradingStates ?? []).map { ($0.scope, $0) }, uniquingKeysWith: { $1 })
                 routes = Dictionary(day.routes.map { ($0.id, (event.id, $0.route)) }, uniquingKeysWith: { $1 })
                 nextOrderNumber = day.nextOrderNumber
             default: continue
@@ -150,6 +158,13 @@ extension OrderGateway {
             // Switches first: an order restored below is checked against nothing, but the
             // switches' state must be what it was before any event after the restart.
             for record in switches { work.risk.restoreKillSwitch(record) }
+            for record in tradingStates.values {
+                // Checked as it was read: the scope parses.
+                if let scope = TradingStateScope(scope: record.scope) {
+                    work.risk.setTradingState(record.state, for: scope, by: record.by, now: record.time)
+                }
+            }
+            work.state.tradingStates = tradingStates
             var working = 0
             for order in latest.values.sorted(by: { $0.orderID < $1.orderID }) {
                 guard work.restore(order) else {

@@ -301,6 +301,13 @@ public final class OrderGateway {
     public var positions: PositionBook { state.positions }
     /// The day's most recent fills, oldest first (at most the last 1,000).
     public var recentFills: [Fill] { state.recentFills }
+    /// The day's most recent limit warnings (75 % and 90 % crossings), oldest first, each
+    /// numbered in the order raised, for the console's alerts.
+    public var recentWarnings: [RaisedWarning] { state.recentWarnings }
+    /// Each venue's connection and halts.
+    public var venueStatuses: [VenueStatus] { state.venues.compactMap { $0?.status } }
+    /// Trading states a person set today or carried over, by scope.
+    public var tradingStateRecords: [TradingStateRecord] { state.tradingStates.values.sorted { $0.scope < $1.scope } }
     public func mark(symbol: String) -> FIXDecimal? { state.market?.mark(symbol: symbol) }
     /// What is listed on the simulated venue today.
     public var catalog: InstrumentCatalog { state.catalog }
@@ -367,6 +374,12 @@ struct GatewayState: Sendable {
     /// The most recent fills, at least the last ``recentFillsKept`` (for the console).
     var recentFills: [Fill] = []
     static let recentFillsKept = 500
+    /// The most recent limit warnings, at least the last ``recentWarningsKept``, and the number the next one takes.
+    var recentWarnings: [RaisedWarning] = []
+    /// Trading states a person set, by scope (`firm`, `account:<name>`): carried over a day's end.
+    var tradingStates: [String: TradingStateRecord] = [:]
+    var warningsRaised = 0
+    static let recentWarningsKept = 50
     var audit: [GatewayAuditEvent] = []
     /// Symbols whose reference prices and marks come from a FIX venue's market data.
     var quotedByVenueFeed: Set<String> = []
@@ -415,4 +428,12 @@ struct GatewayState: Sendable {
 
     /// The in-process venue's market (prices, books, the tape), read in place.
     var market: SimulatedVenue? { priceVenue.flatMap { (venues[$0] as? InProcessVenue)?.market } }
+}
+
+/// A limit warning as it was raised: when, and its number in the gateway's run.
+public struct RaisedWarning: Sendable, Equatable {
+    public var number: Int
+    /// Nanoseconds since the epoch.
+    public var time: Int64
+    public var warning: RiskWarning
 }

@@ -51,6 +51,23 @@ public protocol Venue: Sendable {
     var carried: [RouteAudit] { get }
     /// A carried record back after a restart; `false` when it is not this venue's.
     mutating func restore(_ route: RouteAudit) -> Bool
+    /// Whether it can be reached and what it has halted, for the console.
+    var status: VenueStatus { get }
+}
+
+/// A venue as the desk sees it: connected or not, and the halts it announced (the whole venue
+/// when `symbol` is nil), in its own words.
+public struct VenueStatus: Sendable, Equatable {
+    public struct Halt: Sendable, Equatable {
+        public var symbol: String?
+        public var reason: String
+    }
+
+    public var name: String
+    /// The venue's FIX session; nil for the in-process simulator.
+    public var session: String?
+    public var connected: Bool
+    public var halts: [Halt]
 }
 
 extension Venue {
@@ -61,6 +78,7 @@ extension Venue {
     public mutating func restore(_ route: RouteAudit) -> Bool { false }
     public mutating func relist(_ catalog: InstrumentCatalog) -> [String] { [] }
     public mutating func forget(keeping numbers: Set<UInt64>) {}
+    public var status: VenueStatus { VenueStatus(name: name, session: nil, connected: true, halts: []) }
 }
 
 /// One order as the router hands it to a venue.

@@ -2,9 +2,46 @@ import FIXCodec
 import Logging
 
 /// Where a trading state is set: the firm or one account.
-public enum TradingStateScope: Sendable, Hashable {
+public enum TradingStateScope: Sendable, Hashable, Codable, CustomStringConvertible {
     case firm
     case account(String)
+
+    /// `firm` or `account:<name>`, as admin requests and the console write it.
+    public init?(scope text: String) {
+        if text == "firm" {
+            self = .firm
+            return
+        }
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, parts[0] == "account", !parts[1].isEmpty else { return nil }
+        self = .account(String(parts[1]))
+    }
+
+    public var description: String {
+        switch self {
+        case .firm: "firm"
+        case .account(let name): "account:\(name)"
+        }
+    }
+}
+
+/// A trading state set by a person, as the journal keeps it (`risk.tradingState`).
+public struct TradingStateRecord: Sendable, Hashable, Codable {
+    /// `firm` or `account:<name>`.
+    public var scope: String
+    public var state: TradingState
+    public var by: String
+    public var reason: String
+    /// Nanoseconds since the epoch.
+    public var time: Int64
+
+    public init(scope: TradingStateScope, state: TradingState, by: String, reason: String, time: Int64) {
+        self.scope = scope.description
+        self.state = state
+        self.by = by
+        self.reason = reason
+        self.time = time
+    }
 }
 
 /// Kill switches, trading states and cancel-on-disconnect: the controls a person or a dropped
@@ -81,6 +118,16 @@ extension RiskEngine {
                 "scope": "\(owners[index].scope)", "from": "\(previous.rawValue)", "to": "\(state.rawValue)", "by": "\(person)",
             ])
         }
+    }
+
+    /// The firm's trading state, then each account's that is not ACTIVE (set by a person or
+    /// by the limits file), by account name.
+    public func tradingStates() -> [(scope: TradingStateScope, state: TradingState)] {
+        var accounts: [String: TradingState] = [:]
+        for (name, limits) in limits.accounts { if let state = limits.tradingState { accounts[name] = state } }
+        for owner in owners where owner.kind == .account { accounts[owner.name] = owner.tradingState }
+        return [(.firm, owners[0].tradingState)]
+            + accounts.filter { $0.value != .active }.sorted { $0.key < $1.key }.map { (.account($0.key), $0.value) }
     }
 
     /// An OMS session went away. Without a logout, its working day orders (everything but GTC and

@@ -201,6 +201,9 @@ public final class RiskSidecar: Sendable {
         engine.withLock { $0.tradingState(account: account) }
     }
 
+    /// The firm's trading state, then every account's that is not ACTIVE.
+    public var tradingStates: [(scope: TradingStateScope, state: TradingState)] { engine.withLock { $0.tradingStates() } }
+
     public func sessionDisconnected(_ session: String, loggedOut: Bool, now: Int64) -> [RiskWorkingOrder] {
         engine.withLock { $0.sessionDisconnected(session, loggedOut: loggedOut, now: now) }
     }

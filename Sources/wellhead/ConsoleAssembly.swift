@@ -45,11 +45,21 @@ struct GatewayConsoleBackend: ConsoleBackend {
             let name = endpoint.id.targetCompID
             return ConsoleState.SessionRow(name: name, id: endpoint.id.description, kind: venues.contains(name) ? "venue" : "oms",
                                            connected: endpoint.isConnected, state: Self.describe(connected: endpoint.isConnected, queued?.status),
-                                           nextIn: queued?.nextTargetSeqNum ?? 0, nextOut: queued?.nextSenderSeqNum ?? 0, lastReceived: 0,
-                                           heartbeat: endpoint.configuration.heartBtInt)
+                                           nextIn: queued?.nextTargetSeqNum ?? 0, nextOut: queued?.nextSenderSeqNum ?? 0,
+                                           lastReceived: endpoint.metrics.activity.lastReceivedAt, heartbeat: endpoint.configuration.heartBtInt,
+                                           latency: endpoint.metrics.activity.lastHeartbeatLag.map(Self.duration) ?? "")
         }
-        state.venues = state.sessions.filter { $0.kind == "venue" }.map {
-            ConsoleState.VenueRow(name: $0.name, connected: $0.connected, halted: false, status: $0.connected ? "trading" : "disconnected")
+        state.venues = taken.venues.map { venue in
+            let status = if !venue.connected { "disconnected" }
+                else if venue.halts.isEmpty { "trading" }
+                else { venue.halts.map { "\($0.symbol ?? "all") halted: \($0.reason)" }.joined(separator: "; ") }
+            return ConsoleState.VenueRow(name: venue.session ?? venue.name, connected: venue.connected, halted: !venue.halts.isEmpty, status: status)
+        }
+        state.alerts = taken.warnings.reversed().map { raised in
+            var account: String?
+            if case .account(let name) = raised.warning.utilisation.scope { account = name }
+            return ConsoleState.AlertRow(number: raised.number, time: raised.time, level: raised.warning.utilisation.level.rawValue,
+                                         message: raised.warning.message, account: account)
         }
         let market = application.marketView()
         state.spreads = market.derived.map { ConsoleState.SpreadRow(name: $0.symbol, value: $0.price.description, unit: $0.unit) }
@@ -63,6 +73,14 @@ struct GatewayConsoleBackend: ConsoleBackend {
             return ConsoleState.LimitRow(control: limit.kind.rawValue, scope: limit.scope.description, subject: limit.subject,
                                          used: limit.used.description, limit: limit.limit.description, unit: limit.unit.description,
                                          percent: limit.percent.description, level: limit.level.rawValue, account: account)
+        }
+        let setBy = Dictionary(taken.tradingStates.map { ($0.scope, $0) }, uniquingKeysWith: { $1 })
+        state.tradingStates = risk.tradingStates.map { scope, tradingState in
+            var account: String?
+            if case .account(let name) = scope { account = name }
+            let record = setBy[scope.description]
+            return ConsoleState.TradingStateRow(scope: scope.description, state: tradingState.rawValue, setBy: record?.by ?? "",
+                                                reason: record?.reason ?? "", since: record?.time ?? 0, account: account)
         }
         state.killSwitches = risk.killSwitchHistory.filter(\.isEngaged).map { record in
             ConsoleState.KillSwitchRow(scope: Self.scope(record.level), engagedBy: record.engagedBy, reason: record.reason,
@@ -80,6 +98,9 @@ struct GatewayConsoleBackend: ConsoleBackend {
         var fills: ArraySlice<Fill>
         var book: PositionBook
         var futures: [(instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)]
+        var warnings: [RaisedWarning]
+        var venues: [VenueStatus]
+        var tradingStates: [TradingStateRecord]
     }
 
     /// On the gateway's loop.
@@ -91,7 +112,9 @@ struct GatewayConsoleBackend: ConsoleBackend {
                          let top = gateway.depth(symbol: instrument.symbol, levels: 1)
                          return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
                                  gateway.mark(symbol: instrument.symbol))
-                     })
+                     },
+                     warnings: Array(gateway.recentWarnings.suffix(ConsoleState.recentAlerts)), venues: gateway.venueStatuses,
+                     tradingStates: gateway.tradingStateRecords)
     }
 
     /// The rows the console shows, made from what ``take(_:now:)`` took; off the loop.
@@ -160,6 +183,11 @@ struct GatewayConsoleBackend: ConsoleBackend {
         }
     }
 
+    /// Nanoseconds as the page shows them: µs below a millisecond, else ms.
+    static func duration(_ nanoseconds: Int64) -> String {
+        nanoseconds < 1_000_000 ? "\(nanoseconds / 1_000) µs" : "\(nanoseconds / 1_000_000) ms"
+    }
+
     static func describe(connected: Bool, _ status: JournalSessionStatus?) -> String {
         if connected { return "logged on" }
         switch status {
@@ -189,6 +217,8 @@ struct GatewayConsoleBackend: ConsoleBackend {
             request = AdminRequest(command: .engageKillSwitch, scope: scope, by: person, reason: reason)
         case .releaseKillSwitch(let scope, let reason):
             request = AdminRequest(command: .releaseKillSwitch, scope: scope, by: person, reason: reason)
+        case .setTradingState(let scope, let tradingState, let reason):
+            request = AdminRequest(command: .tradingState, scope: scope, by: person, reason: reason, state: tradingState)
         case .logout(let session), .disconnect(let session), .resetSequenceNumbers(let session):
             return await sessionControl(action, session: session, by: person)
         case .approve:
@@ -203,14 +233,21 @@ struct GatewayConsoleBackend: ConsoleBackend {
         guard let endpoint = application.sessionEndpoints.first(where: { $0.id.targetCompID == session }) else {
             return ConsoleOutcome(ok: false, message: "no session \(session)")
         }
-        if case .resetSequenceNumbers = action {
-            return ConsoleOutcome(ok: false, message: "resetting sequence numbers from the console is not supported yet: "
-                                  + "log the session out and have both sides log on with ResetSeqNumFlag (141=Y)")
-        }
         do {
             try await record("session", json: "{\"action\":\"\(action.name)\",\"by\":\(Self.quoted(person)),\"session\":\(Self.quoted(session))}")
         } catch {
             return ConsoleOutcome(ok: false, message: "not done: the journal could not record it: \(error)")
+        }
+        if case .resetSequenceNumbers = action {
+            let reset = await withCheckedContinuation { continuation in endpoint.resetSequenceNumbers { continuation.resume(returning: $0) } }
+            switch reset {
+            case .success(.requestedInSession):
+                return ConsoleOutcome(ok: true, message: "\(session): Logon with ResetSeqNumFlag (141=Y) sent; both sides number from 1")
+            case .success(.resetForNextLogon):
+                return ConsoleOutcome(ok: true, message: "\(session): sequence numbers are 1 and 1; the next Logon asks the counterparty to reset too")
+            case .failure(let error):
+                return ConsoleOutcome(ok: false, message: "\(session) not reset: the journal could not record it: \(error)")
+            }
         }
         if case .logout = action {
             guard endpoint.logout(reason: "logged out by \(person)") != nil else { return ConsoleOutcome(ok: false, message: "\(session) is not connected") }

@@ -11,8 +11,8 @@ import RiskSidecar
 struct RiskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk",
-        abstract: "Engage or release kill switches and show limit utilisation on a running appliance.",
-        subcommands: [KillSwitch.self, Status.self]
+        abstract: "Engage or release kill switches, set trading states and show limit utilisation on a running appliance.",
+        subcommands: [KillSwitch.self, TradingStateCommand.self, Status.self]
     )
 
     /// Where the appliance listens: the profile's AdminSocket, or a socket named directly.
@@ -81,6 +81,29 @@ struct RiskCommand: AsyncParsableCommand {
         func run() async throws {
             let command: AdminRequest.Command = action == .engage ? .engageKillSwitch : .releaseKillSwitch
             try await target.send(AdminRequest(command: command, scope: scope, reason: reason))
+        }
+    }
+
+    struct TradingStateCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "trading-state",
+            abstract: "Set the firm's or an account's trading state: ACTIVE, REDUCING (only orders that shrink a position) or HALTED (only cancels)."
+        )
+
+        @Argument(help: "ACTIVE, REDUCING or HALTED.") var state: String
+        @Option(help: "firm or account:<account>.") var scope: String
+        @Option(help: "Why, for the journal.") var reason = ""
+        @OptionGroup var target: Target
+
+        func validate() throws {
+            guard TradingStateScope(scope: scope) != nil else { throw ValidationError("--scope is firm or account:<account>, not '\(scope)'") }
+            guard TradingState(rawValue: state.uppercased()) != nil else {
+                throw ValidationError("the state is ACTIVE, REDUCING or HALTED, not '\(state)'")
+            }
+        }
+
+        func run() async throws {
+            try await target.send(AdminRequest(command: .tradingState, scope: scope, reason: reason, state: state.uppercased()))
         }
     }
 

@@ -8,6 +8,7 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py killswitch <url> <risk1> <risk2> <trader> <password>
     console_browser.py websocket  <url> <user> <password> <actions.json>
     console_browser.py screenshots <url> <user> <password> <folder> <clordid for the audit page>
+    console_browser.py alerts     <url> <risk1> <risk2> <password>
 """
 import json
 import sys
@@ -199,6 +200,32 @@ def killswitch(url, risk1, risk2, trader, password):
                 driver.quit()
 
 
+def alerts(url, risk1, risk2, password):
+    """Two risk managers' consoles open on different pages; each records, by the page's own
+    clock, when a limit alert appears, and prints it once the test's fill has raised one."""
+    drivers = []
+    try:
+        for user, page in ((risk1, "risk"), (risk2, "blotter")):
+            driver = signed_in(browser(), url, user, password)
+            open_page(driver, page)
+            driver.execute_script("""
+                window.__alert = null;
+                new MutationObserver(() => {
+                  if (window.__alert) return;
+                  const box = document.querySelector('#alerts [id^="risk-alert-"]');
+                  if (box) window.__alert = { time: Date.now(), text: box.textContent };
+                }).observe(document.getElementById('alerts'), { childList: true, subtree: true });
+            """)
+            drivers.append((user, driver))
+        step("ready", "")
+        for user, driver in drivers:
+            seen = wait(driver, lambda d: d.execute_script("return window.__alert"), 60)
+            step("alert " + user, "%d %s" % (seen["time"], seen["text"]))
+    finally:
+        for _, driver in drivers:
+            driver.quit()
+
+
 def websocket(url, user, password, actions_file):
     """Sends each action over a WebSocket the page opens to /live, as the page's own script
     would, and prints the outcome the console answers with; then one with a forged token."""
@@ -249,7 +276,7 @@ if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
     try:
         {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "websocket": websocket,
-         "screenshots": screenshots}[scenario](*arguments)
+         "screenshots": screenshots, "alerts": alerts}[scenario](*arguments)
     except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
         print("FAILED %s: %r" % (scenario, error), flush=True)
         sys.exit(1)

@@ -17,6 +17,7 @@ import TestSupport
         (#"{"logout":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"disconnect":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"resetSequenceNumbers":{"session":"OMS2"}}"#, .controlSessions),
+        (#"{"setTradingState":{"scope":"account:NOBODY","state":"REDUCING","reason":"table"}}"#, .changeRisk),
         (#"{"approve":{"request":999}}"#, .approveRisk),
     ]
 

@@ -19,7 +19,7 @@ import TestSupport
 
         var url: String { "http://127.0.0.1:\(consolePort)" }
 
-        init() throws {
+        init(limits: String = QuickFIXOMSTests.limits) throws {
             let consolePort = freePort()
             self.consolePort = consolePort
             served = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
@@ -31,7 +31,7 @@ import TestSupport
                                               password: PasswordHash(hashing: ConsoleBrowserTests.password, cost: 4)))
                 }
                 try users.save()
-                return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits,
+                return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits,
                                                             keys: "ConsolePort=\(consolePort)\nUsers=\(usersPath)")
             }
             #expect(served.server.waitForOutput("console listening", timeout: 60), "\(served.server.output)")
@@ -158,6 +158,46 @@ import TestSupport
         #expect(admin.contains { $0.json.contains("\"command\":\"kill-switch-release\"") && $0.json.contains("\"by\":\"console:ravi\"") }, "\(admin)")
         #expect(approvals.contains { $0.kind == "console.approval.requested" && $0.json.contains("\"requestedBy\":\"rita\"") }, "\(approvals)")
         #expect(approvals.contains { $0.kind == "console.approval.approved" && $0.json.contains("\"approvedBy\":\"ravi\"") }, "\(approvals)")
+    }
+
+    /// A fill that takes an account past 75% of its position limit raises an alert on every
+    /// risk manager's open console, whatever page it shows, within 5 seconds of the sidecar
+    /// raising it (MiFID II RTS 6 art. 16): the journal's time of the warning against each
+    /// page's own clock.
+    @Test func aLimitAlertReachesEveryRiskManagersConsoleWithinFiveSeconds() throws {
+        let console = try Console(limits: """
+            firm:
+              maxOrderSize: 500
+              marketProtection: {ticks: 200}
+            accounts:
+              DESK1:
+                maxOrderSize: 100
+                maxPositionPerMonth: 10
+            """)
+        defer { console.stop() }
+        let browser = try console.browser("alerts", ["rita", "ravi", Self.password])
+        #expect(browser.waitForOutput("STEP ready", timeout: 90), "\(browser.output)")
+        let oms = try console.served.run("""
+            D ALERT1 \(console.served.symbol) 1 8 1 - 3
+            EXPECT ALERT1 2 10
+            """)
+        #expect(oms.status == 0, "\(oms.output)")
+        #expect(browser.wait(timeout: 90) == 0, "\(browser.output)\n\(console.served.server.output.suffix(3000))")
+        var warning: (id: Int64, kind: String, time: Int64, json: String)?
+        #expect(waitForJournal(console.served.directory.path("gateway.sqlite"), timeout: 10) { journal in
+            // Raised by the check (a worst-case position counts the order), so journaled in its decision.
+            warning = try journal.events(kind: "risk.decision").first { $0.json.contains("ALERT1") && $0.json.contains("\"warnings\"") }
+            return warning != nil
+        })
+        let raised = try #require(warning).time / 1_000_000
+        let steps = Console.steps(in: browser.output)
+        for user in ["rita", "ravi"] {
+            let seen = try #require(steps["alert \(user)"], "\(browser.output)")
+            let parts = seen.split(separator: " ", maxSplits: 1)
+            let at = try #require(Int64(parts[0]), "\(seen)")
+            #expect(at - raised < 5_000, "\(user) saw the alert \(at - raised) ms after the sidecar raised it")
+            #expect(parts.count == 2 && parts[1].contains("DESK1") && parts[1].contains("WARNING"), "\(seen)")
+        }
     }
 
     /// A screenshot of each page as a risk manager sees it, for the README (docs/console/).

@@ -52,8 +52,8 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.venues = taken.venues.map { venue in
             let status = if !venue.connected { "disconnected" }
                 else if venue.halts.isEmpty { "trading" }
-                else { venue.halts.map { "\($0.symbol ?? "all") halted: \($0.reason)" }.joined(separator: "; ") }
-            return ConsoleState.VenueRow(name: venue.session ?? venue.name, connected: venue.connected, halted: !venue.halts.isEmpty, status: status)
+                else { venue.halts.map { "\($0.symbol ?? "every instrument") halted: \($0.reason)" }.joined(separator: "; ") }
+            return ConsoleState.VenueRow(name: venue.name, connected: venue.connected, halted: !venue.halts.isEmpty, status: status)
         }
         state.alerts = taken.warnings.reversed().map { raised in
             var account: String?

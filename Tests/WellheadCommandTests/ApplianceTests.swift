@@ -165,6 +165,27 @@ import TestSupport
         #expect(try order("R4", "OMS1").contains("ClOrdID=R4 ExecType=New(0)"))
     }
 
+    /// A trading state set with `wellhead risk trading-state` is journaled with the OS user and
+    /// holds across a SIGKILL restart until a person sets it back.
+    @Test func aTradingStateSetFromTheCommandLineHoldsAcrossASIGKILLRestart() throws {
+        let appliance = try Appliance(limits: "firm:\n  maxOrderSize: 50\n  marketProtection: {ticks: 100}\n")
+        defer { _ = appliance.stop() }
+        let order = { (clOrdID: String) in
+            try appliance.order(["--sender", "OMS1", "--quantity", "1", "--price", "1.00", "--tif", "gtc", "--cl-ord-id", clOrdID])
+        }
+        let set = try appliance.risk(["trading-state", "REDUCING", "--scope", "firm", "--reason", "drill"])
+        #expect(set.contains("firm is REDUCING, set by os:\(NSUserName())"), "\(set)")
+        #expect(waitForJournal(appliance.journalPath) { journal in
+            try journal.events(kind: "risk.tradingState").contains { $0.json.contains(#""by":"os:\#(NSUserName())""#) }
+        })
+        try appliance.restart()
+        let reducing = try order("T1")
+        #expect(reducing.contains("ClOrdID=T1 ExecType=Rejected(8)") && reducing.contains("REDUCING"), "\(reducing)")
+        #expect(try appliance.risk(["trading-state", "ACTIVE", "--scope", "firm"]).contains("firm is ACTIVE"))
+        try appliance.restart()
+        #expect(try order("T2").contains("ClOrdID=T2 ExecType=New(0)"))
+    }
+
     /// The CL front month listed today, as the appliance lists it (same reference data).
     static func frontMonth(on date: Date) -> String? {
         Listing.catalog(on: date).frontMonth(root: "CL")?.symbol

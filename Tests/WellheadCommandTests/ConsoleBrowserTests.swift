@@ -196,6 +196,7 @@ import TestSupport
             let parts = seen.split(separator: " ", maxSplits: 1)
             let at = try #require(Int64(parts[0]), "\(seen)")
             #expect(at - raised < 5_000, "\(user) saw the alert \(at - raised) ms after the sidecar raised it")
+            print("alert on \(user)'s console \(at - raised) ms after the sidecar raised it")
             #expect(parts.count == 2 && parts[1].contains("DESK1") && parts[1].contains("WARNING"), "\(seen)")
         }
     }

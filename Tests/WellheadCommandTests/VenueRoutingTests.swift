@@ -1,3 +1,4 @@
+import ConsoleAccess
 import FIXCodec
 import FIXJournal
 import Foundation
@@ -13,7 +14,7 @@ import TestSupport
     /// The venue simulator serving GATEWAY from `folder`, and a gateway with `limits` logged on
     /// to it over its route session.
     /// With `brentAs`, the venue calls Brent by that root and the gateway's route is told so.
-    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String, brentAs venueRoot: String? = nil)
+    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String, brentAs venueRoot: String? = nil, consolePort: Int? = nil)
         throws -> (venue: BackgroundProcess, venueConfig: String, gateway: ServedProfile) {
         let venuePort = freePort()
         let symbolRoots = venueRoot.map { "VenueSymbolRoots=BZ:\($0)" } ?? ""
@@ -21,7 +22,17 @@ import TestSupport
         let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig], log: folder.path("venue.log"))
         #expect(venue.waitForOutput("accepting connections"), "\(venue.output)")
         let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
-            try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, routeKeys: symbolRoots)
+            var keys = ""
+            if let consolePort {
+                let usersPath = directory.path("console-users.txt")
+                var users = UsersFile.empty(path: usersPath)
+                try users.add(ConsoleUser(name: "rita", role: .riskManager, accounts: [],
+                                          password: PasswordHash(hashing: ConsoleBrowserTests.password, cost: 4)))
+                try users.save()
+                keys = "ConsolePort=\(consolePort)\nUsers=\(usersPath)"
+            }
+            return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, routeKeys: symbolRoots,
+                                                        keys: keys)
         }
         #expect(gateway.server.waitForOutput("session=FIX.4.4:GATEWAY->SIMVENUE [FIXTransport] logged on"), "\(gateway.server.output)")
         return (venue, venueConfig, gateway)
@@ -163,12 +174,17 @@ import TestSupport
     @Test func venueMarketDataReachesTheOMSAndMovesTheCollars() throws {
         let venueFolder = TemporaryDirectory()
         defer { venueFolder.remove() }
-        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits)
+        let consolePort = freePort()
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits,
+                                                                     consolePort: consolePort)
         defer {
             venue.signal(SIGTERM)
             _ = venue.wait(timeout: 10)
             gateway.stop()
         }
+        #expect(gateway.server.waitForOutput("console listening", timeout: 60), "\(gateway.server.output)")
+        let console = ConsoleClient(port: consolePort)
+        try console.signIn("rita", ConsoleBrowserTests.password)
         let s = gateway.symbol
         let now = Date()
         let catalog = Listing.catalog(on: now)
@@ -208,9 +224,12 @@ import TestSupport
         }
         gateway.at("halted", of: oms) {
             #expect(Self.venueStatus(halted: true, journaledBy: gateway), "\(gateway.server.output.suffix(3000))")
+            // The Market page's venue row says so, in the venue's words.
+            #expect(Self.consoleVenue(console) { $0["halted"] as? Bool == true && $0["status"] as? String == "every instrument halted: drill" })
         }
         gateway.at("resumed", of: oms) {
             #expect(Self.venueStatus(halted: false, journaledBy: gateway), "\(gateway.server.output.suffix(3000))")
+            #expect(Self.consoleVenue(console) { $0["halted"] as? Bool == false && $0["status"] as? String == "trading" })
         }
         let status = oms.wait(timeout: 60)
         let output = oms.output
@@ -244,6 +263,16 @@ import TestSupport
     /// Waits until the gateway has journaled, as the venue's latest trading session status,
     /// that the whole venue is `halted` (or open): the gateway refuses or sends orders by it
     /// from then on.
+    /// Whether the console soon shows the FIXSIM venue's row as `matches` wants it.
+    static func consoleVenue(_ console: ConsoleClient, _ matches: ([String: Any]) -> Bool) -> Bool {
+        eventually(timeout: 10) {
+            guard let state = try? JSONSerialization.jsonObject(with: Data(console.request("GET", "/api/state").body.utf8)) as? [String: Any],
+                  let venues = state["venues"] as? [[String: Any]], let row = venues.first(where: { $0["name"] as? String == "FIXSIM" })
+            else { return false }
+            return matches(row)
+        }
+    }
+
     static func venueStatus(halted: Bool, journaledBy gateway: ServedProfile) -> Bool {
         waitForJournal(gateway.directory.path("gateway.sqlite")) { journal in
             guard let latest = try journal.events(kind: "venue.status").last,

@@ -29,6 +29,8 @@ struct MarketDataWatch: AsyncParsableCommand {
     var symbols: [String]
     @Option(help: "Price levels a side to subscribe to.") var depth = 5
     @Option(help: "Seconds to watch before logging out.") var seconds = 10.0
+    @Option(help: "Log out once this many index values (signals, derived instruments) changed, if before --seconds.")
+    var values: Int?
     @Option(help: "The instrument reference file (the standard listing if left out).") var instruments: String?
 
     func validate() throws {
@@ -42,12 +44,27 @@ struct MarketDataWatch: AsyncParsableCommand {
         let requests = symbols.enumerated().map { index, symbol in
             (requestID: "WATCH-\(getpid())-\(index + 1)", symbol: symbol)
         }
+        let (changed, changes) = AsyncStream.makeStream(of: Void.self)
         let client = WatchClient(view: MarketView(catalog: reference.catalog(on: today)),
-                                 requests: requests.map { ($0.requestID, $0.symbol, request(id: $0.requestID, symbol: $0.symbol)) })
+                                 requests: requests.map { ($0.requestID, $0.symbol, request(id: $0.requestID, symbol: $0.symbol)) },
+                                 valueChanged: changes)
         let session = try await ClientSession(name: "watch", sender: sender, target: target, host: host, port: port,
                                               application: client)
         client.attach(session.endpoint)
-        try await Task.sleep(for: .seconds(seconds))
+        await withTaskGroup(of: Void.self) { [seconds, values] group in
+            group.addTask { try? await Task.sleep(for: .seconds(seconds)) }
+            if let values {
+                group.addTask {
+                    var seen = 0
+                    for await _ in changed {
+                        seen += 1
+                        if seen >= values { return }
+                    }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
         await session.close(reason: "watch over")
         for line in client.summary() { print(line) }
         if !client.loggedOn {
@@ -83,6 +100,8 @@ struct MarketView {
     private var reader = FIXMarketDataReader()
     private var events: [MarketDataEvent] = []
     private(set) var values: [String: String] = [:]
+    /// Index values changed so far.
+    private(set) var valueChanges = 0
     private var seen: [BookID] = []
     private(set) var messages = 0
 
@@ -114,25 +133,36 @@ struct MarketView {
         return lines
     }
 
-    /// Index values (MDEntryType 3), each with its symbol (an entry's, or the snapshot's).
+    /// Index values (MDEntryType 3), each with its symbol (an entry's, or the snapshot's) and
+    /// the entry's Text (58) when it has one (a signal's `direction=… confidence=…`).
     private mutating func valueLines(_ message: FIXMessage) -> [String] {
         var lines: [String] = []
         var symbol = message[FIXTag.symbol]?.string
-        var type: MDEntryType?
+        var entry: (type: MDEntryType?, price: String?, text: String?) = (nil, nil, nil)
+        func flush() {
+            defer { entry = (nil, nil, nil) }
+            guard entry.type == .indexValue, let symbol, let price = entry.price else { return }
+            let value = entry.text.map { "\(price) \($0)" } ?? price
+            if values[symbol] != value {
+                values[symbol] = value
+                valueChanges += 1
+                lines.append("\(symbol) value \(value)")
+            }
+        }
         for position in 0..<message.count {
             switch message.tag(at: position) {
+            // An entry starts at MDUpdateAction (279) in an X, at MDEntryType (269) in a W.
+            case FIXTag.mdUpdateAction: flush()
+            case FIXTag.mdEntryType:
+                if entry.type != nil { flush() }
+                entry.type = MDEntryType(rawValue: message.value(at: position).string)
             case FIXTag.symbol: symbol = message.value(at: position).string
-            case FIXTag.mdEntryType: type = MDEntryType(rawValue: message.value(at: position).string)
-            case FIXTag.mdEntryPx where type == .indexValue:
-                guard let symbol else { continue }
-                let value = message.value(at: position).string
-                if values[symbol] != value {
-                    values[symbol] = value
-                    lines.append("\(symbol) value \(value)")
-                }
+            case FIXTag.mdEntryPx: entry.price = message.value(at: position).string
+            case FIXTag.text: entry.text = message.value(at: position).string
             default: continue
             }
         }
+        flush()
         return lines
     }
 
@@ -159,9 +189,14 @@ private final class WatchClient: FIXApplication {
     private let requests: [(requestID: String, symbol: String, body: FIXFieldList)]
     private let state = Mutex(false)
 
-    init(view: MarketView, requests: [(requestID: String, symbol: String, body: FIXFieldList)]) {
+    /// Told each time an index value changes.
+    private let valueChanged: AsyncStream<Void>.Continuation
+
+    init(view: MarketView, requests: [(requestID: String, symbol: String, body: FIXFieldList)],
+         valueChanged: AsyncStream<Void>.Continuation) {
         self.view = Mutex(view)
         self.requests = requests
+        self.valueChanged = valueChanged
         sending = SendOnLogon(requests.map { (MsgType.marketDataRequest, $0.body) })
     }
 
@@ -182,8 +217,13 @@ private final class WatchClient: FIXApplication {
         switch message.type {
         case .marketDataSnapshotFullRefresh, .marketDataIncrementalRefresh:
             do {
-                let lines = try view.withLock { try $0.apply(message, time: WallClock.now().nanosecondsSinceEpoch) }
+                let (lines, changed) = try view.withLock { view in
+                    let before = view.valueChanges
+                    let lines = try view.apply(message, time: WallClock.now().nanosecondsSinceEpoch)
+                    return (lines, view.valueChanges - before)
+                }
                 for line in lines { print(line) }
+                for _ in 0..<changed { valueChanged.yield() }
             } catch {
                 print("unreadable market data: \(error)")
             }

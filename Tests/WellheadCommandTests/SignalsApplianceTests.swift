@@ -43,6 +43,10 @@ import TestSupport
             WAITMSG Y 1 10
             WAITMSG X 2 150
             """)
+        // Wellhead's own terminal view of the signals, as OMS2, at the same time.
+        let watch = try BackgroundProcess(WellheadProcess.executable.path,
+                                          ["signals", "watch", "--port", "\(appliance.port)", "--sender", "OMS2", "--root", "CL",
+                                           "--seconds", "150", "--updates", "2"], log: appliance.directory.path("signals-watch.log"))
         let status = oms.wait(timeout: 180)
         let output = oms.output
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
@@ -60,6 +64,13 @@ import TestSupport
             let value = try #require(Double(px.dropFirst(4).trimmingCharacters(in: CharacterSet(charactersIn: "]"))), "\(update)")
             #expect((-1...1).contains(value), "\(update)")
             #expect(px.split(separator: ".").last?.trimmingCharacters(in: CharacterSet(charactersIn: "]")).count == 4, "\(update)")
+        }
+
+        #expect(watch.wait(timeout: 180) == 0, "\(watch.output)")
+        let shown = watch.output.split(separator: "\n").filter { $0.hasPrefix("SIG.CL.COMPOSITE value ") }
+        #expect(!shown.isEmpty, "\(watch.output)")
+        for line in shown {
+            #expect(line.contains(" direction=") && line.contains(" confidence="), "\(line)")
         }
 
         // The direction the desk was shown is in the journal.

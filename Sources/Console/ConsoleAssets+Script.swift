@@ -188,9 +188,19 @@ extension ConsoleAssets {
                   ["Status", r => r.status, r => r.halted ? "loss" : r.connected ? "" : "loss"]], state.venues, r => r.name))];
       },
       signals() {
-        return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction,
-          r => r.direction === "LONG" ? "profit" : r.direction === "SHORT" ? "loss" : "muted"], ["Score", r => r.score, null, true],
-          ["Confidence", r => r.confidence, null, true]], state.signals, r => r.root))];
+        const directionClass = d => d === "LONG" ? "profit" : d === "SHORT" ? "loss" : "muted";
+        return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction, r => directionClass(r.direction)],
+          ["Score", r => r.score, null, true], ["Confidence", r => r.confidence, null, true], ["Horizon", r => r.horizon],
+          ["Last bar", r => r.updated ? time(r.updated) : "warming up"], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
+          ["Win rate %", r => r.winRate, null, true], ["Avg return %", r => r.averageReturn, r => signClass(r.averageReturn), true]], state.signals, r => r.root)),
+          panel("contributors", "Contributing signals", table("contributors", [["Root", r => r.root], ["Signal", r => r.name],
+            ["Weight", r => r.weight, null, true], ["Value", r => r.value || "warming up", r => signClass(r.value), true]],
+            state.signalContributors, r => r.root + "|" + r.name)),
+          panel("signalhistory", "Recent signals and how they did", table("signalhistory", [["Time", r => time(r.time)], ["Root", r => r.root],
+            ["From", r => r.previous, r => directionClass(r.previous)], ["To", r => r.direction, r => directionClass(r.direction)],
+            ["Score", r => r.score, null, true], ["Entry", r => r.entryPrice, null, true], ["Exit", r => r.exitPrice, null, true],
+            ["Return %", r => r.signalReturn, r => signClass(r.signalReturn), true], ["Outcome", r => r.outcome,
+            r => r.outcome === "win" ? "profit" : r.outcome === "loss" ? "loss" : "muted"]], state.signalHistory, r => r.id))];
       },
       audit() {
         const clordid = el("input", { placeholder: "ClOrdID", id: "audit-clordid" });
@@ -287,6 +297,7 @@ extension ConsoleAssets {
       totals: r => r.scope, limits: r => r.control + "|" + r.scope + "|" + r.subject, killSwitches: r => r.scope,
       approvals: r => String(r.id), market: r => r.symbol, spreads: r => r.name, venues: r => r.name, signals: r => r.root,
       tradingStates: r => r.scope, alerts: r => String(r.number),
+      signalContributors: r => r.root + "|" + r.name, signalHistory: r => r.id,
     };
 
     // A patch applied: changed rows replace their old selves, and a new key order, when given,

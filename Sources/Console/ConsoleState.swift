@@ -24,6 +24,9 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     public var spreads: [SpreadRow] = []
     public var venues: [VenueRow] = []
     public var signals: [SignalRow] = []
+    public var signalContributors: [SignalContributorRow] = []
+    /// Each root's recent direction changes, newest first.
+    public var signalHistory: [SignalHistoryRow] = []
     /// The firm's trading state and every account's that is not ACTIVE.
     public var tradingStates: [TradingStateRow] = []
     /// The day's most recent limit warnings (75 % and 90 % crossings), newest first: each page
@@ -36,6 +39,8 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     public static let recentOrders = 100
     public static let recentFills = 100
     public static let recentAlerts = 50
+    /// Direction changes shown per root.
+    public static let recentSignals = 20
 
     public init(time: Int64) {
         self.time = time
@@ -324,11 +329,68 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         public var direction: String
         public var score: String
         public var confidence: String
+        /// How long after a change its outcome is measured: `5m`, `1d`.
+        public var horizon: String = ""
+        /// The end of the last bar read, nanoseconds since the epoch; 0 before one.
+        public var updated: Int64 = 0
+        public var bars: Int = 0
+        /// The record: LONG and SHORT changes measured, wins among them (percent) and their
+        /// mean return (percent); empty before the first.
+        public var signals: Int = 0
+        public var winRate: String = ""
+        public var averageReturn: String = ""
         public init(root: String, direction: String, score: String, confidence: String) {
             self.root = root
             self.direction = direction
             self.score = score
             self.confidence = confidence
+        }
+    }
+
+    /// One weighted signal in a root's composite.
+    public struct SignalContributorRow: Sendable, Codable, Equatable {
+        public var root: String
+        public var name: String
+        public var weight: String
+        /// Its value now in [−1, 1]; empty while it warms up.
+        public var value: String
+        public init(root: String, name: String, weight: String, value: String) {
+            self.root = root
+            self.name = name
+            self.weight = weight
+            self.value = value
+        }
+    }
+
+    /// A direction change and what followed it.
+    public struct SignalHistoryRow: Sendable, Codable, Equatable {
+        /// `root|time`: the row's key as text (a page's numbers cannot hold nanoseconds exactly).
+        public var id: String
+        public var root: String
+        /// Nanoseconds since the epoch.
+        public var time: Int64
+        public var previous: String
+        public var direction: String
+        public var score: String
+        public var entryPrice: String
+        /// Empty while the horizon has not passed.
+        public var exitPrice: String
+        /// The front month's return in the signal's direction, percent; empty while pending.
+        public var signalReturn: String
+        /// `win`, `loss`, `flat` (a change to NEUTRAL), or `pending`.
+        public var outcome: String
+        public init(root: String, time: Int64, previous: String, direction: String, score: String, entryPrice: String, exitPrice: String,
+                    signalReturn: String, outcome: String) {
+            id = "\(root)|\(time)"
+            self.root = root
+            self.time = time
+            self.previous = previous
+            self.direction = direction
+            self.score = score
+            self.entryPrice = entryPrice
+            self.exitPrice = exitPrice
+            self.signalReturn = signalReturn
+            self.outcome = outcome
         }
     }
 }
@@ -362,7 +424,11 @@ extension ConsoleState {
             state.spreads = []
             state.venues = []
         }
-        if !role.may(.viewSignals) { state.signals = [] }
+        if !role.may(.viewSignals) {
+            state.signals = []
+            state.signalContributors = []
+            state.signalHistory = []
+        }
         return state
     }
 }

@@ -1,4 +1,5 @@
 import FIXCodec
+import Signals
 
 /// The market as the gateway's normalizer and signals have it, for the console: the derived
 /// prices (calendar spreads, cracks, Brent−WTI) and each root's composite signal.
@@ -16,6 +17,20 @@ public struct GatewayMarketView: Sendable {
         /// The composite's score at four decimals; `nil` while no contributor has a value.
         public var score: FIXDecimal?
         public var confidence: FIXDecimal
+        /// How long after a direction change its outcome is measured, in nanoseconds.
+        public var horizon: Int64
+        /// The end of the last bar read; `nil` before one.
+        public var updated: Int64?
+        public var bars: Int
+        /// Each weighted signal: its weight and its value now (`nil` while it warms up).
+        public var contributors: [ContributorReading]
+        /// The record: LONG and SHORT changes measured, the share that won, their mean return.
+        public var signals: Int
+        public var winRate: Double?
+        public var averageReturn: Double?
+        /// The latest changes measured, oldest first, then those still within their horizon.
+        public var outcomes: [SignalOutcome]
+        public var pending: [DirectionChange]
     }
 
     public var derived: [Derived]
@@ -29,9 +44,13 @@ extension GatewayMarketData {
                 derived: normalizer.derivedInstruments.compactMap { instrument in
                     normalizer.derivedPrice(instrument.id).map { .init(symbol: instrument.symbol, price: $0, unit: instrument.priceUnit) }
                 },
-                signals: signals.set.engines.map { engine in
+                signals: signals.set.engines.enumerated().map { index, engine in
                     .init(root: engine.root, direction: engine.direction.rawValue, score: engine.score.map(GatewaySignals.decimal),
-                          confidence: GatewaySignals.decimal(engine.confidence))
+                          confidence: GatewaySignals.decimal(engine.confidence), horizon: engine.horizon,
+                          updated: index < signals.updated.count ? signals.updated[index] : nil, bars: engine.bars,
+                          contributors: engine.contributors.filter { $0.weight != 0 }, signals: engine.record.signals,
+                          winRate: engine.record.winRate, averageReturn: engine.record.averageReturn,
+                          outcomes: engine.record.recent, pending: engine.record.pending)
                 })
         }
     }

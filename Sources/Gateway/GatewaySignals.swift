@@ -40,18 +40,22 @@ struct GatewaySignals: Sendable {
     private var spreadLegs: [(kind: SpreadKind, legs: [BookID])] = []
     /// Direction changes not yet journaled, oldest first.
     private(set) var changes: [DirectionChange] = []
+    /// The end of the last bar each engine read (nanoseconds since the epoch), for the console.
+    private(set) var updated: [Int64?] = []
     private var legScratch: [FIXDecimal] = []
 
     static func symbol(root: String) -> String { prefix + root + compositeSuffix }
 
     init(configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
+        updated = Array(repeating: nil, count: set.engines.count)
         relist(catalog, normalizer: normalizer)
     }
 
     /// A new configuration (SIGHUP): every engine starts again from no history.
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
+        updated = Array(repeating: nil, count: set.engines.count)
         relist(catalog, normalizer: normalizer)
     }
 
@@ -100,6 +104,7 @@ struct GatewaySignals: Sendable {
                                       close: bar.close.signalValue, volume: Double(bar.volume))
             let update = set.update(bar: signalBar, root: index, time: bar.end, month: front.month)
             if let change = update.directionChange { changes.append(change) }
+            self.updated[index] = bar.end
             updated = true
         }
         return updated

@@ -63,8 +63,37 @@ struct GatewayConsoleBackend: ConsoleBackend {
         }
         let market = application.marketView()
         state.spreads = market.derived.map { ConsoleState.SpreadRow(name: $0.symbol, value: $0.price.description, unit: $0.unit) }
-        state.signals = market.signals.map {
-            ConsoleState.SignalRow(root: $0.root, direction: $0.direction, score: $0.score?.description ?? "", confidence: $0.confidence.description)
+        state.signals = market.signals.map { signal in
+            var row = ConsoleState.SignalRow(root: signal.root, direction: signal.direction, score: signal.score?.description ?? "",
+                                             confidence: signal.confidence.description)
+            row.horizon = Self.horizon(signal.horizon)
+            row.updated = signal.updated ?? 0
+            row.bars = signal.bars
+            row.signals = signal.signals
+            row.winRate = signal.winRate.map { Self.fixed($0 * 100, 1) } ?? ""
+            row.averageReturn = signal.averageReturn.map { Self.fixed($0 * 100, 3) } ?? ""
+            return row
+        }
+        state.signalContributors = market.signals.flatMap { signal in
+            signal.contributors.map { reading in
+                ConsoleState.SignalContributorRow(root: signal.root, name: reading.contributor.rawValue, weight: Self.fixed(reading.weight, 2),
+                                                  value: reading.value.map { Self.fixed($0, 4) } ?? "")
+            }
+        }
+        state.signalHistory = market.signals.flatMap { signal in
+            let measured = signal.outcomes.map { outcome in
+                ConsoleState.SignalHistoryRow(root: signal.root, time: outcome.change.time, previous: outcome.change.previous.rawValue,
+                                              direction: outcome.change.direction.rawValue, score: Self.fixed(outcome.change.score, 4),
+                                              entryPrice: Self.fixed(outcome.change.frontPrice, 2), exitPrice: Self.fixed(outcome.exitPrice, 2),
+                                              signalReturn: Self.fixed(outcome.signalReturn * 100, 3),
+                                              outcome: outcome.change.direction == .neutral ? "flat" : outcome.isWin ? "win" : "loss")
+            }
+            let pending = signal.pending.map { change in
+                ConsoleState.SignalHistoryRow(root: signal.root, time: change.time, previous: change.previous.rawValue,
+                                              direction: change.direction.rawValue, score: Self.fixed(change.score, 4),
+                                              entryPrice: Self.fixed(change.frontPrice, 2), exitPrice: "", signalReturn: "", outcome: "pending")
+            }
+            return (measured + pending).reversed().prefix(ConsoleState.recentSignals)
         }
         let risk = application.risk
         state.limits = risk.utilisation(now: now).map { limit in
@@ -181,6 +210,22 @@ struct GatewayConsoleBackend: ConsoleBackend {
         case .fillOrKill: "FOK"
         case .goodTillDate: "GTD"
         }
+    }
+
+    /// A signal's figure as text with `places` decimals (signals are statistics, not prices
+    /// on the order path: computed in binary floating point, shown rounded).
+    static func fixed(_ value: Double, _ places: Int) -> String {
+        guard value.isFinite else { return "" }
+        return String(format: "%.\(places)f", value)
+    }
+
+    /// A horizon as a desk writes it: `5m`, `4h`, `1d`.
+    static func horizon(_ nanoseconds: Int64) -> String {
+        let seconds = nanoseconds / 1_000_000_000
+        if seconds % 86_400 == 0 { return "\(seconds / 86_400)d" }
+        if seconds % 3_600 == 0 { return "\(seconds / 3_600)h" }
+        if seconds % 60 == 0 { return "\(seconds / 60)m" }
+        return "\(seconds)s"
     }
 
     /// Nanoseconds as the page shows them: µs below a millisecond, else ms.

@@ -9,6 +9,7 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py websocket  <url> <user> <password> <actions.json>
     console_browser.py screenshots <url> <user> <password> <folder> <clordid for the audit page>
     console_browser.py alerts     <url> <risk1> <risk2> <password>
+    console_browser.py signals    <url> <user> <password>
 """
 import json
 import sys
@@ -226,6 +227,28 @@ def alerts(url, risk1, risk2, password):
             driver.quit()
 
 
+def signals(url, user, password):
+    """The Signals page once the first bar has closed: the CL composite's row (direction, score,
+    horizon, last bar) and its contributing signals."""
+    driver = signed_in(browser(), url, user, password)
+    try:
+        open_page(driver, "signals")
+
+        def composite(d):
+            try:
+                for row in d.find_elements(By.XPATH, "//table[@id='table-signals']//tr[td]"):
+                    cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                    if cells and cells[0] == "CL" and cells[2] and "warming up" not in cells:
+                        return " | ".join(cells)
+            except StaleElementReferenceException:
+                return False
+            return False
+        step("composite", wait(driver, composite, 170))
+        step("contributors", text_of(driver, "table-contributors"))
+    finally:
+        driver.quit()
+
+
 def websocket(url, user, password, actions_file):
     """Sends each action over a WebSocket the page opens to /live, as the page's own script
     would, and prints the outcome the console answers with; then one with a forged token."""
@@ -276,7 +299,8 @@ if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
     try:
         {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "websocket": websocket,
-         "screenshots": screenshots, "alerts": alerts}[scenario](*arguments)
+         "screenshots": screenshots, "alerts": alerts,
+         "signals": signals}[scenario](*arguments)
     except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
         print("FAILED %s: %r" % (scenario, error), flush=True)
         sys.exit(1)

@@ -1,3 +1,4 @@
+import ConsoleAccess
 import FIXJournal
 import Foundation
 import Testing
@@ -20,11 +21,20 @@ import TestSupport
             indicators: {rsi: 2, macd: [2, 3, 2], atr: 2, bollinger: 2, momentum: 2}
         """
 
-    static func appliance(signals: String = SignalsApplianceTests.signals) throws -> ServedProfile {
+    static func appliance(signals: String = SignalsApplianceTests.signals, consolePort: Int? = nil) throws -> ServedProfile {
         try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
             let path = directory.path("signals.yaml")
             try signals.write(toFile: path, atomically: true, encoding: .utf8)
-            return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits, keys: "Signals=\(path)")
+            var keys = "Signals=\(path)"
+            if let consolePort {
+                let usersPath = directory.path("console-users.txt")
+                var users = UsersFile.empty(path: usersPath)
+                try users.add(ConsoleUser(name: "tara", role: .trader, accounts: ["DESK1"],
+                                          password: PasswordHash(hashing: ConsoleBrowserTests.password, cost: 4)))
+                try users.save()
+                keys += "\nConsolePort=\(consolePort)\nUsers=\(usersPath)"
+            }
+            return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits, keys: keys)
         }
     }
 
@@ -33,9 +43,16 @@ import TestSupport
     /// after the appliance starts, whatever the hour). An unknown signal is refused as an
     /// unknown symbol is.
     @Test func aQuickFIXClientSubscribesToTheCompositeAndHearsItMove() throws {
-        let appliance = try Self.appliance()
+        let consolePort = freePort()
+        let appliance = try Self.appliance(consolePort: consolePort)
         defer { appliance.stop() }
         #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
+        #expect(appliance.server.waitForOutput("console listening", timeout: 60), "\(appliance.server.output)")
+        // A trader's Signals page in chromium, at the same time.
+        let packages = try Selenium.packages.folder()
+        let page = try BackgroundProcess("/usr/bin/env", ["python3", TestDictionaries.path("Tests/Interop/console_browser.py"), "signals",
+                                                          "http://127.0.0.1:\(consolePort)", "tara", ConsoleBrowserTests.password],
+                                         log: appliance.directory.path("browser-signals.log"), environment: ["PYTHONPATH": packages.path])
         let oms = try appliance.launch("""
             V SIG1 1 0 3 SIG.CL.COMPOSITE
             WAITMSG W 1 10
@@ -67,6 +84,14 @@ import TestSupport
         }
 
         #expect(watch.wait(timeout: 180) == 0, "\(watch.output)")
+        // The console shows the composite, its horizon and last bar, and what it is made of.
+        #expect(page.wait(timeout: 180) == 0, "\(page.output)")
+        let pageSteps = ConsoleBrowserTests.Console.steps(in: page.output)
+        let composite = try #require(pageSteps["composite"], "\(page.output)")
+        #expect(composite.hasPrefix("CL | ") && composite.contains(" | 5m | "), "\(composite)")
+        #expect(["LONG", "SHORT", "NEUTRAL"].contains { composite.contains(" | \($0) | ") }, "\(composite)")
+        #expect(pageSteps["contributors"]?.contains("CL carry 0.50") == true && pageSteps["contributors"]?.contains("CL rsi 0.50") == true,
+                "\(pageSteps)")
         let shown = watch.output.split(separator: "\n").filter { $0.hasPrefix("SIG.CL.COMPOSITE value ") }
         #expect(!shown.isEmpty, "\(watch.output)")
         for line in shown {

@@ -254,7 +254,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "ConsoleAccess", "TestSupport"]),
-        .testTarget(name: "SignalsTests", dependencies: ["Signals", "MarketData", "Instruments", "FIXCodec", "TestSupport"],
+        .testTarget(name: "SignalsTests", dependencies: ["Signals", "MarketData", "Instruments", "FIXCodec", "SimulatedVenue", "TestSupport"],
                     exclude: ["talib_reference.py"]),
     ],
     swiftLanguageModes: [.v6]

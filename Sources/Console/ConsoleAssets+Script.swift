@@ -189,7 +189,8 @@ extension ConsoleAssets {
       },
       signals() {
         const directionClass = d => d === "LONG" ? "profit" : d === "SHORT" ? "loss" : "muted";
-        return [panel("signals", "Composite signals", table("signals", [["Root", r => r.root], ["Direction", r => r.direction, r => directionClass(r.direction)],
+        return [panel("signals", "Composite signals", el("p", { class: "muted", id: "signal-source" },
+          state.signalSource || "no daily history: the signals warm up from the live bars"), table("signals", [["Root", r => r.root], ["Direction", r => r.direction, r => directionClass(r.direction)],
           ["Score", r => r.score, null, true], ["Confidence", r => r.confidence, null, true], ["Horizon", r => r.horizon],
           ["Last bar", r => r.updated ? time(r.updated) : "warming up"], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
           ["Win rate %", r => r.winRate, null, true], ["Avg return %", r => r.averageReturn, r => signClass(r.averageReturn), true]], state.signals, r => r.root)),
@@ -303,7 +304,7 @@ extension ConsoleAssets {
     // A patch applied: changed rows replace their old selves, and a new key order, when given,
     // says which rows there are now and in what order.
     function patched(old, patch) {
-      const next = Object.assign({}, old, { time: patch.time, tradingDate: patch.tradingDate });
+      const next = Object.assign({}, old, { time: patch.time, tradingDate: patch.tradingDate, signalSource: patch.signalSource });
       for (const [name, key] of Object.entries(tableKeys)) {
         const change = patch[name];
         if (!change) continue;

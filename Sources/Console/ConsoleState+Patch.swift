@@ -11,6 +11,7 @@ struct ConsolePatch: Encodable, Sendable {
 
     var time: Int64
     var tradingDate: String
+    var signalSource: String
     var sessions: Table<ConsoleState.SessionRow>?
     var orders: Table<ConsoleState.OrderRow>?
     var fills: Table<ConsoleState.FillRow>?
@@ -57,7 +58,7 @@ extension ConsoleState {
     /// How a page holding `old` comes to hold this state.
     func patch(from old: ConsoleState) -> ConsolePatch {
         ConsolePatch(
-            time: time, tradingDate: tradingDate,
+            time: time, tradingDate: tradingDate, signalSource: signalSource,
             sessions: ConsolePatch.table(old.sessions, sessions) { $0.name },
             orders: ConsolePatch.table(old.orders, orders) { $0.orderID },
             fills: ConsolePatch.table(old.fills, fills) { $0.execID },

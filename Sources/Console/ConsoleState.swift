@@ -27,6 +27,8 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     public var signalContributors: [SignalContributorRow] = []
     /// Each root's recent direction changes, newest first.
     public var signalHistory: [SignalHistoryRow] = []
+    /// Where the signals' daily history came from (a simulated sample says so); empty for none.
+    public var signalSource: String = ""
     /// The firm's trading state and every account's that is not ACTIVE.
     public var tradingStates: [TradingStateRow] = []
     /// The day's most recent limit warnings (75 % and 90 % crossings), newest first: each page

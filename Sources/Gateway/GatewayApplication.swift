@@ -54,10 +54,13 @@ public final class GatewayApplication: FIXApplication {
     ///     sent at ``start(interval:)``.
     ///   - clock: the time each request is handled at; the wall clock unless a test sets it.
     ///   - signals: the signals' weights and thresholds (the profile's `Signals=` file).
+    ///   - signalHistory: the daily prices the signals start from (`SignalHistory=` and the
+    ///     journal's market-data snapshots of past days), and where they came from, for the console.
     public init(gateway: OrderGateway, journal: Journal, loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
                 restoredReports: [GatewayOutbound] = [], logger: Logger = Logger(label: "wellhead.gateway"),
                 clock: @escaping @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch },
-                signals: SignalConfiguration = .standard) {
+                signals: SignalConfiguration = .standard, signalHistory: [DailySettlement] = [], signalHistorySource: String = "") {
+        self.signalHistorySource = signalHistorySource
         self.loop = loop
         self.journal = journal
         self.logger = logger
@@ -66,9 +69,13 @@ public final class GatewayApplication: FIXApplication {
         risk = gateway.risk
         venueSessions = gateway.venueSessions
         marketData = GatewayMarketData(catalog: gateway.catalog, venueDialects: Dictionary(
-            uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }), signals: signals)
+            uniqueKeysWithValues: gateway.venueSessions.map { ($0, gateway.dialect(ofVenueSession: $0)) }), signals: signals,
+            signalHistory: signalHistory)
         owned = LoopOwned(gateway, loop: loop)
     }
+
+    /// Where the signals' daily history came from (shown with the signals); empty for none.
+    public let signalHistorySource: String
 
     /// The gateway; only on ``loop`` (anywhere else it traps: see ``onLoop(_:)``).
     public var gateway: OrderGateway { owned.value }

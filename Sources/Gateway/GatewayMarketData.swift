@@ -82,14 +82,16 @@ final class GatewayMarketData: Sendable {
     /// Levels a side fed to the normalizer for leg prices.
     static let feedDepth = 5
 
-    init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect], signals: SignalConfiguration = .standard) {
+    init(catalog: InstrumentCatalog, venueDialects: [String: VenueDialect], signals: SignalConfiguration = .standard,
+         signalHistory: [DailySettlement] = []) {
         feedOrder = venueDialects.keys.sorted()
         let feeds = Dictionary(uniqueKeysWithValues: venueDialects.map { session, dialect in
             (session, VenueFeed(catalog: catalog, dialect: dialect, venue: session))
         })
         let normalizer = MarketDataNormalizer(catalog: catalog)
         state = Mutex(State(normalizer: normalizer, feeds: feeds,
-                            signals: GatewaySignals(configuration: signals, catalog: catalog, normalizer: normalizer), catalog: catalog))
+                            signals: GatewaySignals(configuration: signals, catalog: catalog, normalizer: normalizer, history: signalHistory),
+                            catalog: catalog))
     }
 
     /// A day's end changed the listing: the in-process venue's books are those of `catalog`
@@ -103,7 +105,7 @@ final class GatewayMarketData: Sendable {
     }
 
     /// A new signals configuration (the profile's `Signals=` file reloaded): the signals start
-    /// again from no history; subscribers keep their subscriptions.
+    /// again from the daily history alone; subscribers keep their subscriptions.
     func reconfigureSignals(_ configuration: SignalConfiguration) {
         state.withLock { state in
             state.signals.reconfigure(configuration, catalog: state.catalog, normalizer: state.normalizer)

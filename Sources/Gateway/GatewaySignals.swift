@@ -46,17 +46,31 @@ struct GatewaySignals: Sendable {
 
     static func symbol(root: String) -> String { prefix + root + compositeSuffix }
 
-    init(configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
+    /// The daily history the signals start from (``SignalSet/backfill(_:dayEnd:)``), read again
+    /// at each reconfiguration.
+    private let history: [DailySettlement]
+
+    init(configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer, history: [DailySettlement] = []) {
+        self.history = history
         set = SignalSet(configuration: configuration)
-        updated = Array(repeating: nil, count: set.engines.count)
         relist(catalog, normalizer: normalizer)
+        backfill()
     }
 
-    /// A new configuration (SIGHUP): every engine starts again from no history.
+    /// The history read into a new set: each engine that read a bar was last updated at the
+    /// end of the history's last day.
+    private mutating func backfill() {
+        let dayEnd = { (date: CalendarDate) in Int64(date.daysSinceEpoch + 1) * 86_400_000_000_000 }
+        set.backfill(history, dayEnd: dayEnd)
+        let last = history.last.map { dayEnd($0.date) }
+        updated = set.engines.map { $0.bars > 0 ? last : nil }
+    }
+
+    /// A new configuration (SIGHUP): every engine starts again from the daily history alone.
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
-        updated = Array(repeating: nil, count: set.engines.count)
         relist(catalog, normalizer: normalizer)
+        backfill()
     }
 
     /// The listing changed (a day's end): the front months and the books they are in, anew.

@@ -136,6 +136,9 @@ struct GatewayProfile: Sendable, Hashable {
     /// The signals YAML file (`Signals`): each root's composite weights and thresholds, reloaded
     /// on SIGHUP. `SignalConfiguration.standard` when absent.
     var signalsPath: String?
+    /// Daily settlements per contract the signals start from (`SignalHistory`, CSV as
+    /// `SettlementHistory` reads it and `wellhead signals sample` writes it); `nil` for none.
+    var signalHistoryPath: String?
     /// The admin console (`ConsolePort`, `ConsoleAddress`, `Users`): served by the gateway when
     /// a port is set, on 127.0.0.1 unless an address is; `nil` for none.
     var console: ConsoleSettings?
@@ -149,7 +152,7 @@ struct GatewayProfile: Sendable, Hashable {
 
     /// The keys it reads.
     static let keys: Set<String> = ["RiskLimits", "Instruments", "DefaultAccount", "Accounts", "TradingCalendar", "SimulationSeed",
-                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval", "Signals", "ConsolePort",
+                                    "AdminSocket", "SimulatedVenue", "MarketDataSnapshotInterval", "Signals", "SignalHistory", "ConsolePort",
                                     "ConsoleAddress", "Users"]
 
     init(_ settings: SessionSettings, application: String, journalPath: String) throws(SettingsError) {
@@ -165,6 +168,7 @@ struct GatewayProfile: Sendable, Hashable {
         }
         riskLimitsPath = try settings.existingFile("RiskLimits")
         signalsPath = try settings.existingFile("Signals")
+        signalHistoryPath = try settings.existingFile("SignalHistory")
         instrumentsPath = try settings.existingFile("Instruments")!
         defaultAccount = settings.string("DefaultAccount")
         accounts = try settings.accounts(application: application)

@@ -74,6 +74,7 @@ struct GatewayConsoleBackend: ConsoleBackend {
             row.averageReturn = signal.averageReturn.map { Self.fixed($0 * 100, 3) } ?? ""
             return row
         }
+        state.signalSource = application.signalHistorySource
         state.signalContributors = market.signals.flatMap { signal in
             signal.contributors.map { reading in
                 ConsoleState.SignalContributorRow(root: signal.root, name: reading.contributor.rawValue, weight: Self.fixed(reading.weight, 2),

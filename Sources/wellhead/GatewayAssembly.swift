@@ -115,8 +115,12 @@ enum GatewayAssembly {
             return ["orders": "\(restored.orders)", "working": "\(restored.workingOrders)", "fills": "\(restored.fills)",
                     "nextOrderNumber": "\(restored.nextOrderNumber)"]
         }
+        let history = try SignalHistoryLoader.load(settings.signalHistoryPath, journal: journal, catalog: market.catalog,
+                                                   calendar: market.calendar, now: market.now, signals: signals) { key, message in
+            SettingsError(file: profile.file, section: section, key: key, message: message)
+        }
         let application = GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
-                                             signals: signals)
+                                             signals: signals, signalHistory: history.rows, signalHistorySource: history.source)
         return AssembledGateway(application: application, limits: market.limits,
                                 signals: settings.signalsPath.map { SignalsFile(application: application, path: $0) })
     }

@@ -1,6 +1,7 @@
 import ConsoleAccess
 import FIXJournal
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -122,6 +123,59 @@ import TestSupport
         try Self.signals.write(toFile: signalsPath, atomically: true, encoding: .utf8)
         appliance.server.signal(SIGHUP)
         #expect(appliance.server.waitForOutput("signals reloaded", timeout: 5), "\(appliance.server.output.suffix(2000))")
+    }
+
+    /// The signals start warm: a daily history (`SignalHistory=`, written by `wellhead signals
+    /// sample`) and the journal's market-data snapshots of the days after it are read at start,
+    /// so the composite has a value in the first snapshot a QuickFIX client is sent, weeks
+    /// before the live bars alone would give one.
+    @Test func aDailyHistoryAndTheJournalsSnapshotsWarmTheSignalsUpAtStart() throws {
+        let day: TimeInterval = 86_400
+        let now = Date()
+        let iso = { (date: Date) in String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
+        let historyPath = folder.path("history.csv")
+        let sample = try WellheadProcess.run(["signals", "sample", "--from", iso(now - 200 * day), "--to", iso(now - 3 * day),
+                                              "--seed", "3", "--output", historyPath])
+        #expect(sample.status == 0 && sample.standardOutput.contains("(simulated, seed 3)"), "\(sample.standardError)")
+        let appliance = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
+            // Two days after the file, as a gateway journals its market: snapshots of the CL front month.
+            let journal = try Journal(path: directory.path("gateway.sqlite"))
+            var events: [JournalEntry] = []
+            for (daysAgo, prices) in [(2.0, ["70.10", "71.40", "69.80"]), (1.0, ["70.60", "70.90"])] {
+                let date = now - daysAgo * day
+                let symbol = try #require(Listing.catalog(on: date).frontMonth(root: "CL")?.symbol)
+                for (index, price) in prices.enumerated() {
+                    let time = Int64((date.timeIntervalSince1970.rounded(.down) / day).rounded(.down) * day * 1e9) + Int64(index + 10) * 3_600_000_000_000
+                    events.append(.event(kind: "marketdata.snapshot", time: time, json: """
+                        {"time":\(time),"instruments":[{"symbol":"\(symbol)","venue":"SIM","mark":"\(price)","time":\(time)}]}
+                        """))
+                }
+            }
+            let written = DispatchSemaphore(value: 0)
+            let failure = Mutex<JournalError?>(nil)
+            journal.write(events) { error in
+                failure.withLock { $0 = error }
+                written.signal()
+            }
+            written.wait()
+            journal.close()
+            if let error = failure.withLock({ $0 }) { throw error }
+            return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: QuickFIXOMSTests.limits,
+                                                        keys: "SignalHistory=\(historyPath)")
+        }
+        defer { appliance.stop() }
+        #expect(appliance.server.waitForOutput("accepting connections"), "\(appliance.server.output)")
+        #expect(appliance.server.output.contains("signal history read") && appliance.server.output.contains("fromJournal=2"),
+                "\(appliance.server.output)")
+        let oms = try appliance.run("""
+            V SIGH 1 0 3 SIG.CL.COMPOSITE
+            WAITMSG W 1 10
+            """)
+        #expect(oms.status == 0, "\(oms.output)")
+        let snapshot = try #require(oms.output.split(separator: "\n").first { $0.hasPrefix("RECV 35=W") && $0.contains("262=SIGH") }, "\(oms.output)")
+        #expect(snapshot.contains("269=3") && snapshot.contains("270="), "the composite has a value at once: \(snapshot)")
     }
 
     /// A signals file that does not parse stops the appliance with the profile's key, the file

@@ -29,6 +29,11 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         case cancelOrder = "order-cancel"
         /// Cancels every working order of the account in `scope` (`account:<name>`).
         case cancelAccount = "account-cancel"
+        /// Sets one limit (`control`) at `scope` (`firm`, `account:<name>`, `session:<name>`,
+        /// `root:<root>`, `symbol:<symbol>`) to `value` (empty: removes it). A change that
+        /// raises the limit needs `approvedBy`, a second person, which only the console gives
+        /// (the admin socket clears it): `wellhead risk` cannot raise a limit.
+        case setLimit = "limit-set"
     }
 
     public var command: Command
@@ -47,10 +52,20 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     public var file: String?
     /// For an order cancel: the gateway's OrderID.
     public var orderID: String?
+    /// For a limit edit: the control (`maxPositionPerMonth`) and its new value (`40`).
+    public var control: String?
+    public var value: String?
+    /// For a limit edit that raises the limit: the second person who approved it (the console's
+    /// four eyes). Never taken from the admin socket.
+    public var approvedBy: String?
 
     public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
-                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil) {
+                root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil,
+                control: String? = nil, value: String? = nil, approvedBy: String? = nil) {
         self.orderID = orderID
+        self.control = control
+        self.value = value
+        self.approvedBy = approvedBy
         self.scenario = scenario
         self.file = file
         self.command = command
@@ -67,7 +82,7 @@ extension AdminRequest.Command {
     public var changesState: Bool {
         switch self {
         case .status, .dayStatus: false
-        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount: true
+        case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount, .setLimit: true
         }
     }
 }
@@ -78,6 +93,10 @@ public struct AdminRecord: Codable, Sendable {
     public var command: String
     public var scope: String?
     public var orderID: String?
+    /// A limit edit's control, its new value and who approved it (`limit-set`).
+    public var control: String?
+    public var value: String?
+    public var approvedBy: String?
     public var by: String?
     public var reason: String?
     public var ok: Bool
@@ -88,6 +107,9 @@ public struct AdminRecord: Codable, Sendable {
         command = request.command.rawValue
         scope = request.scope
         orderID = request.orderID
+        control = request.control
+        value = request.value
+        approvedBy = request.approvedBy
         by = request.by
         reason = request.reason
         ok = answer.ok

@@ -47,12 +47,12 @@ extension ConsoleServer {
     private func setLimit(control: String, scope: String, value: String, by user: ConsoleUser) async -> ConsoleOutcome {
         let checked = await backend.checkLimitEdit(control: control, scope: scope, value: value)
         guard checked.ok else { return ConsoleOutcome(ok: false, message: checked.message) }
-        guard checked.raises else {
+        let wanted = DualControl.ApprovalAction.changeLimit(control: control, scope: scope, value: value)
+        guard DualControl.needsSecondPerson(wanted, raises: checked.raises) else {
             let outcome = await backend.perform(.setLimit(control: control, scope: scope, value: value), by: user)
             backend.changes.notify()
             return outcome
         }
-        let wanted = DualControl.ApprovalAction.changeLimit(control: control, scope: scope, value: value)
         let request: DualControl.ApprovalRequest
         do {
             request = try access.withLock { access throws(DualControlError) in try access.approvals.request(wanted, by: user, now: clock()) }

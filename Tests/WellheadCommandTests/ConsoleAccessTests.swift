@@ -17,6 +17,7 @@ import TestSupport
         (#"{"logout":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"disconnect":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"resetSequenceNumbers":{"session":"OMS2"}}"#, .controlSessions),
+        (#"{"setLimit":{"control":"maxOrderSize","scope":"account:NOBODY","value":"5"}}"#, .changeRisk),
         (#"{"approve":{"request":999}}"#, .approveRisk),
     ]
 

@@ -32,6 +32,11 @@ public struct AdminRequest: Codable, Sendable, Hashable {
         /// Sets the trading state (`state`: ACTIVE, REDUCING or HALTED) of the firm or the
         /// account in `scope`.
         case tradingState = "trading-state"
+        /// Sets one limit (`control`) at `scope` (`firm`, `account:<name>`, `session:<name>`,
+        /// `root:<root>`, `symbol:<symbol>`) to `value` (empty: removes it). A change that
+        /// raises the limit needs `approvedBy`, a second person, which only the console gives
+        /// (the admin socket clears it): `wellhead risk` cannot raise a limit.
+        case setLimit = "limit-set"
     }
 
     public var command: Command
@@ -52,12 +57,21 @@ public struct AdminRequest: Codable, Sendable, Hashable {
     public var orderID: String?
     /// For a trading state: ACTIVE, REDUCING or HALTED.
     public var state: String?
+    /// For a limit edit: the control (`maxPositionPerMonth`) and its new value (`40`).
+    public var control: String?
+    public var value: String?
+    /// For a limit edit that raises the limit: the second person who approved it (the console's
+    /// four eyes). Never taken from the admin socket.
+    public var approvedBy: String?
 
     public init(command: Command, scope: String? = nil, by: String? = nil, reason: String? = nil,
                 root: String? = nil, percent: String? = nil, scenario: String? = nil, file: String? = nil, orderID: String? = nil,
-                state: String? = nil) {
+                control: String? = nil, value: String? = nil, approvedBy: String? = nil, state: String? = nil) {
         self.state = state
         self.orderID = orderID
+        self.control = control
+        self.value = value
+        self.approvedBy = approvedBy
         self.scenario = scenario
         self.file = file
         self.command = command
@@ -75,7 +89,7 @@ extension AdminRequest.Command {
         switch self {
         case .status, .dayStatus: false
         case .engageKillSwitch, .releaseKillSwitch, .halt, .resume, .shock, .scenario, .dayRoll, .cancelOrder, .cancelAccount,
-             .tradingState: true
+             .tradingState, .setLimit: true
         }
     }
 }
@@ -86,6 +100,10 @@ public struct AdminRecord: Codable, Sendable {
     public var command: String
     public var scope: String?
     public var orderID: String?
+    /// A limit edit's control, its new value and who approved it (`limit-set`).
+    public var control: String?
+    public var value: String?
+    public var approvedBy: String?
     public var by: String?
     public var reason: String?
     public var ok: Bool
@@ -96,6 +114,9 @@ public struct AdminRecord: Codable, Sendable {
         command = request.command.rawValue
         scope = request.scope
         orderID = request.orderID
+        control = request.control
+        value = request.value
+        approvedBy = request.approvedBy
         by = request.by
         reason = request.reason
         ok = answer.ok

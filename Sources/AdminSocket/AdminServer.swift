@@ -159,6 +159,9 @@ final class AdminLineHandler: ChannelInboundHandler {
                     }
                     var signed = request
                     signed.by = "os:" + PeerUser.name(of: uid)
+                    // A second person's approval is the console's to give: a limit is never
+                    // raised through the socket.
+                    signed.approvedBy = nil
                     return await handler(signed)
                 }
             } else {

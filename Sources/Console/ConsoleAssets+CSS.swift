@@ -66,5 +66,7 @@ extension ConsoleAssets {
     #table-audit td:last-child { white-space: pre-wrap; word-break: break-word; min-width: 480px; }
     #help { position: fixed; inset: 20% 30%; background: var(--panel); border: 1px solid var(--accent); padding: 16px; z-index: 20; }
     .hidden { display: none; }
+    .limit-form #limit-value { width: 160px; } .limit-form #limit-scope { width: 240px; }
+    #limit-result { font: 12px var(--mono); max-width: 640px; }
     """#
 }

@@ -91,6 +91,45 @@ extension ConsoleAssets {
       return el("button", attributes, label);
     }
 
+    // The limits as configured, editable by a risk manager: a row's Edit (or e on the selected
+    // row) fills the form above the table, which the pushes leave alone; Set (or Enter) asks the
+    // server, whose answer (done, waiting for a second risk manager, or what is wrong) shows
+    // beside the form. A raise appears under "Waiting for a second risk manager".
+    // The form's elements as the page holds them (a later render builds others it does not keep).
+    const limitForm = {
+      get control() { return document.getElementById("limit-control"); }, get scope() { return document.getElementById("limit-scope"); },
+      get value() { return document.getElementById("limit-value"); }, get result() { return document.getElementById("limit-result"); },
+    };
+    function editLimit(row) {
+      if (!limitForm.control) return;
+      limitForm.control.value = row.control; limitForm.scope.value = row.scope; limitForm.value.value = row.value;
+      limitForm.value.focus(); limitForm.value.select();
+    }
+    function setLimit() {
+      const action = { setLimit: { control: limitForm.control.value, scope: limitForm.scope.value.trim(), value: limitForm.value.value.trim() } };
+      limitForm.result.textContent = "…"; limitForm.result.className = "";
+      fetch("/api/action", { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                             body: JSON.stringify(action), credentials: "same-origin" })
+        .then(response => response.json().catch(() => ({ ok: false, message: "HTTP " + response.status })))
+        .then(outcome => { limitForm.result.textContent = outcome.message; limitForm.result.className = outcome.ok ? "profit" : "loss"; });
+    }
+    function limitSettingsPanel() {
+      const columns = [["Control", r => r.control], ["Scope", r => r.scope], ["Value", r => r.value, null, true], ["Unit", r => r.unit]];
+      if (may("changeRisk")) columns.push(["", r => button("Edit", event => { event.stopPropagation(); editLimit(r); }, false,
+        "edit-" + (r.control + "-" + r.scope).replace(/[^A-Za-z0-9]/g, "-"))]);
+      const body = [table("limitsettings", columns, state.limitSettings || [], r => r.control + "|" + r.scope)];
+      if (may("changeRisk")) {
+        const controls = ["maxOrderSize", "maxOrderValue", "maxPositionPerMonth", "maxPositionPerRoot", "maxGrossNotional", "dailyLoss", "orderRate", "messageRate"];
+        const control = el("select", { id: "limit-control" }, ...controls.map(c => el("option", { value: c }, c)));
+        const scope = el("input", { placeholder: "firm | account:DESK1 | root:CL | symbol:CLZ6", id: "limit-scope", value: "firm" });
+        const value = el("input", { placeholder: "value (empty removes it)", id: "limit-value" });
+        value.addEventListener("keydown", event => { if (event.key === "Enter") setLimit(); });
+        body.unshift(el("div", { class: "toolbar limit-form" }, control, scope, value,
+          button("Set limit", setLimit, false, "set-limit"), el("span", { id: "limit-result" })));
+      }
+      return panel("limitsettings", "Limit settings (raising one needs a second risk manager)", ...body);
+    }
+
     const renderers = {
       sessions() {
         const columns = [["Session", r => r.name], ["Kind", r => r.kind], ["State", r => r.state, r => r.connected ? "profit" : "loss"],
@@ -147,6 +186,7 @@ extension ConsoleAssets {
                                  fill.style.width = Math.max(0, Math.min(100, parseFloat(r.percent) || 0)) + "%";
                                  return el("span", {}, el("span", { class: "bar level-" + r.level }, fill), r.percent + "%"); }], ["Level", r => r.level, r => "level-" + r.level]];
         const parts = [panel("limits", "Limits", table("limits", limitColumns, state.limits, r => r.control + " " + r.subject))];
+        parts.push(limitSettingsPanel());
         const switchColumns = [["Scope", r => r.scope], ["Engaged by", r => r.engagedBy], ["Since", r => time(r.engagedAt)], ["Reason", r => r.reason]];
         if (may("changeRisk")) switchColumns.push(["", r => button("Release", () => act({ releaseKillSwitch: { scope: r.scope, reason: "released from the console" } },
           "Release the " + r.scope + " kill switch?"), false, "release-" + r.scope.replace(/[^A-Za-z0-9]/g, "-"))]);
@@ -296,8 +336,8 @@ extension ConsoleAssets {
     const tableKeys = {
       sessions: r => r.name, orders: r => r.orderID, fills: r => r.execID, positions: r => r.account + " " + r.symbol,
       totals: r => r.scope, limits: r => r.control + "|" + r.scope + "|" + r.subject, killSwitches: r => r.scope,
-      approvals: r => String(r.id), market: r => r.symbol, spreads: r => r.name, venues: r => r.name, signals: r => r.root,
-      tradingStates: r => r.scope, alerts: r => String(r.number),
+      approvals: r => String(r.id), limitSettings: r => r.control + "|" + r.scope, market: r => r.symbol, spreads: r => r.name,
+      venues: r => r.name, signals: r => r.root, tradingStates: r => r.scope, alerts: r => String(r.number),
       signalContributors: r => r.root + "|" + r.name, signalHistory: r => r.id,
     };
 
@@ -350,6 +390,9 @@ extension ConsoleAssets {
       if (event.key === "j" || event.key === "k") {
         const next = rows[Math.max(0, Math.min(rows.length - 1, current + (event.key === "j" ? 1 : -1)))];
         if (next) next.click();
+      } else if (event.key === "e" && page === "risk" && selection.limitsettings && may("changeRisk")) {
+        const row = (state.limitSettings || []).find(r => r.control + "|" + r.scope === selection.limitsettings);
+        if (row) { event.preventDefault(); editLimit(row); }
       } else if (event.key === "c" && page === "blotter" && selection.orders && may("cancelOrders")) {
         act({ cancelOrder: { orderID: selection.orders } }, "Cancel " + selection.orders + "?");
       } else if (event.key === "/") {
@@ -357,7 +400,7 @@ extension ConsoleAssets {
       } else if (event.key === "?") {
         const help = document.getElementById("help");
         if (help) help.remove(); else document.body.append(el("div", { id: "help", class: "panel" },
-          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order · / filter · ? this help")));
+          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order · e edit the selected limit · / filter · ? this help")));
       }
     });
     show(location.hash.slice(1));

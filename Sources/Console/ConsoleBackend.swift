@@ -12,6 +12,13 @@ public protocol ConsoleBackend: Sendable {
     /// Journals a console event that is not an action on the gateway (a login lock-out, a
     /// request for a second risk manager's approval), kind `console.<kind>`.
     func record(_ kind: String, json: String) async throws
+    /// Checks a limit edit against the limits in force, changing nothing: whether it raises
+    /// the limit (and so waits for a second risk manager), or what is wrong with it.
+    func checkLimitEdit(control: String, scope: String, value: String) async -> LimitEditCheck
+    /// Makes a limit edit `requestedBy` asked for and `approver`, a second risk manager,
+    /// approved (four eyes): journaled with both before it takes effect.
+    func performApprovedLimitEdit(control: String, scope: String, value: String, requestedBy: String,
+                                  approvedBy approver: ConsoleUser) async -> ConsoleOutcome
     /// Signalled whenever something the console shows may have changed.
     var changes: ChangeSignal { get }
 }
@@ -28,6 +35,9 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     case resetSequenceNumbers(session: String)
     /// ACTIVE, REDUCING or HALTED for `firm` or `account:<name>`.
     case setTradingState(scope: String, state: String, reason: String)
+    /// Sets one limit (`maxPositionPerMonth`) at a scope (`account:DESK1`) to a value (`40`;
+    /// empty removes it). A raise waits for a second risk manager's approval.
+    case setLimit(control: String, scope: String, value: String)
     /// A second risk manager approves a change another asked for (four eyes): the console's
     /// own, never handed to the backend as such.
     case approve(request: Int)
@@ -42,7 +52,7 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     public var permission: ConsolePermission {
         switch self {
         case .cancelOrder, .cancelAll: .cancelOrders
-        case .engageKillSwitch, .releaseKillSwitch, .setTradingState: .changeRisk
+        case .engageKillSwitch, .releaseKillSwitch, .setTradingState, .setLimit: .changeRisk
         case .logout, .disconnect, .resetSequenceNumbers: .controlSessions
         case .approve: .approveRisk
         }
@@ -59,8 +69,23 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .disconnect: "session-disconnect"
         case .resetSequenceNumbers: "session-reset"
         case .setTradingState: "trading-state"
+        case .setLimit: "limit-set"
         case .approve: "approve"
         }
+    }
+}
+
+/// A limit edit checked against the limits in force: whether it can be made, whether it
+/// raises the limit, and what the user is told (the change, or what is wrong).
+public struct LimitEditCheck: Sendable, Codable, Equatable {
+    public var ok: Bool
+    public var raises: Bool
+    public var message: String
+
+    public init(ok: Bool, raises: Bool, message: String) {
+        self.ok = ok
+        self.raises = raises
+        self.message = message
     }
 }
 

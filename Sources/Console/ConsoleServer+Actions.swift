@@ -30,12 +30,43 @@ extension ConsoleServer {
             }
             backend.changes.notify()
             return ConsoleOutcome(ok: true, message: "releasing the \(scope) kill switch waits for a second risk manager's approval (request \(request.id))")
+        case .setLimit(let control, let scope, let value):
+            return await setLimit(control: control, scope: scope, value: value, by: user)
         default:
             break
         }
         let outcome = await backend.perform(action, by: user)
         backend.changes.notify()
         return outcome
+    }
+
+    /// A limit edit: checked against the limits in force (what is wrong is said at once); one
+    /// that lowers or first sets a limit is made at once, one that raises it (a higher maximum,
+    /// or none) waits for a second risk manager's approval, the request journaled
+    /// (`console.approval.requested`).
+    private func setLimit(control: String, scope: String, value: String, by user: ConsoleUser) async -> ConsoleOutcome {
+        let checked = await backend.checkLimitEdit(control: control, scope: scope, value: value)
+        guard checked.ok else { return ConsoleOutcome(ok: false, message: checked.message) }
+        let wanted = DualControl.ApprovalAction.changeLimit(control: control, scope: scope, value: value)
+        guard DualControl.needsSecondPerson(wanted, raises: checked.raises) else {
+            let outcome = await backend.perform(.setLimit(control: control, scope: scope, value: value), by: user)
+            backend.changes.notify()
+            return outcome
+        }
+        let request: DualControl.ApprovalRequest
+        do {
+            request = try access.withLock { access throws(DualControlError) in try access.approvals.request(wanted, by: user, now: clock()) }
+        } catch {
+            return .refusal("\(error)")
+        }
+        do {
+            try await backend.record("approval.requested", json: ConsoleMessage.encode(ApprovalRecord(request, approvedBy: nil)))
+        } catch {
+            access.withLock { _ = $0.approvals.withdraw(id: request.id, by: user) }
+            return ConsoleOutcome(ok: false, message: "not asked: the journal could not record the request: \(error)")
+        }
+        backend.changes.notify()
+        return ConsoleOutcome(ok: true, message: "\(checked.message) raises the limit: it waits for a second risk manager's approval (request \(request.id))")
     }
 
     /// A trader acts on its own accounts only.
@@ -75,8 +106,9 @@ extension ConsoleServer {
         case .releaseKillSwitch(let scope, let reason):
             outcome = await backend.perform(.releaseKillSwitch(scope: scope, reason: "\(reason) (asked by \(request.requestedBy), approved by \(user.name))"),
                                             by: user)
-        case .changeLimit(let control, let scope, _):
-            outcome = ConsoleOutcome(ok: false, message: "limit changes (\(control) at \(scope)) are not made from the console yet")
+        case .changeLimit(let control, let scope, let value):
+            outcome = await backend.performApprovedLimitEdit(control: control, scope: scope, value: value,
+                                                             requestedBy: request.requestedBy, approvedBy: user)
         }
         backend.changes.notify()
         return outcome

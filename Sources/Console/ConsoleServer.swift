@@ -174,7 +174,8 @@ public final class ConsoleServer: Sendable {
     static func describe(_ action: ApprovalAction) -> String {
         switch action {
         case .releaseKillSwitch(let scope, let reason): "release the \(scope) kill switch" + (reason.isEmpty ? "" : " (\(reason))")
-        case .changeLimit(let control, let scope, let value): "set \(control) at \(scope) to \(value)"
+        case .changeLimit(let control, let scope, let value):
+            value.trimmingCharacters(in: .whitespaces).isEmpty ? "remove \(control) at \(scope)" : "set \(control) at \(scope) to \(value)"
         }
     }
 

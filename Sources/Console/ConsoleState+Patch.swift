@@ -18,6 +18,7 @@ struct ConsolePatch: Encodable, Sendable {
     var positions: Table<ConsoleState.PositionRow>?
     var totals: Table<ConsoleState.TotalRow>?
     var limits: Table<ConsoleState.LimitRow>?
+    var limitSettings: Table<ConsoleState.LimitSettingRow>?
     var killSwitches: Table<ConsoleState.KillSwitchRow>?
     var approvals: Table<ConsoleState.ApprovalRow>?
     var market: Table<ConsoleState.MarketRow>?
@@ -31,9 +32,9 @@ struct ConsolePatch: Encodable, Sendable {
 
     /// Whether no table changed (only the time moved).
     var isEmpty: Bool {
-        sessions == nil && orders == nil && fills == nil && positions == nil && totals == nil && limits == nil && killSwitches == nil
-            && approvals == nil && market == nil && spreads == nil && venues == nil && signals == nil && tradingStates == nil
-            && alerts == nil && signalContributors == nil && signalHistory == nil
+        sessions == nil && orders == nil && fills == nil && positions == nil && totals == nil && limits == nil && limitSettings == nil
+            && killSwitches == nil && approvals == nil && market == nil && spreads == nil && venues == nil && signals == nil
+            && tradingStates == nil && alerts == nil && signalContributors == nil && signalHistory == nil
     }
 
     static func table<Row: Equatable & Encodable & Sendable>(_ old: [Row], _ new: [Row], key: (Row) -> String) -> Table<Row>? {
@@ -65,6 +66,7 @@ extension ConsoleState {
             positions: ConsolePatch.table(old.positions, positions) { $0.account + " " + $0.symbol },
             totals: ConsolePatch.table(old.totals, totals) { $0.scope },
             limits: ConsolePatch.table(old.limits, limits) { $0.control + "|" + $0.scope + "|" + $0.subject },
+            limitSettings: ConsolePatch.table(old.limitSettings, limitSettings) { $0.control + "|" + $0.scope },
             killSwitches: ConsolePatch.table(old.killSwitches, killSwitches) { $0.scope },
             approvals: ConsolePatch.table(old.approvals, approvals) { String($0.id) },
             market: ConsolePatch.table(old.market, market) { $0.symbol },

@@ -16,6 +16,9 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     /// P&L summed for the firm, each account and each account's roots.
     public var totals: [TotalRow] = []
     public var limits: [LimitRow] = []
+    /// Every limit a risk manager may edit from the console, as configured now (the file's,
+    /// with the edits made while running).
+    public var limitSettings: [LimitSettingRow] = []
     public var killSwitches: [KillSwitchRow] = []
     /// Changes waiting for a second risk manager.
     public var approvals: [ApprovalRow] = []
@@ -208,6 +211,21 @@ public struct ConsoleState: Sendable, Codable, Equatable {
             self.percent = percent
             self.level = level
             self.account = account
+        }
+    }
+
+    /// One editable limit at one scope: `maxPositionPerMonth` at `account:DESK1` is `150` contracts.
+    public struct LimitSettingRow: Sendable, Codable, Equatable {
+        public var control: String
+        /// `firm`, `account:DESK1`, `root:CL`: as an edit names it.
+        public var scope: String
+        public var value: String
+        public var unit: String
+        public init(control: String, scope: String, value: String, unit: String) {
+            self.control = control
+            self.scope = scope
+            self.value = value
+            self.unit = unit
         }
     }
 
@@ -416,6 +434,7 @@ extension ConsoleState {
         state.totals = role.may(.viewPositions) ? totals.filter { $0.account.map(user.sees(account:)) ?? (role != .trader) } : []
         if !role.may(.viewRisk) {
             state.limits = []
+            state.limitSettings = []
             state.killSwitches = []
             state.approvals = []
             state.tradingStates = []

@@ -95,6 +95,8 @@ extension GatewayApplication {
             let record = gateway.setTradingState(tradingState, for: scope, by: person, reason: request.reason ?? "", now: now)
             journalAudit()
             return adminResponse(ok: true, "\(record.scope) is \(record.state.rawValue), set by \(person)")
+        case .setLimit:
+            return setLimit(request, now: now)
         case .engageKillSwitch, .releaseKillSwitch:
             guard let scope = request.scope, let level = KillSwitchLevel(scope: scope) else {
                 return adminResponse(ok: false, "scope '\(request.scope ?? "")' is not firm, account:<name> or session:<name>")
@@ -123,5 +125,33 @@ extension GatewayApplication {
         let now = clock()
         return AdminResponse(ok: ok, message: message, engagedKillSwitches: risk.killSwitchHistory.filter(\.isEngaged),
                              utilisation: risk.utilisation(now: now), day: gateway.dayStatus(now: now))
+    }
+}
+
+extension GatewayApplication {
+    /// A limit edit (`limit-set`), on the loop: checked against the limits in force and made at
+    /// once, unless it raises the limit without a second person's approval (`approvedBy`,
+    /// which only the console gives); journaled (`risk.limit`: the person, the approver, the
+    /// value before and after) into this turn's output commit, so that nothing checked against
+    /// it leaves the process before the record is durable.
+    func setLimit(_ request: AdminRequest, now: Int64) -> AdminResponse {
+        guard let person = request.by?.trimmingCharacters(in: .whitespaces), !person.isEmpty else {
+            return adminResponse(ok: false, "a limit is set by a person: name them (by)")
+        }
+        guard let control = request.control, let scope = request.scope else {
+            return adminResponse(ok: false, "a limit edit names the limit (control), where it applies (scope) and its value")
+        }
+        let approver = request.approvedBy?.trimmingCharacters(in: .whitespaces) ?? ""
+        let approved = !approver.isEmpty && approver != person
+        let made: LimitEditResult
+        do {
+            let edit = try LimitEdit(control: control, scope: scope, value: request.value ?? "")
+            made = try gateway.risk.apply(edit, raising: approved)
+        } catch {
+            return adminResponse(ok: false, "\(error)")
+        }
+        let record = LimitEditRecord(made, by: person, approvedBy: made.raises ? approver : nil, reason: request.reason)
+        Self.journal([GatewayAuditEvent(kind: LimitEditRecord.kind, time: now, json: record.json)], to: journal, logger: logger)
+        return adminResponse(ok: true, "\(made.summary) set by \(person)" + (made.raises ? ", approved by \(approver)" : ""))
     }
 }

@@ -286,6 +286,9 @@ public struct RiskEngine: ~Copyable {
     var duplicateHorizon: Int64?
     var levels: [UtilisationKey: UtilisationLevel] = [:]
     public internal(set) var killSwitchHistory: [KillSwitchRecord] = []
+    /// The limit edits made while running (the console's, `limit-set`), oldest first, one per
+    /// control and scope: a reload of the file makes them again on top of it.
+    public internal(set) var limitEdits: [LimitEdit] = []
 
     /// - Parameters:
     ///   - contracts: one spec per root the desks trade; orders for other roots are rejected.

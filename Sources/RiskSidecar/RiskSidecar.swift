@@ -39,8 +39,8 @@ import Synchronization
 /// It knows nothing of sockets, sessions or FIX: the gateway hands it plain values (`RiskOrder`,
 /// `RiskReplace`, `RiskCancel`), reports what happened to orders, and passes the time in.
 public final class RiskSidecar: Sendable {
-    private let engine: Mutex<RiskEngine>
-    private let logger: Logger
+    let engine: Mutex<RiskEngine>
+    let logger: Logger
     /// Decisions, kill switches and trading states as metrics, counted outside the engine's lock.
     private let metrics = RiskMetrics()
 
@@ -99,6 +99,8 @@ public final class RiskSidecar: Sendable {
 
     /// Reads `path` and swaps its limits in atomically. A file that does not load leaves the
     /// current limits in force; the error (logged too) says why.
+    /// The limit edits made while running (``apply(_:)``) are made again on top of the file:
+    /// they stay in force until edited again (README, "Limit edits").
     public func reload(path: String) throws(RiskLimitsError) {
         let newLimits: RiskLimits
         do {
@@ -107,8 +109,13 @@ public final class RiskSidecar: Sendable {
             logger.error("risk limits not reloaded, keeping the current ones", metadata: ["error": "\(error)"])
             throw error
         }
-        replaceLimits(newLimits)
-        logger.notice("risk limits reloaded", metadata: ["path": "\(path)"])
+        let (edits, dropped) = engine.withLock { $0.replaceLimits(newLimits, keepingEdits: ()) }
+        for (edit, error) in dropped {
+            logger.error("console limit edit not made again over the reloaded file", metadata: [
+                "control": "\(edit.control.rawValue)", "scope": "\(edit.scope.key)", "error": "\(error)",
+            ])
+        }
+        logger.notice("risk limits reloaded", metadata: ["path": "\(path)", "consoleEdits": "\(edits)"])
     }
 
     public func replaceLimits(_ limits: RiskLimits) {

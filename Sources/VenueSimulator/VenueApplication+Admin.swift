@@ -85,7 +85,7 @@ extension VenueApplication {
             dayEnded(dayEnd, sent)
             return answer(true, "trading day \(dayEnd.tradingDate) ended on \(name) by \(person); \(dayEnd.nextTradingDate) began: "
                           + "\(dayEnd.expired.count) order(s) expired, \(dayEnd.orders.count) working")
-        case .cancelOrder, .cancelAccount, .tradingState:
+        case .cancelOrder, .cancelAccount, .tradingState, .setLimit:
             return answer(false, "\(request.command.rawValue) is the gateway's (Application=gateway), not the venue's: a venue halts and resumes")
         }
     }

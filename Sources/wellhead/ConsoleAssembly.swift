@@ -112,6 +112,7 @@ struct GatewayConsoleBackend: ConsoleBackend {
             return ConsoleState.TradingStateRow(scope: scope.description, state: tradingState.rawValue, setBy: record?.by ?? "",
                                                 reason: record?.reason ?? "", since: record?.time ?? 0, account: account)
         }
+        state.limitSettings = Self.limitSettings(risk.limits)
         state.killSwitches = risk.killSwitchHistory.filter(\.isEngaged).map { record in
             ConsoleState.KillSwitchRow(scope: Self.scope(record.level), engagedBy: record.engagedBy, reason: record.reason,
                                        engagedAt: record.engagedAt)
@@ -267,11 +268,50 @@ struct GatewayConsoleBackend: ConsoleBackend {
             request = AdminRequest(command: .tradingState, scope: scope, by: person, reason: reason, state: tradingState)
         case .logout(let session), .disconnect(let session), .resetSequenceNumbers(let session):
             return await sessionControl(action, session: session, by: person)
+        case .setLimit(let control, let scope, let value):
+            request = AdminRequest(command: .setLimit, scope: scope, by: person, reason: "console", control: control, value: value)
         case .approve:
             return ConsoleOutcome(ok: false, message: "an approval is the console's own")
         }
         let response = await application.handle(request)
         return ConsoleOutcome(ok: response.ok, message: response.message)
+    }
+
+    /// Checked against the risk sidecar's limits in force (it keeps its own lock): nothing changes.
+    func checkLimitEdit(control: String, scope: String, value: String) async -> LimitEditCheck {
+        do {
+            let result = try application.risk.check(LimitEdit(control: control, scope: scope, value: value))
+            return LimitEditCheck(ok: true, raises: result.raises, message: result.summary)
+        } catch {
+            return LimitEditCheck(ok: false, raises: false, message: "\(error)")
+        }
+    }
+
+    /// The admin request `limit-set` by the person who asked, with the approver named: the
+    /// gateway makes a raise only so (`risk.limit` names both, as does the `admin` record).
+    func performApprovedLimitEdit(control: String, scope: String, value: String, requestedBy: String,
+                                  approvedBy approver: ConsoleUser) async -> ConsoleOutcome {
+        let request = AdminRequest(command: .setLimit, scope: scope, by: "console:\(requestedBy)", reason: "console, four eyes",
+                                   control: control, value: value, approvedBy: "console:\(approver.name)")
+        let response = await application.handle(request)
+        return ConsoleOutcome(ok: response.ok, message: response.message)
+    }
+
+    /// Every editable limit as configured now, scope by scope (firm, accounts, sessions, roots,
+    /// symbols, each by name).
+    static func limitSettings(_ limits: RiskLimits) -> [ConsoleState.LimitSettingRow] {
+        var scopes: [(RiskScope, LimitSet)] = [(.firm, limits.firm)]
+        scopes += limits.accounts.sorted { $0.key < $1.key }.map { (.account($0.key), $0.value) }
+        scopes += limits.sessions.sorted { $0.key < $1.key }.map { (.session($0.key), $0.value) }
+        scopes += limits.roots.sorted { $0.key < $1.key }.map { (.root($0.key), $0.value) }
+        scopes += limits.symbols.sorted { $0.key < $1.key }.map { (.symbol($0.key), $0.value) }
+        return scopes.flatMap { scope, set in
+            LimitControl.allCases.compactMap { control in
+                set.value(of: control).map {
+                    ConsoleState.LimitSettingRow(control: control.rawValue, scope: scope.key, value: $0, unit: control.unit)
+                }
+            }
+        }
     }
 
     /// Logs a session out or drops its connection, journaled (`console.session`) first.

@@ -107,6 +107,11 @@ enum GatewayAssembly {
                                                              permittedAccounts: permitted, venueCalendars: venueCalendars,
                                                              marketDataSnapshotInterval: settings.marketDataSnapshotInterval),
                                    calendar: market.calendar, now: market.now)
+        // The limits edited while running (the console's), made again over the file's.
+        try profile.restore("risk", section: section) {
+            let edits = try market.risk.restoreLimitEdits(from: journal)
+            return edits > 0 ? ["limitEdits": "\(edits)"] : nil
+        }
         var restoredReports: [GatewayOutbound] = []
         try profile.restore("gateway", section: section) {
             let (restored, reports) = try gateway.restore(events: GatewayRecord.restorePoint(in: journal), now: market.now)

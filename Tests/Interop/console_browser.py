@@ -7,6 +7,7 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py blotter    <url> <user> <password> <clordid>
     console_browser.py killswitch <url> <risk1> <risk2> <trader> <password>
     console_browser.py websocket  <url> <user> <password> <actions.json>
+    console_browser.py limits     <url> <risk1> <risk2> <password>
     console_browser.py screenshots <url> <user> <password> <folder> <clordid for the audit page>
     console_browser.py alerts     <url> <risk1> <risk2> <password>
     console_browser.py signals    <url> <user> <password>
@@ -279,6 +280,57 @@ def websocket(url, user, password, actions_file):
         driver.quit()
 
 
+def limit_row(driver, key):
+    """The text of the limit settings row `key` (control|scope), read again after a redraw."""
+    def read(d):
+        try:
+            rows = d.find_elements(By.CSS_SELECTOR, "#table-limitsettings tr[data-key='%s']" % key)
+            return rows[0].text.replace("\n", " ") if rows else False
+        except StaleElementReferenceException:
+            return False
+    return wait(driver, read)
+
+
+def limits(url, risk1, risk2, password):
+    """Edits DESK1's max order size on the Risk page: a bad value is refused with the server's
+    reason, a lower one takes effect at once, a higher one waits for the second risk manager."""
+    first = signed_in(browser(), url, risk1, password)
+    second = None
+    try:
+        open_page(first, "risk")
+        step("row", limit_row(first, "maxOrderSize|account:DESK1"))
+        click(first, "edit-maxOrderSize-account-DESK1")
+        field = first.find_element(By.ID, "limit-value")
+        step("editing", first.find_element(By.ID, "limit-scope").get_attribute("value") + " " + field.get_attribute("value"))
+
+        def enter(value, expected):
+            field = first.find_element(By.ID, "limit-value")
+            field.clear()
+            field.send_keys(value + "\n")
+            wait(first, lambda d: expected in d.find_element(By.ID, "limit-result").text)
+            return first.find_element(By.ID, "limit-result").text
+
+        step("invalid", enter("ten", "expected"))
+        step("lowered", enter("5", "set by"))
+        wait(first, lambda d: " 5 " in " " + limit_row(d, "maxOrderSize|account:DESK1") + " ")
+        step("shown", limit_row(first, "maxOrderSize|account:DESK1"))
+        step("raise asked", enter("50", "waits"))
+        wait(first, EC.presence_of_element_located((By.ID, "approve-1")))
+        step("waiting", text_of(first, "table-approvals"))
+
+        second = signed_in(browser(), url, risk2, password)
+        open_page(second, "risk")
+        wait(second, EC.presence_of_element_located((By.ID, "approve-1")))
+        click(second, "approve-1")
+        step("approved", alert_text(second, "approved by"))
+        wait(first, lambda d: " 50 " in " " + limit_row(d, "maxOrderSize|account:DESK1") + " ")
+        step("raised everywhere", limit_row(first, "maxOrderSize|account:DESK1"))
+    finally:
+        for driver in (first, second):
+            if driver:
+                driver.quit()
+
+
 def screenshots(url, user, password, folder, audit_clordid):
     driver = signed_in(browser(), url, user, password)
     try:
@@ -299,7 +351,7 @@ if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
     try:
         {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "websocket": websocket,
-         "screenshots": screenshots, "alerts": alerts,
+         "screenshots": screenshots, "alerts": alerts, "limits": limits,
          "signals": signals}[scenario](*arguments)
     except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
         print("FAILED %s: %r" % (scenario, error), flush=True)

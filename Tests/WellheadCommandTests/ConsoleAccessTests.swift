@@ -18,6 +18,7 @@ import TestSupport
         (#"{"disconnect":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"resetSequenceNumbers":{"session":"OMS2"}}"#, .controlSessions),
         (#"{"setTradingState":{"scope":"account:NOBODY","state":"REDUCING","reason":"table"}}"#, .changeRisk),
+        (#"{"setLimit":{"control":"maxOrderSize","scope":"account:NOBODY","value":"5"}}"#, .changeRisk),
         (#"{"approve":{"request":999}}"#, .approveRisk),
     ]
 
@@ -104,6 +105,8 @@ import TestSupport
             let orders = state["orders"] as? [[String: Any]] ?? []
             #expect(sessions.isEmpty == !role.may(.viewSessions), "\(role): sessions \(sessions.count)")
             #expect(limits.isEmpty == !role.may(.viewRisk), "\(role): limits \(limits.count)")
+            let settings = state["limitSettings"] as? [Any] ?? []
+            #expect(settings.isEmpty == !role.may(.viewRisk), "\(role): limit settings \(settings.count)")
             #expect(orders.contains { $0["clOrdID"] as? String == "SEE1" }, "\(role) sees the DESK1 order")
         }
     }

@@ -65,5 +65,12 @@ extension ConsoleAssets {
     #table-audit td:last-child { white-space: pre-wrap; word-break: break-word; min-width: 480px; }
     #help { position: fixed; inset: 20% 30%; background: var(--panel); border: 1px solid var(--accent); padding: 16px; z-index: 20; }
     .hidden { display: none; }
+    .ticket { display: flex; gap: 10px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 6px; }
+    .ticket-field { display: flex; flex-direction: column; gap: 2px; font: 11px var(--sans); color: var(--muted); }
+    .ticket input:disabled, .ticket select:disabled { opacity: 0.45; }
+    #ticket-mode { font: 12px var(--mono); align-self: center; }
+    #ticket-result p { margin: 4px 0; font: 12px var(--mono); }
+    table.preview-limits td.level-warning { color: var(--caution); }
+    table.preview-limits td.level-critical { color: var(--loss); font-weight: 600; }
     """#
 }

@@ -12,6 +12,10 @@ public protocol ConsoleBackend: Sendable {
     /// Journals a console event that is not an action on the gateway (a login lock-out, a
     /// request for a second risk manager's approval), kind `console.<kind>`.
     func record(_ kind: String, json: String) async throws
+    /// What the risk sidecar would decide about `ticket`, entered by `user` (whom the console
+    /// has checked may trade its account), and each limit's use after it: nothing is sent,
+    /// nothing changes.
+    func preview(_ ticket: ConsoleTicket, by user: ConsoleUser) async -> ConsolePreview
     /// Signalled whenever something the console shows may have changed.
     var changes: ChangeSignal { get }
 }
@@ -26,6 +30,10 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     case logout(session: String)
     case disconnect(session: String)
     case resetSequenceNumbers(session: String)
+    /// A new order a trader enters for one of its accounts, through the console's own session.
+    case newOrder(ticket: ConsoleTicket)
+    /// A console order's quantity and/or price changed (a cancel/replace of the console's session).
+    case replaceOrder(orderID: String, quantity: String?, price: String?)
     /// A second risk manager approves a change another asked for (four eyes): the console's
     /// own, never handed to the backend as such.
     case approve(request: Int)
@@ -43,6 +51,7 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .engageKillSwitch, .releaseKillSwitch: .changeRisk
         case .logout, .disconnect, .resetSequenceNumbers: .controlSessions
         case .approve: .approveRisk
+        case .newOrder, .replaceOrder: .enterOrders
         }
     }
 
@@ -57,6 +66,8 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .disconnect: "session-disconnect"
         case .resetSequenceNumbers: "session-reset"
         case .approve: "approve"
+        case .newOrder: "new-order"
+        case .replaceOrder: "replace"
         }
     }
 }

@@ -82,8 +82,17 @@ struct ServeCommand: AsyncParsableCommand {
                 journal.close()
                 throw ExitCode.failure
             }
+            // The console's own session, for the orders traders enter there (its journal row made now).
+            let entry: GatewayConsoleSession
+            do {
+                entry = try gateway.application.openConsoleSession(ourCompID: session.configuration.id.senderCompID)
+            } catch {
+                print("error: \(profile.file): the console's order entry session: \(error)", to: &standardError)
+                journal.close()
+                throw ExitCode.failure
+            }
             services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, tls: tls,
-                                                    logger: logger, metrics: { ApplianceMetrics.exposition(registry) }))
+                                                    logger: logger, metrics: { ApplianceMetrics.exposition(registry) }, entry: entry))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

@@ -45,7 +45,7 @@ extension ConsoleServer {
         case .cancelOrder(let orderID):
             guard user.role == .trader else { return nil }
             let account: String
-            switch await account(of: orderID) {
+            switch await self.account(of: orderID) {
             case .success(let found): account = found
             case .failure(let failure): return failure.outcome
             }
@@ -56,7 +56,7 @@ extension ConsoleServer {
             return user.mayTrade(account: ticket.account) ? nil : .refusal("refused: \(ticket.account) is not one of your accounts")
         case .replaceOrder(let orderID, _, _):
             let account: String
-            switch await account(of: orderID) {
+            switch await self.account(of: orderID) {
             case .success(let found): account = found
             case .failure(let failure): return failure.outcome
             }

@@ -186,7 +186,7 @@ struct GatewayConsoleBackend: ConsoleBackend {
         switch action {
         case .cancelOrder(let orderID):
             if user.role == .trader, let entry, await isConsoleOrder(orderID) {
-                return await Self.outcome { () throws(ConsoleEntryError) in try await entry.cancel(orderID: orderID, by: user.name, accounts: user.accounts) }
+                return await Self.outcome { () async throws(ConsoleEntryError) in try await entry.cancel(orderID: orderID, by: user.name, accounts: user.accounts) }
             }
             request = AdminRequest(command: .cancelOrder, by: person, reason: "console", orderID: orderID)
         case .newOrder, .replaceOrder:
@@ -227,11 +227,11 @@ struct GatewayConsoleBackend: ConsoleBackend {
             case .success(let made): typed = made
             case .failure(let problem): return ConsoleOutcome(ok: false, message: problem.text)
             }
-            return await Self.outcome { () throws(ConsoleEntryError) in try await entry.submit(typed, by: user.name, accounts: user.accounts) }
+            return await Self.outcome { () async throws(ConsoleEntryError) in try await entry.submit(typed, by: user.name, accounts: user.accounts) }
         case .replaceOrder(let orderID, let quantity, let price):
             let quantity = quantity.flatMap { $0.isEmpty ? nil : Int64($0) }
             let price = price.flatMap { $0.isEmpty ? nil : FIXDecimal($0) }
-            return await Self.outcome { () throws(ConsoleEntryError) in
+            return await Self.outcome { () async throws(ConsoleEntryError) in
                 try await entry.replace(orderID: orderID, quantity: quantity, price: price, by: user.name, accounts: user.accounts)
             }
         default:

@@ -2,6 +2,7 @@ import ApplianceMetrics
 import ArgumentParser
 import Console
 import FIXJournal
+import Gateway
 import Logging
 import NIOPosix
 import NIOSSL

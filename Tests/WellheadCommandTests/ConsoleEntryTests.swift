@@ -46,7 +46,7 @@ import TestSupport
         let limits = preview["limits"] as? [[String: Any]] ?? []
         let month = try #require(limits.first { $0["control"] as? String == "positionPerMonth" && $0["scope"] as? String == "account DESK1" },
                                  "\(previewed.body)")
-        #expect(month["used"] as? String == "10" && month["limit"] as? String == "150" && month["percent"] as? String == "6.67", "\(month)")
+        #expect(month["used"] as? String == "10" && month["limit"] as? String == "150" && month["percent"] as? String == "6.66", "\(month)")
         #expect(month["usedBefore"] as? String == "0" && month["level"] as? String == "normal", "\(month)")
         // Nothing reached the gateway: no message of the console's session, no order.
         #expect(waitForJournal(journalPath, timeout: 10) { journal in

@@ -88,6 +88,31 @@ import TestSupport
         try await rig.stop()
     }
 
+    /// After a restart from the journal the console's order is still the user's, and the
+    /// console's session goes on numbering (and naming ClOrdIDs) where it stopped.
+    @Test func aRestartKeepsTheUserAndTheConsolesNumbers() async throws {
+        let rig = try Rig()
+        _ = try await rig.console.submit(rig.ticket(2), by: "tara", accounts: ["DESK1"])
+        let path = rig.harness.directory.path("journal.sqlite")
+        try await rig.stop()
+
+        let restarted = try GatewayHarness()
+        let (restored, _, _) = try restarted.restore(fromJournal: path)
+        #expect(restored.workingOrders == 1, "\(restored)")
+        let order = try #require(restarted.gateway.order("WH00000001"))
+        #expect(order.session == "CONSOLE" && order.enteredBy == "tara" && order.clOrdID == "C00000001")
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let journal = try Journal(path: path)
+        let application = GatewayApplication(gateway: restarted.gateway, journal: journal, loop: loop.next(), clock: { GatewayHarness.start })
+        let console = try application.openConsoleSession(ourCompID: "WELLHEAD")
+        let replaced = try await console.replace(orderID: "WH00000001", quantity: 4, price: nil, by: "tara", accounts: ["DESK1"])
+        #expect(replaced.accepted && replaced.clOrdID == "C00000002", "\(replaced)")
+        let second = try await console.submit(rig.ticket(1), by: "tara", accounts: ["DESK1"])
+        #expect(second.accepted && second.clOrdID == "C00000003" && second.orderID == "WH00000002", "\(second)")
+        journal.close()
+        try await loop.shutdownGracefully()
+    }
+
     @Test func anAccountTheUserMayNotTradeIsRefusedBeforeAnythingIsJournaled() async throws {
         let rig = try Rig()
         await #expect(throws: ConsoleEntryError.self) {

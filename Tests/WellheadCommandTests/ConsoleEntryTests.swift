@@ -82,6 +82,14 @@ import TestSupport
                 && journaled(journal, session: Self.consoleSession, .inbound, msgType: "F", with: ["41=C00000002", "448=tara"])
                 && journaled(journal, session: Self.consoleSession, .outbound, msgType: "8", with: ["37=WH00000001", "39=4"])
         })
+        // Compliance finds the order by its console ClOrdID, with who entered it.
+        let compliance = ConsoleClient(port: console.consolePort)
+        try compliance.signIn("carl", ConsoleBrowserTests.password)
+        var lifecycle = ""
+        #expect(eventually(timeout: 10) {
+            lifecycle = (try? compliance.request("GET", "/api/audit/order?clordid=C00000001").body) ?? ""
+            return lifecycle.contains("PartyID(448)=tara") && lifecycle.contains("OrigClOrdID(41)=C00000002")
+        }, "\(lifecycle.prefix(2000))")
     }
 
     @Test func otherAccountsOtherRolesAndOrdersOverALimitAreRefused() throws {

@@ -281,7 +281,18 @@ def entry(url, user, password, symbol, folder=None):
                 if "CONSOLE" in cells and user in cells and "NEW" in cells:
                     return " ".join(cells)
             return False
-        step("row", wait(driver, console_row))
+        row = wait(driver, console_row)
+        step("row", row)
+        # Replace from the order's row: the ticket switches to the order, the quantity changes.
+        order_id = row.split(" ")[0]
+        click(driver, "replace-" + order_id)
+        step("replace mode", text_of(driver, "ticket-mode"))
+        quantity = driver.find_element(By.ID, "ticket-quantity")
+        quantity.clear()
+        quantity.send_keys("4")
+        click(driver, "ticket-submit")
+        wait(driver, lambda d: "replace" in text_of(d, "ticket-outcome"))
+        step("replaced", text_of(driver, "ticket-outcome"))
     finally:
         driver.quit()
 

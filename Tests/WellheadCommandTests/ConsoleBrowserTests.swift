@@ -174,6 +174,8 @@ import TestSupport
         #expect(steps["preview limits"]?.contains("positionPerMonth account DESK1") == true, "\(steps)")
         #expect(steps["submitted"]?.contains("pending new") == true, "\(steps)")
         #expect(steps["row"]?.contains("DESK1") == true && steps["row"]?.contains(console.served.symbol) == true, "\(steps)")
+        #expect(steps["replace mode"] == "replace WH00000001", "\(steps)")
+        #expect(steps["replaced"]?.contains("pending replace") == true, "\(steps)")
     }
 
     /// A screenshot of each page as a risk manager sees it, for the README (docs/console/).

@@ -85,6 +85,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             // The console's own session, for the orders traders enter there (its journal row made now).
             let entry: GatewayConsoleSession
+            if let clash = profile.sessions.first(where: { $0.configuration.id.targetCompID == GatewayConsoleSession.name }) {
+                print("error: \(profile.file): [\(clash.configuration.id)] TargetCompID=\(GatewayConsoleSession.name) is the console's own "
+                      + "order entry session: give the FIX session another name", to: &standardError)
+                journal.close()
+                throw ExitCode.failure
+            }
             do {
                 entry = try gateway.application.openConsoleSession(ourCompID: session.configuration.id.senderCompID)
             } catch {

@@ -156,8 +156,7 @@ extension ConsoleAssets {
     }
 
     async function previewTicket() {
-      if (replacing) { ticketResult(el("p", { class: "muted" }, "a replace is previewed by the risk check when it is sent")); return; }
-      const preview = await post("/api/preview", ticketValues());
+      const preview = await post("/api/preview", Object.assign(ticketValues(), replacing ? { replacing } : {}));
       const verdict = el("p", { id: "preview-verdict", class: preview.ok && preview.accepted ? "profit" : "error" },
                          (preview.ok ? (preview.accepted ? "PASS " : "REJECT " + (preview.check || "") + ": ") : "") + preview.message);
       const rows = preview.limits || [];

@@ -33,6 +33,14 @@ extension ConsoleServer {
         guard user.mayTrade(account: ticket.account) else {
             return .failure("refused: \(ticket.account) is not one of your accounts", refused: true)
         }
+        if let orderID = ticket.replacing {
+            switch await account(of: orderID) {
+            case .success(let account):
+                guard user.mayTrade(account: account) else { return .failure("refused: \(orderID) is not an order of your accounts", refused: true) }
+            case .failure(let failure):
+                return .failure(failure.outcome.message)
+            }
+        }
         if let problem = ticket.problem { return .failure(problem) }
         return await backend.preview(ticket, by: user)
     }

@@ -27,9 +27,13 @@ public struct ConsoleTicket: Sendable, Hashable, Codable {
     /// A stop order's trigger price, as typed (a decimal).
     public var stopPrice: String?
     public var timeInForce: Validity
+    /// For a preview of a replace: the console order whose quantity and price would change to
+    /// this ticket's (its other terms stay).
+    public var replacing: String?
 
     public init(account: String, symbol: String, side: Side, type: Kind, quantity: String, price: String? = nil, stopPrice: String? = nil,
-                timeInForce: Validity = .day) {
+                timeInForce: Validity = .day, replacing: String? = nil) {
+        self.replacing = replacing
         self.account = account
         self.symbol = symbol
         self.side = side

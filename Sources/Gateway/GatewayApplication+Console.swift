@@ -127,14 +127,7 @@ public final class GatewayConsoleSession: Sendable {
                         accounts: Set<String>) async throws(ConsoleEntryError) -> ConsoleEntryAnswer {
         try await run { session throws(ConsoleEntryError) in
             let order = try session.consoleOrder(orderID, accounts: accounts)
-            let stop = order.terms.type == .stop
-            var ticket = ConsoleOrderTicket(account: order.terms.account, symbol: order.terms.symbol, side: order.terms.side,
-                                            type: order.terms.type, quantity: quantity ?? order.terms.quantity,
-                                            price: (stop ? nil : price) ?? order.terms.price,
-                                            stopPrice: (stop ? price : nil) ?? order.terms.stopPrice,
-                                            timeInForce: order.terms.timeInForce)
-            if !ticket.type.needsPrice { ticket.price = nil }
-            if !ticket.type.needsStopPrice { ticket.stopPrice = nil }
+            let ticket = Self.replacement(of: order, quantity: quantity, price: price)
             try session.check(ticket, accounts: accounts)
             return session.enter(.orderCancelReplaceRequest, by: user, accounts: accounts) { body, clOrdID, now in
                 body.append(FIXTag.orderID, order.orderID)
@@ -143,6 +136,42 @@ public final class GatewayConsoleSession: Sendable {
                 Self.appendTerms(of: ticket, to: &body, now: now)
             }
         }
+    }
+
+    /// The terms a replace leaves `order` with: `price` is a limit order's price, or a stop order's stop price.
+    static func replacement(of order: ClientOrder, quantity: Int64?, price: FIXDecimal?) -> ConsoleOrderTicket {
+        let stop = order.terms.type == .stop
+        var ticket = ConsoleOrderTicket(account: order.terms.account, symbol: order.terms.symbol, side: order.terms.side,
+                                        type: order.terms.type, quantity: quantity ?? order.terms.quantity,
+                                        price: (stop ? nil : price) ?? order.terms.price,
+                                        stopPrice: (stop ? price : nil) ?? order.terms.stopPrice,
+                                        timeInForce: order.terms.timeInForce)
+        if !ticket.type.needsPrice { ticket.price = nil }
+        if !ticket.type.needsStopPrice { ticket.stopPrice = nil }
+        return ticket
+    }
+
+    /// What the risk sidecar would decide about replacing a console order's quantity and/or
+    /// price, and each limit's use once the venue applied it; nothing changes.
+    public func previewReplace(orderID: String, quantity: Int64?, price: FIXDecimal?, accounts: Set<String>)
+        async throws(ConsoleEntryError) -> RiskPreview {
+        let result: Result<RiskPreview, ConsoleEntryError>
+        do {
+            result = try await application.onLoop { [self] _ in
+                Result { () throws(ConsoleEntryError) in
+                    let order = try consoleOrder(orderID, accounts: accounts)
+                    let ticket = Self.replacement(of: order, quantity: quantity, price: price)
+                    try check(ticket, accounts: accounts)
+                    let replace = RiskReplace(key: RiskOrderKey(order.orderID), clOrdID: Self.clOrdID(numbers.value.nextIn), session: Self.name,
+                                              quantity: ticket.quantity, type: ticket.type, price: ticket.price, stopPrice: ticket.stopPrice,
+                                              timeInForce: ticket.timeInForce)
+                    return application.risk.preview(replace, now: application.clock())
+                }
+            }
+        } catch {
+            throw .unavailable("\(error)")
+        }
+        return try result.get()
     }
 
     /// Cancels a console order with an OrderCancelRequest of the console's session.

@@ -70,6 +70,26 @@ extension RiskEngine {
         return RiskPreview(decision: decision, limits: after.map { LimitPreview(before: measuredBefore[Self.previewKey($0)], after: $0) })
     }
 
+    /// What ``check(_:now:)-(RiskReplace,_)`` would decide about `replace` at `now`, and the use
+    /// of each limit the order falls under once the venue applied it, without changing this
+    /// engine. A replace it would refuse leaves the limits as they are.
+    public func preview(_ replace: RiskReplace, now: Int64) -> RiskPreview {
+        var trial = RiskEngine(trialOf: self)
+        guard let working = orders[replace.key] else {
+            return RiskPreview(decision: trial.check(replace, now: now), limits: [])
+        }
+        let context = Context(account: working.account, session: working.session, symbol: working.symbol, root: working.root)
+        let before = trial.touchedLimits(in: context, now: now)
+        let decision = trial.check(replace, now: now)
+        var after = before
+        if decision.rejection == nil {
+            _ = trial.orderReplaced(key: replace.key, now: now)
+            after = trial.touchedLimits(in: context, now: now)
+        }
+        let measuredBefore = Dictionary(before.map { (Self.previewKey($0), $0) }, uniquingKeysWith: { first, _ in first })
+        return RiskPreview(decision: decision, limits: after.map { LimitPreview(before: measuredBefore[Self.previewKey($0)], after: $0) })
+    }
+
     private static func previewKey(_ limit: LimitUtilisation) -> String {
         "\(limit.kind.rawValue)|\(limit.scope)|\(limit.subject)"
     }
@@ -80,6 +100,10 @@ extension RiskEngine {
         guard let root = rootIndex[order.root] else { return [] }
         let context = Context(account: accountOwner(order.account), session: sessionOwner(order.session),
                               symbol: internSymbol(order.symbol, root: root), root: root)
+        return touchedLimits(in: context, now: now)
+    }
+
+    private func touchedLimits(in context: Context, now: Int64) -> [LimitUtilisation] {
         let scopes = scopeSet(context)
         var result: [LimitUtilisation] = []
         for slot in 0..<5 {

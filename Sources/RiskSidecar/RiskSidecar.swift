@@ -87,6 +87,11 @@ public final class RiskSidecar: Sendable {
         engine.withLock { $0.preview(order, now: now) }
     }
 
+    /// What a replace's check would decide and each limit's use once applied, changing nothing.
+    public func preview(_ replace: RiskReplace, now: Int64) -> RiskPreview {
+        engine.withLock { $0.preview(replace, now: now) }
+    }
+
     public func check(_ replace: RiskReplace, now: Int64) -> RiskDecision {
         let decision = engine.withLock { $0.check(replace, now: now) }
         metrics.count(decision)

@@ -248,7 +248,12 @@ struct GatewayConsoleBackend: ConsoleBackend {
         }
         let preview: RiskPreview
         do {
-            preview = try await entry.preview(typed, accounts: user.accounts)
+            if let orderID = ticket.replacing {
+                preview = try await entry.previewReplace(orderID: orderID, quantity: typed.quantity, price: typed.price ?? typed.stopPrice,
+                                                         accounts: user.accounts)
+            } else {
+                preview = try await entry.preview(typed, accounts: user.accounts)
+            }
         } catch {
             return ConsolePreview(ok: false, accepted: false, message: "\(error)", refused: Self.isRefusal(error))
         }

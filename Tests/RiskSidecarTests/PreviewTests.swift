@@ -83,6 +83,28 @@ import Testing
         #expect(Self.held(engine, now: T.zero).working == before.working)
     }
 
+    @Test func aReplacePreviewShowsTheLimitsOnceTheVenueAppliedIt() throws {
+        var engine = makeEngine(Self.limits)
+        var orders = OrderFactory()
+        let order = orders.order(.buy, 60, session: "CONSOLE")
+        #expect(engine.check(order, now: T.zero).isAccepted)
+        engine.orderAccepted(key: order.key)
+        let before = Self.held(engine, now: T.zero)
+
+        let larger = orders.replace(order.key, quantity: 95, price: "75.30", session: "CONSOLE")
+        let preview = engine.preview(larger, now: T.zero)
+        #expect(preview.rejection == nil, "\(preview.decision)")
+        #expect(Self.held(engine, now: T.zero) == before, "the preview changed the engine")
+        let month = try #require(preview.limits.first { $0.after.kind == .positionPerMonth })
+        #expect(month.before?.used == FIXDecimal(60) && month.after.used == FIXDecimal(95) && month.after.level == .critical, "\(month)")
+
+        let tooLarge = orders.replace(order.key, quantity: 120, price: "75.30", session: "CONSOLE")
+        let refused = engine.preview(tooLarge, now: T.zero)
+        #expect(refused.rejection?.check == .positionLimit)
+        #expect(engine.check(tooLarge, now: T.zero).text == refused.decision.text)
+        #expect(engine.check(larger, now: T.zero).isAccepted)
+    }
+
     /// Through the sidecar (its lock), as the gateway calls it: nothing counted either.
     @Test func theSidecarsPreviewLeavesItsStateAlone() {
         let sidecar = RiskSidecar(limits: Self.limits, contracts: TestContracts.all)

@@ -175,6 +175,7 @@ import TestSupport
         #expect(steps["submitted"]?.contains("pending new") == true, "\(steps)")
         #expect(steps["row"]?.contains("DESK1") == true && steps["row"]?.contains(console.served.symbol) == true, "\(steps)")
         #expect(steps["replace mode"] == "replace WH00000001", "\(steps)")
+        #expect(steps["replace preview"]?.hasPrefix("PASS") == true, "\(steps)")
         #expect(steps["replaced"]?.contains("pending replace") == true, "\(steps)")
     }
 

@@ -62,6 +62,12 @@ import TestSupport
         #expect(eventually(timeout: 10) { row = try? Self.order(trader, "WH00000001"); return row?["status"] as? String == "NEW" }, "\(row ?? [:])")
         #expect(row?["enteredBy"] as? String == "tara" && row?["session"] as? String == "CONSOLE" && row?["account"] as? String == "DESK1", "\(row ?? [:])")
 
+        // The replace previewed first: the month's use as it would be with 12 working.
+        let replacePreview = Self.json(try Self.preview(trader, Self.ticket(console.served.symbol, quantity: "12", price: "40.01")
+                                                            .replacingOccurrences(of: "}", with: #","replacing":"WH00000001"}"#)).body)
+        let replaceMonth = (replacePreview["limits"] as? [[String: Any]] ?? []).first { $0["control"] as? String == "positionPerMonth" }
+        #expect(replacePreview["accepted"] as? Bool == true && replaceMonth?["usedBefore"] as? String == "10" && replaceMonth?["used"] as? String == "12",
+                "\(replacePreview)")
         let replaced = try trader.act(#"{"replaceOrder":{"orderID":"WH00000001","quantity":"12","price":"40.01"}}"#)
         #expect(Self.json(replaced.body)["ok"] as? Bool == true, "\(replaced.body)")
         #expect(eventually(timeout: 10) {

@@ -68,5 +68,12 @@ extension ConsoleAssets {
     .hidden { display: none; }
     .limit-form #limit-value { width: 160px; } .limit-form #limit-scope { width: 240px; }
     #limit-result { font: 12px var(--mono); max-width: 640px; }
+    .ticket { display: flex; gap: 10px; align-items: flex-end; flex-wrap: wrap; margin-bottom: 6px; }
+    .ticket-field { display: flex; flex-direction: column; gap: 2px; font: 11px var(--sans); color: var(--muted); }
+    .ticket input:disabled, .ticket select:disabled { opacity: 0.45; }
+    #ticket-mode { font: 12px var(--mono); align-self: center; }
+    #ticket-result p { margin: 4px 0; font: 12px var(--mono); }
+    table.preview-limits td.level-warning { color: var(--caution); }
+    table.preview-limits td.level-critical { color: var(--loss); font-weight: 600; }
     """#
 }

@@ -128,6 +128,122 @@ extension ConsoleAssets {
           button("Set limit", setLimit, false, "set-limit"), el("span", { id: "limit-result" })));
       }
       return panel("limitsettings", "Limit settings (raising one needs a second risk manager)", ...body);
+    // The order ticket (Blotter page, for those who may enter orders): built once per page
+    // visit, kept as the states refresh the tables around it. Replace mode names the order.
+    const accounts = (document.body.dataset.accounts || "").split(" ").filter(Boolean);
+    let replacing = null;
+
+    function field(id, label, control) { return el("label", { class: "ticket-field", for: id }, label, control); }
+
+    function choice(id, values) {
+      const select = el("select", { id });
+      for (const value of values) select.append(el("option", { value }, value));
+      return select;
+    }
+
+    function orderTicket() {
+      const symbols = state.market.map(r => r.symbol);
+      const form = el("div", { class: "ticket", id: "ticket" },
+        field("ticket-symbol", "Instrument", choice("ticket-symbol", symbols)),
+        field("ticket-account", "Account", choice("ticket-account", accounts)),
+        field("ticket-type", "Type", choice("ticket-type", ["LIMIT", "MARKET", "STOP"])),
+        field("ticket-side", "Side", choice("ticket-side", ["BUY", "SELL"])),
+        field("ticket-quantity", "Qty", el("input", { id: "ticket-quantity", inputmode: "numeric", size: "6", placeholder: "contracts" })),
+        field("ticket-price", "Price", el("input", { id: "ticket-price", inputmode: "decimal", size: "9", placeholder: "limit" })),
+        field("ticket-stop", "Stop", el("input", { id: "ticket-stop", inputmode: "decimal", size: "9", placeholder: "stop" })),
+        field("ticket-tif", "TIF", choice("ticket-tif", ["DAY", "GTC", "IOC", "FOK"])),
+        el("span", { id: "ticket-mode", class: "muted" }, "new order"),
+        button("Preview", previewTicket, false, "ticket-preview"),
+        button("Submit", submitTicket, false, "ticket-submit"),
+        button("Clear", clearTicket, false, "ticket-clear"));
+      form.addEventListener("change", event => { if (event.target.id === "ticket-type") typeChanged(); });
+      form.addEventListener("keydown", event => {
+        if (event.key !== "Enter") return;
+        event.preventDefault();
+        if (event.ctrlKey || event.metaKey) submitTicket(); else previewTicket();
+      });
+      const result = el("div", { id: "ticket-result" });
+      setTimeout(typeChanged, 0);
+      return el("div", {}, form, result);
+    }
+
+    function value(id) { const node = document.getElementById(id); return node ? node.value.trim() : ""; }
+
+    function typeChanged() {
+      const type = value("ticket-type");
+      const price = document.getElementById("ticket-price"), stop = document.getElementById("ticket-stop");
+      if (!price || !stop) return;
+      price.disabled = type !== "LIMIT"; stop.disabled = type !== "STOP";
+      if (price.disabled) price.value = ""; if (stop.disabled) stop.value = "";
+    }
+
+    function ticketValues() {
+      const type = value("ticket-type");
+      return { account: value("ticket-account"), symbol: value("ticket-symbol"), side: value("ticket-side"), type,
+               quantity: value("ticket-quantity"), price: type === "LIMIT" ? value("ticket-price") : null,
+               stopPrice: type === "STOP" ? value("ticket-stop") : null, timeInForce: value("ticket-tif") };
+    }
+
+    function ticketResult(...children) { document.getElementById("ticket-result").replaceChildren(...children); }
+
+    async function post(path, body) {
+      const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+                                           body: JSON.stringify(body), credentials: "same-origin" });
+      try { return await response.json(); } catch (e) { return { ok: false, message: "HTTP " + response.status }; }
+    }
+
+    async function previewTicket() {
+      const preview = await post("/api/preview", Object.assign(ticketValues(), replacing ? { replacing } : {}));
+      const verdict = el("p", { id: "preview-verdict", class: preview.ok && preview.accepted ? "profit" : "error" },
+                         (preview.ok ? (preview.accepted ? "PASS " : "REJECT " + (preview.check || "") + ": ") : "") + preview.message);
+      const rows = preview.limits || [];
+      const columns = [["Control", r => r.control], ["Scope", r => r.scope], ["Subject", r => r.subject],
+        ["Now %", r => r.percentBefore, null, true], ["After %", r => r.percent, r => "level-" + r.level, true],
+        ["Used after", r => r.used, null, true], ["Limit", r => r.limit, null, true], ["Unit", r => r.unit], ["Level", r => r.level, r => "level-" + r.level]];
+      const limits = table("preview", columns, rows, null);
+      limits.removeAttribute("id");
+      limits.classList.add("preview-limits");
+      ticketResult(verdict, limits);
+    }
+
+    async function submitTicket() {
+      const action = replacing
+        ? { replaceOrder: { orderID: replacing, quantity: value("ticket-quantity"), price: value("ticket-price") || value("ticket-stop") } }
+        : { newOrder: { ticket: ticketValues() } };
+      const outcome = await post("/api/action", action);
+      ticketResult(el("p", { id: "ticket-outcome", class: outcome.ok ? "profit" : "error" }, outcome.message));
+      alert_(outcome.message, outcome.ok ? "good" : "bad");
+      if (outcome.ok && replacing) clearTicket(true);
+    }
+
+    function clearTicket(keepResult) {
+      replacing = null;
+      for (const id of ["ticket-quantity", "ticket-price", "ticket-stop"]) { const node = document.getElementById(id); if (node) node.value = ""; }
+      for (const id of ["ticket-symbol", "ticket-account", "ticket-type", "ticket-side", "ticket-tif"]) {
+        const node = document.getElementById(id); if (node) node.disabled = false; }
+      const mode = document.getElementById("ticket-mode"); if (mode) mode.textContent = "new order";
+      typeChanged();
+      if (keepResult !== true) ticketResult();
+    }
+
+    function openTicket() {
+      if (page !== "blotter") show("blotter");
+      const panelNode = document.getElementById("panel-ticket");
+      if (panelNode) panelNode.classList.remove("collapsed");
+      document.getElementById("ticket-symbol")?.focus();
+    }
+
+    function startReplace(row) {
+      openTicket();
+      replacing = row.orderID;
+      const set = (id, v) => { const node = document.getElementById(id); if (node) node.value = v; };
+      set("ticket-symbol", row.symbol); set("ticket-account", row.account); set("ticket-side", row.side);
+      set("ticket-type", row.type); set("ticket-tif", row.timeInForce); typeChanged();
+      set("ticket-quantity", String(row.quantity)); set("ticket-price", row.price); set("ticket-stop", row.stopPrice);
+      for (const id of ["ticket-symbol", "ticket-account", "ticket-type", "ticket-side", "ticket-tif"]) {
+        const node = document.getElementById(id); if (node) node.disabled = true; }
+      document.getElementById("ticket-mode").textContent = "replace " + row.orderID;
+      document.getElementById("ticket-quantity").focus();
     }
 
     const renderers = {
@@ -153,8 +269,10 @@ extension ConsoleAssets {
         const columns = [["OrderID", r => r.orderID], ["ClOrdID", r => r.clOrdID], ["Session", r => r.session], ["Account", r => r.account],
           ["Symbol", r => r.symbol], ["Side", r => r.side, sideClass], ["Type", r => r.type], ["TIF", r => r.timeInForce],
           ["Qty", r => r.quantity, null, true], ["Price", r => r.price, null, true], ["Filled", r => r.cumQty, null, true],
-          ["Leaves", r => r.leavesQty, null, true], ["AvgPx", r => r.averagePrice, null, true], ["Status", r => r.status]];
+          ["Leaves", r => r.leavesQty, null, true], ["AvgPx", r => r.averagePrice, null, true], ["Status", r => r.status],
+          ["User", r => r.enteredBy || ""]];
         if (may("cancelOrders")) columns.push(["", r => r.working ? button("Cancel", () => act({ cancelOrder: { orderID: r.orderID } }), true) : ""]);
+        if (may("enterOrders")) columns.push(["", r => r.working && r.session === "CONSOLE" ? button("Replace", () => startReplace(r), false, "replace-" + r.orderID) : ""]);
         const toolbar = el("div", { class: "toolbar" }, ...inputs);
         if (may("cancelOrders")) {
           const account = el("input", { placeholder: "account to cancel", id: "cancel-all-account" });
@@ -162,7 +280,8 @@ extension ConsoleAssets {
             "Cancel every working order of " + account.value.trim() + "?"), true, "cancel-all"));
         }
         const fills = state.fills.filter(r => (!filters.account || r.account.includes(filters.account)) && (!filters.symbol || r.symbol.includes(filters.symbol)));
-        return [panel("orders", "Orders (" + orders.filter(o => o.working).length + " working)", toolbar,
+        const ticket = may("enterOrders") ? [panel("ticket", "Order ticket", orderTicket())] : [];
+        return [...ticket, panel("orders", "Orders (" + orders.filter(o => o.working).length + " working)", toolbar,
                       table("orders", columns, orders, r => r.orderID)),
                 panel("fills", "Fills (" + fills.length + ")", table("fills", [["Time", r => time(r.time)], ["ExecID", r => r.execID],
                   ["Account", r => r.account], ["Symbol", r => r.symbol], ["Side", r => r.side, sideClass], ["Qty", r => r.quantity, null, true],
@@ -395,12 +514,19 @@ extension ConsoleAssets {
         if (row) { event.preventDefault(); editLimit(row); }
       } else if (event.key === "c" && page === "blotter" && selection.orders && may("cancelOrders")) {
         act({ cancelOrder: { orderID: selection.orders } }, "Cancel " + selection.orders + "?");
+      } else if (event.key === "n" && may("enterOrders")) {
+        event.preventDefault(); openTicket();
+      } else if (event.key === "r" && page === "blotter" && selection.orders && may("enterOrders")) {
+        const row = state.orders.find(o => o.orderID === selection.orders);
+        if (row && row.working && row.session === "CONSOLE") startReplace(row);
       } else if (event.key === "/") {
         event.preventDefault(); document.querySelector("main input")?.focus();
       } else if (event.key === "?") {
         const help = document.getElementById("help");
         if (help) help.remove(); else document.body.append(el("div", { id: "help", class: "panel" },
-          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order · e edit the selected limit · / filter · ? this help")));
+          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order" +
+          (may("enterOrders") ? " · n order ticket · r replace the selected order · Enter preview · Ctrl+Enter submit" : "") +
+          (may("changeRisk") ? " · e edit the selected limit" : "") + " · / filter · ? this help")));
       }
     });
     show(location.hash.slice(1));

@@ -19,6 +19,10 @@ public protocol ConsoleBackend: Sendable {
     /// approved (four eyes): journaled with both before it takes effect.
     func performApprovedLimitEdit(control: String, scope: String, value: String, requestedBy: String,
                                   approvedBy approver: ConsoleUser) async -> ConsoleOutcome
+    /// What the risk sidecar would decide about `ticket`, entered by `user` (whom the console
+    /// has checked may trade its account), and each limit's use after it: nothing is sent,
+    /// nothing changes.
+    func preview(_ ticket: ConsoleTicket, by user: ConsoleUser) async -> ConsolePreview
     /// Signalled whenever something the console shows may have changed.
     var changes: ChangeSignal { get }
 }
@@ -38,6 +42,10 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
     /// Sets one limit (`maxPositionPerMonth`) at a scope (`account:DESK1`) to a value (`40`;
     /// empty removes it). A raise waits for a second risk manager's approval.
     case setLimit(control: String, scope: String, value: String)
+    /// A new order a trader enters for one of its accounts, through the console's own session.
+    case newOrder(ticket: ConsoleTicket)
+    /// A console order's quantity and/or price changed (a cancel/replace of the console's session).
+    case replaceOrder(orderID: String, quantity: String?, price: String?)
     /// A second risk manager approves a change another asked for (four eyes): the console's
     /// own, never handed to the backend as such.
     case approve(request: Int)
@@ -55,6 +63,7 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .engageKillSwitch, .releaseKillSwitch, .setTradingState, .setLimit: .changeRisk
         case .logout, .disconnect, .resetSequenceNumbers: .controlSessions
         case .approve: .approveRisk
+        case .newOrder, .replaceOrder: .enterOrders
         }
     }
 
@@ -71,6 +80,8 @@ public enum ConsoleAction: Sendable, Hashable, Codable {
         case .setTradingState: "trading-state"
         case .setLimit: "limit-set"
         case .approve: "approve"
+        case .newOrder: "new-order"
+        case .replaceOrder: "replace"
         }
     }
 }

@@ -92,7 +92,7 @@ enum ConsolePages {
             "<a href=\"#\(page.id)\" data-page=\"\(page.id)\" id=\"nav-\(page.id)\"><kbd>\(index + 1)</kbd> \(page.title)</a>"
         }.joined()
         return head("Wellhead console") + """
-        <body data-permissions="\(escape(permissions))" data-user="\(escape(user.name))" data-role="\(escape(user.role.rawValue))">
+        <body data-permissions="\(escape(permissions))" data-user="\(escape(user.name))" data-role="\(escape(user.role.rawValue))" data-accounts="\(escape(user.role.may(.enterOrders) ? user.accounts.sorted().joined(separator: " ") : ""))">
         <meta name="csrf" content="\(escape(session.csrfToken))">
         <header><span class="brand">WELLHEAD</span><span id="page-title"></span>
         <span class="user" id="user-name">\(escape(user.name)) · \(escape(user.role.rawValue))</span>

@@ -11,6 +11,7 @@ extension ConsoleServer {
             return .refusal("refused: a \(user.role.rawValue) may not \(action.name)")
         }
         if let refusal = await scopeRefusal(action, user: user) { return refusal }
+        if let problem = entryProblem(action) { return problem }
         switch action {
         case .approve(let id):
             return await approve(id, by: user)
@@ -74,16 +75,23 @@ extension ConsoleServer {
         switch action {
         case .cancelOrder(let orderID):
             guard user.role == .trader else { return nil }
-            let account: String?
-            do {
-                account = try await currentState().orders.first { $0.orderID == orderID }?.account
-            } catch {
-                return ConsoleOutcome(ok: false, message: "the order could not be looked up: \(error)")
+            let account: String
+            switch await self.account(of: orderID) {
+            case .success(let found): account = found
+            case .failure(let failure): return failure.outcome
             }
-            guard let account else { return ConsoleOutcome(ok: false, message: "no order \(orderID)") }
             return user.sees(account: account) ? nil : .refusal("refused: \(orderID) is not an order of your accounts")
         case .cancelAll(let account):
             return user.sees(account: account) ? nil : .refusal("refused: \(account) is not one of your accounts")
+        case .newOrder(let ticket):
+            return user.mayTrade(account: ticket.account) ? nil : .refusal("refused: \(ticket.account) is not one of your accounts")
+        case .replaceOrder(let orderID, _, _):
+            let account: String
+            switch await self.account(of: orderID) {
+            case .success(let found): account = found
+            case .failure(let failure): return failure.outcome
+            }
+            return user.mayTrade(account: account) ? nil : .refusal("refused: \(orderID) is not an order of your accounts")
         default:
             return nil
         }

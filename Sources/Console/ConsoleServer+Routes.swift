@@ -52,6 +52,7 @@ extension ConsoleServer {
             return try ConsolePages.json(outcome, status: outcome.refused ? .forbidden : .ok)
         }
         addAuditRoutes(to: router)
+        addEntryRoutes(to: router)
         router.get("/health") { _, _ in "ok\n" }
         router.get("/metrics") { [self] _, _ -> Response in
             guard let metrics else { throw HTTPError(.notFound, message: "no metrics in this appliance") }

@@ -108,6 +108,18 @@ public enum CxlRejReason: Int, Sendable, Hashable, Codable, CaseIterable {
     case other = 99
 }
 
+/// PartyRole (452) in the Parties group: the part a named party played in an order.
+public enum PartyRole: Int, Sendable, Hashable, Codable, CaseIterable {
+    /// The person who entered the order (a console user, for the console's own session).
+    case orderOriginationTrader = 11
+}
+
+/// PartyIDSource (447): what kind of name PartyID (448) is.
+public enum PartyIDSource: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A name private to the firm (a console user's).
+    case proprietary = "D"
+}
+
 /// FIX 4.4 Side (54) as the wire spells it. Buy and sell are the sides Wellhead trades, and the
 /// domain's `Instruments.Side` (which positions and risk use) has the same raw values 1 and 2;
 /// this enum names the other FIX values so a message carrying one can be recognised and refused.

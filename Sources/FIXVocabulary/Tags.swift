@@ -93,4 +93,9 @@ extension FIXTag {
     public static let securityStatusReqID = 324
     public static let lastFragment = 893
     public static let noRelatedSym = 146
+    // The Parties group (FIX 4.4 component block): who acted, in which role.
+    public static let noPartyIDs = 453
+    public static let partyID = 448
+    public static let partyIDSource = 447
+    public static let partyRole = 452
 }

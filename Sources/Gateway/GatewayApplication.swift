@@ -45,6 +45,9 @@ public final class GatewayApplication: FIXApplication {
     /// `wellhead_order_ack_seconds`: a NewOrderSingle's arrival here to its first report handed
     /// to its session, on the monotonic clock. Made once.
     private let orderAck = CoreMetrics.Timer(label: "wellhead_order_ack_seconds")
+    /// The console's own session, once opened (``openConsoleSession(ourCompID:)``): its
+    /// reports are journaled, not sent.
+    let consoleSession = Mutex<GatewayConsoleSession?>(nil)
 
     /// - Parameters:
     ///   - gateway: the gateway, handed over: from now on only ``loop`` calls it.
@@ -302,6 +305,8 @@ public final class GatewayApplication: FIXApplication {
                 loop.execute { _ = endpoint?.logout(reason: "message rate far above the limit") }
             } else if message.session == session {
                 replies.append(message)
+            } else if message.session == GatewayConsoleSession.name, let console = consoleSession.withLock({ $0 }) {
+                console.reported(message)
             } else if let endpoint = endpoint(message.session) {
                 // Requests to a venue are in its own symbols already (``VenueDialect``).
                 endpoint.send(msgType: message.msgType, body: message.body)

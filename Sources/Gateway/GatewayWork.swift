@@ -163,7 +163,8 @@ struct GatewayWork {
         logOutIfFlooding(decision, session: session)
         state.clOrdIDs[session, default: [:]][clOrdID] = orderID
         if let rejection = decision.rejection {
-            var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+            var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms,
+                                    enteredBy: Self.originationTrader(of: message))
             send(order.rejected(rejection.ordRejReason, text: rejection.text), to: session)
             state.orders[orderID] = order
             journal(order)
@@ -176,7 +177,8 @@ struct GatewayWork {
             venueTerms.price = capped
             venueTerms.type = terms.type == .stop ? .stopLimit : .limit
         }
-        var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms)
+        var order = ClientOrder(orderID: orderID, session: session, clOrdID: clOrdID, terms: terms,
+                                enteredBy: Self.originationTrader(of: message))
         send(order.pendingNew(), to: session)
         state.orders[orderID] = order
         journal(order)

@@ -41,6 +41,7 @@ extension ClientOrder {
                     }
                 }
                 order.field("executions", executions)
+                order.field("enteredBy", enteredBy)
             }
         }
         return json.text

@@ -69,13 +69,17 @@ public struct ClientOrder: Sendable, Hashable, Codable {
     /// ExecIDs are `<OrderID>-<n>`: unique, and the same after a restart that replays the
     /// journal.
     public private(set) var executions: Int = 0
+    /// The person who entered the order, when its NewOrderSingle named one (Parties, PartyRole
+    /// 11 Order Origination Trader): the signed-in user of an order entered in the console.
+    public let enteredBy: String?
 
-    public init(orderID: String, session: String, clOrdID: String, terms: OrderTerms) {
+    public init(orderID: String, session: String, clOrdID: String, terms: OrderTerms, enteredBy: String? = nil) {
         self.orderID = orderID
         self.session = session
         self.clOrdID = clOrdID
         self.terms = terms
         self.status = .pendingNew
+        self.enteredBy = enteredBy
     }
 
     public var leavesQty: Int64 { status.isTerminal ? 0 : max(0, terms.quantity - cumQty) }

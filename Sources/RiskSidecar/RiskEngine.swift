@@ -256,7 +256,7 @@ struct Context {
 /// the same decisions. An accepted order counts as working from the moment it is accepted, so a
 /// burst of orders cannot all pass before the venue acknowledges the first.
 public struct RiskEngine: ~Copyable {
-    public private(set) var limits: RiskLimits
+    public internal(set) var limits: RiskLimits
     let logger: Logger
     /// This engine's number (never 0), stamped on the orders it resolves.
     let tag: UInt32

@@ -81,6 +81,17 @@ public final class RiskSidecar: Sendable {
         return decision
     }
 
+    /// What ``check(_:now:)-(RiskOrder,_)`` would decide and each limit's use after the order,
+    /// changing nothing (``RiskEngine/preview(_:now:)``); not counted in the metrics.
+    public func preview(_ order: RiskOrder, now: Int64) -> RiskPreview {
+        engine.withLock { $0.preview(order, now: now) }
+    }
+
+    /// What a replace's check would decide and each limit's use once applied, changing nothing.
+    public func preview(_ replace: RiskReplace, now: Int64) -> RiskPreview {
+        engine.withLock { $0.preview(replace, now: now) }
+    }
+
     public func check(_ replace: RiskReplace, now: Int64) -> RiskDecision {
         let decision = engine.withLock { $0.check(replace, now: now) }
         metrics.count(decision)

@@ -27,11 +27,14 @@ struct GatewayConsoleBackend: ConsoleBackend {
     let journal: Journal
     let changes = ChangeSignal()
     let clock: @Sendable () -> Int64
+    /// The console's own session in the gateway, for orders traders enter (none: no order entry).
+    let entry: GatewayConsoleSession?
 
-    init(application: GatewayApplication, journal: Journal, clock: @escaping @Sendable () -> Int64) {
+    init(application: GatewayApplication, journal: Journal, clock: @escaping @Sendable () -> Int64, entry: GatewayConsoleSession? = nil) {
         self.application = application
         self.journal = journal
         self.clock = clock
+        self.entry = entry
         application.observeChanges { [changes] in changes.notify() }
     }
 
@@ -159,7 +162,7 @@ struct GatewayConsoleBackend: ConsoleBackend {
                                          timeInForce: Self.label(terms.timeInForce), quantity: terms.quantity, price: terms.price?.description ?? "",
                                          stopPrice: terms.stopPrice?.description ?? "", cumQty: order.cumQty, leavesQty: order.leavesQty,
                                          averagePrice: order.cumQty > 0 ? order.averagePrice.description : "", status: "\(order.status)".uppercased(),
-                                         working: !order.status.isTerminal)
+                                         working: !order.status.isTerminal, enteredBy: order.enteredBy ?? "")
         }
         state.fills = taken.fills.reversed().map { fill in
             ConsoleState.FillRow(execID: fill.execID, account: fill.account, symbol: fill.symbol, side: fill.side == .buy ? "BUY" : "SELL",
@@ -257,7 +260,12 @@ struct GatewayConsoleBackend: ConsoleBackend {
         let request: AdminRequest
         switch action {
         case .cancelOrder(let orderID):
+            if user.role == .trader, let entry, await isConsoleOrder(orderID) {
+                return await Self.outcome { () async throws(ConsoleEntryError) in try await entry.cancel(orderID: orderID, by: user.name, accounts: user.accounts) }
+            }
             request = AdminRequest(command: .cancelOrder, by: person, reason: "console", orderID: orderID)
+        case .newOrder, .replaceOrder:
+            return await enter(action, by: user)
         case .cancelAll(let account):
             request = AdminRequest(command: .cancelAccount, scope: "account:\(account)", by: person, reason: "console")
         case .engageKillSwitch(let scope, let reason):
@@ -312,6 +320,117 @@ struct GatewayConsoleBackend: ConsoleBackend {
                 }
             }
         }
+    }
+
+    // MARK: Order entry
+
+    /// Whether `orderID` came from the console's own session.
+    private func isConsoleOrder(_ orderID: String) async -> Bool {
+        do {
+            return try await application.onLoop { gateway in gateway.order(orderID)?.session == GatewayConsoleSession.name }
+        } catch {
+            return false
+        }
+    }
+
+    /// A new order or a replace, through the console's own session.
+    private func enter(_ action: ConsoleAction, by user: ConsoleUser) async -> ConsoleOutcome {
+        guard let entry else { return ConsoleOutcome(ok: false, message: "this appliance takes no orders from the console") }
+        switch action {
+        case .newOrder(let ticket):
+            let typed: ConsoleOrderTicket
+            switch Self.typed(ticket) {
+            case .success(let made): typed = made
+            case .failure(let problem): return ConsoleOutcome(ok: false, message: problem.text)
+            }
+            return await Self.outcome { () async throws(ConsoleEntryError) in try await entry.submit(typed, by: user.name, accounts: user.accounts) }
+        case .replaceOrder(let orderID, let quantity, let price):
+            let quantity = quantity.flatMap { $0.isEmpty ? nil : Int64($0) }
+            let price = price.flatMap { $0.isEmpty ? nil : FIXDecimal($0) }
+            return await Self.outcome { () async throws(ConsoleEntryError) in
+                try await entry.replace(orderID: orderID, quantity: quantity, price: price, by: user.name, accounts: user.accounts)
+            }
+        default:
+            return ConsoleOutcome(ok: false, message: "not an order entry")
+        }
+    }
+
+    func preview(_ ticket: ConsoleTicket, by user: ConsoleUser) async -> ConsolePreview {
+        guard let entry else { return ConsolePreview(ok: false, accepted: false, message: "this appliance takes no orders from the console") }
+        let typed: ConsoleOrderTicket
+        switch Self.typed(ticket) {
+        case .success(let made): typed = made
+        case .failure(let problem): return ConsolePreview(ok: false, accepted: false, message: problem.text)
+        }
+        let preview: RiskPreview
+        do {
+            if let orderID = ticket.replacing {
+                preview = try await entry.previewReplace(orderID: orderID, quantity: typed.quantity, price: typed.price ?? typed.stopPrice,
+                                                         accounts: user.accounts)
+            } else {
+                preview = try await entry.preview(typed, accounts: user.accounts)
+            }
+        } catch {
+            return ConsolePreview(ok: false, accepted: false, message: "\(error)", refused: Self.isRefusal(error))
+        }
+        let limits = preview.limits.map { row in
+            ConsolePreview.Limit(control: row.after.kind.rawValue, scope: row.after.scope.description, subject: row.after.subject,
+                                 unit: row.after.unit.description, limit: row.after.limit.description,
+                                 usedBefore: row.before?.used.description ?? "0", percentBefore: row.before?.percent.description ?? "0",
+                                 used: row.after.used.description, percent: row.after.percent.description, level: row.after.level.rawValue)
+        }
+        guard let rejection = preview.rejection else {
+            return ConsolePreview(ok: true, accepted: true, message: "the risk sidecar would accept this order", limits: limits)
+        }
+        return ConsolePreview(ok: true, accepted: false, check: rejection.check.rawValue, message: rejection.text, limits: limits)
+    }
+
+    /// The page's words and text as the gateway's types.
+    static func typed(_ ticket: ConsoleTicket) -> Result<ConsoleOrderTicket, EntryProblem> {
+        guard let quantity = Int64(ticket.quantity.trimmingCharacters(in: .whitespaces)) else {
+            return .failure(EntryProblem(text: "quantity \(ticket.quantity) is not a whole number"))
+        }
+        var prices: [FIXDecimal?] = []
+        for text in [ticket.priceText, ticket.stopPriceText] {
+            guard let text else { prices.append(nil); continue }
+            guard let price = FIXDecimal(text) else { return .failure(EntryProblem(text: "\(text) is not a price")) }
+            prices.append(price)
+        }
+        let type: OrderType = switch ticket.type {
+        case .market: .market
+        case .limit: .limit
+        case .stop: .stop
+        }
+        let timeInForce: TimeInForce = switch ticket.timeInForce {
+        case .day: .day
+        case .goodTillCancel: .goodTillCancel
+        case .immediateOrCancel: .immediateOrCancel
+        case .fillOrKill: .fillOrKill
+        }
+        return .success(ConsoleOrderTicket(account: ticket.account, symbol: ticket.symbol, side: ticket.side == .buy ? .buy : .sell, type: type,
+                                           quantity: quantity, price: prices[0], stopPrice: prices[1], timeInForce: timeInForce))
+    }
+
+    struct EntryProblem: Error {
+        let text: String
+    }
+
+    /// The gateway's answer as the user reads it.
+    static func outcome(_ request: () async throws(ConsoleEntryError) -> ConsoleEntryAnswer) async -> ConsoleOutcome {
+        do {
+            let answer = try await request()
+            let order = answer.orderID.map { "\($0) (\(answer.clOrdID))" } ?? answer.clOrdID
+            if answer.accepted { return ConsoleOutcome(ok: true, message: "\(order) \(answer.status)") }
+            return ConsoleOutcome(ok: false, message: "\(order) rejected: \(answer.text)")
+        } catch {
+            return ConsoleOutcome(ok: false, message: "\(error)", refused: isRefusal(error))
+        }
+    }
+
+    /// Refused for the user's accounts (as opposed to a request the gateway could not read).
+    static func isRefusal(_ error: ConsoleEntryError) -> Bool {
+        if case .refused(let text) = error { return text.hasPrefix("refused:") }
+        return false
     }
 
     /// Logs a session out or drops its connection, journaled (`console.session`) first.
@@ -370,7 +489,7 @@ extension ConsoleServer {
     ///   server as each scrape comes.
     static func appliance(_ settings: GatewayProfile.ConsoleSettings, gateway: GatewayApplication, journal: Journal,
                           dictionary: FIXDataDictionary?, tls: TLSConfiguration?, logger: Logger,
-                          metrics: (@Sendable () -> String)? = nil) -> ConsoleServer {
+                          metrics: (@Sendable () -> String)? = nil, entry: GatewayConsoleSession? = nil) -> ConsoleServer {
         let clock: @Sendable () -> Int64 = { WallClock.now().nanosecondsSinceEpoch }
         let served = WeakConsoleServer()
         let scrape: (@Sendable () -> String)? = metrics.map { exposition -> @Sendable () -> String in
@@ -385,7 +504,7 @@ extension ConsoleServer {
             }
         }
         let server = ConsoleServer(configuration: ConsoleConfiguration(host: settings.host, port: settings.port, usersPath: settings.usersPath, tls: tls),
-                                   backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock),
+                                   backend: GatewayConsoleBackend(application: gateway, journal: journal, clock: clock, entry: entry),
                                    logger: Logger(label: "wellhead.console"), metrics: scrape,
                                    audit: AuditTrail(journal: journal, dictionary: dictionary), clock: clock)
         served.server = server

@@ -2,6 +2,7 @@ import ApplianceMetrics
 import ArgumentParser
 import Console
 import FIXJournal
+import Gateway
 import Logging
 import NIOPosix
 import NIOSSL
@@ -82,8 +83,23 @@ struct ServeCommand: AsyncParsableCommand {
                 journal.close()
                 throw ExitCode.failure
             }
+            // The console's own session, for the orders traders enter there (its journal row made now).
+            let entry: GatewayConsoleSession
+            if let clash = profile.sessions.first(where: { $0.configuration.id.targetCompID == GatewayConsoleSession.name }) {
+                print("error: \(profile.file): [\(clash.configuration.id)] TargetCompID=\(GatewayConsoleSession.name) is the console's own "
+                      + "order entry session: give the FIX session another name", to: &standardError)
+                journal.close()
+                throw ExitCode.failure
+            }
+            do {
+                entry = try gateway.application.openConsoleSession(ourCompID: session.configuration.id.senderCompID)
+            } catch {
+                print("error: \(profile.file): the console's order entry session: \(error)", to: &standardError)
+                journal.close()
+                throw ExitCode.failure
+            }
             services.append(ConsoleServer.appliance(console, gateway: gateway.application, journal: journal, dictionary: dictionary, tls: tls,
-                                                    logger: logger, metrics: { ApplianceMetrics.exposition(registry) }))
+                                                    logger: logger, metrics: { ApplianceMetrics.exposition(registry) }, entry: entry))
         }
         let limits = [gateway?.limits, venue?.limits].compactMap { $0 }
         let signals = [gateway?.signals].compactMap { $0 }

@@ -11,6 +11,7 @@ Swift test reads ("STEP name: detail"); a step that fails raises, and the script
     console_browser.py screenshots <url> <user> <password> <folder> <clordid for the audit page>
     console_browser.py alerts     <url> <risk1> <risk2> <password>
     console_browser.py signals    <url> <user> <password>
+    console_browser.py entry      <url> <trader> <password> <symbol> [<folder> for a screenshot]
 """
 import json
 import sys
@@ -18,7 +19,9 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -347,12 +350,64 @@ def screenshots(url, user, password, folder, audit_clordid):
         driver.quit()
 
 
+def entry(url, user, password, symbol, folder=None):
+    """A trader opens the order ticket from the keyboard (n), previews a limit order (each
+    limit's use after it), submits it, and sees it on the blotter as New with its name."""
+    driver = signed_in(browser(), url, user, password)
+    try:
+        open_page(driver, "blotter")
+        ActionChains(driver).send_keys("n").perform()
+        wait(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "ticket-symbol")
+        step("ticket focused", driver.switch_to.active_element.get_attribute("id"))
+        Select(driver.find_element(By.ID, "ticket-symbol")).select_by_value(symbol)
+        Select(driver.find_element(By.ID, "ticket-account")).select_by_value("DESK1")
+        Select(driver.find_element(By.ID, "ticket-type")).select_by_value("LIMIT")
+        Select(driver.find_element(By.ID, "ticket-side")).select_by_value("BUY")
+        driver.find_element(By.ID, "ticket-quantity").send_keys("3")
+        driver.find_element(By.ID, "ticket-price").send_keys("40.00")
+        click(driver, "ticket-preview")
+        step("preview", text_of(driver, "preview-verdict"))
+        rows = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.preview-limits tbody tr"))
+        step("preview limits", " | ".join(row.text.replace("\n", " ") for row in rows))
+        if folder:
+            driver.save_screenshot("%s/entry.png" % folder)
+        click(driver, "ticket-submit")
+        step("submitted", text_of(driver, "ticket-outcome"))
+
+        def console_row(d):
+            for row in d.find_elements(By.CSS_SELECTOR, "#table-orders tbody tr"):
+                try:
+                    cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                except StaleElementReferenceException:
+                    return False
+                if "CONSOLE" in cells and user in cells and "NEW" in cells:
+                    return " ".join(cells)
+            return False
+        row = wait(driver, console_row)
+        step("row", row)
+        # Replace from the order's row: the ticket switches to the order, the quantity changes.
+        order_id = row.split(" ")[0]
+        click(driver, "replace-" + order_id)
+        step("replace mode", text_of(driver, "ticket-mode"))
+        quantity = driver.find_element(By.ID, "ticket-quantity")
+        quantity.clear()
+        quantity.send_keys("4")
+        click(driver, "ticket-preview")
+        wait(driver, lambda d: "2.66" in " ".join(r.text for r in d.find_elements(By.CSS_SELECTOR, "table.preview-limits tbody tr")))
+        step("replace preview", text_of(driver, "preview-verdict"))
+        click(driver, "ticket-submit")
+        wait(driver, lambda d: "replace" in text_of(d, "ticket-outcome"))
+        step("replaced", text_of(driver, "ticket-outcome"))
+    finally:
+        driver.quit()
+
+
 if __name__ == "__main__":
     scenario, arguments = sys.argv[1], sys.argv[2:]
     try:
         {"lockout": lockout, "blotter": blotter, "killswitch": killswitch, "websocket": websocket,
          "screenshots": screenshots, "alerts": alerts, "limits": limits,
-         "signals": signals}[scenario](*arguments)
+         "signals": signals, "entry": entry}[scenario](*arguments)
     except Exception as error:  # noqa: BLE001 - the test reads the failure from the output
         print("FAILED %s: %r" % (scenario, error), flush=True)
         sys.exit(1)

@@ -20,6 +20,15 @@ import TestSupport
         (#"{"setTradingState":{"scope":"account:NOBODY","state":"REDUCING","reason":"table"}}"#, .changeRisk),
         (#"{"setLimit":{"control":"maxOrderSize","scope":"account:NOBODY","value":"5"}}"#, .changeRisk),
         (#"{"approve":{"request":999}}"#, .approveRisk),
+        (#"{"newOrder":{"ticket":{"account":"DESK1","symbol":"CLF7","side":"BUY","type":"LIMIT","quantity":"1","price":"40.00","timeInForce":"DAY"}}}"#,
+         .enterOrders),
+        (#"{"replaceOrder":{"orderID":"WH99999999","quantity":"2","price":null}}"#, .enterOrders),
+    ]
+
+    /// Endpoints other than `/api/action` that change or try something, with the permission each needs.
+    static let endpoints: [(path: String, body: String, permission: ConsolePermission)] = [
+        ("/api/preview", #"{"account":"DESK1","symbol":"CLF7","side":"BUY","type":"LIMIT","quantity":"1","price":"40.00","timeInForce":"DAY"}"#,
+         .enterOrders),
     ]
 
     static let users: [(name: String, role: ConsoleRole)] = [("tara", .trader), ("rita", .riskManager), ("carl", .compliance), ("ada", .admin)]
@@ -37,6 +46,24 @@ import TestSupport
                 let refused = answer.body.contains("refused: a \(role.rawValue) may not")
                 #expect(refused == !role.may(action.permission), "\(role) \(action.json): \(answer.status) \(answer.body)")
                 #expect(!refused || answer.status == 403, "\(role) \(action.json): \(answer.status)")
+            }
+        }
+    }
+
+    @Test func everyEndpointIsRefusedToEveryRoleThatMayNotUseIt() throws {
+        let console = try Self.console()
+        defer { console.stop() }
+        for (name, role) in Self.users {
+            let client = ConsoleClient(port: console.consolePort)
+            #expect(try client.signIn(name, ConsoleBrowserTests.password).status == 302)
+            for endpoint in Self.endpoints {
+                let answer = try client.request("POST", endpoint.path, body: endpoint.body, contentType: "application/json",
+                                                headers: ["X-CSRF-Token": client.csrf ?? ""])
+                let refused = answer.status == 403 && answer.body.contains("refused: a \(role.rawValue) may not")
+                #expect(refused == !role.may(endpoint.permission), "\(role) \(endpoint.path): \(answer.status) \(answer.body)")
+                let forged = try client.request("POST", endpoint.path, body: endpoint.body, contentType: "application/json",
+                                                headers: ["X-CSRF-Token": "forged"])
+                #expect(forged.status == 403, "\(role) \(endpoint.path) with a forged token: \(forged.status)")
             }
         }
     }

@@ -201,6 +201,25 @@ import TestSupport
         }
     }
 
+    /// A trader enters an order on the page: the ticket opened from the keyboard, a preview
+    /// showing each limit's use after the order, the order submitted and on the blotter, New,
+    /// with the trader's name (and a screenshot of the ticket for the README).
+    @Test func aTraderEntersAnOrderOnThePageAndSeesItOnTheBlotter() throws {
+        let console = try Console()
+        defer { console.stop() }
+        let folder = TestDictionaries.repositoryRoot.appendingPathComponent("docs/console")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let steps = try console.steps("entry", ["tara", Self.password, console.served.symbol, folder.path])
+        #expect(steps["ticket focused"] == "ticket-symbol", "\(steps)")
+        #expect(steps["preview"]?.hasPrefix("PASS") == true, "\(steps)")
+        #expect(steps["preview limits"]?.contains("positionPerMonth account DESK1") == true, "\(steps)")
+        #expect(steps["submitted"]?.contains("pending new") == true, "\(steps)")
+        #expect(steps["row"]?.contains("DESK1") == true && steps["row"]?.contains(console.served.symbol) == true, "\(steps)")
+        #expect(steps["replace mode"] == "replace WH00000001", "\(steps)")
+        #expect(steps["replace preview"]?.hasPrefix("PASS") == true, "\(steps)")
+        #expect(steps["replaced"]?.contains("pending replace") == true, "\(steps)")
+    }
+
     /// A screenshot of each page as a risk manager sees it, for the README (docs/console/).
     @Test func screenshotsOfEveryPage() throws {
         let console = try Console()

@@ -128,6 +128,8 @@ extension ConsoleAssets {
           button("Set limit", setLimit, false, "set-limit"), el("span", { id: "limit-result" })));
       }
       return panel("limitsettings", "Limit settings (raising one needs a second risk manager)", ...body);
+    }
+
     // The order ticket (Blotter page, for those who may enter orders): built once per page
     // visit, kept as the states refresh the tables around it. Replace mode names the order.
     const accounts = (document.body.dataset.accounts || "").split(" ").filter(Boolean);

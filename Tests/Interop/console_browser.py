@@ -155,7 +155,7 @@ def killswitch(url, risk1, risk2, trader, password):
         first.find_element(By.ID, "kill-reason").send_keys("browser test")
         click(first, "engage-kill-switch")
         confirm(first)
-        step("engaged", alert_text(first, "kill switch engaged"))
+        step("engaged", alert_text(first, "working order(s) cancelled"))
         wait(first, EC.presence_of_element_located((By.ID, "release-firm")))
         step("switch shown", text_of(first, "table-killswitches"))
 

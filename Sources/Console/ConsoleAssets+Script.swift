@@ -32,6 +32,12 @@ extension ConsoleAssets {
       return d.toISOString().slice(11, 23);
     }
 
+    // A day and a minute (UTC), for what may be days old.
+    function dateTime(ns) {
+      if (!ns) return "";
+      return new Date(Number(BigInt(ns) / 1000000n)).toISOString().slice(0, 16).replace("T", " ");
+    }
+
     function panel(id, title, ...body) {
       const collapsed = localStorage.getItem("collapsed:" + id) === "1";
       const section = el("section", { class: "panel" + (collapsed ? " collapsed" : ""), id: "panel-" + id });
@@ -353,12 +359,12 @@ extension ConsoleAssets {
         return [panel("signals", "Composite signals", el("p", { class: "muted", id: "signal-source" },
           state.signalSource || "no daily history: the signals warm up from the live bars"), table("signals", [["Root", r => r.root], ["Direction", r => r.direction, r => directionClass(r.direction)],
           ["Score", r => r.score, null, true], ["Confidence", r => r.confidence, null, true], ["Horizon", r => r.horizon],
-          ["Last bar", r => r.updated ? time(r.updated) : "warming up"], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
+          ["Last bar", r => r.updated ? dateTime(r.updated) : "warming up"], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
           ["Win rate %", r => r.winRate, null, true], ["Avg return %", r => r.averageReturn, r => signClass(r.averageReturn), true]], state.signals, r => r.root)),
           panel("contributors", "Contributing signals", table("contributors", [["Root", r => r.root], ["Signal", r => r.name],
             ["Weight", r => r.weight, null, true], ["Value", r => r.value || "warming up", r => signClass(r.value), true]],
             state.signalContributors, r => r.root + "|" + r.name)),
-          panel("signalhistory", "Recent signals and how they did", table("signalhistory", [["Time", r => time(r.time)], ["Root", r => r.root],
+          panel("signalhistory", "Recent signals and how they did", table("signalhistory", [["Time", r => dateTime(r.time)], ["Root", r => r.root],
             ["From", r => r.previous, r => directionClass(r.previous)], ["To", r => r.direction, r => directionClass(r.direction)],
             ["Score", r => r.score, null, true], ["Entry", r => r.entryPrice, null, true], ["Exit", r => r.exitPrice, null, true],
             ["Return %", r => r.signalReturn, r => signClass(r.signalReturn), true], ["Outcome", r => r.outcome,

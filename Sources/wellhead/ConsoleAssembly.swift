@@ -221,7 +221,9 @@ struct GatewayConsoleBackend: ConsoleBackend {
     /// on the order path: computed in binary floating point, shown rounded).
     static func fixed(_ value: Double, _ places: Int) -> String {
         guard value.isFinite else { return "" }
-        return String(format: "%.\(places)f", value)
+        let text = String(format: "%.\(places)f", value)
+        // A value that rounds to zero is 0, whichever side it came from.
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? String(text.dropFirst()) : text
     }
 
     /// A horizon as a desk writes it: `5m`, `4h`, `1d`.

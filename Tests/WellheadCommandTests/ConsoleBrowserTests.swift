@@ -19,7 +19,8 @@ import TestSupport
 
         var url: String { "http://127.0.0.1:\(consolePort)" }
 
-        init(limits: String = QuickFIXOMSTests.limits) throws {
+        /// - Parameter keys: more of the gateway's profile keys, one a line.
+        init(limits: String = QuickFIXOMSTests.limits, keys: String = "") throws {
             let consolePort = freePort()
             self.consolePort = consolePort
             served = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
@@ -32,7 +33,7 @@ import TestSupport
                 }
                 try users.save()
                 return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits,
-                                                            keys: "ConsolePort=\(consolePort)\nUsers=\(usersPath)")
+                                                            keys: "ConsolePort=\(consolePort)\nUsers=\(usersPath)\n\(keys)")
             }
             #expect(served.server.waitForOutput("console listening", timeout: 60), "\(served.server.output)")
         }
@@ -222,7 +223,15 @@ import TestSupport
 
     /// A screenshot of each page as a risk manager sees it, for the README (docs/console/).
     @Test func screenshotsOfEveryPage() throws {
-        let console = try Console()
+        // A year of simulated daily history, so the Signals page has composites and a record.
+        let history = TemporaryDirectory()
+        defer { history.remove() }
+        let day: TimeInterval = 86_400
+        let iso = { (date: Date) in String(ISO8601DateFormatter().string(from: date).prefix(10)) }
+        let sample = try WellheadProcess.run(["signals", "sample", "--from", iso(Date() - 400 * day), "--to", iso(Date() - day),
+                                              "--output", history.path("history.csv")])
+        #expect(sample.status == 0, "\(sample.standardError)")
+        let console = try Console(keys: "SignalHistory=\(history.path("history.csv"))")
         defer { console.stop() }
         let oms = try console.served.run("""
             D SHOT1 \(console.served.symbol) 1 2 2 40.00 1

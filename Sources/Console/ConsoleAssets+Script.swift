@@ -280,6 +280,7 @@ extension ConsoleAssets {
           ["Leaves", r => r.leavesQty, null, true], ["AvgPx", r => r.averagePrice, null, true], ["Status", r => r.status],
           ["User", r => r.enteredBy || ""]];
         if (may("cancelOrders")) columns.push(["", r => r.working ? button("Cancel", () => act({ cancelOrder: { orderID: r.orderID } }), true) : ""]);
+        if (may("searchAudit")) columns.push(["", r => button("Lifecycle", () => openLifecycle(r.orderID), false, "lifecycle-" + r.orderID)]);
         if (may("enterOrders")) columns.push(["", r => r.working && r.session === "CONSOLE" ? button("Replace", () => startReplace(r), false, "replace-" + r.orderID) : ""]);
         const toolbar = el("div", { class: "toolbar" }, ...inputs);
         if (may("cancelOrders")) {
@@ -385,9 +386,18 @@ extension ConsoleAssets {
         };
         const toolbar = el("div", { class: "toolbar" }, clordid, orderid, button("Search", search, false, "audit-search"));
         if (may("exportAudit")) toolbar.append(el("a", { href: "/api/audit/export.csv", id: "audit-export" }, "Export today as CSV"));
+        // Opened from a blotter row: that order's lifecycle at once.
+        if (lifecycleOf) { orderid.value = lifecycleOf; lifecycleOf = null; setTimeout(search, 0); }
         return [panel("audit", "Audit trail", toolbar, result)];
       },
     };
+
+    // An order's whole lifecycle: the Audit page, searched by its OrderID.
+    let lifecycleOf = null;
+    function openLifecycle(orderID) {
+      lifecycleOf = orderID;
+      show("audit");
+    }
 
     function curve(root, rows) {
       const points = rows.map(r => ({ month: r.month, price: parseFloat(r.last || r.settlement || r.bid || r.ask) })).filter(p => !isNaN(p.price));
@@ -520,6 +530,8 @@ extension ConsoleAssets {
       } else if (event.key === "e" && page === "risk" && selection.limitsettings && may("changeRisk")) {
         const row = (state.limitSettings || []).find(r => r.control + "|" + r.scope === selection.limitsettings);
         if (row) { event.preventDefault(); editLimit(row); }
+      } else if (event.key === "o" && page === "blotter" && selection.orders && may("searchAudit")) {
+        openLifecycle(selection.orders);
       } else if (event.key === "c" && page === "blotter" && selection.orders && may("cancelOrders")) {
         act({ cancelOrder: { orderID: selection.orders } }, "Cancel " + selection.orders + "?");
       } else if (event.key === "n" && may("enterOrders")) {
@@ -532,7 +544,7 @@ extension ConsoleAssets {
       } else if (event.key === "?") {
         const help = document.getElementById("help");
         if (help) help.remove(); else document.body.append(el("div", { id: "help", class: "panel" },
-          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order" +
+          el("h2", {}, "Keys"), el("div", { class: "body" }, "1–" + pages.length + " pages · j/k rows · c cancel the selected order · o its lifecycle" +
           (may("enterOrders") ? " · n order ticket · r replace the selected order · Enter preview · Ctrl+Enter submit" : "") +
           (may("changeRisk") ? " · e edit the selected limit" : "") + " · / filter · ? this help")));
       }

@@ -346,6 +346,18 @@ def screenshots(url, user, password, folder, audit_clordid):
                  and d.find_elements(By.CSS_SELECTOR, "main table"))
             driver.save_screenshot("%s/%s.png" % (folder, page))
             step("screenshot", page)
+        # A blotter row opens its order's lifecycle on the Audit page.
+        click(driver, "nav-blotter")
+        click(driver, "lifecycle-WH00000001")
+
+        def lifecycle(d):
+            try:
+                rows = [row.text.replace("\n", " ") for row in d.find_elements(By.CSS_SELECTOR, "#table-audit tbody tr")]
+            except StaleElementReferenceException:
+                return False
+            return rows or False
+        rows = wait(driver, lifecycle)
+        step("lifecycle", "%d rows: %s" % (len(rows), " / ".join(rows)))
     finally:
         driver.quit()
 

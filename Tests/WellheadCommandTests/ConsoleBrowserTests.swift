@@ -243,6 +243,7 @@ import TestSupport
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let steps = try console.steps("screenshots", ["rita", Self.password, folder.path, "SHOT1"])
         #expect(steps["screenshot"] != nil, "\(steps)")
+        #expect(steps["lifecycle"]?.contains("ClOrdID(11)=SHOT1") == true, "a blotter row opens its lifecycle: \(steps)")
         for page in ["sessions", "blotter", "positions", "risk", "market", "signals", "audit"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(page).png").path), "\(page)")
         }

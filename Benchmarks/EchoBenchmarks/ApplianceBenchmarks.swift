@@ -75,6 +75,7 @@ private func registerOrderToNew(_ subject: ApplianceSubject, configuration: Benc
         let order = ApplianceClient.Order(symbol: newTarget.symbol, buy: true, quantity: 1,
                                           kind: .limit(FIXDecimal(mantissa: Int64(100 + client.ordersSent % 2_000), scale: 2)),
                                           timeInForce: .day)
+        ApplianceSettings.applyNice()
         benchmark.startMeasurement()
         let start = Timings.now()
         let id = try client.send(order)

@@ -71,10 +71,14 @@ public final class ConsoleServer: Sendable {
     /// The journal for the audit page; `nil` for a console without one.
     let audit: AuditTrail?
     private let group: MultiThreadedEventLoopGroup
+    /// The console's thread as a task executor: the publisher and every page's writer prefer it.
+    let executor: ConsoleLoopExecutor
     private let bound = Mutex<Int?>(nil)
     private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
 
     public static let cookieName = "wellhead_console"
+    /// The console thread's nice value: the lowest, below the journal's background threads (10).
+    static let threadNice: Int32 = 19
 
     public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),
                 metrics: (@Sendable () -> String)? = nil, audit: AuditTrail? = nil, clock: @escaping @Sendable () -> Int64) {
@@ -87,9 +91,13 @@ public final class ConsoleServer: Sendable {
         access = Mutex(ConsoleAccessState(sessions: ConsoleSessions(idleTimeout: configuration.idleTimeout),
                                           logins: LoginGuard(maxFailures: configuration.maxFailedLogins, lockout: configuration.lockout)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // The console's thread yields the cores to the gateway's loop when both want them:
-        // watching must not slow the orders.
-        group.next().execute { _ = wellhead_set_thread_nice(10) }
+        // The console's thread yields the cores to the gateway's loop when both want them, and
+        // to the journal's threads (nice 10) too: were the journal's writer to share its cores
+        // evenly with the console, it would fall behind, and past its backlog the order path
+        // waits for it. Watching must not slow the orders. The console's work runs there, not
+        // on the shared pool: the state cut per view, each message encoded (``ConsoleLoopExecutor``).
+        executor = ConsoleLoopExecutor(loop: group.next())
+        group.next().execute { _ = wellhead_set_thread_nice(Self.threadNice) }
     }
 
     /// The port it listens on, once it does.
@@ -130,7 +138,7 @@ public final class ConsoleServer: Sendable {
             logger: logger
         )
         try await withThrowingDiscardingTaskGroup { tasks in
-            tasks.addTask { await self.publishChanges() }
+            tasks.addTask(executorPreference: executor) { await self.publishChanges() }
             try await withGracefulShutdownHandler {
                 try await application.run()
             } onGracefulShutdown: { [self] in
@@ -142,13 +150,18 @@ public final class ConsoleServer: Sendable {
         }
     }
 
-    /// Pushes the state to the open consoles after each change, at most once a
-    /// ``ConsoleConfiguration/publishInterval``.
+    /// Hands the hub the state after each change, at most once a
+    /// ``ConsoleConfiguration/publishInterval``; each page's writer then pulls what it lacks.
     private func publishChanges() async {
         await backend.changes.forEachChange { [self] in
             guard !hub.isEmpty else { return }
             do {
-                hub.publish(try await currentState())
+                let c = ContinuousClock()
+                let t0 = c.now
+                let state = try await currentState()
+                let t1 = c.now
+                hub.publish(state)
+                ConsoleProbe.log("publish state \(ConsoleProbe.micros(t1 - t0)) hub \(ConsoleProbe.micros(c.now - t1))")
             } catch {
                 logger.warning("console state not taken", metadata: ["error": "\(error)"])
             }
@@ -190,3 +203,19 @@ public final class ConsoleServer: Sendable {
 }
 
 extension ConsoleServer: Service {}
+
+/// Runs the console's tasks on its own event loop's thread (nice 19), so what watching costs
+/// in CPU (the state cut per view, the patches, the JSON) is taken from the cores only when
+/// the gateway's loop does not want them, never from the pool's threads at its priority.
+final class ConsoleLoopExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}

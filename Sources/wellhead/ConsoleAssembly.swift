@@ -37,8 +37,31 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
     func state() async throws -> ConsoleState {
         let now = clock()
-        let taken = try await application.onLoop { gateway in Self.take(gateway, now: now) }
+        let c = ContinuousClock()
+        let t0 = c.now
+        var loopTimes: [Int] = []
+        // The gateway's loop, in short turns: the orders first, then the futures' tops of book a
+        // few at a time, so an order that arrives meanwhile waits for one short turn at most.
+        let (orders, onLoop) = try await application.onLoop { gateway in
+            let start = ContinuousClock.now
+            let taken = Self.take(gateway, now: now)
+            return (taken, ContinuousClock.now - start)
+        }
+        loopTimes.append(ConsoleProbe.micros(onLoop))
+        var taken = orders
+        for start in stride(from: 0, to: taken.futureInstruments.count, by: Self.futuresPerTurn) {
+            let instruments = Array(taken.futureInstruments[start..<min(start + Self.futuresPerTurn, taken.futureInstruments.count)])
+            let (tops, took) = try await application.onLoop { gateway in
+                let started = ContinuousClock.now
+                let tops = Self.tops(gateway, of: instruments)
+                return (tops, ContinuousClock.now - started)
+            }
+            loopTimes.append(ConsoleProbe.micros(took))
+            taken.futures += tops
+        }
+        let t1 = c.now
         var state = Self.gatewayState(taken, now: now)
+        let t2 = c.now
         let venues = application.venueSessions
         state.sessions = application.sessionEndpoints.map { endpoint in
             let queued = endpoint.queuedState
@@ -51,11 +74,13 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.venues = state.sessions.filter { $0.kind == "venue" }.map {
             ConsoleState.VenueRow(name: $0.name, connected: $0.connected, halted: false, status: $0.connected ? "trading" : "disconnected")
         }
+        let t3 = c.now
         let market = application.marketView()
         state.spreads = market.derived.map { ConsoleState.SpreadRow(name: $0.symbol, value: $0.price.description, unit: $0.unit) }
         state.signals = market.signals.map {
             ConsoleState.SignalRow(root: $0.root, direction: $0.direction, score: $0.score?.description ?? "", confidence: $0.confidence.description)
         }
+        let t4 = c.now
         let risk = application.risk
         state.limits = risk.utilisation(now: now).map { limit in
             var account: String?
@@ -68,30 +93,43 @@ struct GatewayConsoleBackend: ConsoleBackend {
             ConsoleState.KillSwitchRow(scope: Self.scope(record.level), engagedBy: record.engagedBy, reason: record.reason,
                                        engagedAt: record.engagedAt)
         }
+        let t5 = c.now
+        ConsoleProbe.log("state take \(loopTimes.max() ?? 0) sum \(loopTimes.reduce(0, +)) turns \(loopTimes.count) loop \(ConsoleProbe.micros(t1 - t0)) rows \(ConsoleProbe.micros(t2 - t1)) sessions \(ConsoleProbe.micros(t3 - t2)) market \(ConsoleProbe.micros(t4 - t3)) risk \(ConsoleProbe.micros(t5 - t4)) orders \(state.orders.count) working \(taken.working.count) fills \(state.fills.count) positions \(state.positions.count) limits \(state.limits.count) futures \(taken.futures.count)")
         return state
     }
 
     /// What the gateway holds, taken on its loop as values (orders, fills, the position book,
     /// each future's top of book): the least the loop can do, the rows are made after.
     struct Taken: Sendable {
+        typealias Top = (instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)
         var tradingDate: String
         var working: [ClientOrder]
         var done: [ClientOrder]
         var fills: ArraySlice<Fill>
         var book: PositionBook
-        var futures: [(instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)]
+        /// The futures listed: their tops are taken in turns of their own (``tops(_:of:)``).
+        var futureInstruments: [Instrument]
+        var futures: [Top] = []
     }
 
-    /// On the gateway's loop.
+    /// Futures whose tops of book one turn on the gateway's loop takes (about 8 µs each).
+    static let futuresPerTurn = 8
+
+    /// On the gateway's loop: the orders, fills, positions and the futures listed.
     static func take(_ gateway: OrderGateway, now: Int64) -> Taken {
         let (working, done) = gateway.recentOrders(ConsoleState.recentOrders)
         return Taken(tradingDate: gateway.dayStatus(now: now).tradingDate.description, working: working, done: done,
                      fills: gateway.recentFills.suffix(ConsoleState.recentFills), book: gateway.positions,
-                     futures: gateway.catalog.instruments.filter { $0.kind == .future }.map { instrument in
-                         let top = gateway.depth(symbol: instrument.symbol, levels: 1)
-                         return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
-                                 gateway.mark(symbol: instrument.symbol))
-                     })
+                     futureInstruments: gateway.catalog.instruments.filter { $0.kind == .future })
+    }
+
+    /// On the gateway's loop: the top of book, last trade and mark of each of `instruments`.
+    static func tops(_ gateway: OrderGateway, of instruments: [Instrument]) -> [Taken.Top] {
+        instruments.map { instrument in
+            let top = gateway.depth(symbol: instrument.symbol, levels: 1)
+            return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
+                    gateway.mark(symbol: instrument.symbol))
+        }
     }
 
     /// The rows the console shows, made from what ``take(_:now:)`` took; off the loop.

@@ -156,9 +156,7 @@ final class ConsoleHub: Sendable {
         case .ready(let text, _):
             return text
         case .encode(let from, let old, let new, let version, let view):
-            let started = ContinuousClock.now
             let text = old.map { ConsoleMessage.patch(new.patch(from: $0)) } ?? ConsoleMessage.state(new)
-            ConsoleProbe.log("hub encode \(ConsoleProbe.micros(ContinuousClock.now - started)) from \(from) bytes \(text.utf8.count)")
             return shared.withLock { shared in
                 shared.encodings += 1
                 shared.pages[id]?.version = version

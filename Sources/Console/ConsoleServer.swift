@@ -77,8 +77,8 @@ public final class ConsoleServer: Sendable {
     private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
 
     public static let cookieName = "wellhead_console"
-    /// The console thread's nice value: the lowest, below the journal's background threads (10).
-    static let threadNice: Int32 = 19
+    /// The console thread's nice value: below the default, as the journal's background threads.
+    static let threadNice: Int32 = 10
 
     public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),
                 metrics: (@Sendable () -> String)? = nil, audit: AuditTrail? = nil, clock: @escaping @Sendable () -> Int64) {
@@ -91,11 +91,9 @@ public final class ConsoleServer: Sendable {
         access = Mutex(ConsoleAccessState(sessions: ConsoleSessions(idleTimeout: configuration.idleTimeout),
                                           logins: LoginGuard(maxFailures: configuration.maxFailedLogins, lockout: configuration.lockout)))
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        // The console's thread yields the cores to the gateway's loop when both want them, and
-        // to the journal's threads (nice 10) too: were the journal's writer to share its cores
-        // evenly with the console, it would fall behind, and past its backlog the order path
-        // waits for it. Watching must not slow the orders. The console's work runs there, not
-        // on the shared pool: the state cut per view, each message encoded (``ConsoleLoopExecutor``).
+        // The console's thread yields the cores to the gateway's loop when both want them:
+        // watching must not slow the orders. The console's work runs there, not on the shared
+        // pool: the state cut per view, each message encoded (``ConsoleLoopExecutor``).
         executor = ConsoleLoopExecutor(loop: group.next())
         group.next().execute { _ = wellhead_set_thread_nice(Self.threadNice) }
     }
@@ -156,12 +154,7 @@ public final class ConsoleServer: Sendable {
         await backend.changes.forEachChange { [self] in
             guard !hub.isEmpty else { return }
             do {
-                let c = ContinuousClock()
-                let t0 = c.now
-                let state = try await currentState()
-                let t1 = c.now
-                hub.publish(state)
-                ConsoleProbe.log("publish state \(ConsoleProbe.micros(t1 - t0)) hub \(ConsoleProbe.micros(c.now - t1))")
+                hub.publish(try await currentState())
             } catch {
                 logger.warning("console state not taken", metadata: ["error": "\(error)"])
             }
@@ -204,7 +197,7 @@ public final class ConsoleServer: Sendable {
 
 extension ConsoleServer: Service {}
 
-/// Runs the console's tasks on its own event loop's thread (nice 19), so what watching costs
+/// Runs the console's tasks on its own event loop's thread (nice 10), so what watching costs
 /// in CPU (the state cut per view, the patches, the JSON) is taken from the cores only when
 /// the gateway's loop does not want them, never from the pool's threads at its priority.
 final class ConsoleLoopExecutor: TaskExecutor {

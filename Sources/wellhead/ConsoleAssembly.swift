@@ -37,31 +37,14 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
     func state() async throws -> ConsoleState {
         let now = clock()
-        let c = ContinuousClock()
-        let t0 = c.now
-        var loopTimes: [Int] = []
         // The gateway's loop, in short turns: the orders first, then the futures' tops of book a
         // few at a time, so an order that arrives meanwhile waits for one short turn at most.
-        let (orders, onLoop) = try await application.onLoop { gateway in
-            let start = ContinuousClock.now
-            let taken = Self.take(gateway, now: now)
-            return (taken, ContinuousClock.now - start)
-        }
-        loopTimes.append(ConsoleProbe.micros(onLoop))
-        var taken = orders
+        var taken = try await application.onLoop { gateway in Self.take(gateway, now: now) }
         for start in stride(from: 0, to: taken.futureInstruments.count, by: Self.futuresPerTurn) {
             let instruments = Array(taken.futureInstruments[start..<min(start + Self.futuresPerTurn, taken.futureInstruments.count)])
-            let (tops, took) = try await application.onLoop { gateway in
-                let started = ContinuousClock.now
-                let tops = Self.tops(gateway, of: instruments)
-                return (tops, ContinuousClock.now - started)
-            }
-            loopTimes.append(ConsoleProbe.micros(took))
-            taken.futures += tops
+            taken.futures += try await application.onLoop { gateway in Self.tops(gateway, of: instruments) }
         }
-        let t1 = c.now
         var state = Self.gatewayState(taken, now: now)
-        let t2 = c.now
         let venues = application.venueSessions
         state.sessions = application.sessionEndpoints.map { endpoint in
             let queued = endpoint.queuedState
@@ -74,13 +57,11 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.venues = state.sessions.filter { $0.kind == "venue" }.map {
             ConsoleState.VenueRow(name: $0.name, connected: $0.connected, halted: false, status: $0.connected ? "trading" : "disconnected")
         }
-        let t3 = c.now
         let market = application.marketView()
         state.spreads = market.derived.map { ConsoleState.SpreadRow(name: $0.symbol, value: $0.price.description, unit: $0.unit) }
         state.signals = market.signals.map {
             ConsoleState.SignalRow(root: $0.root, direction: $0.direction, score: $0.score?.description ?? "", confidence: $0.confidence.description)
         }
-        let t4 = c.now
         let risk = application.risk
         state.limits = risk.utilisation(now: now).map { limit in
             var account: String?
@@ -93,8 +74,6 @@ struct GatewayConsoleBackend: ConsoleBackend {
             ConsoleState.KillSwitchRow(scope: Self.scope(record.level), engagedBy: record.engagedBy, reason: record.reason,
                                        engagedAt: record.engagedAt)
         }
-        let t5 = c.now
-        ConsoleProbe.log("state take \(loopTimes.max() ?? 0) sum \(loopTimes.reduce(0, +)) turns \(loopTimes.count) loop \(ConsoleProbe.micros(t1 - t0)) rows \(ConsoleProbe.micros(t2 - t1)) sessions \(ConsoleProbe.micros(t3 - t2)) market \(ConsoleProbe.micros(t4 - t3)) risk \(ConsoleProbe.micros(t5 - t4)) orders \(state.orders.count) working \(taken.working.count) fills \(state.fills.count) positions \(state.positions.count) limits \(state.limits.count) futures \(taken.futures.count)")
         return state
     }
 

@@ -13,7 +13,7 @@ struct ConsoleHubTests {
     static func state(_ n: Int) -> ConsoleState {
         var state = Fixture.state
         state.time = Int64(n)
-        state.orders[1].cumQty = n
+        state.orders[1].cumQty = Int64(n)
         for extra in 0..<n { state.orders.insert(Fixture.order("N\(extra)", account: extra.isMultiple(of: 2) ? "DESK1" : "DESK2"), at: 0) }
         return state
     }
@@ -146,26 +146,22 @@ struct PageModel: Equatable {
     private(set) var tables: [String: [[String: AnyHashable]]] = [:]
     private(set) var scalars: [String: AnyHashable] = [:]
 
-    static let keys: [String: ([String: AnyHashable]) -> String] = [
-        "sessions": { "\($0["name"] ?? "")" },
-        "orders": { "\($0["orderID"] ?? "")" },
-        "fills": { "\($0["execID"] ?? "")" },
-        "positions": { "\($0["account"] ?? "") \($0["symbol"] ?? "")" },
-        "totals": { "\($0["scope"] ?? "")" },
-        "limits": { "\($0["control"] ?? "")|\($0["scope"] ?? "")|\($0["subject"] ?? "")" },
-        "killSwitches": { "\($0["scope"] ?? "")" },
-        "approvals": { "\($0["id"] ?? "")" },
-        "market": { "\($0["symbol"] ?? "")" },
-        "spreads": { "\($0["name"] ?? "")" },
-        "venues": { "\($0["name"] ?? "")" },
-        "signals": { "\($0["root"] ?? "")" },
+    /// Each table's key, as ``ConsolePatch`` writes it: its fields, and what joins them.
+    static let keys: [String: (fields: [String], separator: String)] = [
+        "sessions": (["name"], ""), "orders": (["orderID"], ""), "fills": (["execID"], ""), "positions": (["account", "symbol"], " "),
+        "totals": (["scope"], ""), "limits": (["control", "scope", "subject"], "|"), "killSwitches": (["scope"], ""),
+        "approvals": (["id"], ""), "market": (["symbol"], ""), "spreads": (["name"], ""), "venues": (["name"], ""), "signals": (["root"], ""),
     ]
+
+    static func key(_ row: [String: AnyHashable], _ key: (fields: [String], separator: String)) -> String {
+        key.fields.map { row[$0].map { "\($0)" } ?? "" }.joined(separator: key.separator)
+    }
 
     /// From a `{"type":"state"}` message.
     init(_ message: String) throws {
         let body = try Self.body(message, type: "state")
         for (name, value) in body {
-            if let rows = value as? [[String: Any]] { tables[name] = rows.map(Self.hashable) } else { scalars[name] = Self.hashable(value) }
+            if let rows = value as? [[String: Any]] { tables[name] = rows.map(Self.row) } else { scalars[name] = Self.value(value) }
         }
     }
 
@@ -173,17 +169,17 @@ struct PageModel: Equatable {
     mutating func apply(_ message: String) throws {
         let body = try Self.body(message, type: "patch")
         for (name, value) in body {
-            guard let table = value as? [String: Any], let key = Self.keys[name] else {
-                scalars[name] = Self.hashable(value)
+            guard let table = value as? [String: Any], let fields = Self.keys[name] else {
+                scalars[name] = Self.value(value)
                 continue
             }
             var rows = tables[name] ?? []
-            for row in (table["upsert"] as? [[String: Any]] ?? []).map(Self.hashable) {
-                if let index = rows.firstIndex(where: { key($0) == key(row) }) { rows[index] = row } else { rows.append(row) }
+            for row in (table["upsert"] as? [[String: Any]] ?? []).map(Self.row) {
+                if let index = rows.firstIndex(where: { Self.key($0, fields) == Self.key(row, fields) }) { rows[index] = row } else { rows.append(row) }
             }
             if let order = table["keys"] as? [String] {
                 var byKey: [String: [String: AnyHashable]] = [:]
-                for row in rows { byKey[key(row)] = row }
+                for row in rows { byKey[Self.key(row, fields)] = row }
                 rows = order.compactMap { byKey[$0] }
             }
             tables[name] = rows
@@ -198,15 +194,15 @@ struct PageModel: Equatable {
         return body
     }
 
-    private static func hashable(_ row: [String: Any]) -> [String: AnyHashable] { row.mapValues(hashable) }
+    private static func row(_ row: [String: Any]) -> [String: AnyHashable] { row.mapValues(value) }
 
-    private static func hashable(_ value: Any) -> AnyHashable {
+    private static func value(_ value: Any) -> AnyHashable {
         switch value {
-        case let text as String: text
-        case let number as NSNumber: number
-        case let rows as [[String: Any]]: rows.map(hashable)
-        case let row as [String: Any]: row.mapValues(hashable)
-        default: "\(value)"
+        case let text as String: AnyHashable(text)
+        case let number as NSNumber: AnyHashable(number)
+        case let rows as [[String: Any]]: AnyHashable(rows.map(row))
+        case let fields as [String: Any]: AnyHashable(row(fields))
+        default: AnyHashable("\(value)")
         }
     }
 }

@@ -77,9 +77,10 @@ public final class ConsoleServer: Sendable {
     private let running = Mutex<[CheckedContinuation<Int, Never>]>([])
 
     public static let cookieName = "wellhead_console"
-    /// The console thread's nice value: the lowest. At 10, beside the journal's background
-    /// threads, 50 watching pages took order-to-New p99 7-12 % above the plain appliance's in
-    /// the same run (2 runs); at 19, 17 % below (1 run, within the noise).
+    /// The console thread's nice value: the lowest. With 50 pages watching, order-to-New p99
+    /// against the plain appliance's in the same run was 1.08 and 1.12 times at 10 (beside the
+    /// journal's background threads), 0.67, 1.06 and 1.22 times at 19: within the noise of a
+    /// two-core machine, not yet reliably under 1.05.
     static let threadNice: Int32 = 19
 
     public init(configuration: ConsoleConfiguration, backend: any ConsoleBackend, logger: Logger = Logger(label: "wellhead.console"),

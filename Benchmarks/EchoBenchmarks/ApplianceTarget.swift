@@ -18,6 +18,40 @@ enum ApplianceSettings {
     static var cancelEvery: Int {
         ProcessInfo.processInfo.environment["APPLIANCE_BENCH_CANCEL_EVERY"].flatMap(Int.init).map { max(0, $0) } ?? 100
     }
+
+    /// The nice value the benchmark's thread takes before it starts the appliance (which
+    /// inherits it) and before each timed order (`APPLIANCE_BENCH_NICE`, e.g. -20; unset:
+    /// unchanged). `nice -n -20 swift package benchmark` does not reach the benchmark: the
+    /// package plugin that starts it runs at the default priority, and so do its children.
+    static var nice: Int32? {
+        ProcessInfo.processInfo.environment["APPLIANCE_BENCH_NICE"].flatMap { Int32($0) }
+    }
+
+    /// Sets the calling thread's nice value to ``nice``, when set (Linux: per thread).
+    static func applyNice() {
+        guard let nice else { return }
+        #if canImport(Glibc)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+        #endif
+    }
+
+    /// Sets ``nice`` on every thread of `process` that runs at the default priority or above
+    /// (the Swift runtime's pool threads are started at a fixed priority whatever their
+    /// creator's): the threads a process lowered on purpose (the journal's, the console's) stay
+    /// lowered. Linux only; nothing elsewhere.
+    static func applyNice(toThreadsOf process: Int32) {
+        guard let nice else { return }
+        #if canImport(Glibc)
+        let tasks = "/proc/\(process)/task"
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: tasks) else { return }
+        for thread in threads.compactMap(id_t.init) {
+            errno = 0
+            let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread)
+            guard errno == 0, current <= 0 else { continue }
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, nice)
+        }
+        #endif
+    }
 }
 
 /// A wellhead build the order-path benchmarks measure, and the name it has in the results.
@@ -77,6 +111,7 @@ final class ApplianceTarget: @unchecked Sendable {
     /// one resting order's New report field by field, then cancelling it) and, with
     /// `probeFill`, buys one lot at market to learn where the market is.
     func start(probeFill: Bool) throws {
+        ApplianceSettings.applyNice()
         try ServerProcess.settingUp(failure: "appliance check failed", server: { server }, lastCharacters: 4_000,
                                     tearDown: stop) {
             let consolePort = freeLoopbackPort()
@@ -100,6 +135,9 @@ final class ApplianceTarget: @unchecked Sendable {
             try client.logOn()
             let candidates = ApplianceSettings.symbol.map { [$0] } ?? Self.candidateSymbols(on: Date())
             symbol = try Self.findListedSymbol(candidates, client: client)
+            // The appliance and this process at the priority asked for, now that their threads run.
+            ApplianceSettings.applyNice(toThreadsOf: server.processIdentifier)
+            ApplianceSettings.applyNice(toThreadsOf: getpid())
             if probeFill {
                 let id = try client.send(ApplianceClient.Order(symbol: symbol, buy: true, quantity: 1, kind: .market,
                                                                timeInForce: .immediateOrCancel))
@@ -114,9 +152,7 @@ final class ApplianceTarget: @unchecked Sendable {
     /// Logs out, stops the appliance and removes its folder (journal, profile, limits, log).
     func stop() {
         if let watchers {
-            let received = watchers.received
-            FileHandle.standardError.write(Data("console watchers (\(subject.consoleWatchers)): \(received.frames) states, \(received.bytes) bytes read\n".utf8))
-            watchers.stop()
+            FileHandle.standardError.write(Data("console watchers (\(subject.consoleWatchers)): \(watchers.stop())\n".utf8))
         }
         watchers = nil
         client?.logOut()

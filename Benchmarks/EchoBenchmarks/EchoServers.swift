@@ -121,6 +121,9 @@ final class ServerProcess: @unchecked Sendable {
 
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// The server's process id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// SIGTERM (both engines log their sessions out and close their stores), SIGKILL after 10 s.
     func stop() {
         if process.isRunning {

@@ -79,12 +79,16 @@ extension ConsoleServer {
             return .upgrade([:])
         } onUpgrade: { [self] inbound, outbound, context in
             guard let session = signedIn(context.request) else { return }
-            let (id, updates) = hub.watch(token: session.token, user: session.user)
+            let (id, wakes) = hub.watch(token: session.token, user: session.user)
             defer { hub.remove(id) }
             backend.changes.notify()
             try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask {
-                    for await text in updates { try await outbound.write(.text(text)) }
+                tasks.addTask(executorPreference: executor) { [hub] in
+                    // The page pulls: woken when its view has a newer version, it writes what
+                    // takes it from the version it last wrote to the newest (see ConsoleHub).
+                    for await _ in wakes {
+                        if let text = hub.next(for: id) { try await outbound.write(.text(text)) }
+                    }
                 }
                 tasks.addTask { [self] in
                     for try await message in inbound.messages(maxSize: 64 * 1024) {

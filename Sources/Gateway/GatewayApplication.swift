@@ -40,8 +40,15 @@ public final class GatewayApplication: FIXApplication {
     /// Venue sessions (TargetCompIDs), fixed by the settings: told apart from OMS sessions
     /// without asking the gateway.
     public let venueSessions: Set<String>
-    /// Told whenever the gateway may have changed (the console's live pages).
-    private let changeObserver = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Told whenever the gateway may have changed (the console's live pages). The closure is
+    /// kept inside a struct: a bare closure read through `withLock`'s inout is reabstracted on
+    /// the way in and again on the write-back, so the stored closure gained two thunks at every
+    /// read and each call walked them all (the order path slowed as a run went on).
+    private let changeObserver = Mutex<ChangeObserver?>(nil)
+
+    private struct ChangeObserver: Sendable {
+        let notify: @Sendable () -> Void
+    }
     /// `wellhead_order_ack_seconds`: a NewOrderSingle's arrival here to its first report handed
     /// to its session, on the monotonic clock. Made once.
     private let orderAck = CoreMetrics.Timer(label: "wellhead_order_ack_seconds")
@@ -157,7 +164,7 @@ public final class GatewayApplication: FIXApplication {
     /// Has `observer` told, from the loop, whenever the gateway may have changed: after every
     /// message, report, tick and admin request it handles. It must return at once.
     public func observeChanges(_ observer: @escaping @Sendable () -> Void) {
-        changeObserver.withLock { $0 = observer }
+        changeObserver.withLock { $0 = ChangeObserver(notify: observer) }
     }
 
     public func received(_ message: FIXMessage, from session: SessionID, replies: inout FIXReplies) {
@@ -295,7 +302,7 @@ public final class GatewayApplication: FIXApplication {
     /// that message's `FIXReplies`, in order with it.
     func deliver(_ outbound: [GatewayOutbound], replyingTo session: String?) -> [GatewayOutbound] {
         journalAudit()
-        changeObserver.withLock { $0 }?()
+        changeObserver.withLock { $0 }?.notify()
         var replies: [GatewayOutbound] = []
         for message in outbound {
             if message.type == .logout {

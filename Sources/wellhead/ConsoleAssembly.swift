@@ -40,7 +40,13 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
     func state() async throws -> ConsoleState {
         let now = clock()
-        let taken = try await application.onLoop { gateway in Self.take(gateway, now: now) }
+        // The gateway's loop, in short turns: the orders first, then the futures' tops of book a
+        // few at a time, so an order that arrives meanwhile waits for one short turn at most.
+        var taken = try await application.onLoop { gateway in Self.take(gateway, now: now) }
+        for start in stride(from: 0, to: taken.futureInstruments.count, by: Self.futuresPerTurn) {
+            let instruments = Array(taken.futureInstruments[start..<min(start + Self.futuresPerTurn, taken.futureInstruments.count)])
+            taken.futures += try await application.onLoop { gateway in Self.tops(gateway, of: instruments) }
+        }
         var state = Self.gatewayState(taken, now: now)
         let venues = application.venueSessions
         state.sessions = application.sessionEndpoints.map { endpoint in
@@ -126,29 +132,39 @@ struct GatewayConsoleBackend: ConsoleBackend {
     /// What the gateway holds, taken on its loop as values (orders, fills, the position book,
     /// each future's top of book): the least the loop can do, the rows are made after.
     struct Taken: Sendable {
+        typealias Top = (instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)
         var tradingDate: String
         var working: [ClientOrder]
         var done: [ClientOrder]
         var fills: ArraySlice<Fill>
         var book: PositionBook
-        var futures: [(instrument: Instrument, bid: BookDepth.Level?, ask: BookDepth.Level?, last: FIXDecimal?, mark: FIXDecimal?)]
         var warnings: [RaisedWarning]
         var venues: [VenueStatus]
         var tradingStates: [TradingStateRecord]
+        /// The futures listed: their tops are taken in turns of their own (``tops(_:of:)``).
+        var futureInstruments: [Instrument]
+        var futures: [Top] = []
     }
 
-    /// On the gateway's loop.
+    /// Futures whose tops of book one turn on the gateway's loop takes (about 8 µs each).
+    static let futuresPerTurn = 8
+
+    /// On the gateway's loop: the orders, fills, positions and the futures listed.
     static func take(_ gateway: OrderGateway, now: Int64) -> Taken {
         let (working, done) = gateway.recentOrders(ConsoleState.recentOrders)
         return Taken(tradingDate: gateway.dayStatus(now: now).tradingDate.description, working: working, done: done,
                      fills: gateway.recentFills.suffix(ConsoleState.recentFills), book: gateway.positions,
-                     futures: gateway.catalog.instruments.filter { $0.kind == .future }.map { instrument in
-                         let top = gateway.depth(symbol: instrument.symbol, levels: 1)
-                         return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
-                                 gateway.mark(symbol: instrument.symbol))
-                     },
                      warnings: Array(gateway.recentWarnings.suffix(ConsoleState.recentAlerts)), venues: gateway.venueStatuses,
-                     tradingStates: gateway.tradingStateRecords)
+                     tradingStates: gateway.tradingStateRecords, futureInstruments: gateway.catalog.instruments.filter { $0.kind == .future })
+    }
+
+    /// On the gateway's loop: the top of book, last trade and mark of each of `instruments`.
+    static func tops(_ gateway: OrderGateway, of instruments: [Instrument]) -> [Taken.Top] {
+        instruments.map { instrument in
+            let top = gateway.depth(symbol: instrument.symbol, levels: 1)
+            return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
+                    gateway.mark(symbol: instrument.symbol))
+        }
     }
 
     /// The rows the console shows, made from what ``take(_:now:)`` took; off the loop.

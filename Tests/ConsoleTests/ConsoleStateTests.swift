@@ -59,63 +59,6 @@ struct ConsoleStateTests {
                 == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;")
     }
 
-    /// The hub encodes a state once per view and sends each watcher its own; a slow watcher
-    /// keeps only the newest.
-    @Test func theHubSendsEachWatcherItsOwnViewAndOnlyTheNewest() async {
-        let hub = ConsoleHub()
-        let trader = hub.watch(token: "t", user: Self.user(.trader, accounts: ["DESK2"]))
-        let risk = hub.watch(token: "r", user: Self.user(.riskManager))
-        var first = Self.state
-        first.time = 1
-        var second = Self.state
-        second.time = 2
-        second.orders[1].cumQty = 1
-        hub.publish(first)
-        hub.publish(second)
-        hub.close(token: "t")
-        hub.remove(risk.id)
-        var traderTexts: [String] = []
-        for await text in trader.updates { traderTexts.append(text) }
-        var riskTexts: [String] = []
-        for await text in risk.updates { riskTexts.append(text) }
-        #expect(traderTexts.count == 1 && riskTexts.count == 1, "only the newest state waits")
-        #expect(traderTexts.first?.contains(#""type":"state""#) == true, "an unread state pushed out by a patch comes back whole")
-        #expect(traderTexts.first?.contains("\"time\":2") == true)
-        #expect(traderTexts.first?.contains("WH2") == true && traderTexts.first?.contains("WH1") == false)
-        #expect(riskTexts.first?.contains("WH1") == true && riskTexts.first?.contains("WH2") == true)
-        #expect(hub.isEmpty)
-    }
-
-    /// After the whole state, a page is sent only the rows that changed, and the new key
-    /// order when rows came or went.
-    @Test func aPrimedPageIsSentOnlyWhatChanged() async {
-        let hub = ConsoleHub()
-        let risk = hub.watch(token: "r", user: Self.user(.riskManager))
-        var iterator = risk.updates.makeAsyncIterator()
-        var first = Self.state
-        first.time = 1
-        hub.publish(first)
-        let whole = await iterator.next()
-        #expect(whole?.hasPrefix(#"{"body":{"#) == true && whole?.contains(#""type":"state""#) == true)
-        var second = first
-        second.time = 2
-        second.orders[1].status = "CANCELED"
-        second.orders[1].working = false
-        second.orders.insert(Self.order("WH3", account: "DESK1"), at: 0)
-        hub.publish(second)
-        let patch = await iterator.next() ?? ""
-        #expect(patch.contains(#""type":"patch""#), "\(patch)")
-        #expect(patch.contains("WH3") && patch.contains("CANCELED"), "\(patch)")
-        #expect(!patch.contains(#""orderID":"WH1""#), "the unchanged order is not sent again: \(patch)")
-        #expect(patch.contains(#""keys":["WH3","WH1","WH2"]"#), "\(patch)")
-        #expect(!patch.contains("\"sessions\""), "an unchanged table is left out: \(patch)")
-        var third = second
-        third.time = 3
-        hub.publish(third)
-        hub.remove(risk.id)
-        #expect(await iterator.next() == nil, "nothing changed but the time: nothing sent")
-    }
-
     /// Changes that come while the publisher works fold into one more run.
     @Test func changesFoldIntoOneRun() async {
         let signal = ChangeSignal()

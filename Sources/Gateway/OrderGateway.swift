@@ -319,6 +319,18 @@ public final class OrderGateway {
         state.market?.depth(symbol: symbol, levels: levels).map(BookDepth.init)
     }
 
+    /// Each symbol's top of book, last trade and mark on the simulated venue, read from one
+    /// look at it: the console's market rows (``depth(symbol:levels:)`` and its kin each look
+    /// the venue up again, and the look copies it out of its existential box).
+    public func tops(symbols: [String]) -> [VenueTop] {
+        guard let market = state.market else { return symbols.map { _ in VenueTop() } }
+        return symbols.map { symbol in
+            let top = market.depth(symbol: symbol, levels: 1).map(BookDepth.init)
+            return VenueTop(bid: top?.bids.first, ask: top?.asks.first, last: market.lastTradePrice(symbol: symbol),
+                            mark: market.mark(symbol: symbol))
+        }
+    }
+
     /// Starts (or stops) keeping the venue's trades for ``drainTrades()``: only a market-data
     /// publisher wants them, and nothing else drains them.
     public func recordTrades(_ on: Bool = true) { perform(now: 0) { work in work.withMarket { $0.recordsTrades = on } } }
@@ -436,4 +448,19 @@ public struct RaisedWarning: Sendable, Equatable {
     /// Nanoseconds since the epoch.
     public var time: Int64
     public var warning: RiskWarning
+}
+
+/// One instrument's top of book, last trade and mark, as ``OrderGateway/tops(symbols:)`` reads them.
+public struct VenueTop: Sendable {
+    public var bid: BookDepth.Level?
+    public var ask: BookDepth.Level?
+    public var last: FIXDecimal?
+    public var mark: FIXDecimal?
+
+    public init(bid: BookDepth.Level? = nil, ask: BookDepth.Level? = nil, last: FIXDecimal? = nil, mark: FIXDecimal? = nil) {
+        self.bid = bid
+        self.ask = ask
+        self.last = last
+        self.mark = mark
+    }
 }

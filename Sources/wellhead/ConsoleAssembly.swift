@@ -160,10 +160,8 @@ struct GatewayConsoleBackend: ConsoleBackend {
 
     /// On the gateway's loop: the top of book, last trade and mark of each of `instruments`.
     static func tops(_ gateway: OrderGateway, of instruments: [Instrument]) -> [Taken.Top] {
-        instruments.map { instrument in
-            let top = gateway.depth(symbol: instrument.symbol, levels: 1)
-            return (instrument, top?.bids.first, top?.asks.first, gateway.lastTradePrice(symbol: instrument.symbol),
-                    gateway.mark(symbol: instrument.symbol))
+        zip(instruments, gateway.tops(symbols: instruments.map(\.symbol))).map { instrument, top in
+            (instrument, top.bid, top.ask, top.last, top.mark)
         }
     }
 

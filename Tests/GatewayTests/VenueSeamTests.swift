@@ -83,3 +83,23 @@ import Testing
         #expect(harness.advance(seconds: 1).isEmpty, "no market of its own moves")
     }
 }
+
+/// The console's market rows read the in-process venue once for all its instruments.
+@Suite struct VenueTopsTests {
+    @Test func topsReadAtOnceAreWhatEachInstrumentsOwnReadsGive() throws {
+        var harness = try GatewayHarness()
+        _ = harness.order("T1", price: "60.00")
+        let symbols = harness.gateway.catalog.instruments.filter { $0.kind == .future }.map(\.symbol)
+        let tops = harness.gateway.tops(symbols: symbols)
+        #expect(tops.count == symbols.count)
+        for (symbol, top) in zip(symbols, tops) {
+            let depth = harness.gateway.depth(symbol: symbol, levels: 1)
+            #expect(top.bid == depth?.bids.first && top.ask == depth?.asks.first, "\(symbol)")
+            #expect(top.last == harness.gateway.lastTradePrice(symbol: symbol) && top.mark == harness.gateway.mark(symbol: symbol), "\(symbol)")
+        }
+        #expect(tops.contains { $0.bid != nil && $0.mark != nil }, "the simulated venue quotes its months")
+        // Without the in-process venue, nothing.
+        let routed = try GatewayHarness(fixVenues: ["FIXSIM": "SIMVENUE"], simulatedVenue: false)
+        #expect(routed.gateway.tops(symbols: ["CLF7"]).allSatisfy { $0.bid == nil && $0.mark == nil })
+    }
+}

@@ -18,19 +18,12 @@ extension ConsoleServer {
         case .releaseKillSwitch(let scope, let reason):
             let wanted = DualControl.ApprovalAction.releaseKillSwitch(scope: scope, reason: reason)
             guard DualControl.needsSecondPerson(wanted, raises: false) else { break }
-            let request: DualControl.ApprovalRequest
-            do {
-                request = try access.withLock { access throws(DualControlError) in try access.approvals.request(wanted, by: user, now: clock()) }
-            } catch {
-                return .refusal("\(error)")
+            switch await askSecondPerson(wanted, by: user) {
+            case .success(let request):
+                return ConsoleOutcome(ok: true, message: "releasing the \(scope) kill switch waits for a second risk manager's approval (request \(request.id))")
+            case .failure(let refused):
+                return refused.outcome
             }
-            do {
-                try await backend.record("approval.requested", json: ConsoleMessage.encode(ApprovalRecord(request, approvedBy: nil)))
-            } catch {
-                return ConsoleOutcome(ok: false, message: "not asked: the journal could not record the request: \(error)")
-            }
-            backend.changes.notify()
-            return ConsoleOutcome(ok: true, message: "releasing the \(scope) kill switch waits for a second risk manager's approval (request \(request.id))")
         case .setLimit(let control, let scope, let value):
             return await setLimit(control: control, scope: scope, value: value, by: user)
         default:
@@ -54,20 +47,37 @@ extension ConsoleServer {
             backend.changes.notify()
             return outcome
         }
+        switch await askSecondPerson(wanted, by: user) {
+        case .success(let request):
+            return ConsoleOutcome(ok: true, message: "\(checked.message) raises the limit: it waits for a second risk manager's approval (request \(request.id))")
+        case .failure(let refused):
+            return refused.outcome
+        }
+    }
+
+    /// Why a change was not put to a second person.
+    struct NotAsked: Error {
+        let outcome: ConsoleOutcome
+    }
+
+    /// Puts `wanted` to a second risk manager: the request kept, then journaled
+    /// (`console.approval.requested`); one the journal cannot record is withdrawn, never left
+    /// waiting unrecorded.
+    private func askSecondPerson(_ wanted: DualControl.ApprovalAction, by user: ConsoleUser) async -> Result<DualControl.ApprovalRequest, NotAsked> {
         let request: DualControl.ApprovalRequest
         do {
             request = try access.withLock { access throws(DualControlError) in try access.approvals.request(wanted, by: user, now: clock()) }
         } catch {
-            return .refusal("\(error)")
+            return .failure(NotAsked(outcome: .refusal("\(error)")))
         }
         do {
             try await backend.record("approval.requested", json: ConsoleMessage.encode(ApprovalRecord(request, approvedBy: nil)))
         } catch {
             access.withLock { _ = $0.approvals.withdraw(id: request.id, by: user) }
-            return ConsoleOutcome(ok: false, message: "not asked: the journal could not record the request: \(error)")
+            return .failure(NotAsked(outcome: ConsoleOutcome(ok: false, message: "not asked: the journal could not record the request: \(error)")))
         }
         backend.changes.notify()
-        return ConsoleOutcome(ok: true, message: "\(checked.message) raises the limit: it waits for a second risk manager's approval (request \(request.id))")
+        return .success(request)
     }
 
     /// A trader acts on its own accounts only.

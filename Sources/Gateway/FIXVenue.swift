@@ -77,16 +77,7 @@ public struct FIXVenue: Venue {
         save(VenueRoute(session: session, clOrdID: orderID), for: request.number, into: &output)
         var body = FIXFieldList(reservingCapacity: 200)
         body.append(FIXTag.clOrdID, orderID)
-        if !terms.account.isEmpty { body.append(FIXTag.account, terms.account) }
-        body.append(FIXTag.symbol, dialect.venueSymbol(terms.symbol))
-        body.append(FIXTag.side, Int(terms.side.rawValue))
-        body.append(FIXTag.transactTime, FIXTimestamp(nanosecondsSinceEpoch: now))
-        body.append(FIXTag.orderQty, FIXDecimal(mantissa: terms.quantity))
-        body.append(FIXTag.ordType, char: terms.type.rawValue.fixByte)
-        if let price = terms.price { body.append(FIXTag.price, price) }
-        if let stopPrice = terms.stopPrice { body.append(FIXTag.stopPx, stopPrice) }
-        body.append(FIXTag.timeInForce, char: terms.timeInForce.rawValue.fixByte)
-        if let expireTime = terms.expireTime { body.append(FIXTag.expireTime, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
+        terms.appendFIXFields(to: &body, symbol: dialect.venueSymbol(terms.symbol), transactTime: now)
         for field in dialect.orderFields { body.append(field.tag, field.value) }
         output.messages.append(GatewayOutbound(session: session, type: .newOrderSingle, body: body))
     }

@@ -367,17 +367,11 @@ public final class GatewayConsoleSession: Sendable {
         return "C" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
-    /// Account, Symbol, Side, TransactTime, OrderQty, OrdType, Price, StopPx, TimeInForce.
+    /// The ticket's order fields, as an OMS's NewOrderSingle carries them.
     static func appendTerms(of ticket: ConsoleOrderTicket, to body: inout FIXFieldList, now: Int64) {
-        body.append(FIXTag.account, ticket.account)
-        body.append(FIXTag.symbol, ticket.symbol)
-        body.append(FIXTag.side, Int(ticket.side.rawValue))
-        body.append(FIXTag.transactTime, FIXTimestamp(nanosecondsSinceEpoch: now))
-        body.append(FIXTag.orderQty, FIXDecimal(mantissa: ticket.quantity))
-        body.append(FIXTag.ordType, char: ticket.type.rawValue.fixByte)
-        if let price = ticket.price { body.append(FIXTag.price, price) }
-        if let stopPrice = ticket.stopPrice { body.append(FIXTag.stopPx, stopPrice) }
-        body.append(FIXTag.timeInForce, char: ticket.timeInForce.rawValue.fixByte)
+        let terms = OrderTerms(account: ticket.account, symbol: ticket.symbol, side: ticket.side, type: ticket.type,
+                               timeInForce: ticket.timeInForce, quantity: ticket.quantity, price: ticket.price, stopPrice: ticket.stopPrice)
+        terms.appendFIXFields(to: &body, symbol: ticket.symbol, transactTime: now)
     }
 }
 

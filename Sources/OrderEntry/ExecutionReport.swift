@@ -42,7 +42,7 @@ public struct ExecutionReport: Sendable, Hashable, Codable {
         body.append(FIXTag.ordStatus, char: status.rawValue.fixByte)
         if let rejectReason { body.append(FIXTag.ordRejReason, rejectReason.rawValue) }
         switch terms {
-        case .order(let terms): terms.appendReported(to: &body, symbols: symbols)
+        case .order(let terms): terms.appendFIXFields(to: &body, symbol: symbols.venueSymbol(terms.symbol), transactTime: nil)
         case .request(let request): request.appendReported(to: &body)
         }
         if let lastQty { body.append(FIXTag.lastQty, FIXDecimal(mantissa: lastQty)) }
@@ -104,21 +104,5 @@ public struct OrderRequestEcho: Sendable, Hashable, Codable {
                       (FIXTag.ordType, ordType), (FIXTag.price, price), (FIXTag.stopPx, stopPx),
                       (FIXTag.timeInForce, timeInForce), (FIXTag.expireTime, expireTime)]
         for case let (tag, value?) in fields { body.append(tag, value) }
-    }
-}
-
-extension OrderTerms {
-    /// Account, Symbol, Side, OrderQty, OrdType, Price, StopPx, TimeInForce and ExpireTime of
-    /// an order the gateway holds.
-    fileprivate func appendReported(to body: inout FIXFieldList, symbols: VenueDialect) {
-        if !account.isEmpty { body.append(FIXTag.account, account) }
-        body.append(FIXTag.symbol, symbols.venueSymbol(symbol))
-        body.append(FIXTag.side, Int(side.rawValue))
-        body.append(FIXTag.orderQty, FIXDecimal(mantissa: quantity))
-        body.append(FIXTag.ordType, char: type.rawValue.fixByte)
-        if let price { body.append(FIXTag.price, price) }
-        if let stopPrice { body.append(FIXTag.stopPx, stopPrice) }
-        body.append(FIXTag.timeInForce, char: timeInForce.rawValue.fixByte)
-        if let expireTime { body.append(FIXTag.expireTime, FIXTimestamp(nanosecondsSinceEpoch: expireTime)) }
     }
 }

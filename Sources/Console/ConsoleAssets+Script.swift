@@ -360,7 +360,7 @@ extension ConsoleAssets {
         return [panel("signals", "Composite signals", el("p", { class: "muted", id: "signal-source" },
           state.signalSource || "no daily history: the signals warm up from the live bars"), table("signals", [["Root", r => r.root], ["Direction", r => r.direction, r => directionClass(r.direction)],
           ["Score", r => r.score, null, true], ["Confidence", r => r.confidence, null, true], ["Horizon", r => r.horizon],
-          ["Last bar", r => r.updated ? dateTime(r.updated) : "warming up"], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
+          ["Last bar", r => r.updated ? dateTime(r.updated) : "warming up"], ["Last close", r => r.lastClose], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
           ["Win rate %", r => r.winRate, null, true], ["Avg return %", r => r.averageReturn, r => signClass(r.averageReturn), true]], state.signals, r => r.root)),
           panel("contributors", "Contributing signals", table("contributors", [["Root", r => r.root], ["Signal", r => r.name],
             ["Weight", r => r.weight, null, true], ["Value", r => r.value || "warming up", r => signClass(r.value), true]],

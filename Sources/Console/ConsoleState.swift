@@ -354,6 +354,8 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         /// The end of the last bar read, nanoseconds since the epoch; 0 before one.
         public var updated: Int64 = 0
         public var bars: Int = 0
+        /// The front month's close in the last bar read (`CLF7 71.42`); empty before one.
+        public var lastClose: String = ""
         /// The record: LONG and SHORT changes measured, wins among them (percent) and their
         /// mean return (percent); empty before the first.
         public var signals: Int = 0

@@ -14,12 +14,16 @@ import OrderEntry
 /// through a market-data normalizer) once that venue has sent a snapshot of it (shown empty
 /// while the venue is away), and otherwise from the in-process simulated venue. Spreads,
 /// cracks and Brent−WTI without a book of their own are priced live by the normalizers from
-/// their legs. The desk's signals (``GatewaySignals``) are fed by the in-process venue's books
-/// and tape, and each root's composite is an instrument of its own, `SIG.<ROOT>.COMPOSITE`.
+/// their legs. The gateway keeps its own books of that same market (each from the FIX venue
+/// whose book it is, or else from the in-process venue, with each one's trades); the desk's
+/// signals (``GatewaySignals``) and the console's derived prices read
+/// them, and each root's composite is an instrument of its own, `SIG.<ROOT>.COMPOSITE`.
 final class GatewayMarketData: Sendable {
     private struct State {
         var publisher = MarketDataPublisher()
-        /// The in-process venue's books, fed by snapshot on each refresh, for derived prices.
+        /// The gateway's own books of the market OMS clients are shown (a FIX venue's where it
+        /// has the book, else the in-process venue's), fed by snapshot and the trades since on
+        /// each refresh: derived prices, bars, curves and spreads for the signals.
         var normalizer: MarketDataNormalizer
         /// The normalizer's sequence: every refresh is a snapshot of each book, numbered on.
         var sequence: UInt64 = 0
@@ -229,19 +233,31 @@ final class GatewayMarketData: Sendable {
         }
     }
 
-    /// Feeds the normalizer a snapshot of every book the venue lists, so derived prices follow
-    /// the market, then the venue's trades since the last refresh (`tape`, timed `now`) so its
-    /// bars form, and the clock so bars close; the signals read the curves and spreads, then
+    /// Brings the gateway's own books (`state.normalizer`, which the signals, the derived prices
+    /// and the console read) up to the market its OMS clients are shown: each book from the
+    /// FIX venue whose book it is (``VenueFeed``), or else from the in-process venue, as a
+    /// snapshot; then the trades since the last refresh — a FIX venue's timed as they arrived,
+    /// the in-process venue's `tape` timed `now` (its books a FIX venue owns left out) — so
+    /// bars form, and the clock so bars close. The signals read the curves and spreads, then
     /// the bars that closed.
     private func refresh(_ state: inout State, gateway: OrderGateway, now: Int64, tape: [TradePrint] = []) {
-        var tradesByBook: [BookID: [TradePrint]] = [:]
-        for trade in tape {
+        var tradesByBook: [BookID: [TimedTrade]] = [:]
+        for session in feedOrder {
+            guard let venueTape = state.feeds[session]?.drainTape() else { continue }
+            for print in venueTape where Self.owner(of: print.trade.symbol, in: state, order: feedOrder) == session {
+                guard let book = state.normalizer.bookID(symbol: print.trade.symbol) else { continue }
+                tradesByBook[book, default: []].append(print)
+            }
+        }
+        for trade in tape where Self.owner(of: trade.symbol, in: state, order: feedOrder) == nil {
             guard let book = state.normalizer.bookID(symbol: trade.symbol) else { continue }
-            tradesByBook[book, default: []].append(trade)
+            tradesByBook[book, default: []].append(TimedTrade(trade: trade, time: now))
         }
         for book in state.normalizer.bookIDs {
             let symbol = state.normalizer.symbol(book)
-            guard let depth = gateway.depth(symbol: symbol, levels: Self.feedDepth) else { continue }
+            let owner = Self.owner(of: symbol, in: state, order: feedOrder)
+            let venueDepth = owner.flatMap { state.feeds[$0]?.depth(symbol: symbol, levels: Self.feedDepth) }
+            guard let depth = venueDepth ?? gateway.depth(symbol: symbol, levels: Self.feedDepth) else { continue }
             // Read through `state` itself: a local copy of the normalizer alive across the
             // apply below would make the apply copy every book.
             var sides: [[SnapshotLevel]] = [[], []]
@@ -256,16 +272,22 @@ final class GatewayMarketData: Sendable {
             try? state.normalizer.apply(snapshot, into: &state.events)
             // The book's trades numbered on from its snapshot, so the normalizer takes them in
             // sequence; the next snapshot is numbered past them.
-            for trade in tradesByBook[book] ?? [] {
-                guard trade.quantity > 0, let ticks = try? state.normalizer.ticks(for: trade.price, book: book) else { continue }
+            for print in tradesByBook[book] ?? [] {
+                guard print.trade.quantity > 0, let ticks = try? state.normalizer.ticks(for: print.trade.price, book: book) else { continue }
                 state.sequence += 1
-                state.normalizer.apply(TradeUpdate(book: book, sequence: state.sequence, time: now, price: ticks, size: trade.quantity),
-                                       into: &state.events)
+                state.normalizer.apply(TradeUpdate(book: book, sequence: state.sequence, time: print.time, price: ticks,
+                                                   size: print.trade.quantity), into: &state.events)
             }
         }
         state.normalizer.tick(now: now, into: &state.events)
         state.signals.observe(state.normalizer)
         state.signals.apply(state.events)
         state.events.removeAll(keepingCapacity: true)
+    }
+
+    /// The FIX venue session whose book `symbol` is (the first in `order` to have sent a
+    /// snapshot of it); `nil` when the in-process venue is its market.
+    private static func owner(of symbol: String, in state: State, order: [String]) -> String? {
+        order.first { state.feeds[$0]?.quotes(symbol) == true }
     }
 }

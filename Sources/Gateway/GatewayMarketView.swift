@@ -1,4 +1,5 @@
 import FIXCodec
+import Instruments
 import Signals
 
 /// The market as the gateway's normalizer and signals have it, for the console: the derived
@@ -22,6 +23,9 @@ public struct GatewayMarketView: Sendable {
         /// The end of the last bar read; `nil` before one.
         public var updated: Int64?
         public var bars: Int
+        /// The front month's close in the last bar read, and its month; `nil` before one.
+        public var frontPrice: Double?
+        public var frontMonth: ContractMonth?
         /// Each weighted signal: its weight and its value now (`nil` while it warms up).
         public var contributors: [ContributorReading]
         /// The record: LONG and SHORT changes measured, the share that won, their mean return.
@@ -48,6 +52,7 @@ extension GatewayMarketData {
                     .init(root: engine.root, direction: engine.direction.rawValue, score: engine.score.map(GatewaySignals.decimal),
                           confidence: GatewaySignals.decimal(engine.confidence), horizon: engine.horizon,
                           updated: index < signals.updated.count ? signals.updated[index] : nil, bars: engine.bars,
+                          frontPrice: engine.frontPrice, frontMonth: engine.frontMonth,
                           contributors: engine.contributors.filter { $0.weight != 0 }, signals: engine.record.signals,
                           winRate: engine.record.winRate, averageReturn: engine.record.averageReturn,
                           outcomes: engine.record.recent, pending: engine.record.pending)

@@ -3,8 +3,9 @@ import Instruments
 import MarketData
 import Signals
 
-/// The desk's signals as the gateway keeps them: a `SignalSet` fed by the in-process venue's
-/// market-data normalizer (``GatewayMarketData``), each root's composite published to OMS
+/// The desk's signals as the gateway keeps them: a `SignalSet` fed by the gateway's own
+/// market-data normalizer (``GatewayMarketData``: each book a FIX venue's where the venue has
+/// sent it, else the in-process venue's), each root's composite published to OMS
 /// clients as the instrument `SIG.<ROOT>.COMPOSITE`, and each direction change kept for the
 /// journal (`signal.direction`).
 ///

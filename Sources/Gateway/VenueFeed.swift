@@ -24,6 +24,9 @@ struct VenueFeed: Sendable {
     private var live: Set<BookID> = []
     /// Trades the venue printed since the last publish, for OMS subscribers.
     private var trades: [TradePrint] = []
+    /// Trades the venue printed since the gateway's own books last took them, each timed as
+    /// its message arrived: the bars the signals read form from them.
+    private var tape: [TimedTrade] = []
     private var events: [MarketDataEvent] = []
     private var snapshotRequests = 0
     private var loggedOnBefore = false
@@ -117,7 +120,9 @@ struct VenueFeed: Sendable {
                 applied.changed.insert(normalizer.symbol(top.book))
             case .trade(let trade):
                 quoted.insert(trade.book)
-                trades.append(TradePrint(symbol: normalizer.symbol(trade.book), price: trade.price, quantity: trade.size))
+                let print = TradePrint(symbol: normalizer.symbol(trade.book), price: trade.price, quantity: trade.size)
+                trades.append(print)
+                tape.append(TimedTrade(trade: print, time: trade.time))
                 applied.changed.insert(normalizer.symbol(trade.book))
             case .snapshotNeeded(let book):
                 snapshotRequests += 1
@@ -177,6 +182,12 @@ struct VenueFeed: Sendable {
         return trades
     }
 
+    /// The trades since the last call, oldest first, for the gateway's own books.
+    mutating func drainTape() -> [TimedTrade] {
+        defer { tape.removeAll(keepingCapacity: true) }
+        return tape
+    }
+
     /// A MarketDataRequest body for one book, in the venue's symbol.
     private func request(book: BookID, id: String, kind: SubscriptionRequestType) -> FIXFieldList {
         var body = FIXFieldList(reservingCapacity: 96)
@@ -196,6 +207,12 @@ struct VenueFeed: Sendable {
         body.appendGroup(FIXTag.noRelatedSym, [symbol])
         return body
     }
+}
+
+/// A venue's trade print and when it arrived (nanoseconds since the epoch, the gateway's clock).
+struct TimedTrade: Sendable, Hashable {
+    var trade: TradePrint
+    var time: Int64
 }
 
 /// A venue feed's instruments, made once with the feed: `wellhead_marketdata_gaps_total{venue}`

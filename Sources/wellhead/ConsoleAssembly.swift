@@ -78,6 +78,10 @@ struct GatewayConsoleBackend: ConsoleBackend {
             row.horizon = Self.horizon(signal.horizon)
             row.updated = signal.updated ?? 0
             row.bars = signal.bars
+            if let price = signal.frontPrice {
+                let symbol = signal.frontMonth.map { $0.symbol(root: signal.root) } ?? signal.root
+                row.lastClose = "\(symbol) \(Self.fixed(price, 2))"
+            }
             row.signals = signal.signals
             row.winRate = signal.winRate.map { Self.fixed($0 * 100, 1) } ?? ""
             row.averageReturn = signal.averageReturn.map { Self.fixed($0 * 100, 3) } ?? ""

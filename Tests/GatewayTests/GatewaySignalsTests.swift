@@ -3,6 +3,7 @@ import FIXCodec
 import Instruments
 import MarketData
 import MarketDataFeed
+import OrderEntry
 import Signals
 import Testing
 import TestSupport
@@ -146,5 +147,64 @@ import TestSupport
         #expect(engine.termStructure.latest != nil)
         #expect(engine.score != nil)
         #expect(engine.composite.value(of: .carry) != nil)
+    }
+
+    /// A FIX venue's market feeds the signals in place of the in-process venue's: once the
+    /// venue has sent its books of CL, the front month's bars close at the venue's prints and
+    /// the curve is the venue's, though the in-process simulator (near $70) moves on beside it.
+    @Test func aFIXVenuesBooksAndPrintsFeedTheSignals() throws {
+        var harness = try GatewayHarness()
+        let yaml = """
+            interval: 1m
+            roots:
+              CL:
+                weights: {carry: 1}
+            """
+        let marketData = GatewayMarketData(catalog: harness.catalog, venueDialects: ["ICEVENUE": VenueDialect()],
+                                           signals: try SignalConfiguration.parse(yaml: yaml, file: "carry.yaml"))
+        _ = marketData.venueLoggedOn("ICEVENUE")
+        let months = harness.catalog.futures(root: "CL").prefix(2).map(\.symbol)
+        #expect(months.count == 2)
+        var sequence = 2
+        func venue(_ msgType: String, _ fields: String) throws {
+            let bytes = Counterparty(senderCompID: "ICEVENUE", targetCompID: "GATEWAY")
+                .message(msgType, seq: sequence, at: FIXTimestamp(nanosecondsSinceEpoch: harness.now), fields)
+            sequence += 1
+            _ = try marketData.venueData(try FIXMessage(parsing: bytes), from: "ICEVENUE", gateway: harness.gateway, now: harness.now)
+        }
+        // The venue's CL: the front at 40.00 / 40.04, the second at 42.00 / 42.04 (contango).
+        for (symbol, bid) in zip(months, ["40.00", "42.00"]) {
+            let ask = (FIXDecimal(bid)! + FIXDecimal("0.04")!).description
+            try venue("W", "262=WH-\(symbol)|55=\(symbol)|268=2|269=0|270=\(bid)|271=5|269=1|270=\(ask)|271=5|")
+        }
+        _ = marketData.publish(gateway: harness.gateway, now: harness.now)
+        // Three minutes: every 5 s the venue prints the front month at 40.01, 40.02, ..., and
+        // the gateway publishes every quarter second.
+        var prints: [FIXDecimal] = []
+        for step in 1...(3 * 240) {
+            _ = harness.advance(seconds: 0.25)
+            if step % 20 == 0 {
+                let price = FIXDecimal("40.00")! + FIXDecimal(mantissa: Int64(prints.count % 4 + 1), scale: 2)
+                prints.append(price)
+                try venue("X", "262=WH-\(months[0])|268=1|279=0|269=2|55=\(months[0])|270=\(price)|271=1|")
+            }
+            _ = marketData.publish(gateway: harness.gateway, now: harness.now)
+        }
+        let engine = try #require(marketData.signals.engine("CL"))
+        #expect(engine.bars >= 2, "a bar of the venue's prints each minute: \(engine.bars)")
+        let close = try #require(engine.frontPrice)
+        #expect((40.0...40.05).contains(close), "the last bar closed at a venue print, not the simulator's price: \(close)")
+        let curve = try #require(engine.termStructure.latest)
+        #expect(abs(curve.frontPrice - 40.02) < 1e-9 && abs(curve.secondPrice - 42.02) < 1e-9,
+                "the curve is the venue's mids: \(curve.frontPrice), \(curve.secondPrice)")
+        #expect(try #require(engine.termStructure.carry) < 0, "contango: negative carry")
+        // The in-process simulator is still far from the venue's market.
+        let simulated = try #require(harness.gateway.mark(symbol: months[0]))
+        #expect(simulated > FIXDecimal(50), "\(simulated)")
+        // The console's derived prices are the venue's too: the front calendar spread at -2.00.
+        let spread = "\(months[0])-\(months[1])"
+        let price = try #require(marketData.view().derived.first { $0.symbol == spread }?.price,
+                                 "\(marketData.view().derived.map(\.symbol))")
+        #expect(price == FIXDecimal("-2.00"), "\(price)")
     }
 }

@@ -14,7 +14,9 @@ import TestSupport
     /// The venue simulator serving GATEWAY from `folder`, and a gateway with `limits` logged on
     /// to it over its route session.
     /// With `brentAs`, the venue calls Brent by that root and the gateway's route is told so.
-    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String, brentAs venueRoot: String? = nil, consolePort: Int? = nil)
+    /// `gatewayKeys` go into the gateway's profile as they are.
+    static func gatewayAndVenue(in folder: TemporaryDirectory, limits: String, brentAs venueRoot: String? = nil, consolePort: Int? = nil,
+                                gatewayKeys: (TemporaryDirectory) throws -> String = { _ in "" })
         throws -> (venue: BackgroundProcess, venueConfig: String, gateway: ServedProfile) {
         let venuePort = freePort()
         let symbolRoots = venueRoot.map { "VenueSymbolRoots=BZ:\($0)" } ?? ""
@@ -22,14 +24,14 @@ import TestSupport
         let venue = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", venueConfig], log: folder.path("venue.log"))
         #expect(venue.waitForOutput("accepting connections"), "\(venue.output)")
         let gateway = try ServedProfile(counterparty: "OMS1", ourCompID: "WELLHEAD") { directory, port in
-            var keys = ""
+            var keys = try gatewayKeys(directory)
             if let consolePort {
                 let usersPath = directory.path("console-users.txt")
                 var users = UsersFile.empty(path: usersPath)
                 try users.add(ConsoleUser(name: "rita", role: .riskManager, accounts: [],
                                           password: PasswordHash(hashing: ConsoleBrowserTests.password, cost: 4)))
                 try users.save()
-                keys = "ConsolePort=\(consolePort)\nUsers=\(usersPath)"
+                keys += "\nConsolePort=\(consolePort)\nUsers=\(usersPath)"
             }
             return try WellheadProfiles.gatewayAcceptor(in: directory, port: port, limits: limits, routeTo: venuePort, routeKeys: symbolRoots,
                                                         keys: keys)
@@ -250,6 +252,49 @@ import TestSupport
                                 "\(watch.standardOutput)\n\(watch.standardError)")
         let bestBid = try #require(FIXDecimal(String(book.dropFirst("final \(s) bid ".count).prefix { $0 != " " })))
         #expect(bestBid < half, "\(book)")
+    }
+
+    /// The desk's signals read the FIX venue's market, not the in-process simulator's: after
+    /// the venue's CL is shocked to half its price, the console shows CL's composite reading
+    /// a front-month bar that closed near half the old price.
+    @Test func theSignalsReadTheFIXVenuesMarket() throws {
+        let venueFolder = TemporaryDirectory()
+        defer { venueFolder.remove() }
+        let consolePort = freePort()
+        let (venue, venueConfig, gateway) = try Self.gatewayAndVenue(in: venueFolder, limits: WellheadProfiles.gatewayLimits,
+                                                                     consolePort: consolePort) { directory in
+            let path = directory.path("signals.yaml")
+            try SignalsApplianceTests.signals.write(toFile: path, atomically: true, encoding: .utf8)
+            return "Signals=\(path)"
+        }
+        defer {
+            venue.signal(SIGTERM)
+            _ = venue.wait(timeout: 10)
+            gateway.stop()
+        }
+        #expect(gateway.server.waitForOutput("console listening", timeout: 60), "\(gateway.server.output)")
+        let console = ConsoleClient(port: consolePort)
+        try console.signIn("rita", ConsoleBrowserTests.password)
+        let now = Date()
+        let catalog = Listing.catalog(on: now)
+        let front = try #require(catalog.frontMonth(root: "CL")).symbol
+        let fair = try #require(try SimulatedVenue(catalog: catalog, seed: 11, settings: .standard,
+                                                   startTime: Int64(now.timeIntervalSince1970 * 1e9)).fairPrice(symbol: front))
+        let shock = try WellheadProcess.run(["venue", "shock", "--root", "CL", "--percent", "-50", "--config", venueConfig])
+        #expect(shock.status == 0, "\(shock.standardOutput)\n\(shock.standardError)")
+        // A one-minute bar that closed after the shock: the second bar to close at the latest.
+        var row: [String: Any] = [:]
+        let read = eventually(timeout: 150) {
+            guard let state = try? JSONSerialization.jsonObject(with: Data(console.request("GET", "/api/state").body.utf8)) as? [String: Any],
+                  let signals = state["signals"] as? [[String: Any]], let cl = signals.first(where: { $0["root"] as? String == "CL" })
+            else { return false }
+            row = cl
+            guard let close = (cl["lastClose"] as? String)?.split(separator: " "), close.count == 2, close[0] == front,
+                  let price = FIXDecimal(String(close[1])) else { return false }
+            return price < fair * FIXDecimal(mantissa: 6, scale: 1)
+        }
+        #expect(read, "CL's signals never read the venue's shocked market (fair \(fair)): \(row)\n\(gateway.server.output.suffix(2000))")
+        #expect((row["bars"] as? Int ?? 0) >= 1, "\(row)")
     }
 
     /// The price levels of MD1's incremental refreshes the OMS printed after the first command

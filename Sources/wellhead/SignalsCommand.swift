@@ -37,10 +37,12 @@ struct SignalsCommand: AsyncParsableCommand {
         }
     }
 
-    /// A made-up history for the demo: daily open, high, low and settlement of every listed CL,
-    /// BZ, RB and HO month, from the venue simulator's own price process (its random-walk
-    /// curves, stepped a trading day at a time, sampled four times a day), in the CSV the
-    /// profile's `SignalHistory=` reads. Simulated prices, not the market's: say so where shown.
+    /// A made-up history for the demo: daily open, high, low and settlement of the listed CL,
+    /// BZ, RB and HO months, from the venue simulator's own price process (its random-walk
+    /// curves, stepped a trading day at a time, sampled four times a day, and pulled back a
+    /// little each day towards the simulator's starting prices so years of it stay in oil's
+    /// range; each root then moved so it ends at the simulator's starting price), in the CSV the profile's `SignalHistory=` reads. Simulated prices, not the
+    /// market's: say so where shown. `sessions/demo-signal-history.csv` is one.
     struct Sample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a simulated multi-year daily history (SignalHistory= CSV) from the venue simulator's price process.")
@@ -50,6 +52,8 @@ struct SignalsCommand: AsyncParsableCommand {
         @Option(help: "The simulator's seed: the same seed writes the same history.") var seed: UInt64 = 1
         @Option(help: "Where to write the CSV (standard output if left out).") var output: String?
         @Option(help: "The instrument reference file (the standard listing if left out).") var instruments: String?
+        @Option(help: "Only the first N listed months of each root (all if left out); the signals read the first three.")
+        var months: Int?
 
         func run() async throws {
             let today = CalendarDate(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400))
@@ -60,8 +64,9 @@ struct SignalsCommand: AsyncParsableCommand {
                 throw ValidationError("--from is YYYY-MM-DD, not '\(from ?? "")'")
             }
             guard first <= last else { throw ValidationError("--from \(first) is after --to \(last)") }
+            if let months, months < 1 { throw ValidationError("--months is at least 1, not \(months)") }
             let reference = try InstrumentReferenceLoader.loadForCommand(instruments)
-            let rows = try SampleHistory.make(reference: reference, from: first, through: last, seed: seed)
+            let rows = try SampleHistory.make(reference: reference, from: first, through: last, seed: seed, months: months)
             let text = SettlementHistory.csv(rows, note: "simulated by wellhead signals sample (the venue simulator's price process, seed \(seed)): not market prices")
             if let output {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
@@ -76,13 +81,23 @@ struct SignalsCommand: AsyncParsableCommand {
 /// The venue simulator's price process run over many days, for ``SignalsCommand/Sample``.
 enum SampleHistory {
     static let day: Int64 = 86_400_000_000_000
+    /// The share of the gap between a root's front month and the simulator's starting price
+    /// closed at the end of each trading day: a half-life of about 34 trading days. The
+    /// simulator's arithmetic random walk alone (35 % a year of $70 for CL) wanders ±$42 over
+    /// three years, to $12 crude in one seed; pulled back, CL keeps a standard deviation of
+    /// about $8 around $70.
+    static let dailyReversion = FIXDecimal(mantissa: 2, scale: 2)
 
-    static func make(reference: InstrumentReference, from first: CalendarDate, through last: CalendarDate, seed: UInt64) throws
-        -> [DailySettlement] {
+    /// - Parameter months: only the first `months` listed months of each root (`nil`: all).
+    static func make(reference: InstrumentReference, from first: CalendarDate, through last: CalendarDate, seed: UInt64,
+                     months: Int? = nil) throws -> [DailySettlement] {
         // The same process, but the hours between two looks taken as one draw (the sum of the
         // steps' moves) rather than step by step with the books requoted at each.
         var settings = SimulationSettings.standard
         settings.maxQuotedStepsPerAdvance = 1
+        // Fair prices only: no market maker's books to requote at each look.
+        settings.spreadMarketMaker.levels = 0
+        for root in settings.roots.keys { settings.roots[root]?.marketMaker.levels = 0 }
         var venue = try SimulatedVenue(catalog: reference.catalog(on: first), seed: seed, settings: settings,
                                        startTime: Int64(first.daysSinceEpoch) * day)
         var rows: [DailySettlement] = []
@@ -93,7 +108,7 @@ enum SampleHistory {
                 let catalog = reference.catalog(on: date)
                 venue.advance(to: Int64(date.daysSinceEpoch) * day)
                 venue.relist(catalog)
-                let futures = catalog.instruments.filter { $0.kind == .future }
+                let futures = catalog.roots.flatMap { root in catalog.futures(root: root).prefix(months ?? .max) }
                 var samples: [String: [FIXDecimal]] = [:]
                 // Four looks a day: the open, two in the session, the settlement.
                 for hour in [1, 8, 15, 22] {
@@ -107,9 +122,38 @@ enum SampleHistory {
                     rows.append(DailySettlement(date: date, instrument: future, open: open, high: prices.max(), low: prices.min(),
                                                 settlement: settle))
                 }
+                // The pull back towards where the simulator starts, after the day's settlement.
+                for root in catalog.roots {
+                    guard let start = settings.roots[root]?.frontPrice, let front = catalog.frontMonth(root: root),
+                          let price = venue.fairPrice(symbol: front.symbol) else { continue }
+                    try venue.shock(root: root, by: (start - price) * dailyReversion)
+                }
             }
             date = CalendarDate(daysSinceEpoch: date.daysSinceEpoch + 1)
         }
-        return rows
+        return endingWhereTheSimulatorStarts(rows, settings: settings)
+    }
+
+    /// Each root's history moved by one amount, so its front month's last settlement is the
+    /// simulator's starting price: the in-process venue's live market carries on from it, with
+    /// no jump between the history's last day and the first live bar. (The walk is arithmetic,
+    /// so a path moved by a constant is as likely as the path itself.)
+    static func endingWhereTheSimulatorStarts(_ rows: [DailySettlement], settings: SimulationSettings) -> [DailySettlement] {
+        var shift: [String: FIXDecimal] = [:]
+        guard let lastDay = rows.last?.date else { return rows }
+        for row in rows where row.date == lastDay && shift[row.instrument.root] == nil {
+            // The first of a root's rows on a day is its front month (`futures(root:)` order).
+            guard let start = settings.roots[row.instrument.root]?.frontPrice else { continue }
+            shift[row.instrument.root] = start - row.settlement
+        }
+        return rows.map { row in
+            guard let amount = shift[row.instrument.root] else { return row }
+            var moved = row
+            moved.open = row.open.map { $0 + amount }
+            moved.high = row.high.map { $0 + amount }
+            moved.low = row.low.map { $0 + amount }
+            moved.settlement = row.settlement + amount
+            return moved
+        }
     }
 }

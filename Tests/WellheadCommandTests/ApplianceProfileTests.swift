@@ -1,7 +1,11 @@
+import FIXCodec
 import FIXSettings
 import Foundation
 import Gateway
+import Instruments
 import OrderEntry
+import Signals
+import SimulatedVenue
 import Testing
 import TestSupport
 @testable import wellhead
@@ -43,6 +47,7 @@ import TestSupport
         #expect(gateway.riskLimitsPath?.hasSuffix("sessions/risk-limits.yaml") == true)
         #expect(gateway.instrumentsPath.hasSuffix("sessions/instruments.yaml"))
         #expect(demo.sessions.map { $0.gateway?.defaultAccount } == ["DESK1", "DESK2"])
+        #expect(gateway.signalHistoryPath?.hasSuffix("sessions/demo-signal-history.csv") == true)
         #expect(gateway.adminSocketPath == demo.journalPath.replacingOccurrences(of: ".sqlite", with: ".admin.sock"),
                 "the admin socket sits beside the journal unless AdminSocket says otherwise")
     }
@@ -146,6 +151,47 @@ import TestSupport
         #expect(venue.sessions.first?.venueSymbolRoots == ["BZ": "BRN"], "a venue simulator may show an exchange's roots")
         #expect { try profile(base + "[SESSION]\nTargetCompID=OMS1\nVenueSymbolRoots=BZ:BRN\n") } throws: { error in
             "\(error)".contains("VenueSymbolRoots: only a route session (Application=route) talks to a venue")
+        }
+    }
+
+    /// The demo's shipped history (`sessions/demo-signal-history.csv`) warms every root of the
+    /// standard daily signals, says it is simulated, and ends where the simulator starts.
+    @Test func theDemosHistoryWarmsEveryRootAndSaysItIsSimulated() throws {
+        let path = TestDictionaries.path("sessions/demo-signal-history.csv")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(SettlementHistory.note(in: text)?.contains("not market prices") == true)
+        let reference = InstrumentReference.standard
+        let rows = try SettlementHistory.parse(csv: text, file: path) { reference.catalog(on: $0).instrument(symbol: $1) }
+        var set = SignalSet(configuration: .standard)
+        let days = set.backfill(rows) { Int64($0.daysSinceEpoch + 1) * 86_400_000_000_000 }
+        #expect(days >= 500, "two years of trading days: \(days)")
+        for engine in set.engines {
+            #expect(engine.score != nil, "\(engine.root) has a composite")
+            #expect(engine.bars == days, "\(engine.root)")
+        }
+        let last = try #require(rows.last?.date)
+        for (root, simulation) in SimulationSettings.standard.roots {
+            let front = try #require(rows.first { $0.date == last && $0.instrument.root == root })
+            #expect(front.settlement == simulation.frontPrice, "\(root)")
+        }
+        // The standard composite takes a view rarely on a walk with no trend in it, but the
+        // desk sees a record from the start.
+        #expect(set.engines.map(\.record.signals).reduce(0, +) > 0, "\(set.engines.map { ($0.root, $0.record.signals) })")
+    }
+
+    /// `wellhead signals sample`: years of the simulator's walk pulled back towards its start
+    /// stay in oil's range (the bare walk took CL to $12 in three years), and each root ends at
+    /// the simulator's starting price.
+    @Test func aSampledHistoryStaysInRangeAndEndsWhereTheSimulatorStarts() throws {
+        let reference = InstrumentReference.standard
+        let rows = try SampleHistory.make(reference: reference, from: CalendarDate(iso: "2022-01-03")!,
+                                          through: CalendarDate(iso: "2024-12-31")!, seed: 1, months: 2)
+        let crude = rows.filter { $0.instrument.root == "CL" }.map(\.settlement)
+        #expect(crude.min()! > FIXDecimal(35) && crude.max()! < FIXDecimal(105), "\(crude.min()!) to \(crude.max()!)")
+        let lastDay = rows.last!.date
+        for (root, simulation) in SimulationSettings.standard.roots {
+            #expect(rows.first { $0.date == lastDay && $0.instrument.root == root }?.settlement == simulation.frontPrice, "\(root)")
+            #expect(rows.filter { $0.date == lastDay && $0.instrument.root == root }.count == 2, "\(root): two months a day")
         }
     }
 }

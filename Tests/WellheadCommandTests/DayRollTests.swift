@@ -118,7 +118,8 @@ import TestSupport
         var text = try String(contentsOfFile: TestDictionaries.path("sessions/demo.cfg"), encoding: .utf8)
         text = text.replacingOccurrences(of: "SocketAcceptPort=9878", with: "SocketAcceptPort=\(port)")
             .replacingOccurrences(of: "JournalPath=../demo-journal.sqlite", with: "JournalPath=\(directory.path("demo.sqlite"))")
-        for file in ["risk-limits.yaml", "instruments.yaml", "calendar-around-the-clock.yaml", "../dictionaries/FIX44.xml"] {
+        for file in ["risk-limits.yaml", "instruments.yaml", "calendar-around-the-clock.yaml", "demo-signal-history.csv",
+                     "../dictionaries/FIX44.xml"] {
             let absolute = URL(fileURLWithPath: TestDictionaries.path("sessions/\(file)")).standardized.path
             text = text.replacingOccurrences(of: "=\(file)\n", with: "=\(absolute)\n")
         }
@@ -130,6 +131,8 @@ import TestSupport
             _ = server.wait(timeout: 10)
         }
         #expect(server.waitForOutput("accepting connections"), "\(server.output)")
+        // The signals started warm from the shipped history.
+        #expect(server.output.contains("signal history read"), "\(server.output)")
         let symbol = try #require(ApplianceTests.frontMonth(on: Date()))
         var oms = try OMS(port: port, symbol: symbol, nextSeq: 1)
         let filled = try oms.order("DEMO1", "54=1|38=1|40=1|59=3", until: ["2", "4", "8"])

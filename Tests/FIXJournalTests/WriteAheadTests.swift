@@ -211,4 +211,36 @@ private final class Completions: Sendable {
     func add(_ error: JournalError?) { state.withLock { $0.count += 1; $0.errors += error == nil ? 0 : 1 } }
     var count: Int { state.withLock { $0.count } }
     var errors: Int { state.withLock { $0.errors } }
+
+    /// The records' checksum is CRC-32 as zlib computes it, eight bytes at a time: the check
+    /// value of "123456789", and a byte-at-a-time CRC on every length and alignment up to 70
+    /// bytes, fed whole and in two parts.
+    @Test func theRecordChecksumIsCRC32EightBytesAtATime() {
+        func bytewise(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for byte in bytes {
+                crc ^= UInt32(byte)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return crc ^ 0xFFFF_FFFF
+        }
+        var check = CRC32()
+        Array("123456789".utf8).withUnsafeBytes { check.update($0) }
+        #expect(check.value == 0xCBF4_3926)
+        var random = SystemRandomNumberGenerator()
+        let data = (0..<80).map { _ in UInt8.random(in: .min ... .max, using: &random) }
+        for offset in 0..<8 {
+            for length in 0...70 {
+                let slice = Array(data[offset..<(offset + length)])
+                var whole = CRC32()
+                data.withUnsafeBytes { whole.update(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
+                var parts = CRC32()
+                slice.withUnsafeBytes { bytes in
+                    parts.update(UnsafeRawBufferPointer(rebasing: bytes[..<(length / 3)]))
+                    parts.update(UnsafeRawBufferPointer(rebasing: bytes[(length / 3)...]))
+                }
+                #expect(whole.value == bytewise(slice) && parts.value == whole.value, "offset \(offset), length \(length)")
+            }
+        }
+    }
 }

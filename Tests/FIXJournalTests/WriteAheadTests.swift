@@ -203,14 +203,6 @@ import TestSupport
         journal.close()
         #expect(try segments(of: path).isEmpty, "a journal closed with everything in SQLite leaves no log")
     }
-}
-
-/// Completions counted from any thread.
-private final class Completions: Sendable {
-    private let state = Mutex((count: 0, errors: 0))
-    func add(_ error: JournalError?) { state.withLock { $0.count += 1; $0.errors += error == nil ? 0 : 1 } }
-    var count: Int { state.withLock { $0.count } }
-    var errors: Int { state.withLock { $0.errors } }
 
     /// The records' checksum is CRC-32 as zlib computes it, eight bytes at a time: the check
     /// value of "123456789", and a byte-at-a-time CRC on every length and alignment up to 70
@@ -243,4 +235,12 @@ private final class Completions: Sendable {
             }
         }
     }
+}
+
+/// Completions counted from any thread.
+private final class Completions: Sendable {
+    private let state = Mutex((count: 0, errors: 0))
+    func add(_ error: JournalError?) { state.withLock { $0.count += 1; $0.errors += error == nil ? 0 : 1 } }
+    var count: Int { state.withLock { $0.count } }
+    var errors: Int { state.withLock { $0.errors } }
 }

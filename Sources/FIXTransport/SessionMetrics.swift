@@ -1,6 +1,7 @@
 import CoreMetrics
 import FIXCodec
 import FIXSession
+import FIXVocabulary
 import Synchronization
 
 /// One session's instruments (swift-metrics), made once when its endpoint is set up: counting a
@@ -63,10 +64,10 @@ public final class SessionMetrics: Sendable {
     /// its SessionRejectReason (373), or `business_` and its BusinessRejectReason's (380).
     static func rejectReason(msgType: String, message: FIXMessage?) -> String {
         if msgType == SessionMsgType.businessMessageReject {
-            guard let code = message?[380]?.int else { return "business_unspecified" }
+            guard let code = message?[FIXTag.businessRejectReason]?.int else { return "business_unspecified" }
             return "business_" + (businessReasons[code] ?? "other")
         }
-        guard let code = message?[373]?.int else { return "unspecified" }
+        guard let code = message?[FIXTag.sessionRejectReason]?.int else { return "unspecified" }
         return sessionReasons[code] ?? "other"
     }
 

@@ -76,6 +76,7 @@ extension FIXTag {
     public static let numberOfOrders = 346
     public static let refTagID = 371
     public static let sessionRejectReason = 373
+    public static let businessRejectReason = 380
     public static let totNoRelatedSym = 393
     public static let cxlRejResponseTo = 434
     public static let massCancelRequestType = 530

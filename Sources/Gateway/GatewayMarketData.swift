@@ -253,11 +253,13 @@ final class GatewayMarketData: Sendable {
             guard let book = state.normalizer.bookID(symbol: trade.symbol) else { continue }
             tradesByBook[book, default: []].append(TimedTrade(trade: trade, time: now))
         }
-        for book in state.normalizer.bookIDs {
-            let symbol = state.normalizer.symbol(book)
-            let owner = Self.owner(of: symbol, in: state, order: feedOrder)
-            let venueDepth = owner.flatMap { state.feeds[$0]?.depth(symbol: symbol, levels: Self.feedDepth) }
-            guard let depth = venueDepth ?? gateway.depth(symbol: symbol, levels: Self.feedDepth) else { continue }
+        let books = state.normalizer.bookIDs
+        let symbols = books.map { state.normalizer.symbol($0) }
+        let owners = symbols.map { Self.owner(of: $0, in: state, order: feedOrder) }
+        let local = gateway.depths(symbols: symbols, levels: Self.feedDepth)
+        for (index, book) in books.enumerated() {
+            let venueDepth = owners[index].flatMap { state.feeds[$0]?.depth(symbol: symbols[index], levels: Self.feedDepth) }
+            guard let depth = venueDepth ?? local[index] else { continue }
             // Read through `state` itself: a local copy of the normalizer alive across the
             // apply below would make the apply copy every book.
             var sides: [[SnapshotLevel]] = [[], []]

@@ -321,6 +321,14 @@ public final class OrderGateway {
         state.market?.depth(symbol: symbol, levels: levels).map(BookDepth.init)
     }
 
+    /// Each symbol's book to `levels` a side on the simulated venue, read from one look at it
+    /// (``depth(symbol:levels:)`` copies the gateway's state and the venue out of its box per
+    /// call: for every book at each market-data refresh, that was most of the refresh).
+    public func depths(symbols: [String], levels: Int) -> [BookDepth?] {
+        guard let market = state.market else { return symbols.map { _ in nil } }
+        return symbols.map { market.depth(symbol: $0, levels: levels).map(BookDepth.init) }
+    }
+
     /// Each symbol's top of book, last trade and mark on the simulated venue, read from one
     /// look at it: the console's market rows (``depth(symbol:levels:)`` and its kin each look
     /// the venue up again, and the look copies it out of its existential box).

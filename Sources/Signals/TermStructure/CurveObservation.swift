@@ -38,7 +38,7 @@ public struct CurveObservation: Sendable, Hashable {
     public var shape: CurveShape?
 
     // The four optional numbers are stored as plain `Double`s (0 when absent) with one byte
-    // saying which are present: an observation is then 106 bytes rather than 130, under the 128
+    // saying which are present: an observation is then 113 bytes rather than 130, under the 128
     // that a copy makes in line instead of calling memcpy — and each bar copies one or two.
     private var thirdPriceStored = 0.0
     private var rollYieldStored = 0.0

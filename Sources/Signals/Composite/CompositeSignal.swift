@@ -183,8 +183,8 @@ public struct CompositeSignal: Sendable {
 }
 
 /// One `Double` per contributor, in `SignalContributor.allCases` order, held in line: no array,
-/// so no allocation, no uniqueness check and no bounds check on the bar's path. An index out of
-/// 0..<12 is a programming error (the indices come from `SignalContributor.index`).
+/// so no allocation and no uniqueness check on the bar's path, and `evaluate` reads all twelve
+/// in one loop without an optional's tag. The indices come from `SignalContributor.index`.
 struct ContributorValues: Sendable {
     private var storage: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)
 
@@ -196,7 +196,7 @@ struct ContributorValues: Sendable {
     subscript(index: Int) -> Double {
         get { withBuffer { $0[index] } }
         set {
-            precondition(index >= 0 && index < SignalContributor.count, "a contributor's index is below 12")
+            precondition(index >= 0 && index < SignalContributor.count, "a contributor index is in 0..<12")
             withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: index * MemoryLayout<Double>.stride, as: Double.self) }
         }
     }

@@ -107,7 +107,7 @@ public struct TermStructureSignals: Sendable {
     /// The latest observation.
     public var latest: CurveObservation? { observed ? observation : nil }
     /// The latest observation once `observed`: held unwrapped, so that a bar reads its fields in
-    /// place (an optional one of ~140 bytes is copied out whole, by memcpy, to be read).
+    /// place (an optional one is copied out whole, by memcpy, to be read).
     private var observation = CurveObservation.placeholder
     private var observed = false
     /// How many times M1 has changed to a later month.

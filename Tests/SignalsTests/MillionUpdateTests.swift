@@ -14,7 +14,8 @@ import Testing
 /// stays close — within ~5e-14 (SMA), ~1e-14 (WMA) and ~5e-12 (STDDEV) of the exact values
 /// after a million points — but the claim checked here is exactness, not agreement with another
 /// running sum. The check has teeth: with the window sums kept in plain doubles instead of
-/// double-doubles, the STDDEV and z-score checks below fail (σ off by ~1e-9 relative).
+/// compensated sums (`CompensatedSum`), the STDDEV and z-score checks below fail (σ off by ~1e-9
+/// relative).
 @Suite struct MillionUpdateTests {
     static let count = 1_000_000
     /// How many of the last outputs are compared.

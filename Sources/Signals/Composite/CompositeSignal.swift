@@ -94,8 +94,9 @@ public struct CompositeSignal: Sendable {
     public let root: String
     public let thresholds: CompositeThresholds
     /// In `SignalContributor.allCases` order.
-    private let weights: [Double]
-    private var values: [Double?]
+    private let weights: ContributorValues
+    /// NaN for a contributor with no value (`set` never stores a NaN it is given).
+    private var values = ContributorValues(repeating: .nan)
     private let totalWeight: Double
     public private(set) var score: Double?
     public private(set) var confidence: Double = 0
@@ -104,22 +105,29 @@ public struct CompositeSignal: Sendable {
     public init(root: String, weights: [SignalContributor: Double], thresholds: CompositeThresholds = CompositeThresholds()) {
         self.root = root
         self.thresholds = thresholds
-        var ordered = [Double](repeating: 0, count: SignalContributor.count)
-        for (contributor, weight) in weights { ordered[contributor.index] = max(0, weight) }
+        var ordered = ContributorValues(repeating: 0)
+        var totalWeight = 0.0
+        for contributor in SignalContributor.allCases {
+            let weight = max(0, weights[contributor] ?? 0)
+            ordered[contributor.index] = weight
+            totalWeight += weight
+        }
         self.weights = ordered
-        values = [Double?](repeating: nil, count: SignalContributor.count)
-        totalWeight = ordered.reduce(0, +)
+        self.totalWeight = totalWeight
     }
 
     public func weight(of contributor: SignalContributor) -> Double { weights[contributor.index] }
 
-    public func value(of contributor: SignalContributor) -> Double? { values[contributor.index] }
+    public func value(of contributor: SignalContributor) -> Double? {
+        let value = values[contributor.index]
+        return value.isNaN ? nil : value
+    }
 
     /// Each contributor with a weight above zero, with its weight and current value.
     public var contributors: [ContributorReading] {
         SignalContributor.allCases.compactMap { contributor in
             let weight = weights[contributor.index]
-            return weight > 0 ? ContributorReading(contributor: contributor, weight: weight, value: values[contributor.index]) : nil
+            return weight > 0 ? ContributorReading(contributor: contributor, weight: weight, value: value(of: contributor)) : nil
         }
     }
 
@@ -127,7 +135,11 @@ public struct CompositeSignal: Sendable {
     /// `evaluate` after the bar's values are all set.
     @inline(__always)
     public mutating func set(_ contributor: SignalContributor, _ value: Double?) {
-        values[contributor.index] = value.map { $0.isNaN ? 0 : Normalise.clip($0) }
+        guard let value else {
+            values[contributor.index] = .nan
+            return
+        }
+        values[contributor.index] = value.isNaN ? 0 : Normalise.clip(value)
     }
 
     /// The score, confidence and direction from the values set; the new direction, if it changed.
@@ -135,12 +147,19 @@ public struct CompositeSignal: Sendable {
         var weighted = 0.0
         var absolute = 0.0
         var present = 0.0
-        for index in 0..<SignalContributor.count {
-            let weight = weights[index]
-            guard weight > 0, let value = values[index] else { continue }
-            weighted += weight * value
-            absolute += weight * abs(value)
-            present += weight
+        values.withBuffer { values in
+            weights.withBuffer { weights in
+                // Without branches: a contributor with no value (NaN) adds nothing, and one
+                // weighing 0 adds zeros (its value, clipped, is finite).
+                for index in 0..<SignalContributor.count {
+                    let value = values[index]
+                    let weight = value.isNaN ? 0 : weights[index]
+                    let counted = value.isNaN ? 0 : value
+                    weighted += weight * counted
+                    absolute += weight * abs(counted)
+                    present += weight
+                }
+            }
         }
         guard present > 0 else {
             score = nil
@@ -160,5 +179,31 @@ public struct CompositeSignal: Sendable {
         -> SignalDirection {
         SignalDirection(HysteresisBand.next(after: direction.band, score, entry: thresholds.entry, exit: thresholds.exit,
                                             mayEnter: confidence >= thresholds.minimumConfidence))
+    }
+}
+
+/// One `Double` per contributor, in `SignalContributor.allCases` order, held in line: no array,
+/// so no allocation and no uniqueness check on the bar's path, and `evaluate` reads all twelve
+/// in one loop without an optional's tag. The indices come from `SignalContributor.index`.
+struct ContributorValues: Sendable {
+    private var storage: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)
+
+    init(repeating value: Double) {
+        storage = (value, value, value, value, value, value, value, value, value, value, value, value)
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Double {
+        get { withBuffer { $0[index] } }
+        set {
+            precondition(index >= 0 && index < SignalContributor.count, "a contributor index is in 0..<12")
+            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: index * MemoryLayout<Double>.stride, as: Double.self) }
+        }
+    }
+
+    /// The twelve as a buffer (a homogeneous tuple's elements are laid out as an array's).
+    @inline(__always)
+    func withBuffer<Result>(_ body: (UnsafeBufferPointer<Double>) -> Result) -> Result {
+        withUnsafeBytes(of: storage) { body($0.bindMemory(to: Double.self)) }
     }
 }

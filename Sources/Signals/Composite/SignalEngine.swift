@@ -31,6 +31,12 @@ public struct SignalUpdate: Sendable, Hashable {
         self.outcomesMeasured = outcomesMeasured
     }
 
+    /// An update with no events.
+    init(outcomesMeasured: Int) {
+        events = nil
+        self.outcomesMeasured = outcomesMeasured
+    }
+
     /// The composite's direction changed at this bar.
     public var directionChange: DirectionChange? { events?.directionChange }
     /// The curve's shape changed between this bar's observation and the last.
@@ -111,7 +117,9 @@ public struct SignalEngine: Sendable {
     /// the roll above): positive after rolls into contango.
     public private(set) var rollAdjustment = 0.0
 
-    private var latestCurve: CurveObservation?
+    /// The curve held for the next bar, once `hasCurve` (unwrapped: see `TermStructureSignals`).
+    private var latestCurve = CurveObservation.placeholder
+    private var hasCurve = false
     private let exposures: (crack321: Double, crack211: Double, brentWTI: Double)
     private let computesBollinger: Bool
 
@@ -148,10 +156,13 @@ public struct SignalEngine: Sendable {
     /// Holds the root's live curve until the next bar; a curve with fewer than two priced
     /// months is ignored (the last good one stays).
     public mutating func update(curve: FuturesCurve) {
-        if let observation = CurveObservation(curve: curve) { latestCurve = observation }
+        if let observation = CurveObservation(curve: curve) { update(curve: observation) }
     }
 
-    public mutating func update(curve observation: CurveObservation) { latestCurve = observation }
+    public mutating func update(curve observation: CurveObservation) {
+        latestCurve = observation
+        hasCurve = true
+    }
 
     // MARK: The bar
 
@@ -170,8 +181,8 @@ public struct SignalEngine: Sendable {
     @discardableResult
     public mutating func update(bar: SignalBar, time: Int64, month: ContractMonth? = nil, spreads: SpreadReadings = .none) -> SignalUpdate {
         bars += 1
-        if let month, let last = frontMonth, month > last, let curve = termStructure.latest,
-           let newThen = curve.price(of: month), let oldThen = curve.price(of: last) {
+        if let month, let last = frontMonth, month > last, let newThen = termStructure.latestPrice(of: month),
+           let oldThen = termStructure.latestPrice(of: last) {
             rollAdjustment += newThen - oldThen
         }
         frontPrice = bar.close
@@ -199,8 +210,8 @@ public struct SignalEngine: Sendable {
 
         // The curve, one observation a bar.
         var curveShapeChange: CurveShapeChange?
-        if let curve = latestCurve {
-            curveShapeChange = termStructure.update(curve, time: time)
+        if hasCurve {
+            curveShapeChange = termStructure.update(latestCurve, time: time)
         }
         composite.set(.carry, termStructure.carry.map { Normalise.carry($0, scale: configuration.termStructure.carryScale) })
         composite.set(.slope, termStructure.slopeZ.map { -Normalise.score($0) })
@@ -225,6 +236,8 @@ public struct SignalEngine: Sendable {
             record.open(change)
             directionChange = change
         }
+        // Most bars change nothing: their update is built without looking at events.
+        if case .none = directionChange, case .none = curveShapeChange { return SignalUpdate(outcomesMeasured: outcomesMeasured) }
         return SignalUpdate(directionChange: directionChange, curveShapeChange: curveShapeChange, outcomesMeasured: outcomesMeasured)
     }
 

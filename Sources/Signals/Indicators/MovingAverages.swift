@@ -73,7 +73,8 @@ public struct ExponentialMovingAverage: Sendable {
 /// Look-back `period − 1`. Formula: `WMA_t = Σ_{i=1…n} i · x_{t−n+i} / (n(n+1)/2)`, n = period.
 /// O(1) per update by TA-Lib's recurrence — a new value drops every weight by one, so the
 /// weighted sum loses the plain sum and gains `n · x_t` — kept as `WindowMoments` keeps its
-/// sums: deviations from a fixed shift in double-doubles, so it does not drift.
+/// sums: deviations from a fixed shift in compensated sums (`CompensatedSum`, the plain sum
+/// subtracted with its low part and `n · x_t` exactly), so it does not drift.
 public struct WeightedMovingAverage: Sendable {
     public let period: Int
     public private(set) var value: Double?
@@ -81,9 +82,9 @@ public struct WeightedMovingAverage: Sendable {
     private let divisor: Double
     private var shift = 0.0
     /// Σ (x − shift) over the window.
-    private var plainSum = DoubleDouble.zero
+    private var plainSum = CompensatedSum()
     /// Σ i · (x − shift) over the window, i = 1 for the oldest.
-    private var weightedSum = DoubleDouble.zero
+    private var weightedSum = CompensatedSum()
 
     public init(period: Int) {
         precondition(period >= 1, "WMA period must be at least 1")
@@ -101,13 +102,20 @@ public struct WeightedMovingAverage: Sendable {
         let deviation = x - shift
         if let leaving = window.append(x) {
             // The window was full: every weight drops by one (the leaving value's to zero).
-            weightedSum = weightedSum - plainSum
-            plainSum = plainSum - (leaving - shift)
+            weightedSum.add(-plainSum.high)
+            weightedSum.add(-plainSum.low)
+            plainSum.add(-(leaving - shift))
+            if window.isAtStart {
+                weightedSum.renormalise()
+                plainSum.renormalise()
+            }
         }
         // Warming up, the new value's weight is its place in the window; full, it is `period`.
-        weightedSum = weightedSum + DoubleDouble.product(Double(window.count), deviation)
-        plainSum = plainSum + deviation
-        value = window.isFull ? shift + (weightedSum / divisor).value : nil
+        weightedSum.addProduct(Double(window.count), deviation)
+        plainSum.add(deviation)
+        guard window.isFull else { return nil }
+        let (quotient, rest) = weightedSum.quotient(by: divisor)
+        value = shift + (quotient + rest / divisor)
         return value
     }
 }

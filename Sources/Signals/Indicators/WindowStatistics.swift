@@ -26,8 +26,12 @@ struct Ring: Sendable {
 
     var isFull: Bool { count == capacity }
 
+    /// The next value goes to the first slot: a full window has just turned over.
+    var isAtStart: Bool { next == 0 }
+
     /// Appends `value`, returning the value it pushed out of a full window.
     @discardableResult
+    @inline(__always)
     mutating func append(_ value: Double) -> Double? {
         let evicted: Double? = isFull ? storage[next] : nil
         storage[next] = value
@@ -38,71 +42,56 @@ struct Ring: Sendable {
     }
 }
 
-/// A double-double: the unevaluated sum `hi + lo` with `|lo| ≤ ulp(hi)/2`, about 106
-/// significant bits (Dekker; Hida, Li and Bailey's QD library). Enough for a window's sums:
-/// adding and later subtracting a value leaves a rounding of ~1e-32 of the sum, not ~1e-16.
-struct DoubleDouble: Sendable {
-    var hi: Double
-    var lo: Double
+/// A running sum kept as a `Double` and, beside it, the exact rounding error of every addition
+/// (Neumaier's compensated summation, with Knuth's TwoSum for the error so that the order of
+/// the magnitudes does not matter): `high + low` is the sum of the terms to ~1e-32 of them, as
+/// a double-double's would be, for about half the work — the low part is not renormalised into
+/// the high one at each addition, only once a window has turned over (`renormalise`).
+///
+/// A term added and later subtracted leaves behind only the rounding of `low` (~1e-16 of the
+/// errors it holds, themselves ~1e-16 of the terms): after a million (or a billion) updates a
+/// window's sums are as exact as after its first.
+struct CompensatedSum: Sendable {
+    /// The plain running sum.
+    private(set) var high = 0.0
+    /// The rounding errors of the additions to `high`, summed.
+    private(set) var low = 0.0
 
-    static let zero = DoubleDouble(hi: 0, lo: 0)
-
-    init(hi: Double, lo: Double) {
-        self.hi = hi
-        self.lo = lo
-    }
-
-    /// `x · y` exactly: the product and its rounding error, by a fused multiply-add.
-    static func product(_ x: Double, _ y: Double) -> DoubleDouble {
-        let p = x * y
-        return DoubleDouble(hi: p, lo: (-p).addingProduct(x, y))
-    }
-
-    var value: Double { hi + lo }
-
-    /// `a + b` and its rounding error exactly (Knuth's TwoSum).
+    /// Adds `x`, and its rounding error to `low` (TwoSum: exact whatever the magnitudes).
     @inline(__always)
-    private static func twoSum(_ a: Double, _ b: Double) -> (sum: Double, error: Double) {
-        let sum = a + b
-        let b1 = sum - a
-        return (sum, (a - (sum - b1)) + (b - b1))
+    mutating func add(_ x: Double) {
+        let sum = high + x
+        let back = sum - high
+        low += (high - (sum - back)) + (x - back)
+        high = sum
     }
 
-    /// `a + b` for `|a| ≥ |b|`, renormalised.
+    /// Adds the exact product `x · y`: its rounding too, from a fused multiply-add.
     @inline(__always)
-    private static func quickTwoSum(_ a: Double, _ b: Double) -> DoubleDouble {
-        let sum = a + b
-        return DoubleDouble(hi: sum, lo: b - (sum - a))
+    mutating func addProduct(_ x: Double, _ y: Double) {
+        let product = x * y
+        add(product)
+        low += (-product).addingProduct(x, y)
     }
 
-    static func + (a: DoubleDouble, b: Double) -> DoubleDouble {
-        let (sum, error) = twoSum(a.hi, b)
-        return quickTwoSum(sum, error + a.lo)
+    /// Folds `low` into `high` (TwoSum), so that `high` stays the sum to a rounding and `low`
+    /// small however long the sum runs.
+    mutating func renormalise() {
+        let sum = high + low
+        let back = sum - high
+        low = (high - (sum - back)) + (low - back)
+        high = sum
     }
 
-    static func - (a: DoubleDouble, b: Double) -> DoubleDouble { a + (-b) }
+    /// The sum, rounded once.
+    var value: Double { high + low }
 
-    /// Accurate even when `a ≈ −b` (QD's IEEE addition), as a window's subtractions need.
-    static func + (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
-        let high = twoSum(a.hi, b.hi)
-        let low = twoSum(a.lo, b.lo)
-        let partial = quickTwoSum(high.sum, high.error + low.sum)
-        return quickTwoSum(partial.hi, partial.lo + low.error)
-    }
-
-    static func - (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble { a + DoubleDouble(hi: -b.hi, lo: -b.lo) }
-
-    static func * (a: DoubleDouble, b: DoubleDouble) -> DoubleDouble {
-        let p = product(a.hi, b.hi)
-        return quickTwoSum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi))
-    }
-
-    static func / (a: DoubleDouble, b: Double) -> DoubleDouble {
-        let q1 = a.hi / b
-        let p = product(q1, b)
-        let (s, e) = twoSum(a.hi, -p.hi)
-        let q2 = (s + (e - p.lo + a.lo)) / b
-        return quickTwoSum(q1, q2)
+    /// The sum over `n` as `quotient + rest / n`: `high`'s quotient, and what it leaves of the
+    /// sum (the division's remainder, exact by a fused multiply-add, plus `low`).
+    @inline(__always)
+    func quotient(by n: Double) -> (quotient: Double, rest: Double) {
+        let quotient = high / n
+        return (quotient, high.addingProduct(-quotient, n) + low)
     }
 }
 
@@ -113,19 +102,22 @@ struct DoubleDouble: Sendable {
 /// sums; unlike it, (1) the sums are of deviations `d = x − shift` from a fixed shift (the
 /// first value), so the variance `Σd²/n − (Σd/n)²` does not cancel away the digits that
 /// `E[x²] − E[x]²` does at prices near 70 (and a price within a factor of two of the shift
-/// gives `d` exactly); (2) the sums are double-doubles, `d²` enters them exactly (a fused
-/// multiply-add gives its rounding error), and a leaving value subtracts the very `d` and `d²`
-/// it added, so what an update leaves behind is ~1e-32 of the sums: after a million (or a
-/// billion) updates the window's statistics are as exact as after its first; (3) a window of
-/// one repeated value (a flat market on the tick grid) is seen as such — its variance is 0 and
-/// its mean that value, exactly. Memory: the window's `capacity` doubles.
+/// gives `d` exactly); (2) the sums are compensated (`CompensatedSum`), `d²` enters them
+/// exactly (a fused multiply-add gives its rounding error), and a leaving value subtracts the
+/// very `d` and `d²` it added, so what an update leaves behind is ~1e-32 of the sums: after a
+/// million (or a billion) updates the window's statistics are as exact as after its first;
+/// (3) reading them, `Σd² − (Σd)²/n` is formed with `(Σd)²/n`'s rounding errors carried
+/// (exact products and remainders, fused multiply-adds), so however far the values have
+/// wandered from the shift the variance keeps its digits; (4) a window of one repeated value
+/// (a flat market on the tick grid) is seen as such — its variance is 0 and its mean that
+/// value, exactly. Memory: the window's `capacity` doubles.
 struct WindowMoments: Sendable {
     private(set) var window: Ring
     private var shift = 0.0
     /// Σ (x − shift) over the window.
-    private var deviationSum = DoubleDouble.zero
+    private var deviationSum = CompensatedSum()
     /// Σ (x − shift)² over the window.
-    private var squaredDeviationSum = DoubleDouble.zero
+    private var squaredDeviationSum = CompensatedSum()
     private var latest = 0.0
     /// How many of the latest values equal `latest` (counted up to the window's size).
     private var run = 0
@@ -135,16 +127,22 @@ struct WindowMoments: Sendable {
     var isFull: Bool { window.isFull }
     var count: Int { window.count }
 
+    @inline(__always)
     mutating func push(_ value: Double) {
         if window.count == 0 { shift = value }
         if let leaving = window.append(value) {
             let deviation = leaving - shift
-            deviationSum = deviationSum - deviation
-            squaredDeviationSum = squaredDeviationSum - DoubleDouble.product(deviation, deviation)
+            deviationSum.add(-deviation)
+            squaredDeviationSum.addProduct(-deviation, deviation)
+            // Once a window has turned over, the sums' low parts are folded in.
+            if window.isAtStart {
+                deviationSum.renormalise()
+                squaredDeviationSum.renormalise()
+            }
         }
         let deviation = value - shift
-        deviationSum = deviationSum + deviation
-        squaredDeviationSum = squaredDeviationSum + DoubleDouble.product(deviation, deviation)
+        deviationSum.add(deviation)
+        squaredDeviationSum.addProduct(deviation, deviation)
         run = value == latest && run > 0 ? min(run + 1, window.capacity) : 1
         latest = value
     }
@@ -153,16 +151,35 @@ struct WindowMoments: Sendable {
     private var isFlat: Bool { run >= window.count }
 
     /// The window's mean.
-    var mean: Double { isFlat ? latest : shift + (deviationSum / Double(window.count)).value }
+    var mean: Double {
+        if isFlat { return latest }
+        let n = Double(window.count)
+        let (quotient, rest) = deviationSum.quotient(by: n)
+        return shift + (quotient + rest / n)
+    }
 
     /// `value − mean`, without first rounding the mean back to the price's magnitude.
     func deviation(of value: Double) -> Double {
-        isFlat ? value - latest : (value - shift) - (deviationSum / Double(window.count)).value
+        if isFlat { return value - latest }
+        let n = Double(window.count)
+        let (quotient, rest) = deviationSum.quotient(by: n)
+        return ((value - shift) - quotient) - rest / n
     }
 
-    /// n · variance: Σ(x − mean)² = Σd² − (Σd)²/n.
+    /// n · variance: Σ(x − mean)² = Σd² − (Σd)²/n, `(Σd)²/n` carried with its rounding errors:
+    /// `Σd = h + l`, `h² = p + e` exactly, `p / n = q` with remainder `r`, so
+    /// `(Σd)²/n = q + (r + e + 2hl)/n` to ~1e-32 of it, and `Σd² − q` is exact whenever the two
+    /// are close (Sterbenz), which is when it matters.
     private var squaredDeviationsFromMean: Double {
-        isFlat ? 0 : max(0, (squaredDeviationSum - deviationSum * deviationSum / Double(window.count)).value)
+        if isFlat { return 0 }
+        let n = Double(window.count)
+        let high = deviationSum.high
+        let square = high * high
+        let squareError = (-square).addingProduct(high, high)
+        let quotient = square / n
+        let remainder = square.addingProduct(-quotient, n)
+        let rest = (remainder + squareError + (2 * high) * deviationSum.low) / n
+        return max(0, (squaredDeviationSum.high - quotient) + (squaredDeviationSum.low - rest))
     }
 
     /// Σ(x − mean)²/n: the population variance, as TA-Lib's STDDEV and BBANDS use.

@@ -105,7 +105,11 @@ public struct TermStructureSignals: Sendable {
     public private(set) var basisMomentumT: Double?
     public private(set) var shape: CurveShape?
     /// The latest observation.
-    public private(set) var latest: CurveObservation?
+    public var latest: CurveObservation? { observed ? observation : nil }
+    /// The latest observation once `observed`: held unwrapped, so that a bar reads its fields in
+    /// place (an optional one is copied out whole, by memcpy, to be read).
+    private var observation = CurveObservation.placeholder
+    private var observed = false
     /// How many times M1 has changed to a later month.
     public private(set) var rolls = 0
 
@@ -143,14 +147,20 @@ public struct TermStructureSignals: Sendable {
     /// Records one observation of the curve; returns the shape's change, if it changed.
     @discardableResult
     public mutating func update(_ observation: CurveObservation, time: Int64) -> CurveShapeChange? {
-        let previous = latest
-        let rolled = previous.map { observation.front > $0.front } ?? false
+        // What is read of the previous observation is read in place before it is replaced (an
+        // observation is ~120 bytes, and a copy of it a call to memcpy).
+        var rolled = false
+        if observed {
+            rolled = observation.front > self.observation.front
+            recordMoves(frontThen: self.observation.price(of: observation.front), secondThen: self.observation.price(of: observation.second),
+                        now: observation)
+        }
         if rolled { rolls += 1 }
-        latest = observation
+        self.observation = observation
+        observed = true
         carry = observation.rollYield
         if zScores.contains(.slope), let slope = observation.slope { slopeZ = slopeHistory.update(slope) }
         if zScores.contains(.curvature), let curvature = observation.curvature { curvatureZ = curvatureHistory.update(curvature) }
-        if let previous { recordMoves(from: previous, to: observation) }
 
         let oldShape = shape
         shape = observation.shape
@@ -159,9 +169,14 @@ public struct TermStructureSignals: Sendable {
                                 frontSpread: observation.frontSpread, atRoll: rolled)
     }
 
-    /// The spread change and the two nearbies' returns, each on the same contracts at both ends.
-    private mutating func recordMoves(from previous: CurveObservation, to now: CurveObservation) {
-        guard let frontThen = previous.price(of: now.front), let secondThen = previous.price(of: now.second) else { return }
+    /// The latest observation's price of `month`, if it has one.
+    func latestPrice(of month: ContractMonth) -> Double? { observed ? observation.price(of: month) : nil }
+
+    /// The spread change and the two nearbies' returns, each on the same contracts at both ends:
+    /// `frontThen` and `secondThen` the previous observation's prices of `now`'s two months.
+    @inline(__always)
+    private mutating func recordMoves(frontThen: Double?, secondThen: Double?, now: CurveObservation) {
+        guard let frontThen, let secondThen else { return }
         let spreadChange = now.frontSpread - (frontThen - secondThen)
         spreadChanges.push(spreadChange)
         spreadNoise.push(spreadChange)
@@ -206,18 +221,22 @@ struct MoveNoise: Sendable {
     }
 }
 
-/// The sum of the last `capacity` values, O(1) without drift: a double-double running sum to
-/// which each value is added and from which, leaving the window, the very same value is
-/// subtracted (as `WindowMoments` keeps its sums, without the squares).
+/// The sum of the last `capacity` values, O(1) without drift: a compensated running sum
+/// (`CompensatedSum`) to which each value is added and from which, leaving the window, the
+/// very same value is subtracted (as `WindowMoments` keeps its sums, without the squares).
 struct WindowSum: Sendable {
     private var window: Ring
-    private var total = DoubleDouble.zero
+    private var total = CompensatedSum()
 
     init(capacity: Int) { window = Ring(capacity: capacity) }
 
+    @inline(__always)
     mutating func push(_ value: Double) {
-        if let leaving = window.append(value) { total = total - leaving }
-        total = total + value
+        if let leaving = window.append(value) {
+            total.add(-leaving)
+            if window.isAtStart { total.renormalise() }
+        }
+        total.add(value)
     }
 
     /// The window's sum once it is full.

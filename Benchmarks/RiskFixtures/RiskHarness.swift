@@ -7,6 +7,7 @@ public final class Harness: @unchecked Sendable {
     public static let locked = Harness()
     public static let batch = Harness()
     public static let unlocked = Harness()
+    public static let decisions = Harness()
 
     public let sidecar: RiskSidecar
     public var engine: RiskEngine
@@ -52,7 +53,15 @@ public final class Harness: @unchecked Sendable {
     }
 
     public func finish(_ decision: RiskDecision, _ order: RiskOrder) {
-        guard decision.isAccepted else { fatalError("rejected: \(decision.rejection?.text ?? "")") }
+        finish(decision.rejection, order)
+    }
+
+    public func finish(_ verdict: RiskVerdict, _ order: RiskOrder) {
+        finish(verdict.rejection, order)
+    }
+
+    private func finish(_ rejection: RiskRejection?, _ order: RiskOrder) {
+        if let rejection { fatalError("rejected: \(rejection.text)") }
         sidecar.orderDone(key: order.key, now: now)
     }
 

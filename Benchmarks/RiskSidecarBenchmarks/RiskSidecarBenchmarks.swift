@@ -21,6 +21,8 @@ import RiskSidecar
 // reported done (the order's whole life in the sidecar, so the book stays the same size), and
 // reports per order: the sample's time / 1,000, throughput and heap allocations.
 // "(engine, no lock)" is the per-check pass on `RiskEngine` without the sidecar's mutex.
+// The first three time `verdict`, the order path's call (what was decided, without the order);
+// "whole decision" times `check`, which returns the decision with the order copied in.
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark("check limit order (per check)",
@@ -31,9 +33,9 @@ let benchmarks: @Sendable () -> Void = {
         let order = harness.nextSidecarOrder()
         let now = harness.advance()
         benchmark.startMeasurement()
-        let decision = harness.sidecar.check(order, now: now)
+        let verdict = harness.sidecar.verdict(order, now: now)
         benchmark.stopMeasurement()
-        harness.finish(decision, order)
+        harness.finish(verdict, order)
     }
 
     Benchmark("check limit order + cancel report ×1000",
@@ -46,8 +48,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for index in benchmark.scaledIterations {
             harness.sidecar.resolve(&orders[index])
-            let decision = harness.sidecar.check(orders[index], now: times[index])
-            guard decision.isAccepted else { fatalError("rejected: \(decision.rejection?.text ?? "")") }
+            let verdict = harness.sidecar.verdict(orders[index], now: times[index])
+            guard verdict.isAccepted else { fatalError("rejected: \(verdict.rejection?.text ?? "")") }
             harness.sidecar.orderDone(key: orders[index].key, now: times[index])
         }
         benchmark.stopMeasurement()
@@ -61,9 +63,22 @@ let benchmarks: @Sendable () -> Void = {
         let order = harness.nextEngineOrder()
         let now = harness.advance()
         benchmark.startMeasurement()
-        let decision = harness.engine.check(order, now: now)
+        let verdict = harness.engine.verdict(order, now: now)
         benchmark.stopMeasurement()
-        guard decision.isAccepted else { fatalError("rejected: \(decision.rejection?.text ?? "")") }
+        guard verdict.isAccepted else { fatalError("rejected: \(verdict.rejection?.text ?? "")") }
         harness.engine.orderDone(key: order.key, now: now)
+    }
+
+    Benchmark("check limit order, whole decision (per check)",
+              configuration: .init(metrics: [.wallClock], timeUnits: .nanoseconds,
+                                   warmupIterations: 1_000, scalingFactor: .one, maxDuration: .seconds(3),
+                                   maxIterations: 200_000)) { benchmark in
+        let harness = Harness.decisions
+        let order = harness.nextSidecarOrder()
+        let now = harness.advance()
+        benchmark.startMeasurement()
+        let decision = harness.sidecar.check(order, now: now)
+        benchmark.stopMeasurement()
+        harness.finish(decision, order)
     }
 }

@@ -157,7 +157,9 @@ struct GatewayWork {
         // Names to the sidecar's ids, ClOrdID and key hashed, once, as the order is built: the
         // check itself hashes no string.
         risk.resolve(&riskOrder)
-        let decision = risk.check(riskOrder, now: now)
+        // Only the small verdict leaves the sidecar's lock; the decision with the order as its
+        // input (what the journal records) is made here, outside it.
+        let decision = RiskDecision(riskOrder, risk.verdict(riskOrder, now: now), time: now)
         record("risk.decision", decision.auditRecord)
         if !decision.warnings.isEmpty { raise(decision.warnings) }
         logOutIfFlooding(decision, session: session)

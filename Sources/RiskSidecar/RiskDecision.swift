@@ -277,8 +277,43 @@ public struct RiskDecision: Sendable {
     }
 }
 
+/// What the sidecar decided about a new order, without the order itself: the small value the
+/// order path gets back from `RiskSidecar.verdict(_:now:)`. The check copies nothing out of
+/// the order; the caller already holds it, and makes the full decision (for the journal's audit
+/// record) with `RiskDecision(_:_:time:)` when it needs one, outside the sidecar's lock.
+public struct RiskVerdict: Sendable {
+    /// `nil` when accepted.
+    public let rejection: RiskRejection?
+    let notes: DecisionNotes
+
+    init(rejection: consuming RiskRejection?, notes: consuming DecisionNotes) {
+        self.rejection = rejection
+        self.notes = notes
+    }
+
+    public var isAccepted: Bool {
+        if case .none = rejection { return true }
+        return false
+    }
+    /// As ``RiskDecision/adjustedLimitPrice``.
+    public var adjustedLimitPrice: FIXDecimal? { notes.adjustedLimitPrice }
+    /// As ``RiskDecision/warnings``: limits the order took across 75 % or 90 % (already logged).
+    public var warnings: [RiskWarning] { notes.warnings }
+    /// As ``RiskDecision/cancelResting``.
+    public var cancelResting: [RiskOrderKey] { notes.cancelResting }
+    /// As ``RiskDecision/logoutSession``.
+    public var logoutSession: Bool { notes.logoutSession }
+}
+
+extension RiskDecision {
+    /// The decision on `order` with the order as its input: the same value `check` returns.
+    public init(_ order: RiskOrder, _ verdict: consuming RiskVerdict, time: Int64) {
+        self.init(input: .newOrder(order), time: time, rejection: verdict.rejection, notes: verdict.notes)
+    }
+}
+
 /// What the checks add to a decision while it is being made.
-struct DecisionNotes {
+struct DecisionNotes: Sendable {
     var adjustedLimitPrice: FIXDecimal?
     var referencePrice: FIXDecimal?
     var referencePriceKind: ReferencePriceKind?

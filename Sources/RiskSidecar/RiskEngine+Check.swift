@@ -77,9 +77,16 @@ extension RiskEngine {
     /// An order resolved by this engine (`resolve(_:)`) is checked on its ids and hashes; any
     /// other is resolved here, name by name, as it is reached.
     public mutating func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
+        RiskDecision(order, verdict(order, now: now), time: now)
+    }
+
+    /// The same check, returning only what was decided (``RiskVerdict``): the order is not
+    /// copied into the result, which the order path reads as it is. `RiskDecision(order,
+    /// verdict, time: now)` is what ``check(_:now:)-(RiskOrder,_)`` returns.
+    public mutating func verdict(_ order: borrowing RiskOrder, now: Int64) -> RiskVerdict {
         var notes = DecisionNotes()
         let rejection = checkNew(order, now: now, notes: &notes)
-        return RiskDecision(input: .newOrder(order), time: now, rejection: rejection, notes: notes)
+        return RiskVerdict(rejection: rejection, notes: notes)
     }
 
     /// The controls of `check(_:now:)`: `nil` when the order is accepted (and now working).
@@ -479,8 +486,9 @@ extension RiskEngine {
                                      text: "max order size: \(intent.quantity) contracts, limit \(maxSize) (\(scope))")
             }
             if let maxValue = limitTable[id].maxOrderValue {
-                let value = orderValue ?? Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.quantity,
-                                                         multiplier: multiplier)
+                // A new order's leaves are its quantity: its value is the notional already worked out.
+                let value = orderValue ?? (intent.quantity == intent.leaves ? intent.notional
+                    : Fixed.notional(priceRaw: intent.exposurePrice, quantity: intent.quantity, multiplier: multiplier))
                 orderValue = value
                 if value > maxValue {
                     let scope = limitTable[id].scope
@@ -582,7 +590,8 @@ extension RiskEngine {
 
     /// Market orders cap at the best price on the other side ± protection; stops at the stop
     /// price ± protection. With protection at several scopes the tightest cap wins.
-    private func protect(_ intent: inout Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
+    /// `mutating` though it changes nothing in the engine, for the reason `collar` is.
+    private mutating func protect(_ intent: inout Intent, _ scopes: ScopeSet, _ notes: inout DecisionNotes) -> RiskRejection? {
         let buy = intent.side == .buy
         let symbol = intent.context.symbol
         let root = intent.context.root
@@ -628,7 +637,11 @@ extension RiskEngine {
     }
 
     /// The limit (stop for a stop order) against the first reference price the gateway supplied.
-    private func collar(symbol: Int, root: Int, checked: FIXDecimal, _ collared: Int128?, _ id: Int,
+    ///
+    /// `mutating` though it changes nothing: called from a mutating method, a non-mutating one
+    /// is passed the engine by value, a 648-byte copy on the stack at each call (four per check
+    /// with a collar at four scopes); a mutating one is passed its address.
+    private mutating func collar(symbol: Int, root: Int, checked: FIXDecimal, _ collared: Int128?, _ id: Int,
                         _ notes: inout DecisionNotes) -> RiskRejection? {
         guard let price = collared else { return nil }
         var reference: Int128?

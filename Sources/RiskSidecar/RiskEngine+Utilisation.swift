@@ -189,8 +189,10 @@ extension RiskEngine {
     /// scopes is above normal. With no level raised anywhere and none above normal, those
     /// measurements would report and re-arm nothing: the check skips them. (A filter: when it
     /// answers `true` the full measurement decides.)
-    @inline(__always)
-    func anyPositionOrNotionalAboveNormal(_ context: Context, _ scopes: ScopeSet) -> Bool {
+    ///
+    /// `mutating` though it changes nothing, for the reason `collar` is: the check calls it on
+    /// every order, and would otherwise copy the engine to pass it.
+    mutating func anyPositionOrNotionalAboveNormal(_ context: Context, _ scopes: ScopeSet) -> Bool {
         for slot in 0..<5 {
             let limits = scopes[slot]
             guard limits >= 0 else { continue }

@@ -33,8 +33,13 @@ final class RiskMetrics: Sendable {
     }
 
     func count(_ decision: RiskDecision) {
-        if let rejection = decision.rejection {
-            rejected[rejection.check]?.increment()
+        count(decision.rejection?.check)
+    }
+
+    /// One decision: rejected by `check`, or accepted (`nil`).
+    func count(_ check: RiskCheck?) {
+        if let check {
+            rejected[check]?.increment()
         } else {
             accepted.increment()
         }

@@ -76,9 +76,16 @@ public final class RiskSidecar: Sendable {
     }
 
     public func check(_ order: RiskOrder, now: Int64) -> RiskDecision {
-        let decision = engine.withLock { $0.check(order, now: now) }
-        metrics.count(decision)
-        return decision
+        RiskDecision(order, verdict(order, now: now), time: now)
+    }
+
+    /// The check of ``check(_:now:)-(RiskOrder,_)`` returning only what was decided: the order
+    /// path's call. Only the small verdict leaves the lock; `RiskDecision(order, verdict,
+    /// time: now)` (its `auditRecord` for the journal) is built by the caller, outside it.
+    public func verdict(_ order: RiskOrder, now: Int64) -> RiskVerdict {
+        let verdict = engine.withLock { $0.verdict(order, now: now) }
+        metrics.count(verdict.rejection?.check)
+        return verdict
     }
 
     /// What ``check(_:now:)-(RiskOrder,_)`` would decide and each limit's use after the order,

@@ -18,6 +18,10 @@ struct WellheadProfile {
     /// More sessions, each the lines of its [SESSION] (a gateway's route to a venue).
     var moreSessions: [[String]] = []
 
+    /// `JournalFill` of every benchmark's Wellhead: `background` unless ECHO_BENCH_JOURNAL_FILL
+    /// says `idle` (the journal's filling and checkpointing threads at SCHED_IDLE).
+    static let journalFill = ProcessInfo.processInfo.environment["ECHO_BENCH_JOURNAL_FILL"] ?? "background"
+
     /// Writes the profile for an acceptor on `port` into `directory` and returns its path.
     func write(in directory: String, port: Int) throws -> String {
         let applicationLines = applicationKeys.map { $0 + "\n" }.joined()
@@ -34,6 +38,7 @@ struct WellheadProfile {
             SocketNodelay=Y
             DataDictionary=\(EchoPaths.dictionary)
             JournalPath=\(directory)/journal.sqlite
+            JournalFill=\(Self.journalFill)
             Application=\(application)
             \(applicationLines)CheckLatency=Y
             MaxLatency=120

@@ -8,3 +8,16 @@
 static inline int wellhead_set_thread_nice(int nice) {
     return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }
+
+#include <sched.h>
+
+#ifndef SCHED_IDLE
+#define SCHED_IDLE 5
+#endif
+
+// The calling thread to SCHED_IDLE: it runs only when no other thread wants the core, and a
+// thread that wakes takes the core from it at once (a nice value only shortens its turns).
+static inline int wellhead_set_thread_idle(void) {
+    struct sched_param param = { .sched_priority = 0 };
+    return sched_setscheduler((pid_t)syscall(SYS_gettid), SCHED_IDLE, &param);
+}

@@ -138,7 +138,21 @@ public final class Journal: Sendable {
         case full = "FULL"
     }
 
+    /// How the threads that fill SQLite behind the write-ahead log and checkpoint it give way
+    /// to the event loops (`JournalFill`).
+    public enum FillPriority: String, Sendable {
+        /// Nice 10: they take a tenth of a busy core, and wait their turn otherwise.
+        case background
+        /// SCHED_IDLE: they run only on a core nothing else wants, and a thread that wakes
+        /// takes the core from them at once, so they never delay a round trip; on a machine
+        /// kept busy by something else they fall behind, and past ``aheadBacklog`` queued
+        /// turns sends wait for SQLite. For a host that runs the appliance alone.
+        case idle
+    }
+
     public let path: String
+    /// How the filling and checkpointing threads share the cores.
+    public let fillPriority: FillPriority
     private let reader: Mutex<SQLiteConnection?>
     private let queue: Mutex<WriteQueue>
     private let wakeup = DispatchSemaphore(value: 0)
@@ -274,8 +288,9 @@ public final class Journal: Sendable {
 
     /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
     /// journal is an error, never overwritten.
-    public init(path: String, synchronous: Synchronous = .normal) throws(JournalError) {
+    public init(path: String, synchronous: Synchronous = .normal, fill: FillPriority = .background) throws(JournalError) {
         self.path = path
+        fillPriority = fill
         let writer = try SQLiteConnection(path: path)
         try Self.prepareSchema(writer, synchronous: synchronous)
         // Whatever the last owner appended to the write-ahead log and SQLite lacks goes in now,
@@ -305,7 +320,7 @@ public final class Journal: Sendable {
         // WAL is never written over while the database lacks what it held: a power loss may
         // cost the last commits at `normal`, never the file.
         try checkpointConnection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
-        checkpointer = Checkpointer(connection: WriterHandOff(checkpointConnection))
+        checkpointer = Checkpointer(connection: WriterHandOff(checkpointConnection), fill: fill)
         checkpointer.start()
         let writerBox = WriterHandOff(writer)
         let thread = WriterThread(journal: self, connection: writerBox)
@@ -714,11 +729,13 @@ public final class Journal: Sendable {
         done.wait()
     }
 
-    /// Lowers the calling thread's scheduling priority (nice 10): with the write-ahead log,
-    /// filling SQLite and checkpointing are background work, and on a machine with few cores
-    /// an event loop (or the counterparty's process) waiting for a core should get it first.
-    /// Falling behind is bounded: past ``aheadBacklog`` queued turns, sends wait for SQLite.
-    fileprivate static func yieldToEventLoops() {
+    /// Lowers the calling thread's scheduling priority (``FillPriority``): with the write-ahead
+    /// log, filling SQLite and checkpointing are background work, and on a machine with few
+    /// cores an event loop (or the counterparty's process) waiting for a core should get it
+    /// first. Falling behind is bounded: past ``aheadBacklog`` queued turns, sends wait for
+    /// SQLite. Where SCHED_IDLE is refused, nice 10.
+    fileprivate static func yieldToEventLoops(_ fill: FillPriority) {
+        if fill == .idle, wellhead_set_thread_idle() == 0 { return }
         _ = wellhead_set_thread_nice(10)
     }
 
@@ -951,7 +968,7 @@ private struct WriterThread: Sendable {
 
     private func run() {
         journal.writerStarted()
-        if journal.writesAhead { Journal.yieldToEventLoops() }
+        if journal.writesAhead { Journal.yieldToEventLoops(journal.fillPriority) }
         let db = connection.connection
         var generations: [Int64: Int64] = [:]
         var spin: UInt64 = 0
@@ -1126,7 +1143,12 @@ private final class Checkpointer: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let state = Mutex((commits: 0, stopping: false))
 
-    init(connection: WriterHandOff) { self.connection = connection }
+    private let fill: Journal.FillPriority
+
+    init(connection: WriterHandOff, fill: Journal.FillPriority) {
+        self.connection = connection
+        self.fill = fill
+    }
 
     func start() {
         let thread = Thread { [self] in run() }
@@ -1151,7 +1173,7 @@ private final class Checkpointer: Sendable {
     }
 
     private func run() {
-        Journal.yieldToEventLoops()
+        Journal.yieldToEventLoops(fill)
         let db = connection.connection
         while true {
             wakeup.wait()

@@ -61,6 +61,15 @@ public enum JournalSync: String, Sendable, Hashable {
     case full
 }
 
+/// How the journal's background threads (SQLite filled behind the write-ahead log, the
+/// checkpoints) share the cores with the event loops (`JournalFill`).
+public enum JournalFill: String, Sendable, Hashable {
+    /// Nice 10 (the default).
+    case background
+    /// SCHED_IDLE: only on a core nothing else wants; for a host that runs the appliance alone.
+    case idle
+}
+
 /// A whole settings file: one journal, any number of sessions.
 public struct EngineProfile: Sendable {
     public var file: String
@@ -68,6 +77,9 @@ public struct EngineProfile: Sendable {
     /// How hard each commit is made durable (`JournalSync`): `normal` survives a killed process
     /// at every instant; `full` also a power loss, syncing the disk at every commit.
     public var journalSync: JournalSync
+    /// How the journal's background threads share the cores (`JournalFill`, `background`
+    /// unless set): `idle` takes them off the round trip's tail on a host of its own.
+    public var journalFill: JournalFill
     public var sessions: [SessionProfile]
 
     /// The keys the engine reads: QuickFIX's, with their meaning, and Wellhead's journal,
@@ -85,7 +97,7 @@ public struct EngineProfile: Sendable {
         "SocketUseSSL", "SSLProtocol", "ServerCertificateFile", "ServerCertificateKeyFile",
         "ClientCertificateFile", "ClientCertificateKeyFile", "CertificationAuthoritiesFile", "CertificateVerifyLevel",
         "SSLServerHostname",
-        "JournalPath", "JournalSync", "JournalMarketData", "Application",
+        "JournalPath", "JournalSync", "JournalFill", "JournalMarketData", "Application",
         "LogonCredentialsFile", "LogonUsername", "LogonLockoutAttempts", "LogonLockoutSeconds",
         "LogonPasswordFile", "LogonPasswordEnv", "LogonPassword",
     ]
@@ -115,6 +127,7 @@ public struct EngineProfile: Sendable {
         var sessions: [SessionProfile] = []
         var journal: (path: String, reader: SessionSettings)?
         var sync: (value: JournalSync, reader: SessionSettings)?
+        var fill: JournalFill?
         var seen: [SessionID: Int] = [:]
         for section in settings.sessions {
             var reader = SessionSettings(file: settings, section: section)
@@ -130,6 +143,11 @@ public struct EngineProfile: Sendable {
                 throw reader.error("JournalSync", "every session of a profile shares one journal; another session says \(sync.value.rawValue)")
             }
             sync = (journalSync, reader)
+            let journalFill = try reader.journalFill()
+            if let fill, fill != journalFill {
+                throw reader.error("JournalFill", "every session of a profile shares one journal; another session says \(fill.rawValue)")
+            }
+            fill = journalFill
             if let line = seen[profile.configuration.id] {
                 throw reader.error(nil, "session \(profile.configuration.id) is defined twice (first at line \(line))")
             }
@@ -138,6 +156,7 @@ public struct EngineProfile: Sendable {
         }
         journalPath = journal!.path
         journalSync = sync!.value
+        journalFill = fill!
         self.sessions = sessions
         try checkPorts()
     }
@@ -246,6 +265,14 @@ extension SessionSettings {
             return Int(key.dropFirst(prefix.count)) != nil
         }
         return false
+    }
+
+    func journalFill() throws(SettingsError) -> JournalFill {
+        guard let value = string("JournalFill") else { return .background }
+        guard let fill = JournalFill(rawValue: value.lowercased()) else {
+            throw error("JournalFill", "'\(value)' is neither background (nice 10) nor idle (SCHED_IDLE, for a host of its own)")
+        }
+        return fill
     }
 
     func journalSync() throws(SettingsError) -> JournalSync {

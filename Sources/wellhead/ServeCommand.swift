@@ -46,7 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let journal: Journal
         do {
-            journal = try Journal(path: profile.journalPath, synchronous: profile.engine.journalSync == .full ? .full : .normal)
+            journal = try Journal(path: profile.journalPath, synchronous: profile.engine.journalSync == .full ? .full : .normal,
+                                  fill: profile.engine.journalFill == .idle ? .idle : .background)
         } catch {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure

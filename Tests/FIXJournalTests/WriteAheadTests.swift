@@ -83,6 +83,32 @@ import TestSupport
         #expect(try check.integer("SELECT applied FROM write_ahead") == 3)
     }
 
+    /// `JournalFill=idle`: the two threads that fill SQLite and checkpoint it run SCHED_IDLE
+    /// (the kernel's policy of each of the process's threads, read from /proc; no other journal
+    /// in the tests asks for it), and SQLite still gets every group.
+    @Test func atIdleFillTheBackgroundThreadsRunSCHEDIDLEAndSQLiteIsFilled() throws {
+        // Field 41 of /proc/self/task/<tid>/stat is the thread's scheduling policy; 5 is SCHED_IDLE.
+        func idleThreads() -> Int {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.filter { task in
+                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return false }
+                // After the command's closing parenthesis come fields 3 (state) onwards.
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return fields.count > 38 && fields[38] == "5"
+            }.count
+        }
+        #expect(idleThreads() == 0)
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let journal = try Journal(path: directory.path("journal.sqlite"), fill: .idle)
+        let (session, _) = try journal.session(named: "S", now: 0)
+        for seq in 1...50 { journal.commit(roundTrip(session, seq)) { _ in } }
+        #expect(try journal.messages(session: session).count == 100)
+        #expect(eventually(timeout: 10) { idleThreads() == 2 }, "SCHED_IDLE threads: \(idleThreads())")
+        journal.close()
+    }
+
     @Test func whatSQLiteLackedIsReplayedWhenTheJournalOpensAgainAndATornTailIsDropped() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

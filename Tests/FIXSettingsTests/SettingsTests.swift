@@ -108,6 +108,7 @@ import TestSupport
         ("BeginString=FIX.9.9", "BeginString", "not supported"),
         ("RiskLimits=limits.yaml", "RiskLimits", "not a setting Wellhead knows"),
         ("JournalSync=sometimes", "JournalSync", "neither normal"),
+        ("JournalFill=lazy", "JournalFill", "neither background"),
     ])
     func badSettingNamesItsKey(line: String, key: String, message: String) {
         do {
@@ -129,6 +130,17 @@ import TestSupport
             Issue.record("two sync levels for one journal accepted")
         } catch {
             #expect(error.key == "JournalSync", "\(error)")
+        }
+    }
+
+    @Test func journalFillIsBackgroundUnlessTheProfileAsksForIdleAndOneValuePerProfile() throws {
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\n").journalFill == .background)
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=IDLE\n").journalFill == .idle)
+        do {
+            _ = try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=idle\n[SESSION]\nTargetCompID=OMS2\n")
+            Issue.record("two fill priorities for one journal accepted")
+        } catch {
+            #expect(error.key == "JournalFill", "\(error)")
         }
     }
 

@@ -49,6 +49,35 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: appliance.adminSocket))
     }
 
+    /// `JournalFill=idle`: the served appliance's two journal threads (SQLite filled behind
+    /// the write-ahead log, the checkpoints) run SCHED_IDLE, and a logon is journaled.
+    @Test func journalFillIdlePutsTheJournalsBackgroundThreadsAtSCHEDIDLE() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let port = freePort()
+        let config = try WellheadProfiles.echoAcceptor(in: directory, port: port, extra: "JournalFill=idle")
+        let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
+        defer {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
+        }
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
+        let client = try RawFIXClient(port: port)
+        try client.send(Counterparty().logon(at: TestClock.wall()))
+        #expect(client.receive()?.msgType == "A")
+        // Field 41 of /proc/<pid>/task/<tid>/stat is a thread's scheduling policy; 5 is SCHED_IDLE.
+        let tasks = "/proc/\(server.process.processIdentifier)/task"
+        func idleThreads() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).filter { task in
+                guard let stat = try? String(contentsOfFile: "\(tasks)/\(task)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return false }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return fields.count > 38 && fields[38] == "5"
+            }.count
+        }
+        #expect(eventually(timeout: 10) { idleThreads() == 2 }, "SCHED_IDLE threads: \(idleThreads())")
+    }
+
     @Test func unknownKeyIsAnErrorNamingFileLineAndKey() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -219,9 +219,7 @@ final class GatewayMarketData: Sendable {
             guard state.feeds[session] != nil else { return VenueUpdate() }
             let applied = try state.feeds[session]!.apply(message, now: now)
             // Where two venues list an instrument, the first whose book it is sets its prices.
-            let quotes = applied.quotes.filter { quote in
-                feedOrder.first { state.feeds[$0]?.quotes(quote.symbol) == true } == session
-            }
+            let quotes = applied.quotes.filter { Self.owner(of: $0.symbol, in: state, order: feedOrder) == session }
             var update = VenueUpdate(quotes: quotes, requests: applied.requests)
             // The venue's trades are all in what it changed: published now, or dropped while
             // nobody subscribes.

@@ -41,8 +41,9 @@ struct SignalsCommand: AsyncParsableCommand {
     /// BZ, RB and HO months, from the venue simulator's own price process (its random-walk
     /// curves, stepped a trading day at a time, sampled four times a day, and pulled back a
     /// little each day towards the simulator's starting prices so years of it stay in oil's
-    /// range; each root then moved so it ends at the simulator's starting price), in the CSV the profile's `SignalHistory=` reads. Simulated prices, not the
-    /// market's: say so where shown. `sessions/demo-signal-history.csv` is one.
+    /// range; each root then moved so it ends at the simulator's starting price), in the CSV
+    /// the profile's `SignalHistory=` reads. Simulated prices, not the market's: say so where
+    /// shown. `sessions/demo-signal-history.csv` is one.
     struct Sample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a simulated multi-year daily history (SignalHistory= CSV) from the venue simulator's price process.")

@@ -27,6 +27,14 @@ import TestSupport
             termStructure: {history: 3, spreadMomentum: 2, basisMomentum: 2}
         """
 
+    /// One-minute bars, weight only on CL's carry: a composite from the first bar, read off the curve.
+    static let carryYAML = """
+        interval: 1m
+        roots:
+          CL:
+            weights: {carry: 1}
+        """
+
     static func subscribe(_ marketData: GatewayMarketData, _ harness: GatewayHarness, _ symbol: String, id: String = "SIG1")
         -> [(msgType: String, body: FIXFieldList)] {
         let request = Counterparty(senderCompID: "OMS1").message(
@@ -130,14 +138,8 @@ import TestSupport
     /// exists from the first bar and is the carry's.
     @Test func theCurveIsObservedAtEachBar() throws {
         var harness = try GatewayHarness()
-        let yaml = """
-            interval: 1m
-            roots:
-              CL:
-                weights: {carry: 1}
-            """
         let marketData = GatewayMarketData(catalog: harness.catalog, venueDialects: [:],
-                                           signals: try SignalConfiguration.parse(yaml: yaml, file: "carry.yaml"))
+                                           signals: try SignalConfiguration.parse(yaml: Self.carryYAML, file: "carry.yaml"))
         for _ in 0..<(3 * 240) {
             _ = harness.advance(seconds: 0.25)
             _ = marketData.publish(gateway: harness.gateway, now: harness.now)
@@ -154,14 +156,8 @@ import TestSupport
     /// the curve is the venue's, though the in-process simulator (near $70) moves on beside it.
     @Test func aFIXVenuesBooksAndPrintsFeedTheSignals() throws {
         var harness = try GatewayHarness()
-        let yaml = """
-            interval: 1m
-            roots:
-              CL:
-                weights: {carry: 1}
-            """
         let marketData = GatewayMarketData(catalog: harness.catalog, venueDialects: ["ICEVENUE": VenueDialect()],
-                                           signals: try SignalConfiguration.parse(yaml: yaml, file: "carry.yaml"))
+                                           signals: try SignalConfiguration.parse(yaml: Self.carryYAML, file: "carry.yaml"))
         _ = marketData.venueLoggedOn("ICEVENUE")
         let months = harness.catalog.futures(root: "CL").prefix(2).map(\.symbol)
         #expect(months.count == 2)

@@ -141,18 +141,28 @@ public final class Journal: Sendable {
     /// How the threads that fill SQLite behind the write-ahead log and checkpoint it give way
     /// to the event loops (`JournalFill`).
     public enum FillPriority: String, Sendable {
-        /// Nice 10: they take a tenth of a busy core, and wait their turn otherwise.
+        /// Nice 10: they take a tenth of a busy core, and wait their turn otherwise; a thread
+        /// on the round trip that wakes may still wait a scheduler slice behind them.
         case background
-        /// SCHED_IDLE: they run only on a core nothing else wants, and a thread that wakes
-        /// takes the core from them at once, so they never delay a round trip; on a machine
-        /// kept busy by something else they fall behind, and past ``aheadBacklog`` queued
-        /// turns sends wait for SQLite. For a host that runs the appliance alone.
+        /// SCHED_IDLE (the default): they run only on a core nothing else wants, and a thread
+        /// that wakes takes the core from them at once, so they never delay a round trip. On
+        /// a host kept busy by something else they are raised to normal priority while SQLite
+        /// is behind (``FillScheduling``), so the backlog never reaches the senders.
         case idle
     }
 
     public let path: String
-    /// How the filling and checkpointing threads share the cores.
+    /// How the filling and checkpointing threads were asked to share the cores.
     public let fillPriority: FillPriority
+    /// How they do: `idle` only where the journal writes ahead and a thread may leave
+    /// SCHED_IDLE again to be rescued (``FillScheduling``); `background` otherwise.
+    public var fillInEffect: FillPriority { scheduling.effective }
+    /// How many times the idle threads were raised to catch up with a backlog.
+    public var fillRescues: Int { scheduling.rescues }
+    /// The kernel thread ids of the writer and the checkpointer (0 until each has started),
+    /// to find them in /proc.
+    public var fillThreadIDs: [Int32] { scheduling.threadIDs }
+    fileprivate let scheduling: FillScheduling
     private let reader: Mutex<SQLiteConnection?>
     private let queue: Mutex<WriteQueue>
     private let wakeup = DispatchSemaphore(value: 0)
@@ -278,6 +288,12 @@ public final class Journal: Sendable {
     /// Queued writes beyond which a committed group's completion waits for SQLite again: how
     /// far SQLite may fall behind the write-ahead log before the senders feel it.
     static let aheadBacklog = 1024
+    /// Queued writes at which idle filling threads are raised to catch up (``FillScheduling``):
+    /// two full batches, long before the backlog reaches the senders.
+    static let rescueBacklog = 2 * aheadBatch
+    /// The age of the oldest queued write at which idle filling threads are raised: twenty-five
+    /// times the batch delay, so a quiet host never raises them.
+    static let rescueAge: UInt64 = 25 * aheadDelay
     /// The writer thread's `pthread_self()`, so a read made there does not wait for itself.
     private let writerThread = Atomic<UInt>(0)
     /// `wellhead_journal_commit_seconds`: each group commit's transaction on the writer thread,
@@ -288,7 +304,7 @@ public final class Journal: Sendable {
 
     /// Opens (creating if absent) the journal at `path`. A file that is not a Wellhead
     /// journal is an error, never overwritten.
-    public init(path: String, synchronous: Synchronous = .normal, fill: FillPriority = .background) throws(JournalError) {
+    public init(path: String, synchronous: Synchronous = .normal, fill: FillPriority = .idle) throws(JournalError) {
         self.path = path
         fillPriority = fill
         let writer = try SQLiteConnection(path: path)
@@ -303,6 +319,7 @@ public final class Journal: Sendable {
         }
         replayedRecords = replayed
         writesAhead = log != nil && synchronous == .normal
+        scheduling = FillScheduling(writesAhead ? fill : .background)
         // Kept at `full` too, unused: the journal stays the log's one owner.
         queue = Mutex(WriteQueue(ahead: log, nextLSN: nextLSN))
         let readConnection = try SQLiteConnection(path: path)
@@ -320,7 +337,7 @@ public final class Journal: Sendable {
         // WAL is never written over while the database lacks what it held: a power loss may
         // cost the last commits at `normal`, never the file.
         try checkpointConnection.execute("PRAGMA synchronous = \(synchronous.rawValue)")
-        checkpointer = Checkpointer(connection: WriterHandOff(checkpointConnection), fill: fill)
+        checkpointer = Checkpointer(connection: WriterHandOff(checkpointConnection), scheduling: scheduling)
         checkpointer.start()
         let writerBox = WriterHandOff(writer)
         let thread = WriterThread(journal: self, connection: writerBox)
@@ -593,7 +610,7 @@ public final class Journal: Sendable {
     private func enqueueAhead(_ item: Pending) {
         enum Outcome {
             case refused(JournalError)
-            case queued(wake: Bool, complete: (@Sendable (JournalError?) -> Void)?)
+            case queued(wake: Bool, complete: (@Sendable (JournalError?) -> Void)?, behind: Bool)
         }
         // Recorded once the queue's lock is let go, so the histogram's own lock is never inside it.
         var appended: UInt64?
@@ -607,7 +624,7 @@ public final class Journal: Sendable {
             switch item {
             case .read:
                 queue.pending.append(item)
-                return .queued(wake: queue.wakeWriter(urgent: true), complete: nil)
+                return .queued(wake: queue.wakeWriter(urgent: true), complete: nil, behind: true)
             case .write(let written, _, let then):
                 entries = written
                 completion = then
@@ -668,14 +685,19 @@ public final class Journal: Sendable {
                 }
                 queue.nextLSN += 1
             }
-            if queue.pending.isEmpty { queue.oldest = DispatchTime.now().uptimeNanoseconds }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if queue.pending.isEmpty { queue.oldest = now }
             queue.pending.append(.write(entries, lsn: lsn, completion: completion))
-            return .queued(wake: queue.wakeWriter(urgent: completion != nil), complete: early)
+            // Something waits for SQLite (a write that is not a turn's commit, or any once the
+            // backlog is reached), or SQLite has fallen behind: idle threads must catch up.
+            let behind = completion != nil || queue.pending.count >= Self.rescueBacklog || now >= queue.oldest + Self.rescueAge
+            return .queued(wake: queue.wakeWriter(urgent: completion != nil), complete: early, behind: behind)
         }
         switch outcome {
         case .refused(let error):
             item.fail(error)
-        case .queued(let wake, let complete):
+        case .queued(let wake, let complete, let behind):
+            if behind { scheduling.rescue() }
             if wake { wakeup.signal() }
             complete?(nil)
         }
@@ -727,16 +749,6 @@ public final class Journal: Sendable {
         let done = DispatchSemaphore(value: 0)
         write([]) { _ in done.signal() }
         done.wait()
-    }
-
-    /// Lowers the calling thread's scheduling priority (``FillPriority``): with the write-ahead
-    /// log, filling SQLite and checkpointing are background work, and on a machine with few
-    /// cores an event loop (or the counterparty's process) waiting for a core should get it
-    /// first. Falling behind is bounded: past ``aheadBacklog`` queued turns, sends wait for
-    /// SQLite. Where SCHED_IDLE is refused, nice 10.
-    fileprivate static func yieldToEventLoops(_ fill: FillPriority) {
-        if fill == .idle, wellhead_set_thread_idle() == 0 { return }
-        _ = wellhead_set_thread_nice(10)
     }
 
     /// The journals of this process that own their file's write-ahead log, by path.
@@ -819,6 +831,8 @@ public final class Journal: Sendable {
                 return (nil, queue.pending.isEmpty ? nil : queue.oldest + Self.aheadDelay)
             }
             if let taken { return taken }
+            // Caught up: raised idle threads go back to SCHED_IDLE before the writer sleeps.
+            scheduling.settle()
             if let until {
                 _ = wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: until))
             } else {
@@ -968,7 +982,7 @@ private struct WriterThread: Sendable {
 
     private func run() {
         journal.writerStarted()
-        if journal.writesAhead { Journal.yieldToEventLoops(journal.fillPriority) }
+        if journal.writesAhead { journal.scheduling.enter(.writer) }
         let db = connection.connection
         var generations: [Int64: Int64] = [:]
         var spin: UInt64 = 0
@@ -1143,11 +1157,11 @@ private final class Checkpointer: Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let state = Mutex((commits: 0, stopping: false))
 
-    private let fill: Journal.FillPriority
+    private let scheduling: FillScheduling
 
-    init(connection: WriterHandOff, fill: Journal.FillPriority) {
+    init(connection: WriterHandOff, scheduling: FillScheduling) {
         self.connection = connection
-        self.fill = fill
+        self.scheduling = scheduling
     }
 
     func start() {
@@ -1173,7 +1187,7 @@ private final class Checkpointer: Sendable {
     }
 
     private func run() {
-        Journal.yieldToEventLoops(fill)
+        scheduling.enter(.checkpointer)
         let db = connection.connection
         while true {
             wakeup.wait()

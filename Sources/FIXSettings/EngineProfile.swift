@@ -64,9 +64,11 @@ public enum JournalSync: String, Sendable, Hashable {
 /// How the journal's background threads (SQLite filled behind the write-ahead log, the
 /// checkpoints) share the cores with the event loops (`JournalFill`).
 public enum JournalFill: String, Sendable, Hashable {
-    /// Nice 10 (the default).
+    /// Nice 10: a tenth of a busy core, but a thread on the round trip may wait a scheduler
+    /// slice behind them.
     case background
-    /// SCHED_IDLE: only on a core nothing else wants; for a host that runs the appliance alone.
+    /// SCHED_IDLE (the default): only on a core nothing else wants, raised back to normal
+    /// priority whenever SQLite falls behind on a busy host.
     case idle
 }
 
@@ -77,8 +79,8 @@ public struct EngineProfile: Sendable {
     /// How hard each commit is made durable (`JournalSync`): `normal` survives a killed process
     /// at every instant; `full` also a power loss, syncing the disk at every commit.
     public var journalSync: JournalSync
-    /// How the journal's background threads share the cores (`JournalFill`, `background`
-    /// unless set): `idle` takes them off the round trip's tail on a host of its own.
+    /// How the journal's background threads share the cores (`JournalFill`, `idle` unless
+    /// set): `idle` keeps them off the round trip's tail; `background` runs them at nice 10.
     public var journalFill: JournalFill
     public var sessions: [SessionProfile]
 
@@ -268,9 +270,9 @@ extension SessionSettings {
     }
 
     func journalFill() throws(SettingsError) -> JournalFill {
-        guard let value = string("JournalFill") else { return .background }
+        guard let value = string("JournalFill") else { return .idle }
         guard let fill = JournalFill(rawValue: value.lowercased()) else {
-            throw error("JournalFill", "'\(value)' is neither background (nice 10) nor idle (SCHED_IDLE, for a host of its own)")
+            throw error("JournalFill", "'\(value)' is neither idle (SCHED_IDLE, raised when SQLite falls behind) nor background (nice 10)")
         }
         return fill
     }

@@ -52,6 +52,12 @@ struct ServeCommand: AsyncParsableCommand {
             print("error: \(profile.file): JournalPath: \(error)", to: &standardError)
             throw ExitCode.failure
         }
+        if journal.fillPriority == .idle && journal.fillInEffect != .idle && journal.writesAhead {
+            // Linux refuses to raise a SCHED_IDLE thread again without CAP_SYS_NICE or an
+            // RLIMIT_NICE for it: idle threads that could not be rescued would starve on a busy host.
+            logger.warning("JournalFill=idle needs CAP_SYS_NICE or LimitNICE=+0 to raise a starved thread; the journal's threads run at nice 10",
+                           metadata: ["file": "\(profile.file)"])
+        }
         if journal.replayedRecords > 0 {
             logger.notice("journal recovered from its write-ahead log",
                           metadata: ["journal": "\(profile.journalPath)", "records": "\(journal.replayedRecords)"])

@@ -83,30 +83,61 @@ import TestSupport
         #expect(try check.integer("SELECT applied FROM write_ahead") == 3)
     }
 
-    /// `JournalFill=idle`: the two threads that fill SQLite and checkpoint it run SCHED_IDLE
-    /// (the kernel's policy of each of the process's threads, read from /proc; no other journal
-    /// in the tests asks for it), and SQLite still gets every group.
+    /// A thread's scheduling policy, read from /proc: field 41 of its stat (0 SCHED_OTHER,
+    /// 5 SCHED_IDLE).
+    private func policy(ofThread id: Int32) -> Int? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/task/\(id)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command's closing parenthesis come fields 3 (state) onwards.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 38 ? Int(fields[38]) : nil
+    }
+
+    /// `JournalFill=idle`, the default: the two threads that fill SQLite and checkpoint it run
+    /// SCHED_IDLE (the kernel's policy of each, read from /proc), and SQLite still gets every group.
     @Test func atIdleFillTheBackgroundThreadsRunSCHEDIDLEAndSQLiteIsFilled() throws {
-        // Field 41 of /proc/self/task/<tid>/stat is the thread's scheduling policy; 5 is SCHED_IDLE.
-        func idleThreads() -> Int {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-            return tasks.filter { task in
-                guard let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
-                      let close = stat.lastIndex(of: ")") else { return false }
-                // After the command's closing parenthesis come fields 3 (state) onwards.
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                return fields.count > 38 && fields[38] == "5"
-            }.count
-        }
-        #expect(idleThreads() == 0)
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let journal = try Journal(path: directory.path("journal.sqlite"), fill: .idle)
+        let journal = try Journal(path: directory.path("journal.sqlite"))
+        defer { journal.close() }
+        #expect(journal.fillPriority == .idle)
+        #expect(journal.fillInEffect == .idle, "the tests run where a thread may leave SCHED_IDLE (root)")
         let (session, _) = try journal.session(named: "S", now: 0)
         for seq in 1...50 { journal.commit(roundTrip(session, seq)) { _ in } }
         #expect(try journal.messages(session: session).count == 100)
-        #expect(eventually(timeout: 10) { idleThreads() == 2 }, "SCHED_IDLE threads: \(idleThreads())")
-        journal.close()
+        #expect(eventually(timeout: 10) { journal.fillThreadIDs.allSatisfy { $0 != 0 && policy(ofThread: $0) == 5 } },
+                "policies: \(journal.fillThreadIDs.map { policy(ofThread: $0) ?? -1 })")
+    }
+
+    /// The guard against starving them: with every core kept busy by threads at normal priority,
+    /// SCHED_IDLE threads would get almost no time, and SQLite would fall ever further behind.
+    /// A backlog of queued groups raises them (a rescue) without anything reading; SQLite
+    /// catches up while the cores are still busy; once it has, they go back to SCHED_IDLE.
+    @Test func idleFillingThreadsStarvedByABusyHostAreRaisedUntilSQLiteCatchesUp() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        let journal = try Journal(path: path, fill: .idle)
+        defer { journal.close() }
+        let (session, _) = try journal.session(named: "S", now: 0)
+        #expect(eventually(timeout: 10) { journal.fillThreadIDs.allSatisfy { $0 != 0 && policy(ofThread: $0) == 5 } })
+        // Two busy threads per core, at normal priority, until the test is over.
+        let busy = Atomic<Bool>(true)
+        let hogs = (0..<(2 * ProcessInfo.processInfo.activeProcessorCount)).map { _ in
+            Thread { while busy.load(ordering: .relaxed) {} }
+        }
+        hogs.forEach { $0.start() }
+        defer { busy.store(false, ordering: .relaxed) }
+        let groups = 3 * Journal.rescueBacklog
+        for seq in 1...groups { journal.commit(roundTrip(session, seq)) { _ in } }
+        #expect(journal.fillRescues >= 1, "a backlog of \(groups) groups did not raise the threads")
+        // Counted on a connection of its own: a read through the journal would itself raise them.
+        let check = try SQLiteConnection(path: path)
+        defer { check.close() }
+        #expect(eventually(timeout: 60) { (try? check.integer("SELECT count(*) FROM messages")) == 2 * Int64(groups) },
+                "SQLite holds \((try? check.integer("SELECT count(*) FROM messages")) ?? -1) of \(2 * groups) messages")
+        #expect(eventually(timeout: 10) { journal.fillThreadIDs.allSatisfy { policy(ofThread: $0) == 5 } },
+                "policies after catching up: \(journal.fillThreadIDs.map { policy(ofThread: $0) ?? -1 })")
     }
 
     @Test func whatSQLiteLackedIsReplayedWhenTheJournalOpensAgainAndATornTailIsDropped() throws {

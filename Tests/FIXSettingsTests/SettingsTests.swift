@@ -108,7 +108,7 @@ import TestSupport
         ("BeginString=FIX.9.9", "BeginString", "not supported"),
         ("RiskLimits=limits.yaml", "RiskLimits", "not a setting Wellhead knows"),
         ("JournalSync=sometimes", "JournalSync", "neither normal"),
-        ("JournalFill=lazy", "JournalFill", "neither background"),
+        ("JournalFill=lazy", "JournalFill", "neither idle"),
     ])
     func badSettingNamesItsKey(line: String, key: String, message: String) {
         do {
@@ -133,11 +133,11 @@ import TestSupport
         }
     }
 
-    @Test func journalFillIsBackgroundUnlessTheProfileAsksForIdleAndOneValuePerProfile() throws {
-        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\n").journalFill == .background)
-        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=IDLE\n").journalFill == .idle)
+    @Test func journalFillIsIdleUnlessTheProfileAsksForBackgroundAndOneValuePerProfile() throws {
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\n").journalFill == .idle)
+        #expect(try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=BACKGROUND\n").journalFill == .background)
         do {
-            _ = try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=idle\n[SESSION]\nTargetCompID=OMS2\n")
+            _ = try profile(base + "[SESSION]\nTargetCompID=OMS1\nJournalFill=background\n[SESSION]\nTargetCompID=OMS2\n")
             Issue.record("two fill priorities for one journal accepted")
         } catch {
             #expect(error.key == "JournalFill", "\(error)")

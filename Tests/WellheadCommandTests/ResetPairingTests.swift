@@ -35,6 +35,17 @@ import TestSupport
 
     static let orders = 600
 
+    /// QuickFIX's own account of the session (its event log), for a failure's message: what it
+    /// reset and when, beside Wellhead's.
+    static func quickFIXEvents(in directory: TemporaryDirectory) -> String {
+        let events = (try? FileManager.default.contentsOfDirectory(atPath: directory.path("qf-log")))?
+            .filter { $0.hasSuffix(".event.current.log") && !$0.hasPrefix("GLOBAL") } ?? []
+        return events.map { name in
+            let text = (try? String(contentsOfFile: directory.path("qf-log/\(name)"), encoding: .utf8)) ?? "(unreadable)"
+            return "QuickFIX \(name):\n\(text.suffix(3000))"
+        }.joined(separator: "\n")
+    }
+
     @Test(arguments: pairings)
     func survivesASigkillRestart(_ pairing: Pairing) throws {
         let directory = TemporaryDirectory("pairing")
@@ -71,7 +82,7 @@ import TestSupport
         let status = peer.wait(timeout: 90)
         let summary = peer.output
         print("\(pairing): \(summary.split(separator: "\n").last { $0.hasPrefix("echoed") } ?? "no summary")")
-        #expect(status == 0, "\(pairing)\npeer: \(summary.suffix(1500))\nsecond: \(second.output.suffix(3000))")
+        #expect(status == 0, "\(pairing)\npeer: \(summary.suffix(1500))\nsecond: \(second.output.prefix(3000))\n\(Self.quickFIXEvents(in: directory))")
         #expect(summary.contains("echoed \(Self.orders) of \(Self.orders)"), "\(pairing): \(summary.suffix(600))")
         #expect(summary.contains("duplicates 0;"), "\(pairing): \(summary.suffix(600))")
         #expect(summary.contains("unsolicited-logouts 0;"), "\(pairing): \(summary.suffix(600))")

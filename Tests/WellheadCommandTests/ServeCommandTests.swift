@@ -49,13 +49,30 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: appliance.adminSocket))
     }
 
-    /// `JournalFill=idle`: the served appliance's two journal threads (SQLite filled behind
-    /// the write-ahead log, the checkpoints) run SCHED_IDLE, and a logon is journaled.
-    @Test func journalFillIdlePutsTheJournalsBackgroundThreadsAtSCHEDIDLE() throws {
+    /// The threads of `process` at each scheduling policy (field 41 of /proc/<pid>/task/<tid>/stat;
+    /// 5 is SCHED_IDLE), and at each nice value (field 19).
+    private func threads(of process: BackgroundProcess) -> (idle: Int, nice10: Int) {
+        let tasks = "/proc/\(process.process.processIdentifier)/task"
+        var counts = (idle: 0, nice10: 0)
+        for task in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+            guard let stat = try? String(contentsOfFile: "\(tasks)/\(task)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 38 else { continue }
+            if fields[38] == "5" { counts.idle += 1 }
+            if fields[16] == "10" { counts.nice10 += 1 }
+        }
+        return counts
+    }
+
+    /// `JournalFill=idle` (the default, so no key): the served appliance's two journal threads
+    /// (SQLite filled behind the write-ahead log, the checkpoints) run SCHED_IDLE, and a logon
+    /// is journaled.
+    @Test func byDefaultTheJournalsBackgroundThreadsRunAtSCHEDIDLE() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let port = freePort()
-        let config = try WellheadProfiles.echoAcceptor(in: directory, port: port, extra: "JournalFill=idle")
+        let config = try WellheadProfiles.echoAcceptor(in: directory, port: port)
         let server = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", config], log: directory.path("serve.log"))
         defer {
             server.signal(SIGTERM)
@@ -65,17 +82,30 @@ import TestSupport
         let client = try RawFIXClient(port: port)
         try client.send(Counterparty().logon(at: TestClock.wall()))
         #expect(client.receive()?.msgType == "A")
-        // Field 41 of /proc/<pid>/task/<tid>/stat is a thread's scheduling policy; 5 is SCHED_IDLE.
-        let tasks = "/proc/\(server.process.processIdentifier)/task"
-        func idleThreads() -> Int {
-            ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).filter { task in
-                guard let stat = try? String(contentsOfFile: "\(tasks)/\(task)/stat", encoding: .utf8),
-                      let close = stat.lastIndex(of: ")") else { return false }
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                return fields.count > 38 && fields[38] == "5"
-            }.count
+        #expect(eventually(timeout: 10) { threads(of: server).idle == 2 }, "\(threads(of: server))")
+        #expect(!server.output.contains("JournalFill=idle needs"), "\(server.output)")
+    }
+
+    /// Without CAP_SYS_NICE (and with the default RLIMIT_NICE of 0) Linux never lets a thread
+    /// leave SCHED_IDLE, so idle threads could not be rescued on a busy host: the appliance says
+    /// so and runs them at nice 10, as `JournalFill=background`.
+    @Test func whereAStarvedThreadCannotBeRaisedTheJournalsThreadsRunAtNice10AndSaySo() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let port = freePort()
+        let config = try WellheadProfiles.echoAcceptor(in: directory, port: port)
+        // The same root user, without CAP_SYS_NICE in its bounding set.
+        let server = try BackgroundProcess("/usr/bin/setpriv", ["--inh-caps=-sys_nice", "--bounding-set=-sys_nice", "--",
+                                                                WellheadProcess.executable.path, "serve", "--config", config],
+                                           log: directory.path("serve.log"))
+        defer {
+            server.signal(SIGTERM)
+            _ = server.wait(timeout: 10)
         }
-        #expect(eventually(timeout: 10) { idleThreads() == 2 }, "SCHED_IDLE threads: \(idleThreads())")
+        #expect(server.waitForOutput("accepting connections"), "\(server.output)")
+        #expect(server.output.contains("JournalFill=idle needs CAP_SYS_NICE"), "\(server.output)")
+        // setpriv execs wellhead in its own process: the pid is the appliance's.
+        #expect(eventually(timeout: 10) { threads(of: server) == (idle: 0, nice10: 2) }, "\(threads(of: server))")
     }
 
     @Test func unknownKeyIsAnErrorNamingFileLineAndKey() throws {

@@ -18,9 +18,10 @@ struct WellheadProfile {
     /// More sessions, each the lines of its [SESSION] (a gateway's route to a venue).
     var moreSessions: [[String]] = []
 
-    /// `JournalFill` of every benchmark's Wellhead: `background` unless ECHO_BENCH_JOURNAL_FILL
-    /// says `idle` (the journal's filling and checkpointing threads at SCHED_IDLE).
-    static let journalFill = ProcessInfo.processInfo.environment["ECHO_BENCH_JOURNAL_FILL"] ?? "background"
+    /// `JournalFill` of every benchmark's Wellhead: `idle`, the appliance's default (the
+    /// journal's filling and checkpointing threads at SCHED_IDLE), unless ECHO_BENCH_JOURNAL_FILL
+    /// says `background` (nice 10).
+    static let journalFill = ProcessInfo.processInfo.environment["ECHO_BENCH_JOURNAL_FILL"] ?? "idle"
 
     /// Writes the profile for an acceptor on `port` into `directory` and returns its path.
     func write(in directory: String, port: Int) throws -> String {

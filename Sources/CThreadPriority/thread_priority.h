@@ -1,6 +1,7 @@
-// The one call Swift's Glibc module does not offer: the calling thread's id (gettid(2)), to
-// lower the priority of a background thread alone (the journal's writer and checkpointer, the
-// console's event loop), so the threads on the order path win the cores.
+// What Swift's Glibc module does not offer: a thread's own id (gettid(2)), to lower the
+// priority of a background thread alone (the journal's writer and checkpointer, the console's
+// event loop) so the threads on the order path win the cores, and to raise the journal's
+// threads again from another thread when they fall behind (FillScheduling).
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -30,6 +30,12 @@ struct GatewayOrders: Sendable {
         }
     }
 
+    /// The working orders `include` keeps, by OrderID: found through the working index, so a
+    /// mass cancel or status late in a busy day does not walk (and copy) every order since the open.
+    func working(where include: (ClientOrder) -> Bool) -> [ClientOrder] {
+        working.sorted().compactMap { orderID in byID[orderID].flatMap { include($0) ? $0 : nil } }
+    }
+
     var values: Dictionary<String, ClientOrder>.Values { byID.values }
     var keys: Dictionary<String, ClientOrder>.Keys { byID.keys }
 

@@ -71,8 +71,7 @@ extension GatewayWork {
         // asked to); each is reported to the OMS as Expired when it is gone (``apply(venue:)``).
         let text = "day order expired at the end of trading day \(ending)"
         var dayOrders: [Int: [VenueRequest]] = [:]
-        for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
-        where !order.status.isTerminal && order.terms.timeInForce == .day {
+        for order in state.orders.working(where: { $0.terms.timeInForce == .day }) {
             guard let (index, number) = placement(of: order) else { continue }
             state.expiring.insert(number)
             state.cancelReasons[number] = text
@@ -90,8 +89,7 @@ extension GatewayWork {
         let listing = state.catalog.reference.catalog(on: next)
         let delisted = state.catalog.instruments.map(\.symbol).filter { listing.instrument(symbol: $0) == nil }
         for symbol in delisted { state.snapshots.remove(symbol) }
-        for order in state.orders.values.sorted(by: { $0.orderID < $1.orderID })
-        where !order.status.isTerminal && delisted.contains(order.terms.symbol) {
+        for order in state.orders.working(where: { delisted.contains($0.terms.symbol) }) {
             guard let number = state.venueIDByOrderID[order.orderID] else { continue }
             state.expiring.insert(number)
             cancelForRisk(orderID: order.orderID, reason: "\(order.terms.symbol) expired: delisted at the end of trading day \(ending)")

@@ -328,9 +328,9 @@ struct GatewayWork {
         let requestID = message[FIXTag.massStatusReqID]?.string ?? ""
         let requestType = message[FIXTag.massStatusReqType]?.int ?? 7
         let symbol = message[FIXTag.symbol]?.string
-        let orders = state.orders.values.filter { order in
-            order.session == session && !order.status.isTerminal && (requestType != 1 || order.terms.symbol == symbol)
-        }.sorted { $0.orderID < $1.orderID }
+        let orders = state.orders.working { order in
+            order.session == session && (requestType != 1 || order.terms.symbol == symbol)
+        }
         guard requestType == 7 || requestType == 1 else {
             massStatusAnswer(message, session: session, requestID: requestID, reason: .other, total: nil,
                              text: "MassStatusReqType \(requestType) is not supported: use 1 (by Symbol) or 7 (all orders)")
@@ -384,9 +384,9 @@ struct GatewayWork {
             outbound.append(GatewayOutbound(session: session, type: .orderMassCancelReport, body: body))
             return
         }
-        let doomed = state.orders.values.filter { order in
-            order.session == session && !order.status.isTerminal && (requestType == 7 || order.terms.symbol == symbol)
-        }.sorted { $0.orderID < $1.orderID }
+        let doomed = state.orders.working { order in
+            order.session == session && (requestType == 7 || order.terms.symbol == symbol)
+        }
         body.append(FIXTag.massCancelResponse, requestType)
         body.append(FIXTag.totalAffectedOrders, doomed.count)
         if let symbol, requestType == 1 { body.append(FIXTag.symbol, symbol) }

@@ -1,16 +1,23 @@
 import CThreadPriority
 import CoreMetrics
+import Dispatch
 import Synchronization
 
 /// How the journal's two background threads (the writer that fills SQLite behind the
 /// write-ahead log, and the checkpointer) are scheduled, and their rescue when `idle` starves
 /// them.
 ///
-/// At `idle` both run under SCHED_IDLE: a thread on the round trip that wakes takes the core
-/// from them at once. On a host kept busy by other work they would get almost no time, so the
-/// journal raises them back to SCHED_OTHER (a *rescue*) as soon as SQLite falls behind —
-/// ``Journal/rescueBacklog`` writes queued, the oldest ``Journal/rescueAge`` old, or a
-/// reader waiting for SQLite — and the writer lowers them again once it has caught up.
+/// At `idle` the checkpointer runs under SCHED_IDLE, and so does the writer while it fills
+/// SQLite or waits for work: a thread on the round trip that wakes takes the core from them at
+/// once. A SCHED_IDLE thread can wait hundreds of milliseconds for a core on a busy host, so
+/// it must never hold a lock an event loop takes: the writer raises itself to SCHED_OTHER
+/// before it takes the journal's queue (or anything else the loops share) and lowers itself
+/// only once it has let go, and nothing here is under a lock.
+///
+/// On a host kept busy by other work the threads would get almost no time, so the journal
+/// raises both to SCHED_OTHER (a *rescue*) as soon as SQLite falls behind —
+/// ``Journal/rescueBacklog`` writes queued, the oldest ``Journal/rescueAge`` old, or a reader
+/// waiting for SQLite — and the writer lowers them again once it has caught up.
 ///
 /// Linux lets a thread leave SCHED_IDLE only with CAP_SYS_NICE or an RLIMIT_NICE that allows
 /// its nice value. Where that is refused (tried once, on a thread made for it), `idle` cannot
@@ -22,10 +29,11 @@ final class FillScheduling: Sendable {
     let effective: Journal.FillPriority
     private let writer = Atomic<Int32>(0)
     private let checkpointer = Atomic<Int32>(0)
-    /// Whether the threads are raised now: read without the lock on the hot path.
+    /// A rescue is under way: the writer stays at SCHED_OTHER until it has caught up.
     private let raised = Atomic<Bool>(false)
-    /// The same, changed only with the threads' policy, under this lock.
-    private let policy = Mutex<Bool>(false)
+    /// When the last rescue raised the threads (monotonic nanoseconds): a loop that finds
+    /// SQLite still behind raises them again at most once a millisecond.
+    private let lastRaise = Atomic<UInt64>(0)
     private let rescueCount = Atomic<Int>(0)
     /// `wellhead_journal_fill_rescues_total`: times the idle threads were raised to catch up.
     private let rescueCounter = Counter(label: "wellhead_journal_fill_rescues_total")
@@ -43,60 +51,57 @@ final class FillScheduling: Sendable {
     /// The kernel ids of the writer and the checkpointer, once each has started (0 before).
     var threadIDs: [Int32] { [writer.load(ordering: .acquiring), checkpointer.load(ordering: .acquiring)] }
 
-    /// Whether the threads run at SCHED_OTHER now, for a rescue.
-    var isRaised: Bool { raised.load(ordering: .acquiring) }
-
-    /// Called first by each background thread: notes its id and lowers it (unless a rescue is
-    /// under way, under the same lock as the rescue).
+    /// Called first by each background thread: notes its id and sets its priority. The writer
+    /// starts at SCHED_OTHER (it lowers itself around its work, ``fill(_:)``).
     func enter(_ role: Role) {
         let id = wellhead_thread_id()
-        policy.withLock { raisedNow in
-            switch role {
-            case .writer: writer.store(id, ordering: .releasing)
-            case .checkpointer: checkpointer.store(id, ordering: .releasing)
-            }
-            guard !raisedNow else { return }
+        switch role {
+        case .writer:
+            writer.store(id, ordering: .releasing)
+            if effective == .background { _ = wellhead_set_thread_nice(10) }
+        case .checkpointer:
+            checkpointer.store(id, ordering: .releasing)
             if effective == .idle, wellhead_set_thread_idle() == 0 { return }
             _ = wellhead_set_thread_nice(10)
         }
     }
 
-    /// Raises both threads to SCHED_OTHER, once per rescue; from any thread. A refusal (which
-    /// the probe rules out) leaves them where they were: the backlog's bound still holds.
+    /// Runs `body` (the writer's SQLite work, or its wait for more) at SCHED_IDLE unless a rescue
+    /// is under way, and raises the writer again before returning: `body` must take no lock an
+    /// event loop takes.
+    func fill<T>(_ body: () -> T) -> T {
+        guard effective == .idle else { return body() }
+        let id = wellhead_thread_id()
+        if !raised.load(ordering: .acquiring) {
+            _ = wellhead_set_thread_policy(id, 1)
+            // A rescue that came between the check and the lowering finds the writer raised
+            // by itself, or raises it, whichever comes last.
+            if raised.load(ordering: .acquiring) { _ = wellhead_set_thread_policy(id, 0) }
+        }
+        defer { _ = wellhead_set_thread_policy(id, 0) }
+        return body()
+    }
+
+    /// Raises both threads to SCHED_OTHER; from any thread, holding nothing. Called on every
+    /// write while SQLite is behind: it makes the calls at most once a millisecond.
     func rescue() {
-        guard effective == .idle, !raised.load(ordering: .acquiring) else { return }
-        let raisedHere = change { raised in
-            guard !raised else { return nil }
-            raised = true
-            return 0
+        guard effective == .idle else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let last = lastRaise.load(ordering: .relaxed)
+        guard now >= last + 1_000_000,
+              lastRaise.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+        if !raised.exchange(true, ordering: .acquiringAndReleasing) {
+            rescueCount.wrappingAdd(1, ordering: .relaxed)
+            rescueCounter.increment()
         }
-        guard raisedHere else { return }
-        rescueCount.wrappingAdd(1, ordering: .relaxed)
-        rescueCounter.increment()
+        for id in threadIDs where id != 0 { _ = wellhead_set_thread_policy(id, 0) }
     }
 
-    /// Lowers both threads to SCHED_IDLE again after a rescue; the writer calls it once it has
-    /// caught up.
+    /// The writer has caught up: the checkpointer goes back to SCHED_IDLE, and the writer's next
+    /// ``fill(_:)`` lowers it too.
     func settle() {
-        guard raised.load(ordering: .acquiring) else { return }
-        _ = change { raised in
-            guard raised else { return nil }
-            raised = false
-            return 1
-        }
-    }
-
-    /// Flips the state and sets both threads' policy (`decide` returns 1 for SCHED_IDLE, 0 for
-    /// SCHED_OTHER, `nil` for no change) under one lock, so a rescue and a settling that race
-    /// leave the threads where the state says; whether it changed anything.
-    private func change(_ decide: (inout Bool) -> Int32?) -> Bool {
-        policy.withLock { raisedNow in
-            guard let idle = decide(&raisedNow) else { return false }
-            raised.store(raisedNow, ordering: .releasing)
-            for id in [writer.load(ordering: .acquiring), checkpointer.load(ordering: .acquiring)] where id != 0 {
-                _ = wellhead_set_thread_policy(id, idle)
-            }
-            return true
-        }
+        guard effective == .idle, raised.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        let id = checkpointer.load(ordering: .acquiring)
+        if id != 0 { _ = wellhead_set_thread_policy(id, 1) }
     }
 }

@@ -831,12 +831,14 @@ public final class Journal: Sendable {
                 return (nil, queue.pending.isEmpty ? nil : queue.oldest + Self.aheadDelay)
             }
             if let taken { return taken }
-            // Caught up: raised idle threads go back to SCHED_IDLE before the writer sleeps.
+            // Caught up: a rescue is over, and the writer waits at SCHED_IDLE, holding nothing.
             scheduling.settle()
-            if let until {
-                _ = wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: until))
-            } else {
-                wakeup.wait()
+            scheduling.fill {
+                if let until {
+                    _ = wakeup.wait(timeout: DispatchTime(uptimeNanoseconds: until))
+                } else {
+                    wakeup.wait()
+                }
             }
         }
     }
@@ -993,7 +995,9 @@ private struct WriterThread: Sendable {
             spin = DispatchTime.now().uptimeNanoseconds - asked <= Journal.spinNanoseconds ? Journal.spinNanoseconds : 0
             if !batch.isEmpty {
                 let started = DispatchTime.now().uptimeNanoseconds
-                let (completions, applied, commitFailure) = commit(batch, db, &generations)
+                // SQLite's work at SCHED_IDLE (with `JournalFill=idle`): it takes no lock an event
+                // loop takes. What follows (the queue, the completions) at SCHED_OTHER.
+                let (completions, applied, commitFailure) = journal.scheduling.fill { commit(batch, db, &generations) }
                 if commitFailure == nil { journal.commitSeconds.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started)) }
                 // A write-ahead segment that cannot be let go of fails the journal as a commit would.
                 let failure = commitFailure ?? (applied > 0 ? journal.applied(through: applied) : nil)
@@ -1155,7 +1159,10 @@ private final class Checkpointer: Sendable {
     private let connection: WriterHandOff
     private let wakeup = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
-    private let state = Mutex((commits: 0, stopping: false))
+    /// Atomics, not a lock: the checkpointer runs at SCHED_IDLE and must hold nothing the
+    /// writer waits for.
+    private let commits = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
 
     private let scheduling: FillScheduling
 
@@ -1171,17 +1178,12 @@ private final class Checkpointer: Sendable {
     }
 
     func committed() {
-        let due = state.withLock { state in
-            state.commits += 1
-            if state.commits < Self.interval { return false }
-            state.commits = 0
-            return true
-        }
-        if due { wakeup.signal() }
+        // Only the writer counts: every interval-th commit wakes the checkpointer.
+        if commits.wrappingAdd(1, ordering: .relaxed).newValue % Self.interval == 0 { wakeup.signal() }
     }
 
     func stop() {
-        state.withLock { $0.stopping = true }
+        stopping.store(true, ordering: .releasing)
         wakeup.signal()
         stopped.wait()
     }
@@ -1191,7 +1193,7 @@ private final class Checkpointer: Sendable {
         let db = connection.connection
         while true {
             wakeup.wait()
-            if state.withLock({ $0.stopping }) {
+            if stopping.load(ordering: .acquiring) {
                 db.close()
                 stopped.signal()
                 return

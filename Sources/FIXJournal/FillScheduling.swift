@@ -71,7 +71,7 @@ final class FillScheduling: Sendable {
     /// event loop takes.
     func fill<T>(_ body: () -> T) -> T {
         guard effective == .idle else { return body() }
-        let id = wellhead_thread_id()
+        let id = writer.load(ordering: .relaxed)  // the caller's own id, noted by ``enter(_:)``
         if !raised.load(ordering: .acquiring) {
             _ = wellhead_set_thread_policy(id, 1)
             // A rescue that came between the check and the lowering finds the writer raised
@@ -83,18 +83,27 @@ final class FillScheduling: Sendable {
     }
 
     /// Raises both threads to SCHED_OTHER; from any thread, holding nothing. Called on every
-    /// write while SQLite is behind: it makes the calls at most once a millisecond.
-    func rescue() {
-        guard effective == .idle else { return }
+    /// write while SQLite is behind: it makes the calls at most once a millisecond. Returns
+    /// whether the writer must be woken: it caught up and settled while the calls were made,
+    /// so the raise may have come after it lowered itself to wait; woken, it lowers itself again.
+    /// (Only the writer ever lowers the writer: from outside it could be inside the queue's lock.)
+    func rescue() -> Bool {
+        guard effective == .idle else { return false }
         let now = DispatchTime.now().uptimeNanoseconds
         let last = lastRaise.load(ordering: .relaxed)
         guard now >= last + 1_000_000,
-              lastRaise.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return }
+              lastRaise.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged else { return false }
         if !raised.exchange(true, ordering: .acquiringAndReleasing) {
             rescueCount.wrappingAdd(1, ordering: .relaxed)
             rescueCounter.increment()
         }
-        for id in threadIDs where id != 0 { _ = wellhead_set_thread_policy(id, 0) }
+        // Each id read on its own: no array made on a loop's write path.
+        let writerID = writer.load(ordering: .acquiring), checkpointerID = checkpointer.load(ordering: .acquiring)
+        if writerID != 0 { _ = wellhead_set_thread_policy(writerID, 0) }
+        if checkpointerID != 0 { _ = wellhead_set_thread_policy(checkpointerID, 0) }
+        guard !raised.load(ordering: .acquiring) else { return false }
+        if checkpointerID != 0 { _ = wellhead_set_thread_policy(checkpointerID, 1) }
+        return true
     }
 
     /// The writer has caught up: the checkpointer goes back to SCHED_IDLE, and the writer's next

@@ -697,8 +697,9 @@ public final class Journal: Sendable {
         case .refused(let error):
             item.fail(error)
         case .queued(let wake, let complete, let behind):
-            if behind { scheduling.rescue() }
-            if wake { wakeup.signal() }
+            // A rescue that raced the writer settling wakes it, to lower itself again.
+            let raisedLate = behind && scheduling.rescue()
+            if wake || raisedLate { wakeup.signal() }
             complete?(nil)
         }
     }

@@ -179,8 +179,9 @@ public final class Journal: Sendable {
     static let applicationID: Int64 = 0x5745_4C4C
     /// 1: sessions and messages; 2: application events; 3: each session's status; 4: only
     /// first-sent outbound messages indexed by sequence number (what a resend looks up); 5: the
-    /// last write-ahead record SQLite holds.
-    static let schemaVersion: Int64 = 5
+    /// last write-ahead record SQLite holds; 6: events of a kind indexed by time too (what a
+    /// read of a kind's recent events seeks by).
+    static let schemaVersion: Int64 = 6
 
     /// One item of the writer's queue, carried out in queue order inside one group commit.
     fileprivate enum Pending {
@@ -410,6 +411,7 @@ public final class Journal: Sendable {
                 json TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS events_by_kind ON events(kind, id);
+            CREATE INDEX IF NOT EXISTS events_by_kind_time ON events(kind, time);
             CREATE TABLE IF NOT EXISTS write_ahead (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
                 applied INTEGER NOT NULL
@@ -772,6 +774,19 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Writes `entries` and waits until SQLite holds them or the write failed: for a start or a
+    /// tool, never an event loop.
+    public func writeAndWait(_ entries: [JournalEntry]) throws(JournalError) {
+        let written = DispatchSemaphore(value: 0)
+        let failure = Mutex<JournalError?>(nil)
+        write(entries) { error in
+            failure.withLock { $0 = error }
+            written.signal()
+        }
+        written.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
     /// Writes `entries` and returns once they are durable.
     public func write(_ entries: [JournalEntry]) async throws(JournalError) {
         let failure: JournalError? = await withCheckedContinuation { continuation in
@@ -915,6 +930,26 @@ public final class Journal: Sendable {
             var result: [(Int64, String, Int64, String)] = []
             while try query.step() { result.append((query.int64(0), query.text(1), query.int64(2), query.text(3))) }
             return result
+        }
+    }
+
+    /// Events of `kind` timed at or after `since` (nanoseconds since the epoch), by time (row
+    /// id among equal times), handed to `body` one at a time without holding them all: a read
+    /// of a kind's recent events (the signals' history from months of market-data snapshots)
+    /// that seeks through the `events_by_kind_time` index and keeps one row in memory. `body`
+    /// returns `false` to stop early; it runs under the journal's reader lock and must not
+    /// call the journal.
+    public func forEachEvent(kind: String, since: Int64, _ body: (_ id: Int64, _ time: Int64, _ json: String) -> Bool) throws(JournalError) {
+        catchUp()
+        try reader.withLock { connection throws(JournalError) in
+            guard let db = connection else { throw JournalError(.closed, path: path, "closed") }
+            let query = try db.statement("SELECT id, time, json FROM events WHERE kind = ?1 AND time >= ?2 ORDER BY time, id")
+            query.bind(1, kind)
+            query.bind(2, since)
+            defer { query.finish() }
+            while try query.step() {
+                guard body(query.int64(0), query.int64(1), query.text(2)) else { return }
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
+import Signals
 import OrderEntry
 
 /// What the end of a trading day decided, journaled as `day.end`: the restore point. A restart
@@ -146,8 +147,21 @@ extension GatewayWork {
             killSwitches: risk.killSwitchHistory.filter(\.isEngaged), nextOrderNumber: state.nextOrderNumber,
             delisted: delisted, listed: listed.filter { listing.instrument(symbol: $0)?.kind == .future },
             tradingStates: state.tradingStates.values.sorted { $0.scope < $1.scope })
+        // The day's prices as the snapshots journaled them, for the signals' next start.
+        for day in GatewaySignalHistory.records(state.dailyMarks.take(through: ending)) { record(GatewaySignalHistory.dailyKind, day) }
         record("day.end", dayEnd)
         return dayEnd
+    }
+
+    /// Folds a journaled snapshot's prices (each instrument's mark, else its last) into the
+    /// trading day in progress: once a snapshot interval, a price per instrument.
+    mutating func keepDailyMarks(_ snapshot: MarketDataSnapshots.Snapshot) {
+        let date = state.tradingDate
+        let catalog = state.catalog
+        for entry in snapshot.instruments {
+            guard let price = (entry.mark ?? entry.last).flatMap(FIXDecimal.init) else { continue }
+            state.dailyMarks.add(date: date, symbol: entry.symbol, price: price) { _, symbol in catalog.instrument(symbol: symbol) }
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import MarketDataFeed
 import Positions
 import RiskSidecar
 import SimulatedVenue
+import Signals
 import OrderEntry
 
 /// A FIX message the gateway wants sent to an OMS session. MsgType `5` asks for the session
@@ -141,7 +142,10 @@ public final class OrderGateway {
         return perform(now: now) { work in
             work.advanceVenues()
             work.updateMarks()
-            if let snapshot = work.state.snapshots.take(now: now) { work.record(MarketDataSnapshots.kind, snapshot) }
+            if let snapshot = work.state.snapshots.take(now: now) {
+                work.record(MarketDataSnapshots.kind, snapshot)
+                work.keepDailyMarks(snapshot)
+            }
             return work.outbound
         }
     }
@@ -276,6 +280,13 @@ public final class OrderGateway {
         }
     }
 
+    /// The day's prices the journal's snapshots held before this start (``GatewaySignalHistory/todayMarks``),
+    /// so the day's `marketdata.daily` record covers the whole day, not only what followed the
+    /// restart. Call once, before the gateway's first tick.
+    public func resume(dailyMarks: DailyMarks) {
+        perform(now: 0) { work in work.state.dailyMarks = dailyMarks }
+    }
+
     /// Takes what the gateway decided since the last call, for the journal.
     public func drainAudit() -> [GatewayAuditEvent] {
         perform(now: 0) { work in
@@ -407,6 +418,10 @@ struct GatewayState: Sendable {
     var quotedByVenueFeed: Set<String> = []
     /// The prices risk and the marks were last given, for the journal's market-data snapshots.
     var snapshots: MarketDataSnapshots
+    /// Each contract's first, highest, lowest and last price of the trading day as the
+    /// snapshots journaled them, journaled at the day's end as `marketdata.daily` (what the
+    /// signals' history reads at the next start instead of the day's snapshots).
+    var dailyMarks = DailyMarks()
 
     init(catalog: InstrumentCatalog, venue: SimulatedVenue?, settings: GatewaySettings, venues others: [String: any Venue] = [:],
          calendar: TradingCalendar, now: Int64) {

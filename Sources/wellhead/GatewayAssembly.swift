@@ -124,6 +124,7 @@ enum GatewayAssembly {
                                                    calendar: market.calendar, now: market.now, signals: signals) { key, message in
             SettingsError(file: profile.file, section: section, key: key, message: message)
         }
+        gateway.resume(dailyMarks: history.todayMarks)
         let application = GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
                                              signals: signals, signalHistory: history.rows, signalHistorySource: history.source)
         return AssembledGateway(application: application, limits: market.limits,

@@ -1,86 +1,53 @@
-import FIXCodec
 import FIXJournal
 import FIXSettings
 import Foundation
+import Gateway
 import Instruments
 import Logging
-import MarketDataFeed
 import Signals
 
-/// The daily history the gateway's signals start from: the profile's `SignalHistory=` CSV, then
-/// the days after it that the journal's market-data snapshots cover, up to (not including)
-/// today, which the live bars make.
+/// The daily history the gateway's signals start from (`GatewaySignalHistory`: the profile's
+/// `SignalHistory=` CSV, then the days after it the journal covers), with a start's errors
+/// named by the profile's key or the journal's record.
 enum SignalHistoryLoader {
     private static let logger = Logger(label: "wellhead.signals")
 
     /// - Parameter error: makes the startup error for a key of the profile.
     static func load(_ path: String?, journal: Journal, catalog: InstrumentCatalog, calendar: TradingCalendar, now: Int64,
-                     signals: SignalConfiguration, error: (String, String) -> SettingsError) throws(SettingsError)
-        -> (rows: [DailySettlement], source: String) {
-        guard signals.interval == .oneDay else {
-            if path != nil { logger.notice("signal history not read: the signals run on intraday bars", metadata: ["interval": "\(signals.interval)"]) }
-            return ([], "")
+                     signals: SignalConfiguration, error: (String, String) -> SettingsError) throws(SettingsError) -> GatewaySignalHistory {
+        if signals.interval != .oneDay, path != nil {
+            logger.notice("signal history not read: the signals run on intraday bars", metadata: ["interval": "\(signals.interval)"])
         }
-        let today = calendar.tradingDate(at: now)
-        var catalogs: [CalendarDate: InstrumentCatalog] = [:]
-        let instrument = { (date: CalendarDate, symbol: String) -> Instrument? in
-            if let cached = catalogs[date] { return cached.instrument(symbol: symbol) }
-            let listed = catalog.reference.catalog(on: date)
-            catalogs[date] = listed
-            return listed.instrument(symbol: symbol)
-        }
-        var history: [DailySettlement] = []
-        var note: String?
-        if let path {
-            let text: String
+        var csv: (path: String, text: String)?
+        if let path, signals.interval == .oneDay {
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                csv = (path, try String(contentsOfFile: path, encoding: .utf8))
             } catch let failure {
                 throw error("SignalHistory", "\(path): \(failure.localizedDescription)")
             }
-            note = SettlementHistory.note(in: text)
-            do {
-                history = try SettlementHistory.parse(csv: text, file: path, instrument: instrument).filter { $0.date < today }
-            } catch let failure {
-                throw error("SignalHistory", "\(failure)")
-            }
         }
-        let after = history.last?.date
-        var marks: [(time: Int64, symbol: String, price: FIXDecimal)] = []
-        let decoder = JSONDecoder()
-        let events: [(id: Int64, kind: String, time: Int64, json: String)]
+        let history: GatewaySignalHistory
         do {
-            events = try journal.events(kind: MarketDataSnapshots.kind)
+            history = try GatewaySignalHistory.load(csv: csv, journal: journal, catalog: catalog, calendar: calendar, now: now,
+                                                    configuration: signals)
         } catch let failure {
-            throw SettingsError(file: journal.path, section: "events", key: MarketDataSnapshots.kind, message: "\(failure)")
-        }
-        for event in events {
-            let snapshot: MarketDataSnapshots.Snapshot
-            do {
-                snapshot = try decoder.decode(MarketDataSnapshots.Snapshot.self, from: Data(event.json.utf8))
-            } catch let failure {
+            switch failure {
+            case .historyFile(let message):
+                throw error("SignalHistory", message)
+            case .journal(let journalError):
+                throw SettingsError(file: journal.path, section: "events", key: GatewaySignalHistory.dailyKind, message: "\(journalError)")
+            case .record(let id, _, _):
                 // A record that cannot be read is an error that names it.
-                throw SettingsError(file: journal.path, section: "events", key: "\(event.id)",
-                                    message: "marketdata.snapshot row \(event.id) cannot be read: \(failure)")
-            }
-            for entry in snapshot.instruments {
-                guard let price = (entry.mark ?? entry.last).flatMap(FIXDecimal.init) else { continue }
-                marks.append((snapshot.time, entry.symbol, price))
+                throw SettingsError(file: journal.path, section: "events", key: "\(id)", message: "\(failure)")
             }
         }
-        let journaled = SettlementHistory.daily(fromMarks: marks, tradingDate: calendar.tradingDate(at:), instrument: instrument)
-            .filter { day in day.date < today && after.map { day.date > $0 } ?? true }
-        history += journaled
-        if !history.isEmpty {
+        if let first = history.rows.first, let last = history.rows.last {
             logger.info("signal history read", metadata: [
-                "days": "\(Set(history.map(\.date)).count)", "from": "\(history.first!.date)", "through": "\(history.last!.date)",
-                "fromJournal": "\(Set(journaled.map(\.date)).count)",
+                "days": "\(Set(history.rows.map(\.date)).count)", "from": "\(first.date)", "through": "\(last.date)",
+                "fromFile": "\(history.csvDays)", "fromJournal": "\(history.recordedDays + history.snapshotDays)",
+                "fromSnapshots": "\(history.snapshotDays)", "snapshotsRead": "\(history.snapshotsRead)",
             ])
         }
-        guard let first = history.first, let last = history.last else { return ([], "") }
-        var sources: [String] = []
-        if let path { sources.append(URL(fileURLWithPath: path).lastPathComponent + (note.map { " (\($0))" } ?? "")) }
-        if !journaled.isEmpty { sources.append("the journal's market-data snapshots") }
-        return (history, "daily history \(first.date) to \(last.date) from " + sources.joined(separator: " and "))
+        return history
     }
 }

@@ -121,6 +121,50 @@ import TestSupport
         #expect(try reopened.events(kind: "risk.decision").map(\.json) == [#"{"accepted":false}"#, #"{"accepted":true}"#])
     }
 
+    /// A kind's events from a time on, in time order, one at a time: through the index of a
+    /// kind's times, which a version-5 journal gains when it is opened.
+    @Test func aKindsEventsAreReadFromATimeOnInTimeOrderAndCanStopEarly() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("journal.sqlite")
+        do {
+            let journal = try Journal(path: path)
+            // Written out of time order, and beside another kind at the same times.
+            try journal.writeAndWait([.event(kind: "snap", time: 30, json: "c"), .event(kind: "snap", time: 10, json: "a"),
+                                      .event(kind: "other", time: 20, json: "x"), .event(kind: "snap", time: 20, json: "b"),
+                                      .event(kind: "snap", time: 40, json: "d")])
+            journal.close()
+            let old = try SQLiteConnection(path: path)
+            try old.execute("DROP INDEX events_by_kind_time; PRAGMA user_version = 5;")
+            old.close()
+        }
+        let journal = try Journal(path: path)
+        defer { journal.close() }
+        let check = try SQLiteConnection(path: path)
+        defer { check.close() }
+        #expect(try check.integer("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_kind_time'") == 1)
+        let plan = try check.statement("EXPLAIN QUERY PLAN SELECT id, time, json FROM events WHERE kind = ?1 AND time >= ?2 ORDER BY time, id")
+        var steps: [String] = []
+        while try plan.step() { steps.append(plan.text(3)) }
+        plan.finish()
+        #expect(steps.contains { $0.contains("events_by_kind_time") } && !steps.contains { $0.contains("TEMP B-TREE") }, "\(steps)")
+
+        var read: [String] = []
+        try journal.forEachEvent(kind: "snap", since: 20) { _, _, json in
+            read.append(json)
+            return true
+        }
+        #expect(read == ["b", "c", "d"])
+        read = []
+        try journal.forEachEvent(kind: "snap", since: 0) { _, time, json in
+            read.append(json)
+            return time < 20
+        }
+        #expect(read == ["a", "b"])
+        journal.close()
+        #expect(throws: JournalError.self) { try journal.forEachEvent(kind: "snap", since: 0) { _, _, _ in true } }
+    }
+
     @Test func senderNumberNeverGoesBelowWhatWasJournaledAsSent() async throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }

@@ -2,8 +2,10 @@ import FIXCodec
 import FIXJournal
 import Foundation
 @testable import Gateway
+import Instruments
 import MarketDataFeed
 import RiskSidecar
+import Signals
 import Synchronization
 import Testing
 import TestSupport
@@ -53,6 +55,44 @@ import TestSupport
         _ = harness.gateway.advance(now: start + 180 * Self.second)
         let moved = try #require(try Self.snapshots(harness.gateway.drainAudit()).first)
         #expect(moved.instruments.first?.bid == "69.99" && moved.instruments.first?.time == start + 130 * Self.second)
+    }
+
+    /// At the day's end the gateway journals the day's prices as its snapshots took them
+    /// (`marketdata.daily`: each contract's first, highest, lowest and last), before `day.end`,
+    /// carrying on from the marks the journal held before a restart; the next day starts empty.
+    @Test func theDaysEndJournalsTheDaysPricesFromTheSnapshotsIncludingThoseBeforeARestart() throws {
+        let harness = try GatewayHarness(simulatedVenue: false)
+        let start = harness.now
+        let today = TradingCalendar.aroundTheClock.tradingDate(at: start)
+        // Read from the journal's snapshots at start, before this process took any.
+        var resumed = DailyMarks()
+        resumed.add(date: today, symbol: "CLF7", price: FIXDecimal("65.00")!) { _, symbol in harness.catalog.instrument(symbol: symbol) }
+        harness.gateway.resume(dailyMarks: resumed)
+        for (minute, last) in [(1, "70.00"), (2, "71.50"), (3, "70.25")] {
+            harness.gateway.quote([Self.quote("69.00", "72.00", last: last)], now: start + Int64(minute) * 60 * Self.second - 1)
+            _ = harness.gateway.advance(now: start + Int64(minute) * 60 * Self.second)
+        }
+        _ = harness.gateway.drainAudit()
+        _ = harness.gateway.roll(by: "tester", reason: "test", now: start + 4 * 60 * Self.second)
+        let audit = harness.gateway.drainAudit()
+        let kinds = audit.map(\.kind).filter { $0 == GatewaySignalHistory.dailyKind || $0 == "day.end" }
+        #expect(kinds == [GatewaySignalHistory.dailyKind, "day.end"])
+        let days = try decodeEvents(GatewaySignalHistory.DailyRecord.self, kind: GatewaySignalHistory.dailyKind,
+                                    in: audit.map { ($0.kind, $0.json) })
+        let day = try #require(days.first)
+        #expect(day.date == today.description)
+        let contract = try #require(day.contracts.first { $0.symbol == "CLF7" })
+        #expect([contract.open, contract.high, contract.low, contract.settlement] == ["65.00", "71.50", "65.00", "70.25"])
+
+        // The next day's record (rolled by hand: the gateway's day, not the clock's) holds only
+        // the next day's prices.
+        harness.gateway.quote([Self.quote("69.00", "72.00", last: "69.10")], now: start + 5 * 60 * Self.second)
+        _ = harness.gateway.advance(now: start + 6 * 60 * Self.second)
+        _ = harness.gateway.roll(by: "tester", reason: "test", now: start + 7 * 60 * Self.second)
+        let next = try decodeEvents(GatewaySignalHistory.DailyRecord.self, kind: GatewaySignalHistory.dailyKind,
+                                    in: harness.gateway.drainAudit().map { ($0.kind, $0.json) })
+        #expect(next.map(\.date) == [TradingCalendar.aroundTheClock.next(after: today).description])
+        #expect(next.map(\.contracts.first?.open) == ["69.10"])
     }
 
     @Test func anIntervalOfZeroJournalsNoSnapshot() throws {

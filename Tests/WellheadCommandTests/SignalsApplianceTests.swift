@@ -128,7 +128,8 @@ import TestSupport
     /// The signals start warm: a daily history (`SignalHistory=`, written by `wellhead signals
     /// sample`) and the journal's market-data snapshots of the days after it are read at start,
     /// so the composite has a value in the first snapshot a QuickFIX client is sent, weeks
-    /// before the live bars alone would give one.
+    /// before the live bars alone would give one. Those days are journaled as daily events, which
+    /// the next start reads instead of the snapshots.
     @Test func aDailyHistoryAndTheJournalsSnapshotsWarmTheSignalsUpAtStart() throws {
         let day: TimeInterval = 86_400
         let now = Date()
@@ -176,6 +177,20 @@ import TestSupport
         #expect(oms.status == 0, "\(oms.output)")
         let snapshot = try #require(oms.output.split(separator: "\n").first { $0.hasPrefix("RECV 35=W") && $0.contains("262=SIGH") }, "\(oms.output)")
         #expect(snapshot.contains("269=3") && snapshot.contains("270="), "the composite has a value at once: \(snapshot)")
+
+        // The two days read from snapshots were journaled as daily events: the next start reads
+        // those, and none of the snapshots before them.
+        appliance.server.signal(SIGTERM)
+        #expect(appliance.server.wait(timeout: 10) == 0, "\(appliance.server.output.suffix(2000))")
+        let again = try BackgroundProcess(WellheadProcess.executable.path, ["serve", "--config", appliance.config],
+                                          log: appliance.directory.path("serve-again.log"))
+        defer {
+            again.signal(SIGTERM)
+            _ = again.wait(timeout: 10)
+        }
+        #expect(again.waitForOutput("accepting connections"), "\(again.output)")
+        let read = try #require(again.output.split(separator: "\n").first { $0.contains("signal history read") }, "\(again.output)")
+        #expect(read.contains("fromJournal=2") && read.contains("fromSnapshots=0") && read.contains("snapshotsRead=0"), "\(read)")
     }
 
     /// A signals file that does not parse stops the appliance with the profile's key, the file

@@ -196,23 +196,53 @@ extension SettlementHistory {
     /// to; prices of symbols `instrument` does not list that day are left out.
     public static func daily(fromMarks marks: [(time: Int64, symbol: String, price: FIXDecimal)], tradingDate: (Int64) -> CalendarDate,
                              instrument: (CalendarDate, String) -> Instrument?) -> [DailySettlement] {
-        struct Key: Hashable {
-            var date: CalendarDate
-            var symbol: String
+        var days = DailyMarks()
+        for mark in marks { days.add(date: tradingDate(mark.time), symbol: mark.symbol, price: mark.price, instrument: instrument) }
+        return days.settlements
+    }
+}
+
+/// Daily prices folded from prices seen through the day, one price at a time, so a reader of
+/// months of snapshots keeps one row per contract and day rather than every price: each
+/// contract's first, highest, lowest and last price of each trading day, the last standing for
+/// the settlement.
+public struct DailyMarks: Sendable {
+    private struct Key: Hashable {
+        var date: CalendarDate
+        var symbol: String
+    }
+
+    private var days: [Key: DailySettlement] = [:]
+
+    public init() {}
+
+    /// Whether no price was kept.
+    public var isEmpty: Bool { days.isEmpty }
+
+    /// A price of `symbol` on the trading day `date`, in time order with the others of that
+    /// day; one of a symbol `instrument` does not list as a future that day is left out.
+    public mutating func add(date: CalendarDate, symbol: String, price: FIXDecimal, instrument: (CalendarDate, String) -> Instrument?) {
+        let key = Key(date: date, symbol: symbol)
+        if var day = days[key] {
+            day.high = max(day.high ?? price, price)
+            day.low = min(day.low ?? price, price)
+            day.settlement = price
+            days[key] = day
+        } else if let listed = instrument(date, symbol), listed.kind == .future {
+            days[key] = DailySettlement(date: date, instrument: listed, open: price, high: price, low: price, settlement: price)
         }
-        var days: [Key: DailySettlement] = [:]
-        for mark in marks {
-            let key = Key(date: tradingDate(mark.time), symbol: mark.symbol)
-            if var day = days[key] {
-                day.high = max(day.high ?? mark.price, mark.price)
-                day.low = min(day.low ?? mark.price, mark.price)
-                day.settlement = mark.price
-                days[key] = day
-            } else if let listed = instrument(key.date, mark.symbol), listed.kind == .future {
-                days[key] = DailySettlement(date: key.date, instrument: listed, open: mark.price, high: mark.price, low: mark.price,
-                                            settlement: mark.price)
-            }
-        }
-        return days.values.sorted { ($0.date, $0.instrument.symbol) < ($1.date, $1.instrument.symbol) }
+    }
+
+    /// The days kept, oldest first, then by symbol.
+    public var settlements: [DailySettlement] {
+        days.values.sorted { ($0.date, $0.instrument.symbol) < ($1.date, $1.instrument.symbol) }
+    }
+
+    /// The days up to and including `date`, oldest first, then by symbol, no longer kept: a
+    /// day that has ended.
+    public mutating func take(through date: CalendarDate) -> [DailySettlement] {
+        let ended = days.filter { $0.key.date <= date }
+        for key in ended.keys { days[key] = nil }
+        return ended.values.sorted { ($0.date, $0.instrument.symbol) < ($1.date, $1.instrument.symbol) }
     }
 }

@@ -85,10 +85,22 @@ let package = Package(
             path: "MarketDataBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The signal benchmarks' inputs and harness, shared by the benchmark and the profile.
+        .target(
+            name: "SignalFixtures",
+            dependencies: [
+                .product(name: "Signals", package: "Wellhead"),
+                .product(name: "MarketData", package: "Wellhead"),
+                .product(name: "Instruments", package: "Wellhead"),
+                .product(name: "FIXCodec", package: "Wellhead"),
+            ],
+            path: "SignalFixtures"
+        ),
         // The signals: one root's whole signal set per bar, and a million bars through one indicator.
         .executableTarget(
             name: "SignalBenchmarks",
             dependencies: [
+                "SignalFixtures",
                 .product(name: "Signals", package: "Wellhead"),
                 .product(name: "MarketData", package: "Wellhead"),
                 .product(name: "Instruments", package: "Wellhead"),
@@ -133,6 +145,12 @@ let package = Package(
                 .product(name: "FIXDictionary", package: "Wellhead"),
             ],
             path: "Profile/FIXCodecProfile"
+        ),
+        // The signal set per bar in a plain loop, for valgrind's instruction counts.
+        .executableTarget(
+            name: "SignalProfile",
+            dependencies: ["SignalFixtures", .product(name: "Signals", package: "Wellhead")],
+            path: "Profile/SignalProfile"
         ),
         // The risk check pass in a plain loop, for perf and valgrind.
         .executableTarget(

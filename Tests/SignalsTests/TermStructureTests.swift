@@ -1,4 +1,5 @@
 import FIXCodec
+import Foundation
 import Instruments
 import MarketData
 import Signals
@@ -40,6 +41,41 @@ enum HandCurve {
         #expect(abs(carry - (1.0 / 69.0) * 365.0 / 34.0) < 1e-12)   // 0.155584…
         #expect(abs(carry - 0.155_583_972_719_522) < 1e-12)
         #expect(signals.shape == .backwardation)
+    }
+
+    /// An observation works the roll yield, the slope and the curvature in `Double`s: the
+    /// curve's own to within the curve's rounding (its roll yield's ratio rounded at fifteen
+    /// decimals, its slope at four decimals finer than the prices), and absent where the
+    /// curve's are.
+    @Test func anObservationsCurveStatisticsAreTheCurvesOwn() throws {
+        let months = [HandCurve.jan, HandCurve.feb, HandCurve.mar, HandCurve.apr]
+        var prices: [[String]] = [["70.00", "69.00", "68.37", "67.91"], ["70.00", "70.00", "70.00", "70.00"],
+                                  ["-5.25", "-3.10", "0.45", "2.80"], ["61.10", "61.55"], ["2.4517", "2.4600", "2.4712"]]
+        var state: UInt64 = 7
+        for _ in 0..<200 {
+            let curve = (0..<4).map { _ -> String in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return FIXDecimal(mantissa: 5_000 + Int64(state >> 52), scale: 2).description
+            }
+            prices.append(curve)
+        }
+        for row in prices {
+            let curve = HandCurve.points(Array(months.prefix(row.count)), row)
+            let observation = try #require(CurveObservation(curve: curve))
+            #expect((observation.rollYield == nil) == (curve.rollYield == nil), "\(row)")
+            if let mine = observation.rollYield, let theirs = curve.rollYield {
+                // 5e-16 of ratio, annualised over at least 28 days, and a few ulps.
+                #expect(abs(mine - theirs) <= 1e-14, "\(row): \(mine) \(theirs)")
+            }
+            let slope = try #require(curve.slope)
+            let unit = 1 / pow(10, Double(slope.scale))
+            #expect(abs(try #require(observation.slope) - slope.signalValue) <= unit / 2 + 1e-12, "\(row)")
+            #expect((observation.curvature == nil) == (curve.curvature == nil), "\(row)")
+            if let mine = observation.curvature, let theirs = curve.curvature {
+                #expect(abs(mine - theirs) <= 1e-12 * max(abs(theirs), 1e-12), "\(row): \(mine) \(theirs)")
+            }
+            #expect(observation.shape == curve.shape)
+        }
     }
 
     @Test func shapeChangesAreReturnedOnceEach() throws {

@@ -5,9 +5,10 @@ import Signals
 
 /// The desk's signals as the gateway keeps them: a `SignalSet` fed by the gateway's own
 /// market-data normalizer (``GatewayMarketData``: each book a FIX venue's where the venue has
-/// sent it, else the in-process venue's), each root's composite published to OMS
-/// clients as the instrument `SIG.<ROOT>.COMPOSITE`, and each direction change kept for the
-/// journal (`signal.direction`).
+/// sent it, else the in-process venue's), every signal published to OMS clients as an
+/// instrument of its own (``Instrument``: `SIG.<ROOT>.COMPOSITE`, each signal its composite
+/// weighs as `SIG.<ROOT>.<SIGNAL>`, the curve as `SIG.<ROOT>.CURVE`, the spreads as
+/// `SIG.<SPREAD>.ZSCORE`), and each direction change kept for the journal (`signal.direction`).
 ///
 /// A value held inside ``GatewayMarketData``'s state, so it has that state's one owner (the
 /// gateway's event loop) and no lock of its own. Time is what the events carry (bar ends,
@@ -21,10 +22,11 @@ import Signals
 ///   `SpreadKind.value(legPrices:)` from the normalizer's leg prices (the same mids the
 ///   normalizer's derived cracks and spreads are priced from).
 ///
-/// On FIX, the composite's score is MDEntryPx of one Index Value entry (MDEntryType 3),
-/// rounded to four decimals as a `FIXDecimal`; its direction and confidence ride in the same
-/// entry's Text (58), which FIX 4.4's MDFullGrp and MDIncGrp both carry:
-/// `direction=LONG confidence=0.6123`.
+/// On FIX, a signal's value is MDEntryPx of one Index Value entry (MDEntryType 3), rounded to
+/// four decimals as a `FIXDecimal`; what goes with it rides in the same entry's Text (58), which
+/// FIX 4.4's MDFullGrp and MDIncGrp both carry: a composite's `direction=LONG
+/// confidence=0.6123`, a contributor's `weight=0.1500`, a curve's `shape=BACKWARDATION`, a
+/// spread's `state=SHORT_SPREAD entry=2.0000 exit=0.5000`.
 struct GatewaySignals: Sendable {
     /// `SIG.` + root + `.COMPOSITE`.
     static let prefix = "SIG."
@@ -44,6 +46,8 @@ struct GatewaySignals: Sendable {
     /// The end of the last bar each engine read (nanoseconds since the epoch), for the console.
     private(set) var updated: [Int64?] = []
     private var legScratch: [FIXDecimal] = []
+    /// The signal instruments published, by symbol (``Instrument``).
+    private var instruments: [String: Instrument] = [:]
 
     static func symbol(root: String) -> String { prefix + root + compositeSuffix }
 
@@ -54,6 +58,7 @@ struct GatewaySignals: Sendable {
     init(configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer, history: [DailySettlement] = []) {
         self.history = history
         set = SignalSet(configuration: configuration)
+        instruments = Self.instruments(of: set)
         relist(catalog, normalizer: normalizer)
         backfill()
     }
@@ -70,6 +75,7 @@ struct GatewaySignals: Sendable {
     /// A new configuration (SIGHUP): every engine starts again from the daily history alone.
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
+        instruments = Self.instruments(of: set)
         relist(catalog, normalizer: normalizer)
         backfill()
     }
@@ -133,27 +139,88 @@ struct GatewaySignals: Sendable {
 
     // MARK: Publishing
 
+    /// A signal the gateway publishes as an instrument of its own.
+    enum Instrument: Sendable, Hashable {
+        /// `SIG.<ROOT>.COMPOSITE`: the score; Text `direction=… confidence=…`.
+        case composite(engine: Int)
+        /// `SIG.<ROOT>.<CONTRIBUTOR>` (`SIG.CL.RSI`, `SIG.CL.CARRY` …), for each signal the
+        /// root's composite weighs: its value in [−1, 1] as the composite reads it; Text `weight=…`.
+        case contributor(engine: Int, SignalContributor)
+        /// `SIG.<ROOT>.CURVE`: the annualised roll yield of the live curve; Text `shape=…`
+        /// (contango, backwardation or flat).
+        case curve(engine: Int)
+        /// `SIG.<SPREAD>.ZSCORE` (`SIG.CRACK321.ZSCORE`, `SIG.CRACK211.ZSCORE`,
+        /// `SIG.BRENTWTI.ZSCORE`): the spread's z-score over its window; Text `state=…` (its
+        /// mean-reversion state), with the entry and exit thresholds.
+        case spread(SpreadKind)
+    }
+
+    static func symbol(root: String, contributor: SignalContributor) -> String {
+        prefix + root + "." + contributor.rawValue.uppercased()
+    }
+
+    static func curveSymbol(root: String) -> String { prefix + root + ".CURVE" }
+
+    static func symbol(spread: SpreadKind) -> String { prefix + spread.rawValue.uppercased() + ".ZSCORE" }
+
+    /// Every signal instrument of `set`, by symbol: made again with each configuration.
+    private static func instruments(of set: SignalSet) -> [String: Instrument] {
+        var instruments: [String: Instrument] = [:]
+        for (index, engine) in set.engines.enumerated() {
+            instruments[symbol(root: engine.root)] = .composite(engine: index)
+            instruments[curveSymbol(root: engine.root)] = .curve(engine: index)
+            for contributor in SignalContributor.allCases where (engine.configuration.weights[contributor] ?? 0) > 0 {
+                instruments[symbol(root: engine.root, contributor: contributor)] = .contributor(engine: index, contributor)
+            }
+        }
+        for spread in SpreadKind.allCases { instruments[symbol(spread: spread)] = .spread(spread) }
+        return instruments
+    }
+
     /// The engine a `SIG.<ROOT>.COMPOSITE` symbol names; `nil` for any other symbol, and for a
     /// root the configuration does not list.
     func engine(symbol: String) -> SignalEngine? {
-        guard symbol.hasPrefix(Self.prefix), symbol.hasSuffix(Self.compositeSuffix) else { return nil }
-        let root = symbol.dropFirst(Self.prefix.count).dropLast(Self.compositeSuffix.count)
-        guard !root.isEmpty else { return nil }
-        return set.engine(String(root))
+        guard case .composite(let index) = instruments[symbol] else { return nil }
+        return set.engines[index]
     }
 
     /// Whether `symbol` is a signal instrument the gateway publishes.
-    func lists(_ symbol: String) -> Bool { engine(symbol: symbol) != nil }
+    func lists(_ symbol: String) -> Bool { instruments[symbol] != nil }
 
-    /// The composite's score as MDEntryPx; `nil` while no contributor has a value.
+    /// Every signal instrument's symbol, sorted.
+    var symbols: [String] { instruments.keys.sorted() }
+
+    /// The signal's value as MDEntryPx, at four decimals; `nil` while it has none.
     func value(_ symbol: String) -> FIXDecimal? {
-        engine(symbol: symbol)?.score.map(Self.decimal)
+        switch instruments[symbol] {
+        case .composite(let index): set.engines[index].score.map(Self.decimal)
+        case .contributor(let index, let contributor):
+            set.engines[index].contributors.first { $0.contributor == contributor }?.value.map(Self.decimal)
+        case .curve(let index): set.engines[index].termStructure.carry.map(Self.decimal)
+        case .spread(let spread): set.spreads.signal(spread).zScore.map(Self.decimal)
+        case nil: nil
+        }
     }
 
-    /// The direction and confidence for Text (58) beside the score.
+    /// What goes in Text (58) beside the value: a composite's direction and confidence, a
+    /// contributor's weight, a curve's shape, a spread's state and thresholds.
     func text(_ symbol: String) -> String? {
-        guard let engine = engine(symbol: symbol), engine.score != nil else { return nil }
-        return Self.text(direction: engine.direction, confidence: engine.confidence)
+        switch instruments[symbol] {
+        case .composite(let index):
+            let engine = set.engines[index]
+            guard engine.score != nil else { return nil }
+            return Self.text(direction: engine.direction, confidence: engine.confidence)
+        case .contributor(let index, let contributor):
+            return "weight=\(Self.decimal(set.engines[index].configuration.weights[contributor] ?? 0))"
+        case .curve(let index):
+            return set.engines[index].termStructure.shape.map { "shape=\($0.rawValue.uppercased())" }
+        case .spread(let spread):
+            let signal = set.spreads.signal(spread)
+            guard signal.zScore != nil else { return nil }
+            return "state=\(signal.state.rawValue) entry=\(Self.decimal(signal.parameters.entry)) exit=\(Self.decimal(signal.parameters.exit))"
+        case nil:
+            return nil
+        }
     }
 
     static func text(direction: SignalDirection, confidence: Double) -> String {

@@ -17,20 +17,33 @@ struct SignalsCommand: AsyncParsableCommand {
 
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Subscribe to each root's composite signal (SIG.<ROOT>.COMPOSITE) and print it as it moves.")
+            abstract: "Subscribe to each root's composite signal (SIG.<ROOT>.COMPOSITE) and print it as it moves.",
+            discussion: """
+                Every signal is an instrument of its own: --signal names more, with or without \
+                the SIG. prefix: a root's contributors (CL.RSI, CL.CARRY, HO.CRACK211 … as its \
+                composite weighs them), its curve (CL.CURVE: roll yield and shape) and the desk's \
+                spreads (CRACK321.ZSCORE, CRACK211.ZSCORE, BRENTWTI.ZSCORE: z-score and state).
+                """)
 
         @Option(help: "Gateway host.") var host = "127.0.0.1"
         @Option(help: "Gateway port.") var port = 9878
         @Option(help: "Our SenderCompID (an OMS session of the gateway's).") var sender = "OMS1"
         @Option(help: "The gateway's CompID.") var target = "WELLHEAD"
         @Option(name: .customLong("root"), help: "A root to watch (repeat for more); CL, BZ, RB and HO if none.") var roots: [String] = []
+        @Option(name: .customLong("signal"), help: "Another signal to watch (repeat for more): CL.CARRY, CL.CURVE, CRACK321.ZSCORE …")
+        var signals: [String] = []
         @Option(help: "Seconds to watch before logging out.") var seconds = 60.0
         @Option(help: "Log out once this many updates came, if before --seconds.") var updates: Int?
 
         func run() async throws {
             var arguments = ["--host", host, "--port", "\(port)", "--sender", sender, "--target", target, "--seconds", "\(seconds)",
                              "--depth", "1"]
-            for root in roots.isEmpty ? ["CL", "BZ", "RB", "HO"] : roots { arguments += ["--symbol", "SIG.\(root.uppercased()).COMPOSITE"] }
+            let composites = roots.isEmpty && !signals.isEmpty ? [] : roots.isEmpty ? ["CL", "BZ", "RB", "HO"] : roots
+            for root in composites { arguments += ["--symbol", "SIG.\(root.uppercased()).COMPOSITE"] }
+            for signal in signals {
+                let name = signal.uppercased()
+                arguments += ["--symbol", name.hasPrefix("SIG.") ? name : "SIG." + name]
+            }
             if let updates { arguments += ["--values", "\(updates)"] }
             var watch = try MarketDataWatch.parse(arguments)
             try await watch.run()

@@ -62,7 +62,15 @@ import TestSupport
         let marketData = GatewayMarketData(catalog: harness.catalog, venueDialects: [:], signals: .standard)
         let snapshot = Self.subscribe(marketData, harness, "SIG.CL.COMPOSITE")
         #expect(snapshot.map(\.msgType) == ["W"])
-        for unknown in ["SIG.XX.COMPOSITE", "SIG.CL.RSI", "SIG..COMPOSITE", "SIG.CL"] {
+        // Each signal of a composite is an instrument too, as are the curve and the spreads.
+        for listed in ["SIG.CL.RSI", "SIG.CL.CARRY", "SIG.CL.BRENTWTI", "SIG.CL.CURVE", "SIG.HO.CRACK211", "SIG.CRACK321.ZSCORE",
+                       "SIG.CRACK211.ZSCORE", "SIG.BRENTWTI.ZSCORE"] {
+            #expect(Self.subscribe(marketData, harness, listed, id: "L-\(listed)").map(\.msgType) == ["W"], "\(listed)")
+        }
+        // A signal the root does not weigh is not one: CL weighs neither the curvature nor the
+        // 2-1-1 crack by default.
+        for unknown in ["SIG.XX.COMPOSITE", "SIG.CL.CURVATURE", "SIG.CL.CRACK211", "SIG..COMPOSITE", "SIG.CL", "SIG.CRACK321",
+                        "SIG.CL.rsi"] {
             let reply = Self.subscribe(marketData, harness, unknown, id: "U-\(unknown)")
             #expect(reply.map(\.msgType) == ["Y"], "\(unknown)")
             let reject = try Self.parse("Y", try #require(reply.first).body)
@@ -132,6 +140,59 @@ import TestSupport
                 #expect(change.json.contains(key), "\(key) in \(change.json)")
             }
         }
+    }
+
+    /// Every signal is an instrument a FIX client can subscribe to: each contributor of a
+    /// composite (its value in [−1, 1] and its weight), the curve (the annualised roll yield and
+    /// its shape) and each spread (its z-score and mean-reversion state), in one request, each
+    /// value the engine's own at four decimals.
+    @Test func eachSignalIsAnInstrumentWithItsValueAndState() throws {
+        var harness = try GatewayHarness()
+        let configuration = try SignalConfiguration.parse(yaml: Self.quickYAML + """
+
+            spreads:
+              crack321: {window: 3, entry: 2, exit: 0.5}
+            """, file: "quick.yaml")
+        let marketData = GatewayMarketData(catalog: harness.catalog, venueDialects: [:], signals: configuration)
+        _ = marketData.publish(gateway: harness.gateway, now: harness.now)
+        let symbols = ["SIG.CL.RSI", "SIG.CL.CARRY", "SIG.CL.CURVE", "SIG.CRACK321.ZSCORE"]
+        let request = Counterparty(senderCompID: "OMS1").message(
+            "V", seq: 9, at: FIXTimestamp(nanosecondsSinceEpoch: harness.now),
+            "262=ALL|263=1|264=1|265=1|267=1|269=3|146=\(symbols.count)|" + symbols.map { "55=\($0)|" }.joined())
+        let snapshots = marketData.handle(try FIXMessage(parsing: request), from: "OMS1", gateway: harness.gateway, now: harness.now)
+        #expect(snapshots.map(\.msgType) == Array(repeating: "W", count: symbols.count))
+
+        // Each incremental's entries (an update may carry several signals), the latest per symbol.
+        var latest: [String: [Int: String]] = [:]
+        for _ in 0..<(6 * 240) {
+            _ = harness.advance(seconds: 0.25)
+            for out in marketData.publish(gateway: harness.gateway, now: harness.now) where out.session == "OMS1" {
+                let update = try Self.parse(out.msgType, out.body)
+                var entry: [Int: String] = [:]
+                for position in 0..<update.count {
+                    let tag = update.tag(at: position)
+                    if tag == 279, let symbol = entry[55] { latest[symbol] = entry; entry = [:] }
+                    entry[tag] = update.value(at: position).string
+                }
+                if let symbol = entry[55] { latest[symbol] = entry }
+            }
+        }
+        #expect(Set(latest.keys) == Set(symbols), "each moved as bars closed: \(latest.keys.sorted())")
+        let engine = try #require(marketData.signals.engine("CL"))
+        let rsi = try #require(engine.contributors.first { $0.contributor == .rsi }?.value)
+        #expect(latest["SIG.CL.RSI"]?[270] == GatewaySignals.decimal(rsi).description)
+        #expect(latest["SIG.CL.RSI"]?[58] == "weight=0.5000")
+        let carry = try #require(engine.contributors.first { $0.contributor == .carry }?.value)
+        #expect(latest["SIG.CL.CARRY"]?[270] == GatewaySignals.decimal(carry).description)
+        let rollYield = try #require(engine.termStructure.carry)
+        #expect(latest["SIG.CL.CURVE"]?[270] == GatewaySignals.decimal(rollYield).description)
+        let shape = try #require(engine.termStructure.shape)
+        #expect(latest["SIG.CL.CURVE"]?[58] == "shape=\(shape.rawValue.uppercased())")
+        let crack = marketData.signals.spreads.crack321
+        let z = try #require(crack.zScore)
+        #expect(latest["SIG.CRACK321.ZSCORE"]?[270] == GatewaySignals.decimal(z).description)
+        #expect(latest["SIG.CRACK321.ZSCORE"]?[58] == "state=\(crack.state.rawValue) entry=2.0000 exit=0.5000")
+        for entry in latest.values { #expect(entry[269] == "3") }
     }
 
     /// The curve and the spreads reach the engines: with weights only on carry, a composite

@@ -64,7 +64,8 @@ import TestSupport
         // Wellhead's own terminal view of the signals, as OMS2, at the same time.
         let watch = try BackgroundProcess(WellheadProcess.executable.path,
                                           ["signals", "watch", "--port", "\(appliance.port)", "--sender", "OMS2", "--root", "CL",
-                                           "--seconds", "150", "--updates", "2"], log: appliance.directory.path("signals-watch.log"))
+                                           "--signal", "CL.CARRY", "--signal", "SIG.CL.CURVE", "--seconds", "150", "--updates", "2"],
+                                          log: appliance.directory.path("signals-watch.log"))
         let status = oms.wait(timeout: 180)
         let output = oms.output
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
@@ -98,6 +99,10 @@ import TestSupport
         for line in shown {
             #expect(line.contains(" direction=") && line.contains(" confidence="), "\(line)")
         }
+        // The composite's carry and the curve are instruments of their own.
+        let watched = watch.output.split(separator: "\n")
+        #expect(watched.contains { $0.contains("SIG.CL.CARRY value ") && $0.hasSuffix(" weight=0.5000") }, "\(watch.output)")
+        #expect(watched.contains { $0.contains("SIG.CL.CURVE value ") && $0.contains(" shape=") }, "\(watch.output)")
 
         // The direction the desk was shown is in the journal.
         let journalPath = appliance.directory.path("gateway.sqlite")

@@ -363,8 +363,11 @@ extension ConsoleAssets {
           ["Last bar", r => r.updated ? dateTime(r.updated) : "warming up"], ["Last close", r => r.lastClose], ["Bars", r => r.bars, null, true], ["Signals", r => r.signals, null, true],
           ["Win rate %", r => r.winRate, null, true], ["Avg return %", r => r.averageReturn, r => signClass(r.averageReturn), true]], state.signals, r => r.root)),
           panel("contributors", "Contributing signals", table("contributors", [["Root", r => r.root], ["Signal", r => r.name],
-            ["Weight", r => r.weight, null, true], ["Value", r => r.value || "warming up", r => signClass(r.value), true]],
+            ["Weight", r => r.weight, null, true], ["Value", r => r.value || "warming up", r => signClass(r.value), true],
+            ["Direction", r => r.direction, r => directionClass(r.direction)], ["Confidence", r => r.confidence, null, true]],
             state.signalContributors, r => r.root + "|" + r.name)),
+          panel("signalstates", "Curves and spreads", table("signalstates", [["Signal", r => r.name], ["State", r => r.state || "warming up"],
+            ["Value", r => r.value, r => signClass(r.value), true], ["Measure", r => r.measure]], state.signalStates, r => r.name)),
           panel("signalhistory", "Recent signals and how they did", table("signalhistory", [["Time", r => dateTime(r.time)], ["Root", r => r.root],
             ["From", r => r.previous, r => directionClass(r.previous)], ["To", r => r.direction, r => directionClass(r.direction)],
             ["Score", r => r.score, null, true], ["Entry", r => r.entryPrice, null, true], ["Exit", r => r.exitPrice, null, true],
@@ -475,7 +478,7 @@ extension ConsoleAssets {
       totals: r => r.scope, limits: r => r.control + "|" + r.scope + "|" + r.subject, killSwitches: r => r.scope,
       approvals: r => String(r.id), limitSettings: r => r.control + "|" + r.scope, market: r => r.symbol, spreads: r => r.name,
       venues: r => r.name, signals: r => r.root, tradingStates: r => r.scope, alerts: r => String(r.number),
-      signalContributors: r => r.root + "|" + r.name, signalHistory: r => r.id,
+      signalContributors: r => r.root + "|" + r.name, signalStates: r => r.name, signalHistory: r => r.id,
     };
 
     // A patch applied: changed rows replace their old selves, and a new key order, when given,

@@ -26,6 +26,7 @@ struct ConsolePatch: Encodable, Sendable {
     var venues: Table<ConsoleState.VenueRow>?
     var signals: Table<ConsoleState.SignalRow>?
     var signalContributors: Table<ConsoleState.SignalContributorRow>?
+    var signalStates: Table<ConsoleState.SignalStateRow>?
     var signalHistory: Table<ConsoleState.SignalHistoryRow>?
     var tradingStates: Table<ConsoleState.TradingStateRow>?
     var alerts: Table<ConsoleState.AlertRow>?
@@ -34,7 +35,8 @@ struct ConsolePatch: Encodable, Sendable {
     var isEmpty: Bool {
         sessions == nil && orders == nil && fills == nil && positions == nil && totals == nil && limits == nil && limitSettings == nil
             && killSwitches == nil && approvals == nil && market == nil && spreads == nil && venues == nil && signals == nil
-            && tradingStates == nil && alerts == nil && signalContributors == nil && signalHistory == nil
+            && tradingStates == nil && alerts == nil && signalContributors == nil && signalStates == nil
+            && signalHistory == nil
     }
 
     static func table<Row: Equatable & Encodable & Sendable>(_ old: [Row], _ new: [Row], key: (Row) -> String) -> Table<Row>? {
@@ -74,6 +76,7 @@ extension ConsoleState {
             venues: ConsolePatch.table(old.venues, venues) { $0.name },
             signals: ConsolePatch.table(old.signals, signals) { $0.root },
             signalContributors: ConsolePatch.table(old.signalContributors, signalContributors) { $0.root + "|" + $0.name },
+            signalStates: ConsolePatch.table(old.signalStates, signalStates) { $0.name },
             signalHistory: ConsolePatch.table(old.signalHistory, signalHistory) { $0.id },
             tradingStates: ConsolePatch.table(old.tradingStates, tradingStates) { $0.scope },
             alerts: ConsolePatch.table(old.alerts, alerts) { String($0.number) })

@@ -28,6 +28,8 @@ public struct ConsoleState: Sendable, Codable, Equatable {
     public var venues: [VenueRow] = []
     public var signals: [SignalRow] = []
     public var signalContributors: [SignalContributorRow] = []
+    /// Each root's curve (its shape and roll yield) and the desk's spreads (their state and z-score).
+    public var signalStates: [SignalStateRow] = []
     /// Each root's recent direction changes, newest first.
     public var signalHistory: [SignalHistoryRow] = []
     /// Where the signals' daily history came from (a simulated sample says so); empty for none.
@@ -376,11 +378,34 @@ public struct ConsoleState: Sendable, Codable, Equatable {
         public var weight: String
         /// Its value now in [−1, 1]; empty while it warms up.
         public var value: String
+        /// Its own view (LONG, SHORT or NEUTRAL: its value against the composite's entry
+        /// threshold) and how strongly (its value's magnitude).
+        public var direction: String = ""
+        public var confidence: String = ""
         public init(root: String, name: String, weight: String, value: String) {
             self.root = root
             self.name = name
             self.weight = weight
             self.value = value
+        }
+    }
+
+    /// A state the signals keep: a root's curve (contango, backwardation or flat, with its
+    /// annualised roll yield) or one of the desk's spreads (its mean-reversion state, with its
+    /// z-score).
+    public struct SignalStateRow: Sendable, Codable, Equatable {
+        /// `CL curve`, `3-2-1 crack` …: the row's key.
+        public var name: String
+        /// `CONTANGO`, `SHORT_SPREAD` …; empty before a value.
+        public var state: String
+        public var value: String
+        /// What the value is: `roll yield %/yr`, `z-score (enter 2, exit 0.5)`.
+        public var measure: String
+        public init(name: String, state: String, value: String, measure: String) {
+            self.name = name
+            self.state = state
+            self.value = value
+            self.measure = measure
         }
     }
 
@@ -450,6 +475,7 @@ extension ConsoleState {
         if !role.may(.viewSignals) {
             state.signals = []
             state.signalContributors = []
+            state.signalStates = []
             state.signalHistory = []
         }
         return state

@@ -28,6 +28,11 @@ public struct GatewayMarketView: Sendable {
         public var frontMonth: ContractMonth?
         /// Each weighted signal: its weight and its value now (`nil` while it warms up).
         public var contributors: [ContributorReading]
+        /// The composite's thresholds (a contributor's own direction is read against its entry).
+        public var thresholds: CompositeThresholds
+        /// The live curve's annualised roll yield and its shape; `nil` before a curve.
+        public var rollYield: Double?
+        public var shape: String?
         /// The record: LONG and SHORT changes measured, the share that won, their mean return.
         public var signals: Int
         public var winRate: Double?
@@ -37,8 +42,19 @@ public struct GatewayMarketView: Sendable {
         public var pending: [DirectionChange]
     }
 
+    /// One of the desk's spread signals: its z-score over its window and its mean-reversion state.
+    public struct Spread: Sendable {
+        public var name: String
+        public var state: String
+        /// `nil` until the window is full.
+        public var zScore: Double?
+        public var entry: Double
+        public var exit: Double
+    }
+
     public var derived: [Derived]
     public var signals: [Signal]
+    public var spreads: [Spread]
 }
 
 extension GatewayMarketData {
@@ -53,9 +69,15 @@ extension GatewayMarketData {
                           confidence: GatewaySignals.decimal(engine.confidence), horizon: engine.horizon,
                           updated: index < signals.updated.count ? signals.updated[index] : nil, bars: engine.bars,
                           frontPrice: engine.frontPrice, frontMonth: engine.frontMonth,
-                          contributors: engine.contributors.filter { $0.weight != 0 }, signals: engine.record.signals,
+                          contributors: engine.contributors.filter { $0.weight != 0 }, thresholds: engine.configuration.thresholds,
+                          rollYield: engine.termStructure.carry, shape: engine.termStructure.shape?.rawValue, signals: engine.record.signals,
                           winRate: engine.record.winRate, averageReturn: engine.record.averageReturn,
                           outcomes: engine.record.recent, pending: engine.record.pending)
+                },
+                spreads: SpreadKind.allCases.map { kind in
+                    let spread = signals.set.spreads.signal(kind)
+                    return .init(name: kind.description, state: spread.state.rawValue, zScore: spread.zScore,
+                                 entry: spread.parameters.entry, exit: spread.parameters.exit)
                 })
         }
     }

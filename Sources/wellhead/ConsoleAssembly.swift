@@ -90,9 +90,22 @@ struct GatewayConsoleBackend: ConsoleBackend {
         state.signalSource = application.signalHistorySource
         state.signalContributors = market.signals.flatMap { signal in
             signal.contributors.map { reading in
-                ConsoleState.SignalContributorRow(root: signal.root, name: reading.contributor.rawValue, weight: Self.fixed(reading.weight, 2),
-                                                  value: reading.value.map { Self.fixed($0, 4) } ?? "")
+                var row = ConsoleState.SignalContributorRow(root: signal.root, name: reading.contributor.rawValue,
+                                                            weight: Self.fixed(reading.weight, 2), value: reading.value.map { Self.fixed($0, 4) } ?? "")
+                if reading.value != nil {
+                    row.direction = reading.direction(entry: signal.thresholds.entry).rawValue
+                    row.confidence = Self.fixed(reading.confidence, 2)
+                }
+                return row
             }
+        }
+        state.signalStates = market.signals.map { signal in
+            ConsoleState.SignalStateRow(name: "\(signal.root) curve", state: signal.shape?.uppercased() ?? "",
+                                        value: signal.rollYield.map { Self.fixed($0 * 100, 2) } ?? "", measure: "roll yield, % a year")
+        } + market.spreads.map { spread in
+            ConsoleState.SignalStateRow(name: spread.name, state: spread.zScore == nil ? "" : spread.state,
+                                        value: spread.zScore.map { Self.fixed($0, 2) } ?? "",
+                                        measure: "z-score (enter \(Self.fixed(spread.entry, 1)), exit \(Self.fixed(spread.exit, 1)))")
         }
         state.signalHistory = market.signals.flatMap { signal in
             let measured = signal.outcomes.map { outcome in

@@ -233,7 +233,7 @@ def alerts(url, risk1, risk2, password):
 
 def signals(url, user, password):
     """The Signals page once the first bar has closed: the CL composite's row (direction, score,
-    horizon, last bar) and its contributing signals."""
+    horizon, last bar), its contributing signals, and the curves' and spreads' states."""
     driver = signed_in(browser(), url, user, password)
     try:
         open_page(driver, "signals")
@@ -249,6 +249,7 @@ def signals(url, user, password):
             return False
         step("composite", wait(driver, composite, 170))
         step("contributors", text_of(driver, "table-contributors"))
+        step("states", text_of(driver, "table-signalstates"))
     finally:
         driver.quit()
 

@@ -65,6 +65,16 @@ import Testing
                                            ContributorReading(contributor: .crack321, weight: 0.6, value: nil)])
     }
 
+    /// A contributor's own view, as the console shows it beside its value: its value against
+    /// the composite's entry threshold, and how strongly.
+    @Test func aContributorsOwnDirectionAndConfidence() {
+        let reading = { (value: Double?) in ContributorReading(contributor: .rsi, weight: 0.1, value: value) }
+        #expect(reading(0.3).direction(entry: 0.3) == .long && reading(0.29).direction(entry: 0.3) == .neutral)
+        #expect(reading(-0.3).direction(entry: 0.3) == .short && reading(-0.29).direction(entry: 0.3) == .neutral)
+        #expect(reading(nil).direction(entry: 0.3) == .neutral && reading(nil).confidence == 0)
+        #expect(reading(-0.62).confidence == 0.62 && reading(1).confidence == 1)
+    }
+
     // MARK: The engine
 
     /// A CL curve whose roll yield is `carry` exactly enough: F2 70, F1 = 70 (1 + carry × 34 / 365)

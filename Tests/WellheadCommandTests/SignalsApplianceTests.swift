@@ -94,6 +94,12 @@ import TestSupport
         #expect(["LONG", "SHORT", "NEUTRAL"].contains { composite.contains(" | \($0) | ") }, "\(composite)")
         #expect(pageSteps["contributors"]?.contains("CL carry 0.50") == true && pageSteps["contributors"]?.contains("CL rsi 0.50") == true,
                 "\(pageSteps)")
+        // Each contributor's own view beside its value, and the curve's shape and the spreads' states.
+        #expect(["LONG", "SHORT", "NEUTRAL"].contains { pageSteps["contributors"]?.contains(" \($0) ") == true }, "\(pageSteps)")
+        let states = try #require(pageSteps["states"], "\(page.output)")
+        #expect(states.contains("CL curve") && states.contains("roll yield, % a year"), "\(states)")
+        #expect(["CONTANGO", "BACKWARDATION", "FLAT"].contains { states.contains("CL curve \($0) ") }, "\(states)")
+        #expect(states.contains("3-2-1 crack") && states.contains("Brent-WTI") && states.contains("z-score (enter 2.0, exit 0.5)"), "\(states)")
         let shown = watch.output.split(separator: "\n").filter { $0.hasPrefix("SIG.CL.COMPOSITE value ") }
         #expect(!shown.isEmpty, "\(watch.output)")
         for line in shown {

@@ -124,3 +124,17 @@ public struct ContributorReading: Sendable, Hashable {
         self.value = value
     }
 }
+
+extension ContributorReading {
+    /// The signal's own view, read against its composite's entry threshold: LONG at or above
+    /// it, SHORT at or below its negative, NEUTRAL between them and while it warms up.
+    public func direction(entry: Double) -> SignalDirection {
+        guard let value else { return .neutral }
+        if value >= entry { return .long }
+        if value <= -entry { return .short }
+        return .neutral
+    }
+
+    /// How strongly it says so: its value's magnitude in [0, 1]; 0 while it warms up.
+    public var confidence: Double { value.map { min(abs($0), 1) } ?? 0 }
+}

@@ -116,9 +116,14 @@ final class GatewayMarketData: Sendable {
         }
     }
 
-    /// The signals' direction changes since the last call, as the journal keeps them.
+    /// Puts back the signals' records from what the journal held at start.
+    func restoreSignals(_ entries: [SignalJournalEntry]) {
+        state.withLock { $0.signals.restore(entries) }
+    }
+
+    /// The signals' direction changes and outcomes since the last call, as the journal keeps them.
     func drainSignalChanges() -> [GatewayAuditEvent] {
-        state.withLock { $0.signals.drainChanges() }.map { SignalDirectionRecord($0).auditEvent }
+        state.withLock { $0.signals.drainChanges() }.map(\.auditEvent)
     }
 
     /// The signals as they stand (tests, diagnostics).

@@ -87,4 +87,25 @@ extension GatewayApplication {
     /// The normalizer's derived prices and the signals, as they stand (read under the market
     /// data's own lock, from anywhere).
     public func marketView() -> GatewayMarketView { marketData.view() }
+
+    /// The journal's kinds a start reads the signals' records from (``restoreSignalRecords(_:)``).
+    public static let signalRecordKinds = [SignalDirectionRecord.kind, SignalOutcomeRecord.kind]
+
+    /// Puts back each root's signal record from the journal's `signal.direction` and
+    /// `signal.outcome` events (oldest first), at start: on intraday bars the record a restart
+    /// would otherwise lose (on daily bars the daily history makes it). An event that cannot be
+    /// read stops the start, named by its row. Returns the events read.
+    @discardableResult
+    public func restoreSignalRecords(_ events: [(id: Int64, kind: String, time: Int64, json: String)]) throws(GatewaySignalHistoryError) -> Int {
+        var entries: [SignalJournalEntry] = []
+        for event in events {
+            do {
+                if let entry = try SignalJournalEntry(kind: event.kind, json: event.json) { entries.append(entry) }
+            } catch {
+                throw .record(id: event.id, kind: event.kind, message: error.message)
+            }
+        }
+        marketData.restoreSignals(entries)
+        return entries.count
+    }
 }

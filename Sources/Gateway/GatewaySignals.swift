@@ -1,4 +1,5 @@
 import FIXCodec
+import Foundation
 import Instruments
 import MarketData
 import Signals
@@ -41,8 +42,12 @@ struct GatewaySignals: Sendable {
     private var engineOfBook: [BookID: Int] = [:]
     /// Each spread's front-month leg books, in the spread's `legRoots` order.
     private var spreadLegs: [(kind: SpreadKind, legs: [BookID])] = []
-    /// Direction changes not yet journaled, oldest first.
-    private(set) var changes: [DirectionChange] = []
+    /// Direction changes and outcomes not yet journaled, oldest first.
+    private(set) var changes: [SignalJournalEntry] = []
+    /// Every direction change and outcome journaled, and those the journal held at start: on
+    /// intraday bars, what each root's record is made again from after a reconfiguration (on
+    /// daily bars the daily history makes it).
+    private var kept: [SignalJournalEntry] = []
     /// The end of the last bar each engine read (nanoseconds since the epoch), for the console.
     private(set) var updated: [Int64?] = []
     private var legScratch: [FIXDecimal] = []
@@ -72,12 +77,41 @@ struct GatewaySignals: Sendable {
         updated = set.engines.map { $0.bars > 0 ? last : nil }
     }
 
-    /// A new configuration (SIGHUP): every engine starts again from the daily history alone.
+    /// A new configuration (SIGHUP): every engine starts again from the daily history alone,
+    /// or on intraday bars with the record the journal has.
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
         instruments = Self.instruments(of: set)
         relist(catalog, normalizer: normalizer)
         backfill()
+        restoreRecords(kept)
+    }
+
+    /// The direction changes and outcomes the journal held at start (`signal.direction`,
+    /// `signal.outcome`, oldest first): on intraday bars each root's record is put back from
+    /// them — its outcomes counted, its changes without one measured at the bars to come — so a
+    /// restart does not lose the desk's record. On daily bars the daily history makes the
+    /// record (``backfill()``), so they are only kept.
+    mutating func restore(_ entries: [SignalJournalEntry]) {
+        kept = entries + kept
+        restoreRecords(entries)
+    }
+
+    private mutating func restoreRecords(_ entries: [SignalJournalEntry]) {
+        guard set.configuration.interval != .oneDay, !entries.isEmpty else { return }
+        for (index, engine) in set.engines.enumerated() {
+            var outcomes: [SignalOutcome] = []
+            var measured = Set<Int64>()
+            for case .outcome(let outcome) in entries where outcome.change.root == engine.root {
+                outcomes.append(outcome)
+                measured.insert(outcome.change.time)
+            }
+            var pending: [DirectionChange] = []
+            for case .change(let change) in entries where change.root == engine.root && !measured.contains(change.time) {
+                pending.append(change)
+            }
+            set.restoreRecord(root: index, outcomes: outcomes, pending: pending)
+        }
     }
 
     /// The listing changed (a day's end): the front months and the books they are in, anew.
@@ -124,15 +158,23 @@ struct GatewaySignals: Sendable {
             let signalBar = SignalBar(open: bar.open.signalValue, high: bar.high.signalValue, low: bar.low.signalValue,
                                       close: bar.close.signalValue, volume: Double(bar.volume))
             let update = set.update(bar: signalBar, root: index, time: bar.end, month: front.month)
-            if let change = update.directionChange { changes.append(change) }
+            // What the record measured at this bar's close, then the change it may have made.
+            let recent = set.engines[index].record.recent
+            for outcome in recent.suffix(min(update.outcomesMeasured, recent.count)) { note(.outcome(outcome)) }
+            if let change = update.directionChange { note(.change(change)) }
             self.updated[index] = bar.end
             updated = true
         }
         return updated
     }
 
-    /// The direction changes since the last call, oldest first.
-    mutating func drainChanges() -> [DirectionChange] {
+    private mutating func note(_ entry: SignalJournalEntry) {
+        changes.append(entry)
+        kept.append(entry)
+    }
+
+    /// The direction changes and outcomes since the last call, oldest first.
+    mutating func drainChanges() -> [SignalJournalEntry] {
         defer { changes.removeAll() }
         return changes
     }
@@ -228,7 +270,10 @@ struct GatewaySignals: Sendable {
     }
 
     /// `value` rounded half away from zero to four decimals, exact from there on.
-    static func decimal(_ value: Double) -> FIXDecimal {
+    static func decimal(_ value: Double) -> FIXDecimal { decimal(value, scale: scale) }
+
+    /// `value` rounded half away from zero to `scale` decimals, exact from there on.
+    static func decimal(_ value: Double, scale: UInt8) -> FIXDecimal {
         guard value.isFinite else { return FIXDecimal(mantissa: 0, scale: scale) }
         var factor = 1.0
         for _ in 0..<scale { factor *= 10 }
@@ -236,8 +281,45 @@ struct GatewaySignals: Sendable {
     }
 }
 
+/// A direction change or what followed one, as the signals journal them.
+enum SignalJournalEntry: Sendable, Hashable {
+    case change(DirectionChange)
+    case outcome(SignalOutcome)
+
+    var auditEvent: GatewayAuditEvent {
+        switch self {
+        case .change(let change): SignalDirectionRecord(change).auditEvent
+        case .outcome(let outcome): SignalOutcomeRecord(outcome).auditEvent
+        }
+    }
+
+    /// A journaled `signal.direction` or `signal.outcome` event read back; `nil` for another kind.
+    init?(kind: String, json: String) throws(SignalRecordError) {
+        let decoder = JSONDecoder()
+        do {
+            switch kind {
+            case SignalDirectionRecord.kind: self = .change(try decoder.decode(SignalDirectionRecord.self, from: Data(json.utf8)).change())
+            case SignalOutcomeRecord.kind: self = .outcome(try decoder.decode(SignalOutcomeRecord.self, from: Data(json.utf8)).outcome())
+            default: return nil
+            }
+        } catch let error as SignalRecordError {
+            throw error
+        } catch {
+            throw SignalRecordError(message: "\(error)")
+        }
+    }
+}
+
+/// A journaled signal record that cannot be read back.
+struct SignalRecordError: Error, Sendable, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 /// A direction change as the journal keeps it (`signal.direction`).
-struct SignalDirectionRecord: Encodable, Sendable {
+struct SignalDirectionRecord: Codable, Sendable {
+    static let kind = "signal.direction"
+
     /// FIX UTCTimestamp of the end of the bar that changed it, and the same in nanoseconds.
     var time: String
     var timeNanoseconds: Int64
@@ -267,6 +349,99 @@ struct SignalDirectionRecord: Encodable, Sendable {
     }
 
     var auditEvent: GatewayAuditEvent {
-        GatewayAuditEvent(kind: "signal.direction", time: timeNanoseconds, json: AuditJSON.encode(self))
+        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
+    }
+
+    /// The change read back (its score, confidence and price as published, at four decimals).
+    func change() throws(SignalRecordError) -> DirectionChange {
+        try Self.change(root: root, time: timeNanoseconds, previous: previous, direction: direction, score: score,
+                        confidence: confidence, frontPrice: frontPrice, frontMonth: frontMonth, horizonSeconds: horizonSeconds)
+    }
+
+    static func change(root: String, time: Int64, previous: String, direction: String, score: String, confidence: String,
+                       frontPrice: String, frontMonth: String?, horizonSeconds: Int64) throws(SignalRecordError) -> DirectionChange {
+        guard let previous = SignalDirection(rawValue: previous), let direction = SignalDirection(rawValue: direction) else {
+            throw SignalRecordError(message: "direction '\(previous)' to '\(direction)' is not LONG, SHORT or NEUTRAL")
+        }
+        let number = { (name: String, text: String) throws(SignalRecordError) -> Double in
+            guard let value = FIXDecimal(text) else { throw SignalRecordError(message: "\(name) '\(text)' is not a decimal") }
+            return value.signalValue
+        }
+        var month: ContractMonth?
+        if let frontMonth {
+            let parts = frontMonth.split(separator: "-")
+            guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), let parsed = ContractMonth(year: year, month: number) else {
+                throw SignalRecordError(message: "frontMonth '\(frontMonth)' is not YYYY-MM")
+            }
+            month = parsed
+        }
+        return DirectionChange(time: time, root: root, previous: previous, direction: direction, score: try number("score", score),
+                               confidence: try number("confidence", confidence), frontPrice: try number("frontPrice", frontPrice),
+                               frontMonth: month, horizon: horizonSeconds * 1_000_000_000)
+    }
+}
+
+/// What followed a direction change, as the journal keeps it (`signal.outcome`) when the
+/// record measures it: the change, and the front month's price and return at the end of the
+/// horizon (or at its contract's last bar, when it rolled first). Returns at eight decimals.
+struct SignalOutcomeRecord: Codable, Sendable {
+    static let kind = "signal.outcome"
+
+    var root: String
+    var symbol: String
+    /// The change measured, as `signal.direction` has it.
+    var changeTime: String
+    var changeTimeNanoseconds: Int64
+    var previous: String
+    var direction: String
+    var score: String
+    var confidence: String
+    var frontPrice: String
+    var frontMonth: String?
+    var horizonSeconds: Int64
+    /// When and at what price it was measured, and the returns: the front month's own and in
+    /// the signal's direction.
+    var exitTime: String
+    var exitTimeNanoseconds: Int64
+    var exitPrice: String
+    var priceReturn: String
+    var signalReturn: String
+    var cutShortByRoll: Bool
+
+    init(_ outcome: SignalOutcome) {
+        let change = SignalDirectionRecord(outcome.change)
+        root = change.root
+        symbol = change.symbol
+        changeTime = change.time
+        changeTimeNanoseconds = change.timeNanoseconds
+        previous = change.previous
+        direction = change.direction
+        score = change.score
+        confidence = change.confidence
+        frontPrice = change.frontPrice
+        frontMonth = change.frontMonth
+        horizonSeconds = change.horizonSeconds
+        exitTime = FIXTimestamp(nanosecondsSinceEpoch: outcome.exitTime).description
+        exitTimeNanoseconds = outcome.exitTime
+        exitPrice = GatewaySignals.decimal(outcome.exitPrice).normalized.description
+        priceReturn = GatewaySignals.decimal(outcome.priceReturn, scale: 8).description
+        signalReturn = GatewaySignals.decimal(outcome.signalReturn, scale: 8).description
+        cutShortByRoll = outcome.cutShortByRoll
+    }
+
+    var auditEvent: GatewayAuditEvent {
+        GatewayAuditEvent(kind: Self.kind, time: exitTimeNanoseconds, json: AuditJSON.encode(self))
+    }
+
+    /// The outcome read back (prices at four decimals, returns at eight).
+    func outcome() throws(SignalRecordError) -> SignalOutcome {
+        let change = try SignalDirectionRecord.change(root: root, time: changeTimeNanoseconds, previous: previous, direction: direction,
+                                                      score: score, confidence: confidence, frontPrice: frontPrice, frontMonth: frontMonth,
+                                                      horizonSeconds: horizonSeconds)
+        guard let exit = FIXDecimal(exitPrice), let priceReturn = FIXDecimal(priceReturn), let signalReturn = FIXDecimal(signalReturn) else {
+            throw SignalRecordError(message: "exitPrice '\(exitPrice)', priceReturn '\(priceReturn)' or signalReturn '\(signalReturn)' is not a decimal")
+        }
+        return SignalOutcome(change: change, exitTime: exitTimeNanoseconds, exitPrice: exit.signalValue, priceReturn: priceReturn.signalValue,
+                             signalReturn: signalReturn.signalValue, cutShortByRoll: cutShortByRoll)
     }
 }

@@ -127,6 +127,13 @@ enum GatewayAssembly {
         gateway.resume(dailyMarks: history.todayMarks)
         let application = GatewayApplication(gateway: gateway, journal: journal, loop: loop, restoredReports: restoredReports,
                                              signals: signals, signalHistory: history.rows, signalHistorySource: history.source)
+        // The signals' records as the journal has them (direction changes and their outcomes).
+        try profile.restore("signals", section: section) {
+            var events: [(id: Int64, kind: String, time: Int64, json: String)] = []
+            for kind in GatewayApplication.signalRecordKinds { events += try journal.events(kind: kind) }
+            let read = try application.restoreSignalRecords(events.sorted { $0.id < $1.id })
+            return read > 0 ? ["signalRecords": "\(read)"] : nil
+        }
         return AssembledGateway(application: application, limits: market.limits,
                                 signals: settings.signalsPath.map { SignalsFile(application: application, path: $0) })
     }

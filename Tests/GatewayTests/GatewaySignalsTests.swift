@@ -1,4 +1,5 @@
 import FIXCodec
+import FIXJournal
 @testable import Gateway
 import Instruments
 import MarketData
@@ -130,15 +131,71 @@ import TestSupport
         #expect(again[270]?.string == GatewaySignals.decimal(score).description)
         #expect(again[58]?.string == GatewaySignals.text(direction: engine.direction, confidence: engine.confidence))
 
-        // Every direction change is kept for the journal, as the record has them.
-        #expect(!changes.isEmpty, "the composite took a direction")
-        #expect(changes.count == engine.record.pending.count + engine.record.recent.count)
-        for change in changes {
-            #expect(change.kind == "signal.direction")
+        // Every direction change is kept for the journal, as the record has them, and each
+        // outcome the record measured.
+        let directions = changes.filter { $0.kind == "signal.direction" }
+        #expect(!directions.isEmpty, "the composite took a direction")
+        #expect(directions.count == engine.record.pending.count + engine.record.recent.count)
+        #expect(changes.filter { $0.kind == "signal.outcome" }.count == engine.record.recent.count)
+        #expect(changes.allSatisfy { ["signal.direction", "signal.outcome"].contains($0.kind) })
+        for change in directions {
             for key in ["\"root\":\"CL\"", "\"previous\":", "\"direction\":", "\"score\":", "\"confidence\":", "\"frontPrice\":",
                         "\"frontMonth\":", "\"time\":"] {
                 #expect(change.json.contains(key), "\(key) in \(change.json)")
             }
+        }
+    }
+
+    /// On intraday bars a restart puts each root's record back from the journal: the outcomes
+    /// measured (win rate, average return, the recent list) and the changes still within their
+    /// horizon, which the new process measures at its own bars. Through a real SQLite journal.
+    @Test func aRestartPutsTheRecordBackFromTheJournal() throws {
+        var harness = try GatewayHarness()
+        let yaml = Self.quickYAML.replacingOccurrences(of: "horizon: 5m", with: "horizon: 2m")
+        let configuration = try SignalConfiguration.parse(yaml: yaml, file: "quick.yaml")
+        let before = GatewayMarketData(catalog: harness.catalog, venueDialects: [:], signals: configuration)
+        var journaled: [GatewayAuditEvent] = []
+        for _ in 0..<(15 * 240) {
+            _ = harness.advance(seconds: 0.25)
+            _ = before.publish(gateway: harness.gateway, now: harness.now)
+            journaled += before.drainSignalChanges()
+        }
+        let record = try #require(before.signals.engine("CL")).record
+        #expect(record.signals > 0 && !record.recent.isEmpty, "outcomes were measured: \(record.recent.count)")
+
+        let journal = try Journal(path: harness.directory.path("signals.sqlite"))
+        defer { journal.close() }
+        try journal.writeAndWait(journaled.map { .event(kind: $0.kind, time: $0.time, json: $0.json) })
+        var events: [(id: Int64, kind: String, time: Int64, json: String)] = []
+        for kind in GatewayApplication.signalRecordKinds { events += try journal.events(kind: kind) }
+        events.sort { $0.id < $1.id }
+        let entries = try events.compactMap { try SignalJournalEntry(kind: $0.kind, json: $0.json) }
+        #expect(entries.count == events.count)
+
+        let after = GatewayMarketData(catalog: harness.catalog, venueDialects: [:], signals: configuration)
+        after.restoreSignals(entries)
+        let restored = try #require(after.signals.engine("CL")).record
+        #expect(restored.signals == record.signals && restored.wins == record.wins)
+        #expect(abs((restored.averageReturn ?? 0) - (record.averageReturn ?? 0)) < 1e-8)
+        #expect(restored.recent.map(\.change.time) == record.recent.map(\.change.time))
+        #expect(restored.recent.map(\.change.direction) == record.recent.map(\.change.direction))
+        #expect(restored.pending.map(\.time) == record.pending.map(\.time))
+
+        // A reconfiguration keeps it too, with what was measured since the start.
+        after.reconfigureSignals(configuration)
+        #expect(try #require(after.signals.engine("CL")).record.signals == record.signals)
+        // A change the journal held without an outcome is measured by the new process.
+        if let waiting = restored.pending.first {
+            for _ in 0..<(3 * 240) {
+                _ = harness.advance(seconds: 0.25)
+                _ = after.publish(gateway: harness.gateway, now: harness.now)
+            }
+            let measured = try #require(after.signals.engine("CL")).record
+            #expect(measured.recent.contains { $0.change.time == waiting.time }, "the pending change was measured after the restart")
+        }
+        // A record that cannot be read is an error naming it.
+        #expect(throws: SignalRecordError.self) {
+            _ = try SignalJournalEntry(kind: "signal.outcome", json: #"{"root":"CL"}"#)
         }
     }
 

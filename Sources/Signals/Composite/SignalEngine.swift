@@ -164,6 +164,11 @@ public struct SignalEngine: Sendable {
         hasCurve = true
     }
 
+    /// Puts back the record as it stood before a restart (``SignalRecord/restore(outcomes:pending:)``).
+    public mutating func restoreRecord(outcomes: [SignalOutcome], pending: [DirectionChange]) {
+        record.restore(outcomes: outcomes, pending: pending)
+    }
+
     // MARK: The bar
 
     /// A closed front-month bar of a MarketData `Bar` (its end as the time).

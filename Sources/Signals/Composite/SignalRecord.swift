@@ -88,11 +88,23 @@ public struct SignalRecord: Sendable {
         return measured
     }
 
+    /// Puts back what a record held before a restart (its journaled outcomes and the changes
+    /// still waiting, oldest first), as if measured here: the statistics count each outcome,
+    /// and the pending changes are measured at the bars to come.
+    public mutating func restore(outcomes: [SignalOutcome], pending changes: [DirectionChange]) {
+        for outcome in outcomes { add(outcome) }
+        pending.append(contentsOf: changes)
+    }
+
     private mutating func close(_ change: DirectionChange, at time: Int64, price: Double, cutShort: Bool) {
         let entry = change.frontPrice
         let priceReturn = entry != 0 ? (price - entry) / abs(entry) : 0
-        let outcome = SignalOutcome(change: change, exitTime: time, exitPrice: price, priceReturn: priceReturn,
-                                    signalReturn: priceReturn * change.direction.sign, cutShortByRoll: cutShort)
+        add(SignalOutcome(change: change, exitTime: time, exitPrice: price, priceReturn: priceReturn,
+                          signalReturn: priceReturn * change.direction.sign, cutShortByRoll: cutShort))
+    }
+
+    private mutating func add(_ outcome: SignalOutcome) {
+        let change = outcome.change
         if change.direction != .neutral {
             signals += 1
             totalReturn += outcome.signalReturn

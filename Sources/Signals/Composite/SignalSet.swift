@@ -39,6 +39,12 @@ public struct SignalSet: Sendable {
 
     public mutating func update(curve: CurveObservation, root index: Int) { engines[index].update(curve: curve) }
 
+    /// Puts back the record of the root at `index` as it stood before a restart
+    /// (``SignalRecord/restore(outcomes:pending:)``).
+    public mutating func restoreRecord(root index: Int, outcomes: [SignalOutcome], pending: [DirectionChange]) {
+        engines[index].restoreRecord(outcomes: outcomes, pending: pending)
+    }
+
     /// Holds a spread's live price ($/bbl) until the next observation.
     public mutating func update(spread: SpreadKind, price: Double?) { spreads.update(spread: spread, price: price) }
 

@@ -354,12 +354,6 @@ struct SignalDirectionRecord: Codable, Sendable {
 
     /// The change read back (its score, confidence and price as published, at four decimals).
     func change() throws(SignalRecordError) -> DirectionChange {
-        try Self.change(root: root, time: timeNanoseconds, previous: previous, direction: direction, score: score,
-                        confidence: confidence, frontPrice: frontPrice, frontMonth: frontMonth, horizonSeconds: horizonSeconds)
-    }
-
-    static func change(root: String, time: Int64, previous: String, direction: String, score: String, confidence: String,
-                       frontPrice: String, frontMonth: String?, horizonSeconds: Int64) throws(SignalRecordError) -> DirectionChange {
         guard let previous = SignalDirection(rawValue: previous), let direction = SignalDirection(rawValue: direction) else {
             throw SignalRecordError(message: "direction '\(previous)' to '\(direction)' is not LONG, SHORT or NEUTRAL")
         }
@@ -375,30 +369,20 @@ struct SignalDirectionRecord: Codable, Sendable {
             }
             month = parsed
         }
-        return DirectionChange(time: time, root: root, previous: previous, direction: direction, score: try number("score", score),
+        return DirectionChange(time: timeNanoseconds, root: root, previous: previous, direction: direction, score: try number("score", score),
                                confidence: try number("confidence", confidence), frontPrice: try number("frontPrice", frontPrice),
                                frontMonth: month, horizon: horizonSeconds * 1_000_000_000)
     }
 }
 
 /// What followed a direction change, as the journal keeps it (`signal.outcome`) when the
-/// record measures it: the change, and the front month's price and return at the end of the
-/// horizon (or at its contract's last bar, when it rolled first). Returns at eight decimals.
+/// record measures it: the change as `signal.direction` journaled it, and the front month's
+/// price and return at the end of the horizon (or at its contract's last bar, when it rolled
+/// first). Returns at eight decimals.
 struct SignalOutcomeRecord: Codable, Sendable {
     static let kind = "signal.outcome"
 
-    var root: String
-    var symbol: String
-    /// The change measured, as `signal.direction` has it.
-    var changeTime: String
-    var changeTimeNanoseconds: Int64
-    var previous: String
-    var direction: String
-    var score: String
-    var confidence: String
-    var frontPrice: String
-    var frontMonth: String?
-    var horizonSeconds: Int64
+    var change: SignalDirectionRecord
     /// When and at what price it was measured, and the returns: the front month's own and in
     /// the signal's direction.
     var exitTime: String
@@ -409,18 +393,7 @@ struct SignalOutcomeRecord: Codable, Sendable {
     var cutShortByRoll: Bool
 
     init(_ outcome: SignalOutcome) {
-        let change = SignalDirectionRecord(outcome.change)
-        root = change.root
-        symbol = change.symbol
-        changeTime = change.time
-        changeTimeNanoseconds = change.timeNanoseconds
-        previous = change.previous
-        direction = change.direction
-        score = change.score
-        confidence = change.confidence
-        frontPrice = change.frontPrice
-        frontMonth = change.frontMonth
-        horizonSeconds = change.horizonSeconds
+        change = SignalDirectionRecord(outcome.change)
         exitTime = FIXTimestamp(nanosecondsSinceEpoch: outcome.exitTime).description
         exitTimeNanoseconds = outcome.exitTime
         exitPrice = GatewaySignals.decimal(outcome.exitPrice).normalized.description
@@ -435,9 +408,7 @@ struct SignalOutcomeRecord: Codable, Sendable {
 
     /// The outcome read back (prices at four decimals, returns at eight).
     func outcome() throws(SignalRecordError) -> SignalOutcome {
-        let change = try SignalDirectionRecord.change(root: root, time: changeTimeNanoseconds, previous: previous, direction: direction,
-                                                      score: score, confidence: confidence, frontPrice: frontPrice, frontMonth: frontMonth,
-                                                      horizonSeconds: horizonSeconds)
+        let change = try change.change()
         guard let exit = FIXDecimal(exitPrice), let priceReturn = FIXDecimal(priceReturn), let signalReturn = FIXDecimal(signalReturn) else {
             throw SignalRecordError(message: "exitPrice '\(exitPrice)', priceReturn '\(priceReturn)' or signalReturn '\(signalReturn)' is not a decimal")
         }

@@ -151,17 +151,21 @@ import TestSupport
     /// horizon, which the new process measures at its own bars. Through a real SQLite journal.
     @Test func aRestartPutsTheRecordBackFromTheJournal() throws {
         var harness = try GatewayHarness()
-        let yaml = Self.quickYAML.replacingOccurrences(of: "horizon: 5m", with: "horizon: 2m")
+        let yaml = Self.quickYAML.replacingOccurrences(of: "horizon: 5m", with: "horizon: 1m")
         let configuration = try SignalConfiguration.parse(yaml: yaml, file: "quick.yaml")
         let before = GatewayMarketData(catalog: harness.catalog, venueDialects: [:], signals: configuration)
+        // Market until outcomes were measured and a change is still within its horizon (at most
+        // twenty minutes of it).
         var journaled: [GatewayAuditEvent] = []
-        for _ in 0..<(15 * 240) {
+        for _ in 0..<(20 * 240) {
             _ = harness.advance(seconds: 0.25)
             _ = before.publish(gateway: harness.gateway, now: harness.now)
             journaled += before.drainSignalChanges()
+            if let record = before.signals.engine("CL")?.record, record.recent.count >= 2, !record.pending.isEmpty { break }
         }
         let record = try #require(before.signals.engine("CL")).record
-        #expect(record.signals > 0 && !record.recent.isEmpty, "outcomes were measured: \(record.recent.count)")
+        #expect(record.signals > 0 && record.recent.count >= 2, "outcomes were measured: \(record.recent.count)")
+        let waiting = try #require(record.pending.first, "a change within its horizon")
 
         let journal = try Journal(path: harness.directory.path("signals.sqlite"))
         defer { journal.close() }
@@ -185,14 +189,13 @@ import TestSupport
         after.reconfigureSignals(configuration)
         #expect(try #require(after.signals.engine("CL")).record.signals == record.signals)
         // A change the journal held without an outcome is measured by the new process.
-        if let waiting = restored.pending.first {
-            for _ in 0..<(3 * 240) {
-                _ = harness.advance(seconds: 0.25)
-                _ = after.publish(gateway: harness.gateway, now: harness.now)
-            }
-            let measured = try #require(after.signals.engine("CL")).record
-            #expect(measured.recent.contains { $0.change.time == waiting.time }, "the pending change was measured after the restart")
+        #expect(!after.signals.engine("CL")!.record.recent.contains { $0.change.time == waiting.time })
+        for _ in 0..<(2 * 240) {
+            _ = harness.advance(seconds: 0.25)
+            _ = after.publish(gateway: harness.gateway, now: harness.now)
         }
+        let measured = try #require(after.signals.engine("CL")).record
+        #expect(measured.recent.contains { $0.change.time == waiting.time }, "the pending change was measured after the restart")
         // A record that cannot be read is an error naming it.
         #expect(throws: SignalRecordError.self) {
             _ = try SignalJournalEntry(kind: "signal.outcome", json: #"{"root":"CL"}"#)
@@ -221,7 +224,7 @@ import TestSupport
 
         // Each incremental's entries (an update may carry several signals), the latest per symbol.
         var latest: [String: [Int: String]] = [:]
-        for _ in 0..<(6 * 240) {
+        for _ in 0..<(4 * 240) {
             _ = harness.advance(seconds: 0.25)
             for out in marketData.publish(gateway: harness.gateway, now: harness.now) where out.session == "OMS1" {
                 let update = try Self.parse(out.msgType, out.body)

@@ -10,8 +10,8 @@ import TestSupport
 /// the in-process simulated venue's market moves; each direction change is in the journal.
 @Suite(.serialized) struct SignalsApplianceTests {
     /// One-minute bars and the curve's carry (a value from the first bar), the RSI on two
-    /// bars: updates every minute. Any low entry takes a direction at once, so a direction
-    /// change is journaled at the first bar.
+    /// changes (a value from the third bar). Any low entry takes a direction at once, so a
+    /// direction change is journaled at the first bar.
     static let signals = """
         interval: 1m
         roots:
@@ -39,10 +39,12 @@ import TestSupport
         }
     }
 
-    /// A snapshot (W) at once, then incremental refreshes (X) of the score as bars close: two
-    /// of them within a minute of market each (the first bar may take a whole minute to close
-    /// after the appliance starts, whatever the hour). An unknown signal is refused as an
-    /// unknown symbol is.
+    /// A snapshot (W) at once, then incremental refreshes (X) of the score as bars close and it
+    /// moves. An X goes out only when the score changed: the second bar may leave it where the
+    /// first put it (carry alone, from a curve that did not move that minute), and the third
+    /// brings the RSI in, so two of them within three bars (the first bar may take a whole
+    /// minute to close after the appliance starts, whatever the hour). An unknown signal is
+    /// refused as an unknown symbol is.
     @Test func aQuickFIXClientSubscribesToTheCompositeAndHearsItMove() throws {
         let consolePort = freePort()
         let appliance = try Self.appliance(consolePort: consolePort)
@@ -59,14 +61,14 @@ import TestSupport
             WAITMSG W 1 10
             V SIG2 1 0 3 SIG.ZZ.COMPOSITE
             WAITMSG Y 1 10
-            WAITMSG X 2 150
+            WAITMSG X 2 210
             """)
         // Wellhead's own terminal view of the signals, as OMS2, at the same time.
         let watch = try BackgroundProcess(WellheadProcess.executable.path,
                                           ["signals", "watch", "--port", "\(appliance.port)", "--sender", "OMS2", "--root", "CL",
                                            "--signal", "CL.CARRY", "--signal", "SIG.CL.CURVE", "--seconds", "150", "--updates", "2"],
                                           log: appliance.directory.path("signals-watch.log"))
-        let status = oms.wait(timeout: 180)
+        let status = oms.wait(timeout: 240)
         let output = oms.output
         #expect(status == 0, "\(output)\n\(appliance.server.output.suffix(2000))")
         let lines = output.split(separator: "\n").map(String.init)

@@ -78,7 +78,7 @@ struct GatewaySignals: Sendable {
     }
 
     /// A new configuration (SIGHUP): every engine starts again from the daily history alone,
-    /// or on intraday bars with the record the journal has.
+    /// or on intraday bars with the record and the last direction the journal has.
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
         set = SignalSet(configuration: configuration)
         instruments = Self.instruments(of: set)
@@ -89,9 +89,10 @@ struct GatewaySignals: Sendable {
 
     /// The direction changes and outcomes the journal held at start (`signal.direction`,
     /// `signal.outcome`, oldest first): on intraday bars each root's record is put back from
-    /// them — its outcomes counted, its changes without one measured at the bars to come — so a
-    /// restart does not lose the desk's record. On daily bars the daily history makes the
-    /// record (``backfill()``), so they are only kept.
+    /// them — its outcomes counted, its changes without one measured at the bars to come — and
+    /// its composite carries on from the direction it last took, so a restart neither loses the
+    /// desk's record nor journals that direction again as a new signal. On daily bars the daily
+    /// history makes the record and the direction (``backfill()``), so they are only kept.
     mutating func restore(_ entries: [SignalJournalEntry]) {
         kept = entries + kept
         restoreRecords(entries)
@@ -107,10 +108,12 @@ struct GatewaySignals: Sendable {
                 measured.insert(outcome.change.time)
             }
             var pending: [DirectionChange] = []
-            for case .change(let change) in entries where change.root == engine.root && !measured.contains(change.time) {
-                pending.append(change)
+            var last: DirectionChange?
+            for case .change(let change) in entries where change.root == engine.root {
+                last = change
+                if !measured.contains(change.time) { pending.append(change) }
             }
-            set.restoreRecord(root: index, outcomes: outcomes, pending: pending)
+            set.restoreRecord(root: index, outcomes: outcomes, pending: pending, direction: last?.direction)
         }
     }
 

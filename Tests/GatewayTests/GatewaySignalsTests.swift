@@ -184,15 +184,29 @@ import TestSupport
         #expect(restored.recent.map(\.change.time) == record.recent.map(\.change.time))
         #expect(restored.recent.map(\.change.direction) == record.recent.map(\.change.direction))
         #expect(restored.pending.map(\.time) == record.pending.map(\.time))
+        // The composite carries on from the direction it last took, which the desk was shown.
+        let shown = try #require(before.signals.engine("CL")).direction
+        #expect(shown == (record.pending + record.recent.map(\.change)).max { $0.time < $1.time }?.direction)
+        #expect(after.signals.engine("CL")?.direction == shown)
 
         // A reconfiguration keeps it too, with what was measured since the start.
         after.reconfigureSignals(configuration)
         #expect(try #require(after.signals.engine("CL")).record.signals == record.signals)
         // A change the journal held without an outcome is measured by the new process.
         #expect(!after.signals.engine("CL")!.record.recent.contains { $0.change.time == waiting.time })
+        var since: [GatewayAuditEvent] = []
         for _ in 0..<(2 * 240) {
             _ = harness.advance(seconds: 0.25)
             _ = after.publish(gateway: harness.gateway, now: harness.now)
+            since += after.drainSignalChanges()
+        }
+        // Each change the new process journals goes on from the one before, the first from
+        // the direction the journal held: none takes that direction again as a new signal.
+        var direction = shown
+        for event in since where event.kind == "signal.direction" {
+            guard case .change(let change) = try SignalJournalEntry(kind: event.kind, json: event.json) else { continue }
+            #expect(change.previous == direction && change.direction != direction, "\(event.json)")
+            direction = change.direction
         }
         let measured = try #require(after.signals.engine("CL")).record
         #expect(measured.recent.contains { $0.change.time == waiting.time }, "the pending change was measured after the restart")

@@ -30,6 +30,22 @@ import Testing
         #expect(Self.evaluate(&composite, rsi: 0.4, carry: 0.4) == .long)    // straight through to the other side
     }
 
+    /// After a restart the composite carries on from the direction it last took: a score
+    /// between exit and entry holds a resumed LONG, where a fresh composite stays NEUTRAL, and
+    /// only a fall to the exit ends it.
+    @Test func aResumedDirectionIsHeldWithHysteresis() {
+        let thresholds = CompositeThresholds(entry: 0.3, exit: 0.1)
+        var resumed = CompositeSignal(root: "CL", weights: [.rsi: 1, .carry: 1], thresholds: thresholds)
+        resumed.resume(direction: .long)
+        #expect(resumed.direction == .long && resumed.score == nil)
+        #expect(Self.evaluate(&resumed, rsi: 0.2, carry: 0.2) == nil)        // 0.20: above exit, held
+        #expect(resumed.direction == .long)
+        var fresh = CompositeSignal(root: "CL", weights: [.rsi: 1, .carry: 1], thresholds: thresholds)
+        #expect(Self.evaluate(&fresh, rsi: 0.2, carry: 0.2) == nil && fresh.direction == .neutral)
+        #expect(Self.evaluate(&resumed, rsi: 0.4, carry: 0.4) == nil)        // already LONG: no new signal
+        #expect(Self.evaluate(&resumed, rsi: 0.1, carry: 0) == .neutral)     // 0.05 ≤ exit
+    }
+
     @Test func confidenceIsAgreementTimesCoverage() throws {
         var composite = CompositeSignal(root: "CL", weights: [.rsi: 1, .carry: 1])
         _ = Self.evaluate(&composite, rsi: 0.5, carry: -0.1)

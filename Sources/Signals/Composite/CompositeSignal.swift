@@ -175,6 +175,13 @@ public struct CompositeSignal: Sendable {
         return next
     }
 
+    /// Carries on from `direction`, the one the desk was last shown before a restart: the
+    /// next score is read against it with hysteresis, as if the process had not stopped, so a
+    /// restart neither drops a LONG to NEUTRAL unseen nor takes it again as a new signal.
+    public mutating func resume(direction: SignalDirection) {
+        self.direction = direction
+    }
+
     static func next(after direction: SignalDirection, score: Double, confidence: Double, thresholds: CompositeThresholds)
         -> SignalDirection {
         SignalDirection(HysteresisBand.next(after: direction.band, score, entry: thresholds.entry, exit: thresholds.exit,

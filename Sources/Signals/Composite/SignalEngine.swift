@@ -164,9 +164,12 @@ public struct SignalEngine: Sendable {
         hasCurve = true
     }
 
-    /// Puts back the record as it stood before a restart (``SignalRecord/restore(outcomes:pending:)``).
-    public mutating func restoreRecord(outcomes: [SignalOutcome], pending: [DirectionChange]) {
+    /// Puts back the record as it stood before a restart (``SignalRecord/restore(outcomes:pending:)``)
+    /// and, with `direction`, the direction the composite last took
+    /// (``CompositeSignal/resume(direction:)``).
+    public mutating func restoreRecord(outcomes: [SignalOutcome], pending: [DirectionChange], direction: SignalDirection? = nil) {
         record.restore(outcomes: outcomes, pending: pending)
+        if let direction { composite.resume(direction: direction) }
     }
 
     // MARK: The bar

@@ -41,8 +41,9 @@ public struct SignalSet: Sendable {
 
     /// Puts back the record of the root at `index` as it stood before a restart
     /// (``SignalRecord/restore(outcomes:pending:)``).
-    public mutating func restoreRecord(root index: Int, outcomes: [SignalOutcome], pending: [DirectionChange]) {
-        engines[index].restoreRecord(outcomes: outcomes, pending: pending)
+    public mutating func restoreRecord(root index: Int, outcomes: [SignalOutcome], pending: [DirectionChange],
+                                       direction: SignalDirection? = nil) {
+        engines[index].restoreRecord(outcomes: outcomes, pending: pending, direction: direction)
     }
 
     /// Holds a spread's live price ($/bbl) until the next observation.

@@ -44,10 +44,11 @@ struct GatewaySignals: Sendable {
     private var spreadLegs: [(kind: SpreadKind, legs: [BookID])] = []
     /// Direction changes and outcomes not yet journaled, oldest first.
     private(set) var changes: [SignalJournalEntry] = []
-    /// Every direction change and outcome journaled, and those the journal held at start: on
-    /// intraday bars, what each root's record is made again from after a reconfiguration (on
-    /// daily bars the daily history makes it).
-    private var kept: [SignalJournalEntry] = []
+    /// Each root's record and last direction on intraday bars, as the journal held them at
+    /// start and as the engines had them at the last reconfiguration: what a new configuration
+    /// carries on from (on daily bars the daily history makes them). One record per root, of
+    /// its bounded size, however long the appliance runs.
+    private var carried: [String: Carried] = [:]
     /// The end of the last bar each engine read (nanoseconds since the epoch), for the console.
     private(set) var updated: [Int64?] = []
     private var legScratch: [FIXDecimal] = []
@@ -78,13 +79,17 @@ struct GatewaySignals: Sendable {
     }
 
     /// A new configuration (SIGHUP): every engine starts again from the daily history alone,
-    /// or on intraday bars with the record and the last direction the journal has.
+    /// or on intraday bars with the record and the last direction it had (or the journal had,
+    /// for a root the old configuration did not list).
     mutating func reconfigure(_ configuration: SignalConfiguration, catalog: InstrumentCatalog, normalizer: MarketDataNormalizer) {
+        if set.configuration.interval != .oneDay {
+            for engine in set.engines { carried[engine.root] = Carried(record: engine.record, direction: engine.direction) }
+        }
         set = SignalSet(configuration: configuration)
         instruments = Self.instruments(of: set)
         relist(catalog, normalizer: normalizer)
         backfill()
-        restoreRecords(kept)
+        resumeCarried()
     }
 
     /// The direction changes and outcomes the journal held at start (`signal.direction`,
@@ -92,29 +97,38 @@ struct GatewaySignals: Sendable {
     /// them — its outcomes counted, its changes without one measured at the bars to come — and
     /// its composite carries on from the direction it last took, so a restart neither loses the
     /// desk's record nor journals that direction again as a new signal. On daily bars the daily
-    /// history makes the record and the direction (``backfill()``), so they are only kept.
+    /// history makes the record and the direction (``backfill()``), so they are only kept for a
+    /// reconfiguration onto intraday bars.
     mutating func restore(_ entries: [SignalJournalEntry]) {
-        kept = entries + kept
-        restoreRecords(entries)
+        var roots: [String: (outcomes: [SignalOutcome], changes: [DirectionChange])] = [:]
+        for entry in entries {
+            switch entry {
+            case .outcome(let outcome): roots[outcome.change.root, default: ([], [])].outcomes.append(outcome)
+            case .change(let change): roots[change.root, default: ([], [])].changes.append(change)
+            }
+        }
+        for (root, journaled) in roots {
+            let measured = Set(journaled.outcomes.map(\.change.time))
+            var record = SignalRecord(capacity: set.engine(root)?.record.capacity ?? SignalRecord().capacity)
+            record.restore(outcomes: journaled.outcomes, pending: journaled.changes.filter { !measured.contains($0.time) })
+            carried[root] = Carried(record: record, direction: journaled.changes.last?.direction)
+        }
+        resumeCarried()
     }
 
-    private mutating func restoreRecords(_ entries: [SignalJournalEntry]) {
-        guard set.configuration.interval != .oneDay, !entries.isEmpty else { return }
+    /// On intraday bars, each engine carries on from the record and direction kept for its root.
+    private mutating func resumeCarried() {
+        guard set.configuration.interval != .oneDay else { return }
         for (index, engine) in set.engines.enumerated() {
-            var outcomes: [SignalOutcome] = []
-            var measured = Set<Int64>()
-            for case .outcome(let outcome) in entries where outcome.change.root == engine.root {
-                outcomes.append(outcome)
-                measured.insert(outcome.change.time)
-            }
-            var pending: [DirectionChange] = []
-            var last: DirectionChange?
-            for case .change(let change) in entries where change.root == engine.root {
-                last = change
-                if !measured.contains(change.time) { pending.append(change) }
-            }
-            set.restoreRecord(root: index, outcomes: outcomes, pending: pending, direction: last?.direction)
+            guard let kept = carried[engine.root] else { continue }
+            set.resume(root: index, record: kept.record, direction: kept.direction)
         }
+    }
+
+    /// A root's record and the direction its composite last took.
+    private struct Carried: Sendable {
+        var record: SignalRecord
+        var direction: SignalDirection?
     }
 
     /// The listing changed (a day's end): the front months and the books they are in, anew.
@@ -173,7 +187,6 @@ struct GatewaySignals: Sendable {
 
     private mutating func note(_ entry: SignalJournalEntry) {
         changes.append(entry)
-        kept.append(entry)
     }
 
     /// The direction changes and outcomes since the last call, oldest first.

@@ -210,6 +210,14 @@ import TestSupport
         }
         let measured = try #require(after.signals.engine("CL")).record
         #expect(measured.recent.contains { $0.change.time == waiting.time }, "the pending change was measured after the restart")
+        // Another reconfiguration carries on from the record as it now stands, and the direction.
+        let now = try #require(after.signals.engine("CL"))
+        after.reconfigureSignals(configuration)
+        let carried = try #require(after.signals.engine("CL"))
+        #expect(carried.record.signals == measured.signals && carried.record.wins == measured.wins)
+        #expect(carried.record.recent.map(\.change.time) == measured.recent.map(\.change.time))
+        #expect(carried.record.pending.map(\.time) == measured.pending.map(\.time))
+        #expect(carried.direction == now.direction)
         // A record that cannot be read is an error naming it.
         #expect(throws: SignalRecordError.self) {
             _ = try SignalJournalEntry(kind: "signal.outcome", json: #"{"root":"CL"}"#)

@@ -164,11 +164,11 @@ public struct SignalEngine: Sendable {
         hasCurve = true
     }
 
-    /// Puts back the record as it stood before a restart (``SignalRecord/restore(outcomes:pending:)``)
-    /// and, with `direction`, the direction the composite last took
-    /// (``CompositeSignal/resume(direction:)``).
-    public mutating func restoreRecord(outcomes: [SignalOutcome], pending: [DirectionChange], direction: SignalDirection? = nil) {
-        record.restore(outcomes: outcomes, pending: pending)
+    /// Carries on from a record made before (a restart's, from the journal:
+    /// ``SignalRecord/restore(outcomes:pending:)``; or a reconfigured engine's) and, with
+    /// `direction`, from the direction the composite last took (``CompositeSignal/resume(direction:)``).
+    public mutating func resume(record: SignalRecord, direction: SignalDirection?) {
+        self.record = record
         if let direction { composite.resume(direction: direction) }
     }
 

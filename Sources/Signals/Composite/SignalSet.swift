@@ -39,11 +39,10 @@ public struct SignalSet: Sendable {
 
     public mutating func update(curve: CurveObservation, root index: Int) { engines[index].update(curve: curve) }
 
-    /// Puts back the record of the root at `index` as it stood before a restart
-    /// (``SignalRecord/restore(outcomes:pending:)``).
-    public mutating func restoreRecord(root index: Int, outcomes: [SignalOutcome], pending: [DirectionChange],
-                                       direction: SignalDirection? = nil) {
-        engines[index].restoreRecord(outcomes: outcomes, pending: pending, direction: direction)
+    /// The root at `index` carries on from a record and a direction made before
+    /// (``SignalEngine/resume(record:direction:)``).
+    public mutating func resume(root index: Int, record: SignalRecord, direction: SignalDirection?) {
+        engines[index].resume(record: record, direction: direction)
     }
 
     /// Holds a spread's live price ($/bbl) until the next observation.

@@ -249,8 +249,9 @@ public final class GatewayApplication: FIXApplication {
     }
 
     /// Sends every OMS subscriber what moved in the market since the last publish; the signals'
-    /// direction changes are journaled first (`signal.direction`), in turn with what is sent,
-    /// so the journal has what the desk was shown.
+    /// direction changes, outcomes, curve shapes and spread states are journaled first
+    /// (`signal.direction`, `signal.outcome`, `signal.curve`, `signal.spread`), in turn with
+    /// what is sent, so the journal has what the desk was shown.
     func publishMarketData() {
         let published = marketData.publish(gateway: gateway, now: clock())
         Self.journal(marketData.drainSignalChanges(), to: journal, logger: logger)

@@ -9,7 +9,8 @@ import Signals
 /// sent it, else the in-process venue's), every signal published to OMS clients as an
 /// instrument of its own (``Instrument``: `SIG.<ROOT>.COMPOSITE`, each signal its composite
 /// weighs as `SIG.<ROOT>.<SIGNAL>`, the curve as `SIG.<ROOT>.CURVE`, the spreads as
-/// `SIG.<SPREAD>.ZSCORE`), and each direction change kept for the journal (`signal.direction`).
+/// `SIG.<SPREAD>.ZSCORE`), and each direction change, outcome, curve shape and spread state
+/// kept for the journal (``SignalJournalEntry``).
 ///
 /// A value held inside ``GatewayMarketData``'s state, so it has that state's one owner (the
 /// gateway's event loop) and no lock of its own. Time is what the events carry (bar ends,
@@ -42,7 +43,7 @@ struct GatewaySignals: Sendable {
     private var engineOfBook: [BookID: Int] = [:]
     /// Each spread's front-month leg books, in the spread's `legRoots` order.
     private var spreadLegs: [(kind: SpreadKind, legs: [BookID])] = []
-    /// Direction changes and outcomes not yet journaled, oldest first.
+    /// What the journal has not yet had (``SignalJournalEntry``), oldest first.
     private(set) var changes: [SignalJournalEntry] = []
     /// Each root's record and last direction on intraday bars, as the journal held them at
     /// start and as the engines had them at the last reconfiguration: what a new configuration
@@ -105,6 +106,7 @@ struct GatewaySignals: Sendable {
             switch entry {
             case .outcome(let outcome): roots[outcome.change.root, default: ([], [])].outcomes.append(outcome)
             case .change(let change): roots[change.root, default: ([], [])].changes.append(change)
+            case .curveShape, .spreadState: continue
             }
         }
         for (root, journaled) in roots {
@@ -179,6 +181,9 @@ struct GatewaySignals: Sendable {
             let recent = set.engines[index].record.recent
             for outcome in recent.suffix(min(update.outcomesMeasured, recent.count)) { note(.outcome(outcome)) }
             if let change = update.directionChange { note(.change(change)) }
+            if let change = update.curveShapeChange { note(.curveShape(change)) }
+            let spreads = update.spreadChanges
+            for change in [spreads.crack321, spreads.crack211, spreads.brentWTI] { if let change { note(.spreadState(change)) } }
             self.updated[index] = bar.end
             updated = true
         }
@@ -297,19 +302,26 @@ struct GatewaySignals: Sendable {
     }
 }
 
-/// A direction change or what followed one, as the signals journal them.
+/// What the signals journal, so compliance sees what the desk was shown: a direction change or
+/// what followed one (the record a restart reads back), a curve's change of shape, a spread's
+/// change of mean-reversion state.
 enum SignalJournalEntry: Sendable, Hashable {
     case change(DirectionChange)
     case outcome(SignalOutcome)
+    case curveShape(CurveShapeChange)
+    case spreadState(SpreadStateChange)
 
     var auditEvent: GatewayAuditEvent {
         switch self {
         case .change(let change): SignalDirectionRecord(change).auditEvent
         case .outcome(let outcome): SignalOutcomeRecord(outcome).auditEvent
+        case .curveShape(let change): SignalCurveRecord(change).auditEvent
+        case .spreadState(let change): SignalSpreadRecord(change).auditEvent
         }
     }
 
-    /// A journaled `signal.direction` or `signal.outcome` event read back; `nil` for another kind.
+    /// A journaled `signal.direction` or `signal.outcome` event read back; `nil` for another
+    /// kind (a shape or a state is what the desk was shown, and no record is made from it).
     init?(kind: String, json: String) throws(SignalRecordError) {
         let decoder = JSONDecoder()
         do {
@@ -430,5 +442,69 @@ struct SignalOutcomeRecord: Codable, Sendable {
         }
         return SignalOutcome(change: change, exitTime: exitTimeNanoseconds, exitPrice: exit.signalValue, priceReturn: priceReturn.signalValue,
                              signalReturn: signalReturn.signalValue, cutShortByRoll: cutShortByRoll)
+    }
+}
+
+/// A curve's change of shape, as the journal keeps it (`signal.curve`): what `SIG.<ROOT>.CURVE`
+/// showed from then on. The first shape the process observes has no `previous`.
+struct SignalCurveRecord: Codable, Sendable {
+    static let kind = "signal.curve"
+
+    var time: String
+    var timeNanoseconds: Int64
+    var root: String
+    var symbol: String
+    var previous: String?
+    var shape: String
+    var front: String
+    /// M1 − M2 in the root's price unit, four decimals.
+    var frontSpread: String
+    var atRoll: Bool
+
+    init(_ change: CurveShapeChange) {
+        time = FIXTimestamp(nanosecondsSinceEpoch: change.time).description
+        timeNanoseconds = change.time
+        root = change.root
+        symbol = GatewaySignals.curveSymbol(root: change.root)
+        previous = change.previous?.rawValue.uppercased()
+        shape = change.shape.rawValue.uppercased()
+        front = change.front.description
+        frontSpread = GatewaySignals.decimal(change.frontSpread).description
+        atRoll = change.atRoll
+    }
+
+    var auditEvent: GatewayAuditEvent {
+        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
+    }
+}
+
+/// A spread's change of mean-reversion state, as the journal keeps it (`signal.spread`): what
+/// `SIG.<SPREAD>.ZSCORE` showed from then on.
+struct SignalSpreadRecord: Codable, Sendable {
+    static let kind = "signal.spread"
+
+    var time: String
+    var timeNanoseconds: Int64
+    var spread: String
+    var symbol: String
+    var previous: String
+    var state: String
+    /// Four decimals; the spread in $/bbl.
+    var zScore: String
+    var value: String
+
+    init(_ change: SpreadStateChange) {
+        time = FIXTimestamp(nanosecondsSinceEpoch: change.time).description
+        timeNanoseconds = change.time
+        spread = change.spread.rawValue
+        symbol = GatewaySignals.symbol(spread: change.spread)
+        previous = change.previous.rawValue
+        state = change.state.rawValue
+        zScore = GatewaySignals.decimal(change.zScore).description
+        value = GatewaySignals.decimal(change.value).description
+    }
+
+    var auditEvent: GatewayAuditEvent {
+        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
     }
 }

@@ -1,4 +1,5 @@
 import FIXCodec
+import Foundation
 import FIXJournal
 @testable import Gateway
 import Instruments
@@ -137,13 +138,37 @@ import TestSupport
         #expect(!directions.isEmpty, "the composite took a direction")
         #expect(directions.count == engine.record.pending.count + engine.record.recent.count)
         #expect(changes.filter { $0.kind == "signal.outcome" }.count == engine.record.recent.count)
-        #expect(changes.allSatisfy { ["signal.direction", "signal.outcome"].contains($0.kind) })
+        #expect(changes.allSatisfy { ["signal.direction", "signal.outcome", "signal.curve", "signal.spread"].contains($0.kind) })
+        // And each shape the curve's instrument showed, from the first, in a chain ending at
+        // the shape it shows now.
+        var shown: String?
+        for event in changes where event.kind == "signal.curve" {
+            let record = try JSONDecoder().decode(SignalCurveRecord.self, from: Data(event.json.utf8))
+            #expect(record.root == "CL" && record.symbol == "SIG.CL.CURVE" && record.previous == shown && record.shape != shown,
+                    "\(event.json)")
+            shown = record.shape
+        }
+        #expect(shown != nil && shown == engine.termStructure.shape?.rawValue.uppercased(), "\(changes.map(\.kind))")
         for change in directions {
             for key in ["\"root\":\"CL\"", "\"previous\":", "\"direction\":", "\"score\":", "\"confidence\":", "\"frontPrice\":",
                         "\"frontMonth\":", "\"time\":"] {
                 #expect(change.json.contains(key), "\(key) in \(change.json)")
             }
         }
+    }
+
+    /// A spread's change of state is journaled as its instrument shows it.
+    @Test func aSpreadsChangeOfStateIsJournaledAsItsInstrumentShowsIt() throws {
+        let change = SpreadStateChange(time: 1_796_000_000_000_000_000, spread: .crack321, previous: .flat, state: .shortSpread,
+                                       zScore: 2.123456, value: 31.255)
+        let event = SignalJournalEntry.spreadState(change).auditEvent
+        #expect(event.kind == "signal.spread" && event.time == change.time)
+        let record = try JSONDecoder().decode(SignalSpreadRecord.self, from: Data(event.json.utf8))
+        #expect(record.symbol == "SIG.CRACK321.ZSCORE" && record.previous == "FLAT" && record.state == "SHORT_SPREAD")
+        #expect(record.zScore == "2.1235" && record.value == "31.2550")
+        #expect(record.time == FIXTimestamp(nanosecondsSinceEpoch: change.time).description)
+        // Not a record a restart reads back.
+        #expect(try SignalJournalEntry(kind: event.kind, json: event.json) == nil)
     }
 
     /// On intraday bars a restart puts each root's record back from the journal: the outcomes

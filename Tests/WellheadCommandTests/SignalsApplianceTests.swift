@@ -125,6 +125,12 @@ import TestSupport
                 #expect(change.json.contains(key), "\(key) in \(change.json)")
             }
         }
+        // So is the curve's shape the console and SIG.CL.CURVE showed.
+        var curves: [(id: Int64, kind: String, time: Int64, json: String)] = []
+        #expect(waitForJournal(journalPath, timeout: 20) { journal in
+            curves = try journal.events(kind: "signal.curve")
+            return curves.contains { $0.json.contains("\"symbol\":\"SIG.CL.CURVE\"") && $0.json.contains("\"shape\":\"") }
+        }, "no signal.curve event: \(curves)")
 
         // SIGHUP reloads the file: a broken one is refused and the signals in force stay; a
         // good one takes over.

@@ -50,7 +50,9 @@ extension ConsoleAssets {
                     padding: 3px 6px; }
     form.inline { display: inline; }
     .toolbar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 6px; }
-    #alerts { position: fixed; right: 12px; bottom: 32px; display: flex; flex-direction: column; gap: 6px; z-index: 10; }
+    #alerts { position: fixed; right: 12px; bottom: 32px; display: flex; flex-direction: column; gap: 6px; z-index: 10;
+              pointer-events: none; }
+    .alert.dismissable { pointer-events: auto; cursor: pointer; }
     .alert { background: var(--panel); border: 1px solid var(--caution); border-left: 4px solid var(--caution); padding: 6px 10px;
              font: 12px var(--mono); max-width: 520px; }
     .alert.bad { border-color: var(--loss); } .alert.good { border-color: var(--profit); }

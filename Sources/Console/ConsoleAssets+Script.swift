@@ -85,6 +85,8 @@ extension ConsoleAssets {
       alert_(outcome.message, outcome.ok ? "good" : "bad");
     }
 
+    // An action's outcome, for eight seconds: clicks go through it to the page beneath (the
+    // next button the user wants may be under it). A risk alert stays until clicked away.
     function alert_(text, kind) {
       const box = el("div", { class: "alert " + (kind || ""), role: "alert" }, text);
       document.getElementById("alerts").append(box);
@@ -431,7 +433,7 @@ extension ConsoleAssets {
       const newest = next.alerts.reduce((most, a) => Math.max(most, a.number), 0);
       if (lastAlert !== null) {
         for (const a of next.alerts.filter(a => a.number > lastAlert).sort((x, y) => x.number - y.number)) {
-          const box = el("div", { class: "alert bad", role: "alert", id: "risk-alert-" + a.number },
+          const box = el("div", { class: "alert bad dismissable", role: "alert", id: "risk-alert-" + a.number },
                          "ALERT " + a.level.toUpperCase() + ": " + a.message + " (" + time(a.time) + ")");
           box.addEventListener("click", () => box.remove());
           document.getElementById("alerts").append(box);

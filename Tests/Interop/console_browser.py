@@ -71,10 +71,13 @@ def open_page(driver, page):
 
 def click(driver, element_id):
     """Clicks the element with `element_id`: the console redraws its tables as states arrive,
-    so a button found a moment ago may have been replaced; find it again until the click lands."""
+    so a button found a moment ago may have been replaced; find it again, in view, until the
+    click lands. Nothing may cover it: an outcome's toast lets clicks through."""
     def clicked(d):
         try:
-            d.find_element(By.ID, element_id).click()
+            element = d.find_element(By.ID, element_id)
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+            element.click()
             return True
         except StaleElementReferenceException:
             return False
@@ -187,6 +190,12 @@ def killswitch(url, risk1, risk2, trader, password):
         click(first, "release-firm")
         confirm(first)
         step("release asked", alert_text(first, "second risk manager"))
+        # The outcome's toast is over the page, and a click on it reaches what is beneath.
+        step("toast passes clicks", first.execute_script("""
+            const box = [...document.querySelectorAll('#alerts .alert')].find(b => b.textContent.includes('second risk manager'));
+            const r = box.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+            return hit && !box.contains(hit) ? 'yes' : 'no: ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing');"""))
         wait(first, EC.presence_of_element_located((By.ID, "approve-1")))
         click(first, "approve-1")
         step("own approval", alert_text(first, "asked"))

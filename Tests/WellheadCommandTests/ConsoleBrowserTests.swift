@@ -140,6 +140,7 @@ import TestSupport
         #expect(steps["trader engage"]?.hasPrefix("403 refused") == true, "\(steps)")
         #expect(steps["forged csrf"] == "403", "\(steps)")
         #expect(steps["release asked"]?.contains("waits for a second risk manager") == true, "\(steps)")
+        #expect(steps["toast passes clicks"] == "yes", "\(steps)")
         #expect(steps["own approval"]?.contains("a second risk manager must approve") == true, "\(steps)")
         #expect(steps["still engaged"]?.contains("firm") == true, "\(steps)")
         #expect(steps["approved"]?.contains("released by console:ravi") == true, "\(steps)")

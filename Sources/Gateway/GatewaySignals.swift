@@ -338,6 +338,19 @@ enum SignalJournalEntry: Sendable, Hashable {
     }
 }
 
+/// A record the signals journal: its event kind, and the time it is journaled at.
+protocol SignalAuditRecord: Encodable, Sendable {
+    static var kind: String { get }
+    /// Nanoseconds since the epoch.
+    var timeNanoseconds: Int64 { get }
+}
+
+extension SignalAuditRecord {
+    var auditEvent: GatewayAuditEvent {
+        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
+    }
+}
+
 /// A journaled signal record that cannot be read back.
 struct SignalRecordError: Error, Sendable, CustomStringConvertible {
     var message: String
@@ -345,7 +358,7 @@ struct SignalRecordError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A direction change as the journal keeps it (`signal.direction`).
-struct SignalDirectionRecord: Codable, Sendable {
+struct SignalDirectionRecord: SignalAuditRecord, Codable {
     static let kind = "signal.direction"
 
     /// FIX UTCTimestamp of the end of the bar that changed it, and the same in nanoseconds.
@@ -376,9 +389,6 @@ struct SignalDirectionRecord: Codable, Sendable {
         horizonSeconds = change.horizon / 1_000_000_000
     }
 
-    var auditEvent: GatewayAuditEvent {
-        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
-    }
 
     /// The change read back (its score, confidence and price as published, at four decimals).
     func change() throws(SignalRecordError) -> DirectionChange {
@@ -407,7 +417,7 @@ struct SignalDirectionRecord: Codable, Sendable {
 /// record measures it: the change as `signal.direction` journaled it, and the front month's
 /// price and return at the end of the horizon (or at its contract's last bar, when it rolled
 /// first). Returns at eight decimals.
-struct SignalOutcomeRecord: Codable, Sendable {
+struct SignalOutcomeRecord: SignalAuditRecord, Codable {
     static let kind = "signal.outcome"
 
     var change: SignalDirectionRecord
@@ -430,9 +440,7 @@ struct SignalOutcomeRecord: Codable, Sendable {
         cutShortByRoll = outcome.cutShortByRoll
     }
 
-    var auditEvent: GatewayAuditEvent {
-        GatewayAuditEvent(kind: Self.kind, time: exitTimeNanoseconds, json: AuditJSON.encode(self))
-    }
+    var timeNanoseconds: Int64 { exitTimeNanoseconds }
 
     /// The outcome read back (prices at four decimals, returns at eight).
     func outcome() throws(SignalRecordError) -> SignalOutcome {
@@ -447,7 +455,7 @@ struct SignalOutcomeRecord: Codable, Sendable {
 
 /// A curve's change of shape, as the journal keeps it (`signal.curve`): what `SIG.<ROOT>.CURVE`
 /// showed from then on. The first shape the process observes has no `previous`.
-struct SignalCurveRecord: Codable, Sendable {
+struct SignalCurveRecord: SignalAuditRecord, Codable {
     static let kind = "signal.curve"
 
     var time: String
@@ -473,14 +481,11 @@ struct SignalCurveRecord: Codable, Sendable {
         atRoll = change.atRoll
     }
 
-    var auditEvent: GatewayAuditEvent {
-        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
-    }
 }
 
 /// A spread's change of mean-reversion state, as the journal keeps it (`signal.spread`): what
 /// `SIG.<SPREAD>.ZSCORE` showed from then on.
-struct SignalSpreadRecord: Codable, Sendable {
+struct SignalSpreadRecord: SignalAuditRecord, Codable {
     static let kind = "signal.spread"
 
     var time: String
@@ -504,7 +509,4 @@ struct SignalSpreadRecord: Codable, Sendable {
         value = GatewaySignals.decimal(change.value).description
     }
 
-    var auditEvent: GatewayAuditEvent {
-        GatewayAuditEvent(kind: Self.kind, time: timeNanoseconds, json: AuditJSON.encode(self))
-    }
 }
